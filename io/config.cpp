@@ -1,0 +1,195 @@
+#include "io/config.hpp"
+
+#include <cmath>
+
+namespace navox::io {
+
+using input::Section;
+using units::Dim;
+
+namespace {
+
+constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
+
+MaterialTable read_materials(const Section& s) {
+  MaterialTable table;
+  for (const auto& name : s.user_keys()) {
+    const Section m = s.section(name);
+    Material mat;
+    mat.name = name;
+    phase_from_name(m.choice("phase", phase_names()), mat.phase);
+    if (mat.phase == Phase::SE) {
+      mat.conductivity = m.quantity("conductivity", Dim::conductivity);
+      if (!(mat.conductivity > 0)) m.fail("conductivity", "must be positive");
+      mat.activation_energy = m.quantity("activation_energy", Dim::energy_per_mole, 0.0);
+      mat.reference_temperature = m.quantity("reference_temperature", Dim::temperature, 298.15);
+    }
+    table.push_back(mat);
+  }
+  if (table.empty()) s.fail("", "at least one material is needed");
+  return table;
+}
+
+int material_index(const Section& s, const std::string& key, const MaterialTable& table) {
+  std::vector<std::string> names;
+  for (const auto& m : table) names.push_back(m.name);
+  const std::string name = s.choice(key, names);
+  for (std::size_t n = 0; n < table.size(); ++n)
+    if (table[n].name == name) return static_cast<int>(n);
+  return -1; // unreachable: choice() only returns listed names
+}
+
+Segmentation read_segmentation(const Section& s, const MaterialTable& table) {
+  Segmentation seg;
+  if (auto map = s.optional_section("label_map")) {
+    for (const auto& key : map->user_keys()) {
+      char* end = nullptr;
+      const long value = std::strtol(key.c_str(), &end, 10);
+      if (end == key.c_str() || *end != '\0') map->fail(key, "label values must be integers");
+      seg.label_map[value] = material_index(*map, key, table);
+    }
+  }
+  if (s.has("ranges")) {
+    for (const Section& r : s.sections("ranges")) {
+      Segmentation::Range range{r.number("from"), r.number("to"), material_index(r, "material", table)};
+      if (!(range.hi > range.lo)) r.fail("to", "must be greater than \"from\"");
+      seg.ranges.push_back(range);
+    }
+  }
+  if (seg.label_map.empty() && seg.ranges.empty())
+    s.fail("", "needs a label_map (value: material) or ranges ([from, to) -> material)");
+  return seg;
+}
+
+VolumeInput read_volume(const Section& s, const MaterialTable& table) {
+  VolumeInput in;
+  VolumeSpec& v = in.volume;
+  v.format = s.choice("format", {"tiff", "tiff_sequence", "raw", "hdf5", "vti"});
+  v.path = s.file_path("path");
+  if (v.format == "tiff_sequence") {
+    v.first_index = s.integer("first_index", 1, 0, kMaxVoxels);
+    v.count = s.integer("count", -1, -1, kMaxVoxels);
+  } else if (v.format == "raw") {
+    v.dims = s.integer3("dims", 1, kMaxVoxels);
+    v.dtype = s.choice("dtype", {"uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"});
+    v.endian = s.choice("endian", {"little", "big"}, "little") == "big" ? Endian::big : Endian::little;
+    v.order = s.choice("axis_order", {"xyz", "zyx"}, "xyz") == "zyx" ? AxisOrder::zyx : AxisOrder::xyz;
+    v.header_bytes = s.integer("header_bytes", 0, 0, kMaxVoxels);
+  } else if (v.format == "hdf5") {
+    v.dataset = s.string("dataset", "/image");
+  } else if (v.format == "vti") {
+    v.array = s.string("array", "");
+  }
+  if (auto crop = s.optional_section("crop")) {
+    in.crop_offset = crop->integer3("offset", {0, 0, 0}, 0, kMaxVoxels);
+    in.crop_size = crop->integer3("size", {-1, -1, -1}, -1, kMaxVoxels);
+  }
+  in.coarsen = s.integer("coarsen", 1, 1, 64);
+  in.segmentation = read_segmentation(s.section("segmentation"), table);
+  return in;
+}
+
+std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, const MaterialTable& table) {
+  std::vector<LayerSpec> layers;
+  if (!s.has(key)) return layers;
+  for (const Section& l : s.sections(key)) {
+    LayerSpec layer{material_index(l, "material", table), l.quantity("thickness", Dim::length)};
+    if (!(layer.thickness > 0)) l.fail("thickness", "must be positive");
+    layers.push_back(layer);
+  }
+  return layers;
+}
+
+MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& table) {
+  MicrostructureSpec m;
+  if (auto v = s.optional_section("volume")) m.volume = read_volume(*v, table);
+  if (auto f = s.optional_section("fill")) {
+    m.fill = LayerSpec{material_index(*f, "material", table), 0};
+    m.dims = f->integer3("dims", 1, kMaxVoxels);
+  }
+  if (m.volume.has_value() == m.fill.has_value())
+    s.fail("", "needs exactly one of \"volume\" (a voxel file) or \"fill\" (one material)");
+  m.below = read_layers(s, "below", table);
+  m.above = read_layers(s, "above", table);
+  return m;
+}
+
+GridSpec read_grid(const Section& s) {
+  GridSpec g;
+  g.spacing = s.quantity3("spacing", Dim::length);
+  for (int d = 0; d < 3; ++d)
+    if (!(g.spacing[d] > 0)) s.fail("spacing", "must be positive");
+  g.origin = s.quantity3("origin", Dim::length, {0, 0, 0});
+  g.periodic_lateral = s.choice("lateral_boundary", {"periodic", "zero_flux"}, "zero_flux") == "periodic";
+  const auto p = s.integer3("processors", {-1, -1, -1}, -1, 1 << 20);
+  for (int d = 0; d < 3; ++d) g.processors[d] = static_cast<int>(p[d]);
+  return g;
+}
+
+OutputSpec read_output(const Section& s) {
+  OutputSpec o;
+  o.directory = s.file_path("directory");
+  o.prefix = s.string("prefix", "navox");
+  if (o.prefix.empty() || o.prefix.find('/') != std::string::npos) s.fail("prefix", "must be a plain file name");
+  o.every = s.integer("every", 1, 1, 1L << 40);
+  o.hdf5 = o.vtk = false;
+  for (const auto& f : s.strings("formats", {"hdf5", "vtk"})) {
+    if (f == "hdf5") o.hdf5 = true;
+    else if (f == "vtk") o.vtk = true;
+    else s.fail("formats", "unknown format \"" + f + "\" (one of: hdf5, vtk)");
+  }
+  return o;
+}
+
+} // namespace
+
+Config read_config(Section root) {
+  Config c;
+  c.materials = read_materials(root.section("materials"));
+  c.microstructure = read_microstructure(root.section("microstructure"), c.materials);
+  c.grid = read_grid(root.section("grid"));
+  if (auto cond = root.optional_section("conditions")) {
+    c.conditions.temperature = cond->quantity("temperature", Dim::temperature, 298.15);
+    if (!(c.conditions.temperature > 0)) cond->fail("temperature", "must be above absolute zero");
+    c.conditions.electrode_potential = cond->quantity("electrode_potential", Dim::voltage, 0.0);
+  }
+  const Section time = root.section("time");
+  c.time.end = time.quantity("end", Dim::time);
+  c.time.dt = time.quantity("dt", Dim::time);
+  if (c.time.end < 0) time.fail("end", "must not be negative");
+  if (!(c.time.dt > 0)) time.fail("dt", "must be positive");
+  c.output = read_output(root.section("output"));
+  return c;
+}
+
+std::unique_ptr<LabelSource> open_microstructure(Config& config) {
+  const MicrostructureSpec& m = config.microstructure;
+  std::unique_ptr<LabelSource> core;
+  if (m.volume) {
+    const VolumeInput& v = *m.volume;
+    core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
+  } else {
+    core = uniform(m.dims, m.fill->material, config.materials[m.fill->material].name);
+  }
+  const auto d = core->dims();
+  auto slab = [&](const LayerSpec& l) {
+    const auto n = std::max<std::int64_t>(1, std::llround(l.thickness / config.grid.spacing[2]));
+    return uniform({d[0], d[1], n}, l.material, config.materials[l.material].name);
+  };
+  std::vector<std::unique_ptr<LabelSource>> layers;
+  for (const auto& l : m.below) layers.push_back(slab(l));
+  layers.push_back(std::move(core));
+  for (const auto& l : m.above) layers.push_back(slab(l));
+  auto cell = layers.size() == 1 ? std::move(layers.front()) : stack(std::move(layers));
+  config.grid.dims = cell->dims();
+  return cell;
+}
+
+std::string material_legend(const MaterialTable& materials) {
+  std::string s;
+  for (std::size_t n = 0; n < materials.size(); ++n)
+    s += (n ? ";" : "") + std::to_string(n) + "=" + materials[n].name;
+  return s;
+}
+
+} // namespace navox::io

@@ -1,0 +1,70 @@
+#pragma once
+/// The whole input deck, resolved to SI, as plain values.
+///
+/// `read_config` is the schema: every key navox accepts is asked for here (or in
+/// the readers it calls), so unknown keys are rejected by Document::finish().
+#include "io/input.hpp"
+#include "io/microstructure.hpp"
+#include "io/output_writer.hpp"
+#include "io/volume_source.hpp"
+#include "mesh/grid.hpp"
+#include "physics/material.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace navox::io {
+
+/// A uniform slab stacked below or above the volume, e.g. the SE separator.
+struct LayerSpec {
+  int material = 0;
+  double thickness = 0; ///< [m], rounded to whole voxels
+};
+
+struct VolumeInput {
+  VolumeSpec volume;
+  Segmentation segmentation;
+  std::array<std::int64_t, 3> crop_offset{0, 0, 0};
+  std::array<std::int64_t, 3> crop_size{-1, -1, -1};
+  std::int64_t coarsen = 1;
+};
+
+struct MicrostructureSpec {
+  std::optional<VolumeInput> volume;        ///< a voxel volume from a file...
+  std::optional<LayerSpec> fill;            ///< ...or one material filling `dims`
+  std::array<std::int64_t, 3> dims{0, 0, 0}; ///< voxels, for `fill`
+  std::vector<LayerSpec> below, above;      ///< slabs stacked along z, bottom to top
+};
+
+struct Conditions {
+  double temperature = 298.15;      ///< [K]
+  double electrode_potential = 0;   ///< CC (and connected Na) against the counter electrode [V]
+};
+
+struct TimeSpec {
+  double end = 0;  ///< [s]
+  double dt = 1;   ///< [s], initial step
+};
+
+struct Config {
+  std::string file;
+  MaterialTable materials;
+  MicrostructureSpec microstructure;
+  GridSpec grid;   ///< dims are filled when the microstructure is opened
+  Conditions conditions;
+  TimeSpec time;
+  OutputSpec output;
+};
+
+/// Reads and validates everything; throws input::InputError with file:line:col.
+Config read_config(input::Section root);
+
+/// Opens the microstructure as labels on the cell's voxel grid; fills config.grid.dims.
+std::unique_ptr<LabelSource> open_microstructure(Config& config);
+
+/// "0=NBH;1=Cu;2=pore", for output metadata.
+std::string material_legend(const MaterialTable& materials);
+
+} // namespace navox::io

@@ -1,0 +1,95 @@
+#include "mesh/grid.hpp"
+
+#include "mesh/error.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace navox {
+
+namespace {
+
+void check_spec(const GridSpec& s) {
+  for (int d = 0; d < 3; ++d) {
+    if (s.dims[d] < 1) throw Error("grid: every dimension needs at least one voxel");
+    if (s.dims[d] > std::numeric_limits<PetscInt>::max()) throw Error("grid: dimension too large for PetscInt");
+    if (!(s.spacing[d] > 0)) throw Error("grid: voxel spacing must be positive");
+  }
+}
+
+} // namespace
+
+Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_names)
+    : comm_(comm), spec_(spec), fields_(std::move(field_names)) {
+  check_spec(spec_);
+  if (fields_.empty()) throw Error("grid: at least one solution field is needed");
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &size_);
+
+  const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+  auto procs = [&](int d) { return spec_.processors[d] > 0 ? PetscInt(spec_.processors[d]) : PETSC_DECIDE; };
+  const auto dof = static_cast<PetscInt>(fields_.size());
+  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR,
+                          PetscInt(spec_.dims[0]), PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]),
+                          procs(0), procs(1), procs(2), dof, 1, nullptr, nullptr, nullptr, &dm_));
+  NAVOX_CALL(DMSetUp(dm_));
+  for (PetscInt f = 0; f < dof; ++f) NAVOX_CALL(DMDASetFieldName(dm_, f, fields_[f].c_str()));
+  // Physical coordinates of the cell centres, so PETSc viewers see real geometry.
+  const auto& h = spec_.spacing;
+  const auto& o = spec_.origin;
+  NAVOX_CALL(DMDASetUniformCoordinates(dm_, o[0] + 0.5 * h[0], o[0] + (spec_.dims[0] - 0.5) * h[0],
+                                       o[1] + 0.5 * h[1], o[1] + (spec_.dims[1] - 0.5) * h[1],
+                                       o[2] + 0.5 * h[2], o[2] + (spec_.dims[2] - 0.5) * h[2]));
+
+  // The scalar DM reuses the solution DM's partition exactly.
+  PetscInt m = 0, n = 0, p = 0;
+  NAVOX_CALL(DMDAGetInfo(dm_, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
+                         nullptr, nullptr, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  NAVOX_CALL(DMDAGetOwnershipRanges(dm_, &lx, &ly, &lz));
+  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
+                          PetscInt(spec_.dims[0]), PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]), m, n, p, 1,
+                          1, lx, ly, lz, &sdm_));
+  NAVOX_CALL(DMSetUp(sdm_));
+  NAVOX_CALL(DMDASetFieldName(sdm_, 0, "scalar"));
+
+  // PETSc numbers ranks x fastest over the process grid.
+  boxes_.resize(size_);
+  std::vector<std::int64_t> start[3];
+  const PetscInt* l[3] = {lx, ly, lz};
+  const PetscInt np[3] = {m, n, p};
+  for (int d = 0; d < 3; ++d) {
+    start[d].assign(np[d] + 1, 0);
+    for (PetscInt r = 0; r < np[d]; ++r) start[d][r + 1] = start[d][r] + l[d][r];
+  }
+  for (PetscInt rz = 0; rz < p; ++rz)
+    for (PetscInt ry = 0; ry < n; ++ry)
+      for (PetscInt rx = 0; rx < m; ++rx) {
+        Box& b = boxes_[(rz * n + ry) * m + rx];
+        const PetscInt r[3] = {rx, ry, rz};
+        for (int d = 0; d < 3; ++d) {
+          b.lo[d] = start[d][r[d]];
+          b.n[d] = l[d][r[d]];
+        }
+      }
+  // Cross-check the derived layout against what PETSc reports for this rank.
+  PetscInt xs, ys, zs, xm, ym, zm;
+  NAVOX_CALL(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  const Box& mine = boxes_[rank_];
+  if (mine.lo != std::array<std::int64_t, 3>{xs, ys, zs} || mine.n != std::array<std::int64_t, 3>{xm, ym, zm})
+    throw Error("grid: internal error, rank layout does not match the DMDA");
+}
+
+Grid::~Grid() {
+  // Destructors must not throw; a failure here would only leak.
+  if (sdm_) (void)DMDestroy(&sdm_);
+  if (dm_) (void)DMDestroy(&dm_);
+}
+
+int Grid::field(const std::string& name) const {
+  auto it = std::find(fields_.begin(), fields_.end(), name);
+  if (it == fields_.end()) throw Error("no solution field named \"" + name + "\"");
+  return static_cast<int>(it - fields_.begin());
+}
+
+} // namespace navox

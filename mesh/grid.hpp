@@ -1,0 +1,67 @@
+#pragma once
+/// The distributed voxel grid: a cell-centred PETSc DMDA over the voxel volume.
+///
+/// Voxel (i, j, k) occupies [o + i h, o + (i+1) h) along each axis (o = origin,
+/// h = spacing, possibly anisotropic); its value lives at the cell centre. Two
+/// DMDAs share one partition:
+///   - `dm()`: the solution, one DOF per named field, star stencil of width 1
+///     (face-neighbour finite volumes); DM field names are the input's names, so
+///     `-fieldsplit_phi_pc_type` and HDF5/VTK arrays carry the same name;
+///   - `scalar_dm()`: one value per voxel (material labels, diagnostics), box
+///     stencil of width 1 so edge/corner neighbours (26-connectivity) are ghosted.
+/// Each rank owns one block; no rank ever holds the whole volume.
+#include "mesh/box.hpp"
+
+#include <petscdmda.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace navox {
+
+struct GridSpec {
+  std::array<std::int64_t, 3> dims{1, 1, 1};  ///< voxels along x, y, z
+  std::array<double, 3> spacing{1, 1, 1};     ///< voxel size [m]
+  std::array<double, 3> origin{0, 0, 0};      ///< corner of voxel (0,0,0) [m]
+  bool periodic_lateral = false;              ///< x and y periodic (else zero-flux walls)
+  std::array<int, 3> processors{-1, -1, -1};  ///< ranks along x, y, z; -1 lets PETSc decide
+};
+
+class Grid {
+public:
+  Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_names);
+  ~Grid();
+  Grid(const Grid&) = delete;
+  Grid& operator=(const Grid&) = delete;
+
+  MPI_Comm comm() const { return comm_; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  const GridSpec& spec() const { return spec_; }
+  DM dm() const { return dm_; }
+  DM scalar_dm() const { return sdm_; }
+
+  /// The voxels this rank owns.
+  Box owned() const { return boxes_[rank_]; }
+  /// Every rank's block, indexed by rank (known locally from the DMDA's ownership ranges).
+  const std::vector<Box>& blocks() const { return boxes_; }
+
+  const std::vector<std::string>& fields() const { return fields_; }
+  /// DOF index of a field in `dm()`; throws navox::Error for unknown names.
+  int field(const std::string& name) const;
+
+  double cell_volume() const { return spec_.spacing[0] * spec_.spacing[1] * spec_.spacing[2]; }
+  std::int64_t voxel_count() const { return spec_.dims[0] * spec_.dims[1] * spec_.dims[2]; }
+
+private:
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  GridSpec spec_;
+  std::vector<std::string> fields_;
+  DM dm_ = nullptr;
+  DM sdm_ = nullptr;
+  std::vector<Box> boxes_;
+};
+
+} // namespace navox

@@ -1,0 +1,17 @@
+#pragma once
+/// The commands behind main: each returns the process exit code and throws
+/// navox::Error (CollectiveError when every rank agrees) on failure.
+#include "solver/cli.hpp"
+
+#include <mpi.h>
+
+#include <string>
+
+namespace navox {
+
+std::string version_text();
+/// Reads the input on rank 0, broadcasts it, parses and validates it on every rank.
+int command_check(MPI_Comm comm, const CommandLine& cl);
+int command_run(MPI_Comm comm, const CommandLine& cl);
+
+} // namespace navox

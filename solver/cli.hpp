@@ -1,0 +1,22 @@
+#pragma once
+/// The command line: `navox run|check INPUT.yaml [--set a.b=v ...] [PETSc options]`,
+/// `navox --version`, `navox --help`. Parsed before PETSc starts so that navox's
+/// own arguments never reach PETSc's option database.
+#include <string>
+#include <vector>
+
+namespace navox {
+
+struct CommandLine {
+  enum class Command { run, check, version, help };
+  Command command = Command::help;
+  std::string input;
+  std::vector<std::string> overrides;  ///< "a.b.c=value", in order
+  std::vector<std::string> petsc_args; ///< argv[0] then everything navox does not own
+  std::string error;                   ///< non-empty: a usage error to report
+};
+
+CommandLine parse_command_line(int argc, char** argv);
+std::string usage();
+
+} // namespace navox
