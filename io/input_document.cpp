@@ -38,12 +38,6 @@ std::string trim(const std::string& s) {
   return begin < end ? std::string(begin, end) : std::string();
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 /// yaml-cpp keeps both pairs of a repeated key, and later lookups would silently
 /// take the first; reject them once, up front, naming both lines.
 void check_keys(const Document::Impl& impl, const YAML::Node& node, const std::string& path) {
@@ -108,6 +102,12 @@ std::optional<std::string> did_you_mean(const std::string& word, const std::vect
     }
   }
   return best;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
 }
 
 std::optional<Entry> find_key(const YAML::Node& map, const std::string& key) {

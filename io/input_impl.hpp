@@ -58,6 +58,9 @@ struct PathStep {
 /// Splits "a.b[1].c"; nullopt when malformed (empty key, bad index).
 std::optional<std::vector<PathStep>> split_path(const std::string& path);
 
+/// For messages: "a, b, c".
+std::string join(const std::vector<std::string>& items);
+
 /// For messages: "\"ten\"", "a map", "a list", "nothing".
 std::string describe(const YAML::Node& node);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 namespace navox::input {
@@ -33,12 +34,6 @@ YAML::Node flow_list() {
   YAML::Node list(YAML::NodeType::Sequence);
   list.SetStyle(YAML::EmitterStyle::Flow);
   return list;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
 }
 
 /// What one Section call works with: the visited map, and how to report
@@ -85,12 +80,12 @@ public:
                        std::int64_t max) const {
     if (!node.IsScalar()) fail(path, mark, "expected an integer, got " + describe(node));
     const std::string& text = node.Scalar();
-    const bool plus = text.rfind('+', 0) == 0 && text.rfind("+-", 0) != 0;
-    const char* begin = text.data() + (plus ? 1 : 0);
-    const char* end = text.data() + text.size();
+    std::string_view digits = text;
+    if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-') digits.remove_prefix(1); // from_chars takes no '+'
+    const char* end = digits.data() + digits.size();
     std::int64_t value = 0;
-    auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (begin == end || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range))
+    auto [ptr, ec] = std::from_chars(digits.data(), end, value);
+    if (digits.empty() || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range))
       fail(path, mark, "expected an integer, got " + describe(node));
     if (ec == std::errc::result_out_of_range || value < min || value > max)
       fail(path, mark, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text);
@@ -120,6 +115,36 @@ public:
       out[i] = read(item, path + "[" + std::to_string(i) + "]", item.Mark());
     }
     return out;
+  }
+
+  std::array<double, 3> quantity3(const Entry& e, units::Dim dim) const {
+    return triple<double>(e, with_article(units::dim_name(dim)),
+                          [&](const YAML::Node& n, const std::string& p, const YAML::Mark& m) { return quantity(n, p, m, dim); });
+  }
+  std::array<std::int64_t, 3> integer3(const Entry& e, std::int64_t min, std::int64_t max) const {
+    return triple<std::int64_t>(e, "an integer", [&](const YAML::Node& n, const std::string& p, const YAML::Mark& m) {
+      return integer(n, p, m, min, max);
+    });
+  }
+  template <class T>
+  void record3(const std::string& key, const std::array<T, 3>& values, units::Dim dim = units::Dim::dimensionless) {
+    YAML::Node list = flow_list();
+    for (T v : values) {
+      if constexpr (std::is_floating_point_v<T>)
+        list.push_back(format_quantity(v, dim));
+      else
+        list.push_back(v);
+    }
+    record(key, list);
+  }
+
+  std::string choice(const Entry& e, const std::vector<std::string>& options) const {
+    const std::string path = child(e.key.Scalar());
+    std::string v = string(e.value, path, value_mark(e));
+    if (std::find(options.begin(), options.end(), v) != options.end()) return v;
+    std::string message = "unknown value \"" + v + "\" for " + path;
+    if (auto guess = did_you_mean(v, options)) message += "; did you mean \"" + *guess + "\"?";
+    fail(path, value_mark(e), message + " (one of: " + join(options) + ")");
   }
 
 private:
@@ -157,41 +182,18 @@ double Section::quantity(const std::string& key, units::Dim dim, double default_
   return v;
 }
 
-namespace {
-std::array<double, 3> read_quantity3(Reader& r, const Entry& e, units::Dim dim) {
-  return r.triple<double>(e, with_article(units::dim_name(dim)), [&](const YAML::Node& n, const std::string& p, const YAML::Mark& m) {
-    return r.quantity(n, p, m, dim);
-  });
-}
-void record_quantity3(Reader& r, const std::string& key, const std::array<double, 3>& v, units::Dim dim) {
-  YAML::Node list = flow_list();
-  for (double x : v) list.push_back(format_quantity(x, dim));
-  r.record(key, list);
-}
-std::array<std::int64_t, 3> read_integer3(Reader& r, const Entry& e, std::int64_t min, std::int64_t max) {
-  return r.triple<std::int64_t>(e, "an integer", [&](const YAML::Node& n, const std::string& p, const YAML::Mark& m) {
-    return r.integer(n, p, m, min, max);
-  });
-}
-void record_integer3(Reader& r, const std::string& key, const std::array<std::int64_t, 3>& v) {
-  YAML::Node list = flow_list();
-  for (std::int64_t x : v) list.push_back(x);
-  r.record(key, list);
-}
-} // namespace
-
 std::array<double, 3> Section::quantity3(const std::string& key, units::Dim dim) const {
   Reader r(*doc_->impl_, path_);
-  auto v = read_quantity3(r, r.require(key), dim);
-  record_quantity3(r, key, v, dim);
+  auto v = r.quantity3(r.require(key), dim);
+  r.record3(key, v, dim);
   return v;
 }
 
 std::array<double, 3> Section::quantity3(const std::string& key, units::Dim dim, std::array<double, 3> default_si) const {
   Reader r(*doc_->impl_, path_);
   auto e = r.lookup(key);
-  auto v = e ? read_quantity3(r, *e, dim) : default_si;
-  record_quantity3(r, key, v, dim);
+  auto v = e ? r.quantity3(*e, dim) : default_si;
+  r.record3(key, v, dim);
   return v;
 }
 
@@ -219,8 +221,8 @@ std::int64_t Section::integer(const std::string& key, std::int64_t def, std::int
 
 std::array<std::int64_t, 3> Section::integer3(const std::string& key, std::int64_t min, std::int64_t max) const {
   Reader r(*doc_->impl_, path_);
-  auto v = read_integer3(r, r.require(key), min, max);
-  record_integer3(r, key, v);
+  auto v = r.integer3(r.require(key), min, max);
+  r.record3(key, v);
   return v;
 }
 
@@ -228,8 +230,8 @@ std::array<std::int64_t, 3> Section::integer3(const std::string& key, std::array
                                               std::int64_t max) const {
   Reader r(*doc_->impl_, path_);
   auto e = r.lookup(key);
-  auto v = e ? read_integer3(r, *e, min, max) : def;
-  record_integer3(r, key, v);
+  auto v = e ? r.integer3(*e, min, max) : def;
+  r.record3(key, v);
   return v;
 }
 
@@ -266,20 +268,9 @@ std::string Section::string(const std::string& key, const std::string& def) cons
   return v;
 }
 
-namespace {
-std::string read_choice(Reader& r, const Entry& e, const std::vector<std::string>& options) {
-  const std::string path = r.child(e.key.Scalar());
-  std::string v = r.string(e.value, path, value_mark(e));
-  if (std::find(options.begin(), options.end(), v) != options.end()) return v;
-  std::string message = "unknown value \"" + v + "\" for " + path;
-  if (auto guess = did_you_mean(v, options)) message += "; did you mean \"" + *guess + "\"?";
-  r.fail(path, value_mark(e), message + " (one of: " + join(options) + ")");
-}
-} // namespace
-
 std::string Section::choice(const std::string& key, const std::vector<std::string>& options) const {
   Reader r(*doc_->impl_, path_);
-  std::string v = read_choice(r, r.require(key), options);
+  std::string v = r.choice(r.require(key), options);
   r.record(key, YAML::Node(v));
   return v;
 }
@@ -287,7 +278,7 @@ std::string Section::choice(const std::string& key, const std::vector<std::strin
 std::string Section::choice(const std::string& key, const std::vector<std::string>& options, const std::string& def) const {
   Reader r(*doc_->impl_, path_);
   auto e = r.lookup(key);
-  std::string v = e ? read_choice(r, *e, options) : def;
+  std::string v = e ? r.choice(*e, options) : def;
   r.record(key, YAML::Node(v));
   return v;
 }
@@ -326,9 +317,9 @@ std::string Section::file_path(const std::string& key) const {
   // working directory. Only paths written in the file are relative to the file.
   const bool from_file = impl.locate(path, value_mark(e)).file == impl.file;
   if (p.is_relative() && from_file) p = std::filesystem::path(doc_->base_dir()) / p;
-  std::string v = p.lexically_normal().string();
-  r.record(key, YAML::Node(v));
-  return v;
+  // The resolved input is printed to be saved and rerun from anywhere.
+  r.record(key, YAML::Node(std::filesystem::absolute(p).lexically_normal().string()));
+  return p.lexically_normal().string();
 }
 
 Section Section::section(const std::string& key) const {

@@ -67,7 +67,12 @@ public:
         throw Error("tiff_sequence " + pattern_ + ": no slice found (first file would be " +
                     pattern.path(spec.first_index) + ")");
     } else {
-      for (std::int64_t i = 0; i < spec.count; ++i) paths_.push_back(pattern.path(spec.first_index + i));
+      // A missing slice is the likelier mistake, so report it before any
+      // format mismatch further down the sequence.
+      for (std::int64_t i = 0; i < spec.count; ++i) {
+        paths_.push_back(pattern.path(spec.first_index + i));
+        require_file(paths_.back());
+      }
     }
     first_index_ = spec.first_index;
     // Check every slice now, so that all ranks fail alike and at once rather
@@ -109,10 +114,10 @@ private:
   TiffPage slice_page(const TiffFile& file, std::size_t z) const {
     const TiffPage page = read_tiff_page(file, 0);
     if (!TIFFLastDirectory(file.get()))
-      file.fail("has more than one page; each file of a tiff_sequence must be one slice (use format tiff for a "
+      file.fail("more than one page, but each file of a tiff_sequence must be one slice (use format tiff for a "
                 "multi-page stack)");
     if (z > 0 && !page.same_shape(first_))
-      file.fail("is " + page.size_and_format() + " but " + paths_[0] + " is " + first_.size_and_format() +
+      file.fail("slice is " + page.size_and_format() + " but " + paths_[0] + " is " + first_.size_and_format() +
                 "; all slices of a sequence must have the same size and format");
     return page;
   }

@@ -11,6 +11,7 @@
 ///     stencil of width 1 so edge/corner neighbours (26-connectivity) are ghosted.
 /// Each rank owns one block; no rank ever holds the whole volume.
 #include "mesh/box.hpp"
+#include "mesh/error.hpp"
 
 #include <petscdmda.h>
 

@@ -183,7 +183,7 @@ IonicPotential::~IonicPotential() {
   delete ctx_;
 }
 
-IonicResult IonicPotential::solve(Vec x, const IonicConditions& conditions) {
+void IonicPotential::set_conditions(const IonicConditions& conditions) {
   Context& c = *ctx_;
   c.conditions = conditions;
   const auto& mats = *c.materials;
@@ -196,7 +196,12 @@ IonicResult IonicPotential::solve(Vec x, const IonicConditions& conditions) {
     }
   const auto& h = grid_.spec().spacing;
   c.scale = sigma_max > 0 ? 1.0 / (sigma_max * std::min({h[0], h[1], h[2]})) : 1.0;
+}
 
+IonicResult IonicPotential::solve(Vec x, const IonicConditions& conditions) {
+  set_conditions(conditions);
+  Context& c = *ctx_;
+  const auto& mats = *c.materials;
   NAVOX_CALL(SNESSolve(snes_, nullptr, x));
   SNESConvergedReason reason;
   NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));

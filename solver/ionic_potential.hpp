@@ -38,6 +38,11 @@ public:
   /// Throws navox::Error (on every rank) if the solver diverges.
   IonicResult solve(Vec x, const IonicConditions& conditions);
 
+  /// The nonlinear solver (prefix "phi_"), e.g. for Jacobian checks in tests.
+  SNES snes() const { return snes_; }
+  /// Sets the conditions the residual uses, without solving.
+  void set_conditions(const IonicConditions& conditions);
+
   struct Context; ///< what the PETSc callbacks see
 
 private:

@@ -1,0 +1,95 @@
+// The ionic conduction face term against hand-computed values, and the
+// assembled Jacobian against finite differences of the assembled residual.
+#include "mesh/block_access.hpp"
+#include "mesh/grid.hpp"
+#include "physics/ionic_conduction.hpp"
+#include "solver/ionic_potential.hpp"
+
+#include <gtest/gtest.h>
+#include <petscsnes.h>
+
+namespace {
+
+using navox::physics::IonicConduction;
+
+TEST(IonicConduction, HarmonicMeanBetweenVoxels) {
+  // sigma 0.09 and 0.5 S/m: sigma_f = 2*0.09*0.5/0.59 = 0.152542... S/m
+  // A = 1e-12 m^2, h = 1e-6 m: g = A sigma_f / h = 1.52542e-7 S; dphi = 0.2 V.
+  const auto f = IonicConduction::between(0.1, 0.3, 0.09, 0.5, 1e-12, 1e-6);
+  const double g = 1e-12 * (2 * 0.09 * 0.5 / 0.59) / 1e-6;
+  EXPECT_NEAR(f.value, g * 0.2, 1e-22);
+  EXPECT_DOUBLE_EQ(f.d_self, -g);
+  EXPECT_DOUBLE_EQ(f.d_other, g);
+}
+
+TEST(IonicConduction, ElectrodeFaceUsesHalfVoxel) {
+  // 2 * A * sigma / h * (phi_e - phi_p) = 2 * 1e-12 * 0.09 / 1e-6 * (-0.01 - 0.0) = -1.8e-9 A
+  const auto f = IonicConduction::to_electrode(0.0, -0.01, 0.09, 1e-12, 1e-6);
+  EXPECT_NEAR(f.value, -1.8e-9, 1e-21);
+  EXPECT_DOUBLE_EQ(f.d_self, -1.8e-7);
+}
+
+TEST(IonicConduction, ArrheniusConductivity) {
+  navox::Material m;
+  m.conductivity = 0.09;
+  m.activation_energy = 40e3;
+  m.reference_temperature = 293.15;
+  EXPECT_DOUBLE_EQ(IonicConduction::conductivity(m, 293.15), 0.09);
+  // 40 kJ/mol from 20 to 60 degC: exp(40000/8.314462618 * (1/293.15 - 1/333.15)) = 7.168...
+  const double expected = 0.09 * std::exp(40e3 / 8.314462618 * (1 / 293.15 - 1 / 333.15));
+  EXPECT_DOUBLE_EQ(IonicConduction::conductivity(m, 333.15), expected);
+  EXPECT_NEAR(expected / 0.09, 7.17, 0.01);
+}
+
+TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
+  navox::GridSpec spec;
+  spec.dims = {5, 4, 6};
+  spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
+  navox::Grid grid(PETSC_COMM_SELF, spec, {"phi"});
+  navox::MaterialTable mats(4);
+  mats[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
+  mats[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
+  mats[2] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
+  mats[3] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
+  Vec labels;
+  ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &labels), 0);
+  const navox::Box b = grid.owned();
+  std::vector<double> lab(b.size());
+  for (auto k = 0; k < 6; ++k)
+    for (auto j = 0; j < 4; ++j)
+      for (auto i = 0; i < 5; ++i) lab[b.offset(i, j, k)] = k == 5 ? 2 : (i * 7 + j * 3 + k * 5) % 4;
+  navox::set_scalar_block(grid, labels, lab);
+  navox::IonicPotential ionic(grid, labels, mats);
+  ionic.set_conditions({298.15, -0.02});
+
+  Vec x;
+  ASSERT_EQ(DMCreateGlobalVector(grid.dm(), &x), 0);
+  PetscRandom rnd;
+  PetscRandomCreate(PETSC_COMM_SELF, &rnd);
+  PetscRandomSetInterval(rnd, -0.02, 0.0);
+  VecSetRandom(x, rnd);
+  Mat J, Jfd;
+  ASSERT_EQ(DMCreateMatrix(grid.dm(), &J), 0);
+  ASSERT_EQ(SNESComputeJacobian(ionic.snes(), x, J, J), 0);
+  ASSERT_EQ(MatConvert(J, MATAIJ, MAT_INITIAL_MATRIX, &Jfd), 0);
+  MatSetOption(Jfd, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE);
+  ASSERT_EQ(SNESComputeJacobianDefault(ionic.snes(), x, Jfd, Jfd, nullptr), 0);
+  PetscReal norm_j, norm_diff;
+  MatNorm(J, NORM_FROBENIUS, &norm_j);
+  MatAXPY(Jfd, -1.0, J, DIFFERENT_NONZERO_PATTERN);
+  MatNorm(Jfd, NORM_FROBENIUS, &norm_diff);
+  EXPECT_GT(norm_j, 1.0);
+  EXPECT_LT(norm_diff / norm_j, 1e-6);
+
+  // The exact Jacobian is symmetric (CG and multigrid rely on it).
+  PetscBool symmetric = PETSC_FALSE;
+  MatIsSymmetric(J, 1e-12, &symmetric);
+  EXPECT_TRUE(symmetric);
+  MatDestroy(&Jfd);
+  MatDestroy(&J);
+  PetscRandomDestroy(&rnd);
+  VecDestroy(&x);
+  VecDestroy(&labels);
+}
+
+} // namespace
