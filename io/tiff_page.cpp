@@ -39,7 +39,7 @@ std::string photometric_name(std::uint16_t photometric) {
 
 std::string codec_name(std::uint16_t compression) {
   const TIFFCodec* codec = TIFFFindCODEC(compression);
-  return codec && codec->name ? codec->name : "compression " + std::to_string(compression);
+  return codec && codec->name ? codec->name : "code " + std::to_string(compression);
 }
 
 void decode_row(const unsigned char* row, const TiffPage& page, std::int64_t first, std::int64_t count, double* out) {
@@ -72,12 +72,17 @@ TiffFile::TiffFile(const std::string& path) : path_(path), last_error_(std::make
 
 void TiffFile::fail(const std::string& what) const {
   std::string message = "file " + path_ + ": " + what;
-  if (!last_error_->empty()) message += " (libtiff: " + *last_error_ + ")";
+  std::string reason = *last_error_;
+  // libtiff names the file as the message's module; it is already named.
+  if (reason.compare(0, path_.size() + 2, path_ + ": ") == 0) reason.erase(0, path_.size() + 2);
+  if (!reason.empty()) message += " (libtiff: " + reason + ")";
   last_error_->clear();
   throw Error(message);
 }
 
-std::string TiffPage::format() const { return one_bit ? "1-bit" : sample.name(); }
+std::string TiffPage::format() const {
+  return one_bit ? (min_is_white ? "1-bit min-is-white" : "1-bit") : sample.name();
+}
 
 std::string TiffPage::compression_name() const { return codec_name(compression); }
 
@@ -111,8 +116,8 @@ TiffPage read_tiff_page(const TiffFile& file, std::int64_t page_index) {
     file.fail(where + " has " + std::to_string(spp) + " samples per pixel (" + photometric_name(photometric) +
               "); navox reads single-channel greyscale or label images only: save the volume as greyscale");
   if (!TIFFIsCODECConfigured(page.compression))
-    file.fail(where + " uses compression " + codec_name(page.compression) + " (" + std::to_string(page.compression) +
-              "), which this libtiff cannot decode");
+    file.fail(where + " uses compression " + codec_name(page.compression) +
+              ", which this libtiff cannot decode");
 
   const bool integer = format == SAMPLEFORMAT_UINT || format == SAMPLEFORMAT_INT || format == SAMPLEFORMAT_VOID;
   if (bits == 1 && integer) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -245,6 +246,9 @@ TEST(Input, FilePathsAreRelativeToTheInputFile) {
   auto here = Document::parse("a: scan.tif\n", "deck.yaml");
   EXPECT_EQ(here->base_dir(), ".");
   EXPECT_EQ(here->root().file_path("a"), "scan.tif");
+  // The resolved input may be saved elsewhere, so it carries absolute paths.
+  const std::string absolute = (std::filesystem::current_path() / "scan.tif").string();
+  EXPECT_EQ(here->resolved_yaml(), "a: " + absolute + "\n");
 }
 
 TEST(Input, LocationAndMessageFormat) {
