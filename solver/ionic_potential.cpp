@@ -21,6 +21,7 @@ struct IonicPotential::Context {
   PetscInt dof = 1;
   std::vector<double> sigma; ///< per material at the current temperature; 0 for non-SE
   double scale = 1;          ///< row scaling 1/(sigma_max h_min) [1/(S)]
+  bool built = false;        ///< a Jacobian exists for conditions.temperature
 };
 
 namespace {
@@ -199,7 +200,15 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
 }
 
 IonicResult IonicPotential::solve(Vec x, const IonicConditions& conditions) {
+  // The operator depends on the labels (fixed) and the temperature only: build
+  // the Jacobian and the multigrid hierarchy once per temperature, not per step.
+  const bool rebuild = !ctx_->built || conditions.temperature != ctx_->conditions.temperature;
   set_conditions(conditions);
+  if (rebuild) {
+    NAVOX_CALL(SNESSetLagJacobian(snes_, -2));
+    NAVOX_CALL(SNESSetLagPreconditioner(snes_, -2));
+    ctx_->built = true;
+  }
   Context& c = *ctx_;
   const auto& mats = *c.materials;
   NAVOX_CALL(SNESSolve(snes_, nullptr, x));
