@@ -1,6 +1,8 @@
 #include "io/config.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace navox::io {
 
@@ -100,6 +102,47 @@ std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, con
   return layers;
 }
 
+GenerateInput read_generate(const Section& s, const MaterialTable& table) {
+  GenerateInput g;
+  const auto max_seed = std::numeric_limits<std::int64_t>::max();
+  if (s.choice("type", {"pellet", "separator"}) == "separator") {
+    g.type = GenerateInput::Type::separator;
+    SeparatorSpec& p = g.separator;
+    p.dims = s.integer3("dims", 1, kMaxVoxels);
+    p.material = material_index(s, "material", table);
+    p.pore_material = material_index(s, "pore_material", table);
+    p.pore_depth = s.quantity("pore_depth", Dim::length, 1e-6);
+    if (!(p.pore_depth > 0)) s.fail("pore_depth", "must be positive");
+    // Pores per um^2, a dimensionless number, so that no areal-density unit is needed.
+    const double per_um2 = s.number("pore_density");
+    if (!(per_um2 >= 0)) s.fail("pore_density", "must not be negative (surface pores per um^2)");
+    p.pore_density = per_um2 * 1e12;
+    p.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 0, max_seed));
+    return g;
+  }
+  PelletSpec& p = g.pellet;
+  std::optional<PelletPreset> preset;
+  if (s.has("preset")) {
+    std::vector<std::string> names;
+    for (const auto& pr : pellet_presets()) names.push_back(pr.name);
+    preset = pellet_preset(s.choice("preset", names));
+  } else if (!s.has("porosity") || !s.has("pore_radius")) {
+    s.fail("", "a pellet needs a preset (Al, Cu, Ti) or both \"porosity\" and \"pore_radius\"");
+  }
+  p.dims = s.integer3("dims", 1, kMaxVoxels);
+  p.material = material_index(s, "material", table);
+  p.pore_material = material_index(s, "pore_material", table);
+  p.porosity = preset ? s.number("porosity", preset->porosity) : s.number("porosity");
+  if (!(p.porosity > 0 && p.porosity <= 0.95)) s.fail("porosity", "must be in (0, 0.95]");
+  p.pore_radius = preset ? s.quantity("pore_radius", Dim::length, preset->pore_radius)
+                         : s.quantity("pore_radius", Dim::length);
+  if (!(p.pore_radius > 0)) s.fail("pore_radius", "must be positive");
+  p.radius_sigma = s.number("radius_sigma", 0.3);
+  if (!(p.radius_sigma >= 0 && p.radius_sigma <= 1)) s.fail("radius_sigma", "must be in [0, 1] (0: one radius)");
+  p.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 0, max_seed));
+  return g;
+}
+
 MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& table) {
   MicrostructureSpec m;
   if (auto v = s.optional_section("volume")) m.volume = read_volume(*v, table);
@@ -107,11 +150,43 @@ MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& ta
     m.fill = LayerSpec{material_index(*f, "material", table), 0};
     m.dims = f->integer3("dims", 1, kMaxVoxels);
   }
-  if (m.volume.has_value() == m.fill.has_value())
-    s.fail("", "needs exactly one of \"volume\" (a voxel file) or \"fill\" (one material)");
+  if (auto g = s.optional_section("generate")) m.generate = read_generate(*g, table);
+  if (int(m.volume.has_value()) + int(m.fill.has_value()) + int(m.generate.has_value()) != 1)
+    s.fail("", "needs exactly one of \"volume\" (a voxel file), \"fill\" (one material) or \"generate\" (a "
+               "generated pellet or separator)");
   m.below = read_layers(s, "below", table);
   m.above = read_layers(s, "above", table);
   return m;
+}
+
+AnalysisSpec read_analysis(const std::optional<Section>& s, const MaterialTable& table) {
+  AnalysisSpec a;
+  if (s && s->has("materials")) {
+    if (s->has("phase")) s->fail("phase", "give either \"phase\" or \"materials\", not both");
+    std::string names;
+    for (const auto& name : s->strings("materials", {})) {
+      std::size_t n = 0;
+      while (n < table.size() && table[n].name != name) ++n;
+      if (n == table.size()) s->fail("materials", "unknown material \"" + name + "\"");
+      a.materials.push_back(static_cast<int>(n));
+      names += (names.empty() ? "" : ",") + name;
+    }
+    if (a.materials.empty()) s->fail("materials", "needs at least one material");
+    a.phase = names;
+  } else {
+    a.phase = s ? s->choice("phase", phase_names(), "PORE") : "PORE";
+    for (std::size_t n = 0; n < table.size(); ++n)
+      if (phase_name(table[n].phase) == a.phase) a.materials.push_back(static_cast<int>(n));
+  }
+  if (!s) return a;
+  a.directions.clear();
+  for (const auto& d : s->strings("directions", {"x", "y", "z"})) {
+    if (d != "x" && d != "y" && d != "z") s->fail("directions", "unknown direction \"" + d + "\" (x, y or z)");
+    const int axis = d[0] - 'x';
+    if (std::find(a.directions.begin(), a.directions.end(), axis) == a.directions.end()) a.directions.push_back(axis);
+  }
+  if (s->has("output")) a.output = s->file_path("output");
+  return a;
 }
 
 GridSpec read_grid(const Section& s) {
@@ -159,6 +234,7 @@ Config read_config(Section root) {
   if (c.time.end < 0) time.fail("end", "must not be negative");
   if (!(c.time.dt > 0)) time.fail("dt", "must be positive");
   c.output = read_output(root.section("output"));
+  c.analysis = read_analysis(root.optional_section("analysis"), c.materials);
   return c;
 }
 
@@ -168,6 +244,10 @@ std::unique_ptr<LabelSource> open_microstructure(Config& config) {
   if (m.volume) {
     const VolumeInput& v = *m.volume;
     core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
+  } else if (m.generate) {
+    GenerateInput g = *m.generate;
+    g.pellet.spacing = g.separator.spacing = config.grid.spacing;
+    core = g.type == GenerateInput::Type::pellet ? pellet(g.pellet) : separator(g.separator);
   } else {
     core = uniform(m.dims, m.fill->material, config.materials[m.fill->material].name);
   }

@@ -3,6 +3,7 @@
 ///
 /// `read_config` is the schema: every key navox accepts is asked for here (or in
 /// the readers it calls), so unknown keys are rejected by Document::finish().
+#include "io/generators.hpp"
 #include "io/input.hpp"
 #include "io/microstructure.hpp"
 #include "io/output_writer.hpp"
@@ -31,9 +32,17 @@ struct VolumeInput {
   std::int64_t coarsen = 1;
 };
 
+/// A generated microstructure; the voxel spacing is filled in from the grid when opened.
+struct GenerateInput {
+  enum class Type { pellet, separator } type = Type::pellet;
+  PelletSpec pellet;       ///< for Type::pellet
+  SeparatorSpec separator; ///< for Type::separator
+};
+
 struct MicrostructureSpec {
   std::optional<VolumeInput> volume;        ///< a voxel volume from a file...
-  std::optional<LayerSpec> fill;            ///< ...or one material filling `dims`
+  std::optional<LayerSpec> fill;            ///< ...or one material filling `dims`...
+  std::optional<GenerateInput> generate;    ///< ...or a generated pellet or separator
   std::array<std::int64_t, 3> dims{0, 0, 0}; ///< voxels, for `fill`
   std::vector<LayerSpec> below, above;      ///< slabs stacked along z, bottom to top
 };
@@ -48,6 +57,16 @@ struct TimeSpec {
   double dt = 1;   ///< [s], initial step
 };
 
+/// The optional `analysis:` section, read by `navox analyze`: the analysed phase
+/// (a phase name or a list of materials; default: every PORE material), the
+/// directions of the conduction solves and where the JSON report goes.
+struct AnalysisSpec {
+  std::vector<int> materials;        ///< indices of the materials forming the analysed phase
+  std::string phase = "PORE";        ///< how the phase was given, for the report
+  std::vector<int> directions{0, 1, 2}; ///< 0, 1, 2 = x, y, z
+  std::string output = "analysis.json"; ///< the JSON report; the CSV goes beside it
+};
+
 struct Config {
   std::string file;
   MaterialTable materials;
@@ -56,6 +75,7 @@ struct Config {
   Conditions conditions;
   TimeSpec time;
   OutputSpec output;
+  AnalysisSpec analysis;
 };
 
 /// Reads and validates everything; throws input::InputError with file:line:col.

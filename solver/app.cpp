@@ -2,15 +2,22 @@
 
 #include "io/config.hpp"
 #include "io/log.hpp"
+#include "mesh/block_access.hpp"
 #include "mesh/collective.hpp"
+#include "mesh/connected_components.hpp"
 #include "navox/version.hpp"
+#include "solver/effective_conductivity.hpp"
 #include "solver/simulation.hpp"
 
 #include <hdf5.h>
 #include <petscsys.h>
+#include <petsctime.h>
 #include <vtkVersion.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 namespace navox {
@@ -93,6 +100,193 @@ int command_run(MPI_Comm comm, const CommandLine& cl) {
   log.info("navox %s: %s on %d rank%s", NAVOX_VERSION, cl.input.c_str(), size, size == 1 ? "" : "s");
   Simulation sim(comm, std::move(p.config), log);
   sim.run();
+  return 0;
+}
+
+namespace {
+
+/// One direction of the analysis; `percolates` false leaves the numbers at 0.
+struct DirectionReport {
+  ConductivityResult result;
+  bool percolates = true;
+};
+
+struct AnalysisReport {
+  std::vector<double> material_fraction;
+  double phase_fraction = 0;     ///< of the volume
+  double connected_fraction = 0; ///< of the volume: components touching any domain face
+  double isolated_fraction = 0;  ///< of the volume: components touching none
+  long long clusters = 0;
+  std::vector<DirectionReport> directions;
+};
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+void write_reports(const io::Config& config, const AnalysisReport& r, int ranks) {
+  std::filesystem::path json = config.analysis.output;
+  std::filesystem::path csv = json;
+  csv.replace_extension(".csv");
+  if (json.has_parent_path()) std::filesystem::create_directories(json.parent_path());
+  std::ofstream j(json);
+  if (!j) throw Error(json.string() + ": cannot write the analysis report");
+  j << std::setprecision(12);
+  const auto& g = config.grid;
+  j << "{\n  \"input\": " << json_string(config.file) << ",\n  \"ranks\": " << ranks << ",\n"
+    << "  \"dims\": [" << g.dims[0] << ", " << g.dims[1] << ", " << g.dims[2] << "],\n"
+    << "  \"spacing_m\": [" << g.spacing[0] << ", " << g.spacing[1] << ", " << g.spacing[2] << "],\n"
+    << "  \"materials\": [";
+  for (std::size_t m = 0; m < config.materials.size(); ++m)
+    j << (m ? ", " : "") << "{\"name\": " << json_string(config.materials[m].name)
+      << ", \"phase\": " << json_string(phase_name(config.materials[m].phase))
+      << ", \"volume_fraction\": " << r.material_fraction[m] << "}";
+  j << "],\n  \"phase\": {\"name\": " << json_string(config.analysis.phase)
+    << ", \"volume_fraction\": " << r.phase_fraction << ", \"connected_fraction\": " << r.connected_fraction
+    << ", \"isolated_fraction\": " << r.isolated_fraction << ", \"clusters\": " << r.clusters << "},\n"
+    << "  \"directions\": [";
+  for (std::size_t n = 0; n < r.directions.size(); ++n) {
+    const DirectionReport& d = r.directions[n];
+    j << (n ? ",\n    " : "\n    ") << "{\"axis\": \"" << axis_name(d.result.axis)
+      << "\", \"percolates\": " << (d.percolates ? "true" : "false");
+    if (d.percolates)
+      j << ", \"sigma_eff_over_sigma\": " << d.result.ratio << ", \"tortuosity\": " << d.result.tortuosity
+        << ", \"spanning_fraction\": " << d.result.active_fraction << ", \"iterations\": " << d.result.iterations
+        << ", \"seconds\": " << d.result.seconds;
+    j << "}";
+  }
+  j << (r.directions.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  if (!j) throw Error(json.string() + ": write failed");
+
+  std::ofstream c(csv);
+  if (!c) throw Error(csv.string() + ": cannot write the analysis table");
+  c << std::setprecision(12)
+    << "axis,percolates,volume_fraction,spanning_fraction,sigma_eff_over_sigma,tortuosity,iterations,seconds\n";
+  for (const DirectionReport& d : r.directions) {
+    c << axis_name(d.result.axis) << "," << (d.percolates ? 1 : 0) << "," << r.phase_fraction << ",";
+    if (d.percolates)
+      c << d.result.active_fraction << "," << d.result.ratio << "," << d.result.tortuosity << ","
+        << d.result.iterations << "," << d.result.seconds << "\n";
+    else
+      c << "0,0,,0,0\n";
+  }
+  if (!c) throw Error(csv.string() + ": write failed");
+}
+
+} // namespace
+
+int command_analyze(MPI_Comm comm, const CommandLine& cl) {
+  Parsed p = parse_input(comm, cl);
+  io::Config& config = p.config;
+  io::Log log(comm);
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  log.info("navox %s analyze: %s on %d rank%s", NAVOX_VERSION, cl.input.c_str(), size, size == 1 ? "" : "s");
+  std::unique_ptr<io::LabelSource> cell;
+  collectively(comm, [&] { cell = io::open_microstructure(config); });
+  log.info("microstructure: %s", cell->describe().c_str());
+  // The analysis has zero-flux side faces whatever the run's lateral boundary.
+  GridSpec spec = config.grid;
+  spec.periodic_lateral = false;
+  Grid grid(comm, spec, {"potential"});
+  const auto& d = spec.dims;
+  log.info("grid: %lld x %lld x %lld voxels", (long long)d[0], (long long)d[1], (long long)d[2]);
+
+  Vec labels = nullptr, mask = nullptr, comps = nullptr;
+  AnalysisReport report;
+  try {
+    NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &labels));
+    NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &mask));
+    std::vector<int> block;
+    collectively(comm, [&] {
+      block = cell->labels(grid.owned());
+      set_scalar_block(grid, labels, std::vector<double>(block.begin(), block.end()));
+    });
+    const std::vector<int>& in_phase = config.analysis.materials;
+    std::vector<double> count(config.materials.size(), 0.0), mask_block(block.size(), 0.0);
+    for (std::size_t v = 0; v < block.size(); ++v) {
+      count[static_cast<std::size_t>(block[v])] += 1;
+      mask_block[v] = std::find(in_phase.begin(), in_phase.end(), block[v]) != in_phase.end() ? 1 : 0;
+    }
+    set_scalar_block(grid, mask, mask_block);
+    report.material_fraction.resize(count.size());
+    MPI_Allreduce(count.data(), report.material_fraction.data(), static_cast<int>(count.size()), MPI_DOUBLE,
+                  MPI_SUM, comm);
+    const double voxels = double(grid.voxel_count());
+    for (std::size_t m = 0; m < count.size(); ++m) {
+      report.material_fraction[m] /= voxels;
+      log.info("  material %zu %-10s %-4s %8.4f %%", m, config.materials[m].name.c_str(),
+               phase_name(config.materials[m].phase), 100 * report.material_fraction[m]);
+    }
+
+    // Connected (touching any face of the domain) versus isolated parts of the phase.
+    PetscLogDouble t0 = 0, t1 = 0;
+    NAVOX_CALL(PetscTime(&t0));
+    ComponentLabels cc = connected_components(grid, mask);
+    comps = cc.labels;
+    std::vector<std::int64_t> boundary;
+    for (int axis = 0; axis < 3; ++axis)
+      for (int side = 0; side < 2; ++side) {
+        const auto face = labels_on_face(grid, comps, axis, side);
+        boundary.insert(boundary.end(), face.begin(), face.end());
+      }
+    std::sort(boundary.begin(), boundary.end());
+    boundary.erase(std::unique(boundary.begin(), boundary.end()), boundary.end());
+    const std::vector<double> lab = scalar_block(grid, comps);
+    const Box b = grid.owned();
+    double sums[4] = {0, 0, 0, 0}, total[4]; // phase, connected, isolated, clusters
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          const double l = lab[b.offset(i, j, k)];
+          if (l < 0) continue;
+          sums[0] += 1;
+          sums[std::binary_search(boundary.begin(), boundary.end(), std::int64_t(l)) ? 1 : 2] += 1;
+          if (l == double(i + d[0] * (j + d[1] * k))) sums[3] += 1; // the component's first voxel
+        }
+    MPI_Allreduce(sums, total, 4, MPI_DOUBLE, MPI_SUM, comm);
+    NAVOX_CALL(PetscTime(&t1));
+    report.phase_fraction = total[0] / voxels;
+    report.connected_fraction = total[1] / voxels;
+    report.isolated_fraction = total[2] / voxels;
+    report.clusters = static_cast<long long>(total[3]);
+    log.info("phase %s: %.4f %% of the volume in %lld clusters; connected to the boundary %.4f %%, isolated %.4f %% "
+             "(%d sweeps, %.3f s)",
+             config.analysis.phase.c_str(), 100 * report.phase_fraction, report.clusters,
+             100 * report.connected_fraction, 100 * report.isolated_fraction, cc.sweeps, double(t1 - t0));
+
+    for (int axis : config.analysis.directions) {
+      DirectionReport dir;
+      dir.result.axis = axis;
+      try {
+        dir.result = effective_conductivity(grid, comps, axis);
+        log.info("  %s: sigma_eff/sigma = %.6g  tau = %.6g  spanning %.4f %%  %d iterations  %.3f s", axis_name(axis),
+                 dir.result.ratio, dir.result.tortuosity, 100 * dir.result.active_fraction,
+                 int(dir.result.iterations), dir.result.seconds);
+      } catch (const NotPercolating& e) {
+        dir.percolates = false;
+        log.info("  %s: %s", axis_name(axis), e.what());
+      }
+      report.directions.push_back(dir);
+    }
+  } catch (...) {
+    (void)VecDestroy(&comps);
+    (void)VecDestroy(&mask);
+    (void)VecDestroy(&labels);
+    throw;
+  }
+  (void)VecDestroy(&comps);
+  (void)VecDestroy(&mask);
+  (void)VecDestroy(&labels);
+  on_root(comm, [&] { write_reports(config, report, size); });
+  std::filesystem::path csv = config.analysis.output;
+  csv.replace_extension(".csv");
+  log.info("report: %s, %s", config.analysis.output.c_str(), csv.string().c_str());
   return 0;
 }
 

@@ -8,8 +8,11 @@ std::string usage() {
   return "usage:\n"
          "  navox run INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
          "  navox check INPUT.yaml [--set key.path=value ...]   validate; print the resolved input in SI\n"
+         "  navox analyze INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
+         "                   phase fractions, connectivity, effective conductivity and tortuosity\n"
          "  navox --version                                    navox, PETSc, HDF5, VTK and MPI versions\n"
-         "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type mg).\n";
+         "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type mg),\n"
+         "those of the analysis solves -analyze_ (e.g. -analyze_ksp_monitor -analyze_pc_type mg).\n";
 }
 
 CommandLine parse_command_line(int argc, char** argv) {
@@ -27,6 +30,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cmd == "--help" || cmd == "-h" || cmd == "help") return cl;
   if (cmd == "run") cl.command = CommandLine::Command::run;
   else if (cmd == "check") cl.command = CommandLine::Command::check;
+  else if (cmd == "analyze") cl.command = CommandLine::Command::analyze;
   else {
     cl.error = "unknown command \"" + cmd + "\"";
     return cl;

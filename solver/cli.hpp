@@ -1,5 +1,5 @@
 #pragma once
-/// The command line: `navox run|check INPUT.yaml [--set a.b=v ...] [PETSc options]`,
+/// The command line: `navox run|check|analyze INPUT.yaml [--set a.b=v ...] [PETSc options]`,
 /// `navox --version`, `navox --help`. Parsed before PETSc starts so that navox's
 /// own arguments never reach PETSc's option database.
 #include <string>
@@ -8,7 +8,7 @@
 namespace navox {
 
 struct CommandLine {
-  enum class Command { run, check, version, help };
+  enum class Command { run, check, analyze, version, help };
   Command command = Command::help;
   std::string input;
   std::vector<std::string> overrides;  ///< "a.b.c=value", in order
