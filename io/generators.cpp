@@ -90,6 +90,24 @@ void voxel_range(double c, double r, double h, std::int64_t lo, std::int64_t hi,
   last = std::min(hi, static_cast<std::int64_t>(std::floor((c + r) / h - 0.5)) + 2);
 }
 
+/// Sets `material` in every voxel of `block` whose centre lies in the sphere (centre x, radius r).
+void paint_sphere(const std::array<double, 3>& x, double r, const std::array<double, 3>& h, const Box& block,
+                  int material, std::vector<int>& out) {
+  std::array<std::int64_t, 3> first{}, last{};
+  for (int d = 0; d < 3; ++d) voxel_range(x[d], r, h[d], block.lo[d], block.hi(d), first[d], last[d]);
+  const double r2 = r * r;
+  for (auto k = first[2]; k < last[2]; ++k) {
+    const double dz = (k + 0.5) * h[2] - x[2];
+    for (auto j = first[1]; j < last[1]; ++j) {
+      const double dy = (j + 0.5) * h[1] - x[1];
+      for (auto i = first[0]; i < last[0]; ++i) {
+        const double dx = (i + 0.5) * h[0] - x[0];
+        if (dx * dx + dy * dy + dz * dz <= r2) out[block.offset(i, j, k)] = material;
+      }
+    }
+  }
+}
+
 class Pellet : public LabelSource {
 public:
   explicit Pellet(const PelletSpec& s) : s_(s) {
@@ -146,19 +164,7 @@ private:
         const double z = std::clamp(std::sqrt(-2 * std::log(u1)) * std::cos(2 * kPi * u2), -kClamp, kClamp);
         r *= std::exp(s_.radius_sigma * z - s_.radius_sigma * s_.radius_sigma / 2);
       }
-      std::array<std::int64_t, 3> first{}, last{};
-      for (int d = 0; d < 3; ++d) voxel_range(x[d], r, h[d], block.lo[d], block.hi(d), first[d], last[d]);
-      const double r2 = r * r;
-      for (auto k = first[2]; k < last[2]; ++k) {
-        const double dz = (k + 0.5) * h[2] - x[2];
-        for (auto j = first[1]; j < last[1]; ++j) {
-          const double dy = (j + 0.5) * h[1] - x[1];
-          for (auto i = first[0]; i < last[0]; ++i) {
-            const double dx = (i + 0.5) * h[0] - x[0];
-            if (dx * dx + dy * dy + dz * dz <= r2) out[block.offset(i, j, k)] = s_.pore_material;
-          }
-        }
-      }
+      paint_sphere(x, r, h, block, s_.pore_material, out);
     }
   }
 
@@ -217,19 +223,7 @@ private:
                                     (static_cast<double>(cy) + uniform01(key, base + 1)) * cell_, top_};
       // A sphere centred on the top face cuts a hemispherical cap of depth r.
       const double r = s_.pore_depth * (0.5 + 0.5 * uniform01(key, base + 2));
-      std::array<std::int64_t, 3> first{}, last{};
-      for (int d = 0; d < 3; ++d) voxel_range(x[d], r, h[d], block.lo[d], block.hi(d), first[d], last[d]);
-      const double r2 = r * r;
-      for (auto k = first[2]; k < last[2]; ++k) {
-        const double dz = (k + 0.5) * h[2] - x[2];
-        for (auto j = first[1]; j < last[1]; ++j) {
-          const double dy = (j + 0.5) * h[1] - x[1];
-          for (auto i = first[0]; i < last[0]; ++i) {
-            const double dx = (i + 0.5) * h[0] - x[0];
-            if (dx * dx + dy * dy + dz * dz <= r2) out[block.offset(i, j, k)] = s_.pore_material;
-          }
-        }
-      }
+      paint_sphere(x, r, h, block, s_.pore_material, out);
     }
   }
 
