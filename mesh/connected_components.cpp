@@ -1,6 +1,7 @@
 #include "mesh/connected_components.hpp"
 
 #include "mesh/block_access.hpp"
+#include "mesh/stencil.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -58,7 +59,6 @@ ComponentLabels connected_components(const Grid& grid, Vec mask) {
   // Component label = smallest global index among the block's members, held at the root.
   std::vector<double> root_label(static_cast<std::size_t>(b.size()), -1.0);
   std::vector<GhostLink> links;
-  constexpr int kOffset[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, -1, 0}, {0, 1, 0}, {0, 0, -1}, {0, 0, 1}};
   for (auto k = b.lo[2]; k < b.hi(2); ++k)
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
@@ -66,7 +66,7 @@ ComponentLabels connected_components(const Grid& grid, Vec mask) {
         const auto root = sets.find(b.offset(i, j, k));
         const double g = double(i + s.dims[0] * (j + s.dims[1] * k));
         if (root_label[root] < 0 || g < root_label[root]) root_label[root] = g;
-        for (const auto& o : kOffset) {
+        for (const auto& o : kFaceOffset) {
           const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
           if (b.contains(ni, nj, nk)) continue;
           if (nk < 0 || nk >= s.dims[2]) continue;

@@ -3,7 +3,9 @@
 #include "mesh/block_access.hpp"
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
+#include "mesh/stencil.hpp"
 #include "physics/ionic_conduction.hpp"
+#include "solver/two_point_row.hpp"
 
 #include <petscsnes.h>
 #include <petsctime.h>
@@ -19,8 +21,6 @@ using physics::IonicConduction;
 
 namespace {
 
-constexpr int kOffset[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, -1, 0}, {0, 1, 0}, {0, 0, -1}, {0, 0, 1}};
-
 struct Context {
   const Grid* grid = nullptr;
   Vec active_local = nullptr; ///< 1 where the potential is solved for, ghosted
@@ -32,8 +32,8 @@ enum class Across { active, inlet, outlet, wall };
 
 Across across(const Context& c, const PetscScalar* const* const* act, PetscInt i, PetscInt j, PetscInt k, int face) {
   const auto& n = c.grid->spec().dims;
-  const PetscInt idx[3] = {i + kOffset[face][0], j + kOffset[face][1], k + kOffset[face][2]};
-  const int d = face / 2;
+  const PetscInt idx[3] = {i + kFaceOffset[face][0], j + kFaceOffset[face][1], k + kFaceOffset[face][2]};
+  const int d = face_axis(face);
   if (idx[d] < 0) return d == c.axis ? Across::inlet : Across::wall;
   if (idx[d] >= n[d]) return d == c.axis ? Across::outlet : Across::wall;
   return act[idx[2]][idx[1]][idx[0]] != 0 ? Across::active : Across::wall;
@@ -42,8 +42,8 @@ Across across(const Context& c, const PetscScalar* const* const* act, PetscInt i
 /// Current into the voxel through one face (unit conductivity).
 FaceCurrent face_current(const Context& c, Across kind, double phi, double phi_n, int face) {
   const auto& h = c.grid->spec().spacing;
-  const int d = face / 2;
-  const double area = h[(d + 1) % 3] * h[(d + 2) % 3];
+  const int d = face_axis(face);
+  const double area = face_area(h, face);
   switch (kind) {
   case Across::active: return IonicConduction::between(phi, phi_n, 1.0, 1.0, area, h[d]);
   case Across::inlet: return IonicConduction::to_electrode(phi, 1.0, 1.0, area, h[d]);
@@ -54,7 +54,7 @@ FaceCurrent face_current(const Context& c, Across kind, double phi, double phi_n
 }
 
 double neighbour_value(const PetscScalar* const* const* x, PetscInt i, PetscInt j, PetscInt k, int face) {
-  return x[k + kOffset[face][2]][j + kOffset[face][1]][i + kOffset[face][0]];
+  return x[k + kFaceOffset[face][2]][j + kFaceOffset[face][1]][i + kFaceOffset[face][0]];
 }
 
 PetscErrorCode residual(DMDALocalInfo* info, void* xv, void* fv, void* ctxv) {
@@ -95,35 +95,24 @@ PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv)
       for (PetscInt i = info->xs; i < info->xs + info->xm; ++i) {
         MatStencil row = {k, j, i, 0};
         if (act[k][j][i] == 0) {
-          const PetscScalar one = 1.0;
-          PetscCall(MatSetValuesStencil(P, 1, &row, 1, &row, &one, INSERT_VALUES));
+          PetscCall(insert_identity_row(P, row));
           continue;
         }
-        MatStencil cols[7];
-        PetscScalar vals[7];
-        PetscInt n_cols = 1;
-        cols[0] = row;
-        vals[0] = 0;
+        TwoPointRow jrow(row);
         const double phi = x[k][j][i];
         for (int face = 0; face < 6; ++face) {
           const Across kind = across(*c, act, i, j, k, face);
           const double phi_n = kind == Across::active ? neighbour_value(x, i, j, k, face) : 0.0;
           const FaceCurrent fc = face_current(*c, kind, phi, phi_n, face);
-          vals[0] += -fc.d_self * c->scale;
-          if (kind == Across::active) {
-            cols[n_cols] = {k + kOffset[face][2], j + kOffset[face][1], i + kOffset[face][0], 0};
-            vals[n_cols++] = -fc.d_other * c->scale;
-          }
+          jrow.add_self(-fc.d_self * c->scale);
+          if (kind == Across::active)
+            jrow.add_neighbour({k + kFaceOffset[face][2], j + kFaceOffset[face][1], i + kFaceOffset[face][0], 0},
+                               -fc.d_other * c->scale);
         }
-        PetscCall(MatSetValuesStencil(P, 1, &row, n_cols, cols, vals, INSERT_VALUES));
+        PetscCall(jrow.insert(P));
       }
   PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->active_local, &act));
-  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
-  if (A != P) {
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  }
+  PetscCall(finish_assembly(A, P));
   PetscFunctionReturn(0);
 }
 

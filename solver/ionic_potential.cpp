@@ -2,7 +2,9 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/stencil.hpp"
 #include "physics/ionic_conduction.hpp"
+#include "solver/two_point_row.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -26,9 +28,6 @@ struct IonicPotential::Context {
 
 namespace {
 
-/// Neighbour offsets: -x, +x, -y, +y, -z, +z.
-constexpr int kOffset[6][3] = {{-1, 0, 0}, {1, 0, 0}, {0, -1, 0}, {0, 1, 0}, {0, 0, -1}, {0, 0, 1}};
-
 /// What lies across one face of an SE voxel.
 enum class Across { se, electrode, counter, wall };
 
@@ -40,7 +39,7 @@ struct Neighbour {
 
 Neighbour across(const IonicPotential::Context& c, const PetscScalar* const* const* lab, const DMDALocalInfo* info,
                  PetscInt i, PetscInt j, PetscInt k, int face) {
-  const PetscInt ni = i + kOffset[face][0], nj = j + kOffset[face][1], nk = k + kOffset[face][2];
+  const PetscInt ni = i + kFaceOffset[face][0], nj = j + kFaceOffset[face][1], nk = k + kFaceOffset[face][2];
   const bool periodic = c.grid->spec().periodic_lateral;
   if (nk < 0) return {Across::counter, 0, 0, 0, 0};
   if (nk >= info->mz) return {Across::wall, 0, 0, 0, 0};
@@ -55,8 +54,8 @@ Neighbour across(const IonicPotential::Context& c, const PetscScalar* const* con
 FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, double phi_p, double phi_n,
                          double sigma_p, int face) {
   const auto& h = c.grid->spec().spacing;
-  const int d = face / 2;
-  const double area = h[(d + 1) % 3] * h[(d + 2) % 3];
+  const int d = face_axis(face);
+  const double area = face_area(h, face);
   switch (n.kind) {
   case Across::se: return IonicConduction::between(phi_p, phi_n, sigma_p, n.sigma, area, h[d]);
   case Across::electrode:
@@ -115,35 +114,22 @@ PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv)
         const int m = static_cast<int>(lab[k][j][i]);
         MatStencil row = {k, j, i, q};
         if ((*c->materials)[m].phase != Phase::SE) {
-          const PetscScalar one = 1.0;
-          PetscCall(MatSetValuesStencil(P, 1, &row, 1, &row, &one, INSERT_VALUES));
+          PetscCall(insert_identity_row(P, row));
           continue;
         }
-        MatStencil cols[7];
-        PetscScalar vals[7];
-        PetscInt n_cols = 1;
-        cols[0] = row;
-        vals[0] = 0;
+        TwoPointRow jrow(row);
         const double phi = x[k][j][i * dof + q];
         for (int face = 0; face < 6; ++face) {
           const Neighbour n = across(*c, lab, info, i, j, k, face);
           const double phi_n = n.kind == Across::se ? x[n.k][n.j][n.i * dof + q] : 0.0;
           const FaceCurrent fc = face_current(*c, n, phi, phi_n, c->sigma[m], face);
-          vals[0] += -fc.d_self * c->scale;
-          if (n.kind == Across::se) {
-            cols[n_cols] = {n.k, n.j, n.i, q};
-            vals[n_cols++] = -fc.d_other * c->scale;
-          }
+          jrow.add_self(-fc.d_self * c->scale);
+          if (n.kind == Across::se) jrow.add_neighbour({n.k, n.j, n.i, q}, -fc.d_other * c->scale);
         }
-        PetscCall(MatSetValuesStencil(P, 1, &row, n_cols, cols, vals, INSERT_VALUES));
+        PetscCall(jrow.insert(P));
       }
   PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
-  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
-  if (A != P) {
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  }
+  PetscCall(finish_assembly(A, P));
   PetscFunctionReturn(0);
 }
 
