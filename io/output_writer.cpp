@@ -32,6 +32,17 @@ OutputWriter::OutputWriter(const Grid& grid, OutputSpec spec, std::string materi
   });
 }
 
+namespace {
+
+/// The VTK piece a rank writes inside a step's folder.
+std::string piece_name(int rank) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "p%04d.vti", rank);
+  return buf;
+}
+
+} // namespace
+
 std::string OutputWriter::step_name(long step) const {
   char buf[32];
   std::snprintf(buf, sizeof buf, "_%06ld", step);
@@ -47,9 +58,7 @@ void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& f
   }
   if (spec_.vtk) {
     on_root(grid_.comm(), [&] { fs::create_directories(dir / base); });
-    char piece[32];
-    std::snprintf(piece, sizeof piece, "p%04d.vti", grid_.rank());
-    collectively(grid_.comm(), [&] { write_vti_piece(grid_, (dir / base / piece).string(), fields); });
+    collectively(grid_.comm(), [&] { write_vti_piece(grid_, (dir / base / piece_name(grid_.rank())).string(), fields); });
   }
   on_root(grid_.comm(), [&] {
     if (spec_.hdf5) {
@@ -64,11 +73,7 @@ void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& f
     }
     if (spec_.vtk) {
       std::vector<std::string> pieces;
-      for (int r = 0; r < grid_.size(); ++r) {
-        char piece[32];
-        std::snprintf(piece, sizeof piece, "p%04d.vti", r);
-        pieces.push_back(base + "/" + piece);
-      }
+      for (int r = 0; r < grid_.size(); ++r) pieces.push_back(base + "/" + piece_name(r));
       write_text_atomically((dir / (base + ".pvti")).string(), pvti_summary(grid_, fields, pieces));
       pvd_entries_.push_back({info.time, base + ".pvti"});
       write_text_atomically((dir / (spec_.prefix + ".pvd")).string(), pvd_collection(pvd_entries_));
