@@ -25,7 +25,16 @@ MaterialTable read_materials(const Section& s) {
       if (!(mat.conductivity > 0)) m.fail("conductivity", "must be positive");
       mat.activation_energy = m.quantity("activation_energy", Dim::energy_per_mole, 0.0);
       mat.reference_temperature = m.quantity("reference_temperature", Dim::temperature, 298.15);
+      mat.charge_transfer_resistance = m.quantity("charge_transfer_resistance", Dim::area_resistance, 0.0);
+      if (mat.charge_transfer_resistance < 0) m.fail("charge_transfer_resistance", "must not be negative (0: ideal contact)");
+      mat.transfer_coefficient = m.number("transfer_coefficient", 0.5);
+      if (!(mat.transfer_coefficient > 0 && mat.transfer_coefficient < 1))
+        m.fail("transfer_coefficient", "must be in (0, 1)");
+      mat.double_layer_capacitance = m.quantity("double_layer_capacitance", Dim::areal_capacitance, 0.0);
+      if (mat.double_layer_capacitance < 0) m.fail("double_layer_capacitance", "must not be negative");
     }
+    if (mat.phase == Phase::CC)
+      mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, "active") == "active";
     table.push_back(mat);
   }
   if (table.empty()) s.fail("", "at least one material is needed");
@@ -207,6 +216,9 @@ OutputSpec read_output(const Section& s) {
   o.prefix = s.string("prefix", "navox");
   if (o.prefix.empty() || o.prefix.find('/') != std::string::npos) s.fail("prefix", "must be a plain file name");
   o.every = s.integer("every", 1, 1, 1L << 40);
+  o.time_series = s.string("time_series", o.prefix + ".csv");
+  if (o.time_series.empty() || o.time_series.find('/') != std::string::npos)
+    s.fail("time_series", "must be a plain file name (written in the output directory)");
   o.hdf5 = o.vtk = false;
   for (const auto& f : s.strings("formats", {"hdf5", "vtk"})) {
     if (f == "hdf5") o.hdf5 = true;
@@ -228,11 +240,30 @@ Config read_config(Section root) {
     if (!(c.conditions.temperature > 0)) cond->fail("temperature", "must be above absolute zero");
     c.conditions.electrode_potential = cond->quantity("electrode_potential", Dim::voltage, 0.0);
   }
+  if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
+  if (auto na = root.optional_section("sodium")) {
+    c.sodium.molar_volume = na->quantity("molar_volume", Dim::molar_volume, c.sodium.molar_volume);
+    if (!(c.sodium.molar_volume > 0)) na->fail("molar_volume", "must be positive");
+    c.sodium.connect_threshold = na->number("connect_threshold", c.sodium.connect_threshold);
+    if (!(c.sodium.connect_threshold > 0 && c.sodium.connect_threshold <= 1))
+      na->fail("connect_threshold", "must be in (0, 1]");
+  }
   const Section time = root.section("time");
-  c.time.end = time.quantity("end", Dim::time);
+  // With a protocol the run ends with its last step; `end` is then an optional cap.
+  c.time.end = c.protocol ? time.quantity("end", Dim::time, std::numeric_limits<double>::infinity())
+                          : time.quantity("end", Dim::time);
   c.time.dt = time.quantity("dt", Dim::time);
+  c.time.dt_min = time.quantity("dt_min", Dim::time, std::min(1e-6, c.time.dt));
+  c.time.dt_max = time.quantity("dt_max", Dim::time, std::max(3600.0, c.time.dt));
+  c.time.max_fill_change = time.number("max_fill_change", 0.25);
+  c.time.max_voltage_change = time.quantity("max_voltage_change", Dim::voltage, 0.02);
   if (c.time.end < 0) time.fail("end", "must not be negative");
   if (!(c.time.dt > 0)) time.fail("dt", "must be positive");
+  if (!(c.time.dt_min > 0 && c.time.dt_min <= c.time.dt)) time.fail("dt_min", "must be positive and at most dt");
+  if (!(c.time.dt_max >= c.time.dt)) time.fail("dt_max", "must be at least dt");
+  if (!(c.time.max_fill_change > 0 && c.time.max_fill_change <= 1))
+    time.fail("max_fill_change", "must be in (0, 1] (largest Na fraction change of one voxel per step)");
+  if (!(c.time.max_voltage_change > 0)) time.fail("max_voltage_change", "must be positive");
   c.output = read_output(root.section("output"));
   c.analysis = read_analysis(root.optional_section("analysis"), c.materials);
   return c;

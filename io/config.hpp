@@ -7,9 +7,11 @@
 #include "io/input.hpp"
 #include "io/microstructure.hpp"
 #include "io/output_writer.hpp"
+#include "io/protocol.hpp"
 #include "io/volume_source.hpp"
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
+#include "physics/sodium_metal.hpp"
 
 #include <memory>
 #include <optional>
@@ -53,8 +55,12 @@ struct Conditions {
 };
 
 struct TimeSpec {
-  double end = 0;  ///< [s]
-  double dt = 1;   ///< [s], initial step
+  double end = 0;      ///< [s]; with a protocol, a cap (infinite unless given)
+  double dt = 1;       ///< [s], initial step
+  double dt_min = 1e-6; ///< [s]: a step that fails below this ends the run
+  double dt_max = 3600; ///< [s]
+  double max_fill_change = 0.25;   ///< largest Na fraction added to or removed from one voxel per step [-]
+  double max_voltage_change = 0.02; ///< largest change of V per step [V]
 };
 
 /// The optional `analysis:` section, read by `navox analyze`: the analysed phase
@@ -74,6 +80,8 @@ struct Config {
   GridSpec grid;   ///< dims are filled when the microstructure is opened
   Conditions conditions;
   TimeSpec time;
+  std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
+  physics::SodiumMetal sodium;
   OutputSpec output;
   AnalysisSpec analysis;
 };

@@ -23,6 +23,7 @@ struct OutputSpec {
   long every = 1;     ///< write every N time steps (and always the first and last)
   bool hdf5 = true;
   bool vtk = true;
+  std::string time_series = "navox.csv"; ///< CSV time series, in `directory`
 };
 
 class OutputWriter {

@@ -62,6 +62,8 @@ constexpr Unit table[] = {
     {Dim::energy_per_mole, "kJ/mol", 1e3, 1, 0, true},
     {Dim::energy_per_mole, "eV", faraday, 1, 0, true},
     {Dim::rate, "1/s", 1, 1, 0, true},
+    {Dim::areal_capacitance, "F/m^2", 1, 1, 0, true},
+    {Dim::areal_capacitance, "uF/cm^2", 1, 100, 0, true},
     {Dim::rate, "1/h", 1, 3600, 0, true},
     // Spellings people paste from papers; folded onto the names above.
     {Dim::length, "\xC2\xB5m", 1, 1e6, 0, false}, // µm, micro sign
@@ -149,6 +151,7 @@ std::string_view example_unit(Dim dim) {
   case Dim::molar_volume: return "cm^3/mol";
   case Dim::energy_per_mole: return "kJ/mol";
   case Dim::rate: return "1/h";
+  case Dim::areal_capacitance: return "uF/cm^2";
   }
   return "";
 }
@@ -188,6 +191,7 @@ std::string_view si_unit(Dim dim) {
   case Dim::molar_volume: return "m^3/mol";
   case Dim::energy_per_mole: return "J/mol";
   case Dim::rate: return "1/s";
+  case Dim::areal_capacitance: return "F/m^2";
   }
   return "";
 }
@@ -209,6 +213,7 @@ std::string_view dim_name(Dim dim) {
   case Dim::molar_volume: return "molar volume";
   case Dim::energy_per_mole: return "energy per mole";
   case Dim::rate: return "rate";
+  case Dim::areal_capacitance: return "areal capacitance";
   }
   return "";
 }

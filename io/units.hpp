@@ -27,6 +27,7 @@ enum class Dim {
   molar_volume,     ///< m^3/mol (m^3/mol, cm^3/mol)
   energy_per_mole,  ///< J/mol  (J/mol, kJ/mol, eV)
   rate,             ///< 1/s    (1/s, 1/h)
+  areal_capacitance, ///< F/m^2 (F/m^2, uF/cm^2)
 };
 
 /// Name of the SI unit used to print resolved values, e.g. "m", "A/m^2".

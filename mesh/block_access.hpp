@@ -9,10 +9,9 @@
 
 namespace navox {
 
-/// Owned values of `global` (a vector of grid.scalar_dm()).
+/// Owned values of `global`: a vector of grid.scalar_dm() or of any grid.field_dm(),
+/// which share one layout.
 std::vector<double> scalar_block(const Grid& grid, Vec global);
-/// Owned values of one field of `global` (a vector of grid.dm()).
-std::vector<double> field_block(const Grid& grid, Vec global, int field);
 /// Sets the owned values of `global` (a vector of grid.scalar_dm()) from a block array.
 void set_scalar_block(const Grid& grid, Vec global, const std::vector<double>& values);
 

@@ -28,30 +28,31 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
 
   const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
   auto procs = [&](int d) { return spec_.processors[d] > 0 ? PetscInt(spec_.processors[d]) : PETSC_DECIDE; };
-  const auto dof = static_cast<PetscInt>(fields_.size());
-  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR,
-                          PetscInt(spec_.dims[0]), PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]),
-                          procs(0), procs(1), procs(2), dof, 1, nullptr, nullptr, nullptr, &dm_));
-  NAVOX_CALL(DMSetUp(dm_));
-  for (PetscInt f = 0; f < dof; ++f) NAVOX_CALL(DMDASetFieldName(dm_, f, fields_[f].c_str()));
-  // Physical coordinates of the cell centres, so PETSc viewers see real geometry.
-  const auto& h = spec_.spacing;
-  const auto& o = spec_.origin;
-  NAVOX_CALL(DMDASetUniformCoordinates(dm_, o[0] + 0.5 * h[0], o[0] + (spec_.dims[0] - 0.5) * h[0],
-                                       o[1] + 0.5 * h[1], o[1] + (spec_.dims[1] - 0.5) * h[1],
-                                       o[2] + 0.5 * h[2], o[2] + (spec_.dims[2] - 0.5) * h[2]));
-
-  // The scalar DM reuses the solution DM's partition exactly.
-  PetscInt m = 0, n = 0, p = 0;
-  NAVOX_CALL(DMDAGetInfo(dm_, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
-                         nullptr, nullptr, nullptr));
-  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-  NAVOX_CALL(DMDAGetOwnershipRanges(dm_, &lx, &ly, &lz));
-  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
-                          PetscInt(spec_.dims[0]), PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]), m, n, p, 1,
-                          1, lx, ly, lz, &sdm_));
+  const PetscInt nx = PetscInt(spec_.dims[0]), ny = PetscInt(spec_.dims[1]), nz = PetscInt(spec_.dims[2]);
+  // The first DM fixes the partition; every other DM reuses it exactly.
+  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, nx, ny, nz, procs(0),
+                          procs(1), procs(2), 1, 1, nullptr, nullptr, nullptr, &sdm_));
   NAVOX_CALL(DMSetUp(sdm_));
   NAVOX_CALL(DMDASetFieldName(sdm_, 0, "scalar"));
+  PetscInt m = 0, n = 0, p = 0;
+  NAVOX_CALL(DMDAGetInfo(sdm_, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
+                         nullptr, nullptr, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  NAVOX_CALL(DMDAGetOwnershipRanges(sdm_, &lx, &ly, &lz));
+  const auto& h = spec_.spacing;
+  const auto& o = spec_.origin;
+  for (const auto& name : fields_) {
+    DM dm = nullptr;
+    NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, nz, m, n, p, 1,
+                            1, lx, ly, lz, &dm));
+    field_dms_.push_back(dm);
+    NAVOX_CALL(DMSetUp(dm));
+    NAVOX_CALL(DMDASetFieldName(dm, 0, name.c_str()));
+    // Physical coordinates of the cell centres, so PETSc viewers see real geometry.
+    NAVOX_CALL(DMDASetUniformCoordinates(dm, o[0] + 0.5 * h[0], o[0] + (spec_.dims[0] - 0.5) * h[0],
+                                         o[1] + 0.5 * h[1], o[1] + (spec_.dims[1] - 0.5) * h[1],
+                                         o[2] + 0.5 * h[2], o[2] + (spec_.dims[2] - 0.5) * h[2]));
+  }
 
   // PETSc numbers ranks x fastest over the process grid.
   boxes_.resize(size_);
@@ -74,7 +75,7 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
       }
   // Cross-check the derived layout against what PETSc reports for this rank.
   PetscInt xs, ys, zs, xm, ym, zm;
-  NAVOX_CALL(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAGetCorners(sdm_, &xs, &ys, &zs, &xm, &ym, &zm));
   const Box& mine = boxes_[rank_];
   if (mine.lo != std::array<std::int64_t, 3>{xs, ys, zs} || mine.n != std::array<std::int64_t, 3>{xm, ym, zm})
     throw Error("grid: internal error, rank layout does not match the DMDA");
@@ -83,13 +84,13 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
 Grid::~Grid() {
   // Destructors must not throw; a failure here would only leak.
   if (sdm_) (void)DMDestroy(&sdm_);
-  if (dm_) (void)DMDestroy(&dm_);
+  for (DM& dm : field_dms_) (void)DMDestroy(&dm);
 }
 
-int Grid::field(const std::string& name) const {
+DM Grid::field_dm(const std::string& name) const {
   auto it = std::find(fields_.begin(), fields_.end(), name);
   if (it == fields_.end()) throw Error("no solution field named \"" + name + "\"");
-  return static_cast<int>(it - fields_.begin());
+  return field_dms_[static_cast<std::size_t>(it - fields_.begin())];
 }
 
 } // namespace navox

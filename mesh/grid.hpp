@@ -2,13 +2,16 @@
 /// The distributed voxel grid: a cell-centred PETSc DMDA over the voxel volume.
 ///
 /// Voxel (i, j, k) occupies [o + i h, o + (i+1) h) along each axis (o = origin,
-/// h = spacing, possibly anisotropic); its value lives at the cell centre. Two
+/// h = spacing, possibly anisotropic); its value lives at the cell centre. All
 /// DMDAs share one partition:
-///   - `dm()`: the solution, one DOF per named field, star stencil of width 1
-///     (face-neighbour finite volumes); DM field names are the input's names, so
-///     `-fieldsplit_phi_pc_type` and HDF5/VTK arrays carry the same name;
+///   - `field_dm(name)`: one per solution field, one DOF, star stencil of width 1
+///     (face-neighbour finite volumes). Each field is solved by its own nonlinear
+///     solver (operator splitting), so each has its own DM; the DM field name is
+///     the input's name, as is the options prefix of its solver (`-phi_pc_type`)
+///     and the HDF5/VTK array name;
 ///   - `scalar_dm()`: one value per voxel (material labels, diagnostics), box
 ///     stencil of width 1 so edge/corner neighbours (26-connectivity) are ghosted.
+/// Global vectors of all of them have the same layout, so `scalar_block` reads any.
 /// Each rank owns one block; no rank ever holds the whole volume.
 #include "mesh/box.hpp"
 #include "mesh/error.hpp"
@@ -40,7 +43,6 @@ public:
   int rank() const { return rank_; }
   int size() const { return size_; }
   const GridSpec& spec() const { return spec_; }
-  DM dm() const { return dm_; }
   DM scalar_dm() const { return sdm_; }
 
   /// The voxels this rank owns.
@@ -49,8 +51,8 @@ public:
   const std::vector<Box>& blocks() const { return boxes_; }
 
   const std::vector<std::string>& fields() const { return fields_; }
-  /// DOF index of a field in `dm()`; throws navox::Error for unknown names.
-  int field(const std::string& name) const;
+  /// The DM of one solution field; throws navox::Error for unknown names.
+  DM field_dm(const std::string& name) const;
 
   double cell_volume() const { return spec_.spacing[0] * spec_.spacing[1] * spec_.spacing[2]; }
   std::int64_t voxel_count() const { return spec_.dims[0] * spec_.dims[1] * spec_.dims[2]; }
@@ -60,7 +62,7 @@ private:
   int rank_ = 0, size_ = 1;
   GridSpec spec_;
   std::vector<std::string> fields_;
-  DM dm_ = nullptr;
+  std::vector<DM> field_dms_;
   DM sdm_ = nullptr;
   std::vector<Box> boxes_;
 };

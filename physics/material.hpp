@@ -27,6 +27,15 @@ struct Material {
   double activation_energy = 0;
   /// Temperature at which `conductivity` was measured [K].
   double reference_temperature = 298.15;
+  /// Charge-transfer resistance of this SE against Na [ohm m^2]; 0 = ideal contact (SE only).
+  double charge_transfer_resistance = 0;
+  /// Anodic transfer coefficient α_a; α_c = 1 − α_a (SE only).
+  double transfer_coefficient = 0.5;
+  /// Double-layer capacitance of this SE against a metal [F/m^2] (SE only).
+  double double_layer_capacitance = 0;
+  /// Whether Na plates on the bare surface at once (CC only); false = blocking
+  /// until a nucleus forms there (MODEL.md §3.3).
+  bool bare_surface_active = true;
 };
 
 using MaterialTable = std::vector<Material>;

@@ -212,9 +212,9 @@ ConductivityResult effective_conductivity(const Grid& grid, Vec components, int 
     // callbacks attached to it die with it.
     PetscInt m = 0, n = 0, p = 0;
     const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-    NAVOX_CALL(DMDAGetInfo(grid.dm(), nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
+    NAVOX_CALL(DMDAGetInfo(grid.scalar_dm(), nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr,
                            nullptr, nullptr, nullptr));
-    NAVOX_CALL(DMDAGetOwnershipRanges(grid.dm(), &lx, &ly, &lz));
+    NAVOX_CALL(DMDAGetOwnershipRanges(grid.scalar_dm(), &lx, &ly, &lz));
     const auto& dims = grid.spec().dims;
     NAVOX_CALL(DMDACreate3d(grid.comm(), DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR,
                             PetscInt(dims[0]), PetscInt(dims[1]), PetscInt(dims[2]), m, n, p, 1, 1, lx, ly, lz,

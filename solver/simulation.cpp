@@ -1,9 +1,12 @@
 #include "solver/simulation.hpp"
 
 #include "io/output_writer.hpp"
+#include "io/time_series.hpp"
 #include "mesh/block_access.hpp"
 #include "mesh/collective.hpp"
+#include "mesh/stencil.hpp"
 #include "solver/ionic_potential.hpp"
+#include "solver/sodium.hpp"
 
 #include <petsctime.h>
 
@@ -12,7 +15,7 @@
 
 namespace navox {
 
-std::vector<std::string> solution_fields() { return {"phi"}; }
+std::vector<std::string> solution_fields() { return {"phi", "xi"}; }
 
 Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
     : config_(std::move(config)), log_(log) {
@@ -33,8 +36,9 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
     const std::vector<int> block = cell->labels(grid_->owned());
     set_scalar_block(*grid_, labels_, std::vector<double>(block.begin(), block.end()));
   });
-  NAVOX_CALL(DMCreateGlobalVector(grid_->dm(), &x_));
-  NAVOX_CALL(VecSet(x_, 0.0));
+  NAVOX_CALL(DMCreateGlobalVector(grid_->field_dm("phi"), &phi_));
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(phi_), "phi"));
+  NAVOX_CALL(VecSet(phi_, 0.0));
 
   // Phase fractions, summed over ranks in a fixed order of materials.
   std::vector<double> count(config_.materials.size(), 0.0), total(count.size());
@@ -48,12 +52,35 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
             (long long)grid_->blocks()[0].n[2]);
 
   ionic_ = std::make_unique<IonicPotential>(*grid_, labels_, config_.materials);
+  sodium_ = std::make_unique<SodiumModel>(*grid_, labels_, config_.materials, config_.sodium);
 }
 
 Simulation::~Simulation() {
+  sodium_.reset();
   ionic_.reset();
-  if (x_) (void)VecDestroy(&x_);
+  if (phi_) (void)VecDestroy(&phi_);
   if (labels_) (void)VecDestroy(&labels_);
+}
+
+Vec Simulation::xi() const { return sodium_->xi(); }
+
+double Simulation::cell_area() const {
+  const auto& d = grid_->spec().dims;
+  const auto& h = grid_->spec().spacing;
+  return double(d[0]) * h[0] * double(d[1]) * h[1];
+}
+
+double Simulation::contact_area() const {
+  const auto& faces = ionic_->faces();
+  const auto& h = grid_->spec().spacing;
+  double local = 0;
+  for (std::size_t n = 0; n < faces.size(); ++n) {
+    const double w = std::max(faces[n].active_anodic, faces[n].active_cathodic);
+    if (w > 0) local += w * face_area(h, static_cast<int>(n % 6));
+  }
+  double global = 0;
+  MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, grid_->comm());
+  return global;
 }
 
 std::vector<io::OutputField> Simulation::output_fields() const {
@@ -61,44 +88,183 @@ std::vector<io::OutputField> Simulation::output_fields() const {
   std::vector<io::OutputField> out;
   out.push_back({"label", T::int32, scalar_block(*grid_, labels_)});
   out.push_back({"rank", T::int32, std::vector<double>(grid_->owned().size(), double(grid_->rank()))});
-  for (const auto& name : grid_->fields()) out.push_back({name, T::float64, field_block(*grid_, x_, grid_->field(name))});
+  out.push_back({"phi", T::float64, scalar_block(*grid_, phi_)});
+  out.push_back({"xi", T::float64, scalar_block(*grid_, sodium_->xi())});
+  // Current density through each SE voxel's SE|metal faces, summed [A/m^2].
+  std::vector<double> current(static_cast<std::size_t>(grid_->owned().size()), 0.0);
+  const auto& faces = ionic_->faces();
+  const auto& h = grid_->spec().spacing;
+  for (std::size_t n = 0; n < faces.size(); ++n)
+    if (faces[n].current != 0) current[n / 6] += faces[n].current / face_area(h, static_cast<int>(n % 6));
+  out.push_back({"interface_current", T::float64, std::move(current)});
   return out;
 }
 
-void Simulation::run() {
+namespace {
+
+std::vector<io::TimeSeries::Column> series_columns() {
+  return {{"t", "s"},          {"step", ""},          {"protocol_step", ""},  {"dt", "s"},
+          {"I", "A/m^2"},      {"V", "V"},            {"charge", "C/m^2"},    {"faradaic_charge", "C/m^2"},
+          {"na_volume", "m^3"}, {"na_thickness", "m"}, {"contact_fraction", ""}, {"max_current_density", "A/m^2"},
+          {"lift", "m"},       {"snes_its", ""},      {"ksp_its", ""},        {"potential_its", ""}};
+}
+
+std::vector<double> series_row(const StepReport& r, long step) {
+  return {r.t,         double(step),       double(r.protocol_step), r.dt,
+          r.current_density, r.voltage,    r.charge,                r.faradaic_charge,
+          r.na_volume, r.na_thickness,     r.contact_fraction,      r.max_current_density,
+          r.lift,      double(r.snes_iterations), double(r.ksp_iterations), double(r.potential_iterations)};
+}
+
+/// The run without a protocol: hold conditions.electrode_potential until time.end.
+io::Protocol default_protocol(const io::Config& c) {
+  io::ProtocolStep hold;
+  hold.mode = io::ProtocolStep::Mode::potentiostatic;
+  hold.kind = "hold";
+  hold.voltage = c.conditions.electrode_potential;
+  hold.duration = c.time.end;
+  io::Protocol p;
+  p.steps.push_back(hold);
+  return p;
+}
+
+} // namespace
+
+std::vector<StepReport> Simulation::run() {
   io::OutputWriter writer(*grid_, config_.output, io::material_legend(config_.materials));
-  const auto& d = config_.grid.dims;
-  const auto& h = config_.grid.spacing;
-  const double area = d[0] * h[0] * d[1] * h[1];
-  const double t_end = config_.time.end;
-  double t = 0;
+  io::TimeSeries series(config_.output.directory + "/" + config_.output.time_series, series_columns(),
+                        grid_->rank() == 0);
+  const io::Protocol protocol = config_.protocol ? *config_.protocol : default_protocol(config_);
+  const io::TimeSpec& ts = config_.time;
+  const double area = cell_area();
+  const double lift_unit = grid_->spec().spacing[2];
+  std::vector<StepReport> reports;
   long step = 0;
-  IonicConditions cond{config_.conditions.temperature, config_.conditions.electrode_potential};
 
-  auto advance = [&]() {
-    PetscLogDouble t0 = 0, t1 = 0;
-    PetscTime(&t0);
-    const IonicResult r = ionic_->solve(x_, cond);
-    PetscTime(&t1);
-    log_.info("step %5ld  t = %-10.4g s  %5.1f %%  phi: %d KSP its  i(CE->CC) = %.5g mA/cm^2  (%.3f s)", step, t,
-              t_end > 0 ? 100.0 * t / t_end : 100.0, int(r.ksp_iterations), r.counter_current / area * 0.1,
-              double(t1 - t0));
+  IonicConditions cond{config_.conditions.temperature, config_.conditions.electrode_potential, 0.0};
+  StepReport now;
+  auto record = [&](const IonicResult& r) {
+    now.voltage = r.electrode_potential;
+    now.current_density = r.electrode_current / area;
+    now.na_volume = sodium_->volume();
+    now.na_thickness = now.na_volume / area;
+    now.contact_fraction = contact_area() / area;
+    now.max_current_density = r.max_current_density;
+    now.lift = sodium_->lift() * lift_unit;
+    now.snes_iterations = r.snes_iterations;
+    now.ksp_iterations = r.ksp_iterations;
+    now.potential_iterations = r.potential_iterations;
+    reports.push_back(now);
+    series.row(series_row(now, step));
   };
-  auto output = [&]() {
-    writer.write({step, t}, output_fields());
+  auto log_step = [&](const char* kind) {
+    log_.info("step %5ld  t = %-10.4g s  dt = %-9.3g s  %-5s I = %9.4g mA/cm^2  V = %9.5f V  Na = %8.4g um  "
+              "lift = %5.3g um  its SNES %ld KSP %ld V %ld",
+              step, now.t, now.dt, kind, now.current_density * 0.1, now.voltage, now.na_thickness * 1e6,
+              now.lift * 1e6, now.snes_iterations, now.ksp_iterations, now.potential_iterations);
   };
 
-  advance();
-  output();
-  while (t < t_end * (1 - 1e-12)) {
-    const double dt = std::min(config_.time.dt, t_end - t);
-    t += dt;
-    ++step;
-    advance();
-    if (step % config_.output.every == 0 || t >= t_end * (1 - 1e-12)) output();
+  // t = 0: the potential at the initial cell voltage, no current history.
+  sodium_->set_activity(*ionic_);
+  record(ionic_->solve(phi_, cond));
+  ionic_->accept_step();
+  log_step("start");
+  writer.write({step, 0.0}, output_fields());
+  long last_written = step;
+
+  Vec phi_saved = nullptr;
+  NAVOX_CALL(VecDuplicate(phi_, &phi_saved));
+  double dt = ts.dt;
+  const double t_end = ts.end;
+  bool stop = false;
+  for (std::size_t s = 0; s < protocol.steps.size() && !stop; ++s) {
+    const io::ProtocolStep& ps = protocol.steps[s];
+    const bool potentiostatic = ps.mode == io::ProtocolStep::Mode::potentiostatic;
+    log_.info("protocol step %zu/%zu: %s", s + 1, protocol.steps.size(), ps.kind.c_str());
+    double tau = 0, q = 0;
+    for (;;) {
+      if (now.t >= t_end * (1 - 1e-12)) { stop = true; break; }
+      double h = std::min({dt, ps.duration - tau, t_end - now.t});
+      if (!potentiostatic) {
+        const double i = std::abs(ps.current_at(tau + h));
+        if (std::isfinite(ps.capacity) && i > 0) h = std::min(h, (ps.capacity - std::abs(q)) / i);
+      }
+      if (!(h > 0)) break;
+
+      sodium_->save();
+      NAVOX_CALL(VecCopy(phi_, phi_saved));
+      IonicResult r;
+      std::string rejected;
+      double change = 0;
+      SettleResult settled;
+      try {
+        sodium_->set_activity(*ionic_);
+        cond.inv_dt = 1.0 / h;
+        if (potentiostatic) {
+          cond.electrode_potential = ps.voltage;
+          r = ionic_->solve(phi_, cond);
+        } else {
+          cond.electrode_potential = now.voltage;
+          r = ionic_->solve_current(phi_, cond, ps.current_at(tau + h) * area);
+        }
+        change = sodium_->deposit(*ionic_, h);
+        settled = sodium_->settle();
+        if (change > ts.max_fill_change * (1 + 1e-9) && h > ts.dt_min)
+          rejected = "Na fraction of a voxel changed by " + std::to_string(change);
+        else if (settled.unplaced > 1e-9)
+          rejected = "stripped more Na than a voxel and its neighbours hold";
+      } catch (const CollectiveError& e) {
+        rejected = e.what();
+      }
+      if (!rejected.empty()) {
+        sodium_->restore();
+        NAVOX_CALL(VecCopy(phi_saved, phi_));
+        ionic_->set_labels(labels_);
+        dt = h * (change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5);
+        log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", now.t, h,
+                  rejected.c_str(), dt);
+        if (dt < ts.dt_min)
+          throw CollectiveError("time step fell below time.dt_min = " + std::to_string(ts.dt_min) +
+                                " s at t = " + std::to_string(now.t) + " s: " + rejected);
+        continue;
+      }
+      ionic_->accept_step();
+      if (settled.lifts != 0) ionic_->set_labels(labels_);
+      ++step;
+      const double previous_voltage = now.voltage;
+      now.t += h;
+      now.dt = h;
+      now.protocol_step = static_cast<int>(s);
+      tau += h;
+      q += r.electrode_current / area * h;
+      now.charge += r.electrode_current / area * h;
+      now.faradaic_charge += r.faradaic_current / area * h;
+      record(r);
+      log_step(ps.kind.c_str());
+      if (step % config_.output.every == 0) {
+        writer.write({step, now.t}, output_fields());
+        last_written = step;
+      }
+      // Next step: grow towards the fill and voltage targets, at most doubling.
+      const double base = std::max(h, dt);
+      const double dv = std::abs(now.voltage - previous_voltage);
+      double factor = 2.0;
+      if (change > 0) factor = std::min(factor, 0.9 * ts.max_fill_change / change);
+      if (dv > 0) factor = std::min(factor, std::max(0.5, 0.9 * ts.max_voltage_change / dv));
+      dt = std::clamp(base * std::max(factor, 0.25), ts.dt_min, ts.dt_max);
+
+      if (now.voltage <= ps.voltage_min || now.voltage >= ps.voltage_max) {
+        log_.info("  cutoff reached: V = %.5f V", now.voltage);
+        break;
+      }
+      if (tau >= ps.duration * (1 - 1e-12) || std::abs(q) >= ps.capacity * (1 - 1e-9)) break;
+    }
   }
-  log_.info("done: %ld steps to t = %.4g s; output in %s/%s.{xmf,pvd}", step, t, config_.output.directory.c_str(),
-            config_.output.prefix.c_str());
+  NAVOX_CALL(VecDestroy(&phi_saved));
+  if (last_written != step) writer.write({step, now.t}, output_fields());
+  log_.info("done: %ld steps to t = %.6g s; output in %s/%s.{xmf,pvd}, time series %s", step, now.t,
+            config_.output.directory.c_str(), config_.output.prefix.c_str(), config_.output.time_series.c_str());
+  return reports;
 }
 
 } // namespace navox

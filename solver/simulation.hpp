@@ -1,6 +1,6 @@
 #pragma once
 /// One navox run: the voxel grid with its material labels, the solution fields,
-/// the time loop and the output schedule.
+/// the protocol-driven, adaptive time loop and the output schedule.
 #include "io/config.hpp"
 #include "io/log.hpp"
 #include "mesh/grid.hpp"
@@ -12,9 +12,28 @@
 namespace navox {
 
 class IonicPotential;
+class SodiumModel;
+struct IonicResult;
 
-/// The solution fields, by name, in DM order.
+/// The solution fields, by name.
 std::vector<std::string> solution_fields();
+
+/// What one accepted time step reports (a row of the time series).
+struct StepReport {
+  double t = 0;                   ///< [s]
+  double dt = 0;                  ///< [s]
+  int protocol_step = 0;          ///< index into the expanded protocol
+  double current_density = 0;     ///< through the SE|metal faces / cell area [A/m²], + = stripping
+  double voltage = 0;             ///< V [V]
+  double charge = 0;              ///< ∫ current density dt since the start [C/m²]
+  double faradaic_charge = 0;     ///< its faradaic part [C/m²]
+  double na_volume = 0;           ///< [m³]
+  double na_thickness = 0;        ///< Na volume / cell area [m]
+  double contact_fraction = 0;    ///< active SE|metal face area / cell area [-]
+  double max_current_density = 0; ///< largest |current| / area on one face [A/m²]
+  double lift = 0;                ///< current-collector displacement [m]
+  long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
+};
 
 class Simulation {
 public:
@@ -24,22 +43,27 @@ public:
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  /// Runs the time loop to config.time.end, writing output as scheduled.
-  void run();
+  /// Runs the protocol (or the potentiostatic hold to time.end), writing output as
+  /// scheduled; returns the accepted steps' reports.
+  std::vector<StepReport> run();
 
   const Grid& grid() const { return *grid_; }
   Vec labels() const { return labels_; }
-  Vec solution() const { return x_; }
+  Vec phi() const { return phi_; }
+  Vec xi() const;
 
 private:
   std::vector<io::OutputField> output_fields() const;
+  double cell_area() const;
+  double contact_area() const;
 
   io::Config config_;
   const io::Log& log_;
   std::unique_ptr<Grid> grid_;
   Vec labels_ = nullptr;
-  Vec x_ = nullptr;
+  Vec phi_ = nullptr;
   std::unique_ptr<IonicPotential> ionic_;
+  std::unique_ptr<SodiumModel> sodium_;
 };
 
 } // namespace navox

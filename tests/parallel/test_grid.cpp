@@ -29,11 +29,15 @@ TEST(Grid, BlocksTileTheVolumeOnce) {
         for (auto i = b.lo[0]; i < b.hi(0); ++i) hits[(k * 6 + j) * 7 + i]++;
   for (int h : hits) ASSERT_EQ(h, 1);
   EXPECT_EQ(int(grid.blocks().size()), grid.size());
-  EXPECT_EQ(grid.field("xi"), 1);
-  EXPECT_THROW(grid.field("theta"), navox::Error);
+  EXPECT_THROW(grid.field_dm("theta"), navox::Error);
   const char* name = nullptr;
-  ASSERT_EQ(DMDAGetFieldName(grid.dm(), 1, &name), 0);
+  ASSERT_EQ(DMDAGetFieldName(grid.field_dm("xi"), 0, &name), 0);
   EXPECT_STREQ(name, "xi");
+  // Every field DM shares the labels' partition, so one block layout reads them all.
+  PetscInt xs, ys, zs, xm, ym, zm;
+  ASSERT_EQ(DMDAGetCorners(grid.field_dm("phi"), &xs, &ys, &zs, &xm, &ym, &zm), 0);
+  EXPECT_EQ(grid.owned().lo, (std::array<std::int64_t, 3>{xs, ys, zs}));
+  EXPECT_EQ(grid.owned().n, (std::array<std::int64_t, 3>{xm, ym, zm}));
 }
 
 TEST(Grid, NoRankHoldsTheWholeVolume) {

@@ -17,7 +17,7 @@ navox::MaterialTable materials() {
   navox::MaterialTable m(3);
   m[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
   m[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
-  m[2] = {"Al", navox::Phase::CC, 0, 0, 298.15};
+  m[2] = {"Na", navox::Phase::NA, 0, 0, 298.15}; // a Na electrode: active for plating and stripping
   return m;
 }
 
@@ -36,11 +36,11 @@ Solved solve(const navox::Grid& grid, const std::function<int(std::int64_t, std:
   Vec labels, x;
   DMCreateGlobalVector(grid.scalar_dm(), &labels);
   navox::set_scalar_block(grid, labels, lab);
-  DMCreateGlobalVector(grid.dm(), &x);
+  DMCreateGlobalVector(grid.field_dm("phi"), &x);
   VecSet(x, 0.0);
   const navox::MaterialTable mats = materials();
   navox::IonicPotential ionic(grid, labels, mats);
-  Solved s{ionic.solve(x, {298.15, v}), navox::field_block(grid, x, 0)};
+  Solved s{ionic.solve(x, {298.15, v}), navox::scalar_block(grid, x)};
   VecDestroy(&x);
   VecDestroy(&labels);
   return s;

@@ -63,13 +63,13 @@ TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
   ionic.set_conditions({298.15, -0.02});
 
   Vec x;
-  ASSERT_EQ(DMCreateGlobalVector(grid.dm(), &x), 0);
+  ASSERT_EQ(DMCreateGlobalVector(grid.field_dm("phi"), &x), 0);
   PetscRandom rnd;
   PetscRandomCreate(PETSC_COMM_SELF, &rnd);
   PetscRandomSetInterval(rnd, -0.02, 0.0);
   VecSetRandom(x, rnd);
   Mat J, Jfd;
-  ASSERT_EQ(DMCreateMatrix(grid.dm(), &J), 0);
+  ASSERT_EQ(DMCreateMatrix(grid.field_dm("phi"), &J), 0);
   ASSERT_EQ(SNESComputeJacobian(ionic.snes(), x, J, J), 0);
   ASSERT_EQ(MatConvert(J, MATAIJ, MAT_INITIAL_MATRIX, &Jfd), 0);
   MatSetOption(Jfd, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE);

@@ -1,0 +1,477 @@
+#include "solver/sodium.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/connected_components.hpp"
+#include "mesh/ghosted.hpp"
+#include "mesh/stencil.hpp"
+#include "solver/ionic_potential.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <set>
+
+namespace navox {
+
+namespace {
+
+/// Writable owned entries of a global vector of grid.scalar_dm(), by global voxel index.
+class Owned {
+public:
+  Owned(const Grid& grid, Vec global) : dm_(grid.scalar_dm()), v_(global) {
+    NAVOX_CALL(DMDAVecGetArray(dm_, v_, &a_));
+  }
+  ~Owned() { (void)DMDAVecRestoreArray(dm_, v_, &a_); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  PetscScalar& operator()(std::int64_t i, std::int64_t j, std::int64_t k) { return a_[k][j][i]; }
+
+private:
+  DM dm_;
+  Vec v_;
+  PetscScalar*** a_ = nullptr;
+};
+
+/// A local (ghosted) vector to add into, summed into a global vector on finish().
+class Scatter {
+public:
+  explicit Scatter(const Grid& grid) : dm_(grid.scalar_dm()) {
+    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
+    NAVOX_CALL(VecSet(local_, 0.0));
+    NAVOX_CALL(DMDAVecGetArray(dm_, local_, &a_));
+  }
+  ~Scatter() {
+    if (a_) (void)DMDAVecRestoreArray(dm_, local_, &a_);
+    (void)DMRestoreLocalVector(dm_, &local_);
+  }
+  Scatter(const Scatter&) = delete;
+  Scatter& operator=(const Scatter&) = delete;
+  void add(std::int64_t i, std::int64_t j, std::int64_t k, double v) { a_[k][j][i] += v; }
+  /// global = sum over ranks of what was added (ghost entries go to their owners).
+  void finish(Vec global) {
+    NAVOX_CALL(DMDAVecRestoreArray(dm_, local_, &a_));
+    a_ = nullptr;
+    NAVOX_CALL(VecSet(global, 0.0));
+    NAVOX_CALL(DMLocalToGlobalBegin(dm_, local_, ADD_VALUES, global));
+    NAVOX_CALL(DMLocalToGlobalEnd(dm_, local_, ADD_VALUES, global));
+  }
+
+private:
+  DM dm_;
+  Vec local_ = nullptr;
+  PetscScalar*** a_ = nullptr;
+};
+
+template <class F> void for_owned(const Grid& grid, F&& f) {
+  const Box b = grid.owned();
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) f(i, j, k);
+}
+
+/// The face neighbour of (i, j, k), false across an outer wall (periodic laterally if the grid is).
+bool neighbour(const Grid& grid, std::int64_t i, std::int64_t j, std::int64_t k, int face, std::int64_t& ni,
+               std::int64_t& nj, std::int64_t& nk) {
+  ni = i + kFaceOffset[face][0];
+  nj = j + kFaceOffset[face][1];
+  nk = k + kFaceOffset[face][2];
+  const auto& d = grid.spec().dims;
+  if (nk < 0 || nk >= d[2]) return false;
+  if (grid.spec().periodic_lateral) return true; // the ghost layer holds the wrapped value
+  return ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1];
+}
+
+Vec new_vector(const Grid& grid) {
+  Vec v = nullptr;
+  NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &v));
+  NAVOX_CALL(VecSet(v, 0.0));
+  return v;
+}
+
+bool global_or(const Grid& grid, bool local) {
+  int in = local ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, grid.comm());
+  return out != 0;
+}
+
+double global_sum(const Grid& grid, double local) {
+  double out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+  return out;
+}
+
+constexpr double kTiny = 1e-14; ///< amounts below this (in voxel volumes) are not moved
+
+} // namespace
+
+SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& materials, physics::SodiumMetal metal)
+    : grid_(grid), labels_(labels), materials_(materials), metal_(metal) {
+  for (std::size_t m = 0; m < materials_.size() && gap_material_ < 0; ++m)
+    if (materials_[m].phase == Phase::PORE) gap_material_ = static_cast<int>(m);
+  xi_ = new_vector(grid_);
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(xi_), "xi"));
+  excess_ = new_vector(grid_);
+  xi_saved_ = new_vector(grid_);
+  excess_saved_ = new_vector(grid_);
+  labels_saved_ = new_vector(grid_);
+  // Pre-existing Na (NA voxels) starts dense.
+  Ghosted lab(grid_, labels_);
+  Owned xi(grid_, xi_);
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    xi(i, j, k) = materials_[static_cast<int>(lab(i, j, k))].phase == Phase::NA ? 1.0 : 0.0;
+  });
+}
+
+SodiumModel::~SodiumModel() {
+  for (Vec* v : {&xi_, &excess_, &xi_saved_, &excess_saved_, &labels_saved_})
+    if (*v) (void)VecDestroy(v);
+}
+
+double SodiumModel::volume() const {
+  PetscScalar a = 0, b = 0;
+  NAVOX_CALL(VecSum(xi_, &a));
+  NAVOX_CALL(VecSum(excess_, &b));
+  return (a + b) * grid_.cell_volume();
+}
+
+void SodiumModel::save() {
+  NAVOX_CALL(VecCopy(xi_, xi_saved_));
+  NAVOX_CALL(VecCopy(excess_, excess_saved_));
+  NAVOX_CALL(VecCopy(labels_, labels_saved_));
+  lift_saved_ = lift_;
+}
+
+void SodiumModel::restore() {
+  NAVOX_CALL(VecCopy(xi_saved_, xi_));
+  NAVOX_CALL(VecCopy(excess_saved_, excess_));
+  NAVOX_CALL(VecCopy(labels_saved_, labels_));
+  lift_ = lift_saved_;
+}
+
+void SodiumModel::set_activity(IonicPotential& ionic) const {
+  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
+  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
+  Ghosted lab(grid_, labels_);
+  Ghosted xi(grid_, xi_);
+
+  // Metal: CC, dense-enough Na, and any Na film lying on the CC.
+  Vec film = new_vector(grid_), mask = new_vector(grid_);
+  {
+    Owned f(grid_, film), m(grid_, mask);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double l = lab(i, j, k);
+      if (phase(l) == Phase::CC) { m(i, j, k) = 1; return; }
+      if (!holds_na(l) || !(xi(i, j, k) > 0)) return;
+      bool on_cc = false;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase(lab(ni, nj, nk)) == Phase::CC) on_cc = true;
+      }
+      f(i, j, k) = on_cc ? 1 : 0;
+      m(i, j, k) = (on_cc || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
+    });
+  }
+  ComponentLabels comp = connected_components(grid_, mask);
+  // Components holding a CC voxel or touching the top face carry the CC's potential.
+  std::vector<double> mine;
+  {
+    const std::vector<double> c = [&] {
+      Ghosted cl(grid_, comp.labels);
+      std::vector<double> out;
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        if (phase(lab(i, j, k)) == Phase::CC) out.push_back(cl(i, j, k));
+      });
+      return out;
+    }();
+    std::set<double> unique(c.begin(), c.end());
+    mine.assign(unique.begin(), unique.end());
+  }
+  int n = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
+  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
+  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  std::vector<double> all(static_cast<std::size_t>(displs.back() + counts.back()));
+  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, grid_.comm());
+  std::set<double> sources(all.begin(), all.end());
+  for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
+
+  Vec connected = new_vector(grid_);
+  {
+    Ghosted cl(grid_, comp.labels);
+    Owned c(grid_, connected);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double l = cl(i, j, k);
+      c(i, j, k) = (l >= 0 && sources.count(l)) ? 1 : 0;
+    });
+  }
+  NAVOX_CALL(VecDestroy(&comp.labels));
+  {
+    Ghosted con(grid_, connected), fl(grid_, film);
+    auto& faces = ionic.faces();
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (phase(lab(i, j, k)) != Phase::SE) return;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+        const double l = lab(ni, nj, nk);
+        ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+        if (phase(l) == Phase::CC) {
+          // Bare CC takes Na but has none to give.
+          f.active_cathodic = materials_[static_cast<int>(l)].bare_surface_active ? 1 : 0;
+          f.metal_fraction = 1;
+        } else if (holds_na(l) && con(ni, nj, nk) > 0) {
+          const double x = xi(ni, nj, nk);
+          f.active_anodic = metal_.activity(x);
+          f.active_cathodic = metal_.plating_activity(x, fl(ni, nj, nk) > 0);
+          f.metal_fraction = f.active_cathodic;
+        }
+      }
+    });
+  }
+  NAVOX_CALL(VecDestroy(&connected));
+  NAVOX_CALL(VecDestroy(&mask));
+  NAVOX_CALL(VecDestroy(&film));
+}
+
+double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
+  const double inv_cell = 1.0 / grid_.cell_volume();
+  Vec added = new_vector(grid_);
+  {
+    Ghosted lab(grid_, labels_);
+    Scatter s(grid_);
+    auto& faces = const_cast<IonicPotential&>(ionic).faces();
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        if (f.faradaic != 0) s.add(ni, nj, nk, metal_.plated_volume(f.faradaic, dt) * inv_cell);
+      }
+    });
+    s.finish(added);
+  }
+  // Na-holding voxels take it in ξ (settle() resolves ξ outside [0, 1]); CC voxels hold it as overflow.
+  double largest = 0;
+  {
+    Ghosted lab(grid_, labels_);
+    Ghosted add(grid_, added);
+    Owned xi(grid_, xi_), ex(grid_, excess_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double a = add(i, j, k);
+      if (a == 0) return;
+      largest = std::max(largest, std::abs(a));
+      if (materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC) ex(i, j, k) += a;
+      else xi(i, j, k) += a;
+    });
+  }
+  NAVOX_CALL(VecDestroy(&added));
+  double global = 0;
+  MPI_Allreduce(&largest, &global, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  return global;
+}
+
+bool SodiumModel::sweep(double& unplaced, bool& moved) {
+  // Per voxel: total = ξ + overflow (in voxel volumes). Senders hold more than fits
+  // (total > 1, or any in a CC voxel). Requesters hold less than 0 (a deficit, taken
+  // from any Na neighbour), or are partly filled with SE or full Na right below
+  // them (compaction: the stack pressure pushes the Na above, +z, down into them).
+  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
+  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
+  enum : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
+  const std::int64_t nz = grid_.spec().dims[2];
+  Ghosted lab(grid_, labels_);
+  Vec total = new_vector(grid_), role = new_vector(grid_);
+  {
+    Ghosted xi(grid_, xi_), ex(grid_, excess_);
+    Owned t(grid_, total);
+    for_owned(grid_, [&](auto i, auto j, auto k) { t(i, j, k) = xi(i, j, k) + ex(i, j, k); });
+  }
+  {
+    Ghosted t(grid_, total);
+    Owned r(grid_, role);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double l = lab(i, j, k), tot = t(i, j, k);
+      if (phase(l) == Phase::CC) { r(i, j, k) = tot > kTiny ? sender : none; return; }
+      if (!holds_na(l)) return;
+      if (tot > 1 + kTiny) r(i, j, k) = sender;
+      else if (tot < -kTiny) r(i, j, k) = deficit;
+      else if (tot > kTiny && tot < 1 - kTiny && k > 0 && k + 1 < nz) {
+        const double below = lab(i, j, k - 1);
+        if (phase(below) == Phase::SE || (holds_na(below) && t(i, j, k - 1) >= 1 - kTiny)) r(i, j, k) = compaction;
+      }
+    });
+  }
+  // What each voxel can take from each sending neighbour, and give each requesting one.
+  Vec offer = new_vector(grid_), give = new_vector(grid_);
+  {
+    Ghosted t(grid_, total), r(grid_, role);
+    Owned o(grid_, offer), g(grid_, give);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (!holds_na(lab(i, j, k))) return;
+      int senders = 0, takers = 0;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+        const int nr = static_cast<int>(r(ni, nj, nk));
+        if (nr == sender) ++senders;
+        if (nr == deficit || (nr == compaction && nk == k - 1)) ++takers;
+      }
+      const double tot = t(i, j, k);
+      const int me = static_cast<int>(r(i, j, k));
+      if (senders > 0 && tot < 1) o(i, j, k) = (1 - std::max(tot, 0.0)) / senders;
+      if (takers > 0 && me != deficit && tot > kTiny) g(i, j, k) = tot / takers;
+    });
+  }
+  Vec delta = new_vector(grid_);
+  double local_unplaced = 0;
+  bool local_moved = false;
+  {
+    Ghosted t(grid_, total), r(grid_, role), o(grid_, offer), g(grid_, give);
+    Scatter s(grid_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const int me = static_cast<int>(r(i, j, k));
+      if (me == none) return;
+      const double tot = t(i, j, k);
+      // need > 0: volume to send; need < 0: volume wanted.
+      const double need = me == sender ? (phase(lab(i, j, k)) == Phase::CC ? tot : tot - 1) : (me == deficit ? tot : tot - 1);
+      double cap[6] = {0, 0, 0, 0, 0, 0}, sum_cap = 0;
+      std::int64_t nb[6][3];
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !holds_na(lab(ni, nj, nk))) continue;
+        nb[face][0] = ni, nb[face][1] = nj, nb[face][2] = nk;
+        if (me == sender) cap[face] = o(ni, nj, nk);
+        else if (me == deficit || nk == k + 1) cap[face] = g(ni, nj, nk);
+        sum_cap += cap[face];
+      }
+      const double amount = std::min(std::abs(need), sum_cap);
+      if (amount <= kTiny) {
+        if (me == deficit) local_unplaced += -tot;
+        return;
+      }
+      // Shared in proportion to what each neighbour can take or give.
+      const double sign = need > 0 ? 1.0 : -1.0;
+      for (int face = 0; face < 6; ++face) {
+        if (cap[face] <= 0) continue;
+        const double a = sign * amount * cap[face] / sum_cap;
+        s.add(nb[face][0], nb[face][1], nb[face][2], a);
+        s.add(i, j, k, -a);
+      }
+      local_moved = true;
+    });
+    s.finish(delta);
+  }
+  {
+    Ghosted d(grid_, delta), t(grid_, total);
+    Owned xi(grid_, xi_), ex(grid_, excess_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double tot = t(i, j, k) + d(i, j, k);
+      if (phase(lab(i, j, k)) == Phase::CC) { ex(i, j, k) = tot; return; }
+      xi(i, j, k) = std::clamp(tot, 0.0, 1.0);
+      ex(i, j, k) = tot - xi(i, j, k);
+    });
+  }
+  for (Vec* v : {&total, &role, &offer, &give, &delta}) NAVOX_CALL(VecDestroy(v));
+  moved = global_or(grid_, local_moved);
+  unplaced = global_sum(grid_, local_unplaced);
+  return moved;
+}
+
+int SodiumModel::try_lift(int direction) {
+  // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
+  const auto& d = grid_.spec().dims;
+  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
+  std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
+  Ghosted lab(grid_, labels_);
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (phase(lab(i, j, k)) == Phase::CC) {
+      int& l = low[static_cast<std::size_t>(j * d[0] + i)];
+      l = std::min(l, static_cast<int>(k));
+    }
+  });
+  MPI_Allreduce(low.data(), global.data(), static_cast<int>(low.size()), MPI_INT, MPI_MIN, grid_.comm());
+  auto column = [&](std::int64_t i, std::int64_t j) {
+    const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
+    return global[static_cast<std::size_t>(jj * d[0] + ii)];
+  };
+  Ghosted xi(grid_, xi_), ex(grid_, excess_);
+  // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
+  // Na in the top layer (it would leave the cell). Down: an empty gap layer under it.
+  bool ok = true;
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    const int kc = column(i, j);
+    if (kc == INT_MAX) return;
+    const double l = lab(i, j, k);
+    if (direction > 0) {
+      if (k >= kc && phase(l) == Phase::SE) ok = false;
+      if (k == d[2] - 1 && xi(i, j, k) + ex(i, j, k) != 0) ok = false;
+    } else if (k == kc - 1) {
+      if (static_cast<int>(l) != gap_material_ || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+    } else if (kc == 0) {
+      ok = false;
+    }
+  });
+  if (global_or(grid_, !ok) || (direction < 0 && lift_ <= 0) || gap_material_ < 0) return 0;
+  Vec nl = new_vector(grid_), nx = new_vector(grid_), ne = new_vector(grid_);
+  {
+    Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const int kc = column(i, j);
+      std::int64_t from = k;
+      if (kc != INT_MAX && direction > 0 && k >= kc) from = k - 1;
+      if (kc != INT_MAX && direction < 0 && k >= kc - 1) from = std::min<std::int64_t>(k + 1, d[2] - 1);
+      const bool opened = direction > 0 && k == kc;
+      const bool top_refill = direction < 0 && kc != INT_MAX && k == d[2] - 1;
+      L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
+      X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
+      E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
+    });
+  }
+  NAVOX_CALL(VecCopy(nl, labels_));
+  NAVOX_CALL(VecCopy(nx, xi_));
+  NAVOX_CALL(VecCopy(ne, excess_));
+  for (Vec* v : {&nl, &nx, &ne}) NAVOX_CALL(VecDestroy(v));
+  lift_ += direction;
+  return direction;
+}
+
+SettleResult SodiumModel::settle() {
+  SettleResult result;
+  for (int round = 0; round < 64; ++round) {
+    bool moved = true;
+    while (moved && result.sweeps < 10000) {
+      sweep(result.unplaced, moved);
+      ++result.sweeps;
+    }
+    // Overflow left with no room anywhere near: the CC must move up.
+    double left = 0;
+    {
+      const Box b = grid_.owned();
+      const PetscScalar*** e = nullptr;
+      NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), excess_, &e));
+      for (auto k = b.lo[2]; k < b.hi(2); ++k)
+        for (auto j = b.lo[1]; j < b.hi(1); ++j)
+          for (auto i = b.lo[0]; i < b.hi(0); ++i) left = std::max(left, double(e[k][j][i]));
+      NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), excess_, &e));
+    }
+    double global_left = 0;
+    MPI_Allreduce(&left, &global_left, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+    if (global_left > kTiny) {
+      const int moved_by = try_lift(+1);
+      if (moved_by == 0)
+        throw CollectiveError("plated Na has no room: the current collector cannot be lifted (SE above it, or "
+                              "Na would leave through the top face; add empty layers above the cell)");
+      result.lifts += moved_by;
+      continue;
+    }
+    // An emptied gap under the whole CC: stack pressure pushes the CC back down.
+    const int down = try_lift(-1);
+    if (down == 0) break;
+    result.lifts += down;
+  }
+  return result;
+}
+
+} // namespace navox

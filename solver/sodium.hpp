@@ -1,0 +1,81 @@
+#pragma once
+/// The Na phase field ξ in PORE and NA voxels (MODEL.md §3.2): where Na sits,
+/// which SE faces it makes active, and where plated volume goes.
+///
+/// One time step of the Na model, after the electrochemistry solve:
+///   1. deposit(): each SE|metal face's faradaic current adds (plating) or removes
+///      (stripping) Ω_Na |I_F| Δt / F of Na in the voxel across the face; a face
+///      on bare CC solid puts it in that CC voxel's overflow.
+///   2. settle(): volume that does not fit (ξ > 1, or overflow in a CC voxel)
+///      moves to face neighbours with room; a partly filled voxel resting on SE
+///      or on full Na takes Na from the voxel above it (the stack pressure pushes
+///      the Na and CC towards the SE: instantaneous creep); a deficit (ξ < 0) is
+///      taken from Na neighbours; what still has no room
+///      lifts the current collector by one voxel (every column's lowest CC voxel
+///      and everything above it move up by one; a Na-free PORE voxel opens under
+///      it), and an empty layer under the whole CC lowers it again.
+/// Every move is between face neighbours, computed from ghosted values of the
+/// previous sweep (Jacobi style), so the result does not depend on the partition
+/// (up to the order of floating-point additions), and it conserves Na exactly.
+///
+/// set_activity() labels the metal (CC, and Na with ξ ≥ ξ_c or a film on CC)
+/// into connected components; Na not connected to a CC voxel or to the top face
+/// floats (w = 0). Connected Na faces get w from physics::SodiumMetal.
+#include "mesh/grid.hpp"
+#include "physics/material.hpp"
+#include "physics/sodium_metal.hpp"
+
+#include <petscvec.h>
+
+namespace navox {
+
+class IonicPotential;
+
+struct SettleResult {
+  int sweeps = 0;         ///< redistribution sweeps
+  int lifts = 0;          ///< current-collector moves this call (+ up, − down)
+  double unplaced = 0;    ///< Na owed that no neighbour could give [voxel volumes]; > 0 means the step stripped too much
+};
+
+class SodiumModel {
+public:
+  /// `labels` (a global vector of grid.scalar_dm()) is changed in place by a lift.
+  SodiumModel(const Grid& grid, Vec labels, const MaterialTable& materials, physics::SodiumMetal metal);
+  ~SodiumModel();
+  SodiumModel(const SodiumModel&) = delete;
+  SodiumModel& operator=(const SodiumModel&) = delete;
+
+  Vec xi() const { return xi_; }
+  const physics::SodiumMetal& metal() const { return metal_; }
+  /// Na volume: ξ plus overflow, summed over the cell [m³]. Collective.
+  double volume() const;
+  /// Net current-collector displacement since the start [voxel layers].
+  int lift() const { return lift_; }
+
+  /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
+  void set_activity(IonicPotential& ionic) const;
+  /// Puts the faradaic volume of the last solve in place (step 1 above); returns
+  /// the largest volume added to or taken from one voxel [voxel volumes]. Collective.
+  double deposit(const IonicPotential& ionic, double dt);
+  /// Step 2 above. Collective.
+  SettleResult settle();
+
+  /// Saves / restores ξ, overflow, labels and lift, to retry a rejected step.
+  void save();
+  void restore();
+
+private:
+  bool sweep(double& unplaced_out, bool& moved);
+  int try_lift(int direction);
+
+  const Grid& grid_;
+  Vec labels_;
+  const MaterialTable& materials_;
+  physics::SodiumMetal metal_;
+  int gap_material_ = -1; ///< the PORE material a lift opens
+  Vec xi_ = nullptr, excess_ = nullptr;
+  Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
+  int lift_ = 0, lift_saved_ = 0;
+};
+
+} // namespace navox
