@@ -231,3 +231,26 @@ TEST(ProtocolErrors, UnknownKeysInsideAStep) {
   expect_error(error_in("    - plate: {current_density: 1 mA/cm^2, cutoff: -1 V, duraton: 1 h}\n"), 3, 57,
                "protocol.steps[0].plate.duraton", "unknown key \"duraton\"; did you mean \"duration\"?");
 }
+
+TEST(Protocol, ResolvedInputReadsBackTheSame) {
+  auto doc = Document::parse(cycle, "deck.yaml");
+  const Protocol first = read_protocol(doc->root().section("protocol"));
+  doc->finish();
+  const std::string resolved = doc->resolved_yaml();
+  const Protocol again = read(resolved);
+  ASSERT_EQ(again.steps.size(), first.steps.size()) << resolved;
+  EXPECT_EQ(again.cycles, first.cycles);
+  for (std::size_t i = 0; i < first.steps.size(); ++i) {
+    const ProtocolStep& a = first.steps[i];
+    const ProtocolStep& b = again.steps[i];
+    EXPECT_EQ(a.kind, b.kind) << resolved;
+    EXPECT_EQ(a.mode, b.mode);
+    EXPECT_DOUBLE_EQ(a.current_start, b.current_start);
+    EXPECT_DOUBLE_EQ(a.current_end, b.current_end);
+    EXPECT_DOUBLE_EQ(a.voltage, b.voltage);
+    EXPECT_EQ(a.duration, b.duration);
+    EXPECT_EQ(a.capacity, b.capacity);
+    EXPECT_EQ(a.voltage_min, b.voltage_min);
+    EXPECT_EQ(a.voltage_max, b.voltage_max);
+  }
+}
