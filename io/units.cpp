@@ -41,7 +41,7 @@ constexpr Unit table[] = {
     {Dim::current_density, "mA/cm^2", 10, 1, 0, true},
     {Dim::current_density, "A/cm^2", 1e4, 1, 0, true},
     {Dim::current_density, "uA/cm^2", 1, 100, 0, true},
-    {Dim::areal_capacity, "mAh/cm^2", 36, 1, 0, true},
+    {Dim::areal_capacity, "mAh/cm^2", 36000, 1, 0, true}, // 1e-3 A * 3600 s / 1e-4 m^2
     {Dim::areal_capacity, "C/m^2", 1, 1, 0, true},
     {Dim::areal_capacity, "Ah/m^2", 3600, 1, 0, true},
     {Dim::conductivity, "S/m", 1, 1, 0, true},

@@ -45,7 +45,7 @@ TEST(Units, HandCheckedConversions) {
   EXPECT_DOUBLE_EQ(parse("1 mA/cm^2", Dim::current_density), 10.0);
   EXPECT_DOUBLE_EQ(parse("1 A/cm^2", Dim::current_density), 1e4);
   EXPECT_DOUBLE_EQ(parse("100 uA/cm^2", Dim::current_density), 1.0);
-  EXPECT_DOUBLE_EQ(parse("1 mAh/cm^2", Dim::areal_capacity), 36.0);
+  EXPECT_DOUBLE_EQ(parse("1 mAh/cm^2", Dim::areal_capacity), 36000.0); // = 10 Ah/m^2
   EXPECT_DOUBLE_EQ(parse("1 Ah/m^2", Dim::areal_capacity), 3600.0);
   EXPECT_DOUBLE_EQ(parse("25 degC", Dim::temperature), 298.15);
   EXPECT_DOUBLE_EQ(parse("25 \xC2\xB0" "C", Dim::temperature), 298.15);
