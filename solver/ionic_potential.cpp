@@ -202,7 +202,11 @@ IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable
   // The face terms change only the diagonal at SE|metal faces, so the multigrid
   // hierarchy stays a good preconditioner for many Newton steps and time steps.
   NAVOX_CALL(SNESSetType(snes_, SNESNEWTONLS));
-  NAVOX_CALL(SNESSetTolerances(snes_, 1e-50, 1e-10, 0.0, 50, PETSC_DEFAULT));
+  // Residual rows are currents scaled by 1/(sigma_max h_min): volts. An absolute
+  // tolerance of 1e-12 V per voxel (in the 2-norm) ends the solve from a start that
+  // is already the answer, where no relative decrease is possible.
+  const double atol = 1e-12 * std::sqrt(double(grid_.voxel_count()));
+  NAVOX_CALL(SNESSetTolerances(snes_, atol, 1e-10, 0.0, 50, PETSC_DEFAULT));
   NAVOX_CALL(SNESSetLagPreconditioner(snes_, 10));
   NAVOX_CALL(SNESSetLagPreconditionerPersists(snes_, PETSC_TRUE));
   KSP ksp = nullptr;

@@ -1,6 +1,7 @@
 // navox-test: ranks=1 2 4
 // The whole pipeline on tests/data/cli/small_cell.yaml (raw volume -> labels ->
-// ionic solve -> HDF5) against a stored reference of the potential field.
+// ionic solve with Na plating into the pores at the contacts -> HDF5) against a
+// stored reference of the potential field.
 // Tolerance: 1e-9 V absolute, well above the solver's 1e-10 relative tolerance
 // on potentials of ~5 mV and well below any physical change.
 // Regenerate (after a deliberate model change) with NAVOX_WRITE_REFERENCE=1.
