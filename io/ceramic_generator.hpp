@@ -10,7 +10,8 @@
 /// Boundary voxels take the grain-boundary material (a second SE material of the
 /// material table, usually of lower conductivity), all others the grain material.
 /// The boundary volume fraction is about S_V w, with S_V the grain-boundary area per
-/// volume (~2.5 / grain_size for this lattice, 2.91 / grain_size for Poisson seeds).
+/// volume (about 2.7 / grain_size for these grains, 2.91 / grain_size for Poisson
+/// seeds); thick boundaries overlap along triple lines and fall below S_V w.
 ///
 /// A voxel's nearest seed is within sqrt(3) grain_size (the seed of its own cell);
 /// seeds three or more lattice cells away along an axis are more than 2 grain_size
