@@ -100,21 +100,92 @@ VolumeInput read_volume(const Section& s, const MaterialTable& table) {
   return in;
 }
 
+std::uint64_t read_seed(const Section& s) {
+  return static_cast<std::uint64_t>(s.integer("seed", 0, 0, std::numeric_limits<std::int64_t>::max()));
+}
+
+/// An SE|CC interface (io/interface_generator.hpp); a preset gives defaults for
+/// gap, contact_fraction, roughness, correlation_length and asperity_size.
+InterfaceSpec read_interface(const Section& s, const MaterialTable& table) {
+  InterfaceSpec p;
+  InterfacePreset d{"", 0.0, 1.0, 0.0, 2e-6, 1e-6};
+  if (s.has("preset")) {
+    std::vector<std::string> names;
+    for (const auto& pr : interface_presets()) names.push_back(pr.name);
+    d = *interface_preset(s.choice("preset", names));
+  }
+  p.se_material = material_index(s, "se_material", table);
+  p.cc_material = material_index(s, "cc_material", table);
+  p.pore_material = material_index(s, "pore_material", table);
+  p.gap = s.quantity("gap", Dim::length, d.gap);
+  if (!(p.gap >= 0)) s.fail("gap", "must not be negative");
+  p.contact_fraction = s.number("contact_fraction", d.contact_fraction);
+  if (!(p.contact_fraction >= 0 && p.contact_fraction <= 1)) s.fail("contact_fraction", "must be in [0, 1]");
+  p.roughness = s.quantity("roughness", Dim::length, d.roughness);
+  if (!(p.roughness >= 0)) s.fail("roughness", "must not be negative (RMS height)");
+  p.correlation_length = s.quantity("correlation_length", Dim::length, d.correlation_length);
+  if (!(p.correlation_length > 0)) s.fail("correlation_length", "must be positive");
+  p.asperity_size = s.quantity("asperity_size", Dim::length, d.asperity_size);
+  if (!(p.asperity_size > 0)) s.fail("asperity_size", "must be positive");
+  p.seed = read_seed(s);
+  return p;
+}
+
+/// A list of layers: `{material, thickness}` slabs or `{interface: {...}}` entries.
 std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, const MaterialTable& table) {
   std::vector<LayerSpec> layers;
   if (!s.has(key)) return layers;
   for (const Section& l : s.sections(key)) {
-    LayerSpec layer{material_index(l, "material", table), l.quantity("thickness", Dim::length)};
+    if (auto i = l.optional_section("interface")) {
+      LayerSpec layer;
+      layer.interface = read_interface(*i, table);
+      layer.thickness = i->quantity("thickness", Dim::length, 0.0);
+      if (!(layer.thickness >= 0)) i->fail("thickness", "must be positive (or 0 for the default)");
+      layers.push_back(layer);
+      continue;
+    }
+    LayerSpec layer{material_index(l, "material", table), l.quantity("thickness", Dim::length), std::nullopt};
     if (!(layer.thickness > 0)) l.fail("thickness", "must be positive");
     layers.push_back(layer);
   }
   return layers;
 }
 
+/// NZSP-like sintered ceramic (io/ceramic_generator.hpp); grain boundaries when
+/// `grain_boundary_material` (an SE material) is given.
+CeramicSpec read_ceramic(const Section& s, const MaterialTable& table) {
+  CeramicSpec p;
+  p.dims = s.integer3("dims", 1, kMaxVoxels);
+  p.material = material_index(s, "material", table);
+  p.grain_size = s.quantity("grain_size", Dim::length, 3e-6);
+  if (!(p.grain_size > 0)) s.fail("grain_size", "must be positive");
+  if (s.has("grain_boundary_material")) {
+    p.gb_material = material_index(s, "grain_boundary_material", table);
+    if (table[p.gb_material].phase != Phase::SE)
+      s.fail("grain_boundary_material", "must be an SE material (grain boundaries conduct ions)");
+    p.gb_thickness = s.quantity("grain_boundary_thickness", Dim::length);
+    if (!(p.gb_thickness > 0 && p.gb_thickness <= p.grain_size / 4))
+      s.fail("grain_boundary_thickness", "must be in (0, grain_size / 4]");
+  }
+  p.seed = read_seed(s);
+  return p;
+}
+
 GenerateInput read_generate(const Section& s, const MaterialTable& table) {
   GenerateInput g;
-  const auto max_seed = std::numeric_limits<std::int64_t>::max();
-  if (s.choice("type", {"pellet", "separator"}) == "separator") {
+  const std::string type = s.choice("type", {"pellet", "separator", "interface", "ceramic"});
+  if (type == "interface") {
+    g.type = GenerateInput::Type::interface;
+    g.interface = read_interface(s, table);
+    g.interface.dims = s.integer3("dims", 1, kMaxVoxels);
+    return g;
+  }
+  if (type == "ceramic") {
+    g.type = GenerateInput::Type::ceramic;
+    g.ceramic = read_ceramic(s, table);
+    return g;
+  }
+  if (type == "separator") {
     g.type = GenerateInput::Type::separator;
     SeparatorSpec& p = g.separator;
     p.dims = s.integer3("dims", 1, kMaxVoxels);
@@ -126,7 +197,7 @@ GenerateInput read_generate(const Section& s, const MaterialTable& table) {
     const double per_um2 = s.number("pore_density");
     if (!(per_um2 >= 0)) s.fail("pore_density", "must not be negative (surface pores per um^2)");
     p.pore_density = per_um2 * 1e12;
-    p.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 0, max_seed));
+    p.seed = read_seed(s);
     return g;
   }
   PelletSpec& p = g.pellet;
@@ -148,7 +219,7 @@ GenerateInput read_generate(const Section& s, const MaterialTable& table) {
   if (!(p.pore_radius > 0)) s.fail("pore_radius", "must be positive");
   p.radius_sigma = s.number("radius_sigma", 0.3);
   if (!(p.radius_sigma >= 0 && p.radius_sigma <= 1)) s.fail("radius_sigma", "must be in [0, 1] (0: one radius)");
-  p.seed = static_cast<std::uint64_t>(s.integer("seed", 0, 0, max_seed));
+  p.seed = read_seed(s);
   return g;
 }
 
@@ -156,13 +227,13 @@ MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& ta
   MicrostructureSpec m;
   if (auto v = s.optional_section("volume")) m.volume = read_volume(*v, table);
   if (auto f = s.optional_section("fill")) {
-    m.fill = LayerSpec{material_index(*f, "material", table), 0};
+    m.fill = LayerSpec{material_index(*f, "material", table), 0, std::nullopt};
     m.dims = f->integer3("dims", 1, kMaxVoxels);
   }
   if (auto g = s.optional_section("generate")) m.generate = read_generate(*g, table);
   if (int(m.volume.has_value()) + int(m.fill.has_value()) + int(m.generate.has_value()) != 1)
     s.fail("", "needs exactly one of \"volume\" (a voxel file), \"fill\" (one material) or \"generate\" (a "
-               "generated pellet or separator)");
+               "generated pellet, separator, interface or ceramic)");
   m.below = read_layers(s, "below", table);
   m.above = read_layers(s, "above", table);
   return m;
@@ -228,9 +299,38 @@ OutputSpec read_output(const Section& s) {
   return o;
 }
 
+physics::SodiumMetal read_sodium(const Section& na) {
+  physics::SodiumMetal m;
+  m.molar_volume = na.quantity("molar_volume", Dim::molar_volume, m.molar_volume);
+  if (!(m.molar_volume > 0)) na.fail("molar_volume", "must be positive");
+  m.connect_threshold = na.number("connect_threshold", m.connect_threshold);
+  if (!(m.connect_threshold > 0 && m.connect_threshold <= 1)) na.fail("connect_threshold", "must be in (0, 1]");
+  return m;
+}
+
+TimeSpec read_time(const Section& time, bool has_protocol) {
+  TimeSpec t;
+  // With a protocol the run ends with its last step; `end` is then an optional cap.
+  t.end = has_protocol ? time.quantity("end", Dim::time, std::numeric_limits<double>::infinity())
+                       : time.quantity("end", Dim::time);
+  t.dt = time.quantity("dt", Dim::time);
+  t.dt_min = time.quantity("dt_min", Dim::time, std::min(1e-6, t.dt));
+  t.dt_max = time.quantity("dt_max", Dim::time, std::max(3600.0, t.dt));
+  t.max_fill_change = time.number("max_fill_change", 0.25);
+  t.max_voltage_change = time.quantity("max_voltage_change", Dim::voltage, 0.02);
+  if (t.end < 0) time.fail("end", "must not be negative");
+  if (!(t.dt > 0)) time.fail("dt", "must be positive");
+  if (!(t.dt_min > 0 && t.dt_min <= t.dt)) time.fail("dt_min", "must be positive and at most dt");
+  if (!(t.dt_max >= t.dt)) time.fail("dt_max", "must be at least dt");
+  if (!(t.max_fill_change > 0 && t.max_fill_change <= 1))
+    time.fail("max_fill_change", "must be in (0, 1] (largest Na fraction change of one voxel per step)");
+  if (!(t.max_voltage_change > 0)) time.fail("max_voltage_change", "must be positive");
+  return t;
+}
+
 } // namespace
 
-Config read_config(Section root) {
+Config read_config(Section root, Purpose purpose) {
   Config c;
   c.materials = read_materials(root.section("materials"));
   c.microstructure = read_microstructure(root.section("microstructure"), c.materials);
@@ -241,30 +341,16 @@ Config read_config(Section root) {
     c.conditions.electrode_potential = cond->quantity("electrode_potential", Dim::voltage, 0.0);
   }
   if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
-  if (auto na = root.optional_section("sodium")) {
-    c.sodium.molar_volume = na->quantity("molar_volume", Dim::molar_volume, c.sodium.molar_volume);
-    if (!(c.sodium.molar_volume > 0)) na->fail("molar_volume", "must be positive");
-    c.sodium.connect_threshold = na->number("connect_threshold", c.sodium.connect_threshold);
-    if (!(c.sodium.connect_threshold > 0 && c.sodium.connect_threshold <= 1))
-      na->fail("connect_threshold", "must be in (0, 1]");
+  if (auto na = root.optional_section("sodium")) c.sodium = read_sodium(*na);
+  const bool run = purpose == Purpose::run;
+  if (auto time = run ? std::optional<Section>(root.section("time")) : root.optional_section("time")) {
+    c.has_time = true;
+    c.time = read_time(*time, c.protocol.has_value());
   }
-  const Section time = root.section("time");
-  // With a protocol the run ends with its last step; `end` is then an optional cap.
-  c.time.end = c.protocol ? time.quantity("end", Dim::time, std::numeric_limits<double>::infinity())
-                          : time.quantity("end", Dim::time);
-  c.time.dt = time.quantity("dt", Dim::time);
-  c.time.dt_min = time.quantity("dt_min", Dim::time, std::min(1e-6, c.time.dt));
-  c.time.dt_max = time.quantity("dt_max", Dim::time, std::max(3600.0, c.time.dt));
-  c.time.max_fill_change = time.number("max_fill_change", 0.25);
-  c.time.max_voltage_change = time.quantity("max_voltage_change", Dim::voltage, 0.02);
-  if (c.time.end < 0) time.fail("end", "must not be negative");
-  if (!(c.time.dt > 0)) time.fail("dt", "must be positive");
-  if (!(c.time.dt_min > 0 && c.time.dt_min <= c.time.dt)) time.fail("dt_min", "must be positive and at most dt");
-  if (!(c.time.dt_max >= c.time.dt)) time.fail("dt_max", "must be at least dt");
-  if (!(c.time.max_fill_change > 0 && c.time.max_fill_change <= 1))
-    time.fail("max_fill_change", "must be in (0, 1] (largest Na fraction change of one voxel per step)");
-  if (!(c.time.max_voltage_change > 0)) time.fail("max_voltage_change", "must be positive");
-  c.output = read_output(root.section("output"));
+  if (auto out = run ? std::optional<Section>(root.section("output")) : root.optional_section("output")) {
+    c.has_output = true;
+    c.output = read_output(*out);
+  }
   c.analysis = read_analysis(root.optional_section("analysis"), c.materials);
   return c;
 }
@@ -277,13 +363,26 @@ std::unique_ptr<LabelSource> open_microstructure(Config& config) {
     core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
   } else if (m.generate) {
     GenerateInput g = *m.generate;
-    g.pellet.spacing = g.separator.spacing = config.grid.spacing;
-    core = g.type == GenerateInput::Type::pellet ? pellet(g.pellet) : separator(g.separator);
+    g.pellet.spacing = g.separator.spacing = g.interface.spacing = g.ceramic.spacing = config.grid.spacing;
+    switch (g.type) {
+    case GenerateInput::Type::pellet: core = pellet(g.pellet); break;
+    case GenerateInput::Type::separator: core = separator(g.separator); break;
+    case GenerateInput::Type::interface: core = interface_layer(g.interface); break;
+    case GenerateInput::Type::ceramic: core = ceramic(g.ceramic); break;
+    }
   } else {
     core = uniform(m.dims, m.fill->material, config.materials[m.fill->material].name);
   }
   const auto d = core->dims();
-  auto slab = [&](const LayerSpec& l) {
+  auto slab = [&](const LayerSpec& l) -> std::unique_ptr<LabelSource> {
+    if (l.interface) {
+      InterfaceSpec i = *l.interface;
+      i.spacing = config.grid.spacing;
+      i.dims = {d[0], d[1], 0};
+      i.dims[2] = l.thickness > 0 ? std::max<std::int64_t>(2, std::llround(l.thickness / i.spacing[2]))
+                                  : default_interface_thickness(i);
+      return interface_layer(i);
+    }
     const auto n = std::max<std::int64_t>(1, std::llround(l.thickness / config.grid.spacing[2]));
     return uniform({d[0], d[1], n}, l.material, config.materials[l.material].name);
   };

@@ -3,7 +3,9 @@
 ///
 /// `read_config` is the schema: every key navox accepts is asked for here (or in
 /// the readers it calls), so unknown keys are rejected by Document::finish().
+#include "io/ceramic_generator.hpp"
 #include "io/generators.hpp"
+#include "io/interface_generator.hpp"
 #include "io/input.hpp"
 #include "io/microstructure.hpp"
 #include "io/output_writer.hpp"
@@ -20,10 +22,12 @@
 
 namespace navox::io {
 
-/// A uniform slab stacked below or above the volume, e.g. the SE separator.
+/// A layer stacked below or above the volume: a uniform slab (e.g. the SE
+/// separator), or a generated SE|CC interface whose x-y size is the volume's.
 struct LayerSpec {
   int material = 0;
-  double thickness = 0; ///< [m], rounded to whole voxels
+  double thickness = 0; ///< [m], rounded to whole voxels; 0 for an interface: its default thickness
+  std::optional<InterfaceSpec> interface; ///< set for an interface layer (dims and spacing filled when opened)
 };
 
 struct VolumeInput {
@@ -36,9 +40,11 @@ struct VolumeInput {
 
 /// A generated microstructure; the voxel spacing is filled in from the grid when opened.
 struct GenerateInput {
-  enum class Type { pellet, separator } type = Type::pellet;
+  enum class Type { pellet, separator, interface, ceramic } type = Type::pellet;
   PelletSpec pellet;       ///< for Type::pellet
   SeparatorSpec separator; ///< for Type::separator
+  InterfaceSpec interface; ///< for Type::interface
+  CeramicSpec ceramic;     ///< for Type::ceramic
 };
 
 struct MicrostructureSpec {
@@ -83,11 +89,17 @@ struct Config {
   std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
   physics::SodiumMetal sodium;
   OutputSpec output;
+  bool has_time = false;   ///< the deck has a `time` section (required for `run`)
+  bool has_output = false; ///< the deck has an `output` section (required for `run`)
   AnalysisSpec analysis;
 };
 
+/// Which sections a command needs: `run` needs `time` and `output`; `analyze`
+/// and `check` take them when present.
+enum class Purpose { run, analyze };
+
 /// Reads and validates everything; throws input::InputError with file:line:col.
-Config read_config(input::Section root);
+Config read_config(input::Section root, Purpose purpose = Purpose::run);
 
 /// Opens the microstructure as labels on the cell's voxel grid; fills config.grid.dims.
 std::unique_ptr<LabelSource> open_microstructure(Config& config);

@@ -1,5 +1,6 @@
 #include "io/generators.hpp"
 
+#include "io/random_keys.hpp"
 #include "mesh/error.hpp"
 
 #include <algorithm>
@@ -10,34 +11,16 @@ namespace navox::io {
 
 namespace {
 
+using random_keys::cell_key;
+using random_keys::uniform01;
+
 constexpr double kPi = 3.14159265358979323846;
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
 /// Lognormal radii are drawn from a normal clamped to +-kClamp sigma so that the
 /// largest pore, and with it the neighbourhood each voxel must search, is bounded.
 constexpr double kClamp = 3.0;
 /// Lattice cells are kept small enough that the Poisson count per cell stays
 /// modest: counts are drawn by inversion, which needs exp(-mean) > 0.
 constexpr double kMaxPerCell = 50.0;
-
-/// splitmix64 finaliser: a bijective avalanche mix, so nearby keys give unrelated bits.
-std::uint64_t mix(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-/// Key of one lattice cell; `stream` separates the pellet and separator processes.
-std::uint64_t cell_key(std::uint64_t seed, std::uint64_t stream, std::int64_t x, std::int64_t y, std::int64_t z) {
-  std::uint64_t k = mix(seed + kGolden * (stream + 1));
-  k = mix(k ^ (static_cast<std::uint64_t>(x) + kGolden));
-  k = mix(k ^ (static_cast<std::uint64_t>(y) + 2 * kGolden));
-  return mix(k ^ (static_cast<std::uint64_t>(z) + 3 * kGolden));
-}
-
-/// The n-th uniform number in [0, 1) of a cell's stream (counter-based: no state).
-double uniform01(std::uint64_t key, std::uint64_t n) {
-  return static_cast<double>(mix(key + kGolden * (n + 1)) >> 11) * 0x1.0p-53;
-}
 
 /// Poisson(mean) by inversion of one uniform.
 std::int64_t poisson(double mean, double u) {

@@ -2,10 +2,12 @@
 
 #include "io/config.hpp"
 #include "io/log.hpp"
+#include "io/output_writer.hpp"
 #include "mesh/block_access.hpp"
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "navox/version.hpp"
+#include "solver/analysis_report.hpp"
 #include "solver/effective_conductivity.hpp"
 #include "solver/simulation.hpp"
 
@@ -66,13 +68,13 @@ struct Parsed {
 };
 
 /// Parsing is deterministic, so every rank fails alike; `collectively` still guards it.
-Parsed parse_input(MPI_Comm comm, const CommandLine& cl) {
+Parsed parse_input(MPI_Comm comm, const CommandLine& cl, io::Purpose purpose) {
   const std::string text = read_input_text(comm, cl.input);
   Parsed p;
   collectively(comm, [&] {
     p.doc = input::Document::parse(text, cl.input);
     for (const auto& o : cl.overrides) p.doc->set(o);
-    p.config = io::read_config(p.doc->root());
+    p.config = io::read_config(p.doc->root(), purpose);
     p.config.file = cl.input;
     p.doc->finish();
   });
@@ -82,18 +84,21 @@ Parsed parse_input(MPI_Comm comm, const CommandLine& cl) {
 } // namespace
 
 int command_check(MPI_Comm comm, const CommandLine& cl) {
-  Parsed p = parse_input(comm, cl);
+  // Decks for `analyze` need no time or output: check accepts both kinds and says which.
+  Parsed p = parse_input(comm, cl, io::Purpose::analyze);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) {
     std::printf("# %s: valid. Resolved input (SI units):\n%s\n", cl.input.c_str(), p.doc->resolved_yaml().c_str());
+    if (!p.config.has_time || !p.config.has_output)
+      std::printf("# no \"time\"/\"output\" section: valid for `navox analyze`, not for `navox run`\n");
     std::fflush(stdout);
   }
   return 0;
 }
 
 int command_run(MPI_Comm comm, const CommandLine& cl) {
-  Parsed p = parse_input(comm, cl);
+  Parsed p = parse_input(comm, cl, io::Purpose::run);
   io::Log log(comm);
   int size = 1;
   MPI_Comm_size(comm, &size);
@@ -105,83 +110,22 @@ int command_run(MPI_Comm comm, const CommandLine& cl) {
 
 namespace {
 
-/// One direction of the analysis; `percolates` false leaves the numbers at 0.
-struct DirectionReport {
-  ConductivityResult result;
-  bool percolates = true;
-};
-
-struct AnalysisReport {
-  std::vector<double> material_fraction;
-  double phase_fraction = 0;     ///< of the volume
-  double connected_fraction = 0; ///< of the volume: components touching any domain face
-  double isolated_fraction = 0;  ///< of the volume: components touching none
-  long long clusters = 0;
-  std::vector<DirectionReport> directions;
-};
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  return out + "\"";
-}
-
-void write_reports(const io::Config& config, const AnalysisReport& r, int ranks) {
-  std::filesystem::path json = config.analysis.output;
-  std::filesystem::path csv = json;
-  csv.replace_extension(".csv");
-  if (json.has_parent_path()) std::filesystem::create_directories(json.parent_path());
-  std::ofstream j(json);
-  if (!j) throw Error(json.string() + ": cannot write the analysis report");
-  j << std::setprecision(12);
-  const auto& g = config.grid;
-  j << "{\n  \"input\": " << json_string(config.file) << ",\n  \"ranks\": " << ranks << ",\n"
-    << "  \"dims\": [" << g.dims[0] << ", " << g.dims[1] << ", " << g.dims[2] << "],\n"
-    << "  \"spacing_m\": [" << g.spacing[0] << ", " << g.spacing[1] << ", " << g.spacing[2] << "],\n"
-    << "  \"materials\": [";
-  for (std::size_t m = 0; m < config.materials.size(); ++m)
-    j << (m ? ", " : "") << "{\"name\": " << json_string(config.materials[m].name)
-      << ", \"phase\": " << json_string(phase_name(config.materials[m].phase))
-      << ", \"volume_fraction\": " << r.material_fraction[m] << "}";
-  j << "],\n  \"phase\": {\"name\": " << json_string(config.analysis.phase)
-    << ", \"volume_fraction\": " << r.phase_fraction << ", \"connected_fraction\": " << r.connected_fraction
-    << ", \"isolated_fraction\": " << r.isolated_fraction << ", \"clusters\": " << r.clusters << "},\n"
-    << "  \"directions\": [";
-  for (std::size_t n = 0; n < r.directions.size(); ++n) {
-    const DirectionReport& d = r.directions[n];
-    j << (n ? ",\n    " : "\n    ") << "{\"axis\": \"" << axis_name(d.result.axis)
-      << "\", \"percolates\": " << (d.percolates ? "true" : "false");
-    if (d.percolates)
-      j << ", \"sigma_eff_over_sigma\": " << d.result.ratio << ", \"tortuosity\": " << d.result.tortuosity
-        << ", \"spanning_fraction\": " << d.result.active_fraction << ", \"iterations\": " << d.result.iterations
-        << ", \"seconds\": " << d.result.seconds;
-    j << "}";
-  }
-  j << (r.directions.empty() ? "]\n}\n" : "\n  ]\n}\n");
-  if (!j) throw Error(json.string() + ": write failed");
-
-  std::ofstream c(csv);
-  if (!c) throw Error(csv.string() + ": cannot write the analysis table");
-  c << std::setprecision(12)
-    << "axis,percolates,volume_fraction,spanning_fraction,sigma_eff_over_sigma,tortuosity,iterations,seconds\n";
-  for (const DirectionReport& d : r.directions) {
-    c << axis_name(d.result.axis) << "," << (d.percolates ? 1 : 0) << "," << r.phase_fraction << ",";
-    if (d.percolates)
-      c << d.result.active_fraction << "," << d.result.ratio << "," << d.result.tortuosity << ","
-        << d.result.iterations << "," << d.result.seconds << "\n";
-    else
-      c << "0,0,,0,0\n";
-  }
-  if (!c) throw Error(csv.string() + ": write failed");
+/// The analysed cell as output step 0: material labels, rank ownership and the
+/// component labels of the analysed phase (-1 outside it).
+void write_analysis_fields(const Grid& grid, const io::Config& config, const std::vector<int>& labels,
+                           const std::vector<double>& components) {
+  using T = io::OutputField::Type;
+  io::OutputWriter out(grid, config.output, io::material_legend(config.materials));
+  out.write(io::StepInfo{0, 0.0},
+            {{"label", T::int32, std::vector<double>(labels.begin(), labels.end())},
+             {"rank", T::int32, std::vector<double>(labels.size(), double(grid.rank()))},
+             {"components", T::float64, components}});
 }
 
 } // namespace
 
 int command_analyze(MPI_Comm comm, const CommandLine& cl) {
-  Parsed p = parse_input(comm, cl);
+  Parsed p = parse_input(comm, cl, io::Purpose::analyze);
   io::Config& config = p.config;
   io::Log log(comm);
   int size = 1;
@@ -260,6 +204,16 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
              config.analysis.phase.c_str(), 100 * report.phase_fraction, report.clusters,
              100 * report.connected_fraction, 100 * report.isolated_fraction, cc.sweeps, double(t1 - t0));
 
+    report.faces = count_interface_faces(grid, labels, static_cast<int>(config.materials.size()));
+    report.contact = se_cc_contact(report.faces, config);
+    log.info("SE|CC contact: %.4f %% of the projected area (faces normal to z), area ratio %.4f",
+             100 * report.contact.contact_fraction, report.contact.area_ratio);
+    report.chords = chord_lengths(grid, std::vector<char>(mask_block.begin(), mask_block.end()));
+    for (int axis = 0; axis < 3; ++axis)
+      log.info("  chords along %s: %lld, mean %.4g m", axis_name(axis), (long long)report.chords.chords(axis),
+               report.chords.mean_length(axis, spec.spacing[axis]));
+    if (config.has_output) write_analysis_fields(grid, config, block, lab);
+
     for (int axis : config.analysis.directions) {
       DirectionReport dir;
       dir.result.axis = axis;
@@ -283,10 +237,12 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
   (void)VecDestroy(&comps);
   (void)VecDestroy(&mask);
   (void)VecDestroy(&labels);
-  on_root(comm, [&] { write_reports(config, report, size); });
+  on_root(comm, [&] { write_analysis_reports(config, report, size); });
   std::filesystem::path csv = config.analysis.output;
   csv.replace_extension(".csv");
-  log.info("report: %s, %s", config.analysis.output.c_str(), csv.string().c_str());
+  log.info("report: %s, %s (and _interfaces.csv, _chords.csv)", config.analysis.output.c_str(),
+           csv.string().c_str());
+  if (config.has_output) log.info("fields: %s/%s_000000.*", config.output.directory.c_str(), config.output.prefix.c_str());
   return 0;
 }
 
