@@ -311,9 +311,17 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
       for (auto j = b.lo[1]; j < b.hi(1); ++j)
         for (auto i = b.lo[0]; i < b.hi(0); ++i) ra[k][j][i] = dvoxel_[std::size_t(b.offset(i, j, k))] * ctx_->scale;
     NAVOX_CALL(DMDAVecRestoreArray(dm_, rhs, &ra));
+    // The Jacobian at the converged phi (the SNES may have taken no step at all),
+    // preconditioned by whatever multigrid hierarchy the SNES last built.
     KSP ksp = nullptr;
+    Mat A = nullptr, P = nullptr;
     NAVOX_CALL(SNESGetKSP(snes_, &ksp));
+    NAVOX_CALL(SNESGetJacobian(snes_, &A, &P, nullptr, nullptr));
+    NAVOX_CALL(SNESComputeJacobian(snes_, phi, A, P));
+    NAVOX_CALL(KSPSetOperators(ksp, A, P));
+    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_TRUE));
     NAVOX_CALL(KSPSolve(ksp, rhs, z));
+    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
     const PetscScalar*** za = nullptr;
     NAVOX_CALL(DMDAVecGetArrayRead(dm_, z, &za));
     double slope = 0;

@@ -100,7 +100,8 @@ double global_sum(const Grid& grid, double local) {
   return out;
 }
 
-constexpr double kTiny = 1e-14; ///< amounts below this (in voxel volumes) are not moved
+constexpr double kTiny = 1e-14;  ///< amounts below this (in voxel volumes) are not moved
+constexpr double kEmpty = 1e-9;  ///< a gap layer holding less than this may close
 
 } // namespace
 
@@ -346,6 +347,12 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
         else if (me == deficit || nk == k + 1) cap[face] = g(ni, nj, nk);
         sum_cap += cap[face];
       }
+      // A sender walled in by full Na pushes its surplus into the Na above it: the
+      // column moves up, and the surplus reaches the CC, which then lifts.
+      if (me == sender && sum_cap <= 0 && k + 1 < nz && holds_na(lab(i, j, k + 1))) {
+        cap[5] = sum_cap = need;
+        nb[5][0] = i, nb[5][1] = j, nb[5][2] = k + 1;
+      }
       const double amount = std::min(std::abs(need), sum_cap);
       if (amount <= kTiny) {
         if (me == deficit) local_unplaced += -tot;
@@ -383,6 +390,7 @@ int SodiumModel::try_lift(int direction) {
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
   const auto& d = grid_.spec().dims;
   auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
+  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
   std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
   Ghosted lab(grid_, labels_);
   for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -408,7 +416,8 @@ int SodiumModel::try_lift(int direction) {
       if (k >= kc && phase(l) == Phase::SE) ok = false;
       if (k == d[2] - 1 && xi(i, j, k) + ex(i, j, k) != 0) ok = false;
     } else if (k == kc - 1) {
-      if (static_cast<int>(l) != gap_material_ || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+      // "Empty" up to what the sweeps leave unmoved; that residue goes to the voxel below.
+      if (static_cast<int>(l) != gap_material_ || std::abs(xi(i, j, k) + ex(i, j, k)) > kEmpty) ok = false;
     } else if (kc == 0) {
       ok = false;
     }
@@ -427,6 +436,8 @@ int SodiumModel::try_lift(int direction) {
       L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
       X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
       E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
+      if (direction < 0 && kc != INT_MAX && k == kc - 2 && holds_na(lab(i, j, k)))
+        E(i, j, k) += xi(i, j, k + 1) + ex(i, j, k + 1); // the removed layer's residue
     });
   }
   NAVOX_CALL(VecCopy(nl, labels_));
@@ -439,7 +450,9 @@ int SodiumModel::try_lift(int direction) {
 
 SettleResult SodiumModel::settle() {
   SettleResult result;
-  for (int round = 0; round < 64; ++round) {
+  for (int round = 0;; ++round) {
+    if (round == 64)
+      throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
     bool moved = true;
     while (moved && result.sweeps < 10000) {
       sweep(result.unplaced, moved);
