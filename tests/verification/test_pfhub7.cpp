@@ -1,20 +1,24 @@
 // PFHub benchmark 7 (method of manufactured solutions for Allen–Cahn): the
 // finite-volume Allen–Cahn term of physics/allen_cahn.hpp, stepped with
-// Crank–Nicolson, converges at second order in h (with dt ∝ h).
+// Crank–Nicolson (PETSc TSCN), converges at second order in h with dt ∝ h, and
+// at second order in dt on a fixed grid.
 //
 // The residual is built only from AllenCahn::bulk/d_bulk/face_coefficient plus
 // the manufactured source, so a wrong sign, factor or face coefficient in the
-// physics term shows up as a lost order. The PFHub end time t = 8 is long for
-// CI; the default run stops at t = 0.5 (the interface already moves by ~3 cells
-// at the finest grid and the source is fully active). Set
-// NAVOX_PFHUB7_LONG=1 for t = 8 on finer grids (scripts/validate/pfhub7).
+// physics term shows up as a lost order (a 20 % error in face_coefficient gives
+// order ~0; backward Euler gives order 1 in time). The PFHub end time t = 8 is
+// long for CI; the default run stops at t = 0.5, when the source has already
+// moved the interface by several cells. NAVOX_PFHUB7_LONG=1 runs t = 8 on
+// finer grids (scripts/validate/pfhub7). PETSc options with the prefix
+// -pfhub7_ reach the TS (e.g. -pfhub7_ts_type bdf).
 //
-// Runs on any number of ranks: the error norm is a global Vec norm.
-// navox-test: ranks=1 2
+// Cheap, and the error norms are global reductions, so it also runs in parallel:
+// navox-test: ranks=1 2 4
 #include "physics/allen_cahn.hpp"
 #include "verification/pfhub7.hpp"
 
 #include <gtest/gtest.h>
+#include <mpi.h>
 #include <petscdmda.h>
 #include <petscts.h>
 
@@ -123,10 +127,11 @@ struct Run {
   double l2;
 };
 
-// Solves on an nx × nx/2 grid from the exact state at t = 0 to t_end with
-// steps dt = t_end / ceil(t_end / (dt_per_h · h)), and returns PFHub's
-// L2 = sqrt(Σ (η − η_sol)² Δx Δy) at t_end.
-PetscErrorCode solve(PetscInt nx, double t_end, double dt_per_h, double source_scale, double* l2) {
+// Solves on an nx × nx/2 grid from the exact state at t = 0 to t_end in
+// `steps` equal steps, and returns PFHub's L2 = sqrt(Σ (η − η_sol)² Δx Δy) at
+// t_end; with `final` also this rank's owned values of η(t_end), in DMDA order.
+PetscErrorCode solve(PetscInt nx, double t_end, PetscInt steps, double source_scale, double* l2,
+                     std::vector<double>* final = nullptr) {
   PetscFunctionBeginUser;
   Problem p;
   p.ac.rate = 1;
@@ -136,7 +141,6 @@ PetscErrorCode solve(PetscInt nx, double t_end, double dt_per_h, double source_s
   p.ny = nx / 2;
   p.hx = 1.0 / double(p.nx);
   p.hy = 0.5 / double(p.ny);
-  const PetscInt steps = PetscInt(std::ceil(t_end / (dt_per_h * p.hx) - 1e-9));
 
   DM da;
   PetscCall(DMDACreate2d(PETSC_COMM_WORLD, DM_BOUNDARY_PERIODIC, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, p.nx,
@@ -162,6 +166,11 @@ PetscErrorCode solve(PetscInt nx, double t_end, double dt_per_h, double source_s
   PetscCall(TSSetMaxSteps(ts, steps));
   PetscCall(TSSetMaxTime(ts, t_end));
   PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
+  // Fixed steps: the orders are measured against dt, so no integrator chosen
+  // through -pfhub7_ts_type may adapt it (TSBDF would by default).
+  TSAdapt adapt;
+  PetscCall(TSGetAdapt(ts, &adapt));
+  PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
   // Tight nonlinear and linear tolerances: the measured error must be the
   // discretisation error, not the solver's.
   SNES snes;
@@ -179,6 +188,14 @@ PetscErrorCode solve(PetscInt nx, double t_end, double dt_per_h, double source_s
   PetscCall(TSGetConvergedReason(ts, &reason));
   PetscCheck(reason > 0 && std::abs(t - t_end) < 1e-9 * t_end, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED,
              "TS stopped at t = %g (reason %d), not at t_end = %g", double(t), int(reason), t_end);
+  if (final) {
+    const PetscScalar* a = nullptr;
+    PetscInt n = 0;
+    PetscCall(VecGetLocalSize(eta, &n));
+    PetscCall(VecGetArrayRead(eta, &a));
+    final->assign(a, a + n);
+    PetscCall(VecRestoreArrayRead(eta, &a));
+  }
   PetscCall(fill_exact(da, p, t_end, exact));
   PetscCall(VecAXPY(eta, -1.0, exact));
   PetscReal norm = 0;
@@ -203,13 +220,26 @@ std::vector<Run> study(const std::vector<PetscInt>& grids, double t_end, double 
               source_scale == 1 ? "" : " (source scaled)", "grid", "h", "L2 error", "order");
   for (PetscInt nx : grids) {
     Run r{nx, 0};
-    EXPECT_EQ(solve(nx, t_end, dt_per_h, source_scale, &r.l2), 0);
+    // dt = t_end / ceil(t_end / (dt_per_h h)): proportional to h, and an exact divisor of t_end.
+    const auto steps = PetscInt(std::ceil(t_end * double(nx) / dt_per_h - 1e-9));
+    EXPECT_EQ(solve(nx, t_end, steps, source_scale, &r.l2), 0);
     runs.push_back(r);
     if (runs.size() > 1)
       PetscPrintf(PETSC_COMM_WORLD, "%4dx%-3d %8.5f %14.6e %8.3f\n", int(nx), int(nx / 2), 1.0 / double(nx), r.l2,
                   order(runs[runs.size() - 2], r));
     else
       PetscPrintf(PETSC_COMM_WORLD, "%4dx%-3d %8.5f %14.6e %8s\n", int(nx), int(nx / 2), 1.0 / double(nx), r.l2, "-");
+  }
+  // PFHub's measure: the least-squares slope of log E against log h.
+  if (runs.size() > 2) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const Run& r : runs) {
+      const double lx = std::log(1.0 / double(r.nx)), ly = std::log(r.l2);
+      sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+    }
+    const double n = double(runs.size());
+    PetscPrintf(PETSC_COMM_WORLD, "least-squares order over all grids: %.3f\n",
+                (n * sxy - sx * sy) / (n * sxx - sx * sx));
   }
   return runs;
 }
@@ -262,6 +292,40 @@ TEST(Pfhub7, NegativeControlWithoutSourceDoesNotConverge) {
   const auto runs = study({32, 64}, 0.5, 2.0, 0.0);
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_LT(std::abs(order(runs[0], runs[1])), 0.5);
+}
+
+// Time alone: on one grid, successive halvings of dt. The differences
+// between consecutive solutions shrink as dt² for a second-order integrator
+// (dt for backward Euler, or for a source evaluated at the wrong time level),
+// independent of the spatial error, which is the same in every run.
+TEST(Pfhub7, SecondOrderInTime) {
+  const PetscInt nx = 64;
+  const double t_end = 2.0;
+  const std::vector<PetscInt> steps{4, 8, 16, 32};
+  std::vector<std::vector<double>> finals(steps.size());
+  for (std::size_t n = 0; n < steps.size(); ++n) {
+    double l2 = 0;
+    ASSERT_EQ(solve(nx, t_end, steps[n], 1.0, &l2, &finals[n]), 0);
+  }
+  // ||η_dt − η_dt/2|| over all ranks (same DMDA partition in every run).
+  std::vector<double> diff;
+  for (std::size_t n = 0; n + 1 < steps.size(); ++n) {
+    double local = 0, global = 0;
+    for (std::size_t c = 0; c < finals[n].size(); ++c)
+      local += (finals[n][c] - finals[n + 1][c]) * (finals[n][c] - finals[n + 1][c]);
+    ASSERT_EQ(MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD), MPI_SUCCESS);
+    diff.push_back(std::sqrt(global / double(nx * nx / 2)));
+  }
+  PetscPrintf(PETSC_COMM_WORLD, "PFHub 7 in time, %dx%d, t_end = %g\n%8s %16s %8s\n", int(nx), int(nx / 2),
+              t_end, "dt", "|eta_dt-eta_dt/2|", "order");
+  for (std::size_t n = 0; n < diff.size(); ++n) {
+    if (n)
+      PetscPrintf(PETSC_COMM_WORLD, "%8.5f %16.6e %8.3f\n", t_end / double(steps[n]), diff[n],
+                  std::log2(diff[n - 1] / diff[n]));
+    else
+      PetscPrintf(PETSC_COMM_WORLD, "%8.5f %16.6e %8s\n", t_end / double(steps[n]), diff[n], "-");
+  }
+  EXPECT_NEAR(std::log2(diff[diff.size() - 2] / diff.back()), 2.0, 0.2) << "observed order in dt";
 }
 
 } // namespace
