@@ -119,8 +119,9 @@ inline FaceSolution solve_face(const InterfaceKinetics& k, const FaceCondition& 
     if (done) break;
   }
   s.eta = eta;
-  s.current = c.conductance * (delta - eta);
+  // Evaluated on the interface side: g (δ − η) loses every digit when g is large.
   s.faradaic = kinetic(eta);
+  s.current = s.faradaic + capacitive(eta);
   const double G = slope(eta) - c.conductance;
   s.d_current = c.conductance * G / (c.conductance + G);
   return s;

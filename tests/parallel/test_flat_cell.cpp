@@ -1,0 +1,115 @@
+// A flat NBH|Al cell plated with 1 mAh/cm^2, rested and stripped back
+// (tests/data/electrochem/flat_plating.yaml), on 1, 2 and 4 ranks:
+//  - V1: the Na thickness is Omega/F times the faradaic charge (1e-9) and the
+//    applied charge (0.1 %), through nine current-collector lifts and back;
+//  - the cell voltage is I L / sigma + (RT / alpha F) asinh(i / 2 i0) within 1 %;
+//  - the time series matches a stored one (tests/data/regression/flat_cycle_series.csv)
+//    to 1e-7 of each column's range, whatever the rank count. Regenerate with NAVOX_WRITE_REFERENCE=1.
+#include "io/config.hpp"
+#include "io/log.hpp"
+#include "physics/interface_kinetics.hpp"
+#include "solver/simulation.hpp"
+#include "support/test_paths.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+std::vector<std::vector<double>> read_csv(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line); // header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    std::vector<double> row;
+    std::stringstream s(line);
+    for (std::string cell; std::getline(s, cell, ',');) row.push_back(std::stod(cell));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+struct CellRun {
+  std::vector<navox::StepReport> reports;
+  std::string series;
+};
+
+CellRun run_flat_cell() {
+  const std::string deck = navox::test::source_path("tests/data/electrochem/flat_plating.yaml");
+  std::ifstream in(deck);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = navox::input::Document::parse(text.str(), deck);
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const std::string out = navox::test::scratch_dir("flat_cell_np" + std::to_string(size));
+  doc->set("output.directory=" + out);
+  navox::io::Config config = navox::io::read_config(doc->root());
+  doc->finish();
+  navox::io::Log log(MPI_COMM_WORLD, false);
+  navox::Simulation sim(MPI_COMM_WORLD, config, log);
+  return {sim.run(), out + "/navox.csv"};
+}
+
+TEST(FlatCell, PlatesStripsAndMatchesTheAnalyticVoltage) {
+  const CellRun run = run_flat_cell();
+  const auto& r = run.reports;
+  const navox::physics::SodiumMetal na;
+  // The last report of the plating step (protocol step 0).
+  std::size_t plated = 0;
+  for (std::size_t n = 0; n < r.size(); ++n)
+    if (r[n].protocol_step == 0) plated = n;
+  const auto& p = r[plated];
+  const double applied = 36000.0; // 1 mAh/cm^2 [C/m^2]
+  EXPECT_NEAR(-p.charge / applied, 1.0, 1e-9);
+  EXPECT_NEAR(p.na_thickness / (na.thickness_per_charge() * -p.faradaic_charge), 1.0, 1e-9);
+  EXPECT_NEAR(p.na_thickness / (na.thickness_per_charge() * applied), 1.0, 1e-3);
+  EXPECT_NEAR(p.na_thickness * 1e6, 8.873, 0.001);
+  EXPECT_GE(p.lift, 8e-6); // the dense Al collector was lifted voxel by voxel
+
+  // Flat cell: 10 um NBH (0.09 S/m), R_ct = 2 ohm cm^2, alpha = 1/2, 1 mA/cm^2.
+  const double i = 10.0, L = 10e-6, sigma = 0.09;
+  const double i0 = navox::physics::InterfaceKinetics::exchange_current_from(2e-4, 298.15);
+  const double rt_f = navox::physics::kGasConstant * 298.15 / navox::physics::kFaraday;
+  const double expected = -(i * L / sigma + rt_f / 0.5 * std::asinh(i / (2 * i0)));
+  EXPECT_NEAR(p.voltage / expected, 1.0, 0.01);
+  EXPECT_NEAR(p.current_density, -i, 1e-8 * i);
+
+  // Stripped back: no Na left, the collector back down to within one layer.
+  const auto& e = r.back();
+  EXPECT_EQ(e.protocol_step, 2);
+  EXPECT_NEAR(e.charge, 0.0, 1e-9 * applied);
+  EXPECT_LT(e.na_thickness, 1e-3 * p.na_thickness);
+  EXPECT_NEAR(e.na_thickness, na.thickness_per_charge() * -e.faradaic_charge, 1e-9 * p.na_thickness);
+  EXPECT_LE(e.lift, 1e-6);
+}
+
+TEST(FlatCell, TimeSeriesIsTheSameOnAnyRankCount) {
+  const CellRun run = run_flat_cell();
+  const std::string ref_path = navox::test::source_path("tests/data/regression/flat_cycle_series.csv");
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (std::getenv("NAVOX_WRITE_REFERENCE") && rank == 0)
+    std::filesystem::copy_file(run.series, ref_path, std::filesystem::copy_options::overwrite_existing);
+  const auto got = read_csv(run.series), want = read_csv(ref_path);
+  ASSERT_EQ(got.size(), want.size());
+  // Columns 13-15 are solver iteration counts, which depend on the partition.
+  // Tolerance: 1e-7 of the column's largest value (values near zero, like the
+  // current during the rest, are solver noise on that scale).
+  for (std::size_t c = 0; c < 13; ++c) {
+    double scale = 0;
+    for (const auto& row : want) scale = std::max(scale, std::abs(row[c]));
+    for (std::size_t n = 0; n < want.size(); ++n)
+      ASSERT_NEAR(got[n][c], want[n][c], 1e-7 * scale) << "row " << n << " column " << c;
+  }
+}
+
+} // namespace
