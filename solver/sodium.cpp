@@ -347,9 +347,11 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
         else if (me == deficit || nk == k + 1) cap[face] = g(ni, nj, nk);
         sum_cap += cap[face];
       }
-      // A sender walled in by full Na pushes its surplus into the Na above it: the
-      // column moves up, and the surplus reaches the CC, which then lifts.
-      if (me == sender && sum_cap <= 0 && k + 1 < nz && holds_na(lab(i, j, k + 1))) {
+      // A sender walled in (by full Na or CC solid) pushes its surplus up its column,
+      // through Na and CC, until it meets room (a pore of the collector) or the top;
+      // then the CC lifts and the column's surplus fills the gap that opens.
+      if (me == sender && sum_cap <= 0 && k + 1 < nz &&
+          (holds_na(lab(i, j, k + 1)) || phase(lab(i, j, k + 1)) == Phase::CC)) {
         cap[5] = sum_cap = need;
         nb[5][0] = i, nb[5][1] = j, nb[5][2] = k + 1;
       }
@@ -414,7 +416,7 @@ int SodiumModel::try_lift(int direction) {
     const double l = lab(i, j, k);
     if (direction > 0) {
       if (k >= kc && phase(l) == Phase::SE) ok = false;
-      if (k == d[2] - 1 && xi(i, j, k) + ex(i, j, k) != 0) ok = false;
+      if (k == d[2] - 1 && phase(l) != Phase::CC && xi(i, j, k) + ex(i, j, k) != 0) ok = false;
     } else if (k == kc - 1) {
       // "Empty" up to what the sweeps leave unmoved; that residue goes to the voxel below.
       if (static_cast<int>(l) != gap_material_ || std::abs(xi(i, j, k) + ex(i, j, k)) > kEmpty) ok = false;
@@ -423,6 +425,15 @@ int SodiumModel::try_lift(int direction) {
     }
   });
   if (global_or(grid_, !ok) || (direction < 0 && lift_ <= 0) || gap_material_ < 0) return 0;
+  // Up: the overflow held in a column's CC voxels fills the gap opening under it.
+  std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
+  if (direction > 0) {
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (phase(lab(i, j, k)) == Phase::CC) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
+    });
+    MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
+                  grid_.comm());
+  }
   Vec nl = new_vector(grid_), nx = new_vector(grid_), ne = new_vector(grid_);
   {
     Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
@@ -436,6 +447,10 @@ int SodiumModel::try_lift(int direction) {
       L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
       X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
       E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
+      if (direction > 0 && kc != INT_MAX) {
+        if (phase(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
+        if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
+      }
       if (direction < 0 && kc != INT_MAX && k == kc - 2 && holds_na(lab(i, j, k)))
         E(i, j, k) += xi(i, j, k + 1) + ex(i, j, k + 1); // the removed layer's residue
     });
