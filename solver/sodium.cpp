@@ -132,7 +132,7 @@ double SodiumModel::volume() const {
   PetscScalar a = 0, b = 0;
   NAVOX_CALL(VecSum(xi_, &a));
   NAVOX_CALL(VecSum(excess_, &b));
-  return (a + b) * grid_.cell_volume();
+  return (a + b + exported_) * grid_.cell_volume();
 }
 
 void SodiumModel::save() {
@@ -140,6 +140,7 @@ void SodiumModel::save() {
   NAVOX_CALL(VecCopy(excess_, excess_saved_));
   NAVOX_CALL(VecCopy(labels_, labels_saved_));
   lift_saved_ = lift_;
+  exported_saved_ = exported_;
 }
 
 void SodiumModel::restore() {
@@ -147,6 +148,7 @@ void SodiumModel::restore() {
   NAVOX_CALL(VecCopy(excess_saved_, excess_));
   NAVOX_CALL(VecCopy(labels_saved_, labels_));
   lift_ = lift_saved_;
+  exported_ = exported_saved_;
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {
@@ -416,7 +418,6 @@ int SodiumModel::try_lift(int direction) {
     const double l = lab(i, j, k);
     if (direction > 0) {
       if (k >= kc && phase(l) == Phase::SE) ok = false;
-      if (k == d[2] - 1 && phase(l) != Phase::CC && xi(i, j, k) + ex(i, j, k) != 0) ok = false;
     } else if (k == kc - 1) {
       // "Empty" up to what the sweeps leave unmoved; that residue goes to the voxel below.
       if (static_cast<int>(l) != gap_material_ || std::abs(xi(i, j, k) + ex(i, j, k)) > kEmpty) ok = false;
@@ -425,12 +426,17 @@ int SodiumModel::try_lift(int direction) {
     }
   });
   if (global_or(grid_, !ok) || (direction < 0 && lift_ <= 0) || gap_material_ < 0) return 0;
-  // Up: the overflow held in a column's CC voxels fills the gap opening under it.
+  // Up: the overflow held in a column's CC voxels fills the gap opening under it;
+  // Na in the pores of the top layer leaves the cell with the collector (counted).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
   if (direction > 0) {
+    double leaving = 0;
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (phase(lab(i, j, k)) == Phase::CC) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
+      const bool cc = phase(lab(i, j, k)) == Phase::CC;
+      if (cc) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
+      if (!cc && k == d[2] - 1 && column(i, j) != INT_MAX) leaving += xi(i, j, k) + ex(i, j, k);
     });
+    exported_ += global_sum(grid_, leaving);
     MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
                   grid_.comm());
   }

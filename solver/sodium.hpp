@@ -47,7 +47,8 @@ public:
 
   Vec xi() const { return xi_; }
   const physics::SodiumMetal& metal() const { return metal_; }
-  /// Na volume: ξ plus overflow, summed over the cell [m³]. Collective.
+  /// Na volume: ξ plus overflow, summed over the cell, plus what lifts carried out
+  /// through the top face in the collector's pores [m³]. Collective.
   double volume() const;
   /// Net current-collector displacement since the start [voxel layers].
   int lift() const { return lift_; }
@@ -76,6 +77,7 @@ private:
   Vec xi_ = nullptr, excess_ = nullptr;
   Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
   int lift_ = 0, lift_saved_ = 0;
+  double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
 };
 
 } // namespace navox
