@@ -128,6 +128,13 @@ SodiumModel::~SodiumModel() {
     if (*v) (void)VecDestroy(v);
 }
 
+Phase SodiumModel::phase_of(double label) const { return materials_[static_cast<int>(label)].phase; }
+
+bool SodiumModel::holds_na(double label) const {
+  const Phase p = phase_of(label);
+  return p == Phase::PORE || p == Phase::NA;
+}
+
 double SodiumModel::volume() const {
   PetscScalar a = 0, b = 0;
   NAVOX_CALL(VecSum(xi_, &a));
@@ -152,8 +159,6 @@ void SodiumModel::restore() {
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {
-  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
-  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_);
 
@@ -163,12 +168,12 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
     Owned f(grid_, film), m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double l = lab(i, j, k);
-      if (phase(l) == Phase::CC) { m(i, j, k) = 1; return; }
+      if (phase_of(l) == Phase::CC) { m(i, j, k) = 1; return; }
       if (!holds_na(l) || !(xi(i, j, k) > 0)) return;
       bool on_cc = false;
       for (int face = 0; face < 6; ++face) {
         std::int64_t ni, nj, nk;
-        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase(lab(ni, nj, nk)) == Phase::CC) on_cc = true;
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase_of(lab(ni, nj, nk)) == Phase::CC) on_cc = true;
       }
       f(i, j, k) = on_cc ? 1 : 0;
       m(i, j, k) = (on_cc || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
@@ -182,7 +187,7 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
       Ghosted cl(grid_, comp.labels);
       std::vector<double> out;
       for_owned(grid_, [&](auto i, auto j, auto k) {
-        if (phase(lab(i, j, k)) == Phase::CC) out.push_back(cl(i, j, k));
+        if (phase_of(lab(i, j, k)) == Phase::CC) out.push_back(cl(i, j, k));
       });
       return out;
     }();
@@ -212,14 +217,14 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
     Ghosted con(grid_, connected), fl(grid_, film);
     auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (phase(lab(i, j, k)) != Phase::SE) return;
+      if (phase_of(lab(i, j, k)) != Phase::SE) return;
       for (int face = 0; face < 6; ++face) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
         const double l = lab(ni, nj, nk);
         ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
         f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
-        if (phase(l) == Phase::CC) {
+        if (phase_of(l) == Phase::CC) {
           // Bare CC takes Na but has none to give.
           f.active_cathodic = materials_[static_cast<int>(l)].bare_surface_active ? 1 : 0;
           f.metal_fraction = 1;
@@ -280,8 +285,6 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
   // (total > 1, or any in a CC voxel). Requesters hold less than 0 (a deficit, taken
   // from any Na neighbour), or are partly filled with SE or full Na right below
   // them (compaction: the stack pressure pushes the Na above, +z, down into them).
-  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
-  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
   enum : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
   const std::int64_t nz = grid_.spec().dims[2];
   Ghosted lab(grid_, labels_);
@@ -296,13 +299,13 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
     Owned r(grid_, role);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double l = lab(i, j, k), tot = t(i, j, k);
-      if (phase(l) == Phase::CC) { r(i, j, k) = tot > kTiny ? sender : none; return; }
+      if (phase_of(l) == Phase::CC) { r(i, j, k) = tot > kTiny ? sender : none; return; }
       if (!holds_na(l)) return;
       if (tot > 1 + kTiny) r(i, j, k) = sender;
       else if (tot < -kTiny) r(i, j, k) = deficit;
       else if (tot > kTiny && tot < 1 - kTiny && k > 0 && k + 1 < nz) {
         const double below = lab(i, j, k - 1);
-        if (phase(below) == Phase::SE || (holds_na(below) && t(i, j, k - 1) >= 1 - kTiny)) r(i, j, k) = compaction;
+        if (phase_of(below) == Phase::SE || (holds_na(below) && t(i, j, k - 1) >= 1 - kTiny)) r(i, j, k) = compaction;
       }
     });
   }
@@ -338,7 +341,7 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
       if (me == none) return;
       const double tot = t(i, j, k);
       // need > 0: volume to send; need < 0: volume wanted.
-      const double need = me == sender ? (phase(lab(i, j, k)) == Phase::CC ? tot : tot - 1) : (me == deficit ? tot : tot - 1);
+      const double need = me == sender ? (phase_of(lab(i, j, k)) == Phase::CC ? tot : tot - 1) : (me == deficit ? tot : tot - 1);
       double cap[6] = {0, 0, 0, 0, 0, 0}, sum_cap = 0;
       std::int64_t nb[6][3];
       for (int face = 0; face < 6; ++face) {
@@ -353,7 +356,7 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
       // through Na and CC, until it meets room (a pore of the collector) or the top;
       // then the CC lifts and the column's surplus fills the gap that opens.
       if (me == sender && sum_cap <= 0 && k + 1 < nz &&
-          (holds_na(lab(i, j, k + 1)) || phase(lab(i, j, k + 1)) == Phase::CC)) {
+          (holds_na(lab(i, j, k + 1)) || phase_of(lab(i, j, k + 1)) == Phase::CC)) {
         cap[5] = sum_cap = need;
         nb[5][0] = i, nb[5][1] = j, nb[5][2] = k + 1;
       }
@@ -379,7 +382,7 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
     Owned xi(grid_, xi_), ex(grid_, excess_);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double tot = t(i, j, k) + d(i, j, k);
-      if (phase(lab(i, j, k)) == Phase::CC) { ex(i, j, k) = tot; return; }
+      if (phase_of(lab(i, j, k)) == Phase::CC) { ex(i, j, k) = tot; return; }
       xi(i, j, k) = std::clamp(tot, 0.0, 1.0);
       ex(i, j, k) = tot - xi(i, j, k);
     });
@@ -393,12 +396,10 @@ bool SodiumModel::sweep(double& unplaced, bool& moved) {
 int SodiumModel::try_lift(int direction) {
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
   const auto& d = grid_.spec().dims;
-  auto phase = [&](double label) { return materials_[static_cast<int>(label)].phase; };
-  auto holds_na = [&](double label) { const Phase p = phase(label); return p == Phase::PORE || p == Phase::NA; };
   std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
   Ghosted lab(grid_, labels_);
   for_owned(grid_, [&](auto i, auto j, auto k) {
-    if (phase(lab(i, j, k)) == Phase::CC) {
+    if (phase_of(lab(i, j, k)) == Phase::CC) {
       int& l = low[static_cast<std::size_t>(j * d[0] + i)];
       l = std::min(l, static_cast<int>(k));
     }
@@ -417,7 +418,7 @@ int SodiumModel::try_lift(int direction) {
     if (kc == INT_MAX) return;
     const double l = lab(i, j, k);
     if (direction > 0) {
-      if (k >= kc && phase(l) == Phase::SE) ok = false;
+      if (k >= kc && phase_of(l) == Phase::SE) ok = false;
     } else if (k == kc - 1) {
       // "Empty" up to what the sweeps leave unmoved; that residue goes to the voxel below.
       if (static_cast<int>(l) != gap_material_ || std::abs(xi(i, j, k) + ex(i, j, k)) > kEmpty) ok = false;
@@ -432,7 +433,7 @@ int SodiumModel::try_lift(int direction) {
   if (direction > 0) {
     double leaving = 0;
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      const bool cc = phase(lab(i, j, k)) == Phase::CC;
+      const bool cc = phase_of(lab(i, j, k)) == Phase::CC;
       if (cc) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
       if (!cc && k == d[2] - 1 && column(i, j) != INT_MAX) leaving += xi(i, j, k) + ex(i, j, k);
     });
@@ -454,7 +455,7 @@ int SodiumModel::try_lift(int direction) {
       X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
       E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
       if (direction > 0 && kc != INT_MAX) {
-        if (phase(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
+        if (phase_of(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
         if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
       }
       if (direction < 0 && kc != INT_MAX && k == kc - 2 && holds_na(lab(i, j, k)))

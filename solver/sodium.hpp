@@ -66,6 +66,8 @@ public:
   void restore();
 
 private:
+  Phase phase_of(double label) const;
+  bool holds_na(double label) const; ///< PORE and NA voxels hold ξ
   bool sweep(double& unplaced_out, bool& moved);
   int try_lift(int direction);
 
