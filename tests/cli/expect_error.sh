@@ -10,7 +10,7 @@ expected=$(sed -n '1s/^# expect: //p' "$input")
 [ -n "$expected" ] || { echo "no '# expect:' line in $input"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$(dirname "$input")"/* "$work"/
+find "$(dirname "$input")" -maxdepth 1 -type f -exec cp {} "$work"/ \;  # files only: a stray output folder must not matter
 cd "$work"
 $mpiexec -n "$np" "$navox" run "$(basename "$input")" >stdout 2>stderr
 status=$?

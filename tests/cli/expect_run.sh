@@ -5,7 +5,7 @@ set -eu
 mpiexec=$1 np=$2 navox=$3 input=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$(dirname "$input")"/* "$work"/
+find "$(dirname "$input")" -maxdepth 1 -type f -exec cp {} "$work"/ \;  # files only: a stray output folder must not matter
 cd "$work"
 $mpiexec -n "$np" "$navox" run "$(basename "$input")" | tee log
 grep -q "^step     2" log
