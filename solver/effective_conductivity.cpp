@@ -264,16 +264,13 @@ ConductivityResult effective_conductivity(const Grid& grid, Vec components, int 
                 " (try -analyze_ksp_monitor, -analyze_pc_type)";
 
     if (failure.empty()) {
-      // Currents through the inlet and outlet faces.
-      Vec local = nullptr;
-      NAVOX_CALL(DMGetLocalVector(da, &local));
-      NAVOX_CALL(DMGlobalToLocalBegin(da, x, INSERT_VALUES, local));
-      NAVOX_CALL(DMGlobalToLocalEnd(da, x, INSERT_VALUES, local));
+      // Currents through the inlet and outlet faces: each needs only the voxel's
+      // own potential, so the owned values suffice.
       DMDALocalInfo info;
       NAVOX_CALL(DMDAGetLocalInfo(da, &info));
       const PetscScalar*** xa = nullptr;
       const PetscScalar*** act = nullptr;
-      NAVOX_CALL(DMDAVecGetArrayRead(da, local, &xa));
+      NAVOX_CALL(DMDAVecGetArrayRead(da, x, &xa));
       NAVOX_CALL(DMDAVecGetArrayRead(grid.scalar_dm(), ctx.active_local, &act));
       double sums[2] = {0, 0};
       for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
@@ -287,8 +284,7 @@ ConductivityResult effective_conductivity(const Grid& grid, Vec components, int 
             }
           }
       NAVOX_CALL(DMDAVecRestoreArrayRead(grid.scalar_dm(), ctx.active_local, &act));
-      NAVOX_CALL(DMDAVecRestoreArrayRead(da, local, &xa));
-      NAVOX_CALL(DMRestoreLocalVector(da, &local));
+      NAVOX_CALL(DMDAVecRestoreArrayRead(da, x, &xa));
       double total[2];
       MPI_Allreduce(sums, total, 2, MPI_DOUBLE, MPI_SUM, grid.comm());
       r.inlet_current = total[0];

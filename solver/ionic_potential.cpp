@@ -355,15 +355,12 @@ IonicResult IonicPotential::measure(Vec phi) {
   // voxel (dI/ddelta) for the galvanostatic sensitivity, and over the cell.
   const Context& c = *ctx_;
   const auto& mats = *c.materials;
-  Vec local = nullptr;
-  NAVOX_CALL(DMGetLocalVector(dm_, &local));
-  NAVOX_CALL(DMGlobalToLocalBegin(dm_, phi, INSERT_VALUES, local));
-  NAVOX_CALL(DMGlobalToLocalEnd(dm_, phi, INSERT_VALUES, local));
+  // Only P's own potential enters a face current here: the owned values suffice.
   DMDALocalInfo info;
   NAVOX_CALL(DMDAGetLocalInfo(dm_, &info));
   const PetscScalar*** xa = nullptr;
   const PetscScalar*** lab = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayRead(dm_, local, &xa));
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, phi, &xa));
   NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
   dvoxel_.assign(static_cast<std::size_t>(grid_.owned().size()), 0.0);
   double sums[3] = {0, 0, 0}, max_density = 0;
@@ -391,8 +388,7 @@ IonicResult IonicPotential::measure(Vec phi) {
         }
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, local, &xa));
-  NAVOX_CALL(DMRestoreLocalVector(dm_, &local));
+  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, phi, &xa));
   double global[3];
   MPI_Allreduce(sums, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
   IonicResult r;

@@ -74,6 +74,7 @@ public:
 
   /// The faces of owned SE voxels, indexed by face_index(); faces to SE voxels and walls are unused.
   std::vector<ElectrodeFace>& faces() { return faces_; }
+  const std::vector<ElectrodeFace>& faces() const { return faces_; }
   std::size_t face_index(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
     return static_cast<std::size_t>(grid_.owned().offset(i, j, k)) * 6 + static_cast<std::size_t>(face);
   }

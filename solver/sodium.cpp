@@ -248,7 +248,7 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   {
     Ghosted lab(grid_, labels_);
     Scatter s(grid_);
-    auto& faces = const_cast<IonicPotential&>(ionic).faces();
+    const auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
       for (int face = 0; face < 6; ++face) {
@@ -481,18 +481,8 @@ SettleResult SodiumModel::settle() {
       ++result.sweeps;
     }
     // Overflow left with no room anywhere near: the CC must move up.
-    double left = 0;
-    {
-      const Box b = grid_.owned();
-      const PetscScalar*** e = nullptr;
-      NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), excess_, &e));
-      for (auto k = b.lo[2]; k < b.hi(2); ++k)
-        for (auto j = b.lo[1]; j < b.hi(1); ++j)
-          for (auto i = b.lo[0]; i < b.hi(0); ++i) left = std::max(left, double(e[k][j][i]));
-      NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), excess_, &e));
-    }
-    double global_left = 0;
-    MPI_Allreduce(&left, &global_left, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+    PetscReal global_left = 0;
+    NAVOX_CALL(VecMax(excess_, nullptr, &global_left));
     if (global_left > kTiny) {
       const int moved_by = try_lift(+1);
       if (moved_by == 0)
