@@ -13,6 +13,39 @@ namespace {
 
 constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
 
+/// Wetting angles of Na on bare collector surfaces, calibrated against V8 of
+/// MODEL.md §6 with the default rate prefactor (docs/model.md, "Nucleation").
+struct SurfacePreset {
+  const char* name;
+  double wetting_angle_deg;
+};
+constexpr SurfacePreset kSurfaces[] = {{"Al", 41.0}, {"Au", 11.0}, {"Cu", 38.0}, {"Ti", 45.0}};
+
+/// `bare_surface` and `nucleation` of a CC material: a surface that nucleates is blocking.
+void read_collector_surface(const Section& m, Material& mat) {
+  const auto nuc = m.optional_section("nucleation");
+  mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, nuc ? "blocking" : "active") == "active";
+  if (!nuc) return;
+  if (mat.bare_surface_active)
+    m.fail("bare_surface", "a surface with nucleation is blocking until nuclei form (bare_surface: blocking)");
+  mat.nucleates = true;
+  physics::ClassicalNucleation& n = mat.nucleation;
+  std::vector<std::string> names;
+  for (const auto& p : kSurfaces) names.emplace_back(p.name);
+  double theta = -1;
+  if (nuc->has("surface")) {
+    const std::string surface = nuc->choice("surface", names);
+    for (const auto& p : kSurfaces)
+      if (surface == p.name) theta = p.wetting_angle_deg * physics::kPi / 180.0;
+  }
+  n.wetting_angle = theta >= 0 ? nuc->quantity("wetting_angle", Dim::angle, theta) : nuc->quantity("wetting_angle", Dim::angle);
+  if (!(n.wetting_angle > 0 && n.wetting_angle < physics::kPi)) nuc->fail("wetting_angle", "must be in (0, 180) deg");
+  n.rate_prefactor = nuc->quantity("rate_prefactor", Dim::areal_rate, n.rate_prefactor);
+  if (!(n.rate_prefactor > 0)) nuc->fail("rate_prefactor", "must be positive");
+  n.surface_energy = nuc->quantity("surface_energy", Dim::surface_energy, n.surface_energy);
+  if (!(n.surface_energy > 0)) nuc->fail("surface_energy", "must be positive");
+}
+
 MaterialTable read_materials(const Section& s) {
   MaterialTable table;
   for (const auto& name : s.user_keys()) {
@@ -33,8 +66,7 @@ MaterialTable read_materials(const Section& s) {
       mat.double_layer_capacitance = m.quantity("double_layer_capacitance", Dim::areal_capacitance, 0.0);
       if (mat.double_layer_capacitance < 0) m.fail("double_layer_capacitance", "must not be negative");
     }
-    if (mat.phase == Phase::CC)
-      mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, "active") == "active";
+    if (mat.phase == Phase::CC) read_collector_surface(m, mat);
     table.push_back(mat);
   }
   if (table.empty()) s.fail("", "at least one material is needed");
@@ -290,6 +322,9 @@ OutputSpec read_output(const Section& s) {
   o.time_series = s.string("time_series", o.prefix + ".csv");
   if (o.time_series.empty() || o.time_series.find('/') != std::string::npos)
     s.fail("time_series", "must be a plain file name (written in the output directory)");
+  o.nuclei = s.string("nuclei", o.prefix + "_nuclei.csv");
+  if (o.nuclei.empty() || o.nuclei.find('/') != std::string::npos || o.nuclei == o.time_series)
+    s.fail("nuclei", "must be a plain file name (written in the output directory), other than the time series");
   o.hdf5 = o.vtk = false;
   for (const auto& f : s.strings("formats", {"hdf5", "vtk"})) {
     if (f == "hdf5") o.hdf5 = true;
@@ -328,6 +363,15 @@ TimeSpec read_time(const Section& time, bool has_protocol) {
   return t;
 }
 
+NucleationSpec read_nucleation(const Section& s) {
+  NucleationSpec n;
+  n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
+  n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
+  if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))
+    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the bare faces)");
+  return n;
+}
+
 } // namespace
 
 Config read_config(Section root, Purpose purpose) {
@@ -342,6 +386,8 @@ Config read_config(Section root, Purpose purpose) {
   }
   if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
   if (auto na = root.optional_section("sodium")) c.sodium = read_sodium(*na);
+  for (auto& m : c.materials) m.nucleation.molar_volume = c.sodium.molar_volume;
+  if (auto n = root.optional_section("nucleation")) c.nucleation = read_nucleation(*n);
   const bool run = purpose == Purpose::run;
   if (auto time = run ? std::optional<Section>(root.section("time")) : root.optional_section("time")) {
     c.has_time = true;

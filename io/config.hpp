@@ -15,6 +15,7 @@
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,13 @@ struct TimeSpec {
   double max_voltage_change = 0.02; ///< largest change of V per step [V]
 };
 
+/// The optional `nucleation:` section: the random stream of nucleation events and
+/// how many may appear in one time step.
+struct NucleationSpec {
+  std::uint64_t seed = 1;        ///< keys every draw, with the face and the step
+  double max_step_fraction = 0.01; ///< expected new nuclei per step / bare faces (limits Δt)
+};
+
 /// The optional `analysis:` section, read by `navox analyze`: the analysed phase
 /// (a phase name or a list of materials; default: every PORE material), the
 /// directions of the conduction solves and where the JSON report goes.
@@ -88,6 +96,7 @@ struct Config {
   TimeSpec time;
   std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
   physics::SodiumMetal sodium;
+  NucleationSpec nucleation;
   OutputSpec output;
   bool has_time = false;   ///< the deck has a `time` section (required for `run`)
   bool has_output = false; ///< the deck has an `output` section (required for `run`)

@@ -24,6 +24,7 @@ struct OutputSpec {
   bool hdf5 = true;
   bool vtk = true;
   std::string time_series = "navox.csv"; ///< CSV time series, in `directory`
+  std::string nuclei = "navox_nuclei.csv"; ///< CSV of nucleation events, in `directory`
 };
 
 class OutputWriter {

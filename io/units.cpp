@@ -27,6 +27,7 @@ constexpr Unit table[] = {
     {Dim::length, "um", 1, 1e6, 0, true},
     {Dim::length, "nm", 1, 1e9, 0, true},
     {Dim::time, "s", 1, 1, 0, true},
+    {Dim::time, "us", 1, 1e6, 0, true},
     {Dim::time, "ms", 1, 1e3, 0, true},
     {Dim::time, "min", 60, 1, 0, true},
     {Dim::time, "h", 3600, 1, 0, true},
@@ -65,6 +66,10 @@ constexpr Unit table[] = {
     {Dim::areal_capacitance, "F/m^2", 1, 1, 0, true},
     {Dim::areal_capacitance, "uF/cm^2", 1, 100, 0, true},
     {Dim::rate, "1/h", 1, 3600, 0, true},
+    {Dim::angle, "rad", 1, 1, 0, true},
+    {Dim::angle, "deg", 3.14159265358979323846, 180, 0, true},
+    {Dim::areal_rate, "1/(m^2 s)", 1, 1, 0, true},
+    {Dim::areal_rate, "1/(cm^2 s)", 1e4, 1, 0, true},
     // Spellings people paste from papers; folded onto the names above.
     {Dim::length, "\xC2\xB5m", 1, 1e6, 0, false}, // µm, micro sign
     {Dim::length, "\xCE\xBCm", 1, 1e6, 0, false}, // μm, Greek mu
@@ -152,6 +157,8 @@ std::string_view example_unit(Dim dim) {
   case Dim::energy_per_mole: return "kJ/mol";
   case Dim::rate: return "1/h";
   case Dim::areal_capacitance: return "uF/cm^2";
+  case Dim::angle: return "deg";
+  case Dim::areal_rate: return "1/(cm^2 s)";
   }
   return "";
 }
@@ -192,6 +199,8 @@ std::string_view si_unit(Dim dim) {
   case Dim::energy_per_mole: return "J/mol";
   case Dim::rate: return "1/s";
   case Dim::areal_capacitance: return "F/m^2";
+  case Dim::angle: return "rad";
+  case Dim::areal_rate: return "1/(m^2 s)";
   }
   return "";
 }
@@ -214,6 +223,8 @@ std::string_view dim_name(Dim dim) {
   case Dim::energy_per_mole: return "energy per mole";
   case Dim::rate: return "rate";
   case Dim::areal_capacitance: return "areal capacitance";
+  case Dim::angle: return "angle";
+  case Dim::areal_rate: return "rate per area";
   }
   return "";
 }

@@ -2,7 +2,7 @@
 /// Physical quantities in inputs: "1.3 um", "0.9 mS/cm", "25 degC" -> SI doubles.
 ///
 /// Conversion happens once, here, at parsing. Everything after this works in SI
-/// (m, s, K, Pa, A/m^2, C/m^2, S/m, V, J/m^2, ohm m^2). A bare number is accepted
+/// (m, s, K, Pa, A/m^2, C/m^2, S/m, V, J/m^2, ohm m^2, rad). A bare number is accepted
 /// only for dimensionless quantities: a dimensional value without a unit is an
 /// error, because "1.3" could mean m or um.
 #include <string>
@@ -28,6 +28,8 @@ enum class Dim {
   energy_per_mole,  ///< J/mol  (J/mol, kJ/mol, eV)
   rate,             ///< 1/s    (1/s, 1/h)
   areal_capacitance, ///< F/m^2 (F/m^2, uF/cm^2)
+  angle,            ///< rad    (rad, deg)
+  areal_rate,       ///< 1/(m^2 s) (1/(m^2 s), 1/(cm^2 s)): events per area and time
 };
 
 /// Name of the SI unit used to print resolved values, e.g. "m", "A/m^2".

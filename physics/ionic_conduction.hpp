@@ -23,14 +23,12 @@
  * \f$A\f$ [m^2]; \f$h\f$ [m]; \f$E_a\f$ [J/mol]; \f$R\f$ = 8.314 J/(mol K); T [K].
  * Source: MODEL.md §3.1 and §4 (NBH 0.9 mS/cm at 20 °C; NZSP ~5 mS/cm).
  */
+#include "physics/constants.hpp"
 #include "physics/material.hpp"
 
 #include <cmath>
 
 namespace navox::physics {
-
-constexpr double kGasConstant = 8.314462618; ///< R [J/(mol K)]
-constexpr double kFaraday = 96485.33212;     ///< F [C/mol]
 
 /// A current into a voxel and its derivatives with respect to the two potentials.
 struct FaceCurrent {

@@ -5,6 +5,8 @@
 /// SE, the Na phase field in PORE and NA, nothing (an equipotential electronic
 /// conductor) in CC. Which SE or which metal comes from the input's material
 /// table; label values in the output are indices into that table.
+#include "physics/nucleation.hpp"
+
 #include <string>
 #include <vector>
 
@@ -36,6 +38,11 @@ struct Material {
   /// Whether Na plates on the bare surface at once (CC only); false = blocking
   /// until a nucleus forms there (MODEL.md §3.3).
   bool bare_surface_active = true;
+  /// A blocking surface on which Na nucleates (CC only): classical nucleation
+  /// theory with this surface's wetting angle and rate prefactor. Without it a
+  /// blocking surface never takes Na.
+  bool nucleates = false;
+  physics::ClassicalNucleation nucleation{};
 };
 
 using MaterialTable = std::vector<Material>;

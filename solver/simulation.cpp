@@ -6,6 +6,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/stencil.hpp"
 #include "solver/ionic_potential.hpp"
+#include "solver/nucleation.hpp"
 #include "solver/sodium.hpp"
 
 #include <petsctime.h>
@@ -53,9 +54,12 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
 
   ionic_ = std::make_unique<IonicPotential>(*grid_, labels_, config_.materials);
   sodium_ = std::make_unique<SodiumModel>(*grid_, labels_, config_.materials, config_.sodium);
+  nucleation_ = std::make_unique<Nucleation>(*grid_, config_.materials, config_.nucleation);
+  if (nucleation_->enabled()) log_.info("nucleation: random seed %llu", (unsigned long long)nucleation_->seed());
 }
 
 Simulation::~Simulation() {
+  nucleation_.reset();
   sodium_.reset();
   ionic_.reset();
   if (phi_) (void)VecDestroy(&phi_);
@@ -97,6 +101,7 @@ std::vector<io::OutputField> Simulation::output_fields() const {
   for (std::size_t n = 0; n < faces.size(); ++n)
     if (faces[n].current != 0) current[n / 6] += faces[n].current / face_area(h, static_cast<int>(n % 6));
   out.push_back({"interface_current", T::float64, std::move(current)});
+  if (nucleation_->enabled()) out.push_back({"nuclei", T::int32, nucleation_->field()});
   return out;
 }
 
@@ -106,14 +111,21 @@ std::vector<io::TimeSeries::Column> series_columns() {
   return {{"t", "s"},          {"step", ""},          {"protocol_step", ""},  {"dt", "s"},
           {"I", "A/m^2"},      {"V", "V"},            {"charge", "C/m^2"},    {"faradaic_charge", "C/m^2"},
           {"na_volume", "m^3"}, {"na_thickness", "m"}, {"contact_fraction", ""}, {"max_current_density", "A/m^2"},
-          {"lift", "m"},       {"snes_its", ""},      {"ksp_its", ""},        {"potential_its", ""}};
+          {"lift", "m"},       {"snes_its", ""},      {"ksp_its", ""},        {"potential_its", ""},
+          {"nuclei", ""},      {"nucleus_density", "1/m^2"}};
+}
+
+std::vector<io::TimeSeries::Column> nucleus_columns() {
+  return {{"t", "s"}, {"step", ""},           {"x", "m"},      {"y", "m"},      {"z", "m"},
+          {"eta", "V"}, {"critical_radius", "m"}, {"charge", "C"}, {"material", ""}, {"seed", ""}};
 }
 
 std::vector<double> series_row(const StepReport& r, long step) {
   return {r.t,         double(step),       double(r.protocol_step), r.dt,
           r.current_density, r.voltage,    r.charge,                r.faradaic_charge,
           r.na_volume, r.na_thickness,     r.contact_fraction,      r.max_current_density,
-          r.lift,      double(r.snes_iterations), double(r.ksp_iterations), double(r.potential_iterations)};
+          r.lift,      double(r.snes_iterations), double(r.ksp_iterations), double(r.potential_iterations),
+          double(r.nuclei), r.nucleus_density};
 }
 
 /// The run without a protocol: hold conditions.electrode_potential until time.end.
@@ -134,6 +146,10 @@ std::vector<StepReport> Simulation::run() {
   io::OutputWriter writer(*grid_, config_.output, io::material_legend(config_.materials));
   io::TimeSeries series(config_.output.directory + "/" + config_.output.time_series, series_columns(),
                         grid_->rank() == 0);
+  std::unique_ptr<io::TimeSeries> nuclei;
+  if (nucleation_->enabled())
+    nuclei = std::make_unique<io::TimeSeries>(config_.output.directory + "/" + config_.output.nuclei,
+                                              nucleus_columns(), grid_->rank() == 0);
   const io::Protocol protocol = config_.protocol ? *config_.protocol : default_protocol(config_);
   const io::TimeSpec& ts = config_.time;
   const double area = cell_area();
@@ -154,6 +170,8 @@ std::vector<StepReport> Simulation::run() {
     now.snes_iterations = r.snes_iterations;
     now.ksp_iterations = r.ksp_iterations;
     now.potential_iterations = r.potential_iterations;
+    now.nuclei = nucleation_->count();
+    now.nucleus_density = double(now.nuclei) / area;
     reports.push_back(now);
     series.row(series_row(now, step));
   };
@@ -199,6 +217,10 @@ std::vector<StepReport> Simulation::run() {
       SettleResult settled;
       try {
         sodium_->set_activity(*ionic_);
+        if (nucleation_->enabled()) {
+          h = std::max(std::min(h, nucleation_->limit_step(*ionic_, h, cond.temperature)), std::min(h, ts.dt_min));
+          nucleation_->draw(*ionic_, step + 1, h, cond.temperature);
+        }
         cond.inv_dt = 1.0 / h;
         if (potentiostatic) {
           cond.electrode_potential = ps.voltage;
@@ -217,6 +239,7 @@ std::vector<StepReport> Simulation::run() {
         rejected = e.what();
       }
       if (!rejected.empty()) {
+        nucleation_->discard(*ionic_);
         sodium_->restore();
         NAVOX_CALL(VecCopy(phi_saved, phi_));
         ionic_->set_labels(labels_);
@@ -235,6 +258,9 @@ std::vector<StepReport> Simulation::run() {
       now.t += h;
       now.dt = h;
       now.protocol_step = static_cast<int>(s);
+      for (const NucleusEvent& e : nucleation_->accept(now.t))
+        nuclei->row({e.t, double(e.step), e.x, e.y, e.z, e.eta, e.critical_radius, e.charge, double(e.material),
+                     double(nucleation_->seed())});
       tau += h;
       q += r.electrode_current / area * h;
       now.charge += r.electrode_current / area * h;

@@ -12,6 +12,7 @@
 namespace navox {
 
 class IonicPotential;
+class Nucleation;
 class SodiumModel;
 struct IonicResult;
 
@@ -33,6 +34,8 @@ struct StepReport {
   double max_current_density = 0; ///< largest |current| / area on one face [A/m²]
   double lift = 0;                ///< current-collector displacement [m]
   long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
+  long nuclei = 0;                ///< Na nuclei formed since the start
+  double nucleus_density = 0;     ///< nuclei / cell area [1/m²]
 };
 
 class Simulation {
@@ -64,6 +67,7 @@ private:
   Vec phi_ = nullptr;
   std::unique_ptr<IonicPotential> ionic_;
   std::unique_ptr<SodiumModel> sodium_;
+  std::unique_ptr<Nucleation> nucleation_;
 };
 
 } // namespace navox

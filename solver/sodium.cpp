@@ -162,21 +162,24 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_);
 
-  // Metal: CC, dense-enough Na, and any Na film lying on the CC.
+  // Metal: CC, dense-enough Na, and any Na film lying on the CC. `film` marks every
+  // Na-holding voxel on the CC (with or without Na) by 1 + the material of the
+  // first CC voxel it touches: an empty one is where Na nucleates at a triple line.
   Vec film = new_vector(grid_), mask = new_vector(grid_);
   {
     Owned f(grid_, film), m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double l = lab(i, j, k);
       if (phase_of(l) == Phase::CC) { m(i, j, k) = 1; return; }
-      if (!holds_na(l) || !(xi(i, j, k) > 0)) return;
-      bool on_cc = false;
-      for (int face = 0; face < 6; ++face) {
+      if (!holds_na(l)) return;
+      double on_cc = 0;
+      for (int face = 0; face < 6 && on_cc == 0; ++face) {
         std::int64_t ni, nj, nk;
-        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase_of(lab(ni, nj, nk)) == Phase::CC) on_cc = true;
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase_of(lab(ni, nj, nk)) == Phase::CC)
+          on_cc = 1 + lab(ni, nj, nk);
       }
-      f(i, j, k) = on_cc ? 1 : 0;
-      m(i, j, k) = (on_cc || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
+      f(i, j, k) = on_cc;
+      if (xi(i, j, k) > 0) m(i, j, k) = (on_cc > 0 || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
     });
   }
   ComponentLabels comp = connected_components(grid_, mask);
@@ -224,15 +227,24 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
         const double l = lab(ni, nj, nk);
         ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
         f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+        f.bare_collector = -1;
         if (phase_of(l) == Phase::CC) {
-          // Bare CC takes Na but has none to give.
-          f.active_cathodic = materials_[static_cast<int>(l)].bare_surface_active ? 1 : 0;
+          // Bare CC takes Na but has none to give; a blocking one only where a nucleus sits.
+          const Material& cc = materials_[static_cast<int>(l)];
+          f.active_cathodic = (cc.bare_surface_active || f.nucleated) ? 1 : 0;
           f.metal_fraction = 1;
+          if (cc.nucleates && !f.nucleated) f.bare_collector = static_cast<int>(l);
         } else if (holds_na(l) && con(ni, nj, nk) > 0) {
           const double x = xi(ni, nj, nk);
           f.active_anodic = metal_.activity(x);
           f.active_cathodic = metal_.plating_activity(x, fl(ni, nj, nk) > 0);
           f.metal_fraction = f.active_cathodic;
+          f.nucleated = false; // a film has grown here: Na plates on Na
+        } else if (holds_na(l) && fl(ni, nj, nk) > 0) {
+          // An empty pore on the CC: a triple line, plating once a nucleus sits there.
+          const int cc = static_cast<int>(fl(ni, nj, nk)) - 1;
+          if (f.nucleated) f.active_cathodic = f.metal_fraction = 1;
+          else if (materials_[cc].nucleates) f.bare_collector = cc;
         }
       }
     });

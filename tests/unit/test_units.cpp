@@ -62,6 +62,10 @@ TEST(Units, HandCheckedConversions) {
   EXPECT_DOUBLE_EQ(parse("-3 mV", Dim::voltage), -3e-3);
   EXPECT_DOUBLE_EQ(parse("1e-3 1/s", Dim::rate), 1e-3);
   EXPECT_DOUBLE_EQ(parse("36 1/h", Dim::rate), 0.01);
+  EXPECT_DOUBLE_EQ(parse("90 deg", Dim::angle), 3.14159265358979323846 / 2);
+  EXPECT_DOUBLE_EQ(parse("0.5 rad", Dim::angle), 0.5);
+  EXPECT_DOUBLE_EQ(parse("1e26 1/(cm^2 s)", Dim::areal_rate), 1e30);
+  EXPECT_DOUBLE_EQ(parse("1e30 1/(m^2  s)", Dim::areal_rate), 1e30);
   EXPECT_DOUBLE_EQ(parse("2 h", Dim::time), 7200.0);
   EXPECT_DOUBLE_EQ(parse("1.5 min", Dim::time), 90.0);
   EXPECT_DOUBLE_EQ(parse("250 ms", Dim::time), 0.25);
@@ -94,7 +98,8 @@ TEST(Units, BareNumberNeedsAUnit) {
   EXPECT_EQ(error_of("10", Dim::current_density), "\"10\": a current density needs a unit, e.g. \"10 mA/cm^2\"");
   EXPECT_EQ(error_of("25", Dim::temperature), "\"25\": a temperature needs a unit, e.g. \"25 K\"");
   for (Dim dim : {Dim::time, Dim::pressure, Dim::areal_capacity, Dim::conductivity, Dim::voltage, Dim::surface_energy,
-                  Dim::area_resistance, Dim::diffusivity, Dim::molar_volume, Dim::energy_per_mole, Dim::rate}) {
+                  Dim::area_resistance, Dim::diffusivity, Dim::molar_volume, Dim::energy_per_mole, Dim::rate,
+                  Dim::areal_capacitance, Dim::angle, Dim::areal_rate}) {
     std::string message = error_of("2", dim);
     EXPECT_NE(message.find("needs a unit, e.g. \"2 "), std::string::npos) << message;
     // The suggested spelling must itself parse.
@@ -127,7 +132,7 @@ TEST(Units, NamesForMessagesAndOutput) {
 
 TEST(Units, SiUnitOfEveryDimensionParses) {
   // The resolved input prints "<value> <si unit>", which must read back unchanged.
-  for (int d = static_cast<int>(Dim::length); d <= static_cast<int>(Dim::rate); ++d) {
+  for (int d = static_cast<int>(Dim::length); d <= static_cast<int>(Dim::areal_rate); ++d) {
     const Dim dim = static_cast<Dim>(d);
     EXPECT_DOUBLE_EQ(parse("1.5 " + std::string(navox::units::si_unit(dim)), dim), 1.5)
         << navox::units::dim_name(dim);

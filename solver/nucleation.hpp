@@ -1,0 +1,77 @@
+#pragma once
+/// Explicit seeding of Na nuclei on bare, blocking current-collector surfaces
+/// (MODEL.md §3.3), using physics::ClassicalNucleation.
+///
+/// Each time step, every face the Na model marks as bare (ElectrodeFace::bare_collector:
+/// an SE|CC face, or an SE face on an empty pore lying on the CC, a triple line)
+/// nucleates with probability 1 − exp(−J(η) A Δt), η being the face's overpotential
+/// at the end of the last accepted step (explicit seeding). The uniform number of a
+/// face comes from a counter-based generator keyed on (seed, global face index,
+/// step number), so the nuclei do not depend on the partition, and a retried step
+/// (same step number, smaller Δt) draws a subset of the nuclei the longer step drew.
+///
+/// A nucleus switches its face on for plating (w = 1). Its Na, the critical cap of
+/// V* = (4/3)π r*³ f(θ_w), is formed by the face's own faradaic current, like all
+/// plated Na, so the Na volume stays Ω/F times the faradaic charge; the event
+/// records V*'s charge F V*/Ω. The first voxel the face plates into is the
+/// smallest nucleus the grid resolves.
+#include "io/config.hpp"
+#include "mesh/grid.hpp"
+#include "physics/material.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace navox {
+
+class IonicPotential;
+
+/// One nucleation event.
+struct NucleusEvent {
+  double t = 0;               ///< end of the step it appeared in [s]
+  long step = 0;              ///< that step's number
+  std::int64_t face = 0;      ///< global face index: 6 × (global index of the SE voxel) + face
+  double x = 0, y = 0, z = 0; ///< centre of the face [m]
+  double eta = 0;             ///< overpotential that formed it [V]
+  double critical_radius = 0; ///< r* [m]
+  double charge = 0;          ///< F V*/Ω: the charge of the critical nucleus [C]
+  int material = -1;          ///< the CC material it sits on
+};
+
+class Nucleation {
+public:
+  Nucleation(const Grid& grid, const MaterialTable& materials, const io::NucleationSpec& spec);
+
+  /// Whether any material nucleates at all.
+  bool enabled() const { return enabled_; }
+  std::uint64_t seed() const { return spec_.seed; }
+
+  /// The longest step, at most `dt`, over which the expected number of new nuclei
+  /// stays within spec.max_step_fraction of the bare faces (at least a quarter of
+  /// a nucleus), at the overpotentials of the last accepted step. Collective.
+  double limit_step(const IonicPotential& ionic, double dt, double temperature) const;
+  /// Draws the nuclei of step `step` lasting `dt` and switches their faces on.
+  void draw(IonicPotential& ionic, long step, double dt, double temperature);
+  /// Switches the faces of the last draw off again (the step was rejected).
+  void discard(IonicPotential& ionic);
+  /// The step was accepted at time t: returns its events, sorted by face, on rank 0
+  /// (empty elsewhere), and adds them to the count. Collective.
+  std::vector<NucleusEvent> accept(double t);
+
+  /// Nuclei formed since the start (all ranks).
+  long count() const { return count_; }
+  /// Per owned voxel: the nuclei formed on the faces of an SE voxel (an output field).
+  std::vector<double> field() const;
+
+private:
+  const Grid& grid_;
+  const MaterialTable& materials_;
+  io::NucleationSpec spec_;
+  bool enabled_ = false;
+  std::vector<std::size_t> drawn_;  ///< face indices (IonicPotential::face_index) of the last draw
+  std::vector<NucleusEvent> pending_; ///< their events, t unset
+  long count_ = 0;
+  std::vector<double> per_voxel_; ///< nuclei per owned voxel, by the SE voxel they face
+};
+
+} // namespace navox
