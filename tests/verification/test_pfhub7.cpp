@@ -15,6 +15,7 @@
 // Cheap, and the error norms are global reductions, so it also runs in parallel:
 // navox-test: ranks=1 2 4
 #include "physics/allen_cahn.hpp"
+#include "verification/fixed_steps.hpp"
 #include "verification/pfhub7.hpp"
 
 #include <gtest/gtest.h>
@@ -31,7 +32,9 @@
 namespace {
 
 using navox::physics::AllenCahn;
+using navox::verification::check_reached;
 using navox::verification::Pfhub7;
+using navox::verification::set_fixed_steps;
 
 struct Problem {
   AllenCahn ac;
@@ -162,16 +165,8 @@ PetscErrorCode solve(PetscInt nx, double t_end, PetscInt steps, double source_sc
   // Crank–Nicolson (θ = ½ at the end points): second order in dt, like the
   // two-point faces in h, so dt ∝ h keeps the total error O(h²).
   PetscCall(TSSetType(ts, TSCN));
-  PetscCall(TSSetTime(ts, 0.0));
-  PetscCall(TSSetTimeStep(ts, t_end / double(steps)));
-  PetscCall(TSSetMaxSteps(ts, steps));
-  PetscCall(TSSetMaxTime(ts, t_end));
-  PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
-  // Fixed steps: the orders are measured against dt, so no integrator chosen
-  // through -pfhub7_ts_type may adapt it (TSBDF would by default).
-  TSAdapt adapt;
-  PetscCall(TSGetAdapt(ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
+  // Fixed steps, whatever integrator -pfhub7_ts_type chooses.
+  PetscCall(set_fixed_steps(ts, t_end, steps));
   // Tight nonlinear and linear tolerances: the measured error must be the
   // discretisation error, not the solver's.
   SNES snes;
@@ -183,12 +178,7 @@ PetscErrorCode solve(PetscInt nx, double t_end, PetscInt steps, double source_sc
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSSolve(ts, eta));
 
-  PetscReal t = 0;
-  TSConvergedReason reason;
-  PetscCall(TSGetSolveTime(ts, &t));
-  PetscCall(TSGetConvergedReason(ts, &reason));
-  PetscCheck(reason > 0 && std::abs(t - t_end) < 1e-9 * t_end, PETSC_COMM_WORLD, PETSC_ERR_NOT_CONVERGED,
-             "TS stopped at t = %g (reason %d), not at t_end = %g", double(t), int(reason), t_end);
+  PetscCall(check_reached(ts, t_end));
   if (final) {
     const PetscScalar* a = nullptr;
     PetscInt n = 0;
