@@ -15,6 +15,7 @@
 // Cheap, and the error norms are global reductions, so it also runs in parallel:
 // navox-test: ranks=1 2 4
 #include "physics/allen_cahn.hpp"
+#include "verification/fixed_step_ts.hpp"
 #include "verification/pfhub7.hpp"
 
 #include <gtest/gtest.h>
@@ -152,34 +153,12 @@ PetscErrorCode solve(PetscInt nx, double t_end, PetscInt steps, double source_sc
   PetscCall(VecDuplicate(eta, &exact));
   PetscCall(fill_exact(da, p, 0.0, eta));
 
-  TS ts;
-  PetscCall(TSCreate(PETSC_COMM_WORLD, &ts));
-  PetscCall(TSSetDM(ts, da));
-  PetscCall(TSSetOptionsPrefix(ts, "pfhub7_"));
-  PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
-  PetscCall(DMDATSSetIFunctionLocal(da, INSERT_VALUES, ifunction, &p));
-  PetscCall(DMDATSSetIJacobianLocal(da, ijacobian, &p));
   // Crank–Nicolson (θ = ½ at the end points): second order in dt, like the
-  // two-point faces in h, so dt ∝ h keeps the total error O(h²).
-  PetscCall(TSSetType(ts, TSCN));
-  PetscCall(TSSetTime(ts, 0.0));
-  PetscCall(TSSetTimeStep(ts, t_end / double(steps)));
-  PetscCall(TSSetMaxSteps(ts, steps));
-  PetscCall(TSSetMaxTime(ts, t_end));
-  PetscCall(TSSetExactFinalTime(ts, TS_EXACTFINALTIME_MATCHSTEP));
-  // Fixed steps: the orders are measured against dt, so no integrator chosen
-  // through -pfhub7_ts_type may adapt it (TSBDF would by default).
-  TSAdapt adapt;
-  PetscCall(TSGetAdapt(ts, &adapt));
-  PetscCall(TSAdaptSetType(adapt, TSADAPTNONE));
-  // Tight nonlinear and linear tolerances: the measured error must be the
-  // discretisation error, not the solver's.
-  SNES snes;
-  KSP ksp;
-  PetscCall(TSGetSNES(ts, &snes));
-  PetscCall(SNESSetTolerances(snes, 1e-12, 1e-10, PETSC_DEFAULT, 20, PETSC_DEFAULT));
-  PetscCall(SNESGetKSP(snes, &ksp));
-  PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-14, PETSC_DEFAULT, PETSC_DEFAULT));
+  // two-point faces in h, so dt ∝ h keeps the total error O(h²). Tight linear
+  // solves too: the measured error must be the discretisation error.
+  TS ts;
+  PetscCall(navox::verification::create_fixed_step_ts(da, "pfhub7_", TSCN, ifunction, ijacobian, &p, t_end,
+                                                      steps, 1e-12, &ts));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSSolve(ts, eta));
 
