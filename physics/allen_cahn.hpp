@@ -25,7 +25,8 @@ struct AllenCahn {
   double rate = 1;  ///< k = L W [1/s]
   double width = 1; ///< δ [m], with κ/W = δ²/2
 
-  /// g'(ξ) and g''(ξ) of the double well g = ξ²(1−ξ)².
+  /// The double well g = ξ²(1−ξ)², and its derivatives g'(ξ), g''(ξ).
+  static double g(double xi) { return xi * xi * (1.0 - xi) * (1.0 - xi); }
   static double dg(double xi) { return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi); }
   static double d2g(double xi) { return 2.0 - 12.0 * xi + 12.0 * xi * xi; }
 

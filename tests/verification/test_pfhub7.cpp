@@ -15,6 +15,7 @@
 // Cheap, and the error norms are global reductions, so it also runs in parallel:
 // navox-test: ranks=1 2 4
 #include "physics/allen_cahn.hpp"
+#include "verification/fixed_step_ts.hpp"
 #include "verification/fixed_steps.hpp"
 #include "verification/pfhub7.hpp"
 
@@ -34,7 +35,6 @@ namespace {
 using navox::physics::AllenCahn;
 using navox::verification::check_reached;
 using navox::verification::Pfhub7;
-using navox::verification::set_fixed_steps;
 
 struct Problem {
   AllenCahn ac;
@@ -155,26 +155,12 @@ PetscErrorCode solve(PetscInt nx, double t_end, PetscInt steps, double source_sc
   PetscCall(VecDuplicate(eta, &exact));
   PetscCall(fill_exact(da, p, 0.0, eta));
 
-  TS ts;
-  PetscCall(TSCreate(PETSC_COMM_WORLD, &ts));
-  PetscCall(TSSetDM(ts, da));
-  PetscCall(TSSetOptionsPrefix(ts, "pfhub7_"));
-  PetscCall(TSSetProblemType(ts, TS_NONLINEAR));
-  PetscCall(DMDATSSetIFunctionLocal(da, INSERT_VALUES, ifunction, &p));
-  PetscCall(DMDATSSetIJacobianLocal(da, ijacobian, &p));
   // Crank–Nicolson (θ = ½ at the end points): second order in dt, like the
-  // two-point faces in h, so dt ∝ h keeps the total error O(h²).
-  PetscCall(TSSetType(ts, TSCN));
-  // Fixed steps, whatever integrator -pfhub7_ts_type chooses.
-  PetscCall(set_fixed_steps(ts, t_end, steps));
-  // Tight nonlinear and linear tolerances: the measured error must be the
-  // discretisation error, not the solver's.
-  SNES snes;
-  KSP ksp;
-  PetscCall(TSGetSNES(ts, &snes));
-  PetscCall(SNESSetTolerances(snes, 1e-12, 1e-10, PETSC_DEFAULT, 20, PETSC_DEFAULT));
-  PetscCall(SNESGetKSP(snes, &ksp));
-  PetscCall(KSPSetTolerances(ksp, 1e-12, 1e-14, PETSC_DEFAULT, PETSC_DEFAULT));
+  // two-point faces in h, so dt ∝ h keeps the total error O(h²). Tight linear
+  // solves too: the measured error must be the discretisation error.
+  TS ts;
+  PetscCall(navox::verification::create_fixed_step_ts(da, "pfhub7_", TSCN, ifunction, ijacobian, &p, t_end,
+                                                      steps, 1e-12, &ts));
   PetscCall(TSSetFromOptions(ts));
   PetscCall(TSSolve(ts, eta));
 
