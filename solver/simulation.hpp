@@ -33,6 +33,7 @@ struct StepReport {
   double max_current_density = 0; ///< largest |current| / area on one face [A/m²]
   double lift = 0;                ///< current-collector displacement [m]
   long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
+  int settle_sweeps = 0;          ///< Na settling sweeps of the step (log only)
 };
 
 class Simulation {

@@ -24,8 +24,11 @@
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
+#include "solver/settle_sweeps.hpp"
 
 #include <petscvec.h>
+
+#include <memory>
 
 namespace navox {
 
@@ -68,17 +71,20 @@ public:
 private:
   Phase phase_of(double label) const;
   bool holds_na(double label) const; ///< PORE and NA voxels hold ξ
-  bool sweep(double& unplaced_out, bool& moved);
   int try_lift(int direction);
+  /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
+  void update_connected(Vec mask) const;
 
   const Grid& grid_;
   Vec labels_;
   const MaterialTable& materials_;
   physics::SodiumMetal metal_;
   int gap_material_ = -1; ///< the PORE material a lift opens
+  std::unique_ptr<SettleSweeps> sweeps_;
   Vec xi_ = nullptr, excess_ = nullptr;
   Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
   int lift_ = 0, lift_saved_ = 0;
+  mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
   double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
 };
 
