@@ -99,7 +99,7 @@ bool SettleSweeps::passes(const PetscScalar* tot, std::int64_t i, std::int64_t j
   const auto& d = grid_.spec().dims;
   const std::int64_t g = ghost_index(i, j, k);
   const std::uint8_t me = kind_[static_cast<std::size_t>(g)];
-  if (!(me == cc || (me == na && tot[g] >= 1)) || k + 1 >= d[2]) return false;
+  if (!(me == cc || (me == na && tot[g] >= 1 - kTiny)) || k + 1 >= d[2]) return false;
   const std::uint8_t up = kind_[static_cast<std::size_t>(g + face_step_[kAbove])];
   if (up != na && up != cc) return false;
   const bool lateral_walls = !grid_.spec().periodic_lateral;
@@ -108,7 +108,7 @@ bool SettleSweeps::passes(const PetscScalar* tot, std::int64_t i, std::int64_t j
     if (nk < 0 || nk >= d[2]) continue;
     if (lateral_walls && (ni < 0 || ni >= d[0] || nj < 0 || nj >= d[1])) continue;
     const std::int64_t n = g + face_step_[f];
-    if (kind_[static_cast<std::size_t>(n)] == na && tot[n] < 1) return false;
+    if (kind_[static_cast<std::size_t>(n)] == na && tot[n] < 1 - kTiny) return false;
   }
   return true;
 }
@@ -224,7 +224,9 @@ bool SettleSweeps::sweep(double& unplaced) {
         if (nr == deficit || (nr == compaction && f == kBelow)) ++takers;
       }
       const double tot = t[g];
-      o_[o] = senders > 0 && tot < 1 ? (1 - std::max(tot, 0.0)) / senders : 0.0;
+      // Room below kTiny is no room: offering it would stop a walled-in sender's climb
+      // while taking nothing (the move would be below kTiny).
+      o_[o] = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
       g_[o] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
     NAVOX_CALL(VecRestoreArray(give_, &g_));
