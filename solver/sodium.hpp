@@ -7,20 +7,23 @@
 ///      (stripping) Ω_Na |I_F| Δt / F of Na in the voxel across the face; a face
 ///      on bare CC solid puts it in that CC voxel's overflow.
 ///   2. settle(): volume that does not fit (ξ > 1, or overflow in a CC voxel)
-///      moves to face neighbours with room; a partly filled voxel resting on SE
+///      moves to face neighbours with room, or, walled in, up its column to the
+///      first voxel that can take it or share it out; a partly filled voxel resting on SE
 ///      or on full Na takes Na from the voxel above it (the stack pressure pushes
 ///      the Na and CC towards the SE: instantaneous creep); a deficit (ξ < 0) is
 ///      taken from Na neighbours; what still has no room
 ///      lifts the current collector by one voxel (every column's lowest CC voxel
 ///      and everything above it move up by one; a Na-free PORE voxel opens under
 ///      it), and an empty layer under the whole CC lowers it again.
-/// Every move is between face neighbours, computed from ghosted values of the
-/// previous sweep (Jacobi style), so the result does not depend on the partition
-/// (up to the order of floating-point additions), and it conserves Na exactly.
+/// The sweeps (SettleSweeps) decide every move from the previous sweep's ghosted
+/// values (Jacobi style) and sum a climb up a column in z order across ranks, so
+/// the result does not depend on the partition (up to the order of floating-point
+/// additions), and they conserve Na exactly.
 ///
 /// set_activity() labels the metal (CC, and Na with ξ ≥ ξ_c or a film on CC)
-/// into connected components; Na not connected to a CC voxel or to the top face
-/// floats (w = 0). Connected Na faces get w from physics::SodiumMetal.
+/// into connected components (again only when that mask changed); Na not
+/// connected to a CC voxel or to the top face floats (w = 0). Connected Na faces
+/// get w from physics::SodiumMetal.
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
