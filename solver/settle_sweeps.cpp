@@ -102,15 +102,20 @@ bool SettleSweeps::passes(const PetscScalar* tot, std::int64_t i, std::int64_t j
   if (!(me == cc || (me == na && tot[g] >= 1 - kTiny)) || k + 1 >= d[2]) return false;
   const std::uint8_t up = kind_[static_cast<std::size_t>(g + face_step_[kAbove])];
   if (up != na && up != cc) return false;
-  const bool lateral_walls = !grid_.spec().periodic_lateral;
   for (int f = 0; f < 6; ++f) {
-    const std::int64_t ni = i + kFaceOffset[f][0], nj = j + kFaceOffset[f][1], nk = k + kFaceOffset[f][2];
-    if (nk < 0 || nk >= d[2]) continue;
-    if (lateral_walls && (ni < 0 || ni >= d[0] || nj < 0 || nj >= d[1])) continue;
+    if (!has_face(i, j, k, f)) continue;
     const std::int64_t n = g + face_step_[f];
     if (kind_[static_cast<std::size_t>(n)] == na && tot[n] < 1 - kTiny) return false;
   }
   return true;
+}
+
+bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
+  const auto& d = grid_.spec().dims;
+  const std::int64_t ni = i + kFaceOffset[f][0], nj = j + kFaceOffset[f][1], nk = k + kFaceOffset[f][2];
+  if (nk < 0 || nk >= d[2]) return false;
+  // Periodic lateral neighbours sit in the ghost layer, wrapped.
+  return grid_.spec().periodic_lateral || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
 }
 
 void SettleSweeps::climb(const PetscScalar* tot, PetscScalar* delta) {
@@ -156,14 +161,7 @@ void SettleSweeps::climb(const PetscScalar* tot, PetscScalar* delta) {
 bool SettleSweeps::sweep(double& unplaced) {
   ScopedEvent event(Event::sweep);
   const Box b = grid_.owned();
-  const auto& d = grid_.spec().dims;
-  const std::int64_t nz = d[2];
-  const bool lateral_walls = !grid_.spec().periodic_lateral;
-  auto has_face = [&](std::int64_t i, std::int64_t j, std::int64_t k, int f) {
-    const std::int64_t ni = i + kFaceOffset[f][0], nj = j + kFaceOffset[f][1], nk = k + kFaceOffset[f][2];
-    if (nk < 0 || nk >= nz) return false;
-    return !lateral_walls || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
-  };
+  const std::int64_t nz = grid_.spec().dims[2];
   // Runs f(i, j, k, g, o) on the owned voxels that hold Na or are CC (g: ghosted index, o: owned).
   auto for_movable = [&](auto&& f) {
     std::int64_t o = 0;

@@ -56,7 +56,10 @@ private:
     double amount;          ///< the surplus it pushes up [voxel volumes]
   };
   void exchange(Vec global, Vec local) const;
+  /// Whether voxel (i, j, k) would pass climbing Na on up its column.
   bool passes(const PetscScalar* tot, std::int64_t i, std::int64_t j, std::int64_t k) const;
+  /// Whether face f of (i, j, k) has a neighbour (not across the bottom, top or a lateral wall).
+  bool has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const;
   void climb(const PetscScalar* tot, PetscScalar* delta);
 
   const Grid& grid_;
