@@ -7,6 +7,7 @@
 #include "mesh/stencil.hpp"
 #include "solver/ionic_potential.hpp"
 #include "solver/nucleation.hpp"
+#include "solver/log_events.hpp"
 #include "solver/sodium.hpp"
 
 #include <petsctime.h>
@@ -177,9 +178,9 @@ std::vector<StepReport> Simulation::run() {
   };
   auto log_step = [&](const char* kind) {
     log_.info("step %5ld  t = %-10.4g s  dt = %-9.3g s  %-5s I = %9.4g mA/cm^2  V = %9.5f V  Na = %8.4g um  "
-              "lift = %5.3g um  its SNES %ld KSP %ld V %ld",
+              "lift = %5.3g um  its SNES %ld KSP %ld V %ld settle %d",
               step, now.t, now.dt, kind, now.current_density * 0.1, now.voltage, now.na_thickness * 1e6,
-              now.lift * 1e6, now.snes_iterations, now.ksp_iterations, now.potential_iterations);
+              now.lift * 1e6, now.snes_iterations, now.ksp_iterations, now.potential_iterations, now.settle_sweeps);
   };
 
   // t = 0: the potential at the initial cell voltage, no current history.
@@ -187,7 +188,10 @@ std::vector<StepReport> Simulation::run() {
   record(ionic_->solve(phi_, cond));
   ionic_->accept_step();
   log_step("start");
-  writer.write({step, 0.0}, output_fields());
+  {
+    ScopedEvent output(Event::output);
+    writer.write({step, 0.0}, output_fields());
+  }
   long last_written = step;
 
   Vec phi_saved = nullptr;
@@ -222,12 +226,15 @@ std::vector<StepReport> Simulation::run() {
           nucleation_->draw(*ionic_, step + 1, h, cond.temperature);
         }
         cond.inv_dt = 1.0 / h;
-        if (potentiostatic) {
-          cond.electrode_potential = ps.voltage;
-          r = ionic_->solve(phi_, cond);
-        } else {
-          cond.electrode_potential = now.voltage;
-          r = ionic_->solve_current(phi_, cond, ps.current_at(tau + h) * area);
+        {
+          ScopedEvent ionic(Event::ionic);
+          if (potentiostatic) {
+            cond.electrode_potential = ps.voltage;
+            r = ionic_->solve(phi_, cond);
+          } else {
+            cond.electrode_potential = now.voltage;
+            r = ionic_->solve_current(phi_, cond, ps.current_at(tau + h) * area);
+          }
         }
         change = sodium_->deposit(*ionic_, h);
         settled = sodium_->settle();
@@ -261,6 +268,7 @@ std::vector<StepReport> Simulation::run() {
       for (const NucleusEvent& e : nucleation_->accept(now.t))
         nuclei->row({e.t, double(e.step), e.x, e.y, e.z, e.eta, e.critical_radius, e.charge, double(e.material),
                      double(nucleation_->seed())});
+      now.settle_sweeps = settled.sweeps;
       tau += h;
       q += r.electrode_current / area * h;
       now.charge += r.electrode_current / area * h;
@@ -268,6 +276,7 @@ std::vector<StepReport> Simulation::run() {
       record(r);
       log_step(ps.kind.c_str());
       if (step % config_.output.every == 0) {
+        ScopedEvent output(Event::output);
         writer.write({step, now.t}, output_fields());
         last_written = step;
       }
@@ -287,7 +296,10 @@ std::vector<StepReport> Simulation::run() {
     }
   }
   NAVOX_CALL(VecDestroy(&phi_saved));
-  if (last_written != step) writer.write({step, now.t}, output_fields());
+  if (last_written != step) {
+    ScopedEvent output(Event::output);
+    writer.write({step, now.t}, output_fields());
+  }
   log_.info("done: %ld steps to t = %.6g s; output in %s/%s.{xmf,pvd}, time series %s", step, now.t,
             config_.output.directory.c_str(), config_.output.prefix.c_str(), config_.output.time_series.c_str());
   return reports;

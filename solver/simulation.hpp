@@ -36,6 +36,7 @@ struct StepReport {
   long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
   long nuclei = 0;                ///< Na nuclei formed since the start
   double nucleus_density = 0;     ///< nuclei / cell area [1/m²]
+  int settle_sweeps = 0;          ///< Na settling sweeps of the step (log only)
 };
 
 class Simulation {

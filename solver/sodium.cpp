@@ -5,6 +5,7 @@
 #include "mesh/ghosted.hpp"
 #include "mesh/stencil.hpp"
 #include "solver/ionic_potential.hpp"
+#include "solver/log_events.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -106,7 +107,8 @@ constexpr double kEmpty = 1e-9;  ///< a gap layer holding less than this may clo
 } // namespace
 
 SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& materials, physics::SodiumMetal metal)
-    : grid_(grid), labels_(labels), materials_(materials), metal_(metal) {
+    : grid_(grid), labels_(labels), materials_(materials), metal_(metal),
+      sweeps_(std::make_unique<SettleSweeps>(grid)) {
   for (std::size_t m = 0; m < materials_.size() && gap_material_ < 0; ++m)
     if (materials_[m].phase == Phase::PORE) gap_material_ = static_cast<int>(m);
   xi_ = new_vector(grid_);
@@ -124,7 +126,7 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
 }
 
 SodiumModel::~SodiumModel() {
-  for (Vec* v : {&xi_, &excess_, &xi_saved_, &excess_saved_, &labels_saved_})
+  for (Vec* v : {&xi_, &excess_, &xi_saved_, &excess_saved_, &labels_saved_, &mask_seen_, &connected_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -159,18 +161,19 @@ void SodiumModel::restore() {
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {
+  ScopedEvent event(Event::activity);
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_);
 
-  // Metal: CC, dense-enough Na, and any Na film lying on the CC. `film` marks every
-  // Na-holding voxel on the CC (with or without Na) by 1 + the material of the
-  // first CC voxel it touches: an empty one is where Na nucleates at a triple line.
+  // Metal: CC (2), dense-enough Na and any Na film lying on the CC (1). `film`
+  // marks every Na-holding voxel on the CC (with or without Na) by 1 + the material
+  // of the first CC voxel it touches: an empty one is where Na nucleates at a triple line.
   Vec film = new_vector(grid_), mask = new_vector(grid_);
   {
     Owned f(grid_, film), m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double l = lab(i, j, k);
-      if (phase_of(l) == Phase::CC) { m(i, j, k) = 1; return; }
+      if (phase_of(l) == Phase::CC) { m(i, j, k) = 2; return; }
       if (!holds_na(l)) return;
       double on_cc = 0;
       for (int face = 0; face < 6 && on_cc == 0; ++face) {
@@ -182,42 +185,9 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
       if (xi(i, j, k) > 0) m(i, j, k) = (on_cc > 0 || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
     });
   }
-  ComponentLabels comp = connected_components(grid_, mask);
-  // Components holding a CC voxel or touching the top face carry the CC's potential.
-  std::vector<double> mine;
+  update_connected(mask);
   {
-    const std::vector<double> c = [&] {
-      Ghosted cl(grid_, comp.labels);
-      std::vector<double> out;
-      for_owned(grid_, [&](auto i, auto j, auto k) {
-        if (phase_of(lab(i, j, k)) == Phase::CC) out.push_back(cl(i, j, k));
-      });
-      return out;
-    }();
-    std::set<double> unique(c.begin(), c.end());
-    mine.assign(unique.begin(), unique.end());
-  }
-  int n = static_cast<int>(mine.size());
-  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
-  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
-  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
-  std::vector<double> all(static_cast<std::size_t>(displs.back() + counts.back()));
-  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, grid_.comm());
-  std::set<double> sources(all.begin(), all.end());
-  for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
-
-  Vec connected = new_vector(grid_);
-  {
-    Ghosted cl(grid_, comp.labels);
-    Owned c(grid_, connected);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const double l = cl(i, j, k);
-      c(i, j, k) = (l >= 0 && sources.count(l)) ? 1 : 0;
-    });
-  }
-  NAVOX_CALL(VecDestroy(&comp.labels));
-  {
-    Ghosted con(grid_, connected), fl(grid_, film);
+    Ghosted con(grid_, connected_), fl(grid_, film);
     auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (phase_of(lab(i, j, k)) != Phase::SE) return;
@@ -249,12 +219,61 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
       }
     });
   }
-  NAVOX_CALL(VecDestroy(&connected));
   NAVOX_CALL(VecDestroy(&mask));
   NAVOX_CALL(VecDestroy(&film));
 }
 
+void SodiumModel::update_connected(Vec mask) const {
+  // The labelling is a function of the mask alone (CC voxels are marked 2 in it), so an
+  // unchanged mask (no voxel crossed ξ_c, no lift) keeps the last answer.
+  if (mask_seen_) {
+    PetscBool same = PETSC_FALSE;
+    NAVOX_CALL(VecEqual(mask, mask_seen_, &same));
+    if (same) return;
+  } else {
+    mask_seen_ = new_vector(grid_);
+    connected_ = new_vector(grid_);
+  }
+  ScopedEvent event(Event::components);
+  NAVOX_CALL(VecCopy(mask, mask_seen_));
+  Ghosted metal(grid_, mask);
+  ComponentLabels comp = connected_components(grid_, mask);
+  // Components holding a CC voxel or touching the top face carry the CC's potential.
+  std::vector<double> mine;
+  {
+    const std::vector<double> c = [&] {
+      Ghosted cl(grid_, comp.labels);
+      std::vector<double> out;
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        if (metal(i, j, k) == 2) out.push_back(cl(i, j, k));
+      });
+      return out;
+    }();
+    std::set<double> unique(c.begin(), c.end());
+    mine.assign(unique.begin(), unique.end());
+  }
+  int n = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
+  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
+  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  std::vector<double> all(static_cast<std::size_t>(displs.back() + counts.back()));
+  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, grid_.comm());
+  std::set<double> sources(all.begin(), all.end());
+  for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
+
+  {
+    Ghosted cl(grid_, comp.labels);
+    Owned c(grid_, connected_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double l = cl(i, j, k);
+      c(i, j, k) = (l >= 0 && sources.count(l)) ? 1 : 0;
+    });
+  }
+  NAVOX_CALL(VecDestroy(&comp.labels));
+}
+
 double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
+  ScopedEvent event(Event::deposit);
   const double inv_cell = 1.0 / grid_.cell_volume();
   Vec added = new_vector(grid_);
   {
@@ -292,120 +311,8 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   return global;
 }
 
-bool SodiumModel::sweep(double& unplaced, bool& moved) {
-  // Per voxel: total = ξ + overflow (in voxel volumes). Senders hold more than fits
-  // (total > 1, or any in a CC voxel). Requesters hold less than 0 (a deficit, taken
-  // from any Na neighbour), or are partly filled with SE or full Na right below
-  // them (compaction: the stack pressure pushes the Na above, +z, down into them).
-  enum : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
-  const std::int64_t nz = grid_.spec().dims[2];
-  Ghosted lab(grid_, labels_);
-  Vec total = new_vector(grid_), role = new_vector(grid_);
-  {
-    Ghosted xi(grid_, xi_), ex(grid_, excess_);
-    Owned t(grid_, total);
-    for_owned(grid_, [&](auto i, auto j, auto k) { t(i, j, k) = xi(i, j, k) + ex(i, j, k); });
-  }
-  {
-    Ghosted t(grid_, total);
-    Owned r(grid_, role);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const double l = lab(i, j, k), tot = t(i, j, k);
-      if (phase_of(l) == Phase::CC) { r(i, j, k) = tot > kTiny ? sender : none; return; }
-      if (!holds_na(l)) return;
-      if (tot > 1 + kTiny) r(i, j, k) = sender;
-      else if (tot < -kTiny) r(i, j, k) = deficit;
-      else if (tot > kTiny && tot < 1 - kTiny && k > 0 && k + 1 < nz) {
-        const double below = lab(i, j, k - 1);
-        if (phase_of(below) == Phase::SE || (holds_na(below) && t(i, j, k - 1) >= 1 - kTiny)) r(i, j, k) = compaction;
-      }
-    });
-  }
-  // What each voxel can take from each sending neighbour, and give each requesting one.
-  Vec offer = new_vector(grid_), give = new_vector(grid_);
-  {
-    Ghosted t(grid_, total), r(grid_, role);
-    Owned o(grid_, offer), g(grid_, give);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (!holds_na(lab(i, j, k))) return;
-      int senders = 0, takers = 0;
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-        const int nr = static_cast<int>(r(ni, nj, nk));
-        if (nr == sender) ++senders;
-        if (nr == deficit || (nr == compaction && nk == k - 1)) ++takers;
-      }
-      const double tot = t(i, j, k);
-      const int me = static_cast<int>(r(i, j, k));
-      if (senders > 0 && tot < 1) o(i, j, k) = (1 - std::max(tot, 0.0)) / senders;
-      if (takers > 0 && me != deficit && tot > kTiny) g(i, j, k) = tot / takers;
-    });
-  }
-  Vec delta = new_vector(grid_);
-  double local_unplaced = 0;
-  bool local_moved = false;
-  {
-    Ghosted t(grid_, total), r(grid_, role), o(grid_, offer), g(grid_, give);
-    Scatter s(grid_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const int me = static_cast<int>(r(i, j, k));
-      if (me == none) return;
-      const double tot = t(i, j, k);
-      // need > 0: volume to send; need < 0: volume wanted.
-      const double need = me == sender ? (phase_of(lab(i, j, k)) == Phase::CC ? tot : tot - 1) : (me == deficit ? tot : tot - 1);
-      double cap[6] = {0, 0, 0, 0, 0, 0}, sum_cap = 0;
-      std::int64_t nb[6][3];
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !holds_na(lab(ni, nj, nk))) continue;
-        nb[face][0] = ni, nb[face][1] = nj, nb[face][2] = nk;
-        if (me == sender) cap[face] = o(ni, nj, nk);
-        else if (me == deficit || nk == k + 1) cap[face] = g(ni, nj, nk);
-        sum_cap += cap[face];
-      }
-      // A sender walled in (by full Na or CC solid) pushes its surplus up its column,
-      // through Na and CC, until it meets room (a pore of the collector) or the top;
-      // then the CC lifts and the column's surplus fills the gap that opens.
-      if (me == sender && sum_cap <= 0 && k + 1 < nz &&
-          (holds_na(lab(i, j, k + 1)) || phase_of(lab(i, j, k + 1)) == Phase::CC)) {
-        cap[5] = sum_cap = need;
-        nb[5][0] = i, nb[5][1] = j, nb[5][2] = k + 1;
-      }
-      const double amount = std::min(std::abs(need), sum_cap);
-      if (amount <= kTiny) {
-        if (me == deficit) local_unplaced += -tot;
-        return;
-      }
-      // Shared in proportion to what each neighbour can take or give.
-      const double sign = need > 0 ? 1.0 : -1.0;
-      for (int face = 0; face < 6; ++face) {
-        if (cap[face] <= 0) continue;
-        const double a = sign * amount * cap[face] / sum_cap;
-        s.add(nb[face][0], nb[face][1], nb[face][2], a);
-        s.add(i, j, k, -a);
-      }
-      local_moved = true;
-    });
-    s.finish(delta);
-  }
-  {
-    Ghosted d(grid_, delta), t(grid_, total);
-    Owned xi(grid_, xi_), ex(grid_, excess_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const double tot = t(i, j, k) + d(i, j, k);
-      if (phase_of(lab(i, j, k)) == Phase::CC) { ex(i, j, k) = tot; return; }
-      xi(i, j, k) = std::clamp(tot, 0.0, 1.0);
-      ex(i, j, k) = tot - xi(i, j, k);
-    });
-  }
-  for (Vec* v : {&total, &role, &offer, &give, &delta}) NAVOX_CALL(VecDestroy(v));
-  moved = global_or(grid_, local_moved);
-  unplaced = global_sum(grid_, local_unplaced);
-  return moved;
-}
-
 int SodiumModel::try_lift(int direction) {
+  ScopedEvent event(Event::lift);
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
   const auto& d = grid_.spec().dims;
   std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
@@ -483,15 +390,18 @@ int SodiumModel::try_lift(int direction) {
 }
 
 SettleResult SodiumModel::settle() {
+  ScopedEvent event(Event::settle);
   SettleResult result;
   for (int round = 0;; ++round) {
     if (round == 64)
       throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
+    sweeps_->load(labels_, materials_, xi_, excess_);
     bool moved = true;
     while (moved && result.sweeps < 10000) {
-      sweep(result.unplaced, moved);
+      moved = sweeps_->sweep(result.unplaced);
       ++result.sweeps;
     }
+    sweeps_->store(xi_, excess_);
     // Overflow left with no room anywhere near: the CC must move up.
     PetscReal global_left = 0;
     NAVOX_CALL(VecMax(excess_, nullptr, &global_left));

@@ -7,25 +7,31 @@
 ///      (stripping) Ω_Na |I_F| Δt / F of Na in the voxel across the face; a face
 ///      on bare CC solid puts it in that CC voxel's overflow.
 ///   2. settle(): volume that does not fit (ξ > 1, or overflow in a CC voxel)
-///      moves to face neighbours with room; a partly filled voxel resting on SE
+///      moves to face neighbours with room, or, walled in, up its column to the
+///      first voxel that can take it or share it out; a partly filled voxel resting on SE
 ///      or on full Na takes Na from the voxel above it (the stack pressure pushes
 ///      the Na and CC towards the SE: instantaneous creep); a deficit (ξ < 0) is
 ///      taken from Na neighbours; what still has no room
 ///      lifts the current collector by one voxel (every column's lowest CC voxel
 ///      and everything above it move up by one; a Na-free PORE voxel opens under
 ///      it), and an empty layer under the whole CC lowers it again.
-/// Every move is between face neighbours, computed from ghosted values of the
-/// previous sweep (Jacobi style), so the result does not depend on the partition
-/// (up to the order of floating-point additions), and it conserves Na exactly.
+/// The sweeps (SettleSweeps) decide every move from the previous sweep's ghosted
+/// values (Jacobi style) and sum a climb up a column in z order across ranks, so
+/// the result does not depend on the partition (up to the order of floating-point
+/// additions), and they conserve Na exactly.
 ///
 /// set_activity() labels the metal (CC, and Na with ξ ≥ ξ_c or a film on CC)
-/// into connected components; Na not connected to a CC voxel or to the top face
-/// floats (w = 0). Connected Na faces get w from physics::SodiumMetal.
+/// into connected components (again only when that mask changed); Na not
+/// connected to a CC voxel or to the top face floats (w = 0). Connected Na faces
+/// get w from physics::SodiumMetal.
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
+#include "solver/settle_sweeps.hpp"
 
 #include <petscvec.h>
+
+#include <memory>
 
 namespace navox {
 
@@ -68,17 +74,20 @@ public:
 private:
   Phase phase_of(double label) const;
   bool holds_na(double label) const; ///< PORE and NA voxels hold ξ
-  bool sweep(double& unplaced_out, bool& moved);
   int try_lift(int direction);
+  /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
+  void update_connected(Vec mask) const;
 
   const Grid& grid_;
   Vec labels_;
   const MaterialTable& materials_;
   physics::SodiumMetal metal_;
   int gap_material_ = -1; ///< the PORE material a lift opens
+  std::unique_ptr<SettleSweeps> sweeps_;
   Vec xi_ = nullptr, excess_ = nullptr;
   Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
   int lift_ = 0, lift_saved_ = 0;
+  mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
   double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
 };
 
