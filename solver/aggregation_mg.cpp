@@ -19,20 +19,16 @@ constexpr PetscInt kCoarseIterations = 2;
 /// Galerkin products of piecewise-constant aggregation are twice the rediscretised operator (see the header).
 constexpr double kCoarseScale = 0.5;
 
-/// P^T A P. In parallel the "allatonce" algorithm builds no intermediate
-/// product (the default forms A P and more, twice the fine operator's memory).
+/// P^T A P, computed once: what a numeric recomputation would reuse is freed.
 Mat galerkin_product(Mat A, Mat P) {
   Mat C = nullptr;
   NAVOX_CALL(MatProductCreate(A, P, nullptr, &C));
   NAVOX_CALL(MatProductSetType(C, MATPRODUCT_PtAP));
-  PetscBool parallel = PETSC_FALSE;
-  NAVOX_CALL(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A), MATMPIAIJ, &parallel));
-  if (parallel) NAVOX_CALL(MatProductSetAlgorithm(C, "allatonce"));
   NAVOX_CALL(MatProductSetFill(C, PETSC_DEFAULT));
   NAVOX_CALL(MatProductSetFromOptions(C));
   NAVOX_CALL(MatProductSymbolic(C));
   NAVOX_CALL(MatProductNumeric(C));
-  NAVOX_CALL(MatProductClear(C)); // computed once: no need to keep what a recomputation reuses
+  NAVOX_CALL(MatProductClear(C));
   return C;
 }
 
