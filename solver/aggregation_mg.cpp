@@ -13,6 +13,10 @@ namespace {
 /// Coarse problems this small are solved directly.
 constexpr PetscInt kCoarsest = 4096;
 
+/// Gauss-Seidel sweeps before and after each coarse correction: two cost about
+/// as much as the iterations they save against one, and keep the count flatter.
+constexpr PetscInt kSweeps = 2;
+
 /// Flexible CG iterations of each coarse solve (K-cycle; Notay and Vassilevski 2008).
 constexpr PetscInt kCoarseIterations = 2;
 
@@ -129,8 +133,8 @@ void AggregationMG::configure_level(PC pc, bool coarsest) {
   NAVOX_CALL(PCSetType(pc, PCMG));
   NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
   NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
-  // One Gauss-Seidel sweep before the coarse correction and the reverse sweep
-  // after it keep the cycle symmetric.
+  // Forward Gauss-Seidel sweeps before the coarse correction and as many
+  // backward sweeps after it keep the cycle symmetric.
   KSP down = nullptr, up = nullptr;
   NAVOX_CALL(PCMGGetSmootherDown(pc, 1, &down));
   NAVOX_CALL(PCMGGetSmootherUp(pc, 1, &up));
@@ -139,7 +143,7 @@ void AggregationMG::configure_level(PC pc, bool coarsest) {
   for (int s = 0; s < 2; ++s) {
     PC sor = nullptr;
     NAVOX_CALL(KSPSetType(smoothers[s], KSPRICHARDSON));
-    NAVOX_CALL(KSPSetTolerances(smoothers[s], PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 1));
+    NAVOX_CALL(KSPSetTolerances(smoothers[s], PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSweeps));
     NAVOX_CALL(KSPGetPC(smoothers[s], &sor));
     NAVOX_CALL(PCSetType(sor, PCSOR));
     NAVOX_CALL(PCSORSetSymmetric(sor, sweeps[s]));

@@ -44,7 +44,7 @@ public:
   AggregationMG& operator=(const AggregationMG&) = delete;
 
   /// Makes `pc` the multigrid preconditioner: nested two-level PCMGs, each with
-  /// forward/backward Gauss-Seidel smoothing and, as coarse solve, flexible CG
+  /// two forward / two backward Gauss-Seidel sweeps (on each rank's block) and, as coarse solve, flexible CG
   /// iterations preconditioned by the next level's PCMG (K-cycle); a direct
   /// solve on the coarsest level. Call before the options are read.
   void configure(PC pc) const;

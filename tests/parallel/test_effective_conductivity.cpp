@@ -160,7 +160,7 @@ TEST(EffectiveConductivity, MultigridReusedAcrossDirectionsMatchesAlgebraicMulti
     EXPECT_NEAR(mg.ratio / amg.ratio, 1.0, 1e-7) << "axis " << axis;
     EXPECT_NEAR(mg.outlet_current / mg.inlet_current, 1.0, 1e-7) << "axis " << axis;
     EXPECT_GT(mg.volume_fraction, mg.active_fraction);
-    EXPECT_LE(mg.iterations, 20) << "axis " << axis;
+    EXPECT_LE(mg.iterations, 15) << "axis " << axis;
     if (grid.rank() == 0)
       std::printf("pores along %s: sigma_eff/sigma = %.6f, MG %d its, BoomerAMG %d its\n", navox::axis_name(axis),
                   mg.ratio, int(mg.iterations), int(amg.iterations));
@@ -181,7 +181,7 @@ TEST(EffectiveConductivity, MultigridIterationsDoNotGrowWithResolution) {
     VecDestroy(&c);
   }
   EXPECT_LE(its[1], its[0] + 2);
-  EXPECT_LE(its[1], 20);
+  EXPECT_LE(its[1], 15);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0) std::printf("pores at 32^3: %d its, 64^3: %d its\n", int(its[0]), int(its[1]));
