@@ -22,9 +22,9 @@
 ///
 /// The unknowns are the spanning voxels only, numbered rank by rank; the
 /// matrix (7-point, assembled once per set of spanning components) is solved
-/// by KSP with prefix "analyze_": CG preconditioned by geometric aggregation
-/// multigrid on the voxel grid (AggregationMG) by default; any other
-/// `-analyze_pc_type` (gamg, hypre, ...) works on the same matrix.
+/// by KSP with prefix "analyze_": flexible CG preconditioned by geometric
+/// aggregation multigrid on the voxel grid (AggregationMG) by default; any other
+/// `-analyze_pc_type` (gamg, hypre, ...) works on the same matrix (with CG).
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
 
