@@ -20,4 +20,17 @@ struct Box {
   }
 };
 
+/// Calls fn(i, j, k) for the voxels of `b` on the plane `plane` normal to `axis`
+/// (none if the block does not reach it), x fastest.
+template <class Fn>
+void for_each_on_plane(const Box& b, int axis, std::int64_t plane, Fn&& fn) {
+  if (plane < b.lo[axis] || plane >= b.hi(axis)) return;
+  std::array<std::int64_t, 3> lo = b.lo, hi = {b.hi(0), b.hi(1), b.hi(2)};
+  lo[axis] = plane;
+  hi[axis] = plane + 1;
+  for (auto k = lo[2]; k < hi[2]; ++k)
+    for (auto j = lo[1]; j < hi[1]; ++j)
+      for (auto i = lo[0]; i < hi[0]; ++i) fn(i, j, k);
+}
+
 } // namespace navox

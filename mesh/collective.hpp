@@ -9,6 +9,7 @@
 
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 
 namespace navox {
@@ -64,6 +65,16 @@ void on_root(MPI_Comm comm, Fn&& fn) {
   int failed = message.empty() ? 0 : 1;
   MPI_Bcast(&failed, 1, MPI_INT, 0, comm);
   if (failed) detail::throw_from(comm, 0, std::move(message));
+}
+
+/// Sum of `count` over the ranks below this one: the offset of this rank's first
+/// item when items are numbered rank by rank. Collective.
+inline std::int64_t lower_ranks_sum(MPI_Comm comm, std::int64_t count) {
+  std::int64_t below = 0;
+  MPI_Exscan(&count, &below, 1, MPI_INT64_T, MPI_SUM, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return rank == 0 ? 0 : below; // MPI leaves rank 0's result undefined
 }
 
 } // namespace navox

@@ -1,6 +1,7 @@
 #include "mesh/connected_components.hpp"
 
 #include "mesh/block_access.hpp"
+#include "mesh/disjoint_sets.hpp"
 #include "mesh/stencil.hpp"
 
 #include <algorithm>
@@ -9,26 +10,6 @@
 namespace navox {
 
 namespace {
-
-/// Union-find over the owned voxels, with path halving.
-struct DisjointSets {
-  std::vector<std::int64_t> parent;
-  explicit DisjointSets(std::int64_t n) : parent(static_cast<std::size_t>(n)) {
-    std::iota(parent.begin(), parent.end(), std::int64_t(0));
-  }
-  std::int64_t find(std::int64_t v) {
-    while (parent[v] != v) {
-      parent[v] = parent[parent[v]];
-      v = parent[v];
-    }
-    return v;
-  }
-  void unite(std::int64_t a, std::int64_t b) {
-    a = find(a);
-    b = find(b);
-    if (a != b) parent[std::max(a, b)] = std::min(a, b);
-  }
-};
 
 /// An owned phase voxel and a face neighbour that lies outside the owned block.
 struct GhostLink {
@@ -110,16 +91,14 @@ std::vector<std::int64_t> labels_on_face(const Grid& grid, Vec labels, int axis,
   const Box b = grid.owned();
   const std::int64_t plane = side == 0 ? 0 : grid.spec().dims[axis] - 1;
   std::vector<std::int64_t> mine;
-  if (b.lo[axis] <= plane && plane < b.hi(axis)) {
-    const std::vector<double> lab = scalar_block(grid, labels);
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-          const std::int64_t idx[3] = {i, j, k};
-          const double l = lab[b.offset(i, j, k)];
-          if (idx[axis] == plane && l >= 0) mine.push_back(static_cast<std::int64_t>(l));
-        }
-  }
+  // The owned part of a global vector is the block in x-fastest order.
+  const PetscScalar* lab = nullptr;
+  NAVOX_CALL(VecGetArrayRead(labels, &lab));
+  for_each_on_plane(b, axis, plane, [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    const double l = lab[b.offset(i, j, k)];
+    if (l >= 0) mine.push_back(static_cast<std::int64_t>(l));
+  });
+  NAVOX_CALL(VecRestoreArrayRead(labels, &lab));
   std::sort(mine.begin(), mine.end());
   mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
   int count = static_cast<int>(mine.size());

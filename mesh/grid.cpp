@@ -22,7 +22,6 @@ void check_spec(const GridSpec& s) {
 Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_names)
     : comm_(comm), spec_(spec), fields_(std::move(field_names)) {
   check_spec(spec_);
-  if (fields_.empty()) throw Error("grid: at least one solution field is needed");
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
 

@@ -11,6 +11,7 @@
 ///     and the HDF5/VTK array name;
 ///   - `scalar_dm()`: one value per voxel (material labels, diagnostics), box
 ///     stencil of width 1 so edge/corner neighbours (26-connectivity) are ghosted.
+/// A grid without fields (analysis) has the scalar DMDA only.
 /// Global vectors of all of them have the same layout, so `scalar_block` reads any.
 /// Each rank owns one block; no rank ever holds the whole volume.
 #include "mesh/box.hpp"

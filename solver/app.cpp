@@ -137,7 +137,7 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
   // The analysis has zero-flux side faces whatever the run's lateral boundary.
   GridSpec spec = config.grid;
   spec.periodic_lateral = false;
-  Grid grid(comm, spec, {"potential"});
+  Grid grid(comm, spec, {});
   const auto& d = spec.dims;
   log.info("grid: %lld x %lld x %lld voxels", (long long)d[0], (long long)d[1], (long long)d[2]);
 
@@ -181,7 +181,7 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
       }
     std::sort(boundary.begin(), boundary.end());
     boundary.erase(std::unique(boundary.begin(), boundary.end()), boundary.end());
-    const std::vector<double> lab = scalar_block(grid, comps);
+    std::vector<double> lab = scalar_block(grid, comps);
     const Box b = grid.owned();
     double sums[4] = {0, 0, 0, 0}, total[4]; // phase, connected, isolated, clusters
     for (auto k = b.lo[2]; k < b.hi(2); ++k)
@@ -213,12 +213,19 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
       log.info("  chords along %s: %lld, mean %.4g m", axis_name(axis), (long long)report.chords.chords(axis),
                report.chords.mean_length(axis, spec.spacing[axis]));
     if (config.has_output) write_analysis_fields(grid, config, block, lab);
+    // The conduction solves need the component labels only: free the rest first.
+    NAVOX_CALL(VecDestroy(&labels));
+    NAVOX_CALL(VecDestroy(&mask));
+    std::vector<int>().swap(block);
+    std::vector<double>().swap(mask_block);
+    std::vector<double>().swap(lab);
 
+    ConductivitySolver solver(grid, comps);
     for (int axis : config.analysis.directions) {
       DirectionReport dir;
       dir.result.axis = axis;
       try {
-        dir.result = effective_conductivity(grid, comps, axis);
+        dir.result = solver.solve(axis);
         log.info("  %s: sigma_eff/sigma = %.6g  tau = %.6g  spanning %.4f %%  %d iterations  %.3f s", axis_name(axis),
                  dir.result.ratio, dir.result.tortuosity, 100 * dir.result.active_fraction,
                  int(dir.result.iterations), dir.result.seconds);

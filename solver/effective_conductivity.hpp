@@ -17,19 +17,22 @@
 ///
 /// Only components that touch both the inlet and the outlet face carry current;
 /// every other voxel (other phases, isolated clusters, dead clusters touching one
-/// face only) gets an identity row, which keeps the operator non-singular and
+/// face only) has no unknown, which keeps the operator non-singular and
 /// symmetric for CG without changing the answer.
 ///
-/// Solver: SNES (KSPONLY) with prefix "analyze_", CG + GAMG by default. With
-/// `-analyze_pc_type mg` geometric multigrid on the DMDA is set up with piecewise
-/// constant (cell-centred) interpolation and Galerkin coarse operators; the level
-/// count defaults to the deepest coarsening every rank's block allows.
+/// The unknowns are the spanning voxels only, numbered rank by rank; the
+/// matrix (7-point, assembled once per set of spanning components) is solved
+/// by KSP with prefix "analyze_": flexible CG preconditioned by geometric
+/// aggregation multigrid on the voxel grid (AggregationMG) by default; any other
+/// `-analyze_pc_type` (gamg, hypre, ...) works on the same matrix (with CG).
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
 
 #include <petscvec.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace navox {
 
@@ -54,8 +57,31 @@ struct ConductivityResult {
 /// "x", "y" or "z".
 const char* axis_name(int axis);
 
+/// Solves along the three axes of one phase, one after the other. What does
+/// not depend on the direction is kept: when the same components span the next
+/// direction (the usual case), the numbering, the matrix (only its diagonal
+/// changes), the multigrid hierarchy, the vectors and the KSP are reused.
+class ConductivitySolver {
+public:
+  /// `components` as for effective_conductivity; must outlive the solver. Collective.
+  ConductivitySolver(const Grid& grid, Vec components);
+  ~ConductivitySolver();
+  ConductivitySolver(const ConductivitySolver&) = delete;
+  ConductivitySolver& operator=(const ConductivitySolver&) = delete;
+
+  /// See effective_conductivity. Collective.
+  ConductivityResult solve(int axis);
+
+private:
+  struct System;
+  const Grid& grid_;
+  Vec components_;
+  double phase_voxels_ = 0; ///< voxels of the phase, all ranks
+  std::unique_ptr<System> system_;
+};
+
 /// Solves along `axis` on the voxels of `grid` (non-periodic; its fields are not
-/// used: the solve runs on a private one-field DMDA with the same partition). `components` is a global vector of grid.scalar_dm() holding the
+/// used). `components` is a global vector of grid.scalar_dm() holding the
 /// phase's component labels, -1 outside the phase (see connected_components).
 /// Throws NotPercolating on every rank if no component spans the direction, and
 /// CollectiveError if the solve fails.
