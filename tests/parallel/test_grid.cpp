@@ -47,7 +47,9 @@ TEST(Grid, NoRankHoldsTheWholeVolume) {
   ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &v), 0);
   ASSERT_EQ(VecGetLocalSize(v, &n), 0);
   EXPECT_EQ(n, grid.owned().size());
-  if (grid.size() > 1) EXPECT_LT(n, grid.voxel_count());
+  if (grid.size() > 1) {
+    EXPECT_LT(n, grid.voxel_count());
+  }
   VecDestroy(&v);
 }
 
