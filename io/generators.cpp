@@ -2,6 +2,7 @@
 
 #include "io/random_keys.hpp"
 #include "mesh/error.hpp"
+#include "physics/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,7 @@ namespace {
 using random_keys::cell_key;
 using random_keys::uniform01;
 
-constexpr double kPi = 3.14159265358979323846;
+using physics::kPi;
 /// Lognormal radii are drawn from a normal clamped to +-kClamp sigma so that the
 /// largest pore, and with it the neighbourhood each voxel must search, is bounded.
 constexpr double kClamp = 3.0;

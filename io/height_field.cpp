@@ -2,6 +2,7 @@
 
 #include "io/random_keys.hpp"
 #include "mesh/error.hpp"
+#include "physics/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +12,7 @@ namespace navox::io {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using physics::kPi;
 /// Modes beyond k l = 6 carry less than exp(-36/8) ~ 1 % of the peak amplitude.
 constexpr double kCutoff = 6.0;
 

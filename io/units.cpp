@@ -1,5 +1,7 @@
 #include "io/units.hpp"
 
+#include "physics/constants.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -7,8 +9,6 @@
 
 namespace navox::units {
 namespace {
-
-constexpr double faraday = 96485.33212; // C/mol: 1 eV per particle = F J/mol
 
 /// SI value = (number * mul + offset) / div. Dividing by exact powers of ten keeps
 /// "1.3 um" the double nearest 1.3e-6, which multiplying by 1e-6 does not.
@@ -61,13 +61,13 @@ constexpr Unit table[] = {
     {Dim::molar_volume, "cm^3/mol", 1, 1e6, 0, true},
     {Dim::energy_per_mole, "J/mol", 1, 1, 0, true},
     {Dim::energy_per_mole, "kJ/mol", 1e3, 1, 0, true},
-    {Dim::energy_per_mole, "eV", faraday, 1, 0, true},
+    {Dim::energy_per_mole, "eV", physics::kFaraday, 1, 0, true}, // 1 eV per particle = F J/mol
     {Dim::rate, "1/s", 1, 1, 0, true},
     {Dim::areal_capacitance, "F/m^2", 1, 1, 0, true},
     {Dim::areal_capacitance, "uF/cm^2", 1, 100, 0, true},
     {Dim::rate, "1/h", 1, 3600, 0, true},
     {Dim::angle, "rad", 1, 1, 0, true},
-    {Dim::angle, "deg", 3.14159265358979323846, 180, 0, true},
+    {Dim::angle, "deg", physics::kPi, 180, 0, true},
     {Dim::areal_rate, "1/(m^2 s)", 1, 1, 0, true},
     {Dim::areal_rate, "1/(cm^2 s)", 1e4, 1, 0, true},
     // Spellings people paste from papers; folded onto the names above.
