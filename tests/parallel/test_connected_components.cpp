@@ -3,6 +3,7 @@
 #include "mesh/block_access.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/grid.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,14 +16,7 @@ using Shape = std::function<bool(std::int64_t, std::int64_t, std::int64_t)>;
 
 /// Labels of `shape` on `grid`, gathered as global index -> label on every rank.
 std::map<std::int64_t, double> label(const navox::Grid& grid, const Shape& shape, int* sweeps = nullptr) {
-  const navox::Box b = grid.owned();
-  std::vector<double> mask(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) mask[b.offset(i, j, k)] = shape(i, j, k) ? 1 : 0;
-  Vec m;
-  DMCreateGlobalVector(grid.scalar_dm(), &m);
-  navox::set_scalar_block(grid, m, mask);
+  Vec m = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return shape(i, j, k) ? 1.0 : 0.0; });
   navox::ComponentLabels c = navox::connected_components(grid, m);
   if (sweeps) *sweeps = c.sweeps;
   // Gather the whole volume on every rank (the test volumes are tiny).

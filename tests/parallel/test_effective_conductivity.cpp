@@ -9,6 +9,7 @@
 #include "mesh/connected_components.hpp"
 #include "mesh/grid.hpp"
 #include "solver/effective_conductivity.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 #include <petscsys.h>
@@ -24,14 +25,7 @@ using Shape = std::function<bool(std::int64_t, std::int64_t, std::int64_t)>;
 
 /// The phase `shape` on `grid`, labelled by connected component; the caller destroys the Vec.
 Vec components(const navox::Grid& grid, const Shape& shape) {
-  const navox::Box b = grid.owned();
-  std::vector<double> mask(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) mask[b.offset(i, j, k)] = shape(i, j, k) ? 1 : 0;
-  Vec m;
-  DMCreateGlobalVector(grid.scalar_dm(), &m);
-  navox::set_scalar_block(grid, m, mask);
+  Vec m = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return shape(i, j, k) ? 1.0 : 0.0; });
   Vec labels = navox::connected_components(grid, m).labels;
   VecDestroy(&m);
   return labels;

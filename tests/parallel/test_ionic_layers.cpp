@@ -6,6 +6,7 @@
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
 #include "solver/ionic_potential.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,14 +29,7 @@ struct Solved {
 
 Solved solve(const navox::Grid& grid, const std::function<int(std::int64_t, std::int64_t, std::int64_t)>& label,
              double v) {
-  const navox::Box b = grid.owned();
-  std::vector<double> lab(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) lab[b.offset(i, j, k)] = label(i, j, k);
-  Vec labels, x;
-  DMCreateGlobalVector(grid.scalar_dm(), &labels);
-  navox::set_scalar_block(grid, labels, lab);
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(label(i, j, k)); }), x;
   DMCreateGlobalVector(grid.field_dm("phi"), &x);
   VecSet(x, 0.0);
   const navox::MaterialTable mats = materials();

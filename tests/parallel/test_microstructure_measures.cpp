@@ -7,6 +7,7 @@
 #include "mesh/grid.hpp"
 #include "solver/chord_lengths.hpp"
 #include "solver/interface_areas.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 #include <petscsys.h>
@@ -19,15 +20,7 @@ using Label = std::function<int(std::int64_t, std::int64_t, std::int64_t)>;
 
 /// Material labels of `label` on the grid; the caller destroys the Vec.
 Vec labels_vec(const navox::Grid& grid, const Label& label) {
-  const navox::Box b = grid.owned();
-  std::vector<double> v(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) v[b.offset(i, j, k)] = label(i, j, k);
-  Vec x;
-  DMCreateGlobalVector(grid.scalar_dm(), &x);
-  navox::set_scalar_block(grid, x, v);
-  return x;
+  return navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(label(i, j, k)); });
 }
 
 std::vector<char> owned_mask(const navox::Grid& grid, const Label& label, int phase) {

@@ -11,6 +11,7 @@
 #include "solver/ionic_potential.hpp"
 #include "solver/nucleation.hpp"
 #include "solver/sodium.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -41,14 +42,7 @@ TEST(NucleationStatistics, CountsFollowTheDrawRuleAndCnt) {
   mats[1].nucleation.wetting_angle = 41.0 * navox::physics::kPi / 180.0;
   const navox::physics::ClassicalNucleation& cnt = mats[1].nucleation;
 
-  const navox::Box b = grid.owned();
-  std::vector<double> lab(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) lab[b.offset(i, j, k)] = k < 3 ? 0 : 1;
-  Vec labels;
-  ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &labels), 0);
-  navox::set_scalar_block(grid, labels, lab);
+  Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 3 ? 0.0 : 1.0; });
   {
     navox::IonicPotential ionic(grid, labels, mats);
     navox::SodiumModel sodium(grid, labels, mats, navox::physics::SodiumMetal{});

@@ -10,6 +10,7 @@
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
 #include "solver/sodium.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -60,17 +61,11 @@ Settled settle_column(std::int64_t pocket, bool nearly_full = false) {
   Column c;
   navox::Grid grid(MPI_COMM_WORLD, c.spec, {"phi", "xi"});
   const navox::Box b = grid.owned();
-  std::vector<double> lab(static_cast<std::size_t>(b.size()));
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        const bool pore = (i == 1 && j == 1 && (k == 3 || (pocket > 0 && k == pocket))) ||
-                          (nearly_full && i == 0 && j == 1 && k == 3);
-        lab[b.offset(i, j, k)] = k < 2 ? 0 : pore ? 2 : 1;
-      }
-  Vec labels = nullptr;
-  EXPECT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &labels), 0);
-  navox::set_scalar_block(grid, labels, lab);
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    const bool pore = (i == 1 && j == 1 && (k == 3 || (pocket > 0 && k == pocket))) ||
+                      (nearly_full && i == 0 && j == 1 && k == 3);
+    return k < 2 ? 0.0 : pore ? 2.0 : 1.0;
+  });
   Settled s;
   {
     navox::SodiumModel sodium(grid, labels, c.mats, navox::physics::SodiumMetal{});

@@ -7,6 +7,7 @@
 #include "physics/interface_kinetics.hpp"
 #include "solver/ionic_potential.hpp"
 #include "solver/sodium.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,14 +28,9 @@ TEST(SingleContact, CurrentPeaksAtTheEdgeAndSumsToTheApplied) {
   // SE below z = 6, a one-voxel gap at z = 6 bridged by a 4x4 CC pillar at x, y in [4, 8), CC above.
   auto in_contact = [](std::int64_t i, std::int64_t j) { return i >= 4 && i < 8 && j >= 4 && j < 8; };
   const navox::Box b = grid.owned();
-  std::vector<double> lab(b.size());
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i)
-        lab[b.offset(i, j, k)] = k < 6 ? 0 : k > 6 ? 1 : in_contact(i, j) ? 1 : 2;
-  Vec labels, phi;
-  ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &labels), 0);
-  navox::set_scalar_block(grid, labels, lab);
+  Vec labels = navox::test::voxel_field(
+      grid, [&](auto i, auto j, auto k) { return k < 6 ? 0.0 : k > 6 ? 1.0 : in_contact(i, j) ? 1.0 : 2.0; });
+  Vec phi;
   ASSERT_EQ(DMCreateGlobalVector(grid.field_dm("phi"), &phi), 0);
   VecSet(phi, 0.0);
   {

@@ -4,6 +4,7 @@
 #include "mesh/grid.hpp"
 #include "physics/ionic_conduction.hpp"
 #include "solver/ionic_potential.hpp"
+#include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
 #include <petscsnes.h>
@@ -51,14 +52,8 @@ TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
   mats[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
   mats[2] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
   mats[3] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
-  Vec labels;
-  ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), &labels), 0);
-  const navox::Box b = grid.owned();
-  std::vector<double> lab(b.size());
-  for (auto k = 0; k < 6; ++k)
-    for (auto j = 0; j < 4; ++j)
-      for (auto i = 0; i < 5; ++i) lab[b.offset(i, j, k)] = k == 5 ? 2 : (i * 7 + j * 3 + k * 5) % 4;
-  navox::set_scalar_block(grid, labels, lab);
+  Vec labels = navox::test::voxel_field(
+      grid, [](auto i, auto j, auto k) { return k == 5 ? 2.0 : double((i * 7 + j * 3 + k * 5) % 4); });
   navox::IonicPotential ionic(grid, labels, mats);
   ionic.set_conditions({298.15, -0.02});
 
