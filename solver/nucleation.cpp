@@ -32,7 +32,8 @@ template <class F> void for_bare_faces(const Grid& grid, const IonicPotential& i
 } // namespace
 
 Nucleation::Nucleation(const Grid& grid, const MaterialTable& materials, const io::NucleationSpec& spec)
-    : grid_(grid), materials_(materials), spec_(spec) {
+    : grid_(grid), materials_(materials), spec_(spec),
+      per_voxel_(static_cast<std::size_t>(grid.owned().size()), 0.0) {
   for (const auto& m : materials_) enabled_ = enabled_ || m.nucleates;
 }
 
@@ -92,7 +93,6 @@ void Nucleation::discard(IonicPotential& ionic) {
 
 std::vector<NucleusEvent> Nucleation::accept(double t) {
   if (!enabled_) return {};
-  if (per_voxel_.empty()) per_voxel_.assign(static_cast<std::size_t>(grid_.owned().size()), 0.0);
   for (std::size_t n : drawn_) per_voxel_[n / 6] += 1;
   drawn_.clear();
   long mine = static_cast<long>(pending_.size()), total = 0;
@@ -113,11 +113,6 @@ std::vector<NucleusEvent> Nucleation::accept(double t) {
   }
   pending_.clear();
   return all;
-}
-
-std::vector<double> Nucleation::field() const {
-  if (per_voxel_.empty()) return std::vector<double>(static_cast<std::size_t>(grid_.owned().size()), 0.0);
-  return per_voxel_;
 }
 
 } // namespace navox

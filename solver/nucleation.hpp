@@ -61,7 +61,7 @@ public:
   /// Nuclei formed since the start (all ranks).
   long count() const { return count_; }
   /// Per owned voxel: the nuclei formed on the faces of an SE voxel (an output field).
-  std::vector<double> field() const;
+  const std::vector<double>& field() const { return per_voxel_; }
 
 private:
   const Grid& grid_;

@@ -222,7 +222,7 @@ std::vector<StepReport> Simulation::run() {
       try {
         sodium_->set_activity(*ionic_);
         if (nucleation_->enabled()) {
-          h = std::max(std::min(h, nucleation_->limit_step(*ionic_, h, cond.temperature)), std::min(h, ts.dt_min));
+          h = std::max(nucleation_->limit_step(*ionic_, h, cond.temperature), std::min(h, ts.dt_min));
           nucleation_->draw(*ionic_, step + 1, h, cond.temperature);
         }
         cond.inv_dt = 1.0 / h;
