@@ -343,6 +343,28 @@ physics::SodiumMetal read_sodium(const Section& na) {
   return m;
 }
 
+/// `sodium.phase_field`: δ defaults to 1.5 voxels (10–90 % over 3.3 voxels, the
+/// 2–4 of MODEL.md §3.2); the noise's filter passes follow from ℓ and the finest spacing.
+PhaseFieldSpec read_phase_field(const Section& s, double h) {
+  PhaseFieldSpec p;
+  p.enabled = true;
+  p.relaxation.width = s.quantity("width", Dim::length, 1.5 * h);
+  p.relaxation.rate = s.quantity("rate", Dim::rate, 0.1);
+  if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + std::to_string(h) + " m)");
+  if (!(p.relaxation.rate > 0)) s.fail("rate", "must be positive");
+  if (auto n = s.optional_section("noise")) {
+    p.noise.strength = n->quantity("strength", Dim::rate);
+    if (!(p.noise.strength >= 0)) n->fail("strength", "must not be negative");
+    p.correlation_length = n->quantity("correlation_length", Dim::length, h);
+    const int passes = physics::BandLimitedNoise::passes_for(p.correlation_length, h);
+    if (!(p.correlation_length >= 0) || passes > 600)
+      n->fail("correlation_length", "must be between 0 and 10 voxels (" + std::to_string(10 * h) + " m)");
+    p.noise.passes = passes;
+    p.seed = static_cast<std::uint64_t>(n->integer("seed", 1, 0, std::int64_t(1) << 53));
+  }
+  return p;
+}
+
 TimeSpec read_time(const Section& time, bool has_protocol) {
   TimeSpec t;
   // With a protocol the run ends with its last step; `end` is then an optional cap.
@@ -385,7 +407,11 @@ Config read_config(Section root, Purpose purpose) {
     c.conditions.electrode_potential = cond->quantity("electrode_potential", Dim::voltage, 0.0);
   }
   if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
-  if (auto na = root.optional_section("sodium")) c.sodium = read_sodium(*na);
+  if (auto na = root.optional_section("sodium")) {
+    c.sodium = read_sodium(*na);
+    if (auto pf = na->optional_section("phase_field"))
+      c.phase_field = read_phase_field(*pf, std::min({c.grid.spacing[0], c.grid.spacing[1], c.grid.spacing[2]}));
+  }
   for (auto& m : c.materials) m.nucleation.molar_volume = c.sodium.molar_volume;
   if (auto n = root.optional_section("nucleation")) c.nucleation = read_nucleation(*n);
   const bool run = purpose == Purpose::run;

@@ -12,6 +12,8 @@
 #include "io/protocol.hpp"
 #include "io/volume_source.hpp"
 #include "mesh/grid.hpp"
+#include "physics/allen_cahn.hpp"
+#include "physics/langevin_noise.hpp"
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
 
@@ -77,6 +79,17 @@ struct NucleationSpec {
   double max_step_fraction = 0.01; ///< expected new nuclei per step / bare faces (limits Δt)
 };
 
+/// The optional `sodium.phase_field:` section: a conserved Allen–Cahn step on ξ
+/// after each step's settling, with optional band-limited Langevin noise
+/// (`noise:`). Absent: ξ stays as the settling leaves it (sharp fronts).
+struct PhaseFieldSpec {
+  bool enabled = false;
+  physics::AllenCahn relaxation;   ///< rate k [1/s], width δ [m]
+  physics::BandLimitedNoise noise; ///< strength D [1/s] (0: no noise); passes from correlation_length
+  double correlation_length = 0;   ///< ℓ [m]
+  std::uint64_t seed = 1;          ///< keys the noise, with the voxel and the step
+};
+
 /// The optional `analysis:` section, read by `navox analyze`: the analysed phase
 /// (a phase name or a list of materials; default: every PORE material), the
 /// directions of the conduction solves and where the JSON report goes.
@@ -96,6 +109,7 @@ struct Config {
   TimeSpec time;
   std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
   physics::SodiumMetal sodium;
+  PhaseFieldSpec phase_field; ///< sodium.phase_field
   NucleationSpec nucleation;
   OutputSpec output;
   bool has_time = false;   ///< the deck has a `time` section (required for `run`)

@@ -16,7 +16,8 @@ inline std::uint64_t mix(std::uint64_t z) {
 }
 
 /// Key of one lattice cell; `stream` separates the processes of different generators
-/// (0 pellet pores, 1 separator pores, 2-4 interface fields, 5 ceramic grains).
+/// (0 pellet pores, 1 separator pores, 2-4 interface fields, 5 ceramic grains,
+/// 6 nucleation draws, 7 phase-field noise).
 inline std::uint64_t cell_key(std::uint64_t seed, std::uint64_t stream, std::int64_t x, std::int64_t y,
                               std::int64_t z) {
   std::uint64_t k = mix(seed + kGolden * (stream + 1));

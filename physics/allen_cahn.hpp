@@ -16,8 +16,20 @@
  * phase-field voxels; faces to SE, CC and outer walls are zero-flux, so ξ never
  * leaks into solids.
  *
+ * Conserved form (MODEL.md §3.2, "Allen–Cahn with a volume-conserving Lagrange
+ * multiplier"), the one the run uses:
+ * \f[ \frac{\partial\xi}{\partial t} = -k\Big[g'(\xi) - \frac{\delta^2}{2}\nabla^2\xi\Big]
+ *     - \lambda(t)\,h(\xi), \qquad h(\xi) = 4\xi(1-\xi), \qquad
+ *     \lambda = \frac{\int -k\,g'(\xi)\,dV}{\int h(\xi)\,dV} \f]
+ * (the zero-flux Laplacian integrates to zero), so \f$\int\xi\f$ is constant.
+ * Weighting λ by h (Brassel & Bretin, Math. Methods Appl. Sci. 34 (2011) 1157)
+ * keeps bulk Na and empty pore untouched, and since \f$|g'| \le h/2\f$,
+ * \f$|\lambda| \le k/2\f$. An explicit step Δt with
+ * \f$\Delta t\,(\sum_f c_f + 2k + 4|\lambda|) \le 1\f$ is an increasing map of
+ * ξ_P and its neighbours that fixes 0 and 1, so ξ stays in [0, 1].
+ *
  * Symbols: ξ Na volume fraction [-]; k relaxation rate [1/s]; δ interface width
- * parameter [m]; h voxel spacing normal to the face [m].
+ * parameter [m]; h voxel spacing normal to the face [m]; λ multiplier [1/s].
  */
 namespace navox::physics {
 
@@ -36,6 +48,12 @@ struct AllenCahn {
 
   /// Coefficient c of the gradient part through one face: dξ_P/dt += c (ξ_N − ξ_P) [1/s].
   double face_coefficient(double h) const { return rate * 0.5 * width * width / (h * h); }
+
+  /// h(ξ) = 4ξ(1 − ξ): the weight of the volume multiplier λ.
+  static double multiplier_weight(double xi) { return 4.0 * xi * (1.0 - xi); }
+  /// The longest explicit step that keeps ξ in [0, 1] for any λ the conserved form
+  /// can produce (|λ| ≤ k/2), given the six faces' coefficients summed [1/s].
+  double stable_step(double face_coefficient_sum) const { return 1.0 / (face_coefficient_sum + 4.0 * rate); }
 };
 
 } // namespace navox::physics

@@ -1,14 +1,14 @@
 #pragma once
 /// PETSc log events for the parts of a time step, so `-log_view` shows where a
 /// run spends its time (ionic solve, Na activity and its connected components,
-/// deposit, settling sweeps and lifts, output).
+/// deposit, settling sweeps and lifts, the phase-field step, output).
 #include "mesh/error.hpp"
 
 #include <petsclog.h>
 
 namespace navox {
 
-enum class Event { activity, components, ionic, deposit, settle, sweep, climb, lift, output, count };
+enum class Event { activity, components, ionic, deposit, settle, sweep, climb, lift, phase_field, output, count };
 
 /// The event's id, registered on first use (collective on the first call: every rank
 /// reaches the same events in the same order).

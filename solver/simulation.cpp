@@ -7,6 +7,7 @@
 #include "mesh/stencil.hpp"
 #include "solver/ionic_potential.hpp"
 #include "solver/nucleation.hpp"
+#include "solver/phase_field.hpp"
 #include "solver/log_events.hpp"
 #include "solver/sodium.hpp"
 
@@ -57,9 +58,19 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
   sodium_ = std::make_unique<SodiumModel>(*grid_, labels_, config_.materials, config_.sodium);
   nucleation_ = std::make_unique<Nucleation>(*grid_, config_.materials, config_.nucleation);
   if (nucleation_->enabled()) log_.info("nucleation: random seed %llu", (unsigned long long)nucleation_->seed());
+  phase_field_ = std::make_unique<PhaseFieldStep>(*grid_, config_.materials, config_.phase_field);
+  if (phase_field_->enabled()) {
+    const io::PhaseFieldSpec& pf = config_.phase_field;
+    log_.info("phase field: conserved Allen-Cahn, width %.4g um, rate %.4g 1/s (%ld sub-steps per s)",
+              pf.relaxation.width * 1e6, pf.relaxation.rate, phase_field_->substeps(1.0));
+    if (pf.noise.strength > 0)
+      log_.info("phase field noise: strength %.4g 1/s, correlation length %.4g um (%d filter passes), random seed %llu",
+                pf.noise.strength, pf.correlation_length * 1e6, pf.noise.passes, (unsigned long long)pf.seed);
+  }
 }
 
 Simulation::~Simulation() {
+  phase_field_.reset();
   nucleation_.reset();
   sodium_.reset();
   ionic_.reset();
@@ -238,6 +249,10 @@ std::vector<StepReport> Simulation::run() {
         }
         change = sodium_->deposit(*ionic_, h);
         settled = sodium_->settle();
+        if (phase_field_->enabled()) {
+          ScopedEvent relax(Event::phase_field);
+          phase_field_->advance(sodium_->xi(), labels_, step + 1, h);
+        }
         if (change > ts.max_fill_change * (1 + 1e-9) && h > ts.dt_min)
           rejected = "Na fraction of a voxel changed by " + std::to_string(change);
         else if (settled.unplaced > 1e-9)

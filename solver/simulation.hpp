@@ -13,6 +13,7 @@ namespace navox {
 
 class IonicPotential;
 class Nucleation;
+class PhaseFieldStep;
 class SodiumModel;
 struct IonicResult;
 
@@ -69,6 +70,7 @@ private:
   std::unique_ptr<IonicPotential> ionic_;
   std::unique_ptr<SodiumModel> sodium_;
   std::unique_ptr<Nucleation> nucleation_;
+  std::unique_ptr<PhaseFieldStep> phase_field_;
 };
 
 } // namespace navox

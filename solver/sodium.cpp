@@ -4,6 +4,7 @@
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
 #include "mesh/stencil.hpp"
+#include "mesh/voxel_walk.hpp"
 #include "solver/ionic_potential.hpp"
 #include "solver/log_events.hpp"
 
@@ -15,23 +16,6 @@
 namespace navox {
 
 namespace {
-
-/// Writable owned entries of a global vector of grid.scalar_dm(), by global voxel index.
-class Owned {
-public:
-  Owned(const Grid& grid, Vec global) : dm_(grid.scalar_dm()), v_(global) {
-    NAVOX_CALL(DMDAVecGetArray(dm_, v_, &a_));
-  }
-  ~Owned() { (void)DMDAVecRestoreArray(dm_, v_, &a_); }
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-  PetscScalar& operator()(std::int64_t i, std::int64_t j, std::int64_t k) { return a_[k][j][i]; }
-
-private:
-  DM dm_;
-  Vec v_;
-  PetscScalar*** a_ = nullptr;
-};
 
 /// A local (ghosted) vector to add into, summed into a global vector on finish().
 class Scatter {
@@ -63,32 +47,6 @@ private:
   PetscScalar*** a_ = nullptr;
 };
 
-template <class F> void for_owned(const Grid& grid, F&& f) {
-  const Box b = grid.owned();
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) f(i, j, k);
-}
-
-/// The face neighbour of (i, j, k), false across an outer wall (periodic laterally if the grid is).
-bool neighbour(const Grid& grid, std::int64_t i, std::int64_t j, std::int64_t k, int face, std::int64_t& ni,
-               std::int64_t& nj, std::int64_t& nk) {
-  ni = i + kFaceOffset[face][0];
-  nj = j + kFaceOffset[face][1];
-  nk = k + kFaceOffset[face][2];
-  const auto& d = grid.spec().dims;
-  if (nk < 0 || nk >= d[2]) return false;
-  if (grid.spec().periodic_lateral) return true; // the ghost layer holds the wrapped value
-  return ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1];
-}
-
-Vec new_vector(const Grid& grid) {
-  Vec v = nullptr;
-  NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &v));
-  NAVOX_CALL(VecSet(v, 0.0));
-  return v;
-}
-
 bool global_or(const Grid& grid, bool local) {
   int in = local ? 1 : 0, out = 0;
   MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, grid.comm());
@@ -111,12 +69,12 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
       sweeps_(std::make_unique<SettleSweeps>(grid)) {
   for (std::size_t m = 0; m < materials_.size() && gap_material_ < 0; ++m)
     if (materials_[m].phase == Phase::PORE) gap_material_ = static_cast<int>(m);
-  xi_ = new_vector(grid_);
+  xi_ = new_scalar_vector(grid_);
   NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(xi_), "xi"));
-  excess_ = new_vector(grid_);
-  xi_saved_ = new_vector(grid_);
-  excess_saved_ = new_vector(grid_);
-  labels_saved_ = new_vector(grid_);
+  excess_ = new_scalar_vector(grid_);
+  xi_saved_ = new_scalar_vector(grid_);
+  excess_saved_ = new_scalar_vector(grid_);
+  labels_saved_ = new_scalar_vector(grid_);
   // Pre-existing Na (NA voxels) starts dense.
   Ghosted lab(grid_, labels_);
   Owned xi(grid_, xi_);
@@ -168,7 +126,7 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   // Metal: CC (2), dense-enough Na and any Na film lying on the CC (1). `film`
   // marks every Na-holding voxel on the CC (with or without Na) by 1 + the material
   // of the first CC voxel it touches: an empty one is where Na nucleates at a triple line.
-  Vec film = new_vector(grid_), mask = new_vector(grid_);
+  Vec film = new_scalar_vector(grid_), mask = new_scalar_vector(grid_);
   {
     Owned f(grid_, film), m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -231,8 +189,8 @@ void SodiumModel::update_connected(Vec mask) const {
     NAVOX_CALL(VecEqual(mask, mask_seen_, &same));
     if (same) return;
   } else {
-    mask_seen_ = new_vector(grid_);
-    connected_ = new_vector(grid_);
+    mask_seen_ = new_scalar_vector(grid_);
+    connected_ = new_scalar_vector(grid_);
   }
   ScopedEvent event(Event::components);
   NAVOX_CALL(VecCopy(mask, mask_seen_));
@@ -275,7 +233,7 @@ void SodiumModel::update_connected(Vec mask) const {
 double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   ScopedEvent event(Event::deposit);
   const double inv_cell = 1.0 / grid_.cell_volume();
-  Vec added = new_vector(grid_);
+  Vec added = new_scalar_vector(grid_);
   {
     Ghosted lab(grid_, labels_);
     Scatter s(grid_);
@@ -360,7 +318,7 @@ int SodiumModel::try_lift(int direction) {
     MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
                   grid_.comm());
   }
-  Vec nl = new_vector(grid_), nx = new_vector(grid_), ne = new_vector(grid_);
+  Vec nl = new_scalar_vector(grid_), nx = new_scalar_vector(grid_), ne = new_scalar_vector(grid_);
   {
     Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
     for_owned(grid_, [&](auto i, auto j, auto k) {

@@ -19,26 +19,10 @@ std::map<std::int64_t, double> label(const navox::Grid& grid, const Shape& shape
   Vec m = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return shape(i, j, k) ? 1.0 : 0.0; });
   navox::ComponentLabels c = navox::connected_components(grid, m);
   if (sweeps) *sweeps = c.sweeps;
-  // Gather the whole volume on every rank (the test volumes are tiny).
-  Vec all;
-  VecScatter scatter;
-  Vec natural;
-  DMDACreateNaturalVector(grid.scalar_dm(), &natural);
-  DMDAGlobalToNaturalBegin(grid.scalar_dm(), c.labels, INSERT_VALUES, natural);
-  DMDAGlobalToNaturalEnd(grid.scalar_dm(), c.labels, INSERT_VALUES, natural);
-  VecScatterCreateToAll(natural, &scatter, &all);
-  VecScatterBegin(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD);
-  VecScatterEnd(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD);
-  const PetscScalar* a;
-  PetscInt n;
-  VecGetSize(all, &n);
-  VecGetArrayRead(all, &a);
+  // The whole volume on every rank (the test volumes are tiny).
+  const std::vector<double> all = navox::test::gather_natural(grid, c.labels);
   std::map<std::int64_t, double> out;
-  for (PetscInt g = 0; g < n; ++g) out[g] = a[g];
-  VecRestoreArrayRead(all, &a);
-  VecScatterDestroy(&scatter);
-  VecDestroy(&all);
-  VecDestroy(&natural);
+  for (std::size_t g = 0; g < all.size(); ++g) out[static_cast<std::int64_t>(g)] = all[g];
   VecDestroy(&c.labels);
   VecDestroy(&m);
   return out;

@@ -4,6 +4,7 @@
 #include "mesh/error.hpp"
 #include "mesh/grid.hpp"
 
+#include <petscdmda.h>
 #include <petscvec.h>
 
 #include <vector>
@@ -22,6 +23,29 @@ template <class F> Vec voxel_field(const Grid& grid, F&& value) {
   NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &x));
   set_scalar_block(grid, x, v);
   return x;
+}
+
+/// The whole of a global vector of grid.scalar_dm() on every rank, in natural
+/// order (x fastest): for comparing small test volumes across rank counts.
+inline std::vector<double> gather_natural(const Grid& grid, Vec global) {
+  Vec natural = nullptr, all = nullptr;
+  VecScatter scatter = nullptr;
+  NAVOX_CALL(DMDACreateNaturalVector(grid.scalar_dm(), &natural));
+  NAVOX_CALL(DMDAGlobalToNaturalBegin(grid.scalar_dm(), global, INSERT_VALUES, natural));
+  NAVOX_CALL(DMDAGlobalToNaturalEnd(grid.scalar_dm(), global, INSERT_VALUES, natural));
+  NAVOX_CALL(VecScatterCreateToAll(natural, &scatter, &all));
+  NAVOX_CALL(VecScatterBegin(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD));
+  NAVOX_CALL(VecScatterEnd(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD));
+  PetscInt n = 0;
+  const PetscScalar* a = nullptr;
+  NAVOX_CALL(VecGetSize(all, &n));
+  NAVOX_CALL(VecGetArrayRead(all, &a));
+  std::vector<double> out(a, a + n);
+  NAVOX_CALL(VecRestoreArrayRead(all, &a));
+  NAVOX_CALL(VecScatterDestroy(&scatter));
+  NAVOX_CALL(VecDestroy(&all));
+  NAVOX_CALL(VecDestroy(&natural));
+  return out;
 }
 
 } // namespace navox::test
