@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace navox::io {
@@ -346,11 +347,16 @@ physics::SodiumMetal read_sodium(const Section& na) {
 /// `sodium.phase_field`: δ defaults to 1.5 voxels (10–90 % over 3.3 voxels, the
 /// 2–4 of MODEL.md §3.2); the noise's filter passes follow from ℓ and the finest spacing.
 PhaseFieldSpec read_phase_field(const Section& s, double h) {
+  auto in_um = [](double metres) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g um", metres * 1e6);
+    return std::string(text);
+  };
   PhaseFieldSpec p;
   p.enabled = true;
   p.relaxation.width = s.quantity("width", Dim::length, 1.5 * h);
   p.relaxation.rate = s.quantity("rate", Dim::rate, 0.1);
-  if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + std::to_string(h) + " m)");
+  if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + in_um(h) + ")");
   if (!(p.relaxation.rate > 0)) s.fail("rate", "must be positive");
   if (auto n = s.optional_section("noise")) {
     p.noise.strength = n->quantity("strength", Dim::rate);
@@ -358,7 +364,7 @@ PhaseFieldSpec read_phase_field(const Section& s, double h) {
     p.correlation_length = n->quantity("correlation_length", Dim::length, h);
     const int passes = physics::BandLimitedNoise::passes_for(p.correlation_length, h);
     if (!(p.correlation_length >= 0) || passes > 600)
-      n->fail("correlation_length", "must be between 0 and 10 voxels (" + std::to_string(10 * h) + " m)");
+      n->fail("correlation_length", "must be between 0 and 10 voxels (" + in_um(10 * h) + ")");
     p.noise.passes = passes;
     p.seed = static_cast<std::uint64_t>(n->integer("seed", 1, 0, std::int64_t(1) << 53));
   }

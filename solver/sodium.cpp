@@ -282,6 +282,12 @@ int SodiumModel::try_lift(int direction) {
     }
   });
   MPI_Allreduce(low.data(), global.data(), static_cast<int>(low.size()), MPI_INT, MPI_MIN, grid_.comm());
+  // The grid is a window fixed to the SE: each lift pushes the collector's top layer
+  // out through the top face. With no CC below the top layer left, plating cannot go on.
+  if (direction > 0 && std::none_of(global.begin(), global.end(), [&](int k) { return k < d[2] - 1; }))
+    throw CollectiveError("the current collector has been lifted out of the cell (" + std::to_string(lift_) +
+                          " voxel layers of lift): give the collector more layers above the SE than the Na "
+                          "thickness to be plated");
   auto column = [&](std::int64_t i, std::int64_t j) {
     const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
     return global[static_cast<std::size_t>(jj * d[0] + ii)];

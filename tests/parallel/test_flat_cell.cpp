@@ -5,10 +5,9 @@
 //  - the cell voltage is I L / sigma + (RT / alpha F) asinh(i / 2 i0) within 1 %;
 //  - the time series matches a stored one (tests/data/regression/flat_cycle_series.csv)
 //    to 1e-7 of each column's range, whatever the rank count. Regenerate with NAVOX_WRITE_REFERENCE=1.
-#include "io/config.hpp"
-#include "io/log.hpp"
 #include "physics/interface_kinetics.hpp"
 #include "solver/simulation.hpp"
+#include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
@@ -42,20 +41,10 @@ struct CellRun {
 };
 
 CellRun run_flat_cell() {
-  const std::string deck = navox::test::source_path("tests/data/electrochem/flat_plating.yaml");
-  std::ifstream in(deck);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto doc = navox::input::Document::parse(text.str(), deck);
   int size = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  const std::string out = navox::test::scratch_dir("flat_cell_np" + std::to_string(size));
-  doc->set("output.directory=" + out);
-  navox::io::Config config = navox::io::read_config(doc->root());
-  doc->finish();
-  navox::io::Log log(MPI_COMM_WORLD, false);
-  navox::Simulation sim(MPI_COMM_WORLD, config, log);
-  return {sim.run(), out + "/navox.csv"};
+  auto run = navox::test::run_deck("tests/data/electrochem/flat_plating.yaml", "flat_cell_np" + std::to_string(size));
+  return {run.reports, run.directory + "/navox.csv"};
 }
 
 TEST(FlatCell, PlatesStripsAndMatchesTheAnalyticVoltage) {

@@ -1,18 +1,14 @@
 #pragma once
 // The V8 cell of tests/data/electrochem/nucleation_v8.yaml, plated with settings
 // on top of the deck (shared by the V8 and the rank-count tests).
-#include "io/config.hpp"
-#include "io/input.hpp"
-#include "io/log.hpp"
 #include "physics/sodium_metal.hpp"
-#include "solver/simulation.hpp"
+#include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
 
 #include <mpi.h>
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 namespace navox::test::v8 {
 
@@ -36,26 +32,16 @@ struct Plating {
 
 /// Runs the deck on n x n columns with `settings` ("key=value") applied on top.
 inline Plating plate(const std::string& name, const std::vector<std::string>& settings, int n = 32) {
-  int size = 1, rank = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  const std::string out = navox::test::scratch_dir("nucleation_v8_" + name);
-  if (rank == 0) write_contacts(out + "/contacts.raw", n);
+  const std::string volume = navox::test::scratch_dir("nucleation_v8_" + name + "_volume");
+  if (rank == 0) write_contacts(volume + "/contacts.raw", n);
   MPI_Barrier(MPI_COMM_WORLD);
-  const std::string deck = navox::test::source_path("tests/data/electrochem/nucleation_v8.yaml");
-  std::ifstream in(deck);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto doc = navox::input::Document::parse(text.str(), deck);
-  doc->set("output.directory=" + out);
-  doc->set("microstructure.volume.path=" + out + "/contacts.raw");
-  doc->set("microstructure.volume.dims=[" + std::to_string(n) + ", " + std::to_string(n) + ", 5]");
-  for (const auto& s : settings) doc->set(s);
-  navox::io::Config config = navox::io::read_config(doc->root());
-  doc->finish();
-  navox::io::Log log(MPI_COMM_WORLD, false);
-  navox::Simulation sim(MPI_COMM_WORLD, config, log);
-  Plating p{sim.run(), out + "/navox_nuclei.csv"};
+  std::vector<std::string> all{"microstructure.volume.path=" + volume + "/contacts.raw",
+                                "microstructure.volume.dims=[" + std::to_string(n) + ", " + std::to_string(n) + ", 5]"};
+  all.insert(all.end(), settings.begin(), settings.end());
+  auto run = navox::test::run_deck("tests/data/electrochem/nucleation_v8.yaml", "nucleation_v8_" + name, all);
+  Plating p{run.reports, run.directory + "/navox_nuclei.csv"};
   for (const auto& r : p.reports) p.dip = std::max(p.dip, -r.voltage);
   p.plateau = -p.reports.back().voltage;
   return p;
