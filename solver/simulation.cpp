@@ -209,6 +209,7 @@ std::vector<StepReport> Simulation::run() {
   NAVOX_CALL(VecDuplicate(phi_, &phi_saved));
   double dt = ts.dt;
   const double t_end = ts.end;
+  bool noise_clip_warned = false;
   bool stop = false;
   for (std::size_t s = 0; s < protocol.steps.size() && !stop; ++s) {
     const io::ProtocolStep& ps = protocol.steps[s];
@@ -252,6 +253,14 @@ std::vector<StepReport> Simulation::run() {
         if (phase_field_->enabled()) {
           ScopedEvent relax(Event::phase_field);
           phase_field_->advance(sodium_->xi(), labels_, step + 1, h);
+          // Past a third of the clip, z is no longer close to Gaussian: say so once.
+          const double spread = std::sqrt(config_.phase_field.noise.strength * h);
+          if (!noise_clip_warned && spread > physics::BandLimitedNoise::kClip / 3) {
+            noise_clip_warned = true;
+            log_.info("warning: phase-field noise sqrt(strength dt) = %.3g at dt = %.3g s is above a third of its "
+                      "clip (%.3g): lower sodium.phase_field.noise.strength or time.dt_max",
+                      spread, h, physics::BandLimitedNoise::kClip);
+          }
         }
         if (change > ts.max_fill_change * (1 + 1e-9) && h > ts.dt_min)
           rejected = "Na fraction of a voxel changed by " + std::to_string(change);
