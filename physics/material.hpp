@@ -14,6 +14,9 @@ namespace navox {
 
 enum class Phase { SE, CC, PORE, NA };
 
+/// PORE and NA voxels hold the Na phase field ξ; SE and CC never do.
+inline bool holds_sodium(Phase p) { return p == Phase::PORE || p == Phase::NA; }
+
 /// The phases by their input names, in enum order.
 const std::vector<std::string>& phase_names();
 const char* phase_name(Phase p);

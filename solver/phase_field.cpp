@@ -15,8 +15,7 @@ namespace {
 constexpr std::uint64_t kNoiseStream = 7;
 
 bool holds_xi(const MaterialTable& materials, double label) {
-  const Phase p = materials[static_cast<int>(label)].phase;
-  return p == Phase::PORE || p == Phase::NA;
+  return holds_sodium(materials[static_cast<int>(label)].phase);
 }
 
 /// Sums of two local values over all ranks.
@@ -35,6 +34,7 @@ PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials,
     : grid_(grid), materials_(materials), spec_(spec) {
   if (!spec_.enabled) return;
   for (int d = 0; d < 3; ++d) coefficient_[d] = spec_.relaxation.face_coefficient(grid_.spec().spacing[d]);
+  noise_deviation_ = spec_.noise.filtered_deviation();
   rate_ = new_scalar_vector(grid_);
   noise_ = new_scalar_vector(grid_);
   filtered_ = new_scalar_vector(grid_);
@@ -52,8 +52,9 @@ long PhaseFieldStep::substeps(double dt) const {
 
 void PhaseFieldStep::advance(Vec xi, Vec labels, long step, double dt) {
   if (!spec_.enabled || !(dt > 0)) return;
-  if (spec_.noise.strength > 0) add_noise(xi, labels, step, dt);
-  relax(xi, labels, dt);
+  const Ghosted lab(grid_, labels);
+  if (spec_.noise.strength > 0) add_noise(xi, lab, step, dt);
+  relax(xi, lab, dt);
 }
 
 void PhaseFieldStep::unit_noise(long step, Vec out) {
@@ -85,12 +86,11 @@ void PhaseFieldStep::unit_noise(long step, Vec out) {
     }
     NAVOX_CALL(VecCopy(filtered_, out));
   }
-  NAVOX_CALL(VecScale(out, 1.0 / spec_.noise.filtered_deviation()));
+  NAVOX_CALL(VecScale(out, 1.0 / noise_deviation_));
 }
 
-void PhaseFieldStep::add_noise(Vec xi, Vec labels, long step, double dt) {
+void PhaseFieldStep::add_noise(Vec xi, const Ghosted& lab, long step, double dt) {
   unit_noise(step, noise_);
-  Ghosted lab(grid_, labels);
   double zh = 0, hsum = 0;
   {
     Owned x(grid_, xi), z(grid_, noise_);
@@ -112,11 +112,10 @@ void PhaseFieldStep::add_noise(Vec xi, Vec labels, long step, double dt) {
   });
 }
 
-void PhaseFieldStep::relax(Vec xi, Vec labels, double dt) {
+void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
   const physics::AllenCahn& ac = spec_.relaxation;
   const long n = substeps(dt);
   const double tau = dt / double(n);
-  Ghosted lab(grid_, labels);
   for (long s = 0; s < n; ++s) {
     double rsum = 0, hsum = 0;
     {

@@ -22,6 +22,8 @@
 
 namespace navox {
 
+class Ghosted;
+
 class PhaseFieldStep {
 public:
   PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const io::PhaseFieldSpec& spec);
@@ -41,13 +43,14 @@ public:
   void unit_noise(long step, Vec out);
 
 private:
-  void add_noise(Vec xi, Vec labels, long step, double dt);
-  void relax(Vec xi, Vec labels, double dt);
+  void add_noise(Vec xi, const Ghosted& labels, long step, double dt);
+  void relax(Vec xi, const Ghosted& labels, double dt);
 
   const Grid& grid_;
   const MaterialTable& materials_;
   io::PhaseFieldSpec spec_;
   double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
+  double noise_deviation_ = 1;        ///< s_m of the filter, computed once
   Vec rate_ = nullptr, noise_ = nullptr, filtered_ = nullptr;
 };
 

@@ -63,7 +63,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
         for (auto i = g_lo_[0]; i < g_lo_[0] + g_n_[0]; ++i) {
           const Phase p = materials[static_cast<std::size_t>(lab(i, j, k))].phase;
           kind_[static_cast<std::size_t>(ghost_index(i, j, k))] =
-              p == Phase::CC ? cc : (p == Phase::SE ? se : (p == Phase::PORE || p == Phase::NA ? na : other));
+              p == Phase::CC ? cc : (p == Phase::SE ? se : (holds_sodium(p) ? na : other));
         }
   }
   NAVOX_CALL(VecWAXPY(tot_, 1.0, xi, excess));

@@ -90,10 +90,7 @@ SodiumModel::~SodiumModel() {
 
 Phase SodiumModel::phase_of(double label) const { return materials_[static_cast<int>(label)].phase; }
 
-bool SodiumModel::holds_na(double label) const {
-  const Phase p = phase_of(label);
-  return p == Phase::PORE || p == Phase::NA;
-}
+bool SodiumModel::holds_na(double label) const { return holds_sodium(phase_of(label)); }
 
 double SodiumModel::volume() const {
   PetscScalar a = 0, b = 0;

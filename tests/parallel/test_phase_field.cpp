@@ -148,7 +148,9 @@ std::vector<double> noisy_cell(MPI_Comm comm, std::uint64_t seed, double strengt
   std::vector<double> v = navox::test::gather_natural(grid, xi);
   const std::vector<double> lab = navox::test::gather_natural(grid, labels);
   for (std::size_t g = 0; g < v.size(); ++g)
-    if (lab[g] != 2.0) EXPECT_EQ(v[g], 0.0) << "ξ in a solid at " << g;
+    if (lab[g] != 2.0) {
+      EXPECT_EQ(v[g], 0.0) << "ξ in a solid at " << g;
+    }
   VecDestroy(&xi);
   VecDestroy(&labels);
   return v;

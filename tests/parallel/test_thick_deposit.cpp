@@ -33,7 +33,9 @@ TEST(ThickDeposit, SevenMilliampHoursOnDenseAl) {
   for (const auto& r : run.reports) {
     EXPECT_NEAR(r.na_thickness, na.thickness_per_charge() * -r.faradaic_charge,
                 1e-9 * na.thickness_per_charge() * std::abs(r.faradaic_charge) + 1e-18);
-    if (r.t > 0) EXPECT_NEAR(r.voltage / expected, 1.0, 0.01) << "t = " << r.t;
+    if (r.t > 0) {
+      EXPECT_NEAR(r.voltage / expected, 1.0, 0.01) << "t = " << r.t;
+    }
   }
   const auto& e = run.reports.back();
   const double applied = 7 * 36000.0; // [C/m^2]
