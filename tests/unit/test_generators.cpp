@@ -2,6 +2,7 @@
 // seed gives the same cell, any block of it matches the whole volume (so the
 // cell does not depend on the rank count), and presets hit their porosity.
 #include "io/generators.hpp"
+#include "support/preset_pellet.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,17 +17,7 @@ using Dims = std::array<std::int64_t, 3>;
 constexpr int kSolid = 1, kPore = 2;
 
 navox::io::PelletSpec cu_pellet(Dims dims, std::uint64_t seed) {
-  const auto cu = navox::io::pellet_preset("Cu");
-  navox::io::PelletSpec s;
-  s.dims = dims;
-  s.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
-  s.porosity = cu->porosity;
-  s.pore_radius = cu->pore_radius;
-  s.radius_sigma = 0.3;
-  s.seed = seed;
-  s.material = kSolid;
-  s.pore_material = kPore;
-  return s;
+  return navox::test::preset_pellet("Cu", dims, 0.5e-6, seed, kSolid, kPore);
 }
 
 navox::io::SeparatorSpec nbh_separator(std::uint64_t seed) {
@@ -106,15 +97,7 @@ TEST(Pellet, PresetsHitTheirPorosity) {
   for (const Case& c : {Case{"Al", 64, 0.5e-6}, Case{"Cu", 200, 0.5e-6}, Case{"Ti", 200, 1.5e-6}}) {
     const auto preset = navox::io::pellet_preset(c.preset);
     ASSERT_TRUE(preset) << c.preset;
-    navox::io::PelletSpec s;
-    s.dims = {c.n, c.n, c.n};
-    s.spacing = {c.voxel, c.voxel, c.voxel};
-    s.porosity = preset->porosity;
-    s.pore_radius = preset->pore_radius;
-    s.radius_sigma = 0.3;
-    s.seed = 42;
-    s.material = kSolid;
-    s.pore_material = kPore;
+    const auto s = navox::test::preset_pellet(c.preset, {c.n, c.n, c.n}, c.voxel, 42, kSolid, kPore);
     const double achieved = pore_fraction(navox::io::pellet(s)->labels(whole(s.dims)));
     EXPECT_NEAR(achieved, preset->porosity, 0.005) << c.preset << " on " << c.n << "^3 voxels";
     RecordProperty(c.preset + "_porosity", std::to_string(achieved));
