@@ -28,6 +28,7 @@
  * Source: Langevin noise in phase-field models, Karma & Rappel, Phys. Rev. E 60
  * (1999) 3614; the filter is the explicit heat-kernel step with β = 1/12.
  */
+#include "physics/allen_cahn.hpp"
 #include "physics/constants.hpp"
 
 #include <algorithm>
@@ -69,8 +70,9 @@ struct BandLimitedNoise {
   /// s_m: the standard deviation of the m-filtered unit white noise.
   double filtered_deviation() const { return std::sqrt(covariance(passes, 0, 0, 0)); }
 
-  /// h(ξ) = 4ξ(1 − ξ): where the noise acts.
-  static double interface_weight(double xi) { return 4.0 * xi * (1.0 - xi); }
+  /// h(ξ) = 4ξ(1 − ξ): where the noise acts; the same weight as the Allen–Cahn
+  /// volume multiplier, so both parts of the step leave bulk Na and empty pore alone.
+  static double interface_weight(double xi) { return AllenCahn::multiplier_weight(xi); }
   /// z for one voxel from its filtered normal number (S^m ν)_i / s_m.
   double amplitude(double unit_noise, double dt) const {
     return std::clamp(std::sqrt(strength * dt) * unit_noise, -kClip, kClip);
