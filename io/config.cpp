@@ -341,6 +341,8 @@ physics::SodiumMetal read_sodium(const Section& na) {
   if (!(m.molar_volume > 0)) na.fail("molar_volume", "must be positive");
   m.connect_threshold = na.number("connect_threshold", m.connect_threshold);
   if (!(m.connect_threshold > 0 && m.connect_threshold <= 1)) na.fail("connect_threshold", "must be in (0, 1]");
+  m.coverage_thickness = na.quantity("coverage_thickness", Dim::length, m.coverage_thickness);
+  if (!(m.coverage_thickness > 0)) na.fail("coverage_thickness", "must be positive");
   return m;
 }
 

@@ -113,7 +113,7 @@ void TimeSeries::row(const std::vector<double>& values) {
   std::string line;
   char buf[32];
   for (std::size_t i = 0; i < values.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%.10g", values[i]);
+    std::snprintf(buf, sizeof buf, "%.*g", columns_[i].digits, values[i]);
     if (i) line += ',';
     line += buf;
   }

@@ -3,7 +3,7 @@
 /// the run goes and flushed at once, so that a killed job keeps every row it wrote.
 ///
 /// The file is "t [s],I [A/m^2],...": a header of "name [unit]" (just "name" for an
-/// empty unit), then rows of %.10g values in column order. The first column is the
+/// empty unit), then rows of %.10g values (or fewer digits where a column says so) in column order. The first column is the
 /// time; a restart uses it to drop the rows past the checkpoint it resumes from.
 #include <cstdio>
 #include <memory>
@@ -17,6 +17,7 @@ public:
   struct Column {
     std::string name;
     std::string unit;
+    int digits = 10; ///< significant digits written (%.{digits}g)
   };
 
   /// Opens `path` when `write` is true (rank 0); other ranks hold a writer whose row()

@@ -8,16 +8,26 @@
  * so 1 mAh/cm² plated is \f$\Omega_{Na}\cdot 36\ \mathrm{C/m^2}/F\f$ = 8.87 µm of dense Na
  * with \f$\Omega_{Na}\f$ = 23.78 cm³/mol.
  *
- * Active fraction of an SE|Na face (the w of MODEL.md §3.1), from the Na fraction
- * ξ of the voxel on the metal side:
- * \f[ w = \min(1, \xi/\xi_c) \f]
- * for stripping, and the same for plating except on a Na film lying on the
- * current collector (ξ > 0 in a voxel sharing a face with CC), where the stack
- * pressure holds the film against the SE: w = 1.
+ * When a voxel holds Na: \f$\xi > \xi_{tol}\f$ with one tolerance for every
+ * decision (activity, connectivity, contact, settling, nucleation sites). Amounts
+ * below it are rounding leftovers of the conservative moves (a voxel emptied by a
+ * sum of fractions is 1e-17, not 0): the Na model removes them and books their
+ * volume, so the decisions do not depend on the order of floating-point sums
+ * (the partition) and Ω/F × charge still holds exactly. 1e-12 of a voxel is far
+ * below one atomic layer for any voxel size up to metres.
+ *
+ * Active fraction of an SE|Na face (the w of MODEL.md §3.1), the same for plating
+ * and stripping, from the Na thickness the voxel on the metal side holds against
+ * the face (the stack pressure presses its Na onto the SE):
+ * \f[ w = \min\big(1,\ \xi\,h_n / t_c\big) \f]
+ * A film thinner than t_c no longer covers the face; t_c is a length, so a
+ * stripped interface loses contact over the last t_c of Na whatever the voxel
+ * size h_n (the voxel size normal to the face).
  *
  * Symbols: Ω_Na molar volume [m³/mol]; F Faraday constant [C/mol]; ξ_c the Na
- * fraction at which a voxel counts as metal (electronically connected, fully
- * active) [-]. Source: MODEL.md §3.2 and §4 (Ω_Na).
+ * fraction at which a voxel counts as bulk metal for connectivity [-]; t_c
+ * coverage thickness [m]; h_n voxel size normal to the face [m].
+ * Source: MODEL.md §3.1, §3.2 and §4 (Ω_Na).
  */
 #include "physics/ionic_conduction.hpp"
 
@@ -26,8 +36,13 @@
 namespace navox::physics {
 
 struct SodiumMetal {
+  /// ξ_tol: Na fractions at or below this are rounding leftovers, not Na [-].
+  static constexpr double kTolerance = 1e-12;
+  static bool holds(double xi) { return xi > kTolerance; }
+
   double molar_volume = 23.78e-6;  ///< Ω_Na [m³/mol]
   double connect_threshold = 0.5;  ///< ξ_c [-]
+  double coverage_thickness = 10e-9; ///< t_c [m]
 
   /// Na volume made by a faradaic current over dt [m³] (negative when stripping).
   double plated_volume(double faradaic_current, double dt) const {
@@ -36,9 +51,9 @@ struct SodiumMetal {
   /// Dense Na thickness per areal charge [m per C/m²].
   double thickness_per_charge() const { return molar_volume / kFaraday; }
 
-  double activity(double xi) const { return std::clamp(xi / connect_threshold, 0.0, 1.0); }
-  double plating_activity(double xi, bool film_on_collector) const {
-    return film_on_collector && xi > 0 ? 1.0 : activity(xi);
+  /// w of a face whose metal-side voxel holds ξ, h_n [m] deep normal to the face.
+  double activity(double xi, double depth) const {
+    return holds(xi) ? std::min(1.0, xi * depth / coverage_thickness) : 0.0;
   }
 };
 

@@ -42,9 +42,11 @@ struct ElectrodeFace {
   double current = 0;         ///< into the SE, from the last solve [A]
   double faradaic = 0;        ///< its Butler–Volmer part [A]
   /// A nucleating CC material this face sees bare (across the face, or across an
-  /// empty pore lying on it: a triple line), set by the Na model; -1 if none.
+  /// empty pore at a CC|PORE|SE triple line), set by the Na model; -1 if none.
   int bare_collector = -1;
-  bool nucleated = false; ///< a nucleus sits on this face, so it plates although the CC is blocking
+  /// Share of the face that nuclei's footprints cover: it plates there although
+  /// the CC is blocking [-]. Kept across steps; set by Nucleation.
+  double coverage = 0;
 };
 
 struct IonicResult {

@@ -25,7 +25,7 @@ template <class F> void for_bare_faces(const Grid& grid, const IonicPotential& i
       for (auto i = b.lo[0]; i < b.hi(0); ++i)
         for (int face = 0; face < 6; ++face) {
           const std::size_t n = ionic.face_index(i, j, k, face);
-          if (faces[n].bare_collector >= 0 && !faces[n].nucleated) f(n, i, j, k, face);
+          if (faces[n].bare_collector >= 0) f(n, i, j, k, face);
         }
 }
 
@@ -43,7 +43,8 @@ double Nucleation::limit_step(const IonicPotential& ionic, double dt, double tem
   double local[2] = {0, 0}; // expected nuclei, bare faces
   for_bare_faces(grid_, ionic, [&](std::size_t n, auto, auto, auto, int face) {
     const physics::ClassicalNucleation& cnt = materials_[ionic.faces()[n].bare_collector].nucleation;
-    local[0] += cnt.probability(ionic.faces()[n].eta_old, temperature, face_area(h, face), dt);
+    const ElectrodeFace& f = ionic.faces()[n];
+    local[0] += cnt.probability(f.eta_old, temperature, (1 - f.coverage) * face_area(h, face), dt);
     local[1] += 1;
   });
   double global[2];
@@ -54,16 +55,18 @@ double Nucleation::limit_step(const IonicPotential& ionic, double dt, double tem
 }
 
 void Nucleation::draw(IonicPotential& ionic, long step, double dt, double temperature) {
-  drawn_.clear();
+  covered_.clear();
+  seeded_.clear();
   pending_.clear();
   if (!enabled_) return;
   const auto& d = grid_.spec().dims;
   const auto& h = grid_.spec().spacing;
   auto& faces = ionic.faces();
+  std::vector<NucleusEvent> mine;
   for_bare_faces(grid_, ionic, [&](std::size_t n, std::int64_t i, std::int64_t j, std::int64_t k, int face) {
-    ElectrodeFace& f = faces[n];
+    const ElectrodeFace& f = faces[n];
     const physics::ClassicalNucleation& cnt = materials_[f.bare_collector].nucleation;
-    const double p = cnt.probability(f.eta_old, temperature, face_area(h, face), dt);
+    const double p = cnt.probability(f.eta_old, temperature, (1 - f.coverage) * face_area(h, face), dt);
     if (!(p > 0)) return;
     const std::int64_t global_face = ((k * d[1] + j) * d[0] + i) * 6 + face;
     const std::uint64_t key = io::random_keys::cell_key(spec_.seed, kNucleationStream, global_face, step, 0);
@@ -78,39 +81,90 @@ void Nucleation::draw(IonicPotential& ionic, long step, double dt, double temper
     e.critical_radius = cnt.critical_radius(f.eta_old);
     e.charge = physics::kFaraday * cnt.nucleus_volume(f.eta_old) / cnt.molar_volume;
     e.material = f.bare_collector;
-    f.nucleated = true;
-    f.active_cathodic = f.metal_fraction = 1;
-    drawn_.push_back(n);
-    pending_.push_back(e);
+    mine.push_back(e);
+    seeded_.push_back(n);
   });
+  // Every rank gets every new nucleus (few per step): footprints cross rank boundaries.
+  const int bytes = static_cast<int>(mine.size() * sizeof(NucleusEvent));
+  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
+  MPI_Allgather(&bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
+  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  pending_.resize(static_cast<std::size_t>(displs.back() + counts.back()) / sizeof(NucleusEvent));
+  MPI_Allgatherv(mine.data(), bytes, MPI_BYTE, pending_.data(), counts.data(), displs.data(), MPI_BYTE,
+                 grid_.comm());
+  std::sort(pending_.begin(), pending_.end(),
+            [](const NucleusEvent& a, const NucleusEvent& b) { return a.face < b.face; });
+  for (const NucleusEvent& e : pending_) cover(ionic, e);
+}
+
+void Nucleation::cover(IonicPotential& ionic, const NucleusEvent& e) {
+  const auto& d = grid_.spec().dims;
+  const auto& h = grid_.spec().spacing;
+  const bool periodic = grid_.spec().periodic_lateral;
+  const double rho = materials_[e.material].nucleation.footprint_radius;
+  const double centre[3] = {e.x, e.y, e.z};
+  const Box b = grid_.owned();
+  // The owned voxels whose faces can reach the disc, with periodic images laterally.
+  std::int64_t lo[3], hi[3];
+  for (int a = 0; a < 3; ++a) {
+    lo[a] = static_cast<std::int64_t>(std::floor((centre[a] - rho) / h[a])) - 1;
+    hi[a] = static_cast<std::int64_t>(std::floor((centre[a] + rho) / h[a])) + 1;
+    const bool wraps = periodic && a < 2;
+    if (wraps && hi[a] - lo[a] + 1 > d[a]) { lo[a] = 0; hi[a] = d[a] - 1; }
+    if (!wraps) { lo[a] = std::max<std::int64_t>(lo[a], 0); hi[a] = std::min<std::int64_t>(hi[a], d[a] - 1); }
+  }
+  constexpr int kSamples = 8;
+  auto& faces = ionic.faces();
+  for (std::int64_t kk = lo[2]; kk <= hi[2]; ++kk)
+    for (std::int64_t jj = lo[1]; jj <= hi[1]; ++jj)
+      for (std::int64_t ii = lo[0]; ii <= hi[0]; ++ii) {
+        const std::int64_t idx[3] = {periodic ? (ii % d[0] + d[0]) % d[0] : ii,
+                                     periodic ? (jj % d[1] + d[1]) % d[1] : jj, kk};
+        if (!b.contains(idx[0], idx[1], idx[2])) continue;
+        const double shift[3] = {double(ii - idx[0]) * h[0], double(jj - idx[1]) * h[1], 0.0};
+        for (int face = 0; face < 6; ++face) {
+          const std::size_t n = ionic.face_index(idx[0], idx[1], idx[2], face);
+          ElectrodeFace& f = faces[n];
+          if (f.bare_collector < 0 || f.coverage >= 1) continue;
+          // Face centre (of the periodic image nearest the nucleus) and its two in-plane axes.
+          const int an = face_axis(face), a1 = (an + 1) % 3, a2 = (an + 2) % 3;
+          double c[3];
+          for (int a = 0; a < 3; ++a)
+            c[a] = (double(idx[a]) + 0.5 + 0.5 * kFaceOffset[face][a]) * h[a] + shift[a] - centre[a];
+          int inside = 0;
+          for (int u = 0; u < kSamples; ++u)
+            for (int v = 0; v < kSamples; ++v) {
+              double p[3] = {c[0], c[1], c[2]};
+              p[a1] += ((u + 0.5) / kSamples - 0.5) * h[a1];
+              p[a2] += ((v + 0.5) / kSamples - 0.5) * h[a2];
+              if (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] <= rho * rho) ++inside;
+            }
+          if (inside == 0) continue;
+          covered_.emplace_back(n, f.coverage);
+          f.coverage = std::min(1.0, f.coverage + double(inside) / (kSamples * kSamples));
+          f.active_cathodic = std::max(f.active_cathodic, f.coverage);
+          f.metal_fraction = std::max(f.metal_fraction, f.coverage);
+        }
+      }
 }
 
 void Nucleation::discard(IonicPotential& ionic) {
-  for (std::size_t n : drawn_) ionic.faces()[n].nucleated = false;
-  drawn_.clear();
+  // Newest first, so each face ends at the coverage it had before the draw.
+  for (auto it = covered_.rbegin(); it != covered_.rend(); ++it) ionic.faces()[it->first].coverage = it->second;
+  covered_.clear();
+  seeded_.clear();
   pending_.clear();
 }
 
 std::vector<NucleusEvent> Nucleation::accept(double t) {
   if (!enabled_) return {};
-  for (std::size_t n : drawn_) per_voxel_[n / 6] += 1;
-  drawn_.clear();
-  long mine = static_cast<long>(pending_.size()), total = 0;
-  MPI_Allreduce(&mine, &total, 1, MPI_LONG, MPI_SUM, grid_.comm());
-  count_ += total;
+  for (std::size_t n : seeded_) per_voxel_[n / 6] += 1;
+  covered_.clear();
+  seeded_.clear();
+  count_ += static_cast<long>(pending_.size());
   std::vector<NucleusEvent> all;
-  if (total > 0) {
-    // Few events: gather them as raw bytes on rank 0 and sort by face for a fixed order.
-    const int bytes = static_cast<int>(pending_.size() * sizeof(NucleusEvent));
-    std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
-    MPI_Gather(&bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, grid_.comm());
-    for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
-    if (grid_.rank() == 0) all.resize(static_cast<std::size_t>(total));
-    MPI_Gatherv(pending_.data(), bytes, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0,
-                grid_.comm());
-    for (auto& e : all) e.t = t;
-    std::sort(all.begin(), all.end(), [](const NucleusEvent& a, const NucleusEvent& b) { return a.face < b.face; });
-  }
+  if (grid_.rank() == 0) all.swap(pending_);
+  for (auto& e : all) e.t = t;
   pending_.clear();
   return all;
 }

@@ -3,18 +3,25 @@
 /// (MODEL.md §3.3), using physics::ClassicalNucleation.
 ///
 /// Each time step, every face the Na model marks as bare (ElectrodeFace::bare_collector:
-/// an SE|CC face, or an SE face on an empty pore lying on the CC, a triple line)
-/// nucleates with probability 1 − exp(−J(η) A Δt), η being the face's overpotential
-/// at the end of the last accepted step (explicit seeding). The uniform number of a
-/// face comes from a counter-based generator keyed on (seed, global face index,
-/// step number), so the nuclei do not depend on the partition, and a retried step
-/// (same step number, smaller Δt) draws a subset of the nuclei the longer step drew.
+/// an SE|CC face of a nucleating CC, or an SE face across an empty pore with an edge on
+/// a CC|PORE|SE triple line) nucleates on its uncovered area (1 − c) A with
+/// probability 1 − exp(−J(η) (1 − c) A Δt), η being the face's overpotential at the
+/// end of the last accepted step (explicit seeding). The uniform number of a face
+/// comes from a counter-based generator keyed on (seed, global face index, step
+/// number), so the nuclei do not depend on the partition, and a retried step (same
+/// step number, smaller Δt) draws a subset of the nuclei the longer step drew.
 ///
-/// A nucleus switches its face on for plating (w = 1). Its Na, the critical cap of
-/// V* = (4/3)π r*³ f(θ_w), is formed by the face's own faradaic current, like all
-/// plated Na, so the Na volume stays Ω/F times the faradaic charge; the event
-/// records V*'s charge F V*/Ω. The first voxel the face plates into is the
-/// smallest nucleus the grid resolves.
+/// Footprint. A nucleus makes a disc of the bare surface active, radius ρ_n
+/// (ClassicalNucleation::footprint_radius) around the centre of its face: every bare
+/// face gains the share c of its area within ρ_n of that centre (sampled on an
+/// 8 × 8 grid of points; capped at 1). The area a nucleus activates is therefore
+/// π ρ_n², not one voxel face, and the number of nuclei needed to carry a current
+/// does not depend on the voxel size. Nuclei are gathered on every rank (few per
+/// step) and applied in face order, so coverage is the same on any partition.
+///
+/// Its Na, the critical cap of V* = (4/3)π r*³ f(θ_w), is formed by the face's own
+/// faradaic current, like all plated Na, so the Na volume stays Ω/F times the
+/// faradaic charge; the event records V*'s charge F V*/Ω.
 #include "io/config.hpp"
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
@@ -50,12 +57,12 @@ public:
   /// stays within spec.max_step_fraction of the bare faces (at least a quarter of
   /// a nucleus), at the overpotentials of the last accepted step. Collective.
   double limit_step(const IonicPotential& ionic, double dt, double temperature) const;
-  /// Draws the nuclei of step `step` lasting `dt` and switches their faces on.
+  /// Draws the nuclei of step `step` lasting `dt` and covers their footprints. Collective.
   void draw(IonicPotential& ionic, long step, double dt, double temperature);
-  /// Switches the faces of the last draw off again (the step was rejected).
+  /// Uncovers the footprints of the last draw again (the step was rejected).
   void discard(IonicPotential& ionic);
   /// The step was accepted at time t: returns its events, sorted by face, on rank 0
-  /// (empty elsewhere), and adds them to the count. Collective.
+  /// (empty elsewhere), and adds them to the count.
   std::vector<NucleusEvent> accept(double t);
 
   /// Nuclei formed since the start (all ranks).
@@ -64,12 +71,16 @@ public:
   const std::vector<double>& field() const { return per_voxel_; }
 
 private:
+  /// Adds the footprint of nucleus `e` to the owned bare faces, remembering old coverages.
+  void cover(IonicPotential& ionic, const NucleusEvent& e);
+
   const Grid& grid_;
   const MaterialTable& materials_;
   io::NucleationSpec spec_;
   bool enabled_ = false;
-  std::vector<std::size_t> drawn_;  ///< face indices (IonicPotential::face_index) of the last draw
-  std::vector<NucleusEvent> pending_; ///< their events, t unset
+  std::vector<std::pair<std::size_t, double>> covered_; ///< faces the last draw covered, with their old coverage
+  std::vector<std::size_t> seeded_;   ///< owned faces that got a nucleus in the last draw
+  std::vector<NucleusEvent> pending_; ///< the last draw's events on all ranks, by face; t unset
   long count_ = 0;
   std::vector<double> per_voxel_; ///< nuclei per owned voxel, by the SE voxel they face
 };

@@ -3,6 +3,7 @@
 #include "mesh/error.hpp"
 #include "mesh/ghosted.hpp"
 #include "mesh/stencil.hpp"
+#include "physics/sodium_metal.hpp"
 #include "solver/log_events.hpp"
 
 #include <algorithm>
@@ -12,7 +13,7 @@ namespace navox {
 
 namespace {
 
-constexpr double kTiny = 1e-14; ///< amounts below this (in voxel volumes) are not moved
+constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or below this (voxel volumes) are not Na
 constexpr int kClimbTag = 7301;  ///< MPI tag of the climb's carry between ranks in z
 
 enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };

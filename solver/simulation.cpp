@@ -86,17 +86,17 @@ double Simulation::cell_area() const {
   return double(d[0]) * h[0] * double(d[1]) * h[1];
 }
 
-double Simulation::contact_area() const {
+std::array<double, 2> Simulation::active_areas() const {
   const auto& faces = ionic_->faces();
   const auto& h = grid_->spec().spacing;
-  double local = 0;
+  double local[2] = {0, 0}, global[2] = {0, 0};
   for (std::size_t n = 0; n < faces.size(); ++n) {
-    const double w = std::max(faces[n].active_anodic, faces[n].active_cathodic);
-    if (w > 0) local += w * face_area(h, static_cast<int>(n % 6));
+    const double a = face_area(h, static_cast<int>(n % 6));
+    local[0] += faces[n].active_anodic * a;
+    local[1] += faces[n].active_cathodic * a;
   }
-  double global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_DOUBLE, MPI_SUM, grid_->comm());
-  return global;
+  MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_->comm());
+  return {global[0], global[1]};
 }
 
 std::vector<io::OutputField> Simulation::output_fields() const {
@@ -124,12 +124,27 @@ std::vector<io::TimeSeries::Column> series_columns() {
           {"I", "A/m^2"},      {"V", "V"},            {"charge", "C/m^2"},    {"faradaic_charge", "C/m^2"},
           {"na_volume", "m^3"}, {"na_thickness", "m"}, {"contact_fraction", ""}, {"max_current_density", "A/m^2"},
           {"lift", "m"},       {"snes_its", ""},      {"ksp_its", ""},        {"potential_its", ""},
-          {"nuclei", ""},      {"nucleus_density", "1/m^2"}};
+          {"nuclei", ""},      {"nucleus_density", "1/m^2"}, {"plating_fraction", ""}};
 }
 
+/// η and what follows from it to 6 digits, well above the solver's tolerance, so the
+/// file is the same byte for byte on any partition.
 std::vector<io::TimeSeries::Column> nucleus_columns() {
-  return {{"t", "s"}, {"step", ""},           {"x", "m"},      {"y", "m"},      {"z", "m"},
-          {"eta", "V"}, {"critical_radius", "m"}, {"charge", "C"}, {"material", ""}, {"seed", ""}};
+  return {{"t", "s"},        {"step", ""},
+          {"x", "m"},        {"y", "m"},
+          {"z", "m"},        {"eta", "V", 6},
+          {"critical_radius", "m", 6}, {"charge", "C", 6},
+          {"material", ""},  {"seed", ""}};
+}
+
+/// dt rounded down to 8 significant bits: the controller's inputs (voltage and fill
+/// changes) carry the solver's rounding, which differs between partitions; the
+/// rounded step does not (unless it straddles a 1-in-256 boundary), and times that
+/// are sums of such steps are exact.
+double quantised_step(double dt) {
+  int e = 0;
+  const double m = std::frexp(dt, &e);
+  return std::ldexp(std::floor(std::ldexp(m, 8)), e - 8);
 }
 
 std::vector<double> series_row(const StepReport& r, long step) {
@@ -137,7 +152,7 @@ std::vector<double> series_row(const StepReport& r, long step) {
           r.current_density, r.voltage,    r.charge,                r.faradaic_charge,
           r.na_volume, r.na_thickness,     r.contact_fraction,      r.max_current_density,
           r.lift,      double(r.snes_iterations), double(r.ksp_iterations), double(r.potential_iterations),
-          double(r.nuclei), r.nucleus_density};
+          double(r.nuclei), r.nucleus_density, r.plating_fraction};
 }
 
 /// The run without a protocol: hold conditions.electrode_potential until time.end.
@@ -176,7 +191,9 @@ std::vector<StepReport> Simulation::run() {
     now.current_density = r.electrode_current / area;
     now.na_volume = sodium_->volume();
     now.na_thickness = now.na_volume / area;
-    now.contact_fraction = contact_area() / area;
+    const auto active = active_areas();
+    now.contact_fraction = active[0] / area;
+    now.plating_fraction = active[1] / area;
     now.max_current_density = r.max_current_density;
     now.lift = sodium_->lift() * lift_unit;
     now.snes_iterations = r.snes_iterations;
@@ -234,7 +251,8 @@ std::vector<StepReport> Simulation::run() {
       try {
         sodium_->set_activity(*ionic_);
         if (nucleation_->enabled()) {
-          h = std::max(nucleation_->limit_step(*ionic_, h, cond.temperature), std::min(h, ts.dt_min));
+          const double limited = nucleation_->limit_step(*ionic_, h, cond.temperature);
+          if (limited < h) h = std::max(quantised_step(limited), std::min(h, ts.dt_min));
           nucleation_->draw(*ionic_, step + 1, h, cond.temperature);
         }
         cond.inv_dt = 1.0 / h;
@@ -253,6 +271,7 @@ std::vector<StepReport> Simulation::run() {
         if (phase_field_->enabled()) {
           ScopedEvent relax(Event::phase_field);
           phase_field_->advance(sodium_->xi(), labels_, step + 1, h);
+          sodium_->clean();
           // Past a third of the clip, z is no longer close to Gaussian: say so once.
           const double spread = std::sqrt(config_.phase_field.noise.strength * h);
           if (!noise_clip_warned && spread > physics::BandLimitedNoise::kClip / 3) {
@@ -274,7 +293,7 @@ std::vector<StepReport> Simulation::run() {
         sodium_->restore();
         NAVOX_CALL(VecCopy(phi_saved, phi_));
         ionic_->set_labels(labels_);
-        dt = h * (change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5);
+        dt = quantised_step(h * (change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5));
         log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", now.t, h,
                   rejected.c_str(), dt);
         if (dt < ts.dt_min)
@@ -310,7 +329,7 @@ std::vector<StepReport> Simulation::run() {
       double factor = 2.0;
       if (change > 0) factor = std::min(factor, 0.9 * ts.max_fill_change / change);
       if (dv > 0) factor = std::min(factor, std::max(0.5, 0.9 * ts.max_voltage_change / dv));
-      dt = std::clamp(base * std::max(factor, 0.25), ts.dt_min, ts.dt_max);
+      dt = std::clamp(quantised_step(base * std::max(factor, 0.25)), ts.dt_min, ts.dt_max);
 
       if (now.voltage <= ps.voltage_min || now.voltage >= ps.voltage_max) {
         log_.info("  cutoff reached: V = %.5f V", now.voltage);

@@ -7,6 +7,7 @@
 
 #include <petscvec.h>
 
+#include <array>
 #include <memory>
 
 namespace navox {
@@ -31,7 +32,8 @@ struct StepReport {
   double faradaic_charge = 0;     ///< its faradaic part [C/m²]
   double na_volume = 0;           ///< [m³]
   double na_thickness = 0;        ///< Na volume / cell area [m]
-  double contact_fraction = 0;    ///< active SE|metal face area / cell area [-]
+  double contact_fraction = 0;    ///< Na|SE contact: area active for stripping (Σ w A) / cell area [-]
+  double plating_fraction = 0;    ///< area active for plating (Na contact, nuclei, active bare CC) / cell area [-]
   double max_current_density = 0; ///< largest |current| / area on one face [A/m²]
   double lift = 0;                ///< current-collector displacement [m]
   long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
@@ -60,7 +62,8 @@ public:
 private:
   std::vector<io::OutputField> output_fields() const;
   double cell_area() const;
-  double contact_area() const;
+  /// Σ w A over the SE|metal faces: {stripping (Na|SE contact), plating} [m²]. Collective.
+  std::array<double, 2> active_areas() const;
 
   io::Config config_;
   const io::Log& log_;

@@ -59,8 +59,7 @@ double global_sum(const Grid& grid, double local) {
   return out;
 }
 
-constexpr double kTiny = 1e-14;  ///< amounts below this (in voxel volumes) are not moved
-constexpr double kEmpty = 1e-9;  ///< a gap layer holding less than this may close
+constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or below this are not Na
 
 } // namespace
 
@@ -96,7 +95,26 @@ double SodiumModel::volume() const {
   PetscScalar a = 0, b = 0;
   NAVOX_CALL(VecSum(xi_, &a));
   NAVOX_CALL(VecSum(excess_, &b));
-  return (a + b + exported_) * grid_.cell_volume();
+  return (a + b + exported_ + leftovers_) * grid_.cell_volume();
+}
+
+void SodiumModel::clean() {
+  // Rounding leftovers of the moves (|amount| ≤ ξ_tol, not exactly 0) are booked, not kept,
+  // so that no decision sees them; values that are exactly 0 or real Na are untouched.
+  Ghosted lab(grid_, labels_);
+  Owned xi(grid_, xi_), ex(grid_, excess_);
+  double removed = 0;
+  auto take = [&](PetscScalar& v) {
+    if (v != 0 && std::abs(v) <= kTiny) {
+      removed += v;
+      v = 0;
+    }
+  };
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (holds_na(lab(i, j, k))) take(xi(i, j, k));
+    take(ex(i, j, k));
+  });
+  leftovers_ += global_sum(grid_, removed);
 }
 
 void SodiumModel::save() {
@@ -105,6 +123,7 @@ void SodiumModel::save() {
   NAVOX_CALL(VecCopy(labels_, labels_saved_));
   lift_saved_ = lift_;
   exported_saved_ = exported_;
+  leftovers_saved_ = leftovers_;
 }
 
 void SodiumModel::restore() {
@@ -113,69 +132,98 @@ void SodiumModel::restore() {
   NAVOX_CALL(VecCopy(labels_saved_, labels_));
   lift_ = lift_saved_;
   exported_ = exported_saved_;
+  leftovers_ = leftovers_saved_;
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {
   ScopedEvent event(Event::activity);
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_);
+  auto is_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return phase_of(lab(i, j, k)) == Phase::CC; };
+  auto bulk = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    return holds_na(lab(i, j, k)) && xi(i, j, k) >= metal_.connect_threshold;
+  };
 
-  // Metal: CC (2), dense-enough Na and any Na film lying on the CC (1). `film`
-  // marks every Na-holding voxel on the CC (with or without Na) by 1 + the material
-  // of the first CC voxel it touches: an empty one is where Na nucleates at a triple line.
-  Vec film = new_scalar_vector(grid_), mask = new_scalar_vector(grid_);
+  auto on_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (neighbour(grid_, i, j, k, face, ni, nj, nk) && is_cc(ni, nj, nk)) return true;
+    }
+    return false;
+  };
+
+  // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
+  // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
+  Vec mask = new_scalar_vector(grid_);
   {
-    Owned f(grid_, film), m(grid_, mask);
+    Owned m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      const double l = lab(i, j, k);
-      if (phase_of(l) == Phase::CC) { m(i, j, k) = 2; return; }
-      if (!holds_na(l)) return;
-      double on_cc = 0;
-      for (int face = 0; face < 6 && on_cc == 0; ++face) {
+      if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
+      if (!holds_na(lab(i, j, k)) || !physics::SodiumMetal::holds(xi(i, j, k))) return;
+      bool attached = bulk(i, j, k) || on_cc(i, j, k);
+      for (int face = 0; face < 6 && !attached; ++face) {
         std::int64_t ni, nj, nk;
-        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && phase_of(lab(ni, nj, nk)) == Phase::CC)
-          on_cc = 1 + lab(ni, nj, nk);
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk)) attached = bulk(ni, nj, nk);
       }
-      f(i, j, k) = on_cc;
-      if (xi(i, j, k) > 0) m(i, j, k) = (on_cc > 0 || xi(i, j, k) >= metal_.connect_threshold) ? 1 : 0;
+      m(i, j, k) = attached ? 1 : 0;
     });
   }
   update_connected(mask);
-  {
-    Ghosted con(grid_, connected_), fl(grid_, film);
-    auto& faces = ionic.faces();
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (phase_of(lab(i, j, k)) != Phase::SE) return;
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-        const double l = lab(ni, nj, nk);
-        ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-        f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
-        f.bare_collector = -1;
-        if (phase_of(l) == Phase::CC) {
-          // Bare CC takes Na but has none to give; a blocking one only where a nucleus sits.
-          const Material& cc = materials_[static_cast<int>(l)];
-          f.active_cathodic = (cc.bare_surface_active || f.nucleated) ? 1 : 0;
-          f.metal_fraction = 1;
-          if (cc.nucleates && !f.nucleated) f.bare_collector = static_cast<int>(l);
-        } else if (holds_na(l) && con(ni, nj, nk) > 0) {
-          const double x = xi(ni, nj, nk);
-          f.active_anodic = metal_.activity(x);
-          f.active_cathodic = metal_.plating_activity(x, fl(ni, nj, nk) > 0);
-          f.metal_fraction = f.active_cathodic;
-          f.nucleated = false; // a film has grown here: Na plates on Na
-        } else if (holds_na(l) && fl(ni, nj, nk) > 0) {
-          // An empty pore on the CC: a triple line, plating once a nucleus sits there.
-          const int cc = static_cast<int>(fl(ni, nj, nk)) - 1;
-          if (f.nucleated) f.active_cathodic = f.metal_fraction = 1;
-          else if (materials_[cc].nucleates) f.bare_collector = cc;
-        }
-      }
-    });
-  }
   NAVOX_CALL(VecDestroy(&mask));
-  NAVOX_CALL(VecDestroy(&film));
+
+  // The CC material along an edge of face `face` of SE voxel (i, j, k) where SE, an
+  // empty pore (across the face) and CC meet: a CC|PORE|SE triple line; -1 if none.
+  // The four voxels around an edge are the SE voxel, the pore, and their two
+  // neighbours in an in-plane direction.
+  auto triple_line = [&](std::int64_t i, std::int64_t j, std::int64_t k, int face) {
+    for (int side = 0; side < 6; ++side) {
+      if (face_axis(side) == face_axis(face)) continue;
+      std::int64_t si, sj, sk, di, dj, dk;
+      if (!neighbour(grid_, i, j, k, side, si, sj, sk)) continue;
+      if (is_cc(si, sj, sk)) return static_cast<int>(lab(si, sj, sk));
+      if (neighbour(grid_, si, sj, sk, face, di, dj, dk) && is_cc(di, dj, dk)) return static_cast<int>(lab(di, dj, dk));
+    }
+    return -1;
+  };
+
+  Ghosted con(grid_, connected_);
+  const auto& h = grid_.spec().spacing;
+  auto& faces = ionic.faces();
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (phase_of(lab(i, j, k)) != Phase::SE) return;
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+      const double l = lab(ni, nj, nk);
+      ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+      f.bare_collector = -1;
+      if (phase_of(l) == Phase::CC) {
+        // Bare CC takes Na but has none to give; a blocking one only where nuclei cover it.
+        const Material& cc = materials_[static_cast<int>(l)];
+        f.active_cathodic = cc.bare_surface_active ? 1.0 : f.coverage;
+        f.metal_fraction = 1;
+        if (cc.nucleates && f.coverage < 1) f.bare_collector = static_cast<int>(l);
+        continue;
+      }
+      if (!holds_na(l)) continue;
+      const double x = xi(ni, nj, nk);
+      if (con(ni, nj, nk) > 0 && physics::SodiumMetal::holds(x)) {
+        // Connected Na against the SE: the same w both ways. Na lying on CC is pressed
+        // onto the SE by the collector and covers the face until it is gone; other Na
+        // covers it by its thickness.
+        const double w = on_cc(ni, nj, nk) ? 1.0 : metal_.activity(x, h[face_axis(face)]);
+        f.active_anodic = w;
+        f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
+        continue;
+      }
+      // An empty pore: plating where nuclei cover the face; a triple line can nucleate.
+      f.active_cathodic = f.metal_fraction = f.coverage;
+      if (physics::SodiumMetal::holds(x) || f.coverage >= 1) continue;
+      const int cc = triple_line(i, j, k, face);
+      if (cc >= 0 && materials_[cc].nucleates) f.bare_collector = cc;
+    }
+  });
 }
 
 void SodiumModel::update_connected(Vec mask) const {
@@ -300,8 +348,8 @@ int SodiumModel::try_lift(int direction) {
     if (direction > 0) {
       if (k >= kc && phase_of(l) == Phase::SE) ok = false;
     } else if (k == kc - 1) {
-      // "Empty" up to what the sweeps leave unmoved; that residue goes to the voxel below.
-      if (static_cast<int>(l) != gap_material_ || std::abs(xi(i, j, k) + ex(i, j, k)) > kEmpty) ok = false;
+      // Empty: clean() has removed the rounding leftovers, so no Na at all.
+      if (static_cast<int>(l) != gap_material_ || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
     } else if (kc == 0) {
       ok = false;
     }
@@ -363,6 +411,7 @@ SettleResult SodiumModel::settle() {
       ++result.sweeps;
     }
     sweeps_->store(xi_, excess_);
+    clean();
     // Overflow left with no room anywhere near: the CC must move up.
     PetscReal global_left = 0;
     NAVOX_CALL(VecMax(excess_, nullptr, &global_left));

@@ -20,10 +20,17 @@
 /// the result does not depend on the partition (up to the order of floating-point
 /// additions), and they conserve Na exactly.
 ///
-/// set_activity() labels the metal (CC, and Na with ξ ≥ ξ_c or a film on CC)
-/// into connected components (again only when that mask changed); Na not
-/// connected to a CC voxel or to the top face floats (w = 0). Connected Na faces
-/// get w from physics::SodiumMetal.
+/// Whether a voxel holds Na is decided by one tolerance (physics::SodiumMetal::holds);
+/// clean() removes what falls below it and books its volume.
+///
+/// set_activity() labels the metal (CC, bulk Na with ξ ≥ ξ_c, and Na lying on CC
+/// or on bulk Na) into connected components (again only when that mask changed);
+/// Na not connected to a CC voxel or to the top face floats (w = 0). Connected Na
+/// faces get w from physics::SodiumMetal, the same for plating and stripping. A
+/// bare CC face, or an SE face across an empty pore, plates where nuclei's
+/// footprints cover it (ElectrodeFace::coverage); the faces that can nucleate are
+/// the SE|CC faces of a nucleating CC and the SE|PORE faces with an edge on a
+/// CC|PORE|SE triple line (SE, the empty pore and CC meet along the edge).
 #include "mesh/grid.hpp"
 #include "physics/material.hpp"
 #include "physics/sodium_metal.hpp"
@@ -67,6 +74,11 @@ public:
   /// Step 2 above. Collective.
   SettleResult settle();
 
+  /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their
+  /// volume, so that every "holds Na" decision is exact. settle() ends with it;
+  /// call it after anything else that moves ξ. Collective.
+  void clean();
+
   /// Saves / restores ξ, overflow, labels and lift, to retry a rejected step.
   void save();
   void restore();
@@ -89,6 +101,7 @@ private:
   int lift_ = 0, lift_saved_ = 0;
   mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
   double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
+  double leftovers_ = 0, leftovers_saved_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
 };
 
 } // namespace navox

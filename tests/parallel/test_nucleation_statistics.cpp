@@ -3,7 +3,9 @@
 //    (seed, global face, step) falls below 1 - exp(-J A dt): the distributed draw
 //    equals a serial replay of that rule, on 1, 2 and 4 ranks;
 //  - the nucleus density rises with |eta| as CNT says: ln J estimated from the
-//    counts is linear in 1/eta^2 with the slope -16 pi gamma^3 Omega^2 f / (3 F^2 k T).
+//    counts is linear in 1/eta^2 with the slope -16 pi gamma^3 Omega^2 f / (3 F^2 k T);
+//  - a nucleus covers a disc of area pi rho_n^2 of the bare surface, across rank
+//    boundaries and the periodic wrap, whatever the voxel size.
 #include "io/random_keys.hpp"
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
@@ -64,7 +66,7 @@ TEST(NucleationStatistics, CountsFollowTheDrawRuleAndCnt) {
       for (long step = 1; step <= kSteps; ++step) {
         nucleation.draw(ionic, step, dt, kT);
         nucleation.accept(double(step) * dt);
-        for (auto& f : ionic.faces()) f.nucleated = false; // count every face-step independently
+        for (auto& f : ionic.faces()) f.coverage = 0; // count every face-step independently
       }
       const long seeded = nucleation.count() - before;
       // Serial replay of the rule over the global faces (+z faces of the z = 2 layer).
@@ -99,6 +101,63 @@ TEST(NucleationStatistics, CountsFollowTheDrawRuleAndCnt) {
       EXPECT_NEAR(log_j[m], intercept + slope * inv_eta2[m], 0.15) << "not linear in 1/eta^2";
   }
   VecDestroy(&labels);
+}
+
+/// Covered area after one draw of sparse nuclei on a flat bare Al surface of n x n faces of size h.
+double covered_area_per_nucleus(double h, int n, double rho, long& nuclei) {
+  navox::GridSpec spec;
+  spec.dims = {n, n, 3};
+  spec.spacing = {h, h, h};
+  spec.periodic_lateral = true;
+  navox::Grid grid(MPI_COMM_WORLD, spec, {"phi", "xi"});
+  navox::MaterialTable mats(2);
+  mats[0].phase = navox::Phase::SE;
+  mats[0].conductivity = 0.09;
+  mats[1].phase = navox::Phase::CC;
+  mats[1].bare_surface_active = false;
+  mats[1].nucleates = true;
+  mats[1].nucleation.footprint_radius = rho;
+  Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 2 ? 0.0 : 1.0; });
+  double covered = 0;
+  {
+    navox::IonicPotential ionic(grid, labels, mats);
+    navox::SodiumModel sodium(grid, labels, mats, navox::physics::SodiumMetal{});
+    sodium.set_activity(ionic);
+    navox::io::NucleationSpec ns;
+    navox::Nucleation nucleation(grid, mats, ns);
+    const double eta = -0.05;
+    // About 3 nuclei on the surface, whatever the face size.
+    const double dt = 3.0 / (mats[1].nucleation.rate(eta, kT) * n * n * h * h);
+    for (auto& f : ionic.faces())
+      if (f.bare_collector >= 0) f.eta_old = eta;
+    nucleation.draw(ionic, 1, dt, kT);
+    nucleation.accept(dt);
+    nuclei = nucleation.count();
+    double local = 0;
+    for (const auto& f : ionic.faces()) local += f.coverage * h * h;
+    MPI_Allreduce(&local, &covered, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    // A rejected step uncovers exactly what the draw covered.
+    nucleation.draw(ionic, 2, dt, kT);
+    nucleation.discard(ionic);
+    double after = 0;
+    local = 0;
+    for (const auto& f : ionic.faces()) local += f.coverage * h * h;
+    MPI_Allreduce(&local, &after, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    EXPECT_DOUBLE_EQ(after, covered);
+  }
+  VecDestroy(&labels);
+  return nuclei > 0 ? covered / double(nuclei) : 0;
+}
+
+TEST(NucleationFootprint, CoversPiRhoSquaredWhateverTheVoxelSize) {
+  const double rho = 0.5e-6;
+  for (double h : {0.25e-6, 0.125e-6}) {
+    long nuclei = 0;
+    const double per = covered_area_per_nucleus(h, static_cast<int>(std::lround(8e-6 / h)), rho, nuclei);
+    ASSERT_GT(nuclei, 0) << "h = " << h;
+    // Sparse discs overlap rarely; the 8 x 8 sampling of each face is exact to a few %.
+    EXPECT_NEAR(per / (navox::physics::kPi * rho * rho), 1.0, 0.06) << "h = " << h << ", " << nuclei << " nuclei";
+  }
 }
 
 } // namespace

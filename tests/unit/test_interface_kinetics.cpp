@@ -106,9 +106,20 @@ TEST(SodiumMetal, OneMilliampHourPerSquareCentimetre) {
   const navox::physics::SodiumMetal na;
   EXPECT_NEAR(na.thickness_per_charge() * 36000 * 1e6, 8.873, 0.001);
   EXPECT_DOUBLE_EQ(na.plated_volume(-1.0, 2.0), 2.0 * na.molar_volume / navox::physics::kFaraday);
-  EXPECT_DOUBLE_EQ(na.activity(0.25), 0.5);
-  EXPECT_DOUBLE_EQ(na.plating_activity(0.01, true), 1.0);
-  EXPECT_DOUBLE_EQ(na.plating_activity(0.0, true), 0.0);
+}
+
+TEST(SodiumMetal, ActivityIsTheNaThicknessOverTheCoverageThickness) {
+  // One rule for plating and stripping: w = min(1, xi h / t_c), t_c = 10 nm by default.
+  const navox::physics::SodiumMetal na;
+  EXPECT_DOUBLE_EQ(na.coverage_thickness, 10e-9);
+  EXPECT_DOUBLE_EQ(na.activity(0.02, 0.25e-6), 0.5);  // 5 nm of Na on the face
+  EXPECT_DOUBLE_EQ(na.activity(0.01, 0.5e-6), 0.5);   // the same 5 nm in a voxel twice as deep
+  EXPECT_DOUBLE_EQ(na.activity(0.2, 0.25e-6), 1.0);
+  // Rounding leftovers are not Na: no activity, whatever the voxel size.
+  EXPECT_FALSE(navox::physics::SodiumMetal::holds(2.8e-17));
+  EXPECT_FALSE(navox::physics::SodiumMetal::holds(navox::physics::SodiumMetal::kTolerance));
+  EXPECT_TRUE(navox::physics::SodiumMetal::holds(1e-11));
+  EXPECT_DOUBLE_EQ(na.activity(2.8e-17, 1.0), 0.0);
 }
 
 } // namespace
