@@ -154,13 +154,17 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
 
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
-  Vec mask = new_scalar_vector(grid_);
+  // `pressed` marks the Na-holding voxels that lie on CC (ghosted below: the face
+  // loop asks it of voxels across a rank boundary).
+  Vec mask = new_scalar_vector(grid_), pressed = new_scalar_vector(grid_);
   {
-    Owned m(grid_, mask);
+    Owned m(grid_, mask), pr(grid_, pressed);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
-      if (!holds_na(lab(i, j, k)) || !physics::SodiumMetal::holds(xi(i, j, k))) return;
-      bool attached = bulk(i, j, k) || on_cc(i, j, k);
+      if (!holds_na(lab(i, j, k))) return;
+      pr(i, j, k) = on_cc(i, j, k) ? 1 : 0;
+      if (!physics::SodiumMetal::holds(xi(i, j, k))) return;
+      bool attached = bulk(i, j, k) || pr(i, j, k) > 0;
       for (int face = 0; face < 6 && !attached; ++face) {
         std::int64_t ni, nj, nk;
         if (neighbour(grid_, i, j, k, face, ni, nj, nk)) attached = bulk(ni, nj, nk);
@@ -186,7 +190,8 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
     return -1;
   };
 
-  Ghosted con(grid_, connected_);
+  Ghosted con(grid_, connected_), on_collector(grid_, pressed);
+  NAVOX_CALL(VecDestroy(&pressed));
   const auto& h = grid_.spec().spacing;
   auto& faces = ionic.faces();
   for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -212,7 +217,7 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
         // Connected Na against the SE: the same w both ways. Na lying on CC is pressed
         // onto the SE by the collector and covers the face until it is gone; other Na
         // covers it by its thickness.
-        const double w = on_cc(ni, nj, nk) ? 1.0 : metal_.activity(x, h[face_axis(face)]);
+        const double w = on_collector(ni, nj, nk) > 0 ? 1.0 : metal_.activity(x, h[face_axis(face)]);
         f.active_anodic = w;
         f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
         continue;
