@@ -21,6 +21,13 @@ public:
   using Error::Error;
 };
 
+/// A CollectiveError that no shorter time step can cure (the cell cannot hold what
+/// the protocol asks): the time loop stops at once instead of retrying.
+class CollectiveLimit : public CollectiveError {
+public:
+  using CollectiveError::CollectiveError;
+};
+
 namespace detail {
 inline void throw_from(MPI_Comm comm, int root, std::string message) {
   int len = static_cast<int>(message.size());

@@ -139,9 +139,11 @@ void Nucleation::cover(IonicPotential& ionic, const NucleusEvent& e) {
               p[a2] += ((v + 0.5) / kSamples - 0.5) * h[a2];
               if (p[0] * p[0] + p[1] * p[1] + p[2] * p[2] <= rho * rho) ++inside;
             }
-          if (inside == 0) continue;
+          // A face at least half inside the disc is covered: no slivers of bare
+          // surface beside a nucleus, where its growth would suppress new nuclei.
+          if (2 * inside < kSamples * kSamples) continue;
           covered_.emplace_back(n, f.coverage);
-          f.coverage = std::min(1.0, f.coverage + double(inside) / (kSamples * kSamples));
+          f.coverage = 1;
           f.active_cathodic = std::max(f.active_cathodic, f.coverage);
           f.metal_fraction = std::max(f.metal_fraction, f.coverage);
         }

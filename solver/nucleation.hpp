@@ -13,10 +13,12 @@
 ///
 /// Footprint. A nucleus makes a disc of the bare surface active, radius ρ_n
 /// (ClassicalNucleation::footprint_radius) around the centre of its face: every bare
-/// face gains the share c of its area within ρ_n of that centre (sampled on an
-/// 8 × 8 grid of points; capped at 1). The area a nucleus activates is therefore
-/// π ρ_n², not one voxel face, and the number of nuclei needed to carry a current
-/// does not depend on the voxel size. Nuclei are gathered on every rank (few per
+/// face with at least half of its area within ρ_n of that centre (sampled on an
+/// 8 × 8 grid of points) is covered (c = 1). The area a nucleus activates is
+/// therefore π ρ_n² (to the resolution of the faces), not one voxel face, and the
+/// number of nuclei needed to carry a current does not depend on the voxel size.
+/// The default ρ_n = 0.141 µm covers exactly one face of 0.25 µm, the voxel size
+/// the wetting angles were calibrated at. Nuclei are gathered on every rank (few per
 /// step) and applied in face order, so coverage is the same on any partition.
 ///
 /// Its Na, the critical cap of V* = (4/3)π r*³ f(θ_w), is formed by the face's own

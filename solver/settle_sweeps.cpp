@@ -18,6 +18,7 @@ constexpr int kClimbTag = 7301;  ///< MPI tag of the climb's carry between ranks
 
 enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
 constexpr int kBelow = 4, kAbove = 5; ///< the -z and +z faces (mesh/stencil.hpp)
+constexpr double kNoRoute = 1e9;      ///< a CC contact voxel with no Na-holding space reachable along the contact
 
 } // namespace
 
@@ -30,11 +31,11 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
   for (int f = 0; f < 6; ++f)
     face_step_[f] = kFaceOffset[f][0] + g_n_[0] * (kFaceOffset[f][1] + g_n_[1] * kFaceOffset[f][2]);
   kind_.assign(static_cast<std::size_t>(m * n * p), other);
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_}) {
+  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_}) {
     NAVOX_CALL(DMCreateGlobalVector(dm, v));
     NAVOX_CALL(VecSet(*v, 0.0));
   }
-  for (Vec* v : {&tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_}) NAVOX_CALL(DMCreateLocalVector(dm, v));
+  for (Vec* v : {&tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_, &route_l_}) NAVOX_CALL(DMCreateLocalVector(dm, v));
   // The blocks above and below share this block's columns (a DMDA partition is a tensor product).
   const Box me = grid.owned();
   for (int r = 0; r < grid.size(); ++r) {
@@ -47,7 +48,8 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
 }
 
 SettleSweeps::~SettleSweeps() {
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_})
+  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_,
+                 &route_l_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -67,9 +69,69 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
               p == Phase::CC ? cc : (p == Phase::SE ? se : (holds_sodium(p) ? na : other));
         }
   }
+  // The routes along the contacts depend on the labels alone: found again only when they change.
+  int changed = kind_ != kind_routed_ ? 1 : 0, any = 0;
+  MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+  if (any) {
+    find_routes();
+    kind_routed_ = kind_;
+  }
   NAVOX_CALL(VecWAXPY(tot_, 1.0, xi, excess));
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
   for (Vec v : {role_, offer_, give_}) NAVOX_CALL(VecSet(v, 0.0));
+}
+
+void SettleSweeps::find_routes() {
+  const Box b = grid_.owned();
+  // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside Na-holding space.
+  {
+    PetscScalar* r = nullptr;
+    NAVOX_CALL(VecGetArray(route_, &r));
+    std::int64_t o = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
+          const std::int64_t g = ghost_index(i, j, k);
+          r[o] = -1;
+          if (kind_[static_cast<std::size_t>(g)] != cc) continue;
+          bool contact = false, beside_na = false;
+          for (int f = 0; f < 6; ++f) {
+            if (!has_face(i, j, k, f)) continue;
+            const std::uint8_t n = kind_[static_cast<std::size_t>(g + face_step_[f])];
+            contact = contact || n == se;
+            beside_na = beside_na || n == na;
+          }
+          if (contact) r[o] = beside_na ? 0.0 : kNoRoute;
+        }
+    NAVOX_CALL(VecRestoreArray(route_, &r));
+  }
+  // Breadth-first along the contact voxels, one layer per exchange, until nothing shortens.
+  for (;;) {
+    exchange(route_, route_l_);
+    const PetscScalar* rl = nullptr;
+    PetscScalar* r = nullptr;
+    NAVOX_CALL(VecGetArrayRead(route_l_, &rl));
+    NAVOX_CALL(VecGetArray(route_, &r));
+    int shortened = 0;
+    std::int64_t o = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
+          if (r[o] <= 0) continue;
+          const std::int64_t g = ghost_index(i, j, k);
+          for (int f = 0; f < 6; ++f)
+            if (has_face(i, j, k, f) && rl[g + face_step_[f]] >= 0 && rl[g + face_step_[f]] + 1 < r[o]) {
+              r[o] = rl[g + face_step_[f]] + 1;
+              shortened = 1;
+            }
+        }
+    NAVOX_CALL(VecRestoreArray(route_, &r));
+    NAVOX_CALL(VecRestoreArrayRead(route_l_, &rl));
+    int any = 0;
+    MPI_Allreduce(&shortened, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (!any) break;
+  }
+  exchange(route_, route_l_);
 }
 
 void SettleSweeps::store(Vec xi, Vec excess) const {
@@ -244,6 +306,8 @@ bool SettleSweeps::sweep(double& unplaced) {
     NAVOX_CALL(VecSet(delta_l_, 0.0));
     NAVOX_CALL(VecGetArray(delta_l_, &dl));
     pushes_.clear();
+    const PetscScalar* route = nullptr;
+    NAVOX_CALL(VecGetArrayRead(route_l_, &route));
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
       if (me == none) return;
@@ -258,6 +322,23 @@ bool SettleSweeps::sweep(double& unplaced) {
         if (me == sender) cap[f] = ol[n];
         else if (me == deficit || f == kAbove) cap[f] = gl[n];
         sum_cap += cap[f];
+      }
+      // A walled-in CC contact voxel passes its surplus along the contact towards its
+      // edge, and the edge voxel into its Na-holding neighbour (full or not).
+      if (me == sender && kd == cc && sum_cap <= 0 && need > kTiny) {
+        const double mine = route[g];
+        int to = -1;
+        for (int f = 0; f < 6 && to < 0 && mine >= 0 && mine < kNoRoute; ++f) {
+          if (!has_face(i, j, k, f)) continue;
+          const std::int64_t n = g + face_step_[f];
+          if (mine == 0 ? kind_[static_cast<std::size_t>(n)] == na : route[n] == mine - 1) to = f;
+        }
+        if (to >= 0) {
+          dl[g + face_step_[to]] += need;
+          dl[g] -= need;
+          local[0] = 1;
+          return;
+        }
       }
       // A sender walled in (by full Na or CC solid) pushes its surplus up its column,
       // through Na and CC, until it meets room (a pore of the collector) or the top;
@@ -286,6 +367,7 @@ bool SettleSweeps::sweep(double& unplaced) {
       }
       local[0] = 1;
     });
+    NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
     climb(t, dl);
     NAVOX_CALL(VecRestoreArray(delta_l_, &dl));
     NAVOX_CALL(VecRestoreArrayRead(give_l_, &gl));

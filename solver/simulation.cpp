@@ -285,6 +285,8 @@ std::vector<StepReport> Simulation::run() {
           rejected = "Na fraction of a voxel changed by " + std::to_string(change);
         else if (settled.unplaced > 1e-9)
           rejected = "stripped more Na than a voxel and its neighbours hold";
+      } catch (const CollectiveLimit&) {
+        throw; // no shorter step helps
       } catch (const CollectiveError& e) {
         rejected = e.what();
       }

@@ -335,7 +335,7 @@ int SodiumModel::try_lift(int direction) {
   // The grid is a window fixed to the SE: each lift pushes the collector's top layer
   // out through the top face. With no CC below the top layer left, plating cannot go on.
   if (direction > 0 && std::none_of(global.begin(), global.end(), [&](int k) { return k < d[2] - 1; }))
-    throw CollectiveError("the current collector has been lifted out of the cell (" + std::to_string(lift_) +
+    throw CollectiveLimit("the current collector has been lifted out of the cell (" + std::to_string(lift_) +
                           " voxel layers of lift): give the collector more layers above the SE than the Na "
                           "thickness to be plated");
   auto column = [&](std::int64_t i, std::int64_t j) {
