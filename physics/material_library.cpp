@@ -111,29 +111,4 @@ const Metal* find_metal(const std::string& name) {
   return nullptr;
 }
 
-Material material(const std::string& name, const Metal& metal) {
-  Material m;
-  m.name = name;
-  m.library = name;
-  if (const Electrolyte* e = find_electrolyte(name)) {
-    m.phase = Phase::SE;
-    m.conductivity = e->conductivity;
-    m.reference_temperature = e->reference_temperature;
-    m.activation_energy = e->activation_energy;
-    m.charge_transfer_resistance = e->charge_transfer_resistance;
-    m.double_layer_capacitance = e->double_layer_capacitance;
-    m.transfer_coefficient = e->transfer_coefficient;
-  } else if (const Collector* c = find_collector(name)) {
-    m.phase = Phase::CC;
-    m.bare_surface_active = false;
-    m.nucleates = true;
-    m.nucleation.wetting_angle = c->wetting_angle;
-    m.nucleation.surface_energy = metal.surface_energy;
-    m.nucleation.molar_volume = metal.molar_volume;
-    m.youngs_modulus = c->youngs_modulus;
-    m.poisson_ratio = c->poisson_ratio;
-  }
-  return m;
-}
-
 } // namespace navox::physics::library

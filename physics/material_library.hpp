@@ -13,9 +13,6 @@
  * Metals: self-diffusion as a sum of Arrhenius terms
  * \f[ D(T) = \sum_k D_{0,k}\,\exp(-Q_k/RT). \f]
  */
-#include "physics/material.hpp"
-
-#include <array>
 #include <string>
 #include <vector>
 
@@ -76,11 +73,5 @@ std::vector<std::string> metal_names();
 const Electrolyte* find_electrolyte(const std::string& name);
 const Collector* find_collector(const std::string& name);
 const Metal* find_metal(const std::string& name);
-
-/// A Material filled from the library entry `name` (one of material_names()):
-/// its phase and every default. Collectors nucleate (blocking bare surface,
-/// MODEL.md §3.1) with the entry's wetting angle and `metal`'s surface energy
-/// and molar volume.
-Material material(const std::string& name, const Metal& metal);
 
 } // namespace navox::physics::library
