@@ -1,5 +1,7 @@
 #include "io/config.hpp"
 
+#include "physics/material_library.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,62 +16,107 @@ namespace {
 
 constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
 
-/// Wetting angles of Na on bare collector surfaces, calibrated against V8 of
-/// MODEL.md §6 with the default rate prefactor (docs/model.md, "Nucleation").
-struct SurfacePreset {
-  const char* name;
-  double wetting_angle_deg;
-};
-constexpr SurfacePreset kSurfaces[] = {{"Al", 41.0}, {"Au", 11.0}, {"Cu", 38.0}, {"Ti", 45.0}};
+namespace lib = physics::library;
 
-/// `bare_surface` and `nucleation` of a CC material: a surface that nucleates is blocking.
-void read_collector_surface(const Section& m, Material& mat) {
-  const auto nuc = m.optional_section("nucleation");
-  mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, nuc ? "blocking" : "active") == "active";
-  if (!nuc) return;
-  if (mat.bare_surface_active)
-    m.fail("bare_surface", "a surface with nucleation is blocking until nuclei form (bare_surface: blocking)");
-  mat.nucleates = true;
-  physics::ClassicalNucleation& n = mat.nucleation;
+std::string joined(const std::vector<std::string>& names, const char* separator = ", ") {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : separator) + n;
+  return out;
+}
+
+std::vector<std::string> collector_names() {
   std::vector<std::string> names;
-  for (const auto& p : kSurfaces) names.emplace_back(p.name);
-  double theta = -1;
-  if (nuc->has("surface")) {
-    const std::string surface = nuc->choice("surface", names);
-    for (const auto& p : kSurfaces)
-      if (surface == p.name) theta = p.wetting_angle_deg * physics::kPi / 180.0;
+  for (const auto& c : lib::collectors()) names.emplace_back(c.name);
+  return names;
+}
+
+/// `library: NAME` gives the phase and every default of a material
+/// (physics/material_library.hpp); any key written beside it overrides that value.
+/// Collectors: the bare surface is blocking (MODEL.md §3.1) and Na nucleates on it,
+/// unless the deck says `bare_surface: active` (Na plates on the bare surface at
+/// once). Their nucleation parameters are read later, by read_collector_nucleation,
+/// once the plated metal (`sodium.metal`) is known.
+Material read_material(const Section& m, const std::string& name) {
+  Material mat;
+  mat.name = name;
+  const lib::Electrolyte* se = nullptr;
+  const lib::Collector* cc = nullptr;
+  if (m.has("library")) {
+    const auto names = lib::material_names();
+    if (const std::string given = m.string("library"); lib::find_metal(given))
+      m.fail("library", "\"" + given + "\" is a metal: choose it with sodium.metal (the library's materials: " +
+                            joined(names) + ")");
+    mat.library = m.choice("library", names);
+    se = lib::find_electrolyte(mat.library);
+    cc = lib::find_collector(mat.library);
+    const Phase lib_phase = se ? Phase::SE : Phase::CC;
+    phase_from_name(m.choice("phase", phase_names(), phase_name(lib_phase)), mat.phase);
+    if (mat.phase != lib_phase)
+      m.fail("phase", "the library's " + mat.library + " is a " + phase_name(lib_phase) + " material");
+  } else {
+    phase_from_name(m.choice("phase", phase_names()), mat.phase);
   }
-  n.wetting_angle = theta >= 0 ? nuc->quantity("wetting_angle", Dim::angle, theta) : nuc->quantity("wetting_angle", Dim::angle);
-  if (!(n.wetting_angle > 0 && n.wetting_angle < physics::kPi)) nuc->fail("wetting_angle", "must be in (0, 180) deg");
-  n.rate_prefactor = nuc->quantity("rate_prefactor", Dim::areal_rate, n.rate_prefactor);
-  if (!(n.rate_prefactor > 0)) nuc->fail("rate_prefactor", "must be positive");
-  n.surface_energy = nuc->quantity("surface_energy", Dim::surface_energy, n.surface_energy);
-  if (!(n.surface_energy > 0)) nuc->fail("surface_energy", "must be positive");
+  if (mat.phase == Phase::SE) {
+    mat.conductivity = se ? m.quantity("conductivity", Dim::conductivity, se->conductivity)
+                          : m.quantity("conductivity", Dim::conductivity);
+    if (!(mat.conductivity > 0)) m.fail("conductivity", "must be positive");
+    mat.activation_energy = m.quantity("activation_energy", Dim::energy_per_mole, se ? se->activation_energy : 0.0);
+    mat.reference_temperature =
+        m.quantity("reference_temperature", Dim::temperature, se ? se->reference_temperature : 298.15);
+    if (!(mat.reference_temperature > 0)) m.fail("reference_temperature", "must be above absolute zero");
+    mat.charge_transfer_resistance = m.quantity("charge_transfer_resistance", Dim::area_resistance,
+                                                se ? se->charge_transfer_resistance : 0.0);
+    if (mat.charge_transfer_resistance < 0) m.fail("charge_transfer_resistance", "must not be negative (0: ideal contact)");
+    mat.transfer_coefficient = m.number("transfer_coefficient", se ? se->transfer_coefficient : 0.5);
+    if (!(mat.transfer_coefficient > 0 && mat.transfer_coefficient < 1))
+      m.fail("transfer_coefficient", "must be in (0, 1)");
+    mat.double_layer_capacitance =
+        m.quantity("double_layer_capacitance", Dim::areal_capacitance, se ? se->double_layer_capacitance : 0.0);
+    if (mat.double_layer_capacitance < 0) m.fail("double_layer_capacitance", "must not be negative");
+  }
+  if (mat.phase == Phase::CC) {
+    const bool nucleation = m.has("nucleation");
+    mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, "blocking") == "active";
+    if (mat.bare_surface_active && nucleation)
+      m.fail("bare_surface", "a surface with nucleation is blocking until nuclei form (bare_surface: blocking)");
+    if (!mat.bare_surface_active && !nucleation && !cc)
+      m.fail("", "a current collector's bare surface is blocking until Na nucleates on it (MODEL.md §3.1): give "
+                 "library: <" + joined(collector_names(), "|") + "> (nucleation from the library's wetting "
+                 "angle), or nucleation: {surface: ...} or {wetting_angle: ...}, or bare_surface: active (Na "
+                 "plates on the bare surface at once)");
+    mat.nucleates = !mat.bare_surface_active;
+    mat.youngs_modulus = m.quantity("youngs_modulus", Dim::pressure, cc ? cc->youngs_modulus : 0.0);
+    mat.poisson_ratio = m.number("poisson_ratio", cc ? cc->poisson_ratio : 0.0);
+    if (!(mat.youngs_modulus >= 0)) m.fail("youngs_modulus", "must not be negative (0: not given)");
+    if (!(mat.poisson_ratio >= 0 && mat.poisson_ratio < 0.5)) m.fail("poisson_ratio", "must be in [0, 0.5)");
+  }
+  return mat;
+}
+
+/// Classical nucleation on a blocking collector (physics/nucleation.hpp): the wetting
+/// angle from `nucleation.surface`, else the library entry, else `wetting_angle`;
+/// γ from the plated metal unless given.
+void read_collector_nucleation(const Section& m, Material& mat, const lib::Metal& metal) {
+  const Section nuc = m.section_or_defaults("nucleation");
+  physics::ClassicalNucleation& n = mat.nucleation;
+  double theta = -1;
+  if (const lib::Collector* c = lib::find_collector(mat.library)) theta = c->wetting_angle;
+  if (nuc.has("surface")) {
+    theta = lib::find_collector(nuc.choice("surface", collector_names()))->wetting_angle;
+  }
+  n.wetting_angle = theta >= 0 ? nuc.quantity("wetting_angle", Dim::angle, theta) : nuc.quantity("wetting_angle", Dim::angle);
+  if (!(n.wetting_angle > 0 && n.wetting_angle < physics::kPi)) nuc.fail("wetting_angle", "must be in (0, 180) deg");
+  n.rate_prefactor = nuc.quantity("rate_prefactor", Dim::areal_rate, n.rate_prefactor);
+  if (!(n.rate_prefactor > 0)) nuc.fail("rate_prefactor", "must be positive");
+  n.surface_energy = nuc.quantity("surface_energy", Dim::surface_energy, metal.surface_energy);
+  if (!(n.surface_energy > 0)) nuc.fail("surface_energy", "must be positive");
+  n.footprint_radius = nuc.quantity("footprint_radius", Dim::length, n.footprint_radius);
+  if (!(n.footprint_radius > 0)) nuc.fail("footprint_radius", "must be positive");
 }
 
 MaterialTable read_materials(const Section& s) {
   MaterialTable table;
-  for (const auto& name : s.user_keys()) {
-    const Section m = s.section(name);
-    Material mat;
-    mat.name = name;
-    phase_from_name(m.choice("phase", phase_names()), mat.phase);
-    if (mat.phase == Phase::SE) {
-      mat.conductivity = m.quantity("conductivity", Dim::conductivity);
-      if (!(mat.conductivity > 0)) m.fail("conductivity", "must be positive");
-      mat.activation_energy = m.quantity("activation_energy", Dim::energy_per_mole, 0.0);
-      mat.reference_temperature = m.quantity("reference_temperature", Dim::temperature, 298.15);
-      mat.charge_transfer_resistance = m.quantity("charge_transfer_resistance", Dim::area_resistance, 0.0);
-      if (mat.charge_transfer_resistance < 0) m.fail("charge_transfer_resistance", "must not be negative (0: ideal contact)");
-      mat.transfer_coefficient = m.number("transfer_coefficient", 0.5);
-      if (!(mat.transfer_coefficient > 0 && mat.transfer_coefficient < 1))
-        m.fail("transfer_coefficient", "must be in (0, 1)");
-      mat.double_layer_capacitance = m.quantity("double_layer_capacitance", Dim::areal_capacitance, 0.0);
-      if (mat.double_layer_capacitance < 0) m.fail("double_layer_capacitance", "must not be negative");
-    }
-    if (mat.phase == Phase::CC) read_collector_surface(m, mat);
-    table.push_back(mat);
-  }
+  for (const auto& name : s.user_keys()) table.push_back(read_material(s.section(name), name));
   if (table.empty()) s.fail("", "at least one material is needed");
   return table;
 }
@@ -107,6 +154,7 @@ Segmentation read_segmentation(const Section& s, const MaterialTable& table) {
 
 VolumeInput read_volume(const Section& s, const MaterialTable& table) {
   VolumeInput in;
+  in.where = s.location().str() + ": " + s.path();
   VolumeSpec& v = in.volume;
   v.format = s.choice("format", {"tiff", "tiff_sequence", "raw", "hdf5", "vti"});
   v.path = s.file_path("path");
@@ -272,33 +320,33 @@ MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& ta
   return m;
 }
 
-AnalysisSpec read_analysis(const std::optional<Section>& s, const MaterialTable& table) {
+AnalysisSpec read_analysis(const Section& s, const MaterialTable& table) {
   AnalysisSpec a;
-  if (s && s->has("materials")) {
-    if (s->has("phase")) s->fail("phase", "give either \"phase\" or \"materials\", not both");
+  if (s.has("materials")) {
+    if (s.has("phase")) s.fail("phase", "give either \"phase\" or \"materials\", not both");
     std::string names;
-    for (const auto& name : s->strings("materials", {})) {
+    for (const auto& name : s.strings("materials", {})) {
       std::size_t n = 0;
       while (n < table.size() && table[n].name != name) ++n;
-      if (n == table.size()) s->fail("materials", "unknown material \"" + name + "\"");
+      if (n == table.size()) s.fail("materials", "unknown material \"" + name + "\"");
       a.materials.push_back(static_cast<int>(n));
       names += (names.empty() ? "" : ",") + name;
     }
-    if (a.materials.empty()) s->fail("materials", "needs at least one material");
+    if (a.materials.empty()) s.fail("materials", "needs at least one material");
     a.phase = names;
   } else {
-    a.phase = s ? s->choice("phase", phase_names(), "PORE") : "PORE";
+    a.phase = s.choice("phase", phase_names(), "PORE");
     for (std::size_t n = 0; n < table.size(); ++n)
       if (phase_name(table[n].phase) == a.phase) a.materials.push_back(static_cast<int>(n));
   }
-  if (!s) return a;
   a.directions.clear();
-  for (const auto& d : s->strings("directions", {"x", "y", "z"})) {
-    if (d != "x" && d != "y" && d != "z") s->fail("directions", "unknown direction \"" + d + "\" (x, y or z)");
+  for (const auto& d : s.strings("directions", {"x", "y", "z"})) {
+    if (d != "x" && d != "y" && d != "z") s.fail("directions", "unknown direction \"" + d + "\" (x, y or z)");
     const int axis = d[0] - 'x';
     if (std::find(a.directions.begin(), a.directions.end(), axis) == a.directions.end()) a.directions.push_back(axis);
   }
-  if (s->has("output")) a.output = s->file_path("output");
+  // Absent: beside the working directory, as if given on the command line.
+  a.output = s.file_path("output", "analysis.json");
   return a;
 }
 
@@ -335,9 +383,11 @@ OutputSpec read_output(const Section& s) {
   return o;
 }
 
-physics::SodiumMetal read_sodium(const Section& na) {
+/// `sodium.metal` (Na or Li) gives the defaults of Ω and of the nucleation γ from the library.
+physics::SodiumMetal read_sodium(const Section& na, const lib::Metal*& metal) {
   physics::SodiumMetal m;
-  m.molar_volume = na.quantity("molar_volume", Dim::molar_volume, m.molar_volume);
+  metal = lib::find_metal(na.choice("metal", lib::metal_names(), "Na"));
+  m.molar_volume = na.quantity("molar_volume", Dim::molar_volume, metal->molar_volume);
   if (!(m.molar_volume > 0)) na.fail("molar_volume", "must be positive");
   m.connect_threshold = na.number("connect_threshold", m.connect_threshold);
   if (!(m.connect_threshold > 0 && m.connect_threshold <= 1)) na.fail("connect_threshold", "must be in (0, 1]");
@@ -360,24 +410,27 @@ PhaseFieldSpec read_phase_field(const Section& s, double h) {
   p.relaxation.rate = s.quantity("rate", Dim::rate, 0.1);
   if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + in_um(h) + ")");
   if (!(p.relaxation.rate > 0)) s.fail("rate", "must be positive");
-  if (auto n = s.optional_section("noise")) {
-    p.noise.strength = n->quantity("strength", Dim::rate);
-    if (!(p.noise.strength >= 0)) n->fail("strength", "must not be negative");
-    p.correlation_length = n->quantity("correlation_length", Dim::length, h);
-    const int passes = physics::BandLimitedNoise::passes_for(p.correlation_length, h);
-    if (!(p.correlation_length >= 0) || passes > 600)
-      n->fail("correlation_length", "must be between 0 and 10 voxels (" + in_um(10 * h) + ")");
-    p.noise.passes = passes;
-    p.seed = static_cast<std::uint64_t>(n->integer("seed", 1, 0, std::int64_t(1) << 53));
-  }
+  // Without a `noise` section there is no noise; its defaults are printed as a comment.
+  const bool noisy = s.has("noise");
+  PhaseFieldSpec q = p;
+  PhaseFieldSpec& out = noisy ? p : q;
+  const Section n = s.section_or_comment("noise");
+  out.noise.strength = noisy ? n.quantity("strength", Dim::rate) : n.quantity("strength", Dim::rate, 0.0);
+  if (!(out.noise.strength >= 0)) n.fail("strength", "must not be negative");
+  out.correlation_length = n.quantity("correlation_length", Dim::length, h);
+  const int passes = physics::BandLimitedNoise::passes_for(out.correlation_length, h);
+  if (!(out.correlation_length >= 0) || passes > 600)
+    n.fail("correlation_length", "must be between 0 and 10 voxels (" + in_um(10 * h) + ")");
+  out.noise.passes = passes;
+  out.seed = static_cast<std::uint64_t>(n.integer("seed", 1, 0, std::int64_t(1) << 53));
   return p;
 }
 
 TimeSpec read_time(const Section& time, bool has_protocol) {
   TimeSpec t;
   // With a protocol the run ends with its last step; `end` is then an optional cap.
-  t.end = has_protocol ? time.quantity("end", Dim::time, std::numeric_limits<double>::infinity())
-                       : time.quantity("end", Dim::time);
+  // (An absent cap is not printed: the resolved input must read back, and "inf s" does not.)
+  t.end = has_protocol && !time.has("end") ? std::numeric_limits<double>::infinity() : time.quantity("end", Dim::time);
   t.dt = time.quantity("dt", Dim::time);
   t.dt_min = time.quantity("dt_min", Dim::time, std::min(1e-6, t.dt));
   t.dt_max = time.quantity("dt_max", Dim::time, std::max(3600.0, t.dt));
@@ -406,22 +459,31 @@ NucleationSpec read_nucleation(const Section& s) {
 
 Config read_config(Section root, Purpose purpose) {
   Config c;
-  c.materials = read_materials(root.section("materials"));
+  const Section materials = root.section("materials");
+  c.materials = read_materials(materials);
   c.microstructure = read_microstructure(root.section("microstructure"), c.materials);
   c.grid = read_grid(root.section("grid"));
-  if (auto cond = root.optional_section("conditions")) {
-    c.conditions.temperature = cond->quantity("temperature", Dim::temperature, 298.15);
-    if (!(c.conditions.temperature > 0)) cond->fail("temperature", "must be above absolute zero");
-    c.conditions.electrode_potential = cond->quantity("electrode_potential", Dim::voltage, 0.0);
-  }
+  // Sections that only hold values are printed with their defaults even when absent;
+  // sections whose presence turns something on stay off (phase_field: a comment).
+  const Section cond = root.section_or_defaults("conditions");
+  c.conditions.temperature = cond.quantity("temperature", Dim::temperature, 298.15);
+  if (!(c.conditions.temperature > 0)) cond.fail("temperature", "must be above absolute zero");
+  c.conditions.electrode_potential = cond.quantity("electrode_potential", Dim::voltage, 0.0);
   if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
-  if (auto na = root.optional_section("sodium")) {
-    c.sodium = read_sodium(*na);
-    if (auto pf = na->optional_section("phase_field"))
-      c.phase_field = read_phase_field(*pf, std::min({c.grid.spacing[0], c.grid.spacing[1], c.grid.spacing[2]}));
+  const Section na = root.section_or_defaults("sodium");
+  const lib::Metal* metal = nullptr;
+  c.sodium = read_sodium(na, metal);
+  {
+    const bool on = na.has("phase_field");
+    const PhaseFieldSpec pf = read_phase_field(na.section_or_comment("phase_field"),
+                                               std::min({c.grid.spacing[0], c.grid.spacing[1], c.grid.spacing[2]}));
+    if (on) c.phase_field = pf;
   }
-  for (auto& m : c.materials) m.nucleation.molar_volume = c.sodium.molar_volume;
-  if (auto n = root.optional_section("nucleation")) c.nucleation = read_nucleation(*n);
+  for (auto& m : c.materials) {
+    if (m.nucleates) read_collector_nucleation(materials.section(m.name), m, *metal);
+    m.nucleation.molar_volume = c.sodium.molar_volume;
+  }
+  c.nucleation = read_nucleation(root.section_or_defaults("nucleation"));
   const bool run = purpose == Purpose::run;
   if (auto time = run ? std::optional<Section>(root.section("time")) : root.optional_section("time")) {
     c.has_time = true;
@@ -431,7 +493,7 @@ Config read_config(Section root, Purpose purpose) {
     c.has_output = true;
     c.output = read_output(*out);
   }
-  c.analysis = read_analysis(root.optional_section("analysis"), c.materials);
+  c.analysis = read_analysis(root.section_or_defaults("analysis"), c.materials);
   return c;
 }
 
@@ -440,7 +502,11 @@ std::unique_ptr<LabelSource> open_microstructure(Config& config) {
   std::unique_ptr<LabelSource> core;
   if (m.volume) {
     const VolumeInput& v = *m.volume;
-    core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
+    try {
+      core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
+    } catch (const Error& e) {
+      throw Error(v.where + ": " + e.what());
+    }
   } else if (m.generate) {
     GenerateInput g = *m.generate;
     g.pellet.spacing = g.separator.spacing = g.interface.spacing = g.ceramic.spacing = config.grid.spacing;

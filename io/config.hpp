@@ -34,6 +34,7 @@ struct LayerSpec {
 };
 
 struct VolumeInput {
+  std::string where; ///< "deck.yaml:8:5: microstructure.volume", prefixed to errors in opening it
   VolumeSpec volume;
   Segmentation segmentation;
   std::array<std::int64_t, 3> crop_offset{0, 0, 0};

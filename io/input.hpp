@@ -84,10 +84,22 @@ public:
   std::vector<std::string> strings(const std::string& key, const std::vector<std::string>& def) const;
   /// A path, resolved relative to the directory of the input file.
   std::string file_path(const std::string& key) const;
+  /// The same, or `default_path` (relative to the working directory, as if typed on the
+  /// command line) when the key is absent.
+  std::string file_path(const std::string& key, const std::string& default_path) const;
 
   // Nested maps.
   Section section(const std::string& key) const;                   ///< required
   std::optional<Section> optional_section(const std::string& key) const;
+  /// The section at `key`, or an empty one when it is absent, whose defaults then
+  /// appear in the resolved input as if written: for sections whose presence changes
+  /// nothing but the values (`conditions`, `sodium`).
+  Section section_or_defaults(const std::string& key) const;
+  /// The section at `key`, or an empty one when it is absent, whose defaults then
+  /// appear in the resolved input only as a comment: for sections whose presence
+  /// turns a feature on (`sodium.phase_field`), so that the printed input, read
+  /// back, leaves the feature off.
+  Section section_or_comment(const std::string& key) const;
   std::vector<Section> sections(const std::string& key) const;     ///< a list of maps (required)
   /// For maps whose keys are user names (materials): all keys, in file order.
   /// Each key then counts as known; read its value with `section(key)` or `string(key)`.
@@ -115,7 +127,8 @@ public:
   Section root();
   /// Rejects every key that no reader asked for, with a did-you-mean. Call once after reading.
   void finish();
-  /// The resolved input (SI values with units, defaults filled in) as YAML text.
+  /// The resolved input (SI values with units, defaults filled in) as YAML text;
+  /// sections read with Section::section_or_comment but absent follow as comment lines.
   std::string resolved_yaml() const;
   const std::string& file() const;
   std::string base_dir() const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <sstream>
 #include <tuple>
 
 namespace navox::input {
@@ -184,6 +185,18 @@ VisitedMap& Document::Impl::visit(const std::string& path, const YAML::Node& nod
   return it->second;
 }
 
+YAML::Node Document::Impl::commented_map(const std::string& path) {
+  YAML::Node cur = commented;
+  if (path.empty()) return cur;
+  for (const auto& step : split_path(path).value_or(std::vector<PathStep>{{path, std::nullopt}})) {
+    const std::string key = step.index ? "[" + std::to_string(*step.index) + "]" : step.key;
+    auto entry = find_key(cur, key);
+    if (!entry || !entry->value.IsMap()) cur[key] = YAML::Node(YAML::NodeType::Map);
+    cur.reset(cur[key]);
+  }
+  return cur;
+}
+
 // --- Document ------------------------------------------------------------------
 
 Document::Document() : impl_(std::make_unique<Impl>()) {}
@@ -299,7 +312,15 @@ std::string Document::resolved_yaml() const {
   style_for_output(impl_->resolved);
   YAML::Emitter out;
   out << impl_->resolved;
-  return std::string(out.c_str()) + "\n";
+  std::string text = std::string(out.c_str()) + "\n";
+  if (impl_->commented.size() == 0) return text;
+  style_for_output(impl_->commented);
+  YAML::Emitter off;
+  off << impl_->commented;
+  text += "# Optional sections not in the input (each is off while absent), with the defaults they would take:\n";
+  std::istringstream lines(off.c_str());
+  for (std::string line; std::getline(lines, line);) text += "#   " + line + "\n";
+  return text;
 }
 
 const std::string& Document::file() const { return impl_->file; }

@@ -18,12 +18,15 @@ struct VisitedMap {
   YAML::Node resolved;            ///< the map in the resolved tree
   std::vector<std::string> known; ///< keys asked for, in the order asked
   bool all_known = false;         ///< set by user_keys()
+  bool commented = false;         ///< absent, printed as a comment (Section::section_or_comment)
 };
 
 struct Document::Impl {
   std::string file;
   YAML::Node root;
   YAML::Node resolved{YAML::NodeType::Map};
+  /// Absent feature sections with their defaults, printed as comments after `resolved`.
+  YAML::Node commented{YAML::NodeType::Map};
   std::map<std::string, VisitedMap> maps;
   /// Key path -> "--set key" for every node an override created or replaced.
   std::map<std::string, std::string> set_origins;
@@ -34,6 +37,8 @@ struct Document::Impl {
   /// a map visited before keeps its schema and resolved values.
   VisitedMap& visit(const std::string& path, const YAML::Node& node, const YAML::Mark& mark,
                     const YAML::Node& resolved);
+  /// The map at `path` in the commented tree, created (with its parents) if needed.
+  YAML::Node commented_map(const std::string& path);
 };
 
 struct Entry {

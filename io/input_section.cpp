@@ -322,6 +322,14 @@ std::string Section::file_path(const std::string& key) const {
   return p.lexically_normal().string();
 }
 
+std::string Section::file_path(const std::string& key, const std::string& default_path) const {
+  if (has(key)) return file_path(key);
+  Reader r(*doc_->impl_, path_);
+  const std::filesystem::path p = std::filesystem::path(default_path).lexically_normal();
+  r.record(key, YAML::Node(std::filesystem::absolute(p).lexically_normal().string()));
+  return p.string();
+}
+
 Section Section::section(const std::string& key) const {
   Reader r(*doc_->impl_, path_);
   Entry e = r.require(key);
@@ -335,6 +343,32 @@ std::optional<Section> Section::optional_section(const std::string& key) const {
   if (!e) return std::nullopt;
   r.record(key, r.enter(r.child(key), e->value, value_mark(*e)));
   return Section(doc_, r.child(key));
+}
+
+Section Section::section_or_defaults(const std::string& key) const {
+  if (has(key)) return section(key);
+  Document::Impl& impl = *doc_->impl_;
+  const VisitedMap& parent = impl.maps.at(path_);
+  Reader r(impl, path_);
+  const std::string path = r.child(key);
+  r.record(key, r.enter(path, YAML::Node(YAML::NodeType::Null), parent.mark));
+  impl.maps.at(path).commented = parent.commented;
+  return Section(doc_, path);
+}
+
+Section Section::section_or_comment(const std::string& key) const {
+  if (has(key)) return section(key);
+  Document::Impl& impl = *doc_->impl_;
+  VisitedMap& parent = impl.maps.at(path_);
+  const std::string path = join_path(path_, key);
+  YAML::Node resolved(YAML::NodeType::Map);
+  // Under a commented section the child goes into its (commented) map; else into the comment tree.
+  if (parent.commented)
+    parent.resolved[key] = resolved;
+  else
+    impl.commented_map(path_)[key] = resolved;
+  impl.visit(path, YAML::Node(YAML::NodeType::Null), parent.mark, resolved).commented = true;
+  return Section(doc_, path);
 }
 
 std::vector<Section> Section::sections(const std::string& key) const {

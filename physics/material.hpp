@@ -39,13 +39,19 @@ struct Material {
   /// Double-layer capacitance of this SE against a metal [F/m^2] (SE only).
   double double_layer_capacitance = 0;
   /// Whether Na plates on the bare surface at once (CC only); false = blocking
-  /// until a nucleus forms there (MODEL.md §3.3).
+  /// until a nucleus forms there (MODEL.md §3.1, §3.3). The deck reader makes every
+  /// CC blocking unless the deck says `bare_surface: active`.
   bool bare_surface_active = true;
   /// A blocking surface on which Na nucleates (CC only): classical nucleation
   /// theory with this surface's wetting angle and rate prefactor. Without it a
   /// blocking surface never takes Na.
   bool nucleates = false;
   physics::ClassicalNucleation nucleation{};
+  /// The material-library entry the defaults came from (physics/material_library.hpp); empty if none.
+  std::string library;
+  /// Elastic constants (CC only; for mechanics, not used by the solver yet) [Pa], [-]; 0 = not given.
+  double youngs_modulus = 0;
+  double poisson_ratio = 0;
 };
 
 using MaterialTable = std::vector<Material>;

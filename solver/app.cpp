@@ -86,10 +86,19 @@ Parsed parse_input(MPI_Comm comm, const CommandLine& cl, io::Purpose purpose) {
 int command_check(MPI_Comm comm, const CommandLine& cl) {
   // Decks for `analyze` need no time or output: check accepts both kinds and says which.
   Parsed p = parse_input(comm, cl, io::Purpose::analyze);
+  // Everything short of reading voxels: the volume file's header against its dims and
+  // dtype, the crop inside the volume, generated and stacked layers that fit together.
+  std::unique_ptr<io::LabelSource> cell;
+  collectively(comm, [&] { cell = io::open_microstructure(p.config); });
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) {
+    const auto& d = p.config.grid.dims;
     std::printf("# %s: valid. Resolved input (SI units):\n%s\n", cl.input.c_str(), p.doc->resolved_yaml().c_str());
+    std::printf("# cell: %lld x %lld x %lld voxels: %s\n", (long long)d[0], (long long)d[1], (long long)d[2],
+                cell->describe().c_str());
+    if (!p.config.protocol)
+      std::printf("# no \"protocol\" section: potentiostatic at conditions.electrode_potential\n");
     if (!p.config.has_time || !p.config.has_output)
       std::printf("# no \"time\"/\"output\" section: valid for `navox analyze`, not for `navox run`\n");
     std::fflush(stdout);

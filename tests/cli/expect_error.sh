@@ -2,17 +2,19 @@
 # Runs `navox run INPUT` on NP ranks and checks what a user sees for bad input:
 # a non-zero exit, the message from the input's "# expect:" line printed exactly
 # once (by rank 0, not once per rank), no abort or crash, and no output claimed
-# as complete.
+# as complete. A line "# command: check" runs `navox check` instead.
 #   expect_error.sh MPIEXEC NP NAVOX INPUT
 set -u
 mpiexec=$1 np=$2 navox=$3 input=$4
 expected=$(sed -n '1s/^# expect: //p' "$input")
 [ -n "$expected" ] || { echo "no '# expect:' line in $input"; exit 2; }
+command=$(sed -n 's/^# command: //p' "$input" | head -n 1)
+command=${command:-run}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 find "$(dirname "$input")" -maxdepth 1 -type f -exec cp {} "$work"/ \;  # files only: a stray output folder must not matter
 cd "$work"
-$mpiexec -n "$np" "$navox" run "$(basename "$input")" >stdout 2>stderr
+$mpiexec -n "$np" "$navox" "$command" "$(basename "$input")" >stdout 2>stderr
 status=$?
 cat stdout stderr
 fail() { echo "FAIL: $*"; exit 1; }

@@ -474,6 +474,43 @@ empty: {}
   EXPECT_NO_THROW(Document::parse(doc->resolved_yaml(), "again.yaml"));
 }
 
+// User-found problem guarded: the resolved input (`navox check`) left out the
+// defaults of sections the deck does not have. A section that only holds values
+// prints its defaults as if written; one whose presence switches a feature on
+// prints them as comments, so that the printed input, read back, is the same.
+TEST(InputResolved, AbsentSectionsPrintTheirDefaults) {
+  auto read = [](Document& doc) {
+    Section root = doc.root();
+    Section values = root.section_or_defaults("conditions");
+    values.quantity("temperature", Dim::temperature, 298.15);
+    const bool on = root.has("feature");
+    Section feature = root.section_or_comment("feature");
+    feature.number("rate", 0.1);
+    feature.section_or_comment("noise").integer("seed", 1, 0, 9);
+    root.section_or_defaults("report").file_path("output", "report.json");
+    doc.finish();
+    return on;
+  };
+  auto doc = Document::parse("other: {}\n", "deck.yaml");
+  doc->root().optional_section("other");
+  EXPECT_FALSE(read(*doc));
+  const std::string text = doc->resolved_yaml();
+  const std::string report = std::filesystem::absolute("report.json").lexically_normal().string();
+  EXPECT_EQ(text, "other: {}\nconditions:\n  temperature: 298.15 K\nreport:\n  output: " + report +
+                      "\n# Optional sections not in the input (each is off while absent), with the defaults they "
+                      "would take:\n#   feature:\n#     rate: 0.1\n#     noise:\n#       seed: 1\n");
+  auto again = Document::parse(text, "again.yaml");
+  again->root().optional_section("other");
+  EXPECT_FALSE(read(*again));
+  EXPECT_EQ(again->resolved_yaml(), text);
+  // Present, the feature section is printed as given, and its absent part as a comment.
+  auto on = Document::parse("feature: {rate: 2}\n", "deck.yaml");
+  EXPECT_TRUE(read(*on));
+  EXPECT_NE(on->resolved_yaml().find("feature:\n  rate: 2\n"), std::string::npos) << on->resolved_yaml();
+  EXPECT_NE(on->resolved_yaml().find("#   feature:\n#     noise:\n#       seed: 1\n"), std::string::npos)
+      << on->resolved_yaml();
+}
+
 // --- did you mean ----------------------------------------------------------------
 
 TEST(DidYouMean, FindsLikelyTypos) {
