@@ -48,7 +48,7 @@ struct Material {
   bool nucleates = false;
   physics::ClassicalNucleation nucleation{};
   /// The material-library entry the defaults came from (physics/material_library.hpp); empty if none.
-  std::string library;
+  std::string library{};
   /// Elastic constants (CC only; for mechanics, not used by the solver yet) [Pa], [-]; 0 = not given.
   double youngs_modulus = 0;
   double poisson_ratio = 0;
