@@ -20,9 +20,11 @@
  * and stripping, from the Na thickness the voxel on the metal side holds against
  * the face (the stack pressure presses its Na onto the SE):
  * \f[ w = \min\big(1,\ \xi\,h_n / t_c\big) \f]
- * A film thinner than t_c no longer covers the face; t_c is a length, so a
- * stripped interface loses contact over the last t_c of Na whatever the voxel
- * size h_n (the voxel size normal to the face).
+ * A film thinner than t_c (1 nm, a few atomic layers: an assumption) no longer
+ * covers the face; t_c is a length, so a stripped interface loses contact over
+ * the last t_c of Na whatever the voxel size h_n (the voxel size normal to the
+ * face), and the current leaves a vanishing film smoothly (over t_c F/(Ω i)
+ * seconds) instead of at one instant the time step would have to hit.
  *
  * Symbols: Ω_Na molar volume [m³/mol]; F Faraday constant [C/mol]; ξ_c the Na
  * fraction at which a voxel counts as bulk metal for connectivity [-]; t_c
@@ -42,7 +44,7 @@ struct SodiumMetal {
 
   double molar_volume = 23.78e-6;  ///< Ω_Na [m³/mol]
   double connect_threshold = 0.5;  ///< ξ_c [-]
-  double coverage_thickness = 10e-9; ///< t_c [m]
+  double coverage_thickness = 1e-9; ///< t_c [m]: a few atomic layers
 
   /// Na volume made by a faradaic current over dt [m³] (negative when stripping).
   double plated_volume(double faradaic_current, double dt) const {

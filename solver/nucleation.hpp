@@ -11,6 +11,12 @@
 /// number), so the nuclei do not depend on the partition, and a retried step (same
 /// step number, smaller Δt) draws a subset of the nuclei the longer step drew.
 ///
+/// Exclusion. The candidates of a step are taken in the order their Poisson processes
+/// fire (τ = Δt ln(1 − u)/ln(1 − p)); one whose face an earlier nucleus of the step
+/// already covers does not form. Without this, a step that lets every face fire
+/// (a sodiophilic surface at its dip, where J is ~1e9 per µm² per s) would seed every
+/// face at once, a count that grows as 1/h².
+///
 /// Footprint. A nucleus makes a disc of the bare surface active, radius ρ_n
 /// (ClassicalNucleation::footprint_radius) around the centre of its face: every bare
 /// face with at least half of its area within ρ_n of that centre (sampled on an
@@ -56,8 +62,9 @@ public:
   std::uint64_t seed() const { return spec_.seed; }
 
   /// The longest step, at most `dt`, over which the expected number of new nuclei
-  /// stays within spec.max_step_fraction of the bare faces (at least a quarter of
-  /// a nucleus), at the overpotentials of the last accepted step. Collective.
+  /// stays within spec.max_step_fraction of the footprints the bare surface has room
+  /// for (bare area / π ρ_n²; at least a quarter of a nucleus), at the overpotentials
+  /// of the last accepted step. Collective.
   double limit_step(const IonicPotential& ionic, double dt, double temperature) const;
   /// Draws the nuclei of step `step` lasting `dt` and covers their footprints. Collective.
   void draw(IonicPotential& ionic, long step, double dt, double temperature);
@@ -73,8 +80,10 @@ public:
   const std::vector<double>& field() const { return per_voxel_; }
 
 private:
-  /// Adds the footprint of nucleus `e` to the owned bare faces, remembering old coverages.
+  /// Covers the footprint of nucleus `e` on the owned bare faces, remembering old coverages.
   void cover(IonicPotential& ionic, const NucleusEvent& e);
+  /// Whether nucleus `e`'s footprint covers face `face` of voxel idx (global indices).
+  bool covers(const NucleusEvent& e, const std::int64_t idx[3], int face) const;
 
   const Grid& grid_;
   const MaterialTable& materials_;

@@ -295,7 +295,11 @@ std::vector<StepReport> Simulation::run() {
         sodium_->restore();
         NAVOX_CALL(VecCopy(phi_saved, phi_));
         ionic_->set_labels(labels_);
-        dt = quantised_step(h * (change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5));
+        double cut = change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5;
+        // Stripped dry: land on the moment the Na runs out (a face stays active
+        // until its Na is gone, so halving alone would approach that moment step by step).
+        if (settled.unplaced > 1e-9) cut = std::clamp(sodium_->emptied_share(), 1e-3, 0.5);
+        dt = quantised_step(h * cut);
         log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", now.t, h,
                   rejected.c_str(), dt);
         if (dt < ts.dt_min)

@@ -154,17 +154,13 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
 
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
-  // `pressed` marks the Na-holding voxels that lie on CC (ghosted below: the face
-  // loop asks it of voxels across a rank boundary).
-  Vec mask = new_scalar_vector(grid_), pressed = new_scalar_vector(grid_);
+  Vec mask = new_scalar_vector(grid_);
   {
-    Owned m(grid_, mask), pr(grid_, pressed);
+    Owned m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
-      if (!holds_na(lab(i, j, k))) return;
-      pr(i, j, k) = on_cc(i, j, k) ? 1 : 0;
-      if (!physics::SodiumMetal::holds(xi(i, j, k))) return;
-      bool attached = bulk(i, j, k) || pr(i, j, k) > 0;
+      if (!holds_na(lab(i, j, k)) || !physics::SodiumMetal::holds(xi(i, j, k))) return;
+      bool attached = bulk(i, j, k) || on_cc(i, j, k);
       for (int face = 0; face < 6 && !attached; ++face) {
         std::int64_t ni, nj, nk;
         if (neighbour(grid_, i, j, k, face, ni, nj, nk)) attached = bulk(ni, nj, nk);
@@ -190,8 +186,7 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
     return -1;
   };
 
-  Ghosted con(grid_, connected_), on_collector(grid_, pressed);
-  NAVOX_CALL(VecDestroy(&pressed));
+  Ghosted con(grid_, connected_);
   const auto& h = grid_.spec().spacing;
   auto& faces = ionic.faces();
   for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -214,10 +209,8 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
       if (!holds_na(l)) continue;
       const double x = xi(ni, nj, nk);
       if (con(ni, nj, nk) > 0 && physics::SodiumMetal::holds(x)) {
-        // Connected Na against the SE: the same w both ways. Na lying on CC is pressed
-        // onto the SE by the collector and covers the face until it is gone; other Na
-        // covers it by its thickness.
-        const double w = on_collector(ni, nj, nk) > 0 ? 1.0 : metal_.activity(x, h[face_axis(face)]);
+        // Connected Na against the SE: the same w both ways, from its thickness.
+        const double w = metal_.activity(x, h[face_axis(face)]);
         f.active_anodic = w;
         f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
         continue;
@@ -305,13 +298,16 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
     Ghosted lab(grid_, labels_);
     Ghosted add(grid_, added);
     Owned xi(grid_, xi_), ex(grid_, excess_);
+    double emptied = 1; // the smallest share of the step after which a stripped voxel runs dry
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double a = add(i, j, k);
       if (a == 0) return;
       largest = std::max(largest, std::abs(a));
-      if (materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC) ex(i, j, k) += a;
-      else xi(i, j, k) += a;
+      PetscScalar& v = materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC ? ex(i, j, k) : xi(i, j, k);
+      if (a < 0 && v + a < 0) emptied = std::min(emptied, std::max(v, 0.0) / -a);
+      v += a;
     });
+    MPI_Allreduce(&emptied, &emptied_share_, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
   }
   NAVOX_CALL(VecDestroy(&added));
   double global = 0;

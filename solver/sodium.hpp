@@ -71,6 +71,10 @@ public:
   /// Puts the faradaic volume of the last solve in place (step 1 above); returns
   /// the largest volume added to or taken from one voxel [voxel volumes]. Collective.
   double deposit(const IonicPotential& ionic, double dt);
+  /// The smallest share of the last deposit()'s step after which a voxel it strips
+  /// would run dry by its own Na (1 if none does): where a step strips more than the
+  /// Na can give, the retry lands just short of it.
+  double emptied_share() const { return emptied_share_; }
   /// Step 2 above. Collective.
   SettleResult settle();
 
@@ -101,6 +105,7 @@ private:
   int lift_ = 0, lift_saved_ = 0;
   mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
   double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
+  double emptied_share_ = 1;
   double leftovers_ = 0, leftovers_saved_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
 };
 

@@ -4,7 +4,13 @@
 //    applied charge (0.1 %), through nine current-collector lifts and back;
 //  - the cell voltage is I L / sigma + (RT / alpha F) asinh(i / 2 i0) within 1 %;
 //  - the time series matches a stored one (tests/data/regression/flat_cycle_series.csv)
-//    to 1e-7 of each column's range, whatever the rank count. Regenerate with NAVOX_WRITE_REFERENCE=1.
+//    to 1e-7 of each column's range, whatever the rank count. Regenerate with NAVOX_WRITE_REFERENCE=1;
+//  - contact_fraction is the Na|SE contact only: 0 on the bare collector before any
+//    Na, where the plating-capable share is 1 (it used to report the larger of the two);
+//  - stripped to a voltage cut-off, the cell gives back the plated charge to the last
+//    nanometre of Na at 1 and 0.5 um voxels alike: plating and stripping use one
+//    activity rule, w = min(1, xi h / t_c) with a thickness t_c, not xi / xi_c (which
+//    ended the strip half a voxel early, by an amount that changed with the voxel).
 #include "physics/interface_kinetics.hpp"
 #include "solver/simulation.hpp"
 #include "support/deck_run.hpp"
@@ -78,6 +84,35 @@ TEST(FlatCell, PlatesStripsAndMatchesTheAnalyticVoltage) {
   EXPECT_LT(e.na_thickness, 1e-3 * p.na_thickness);
   EXPECT_NEAR(e.na_thickness, na.thickness_per_charge() * -e.faradaic_charge, 1e-9 * p.na_thickness);
   EXPECT_LE(e.lift, 1e-6);
+}
+
+TEST(FlatCell, ContactFractionIsTheNaContactOnly) {
+  const CellRun run = run_flat_cell();
+  const auto& start = run.reports.front();
+  EXPECT_EQ(start.contact_fraction, 0.0);  // bare Al, `bare_surface: active`: no Na to strip
+  EXPECT_DOUBLE_EQ(start.plating_fraction, 1.0);
+  std::size_t plated = 0;
+  for (std::size_t n = 0; n < run.reports.size(); ++n)
+    if (run.reports[n].protocol_step == 0) plated = n;
+  EXPECT_DOUBLE_EQ(run.reports[plated].contact_fraction, 1.0); // a dense Na layer on the whole SE
+}
+
+TEST(FlatCell, StripsToTheLastNanometreWhateverTheVoxelSize) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  for (const char* h : {"1 um", "0.5 um"}) {
+    const auto run = navox::test::run_deck(
+        "tests/data/electrochem/flat_plating.yaml", "flat_cell_to_cutoff_" + std::string(h).substr(0, 3) + "_np" + std::to_string(size),
+        {std::string("grid.spacing=") + h, "protocol.steps[2].strip.capacity=2 mAh/cm^2",
+         "protocol.steps[2].strip.cutoff=0.2 V"});
+    const auto& e = run.reports.back();
+    EXPECT_GE(e.voltage, 0.2) << h << ": the strip must end at the cut-off";
+    // Charge in = charge out to 1e-6 (the last ~1e-14 m of Na and the double layer).
+    const double plated = 36000.0 * 1.0;  // 1 mAh/cm^2 [C/m^2]
+    EXPECT_NEAR(e.charge / plated, 0.0, 1e-6) << h;
+    EXPECT_LT(e.na_thickness, 1e-12) << h; // less than a thousandth of an atomic layer left
+    EXPECT_LT(e.contact_fraction, 1e-3) << h; // what is left covers no face
+  }
 }
 
 TEST(FlatCell, TimeSeriesIsTheSameOnAnyRankCount) {

@@ -109,11 +109,11 @@ TEST(SodiumMetal, OneMilliampHourPerSquareCentimetre) {
 }
 
 TEST(SodiumMetal, ActivityIsTheNaThicknessOverTheCoverageThickness) {
-  // One rule for plating and stripping: w = min(1, xi h / t_c), t_c = 10 nm by default.
+  // One rule for plating and stripping: w = min(1, xi h / t_c), t_c = 1 nm by default.
   const navox::physics::SodiumMetal na;
-  EXPECT_DOUBLE_EQ(na.coverage_thickness, 10e-9);
-  EXPECT_DOUBLE_EQ(na.activity(0.02, 0.25e-6), 0.5);  // 5 nm of Na on the face
-  EXPECT_DOUBLE_EQ(na.activity(0.01, 0.5e-6), 0.5);   // the same 5 nm in a voxel twice as deep
+  EXPECT_DOUBLE_EQ(na.coverage_thickness, 1e-9);
+  EXPECT_DOUBLE_EQ(na.activity(0.002, 0.25e-6), 0.5);  // 0.5 nm of Na on the face
+  EXPECT_DOUBLE_EQ(na.activity(0.001, 0.5e-6), 0.5);   // the same 0.5 nm in a voxel twice as deep
   EXPECT_DOUBLE_EQ(na.activity(0.2, 0.25e-6), 1.0);
   // Rounding leftovers are not Na: no activity, whatever the voxel size.
   EXPECT_FALSE(navox::physics::SodiumMetal::holds(2.8e-17));
