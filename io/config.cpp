@@ -451,7 +451,7 @@ NucleationSpec read_nucleation(const Section& s) {
   n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
   n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
   if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))
-    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the footprints the bare surface has room for)");
+    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the footprints the bare contact has room for)");
   return n;
 }
 

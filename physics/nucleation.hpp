@@ -35,8 +35,8 @@ struct ClassicalNucleation {
   double surface_energy = 0.2;   ///< γ [J/m²]
   double wetting_angle = 0.7;    ///< θ_w [rad]
   double molar_volume = 23.78e-6; ///< Ω [m³/mol]
-  /// ρ_n [m]: radius of the bare surface one nucleus makes active (see solver/nucleation.hpp).
-  double footprint_radius = 0.141e-6;
+  /// ρ_n [m]: radius of the SE|CC contact one nucleus makes active (see solver/nucleation.hpp).
+  double footprint_radius = 0.3e-6;
 
   /// f(θ_w): the cap's share of the homogeneous barrier [-].
   static double shape_factor(double theta) {

@@ -41,8 +41,8 @@ struct ElectrodeFace {
   double eta = 0;             ///< from the last solve [V]
   double current = 0;         ///< into the SE, from the last solve [A]
   double faradaic = 0;        ///< its Butler–Volmer part [A]
-  /// A nucleating CC material this face sees bare (across the face, or across an
-  /// empty pore at a CC|PORE|SE triple line), set by the Na model; -1 if none.
+  /// The nucleating CC material across this face while it is bare (not fully
+  /// covered by nuclei), set by the Na model; -1 if none.
   int bare_collector = -1;
   /// Share of the face that nuclei's footprints cover: it plates there although
   /// the CC is blocking [-]. Kept across steps; set by Nucleation.

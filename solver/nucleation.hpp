@@ -3,8 +3,8 @@
 /// (MODEL.md §3.3), using physics::ClassicalNucleation.
 ///
 /// Each time step, every face the Na model marks as bare (ElectrodeFace::bare_collector:
-/// an SE|CC face of a nucleating CC, or an SE face across an empty pore with an edge on
-/// a CC|PORE|SE triple line) nucleates on its uncovered area (1 − c) A with
+/// an SE|CC face of a nucleating CC not yet covered by nuclei; a CC|PORE|SE triple
+/// line is the edge of such a contact) nucleates on its uncovered area (1 − c) A with
 /// probability 1 − exp(−J(η) (1 − c) A Δt), η being the face's overpotential at the
 /// end of the last accepted step (explicit seeding). The uniform number of a face
 /// comes from a counter-based generator keyed on (seed, global face index, step
@@ -17,14 +17,14 @@
 /// (a sodiophilic surface at its dip, where J is ~1e9 per µm² per s) would seed every
 /// face at once, a count that grows as 1/h².
 ///
-/// Footprint. A nucleus makes a disc of the bare surface active, radius ρ_n
-/// (ClassicalNucleation::footprint_radius) around the centre of its face: every bare
-/// face with at least half of its area within ρ_n of that centre (sampled on an
-/// 8 × 8 grid of points) is covered (c = 1). The area a nucleus activates is
-/// therefore π ρ_n² (to the resolution of the faces), not one voxel face, and the
-/// number of nuclei needed to carry a current does not depend on the voxel size.
-/// The default ρ_n = 0.141 µm covers exactly one face of 0.25 µm, the voxel size
-/// the wetting angles were calibrated at. Nuclei are gathered on every rank (few per
+/// Footprint. A nucleus makes the bare contact within ρ_n of the centre of its face
+/// active (ClassicalNucleation::footprint_radius): every bare SE|CC face with at
+/// least half of its area within ρ_n (sampled on an 8 × 8 grid of points) is
+/// covered (c = 1). The area a nucleus activates is therefore its contact within a
+/// disc of area π ρ_n² (to the resolution of the faces), not one voxel face, and
+/// the number of nuclei needed to carry a current does not depend on the voxel
+/// size. The default ρ_n = 0.3 µm exceeds the 0.25 µm contacts of the V8 cell the
+/// wetting angles were calibrated on, so there a nucleus activates its contact. Nuclei are gathered on every rank (few per
 /// step) and applied in face order, so coverage is the same on any partition.
 ///
 /// Its Na, the critical cap of V* = (4/3)π r*³ f(θ_w), is formed by the face's own

@@ -296,10 +296,12 @@ std::vector<StepReport> Simulation::run() {
         NAVOX_CALL(VecCopy(phi_saved, phi_));
         ionic_->set_labels(labels_);
         double cut = change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5;
-        // Stripped dry: land on the moment the Na runs out (a face stays active
-        // until its Na is gone, so halving alone would approach that moment step by step).
+        // Stripped dry: land on the moment the Na runs out (the face stays fully active
+        // until its Na is thinner than t_c, so halving alone would creep towards it).
         if (settled.unplaced > 1e-9) cut = std::clamp(sodium_->emptied_share(), 1e-3, 0.5);
         dt = quantised_step(h * cut);
+        // The last try is a step of exactly dt_min.
+        if (dt < ts.dt_min && h > ts.dt_min * (1 + 1e-9)) dt = ts.dt_min;
         log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", now.t, h,
                   rejected.c_str(), dt);
         if (dt < ts.dt_min)

@@ -171,21 +171,6 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   update_connected(mask);
   NAVOX_CALL(VecDestroy(&mask));
 
-  // The CC material along an edge of face `face` of SE voxel (i, j, k) where SE, an
-  // empty pore (across the face) and CC meet: a CC|PORE|SE triple line; -1 if none.
-  // The four voxels around an edge are the SE voxel, the pore, and their two
-  // neighbours in an in-plane direction.
-  auto triple_line = [&](std::int64_t i, std::int64_t j, std::int64_t k, int face) {
-    for (int side = 0; side < 6; ++side) {
-      if (face_axis(side) == face_axis(face)) continue;
-      std::int64_t si, sj, sk, di, dj, dk;
-      if (!neighbour(grid_, i, j, k, side, si, sj, sk)) continue;
-      if (is_cc(si, sj, sk)) return static_cast<int>(lab(si, sj, sk));
-      if (neighbour(grid_, si, sj, sk, face, di, dj, dk) && is_cc(di, dj, dk)) return static_cast<int>(lab(di, dj, dk));
-    }
-    return -1;
-  };
-
   Ghosted con(grid_, connected_);
   const auto& h = grid_.spec().spacing;
   auto& faces = ionic.faces();
@@ -215,11 +200,11 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
         f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
         continue;
       }
-      // An empty pore: plating where nuclei cover the face; a triple line can nucleate.
+      // An empty pore: no metal, unless it was a contact that nuclei covered before the
+      // collector lifted off it. It touches no CC across the face, so no nucleus forms on
+      // it: a CC|PORE|SE triple line is the edge of a contact, and its nuclei form on the
+      // SE|CC faces along it (an SE face under an empty gap is no site of its own).
       f.active_cathodic = f.metal_fraction = f.coverage;
-      if (physics::SodiumMetal::holds(x) || f.coverage >= 1) continue;
-      const int cc = triple_line(i, j, k, face);
-      if (cc >= 0 && materials_[cc].nucleates) f.bare_collector = cc;
     }
   });
 }

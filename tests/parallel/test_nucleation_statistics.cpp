@@ -13,6 +13,7 @@
 #include "solver/ionic_potential.hpp"
 #include "solver/nucleation.hpp"
 #include "solver/sodium.hpp"
+#include "support/blocking_al.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -33,15 +34,7 @@ TEST(NucleationStatistics, CountsFollowTheDrawRuleAndCnt) {
   spec.dims = {kN, kN, 4};
   spec.spacing = {kH, kH, kH};
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi", "xi"});
-  navox::MaterialTable mats(2);
-  mats[0].name = "NBH";
-  mats[0].phase = navox::Phase::SE;
-  mats[0].conductivity = 0.09;
-  mats[1].name = "Al";
-  mats[1].phase = navox::Phase::CC;
-  mats[1].bare_surface_active = false;
-  mats[1].nucleates = true;
-  mats[1].nucleation.wetting_angle = 41.0 * navox::physics::kPi / 180.0;
+  const navox::MaterialTable mats = navox::test::nbh_and_blocking_al();
   const navox::physics::ClassicalNucleation& cnt = mats[1].nucleation;
 
   Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 3 ? 0.0 : 1.0; });
@@ -110,12 +103,7 @@ double covered_area_per_nucleus(double h, int n, double rho, long& nuclei) {
   spec.spacing = {h, h, h};
   spec.periodic_lateral = true;
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi", "xi"});
-  navox::MaterialTable mats(2);
-  mats[0].phase = navox::Phase::SE;
-  mats[0].conductivity = 0.09;
-  mats[1].phase = navox::Phase::CC;
-  mats[1].bare_surface_active = false;
-  mats[1].nucleates = true;
+  navox::MaterialTable mats = navox::test::nbh_and_blocking_al();
   mats[1].nucleation.footprint_radius = rho;
   Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 2 ? 0.0 : 1.0; });
   double covered = 0;

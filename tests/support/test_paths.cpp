@@ -4,12 +4,22 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace navox::test {
 
 std::string source_path(const std::string& relative) { return (fs::path(NAVOX_SOURCE_DIR) / relative).string(); }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 std::optional<std::string> shared_data(const std::string& relative) {
   std::vector<fs::path> roots;

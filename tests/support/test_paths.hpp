@@ -15,6 +15,8 @@ std::string source_path(const std::string& relative);
 std::optional<std::string> shared_data(const std::string& relative);
 /// The navox executable built with the tests.
 std::string navox_binary();
+/// The whole text of a file (a test failure, and "", if it cannot be read).
+std::string read_text(const std::string& path);
 /// A fresh scratch directory (same name on every rank of MPI_COMM_WORLD).
 std::string scratch_dir(const std::string& name);
 

@@ -46,19 +46,13 @@ Deck read_deck(Document& doc) {
   return d;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using navox::test::read_text;
 
 /// Reads tests/data/inputs/<name> through the deck schema and returns the error it raises.
 InputError error_in(const std::string& name) {
   const std::string file = navox::test::source_path("tests/data/inputs/" + name);
   try {
-    auto doc = Document::parse(slurp(file), file);
+    auto doc = Document::parse(read_text(file), file);
     read_deck(*doc);
   } catch (const InputError& e) {
     return e;
