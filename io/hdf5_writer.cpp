@@ -1,11 +1,14 @@
 #include "io/hdf5_writer.hpp"
 
+#include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "navox/version.hpp"
 
 #include <hdf5.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 
 namespace navox::io {
 
@@ -47,6 +50,16 @@ void string_attribute(hid_t obj, const char* name, const std::string& value) {
   check(H5Awrite(attr, type, value.empty() ? "" : value.c_str()), std::string("write attribute ") + name);
 }
 
+/// A data write can fail on some ranks only (a full disk, a file-size limit): every
+/// rank learns it, with the failing rank's reason (errno), before anyone throws, so
+/// all leave the file through the same collective closes instead of one rank waiting
+/// in H5Fclose while the others are in the next collective write.
+void agree(MPI_Comm comm, herr_t status, int error, const std::string& what) {
+  collectively(comm, [&] {
+    if (status < 0) throw Error("HDF5: " + what + (error ? std::string(": ") + std::strerror(error) : std::string()));
+  });
+}
+
 /// Dataset extents in HDF5's C order: [z][y][x].
 std::array<hsize_t, 3> zyx(const std::array<std::int64_t, 3>& v) {
   return {hsize_t(v[2]), hsize_t(v[1]), hsize_t(v[0])};
@@ -62,6 +75,8 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
   Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose, "cannot create " + path);
 
   const auto& spec = grid.spec();
+  // Attributes and groups are metadata, which HDF5 writes collectively at the close:
+  // a failure there comes back on every rank alike.
   attribute(file, "time", H5T_NATIVE_DOUBLE, &info.time, 1);
   attribute(file, "step", H5T_NATIVE_LONG, &info.step, 1);
   attribute(file, "origin", H5T_NATIVE_DOUBLE, spec.origin.data(), 3);
@@ -101,8 +116,13 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
       H5Sselect_none(filespace);
       H5Sselect_none(memspace);
     }
-    check(H5Dwrite(dset, mem_type, memspace, filespace, xfer, data), "write /fields/" + f.name + " to " + path);
+    errno = 0;
+    const herr_t written = H5Dwrite(dset, mem_type, memspace, filespace, xfer, data);
+    agree(grid.comm(), written, written < 0 ? errno : 0, "write /fields/" + f.name + " to " + path);
   }
+  errno = 0;
+  const herr_t flushed = H5Fflush(file, H5F_SCOPE_GLOBAL);
+  agree(grid.comm(), flushed, flushed < 0 ? errno : 0, "flush " + path);
 }
 
 std::vector<double> read_hdf5_field(const std::string& path, const std::string& name, const Box& block) {

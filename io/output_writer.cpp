@@ -53,7 +53,7 @@ void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& f
   const fs::path dir(spec_.directory);
   const std::string base = step_name(info.step);
   if (spec_.hdf5) {
-    // Collective inside; HDF5 errors surface on every rank alike.
+    // Collective inside; a write failing on some ranks only is agreed on before anyone throws.
     write_hdf5_step(grid_, (dir / (base + ".h5")).string(), info, fields, materials_);
   }
   if (spec_.vtk) {
