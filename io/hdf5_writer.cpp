@@ -14,14 +14,21 @@ namespace navox::io {
 
 namespace {
 
-/// Owns one hid_t and closes it with the matching H5*close.
+/// Set when the ranks agreed that a write of the current file failed: its objects are
+/// then abandoned, not closed. Closing is collective inside HDF5 and, after an I/O
+/// error on some ranks only, its internal collectives diverge (one rank in a barrier
+/// of the metadata flush, another in a broadcast of the truncate): a hang. The file is
+/// broken either way; every complete step before it is a file of its own.
+bool abandoning = false;
+
+/// Owns one hid_t and closes it with the matching H5*close (unless abandoning).
 class Handle {
 public:
   Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
     if (id_ < 0) throw Error("HDF5: " + what);
   }
   ~Handle() {
-    if (id_ >= 0) close_(id_);
+    if (id_ >= 0 && !abandoning) close_(id_);
   }
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
@@ -55,9 +62,14 @@ void string_attribute(hid_t obj, const char* name, const std::string& value) {
 /// all leave the file through the same collective closes instead of one rank waiting
 /// in H5Fclose while the others are in the next collective write.
 void agree(MPI_Comm comm, herr_t status, int error, const std::string& what) {
-  collectively(comm, [&] {
-    if (status < 0) throw Error("HDF5: " + what + (error ? std::string(": ") + std::strerror(error) : std::string()));
-  });
+  try {
+    collectively(comm, [&] {
+      if (status < 0) throw Error("HDF5: " + what + (error ? std::string(": ") + std::strerror(error) : std::string()));
+    });
+  } catch (const CollectiveError&) {
+    abandoning = true;
+    throw;
+  }
 }
 
 /// Dataset extents in HDF5's C order: [z][y][x].
@@ -124,6 +136,8 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
   const herr_t flushed = H5Fflush(file, H5F_SCOPE_GLOBAL);
   agree(grid.comm(), flushed, flushed < 0 ? errno : 0, "flush " + path);
 }
+
+bool hdf5_output_abandoned() { return abandoning; }
 
 std::vector<double> read_hdf5_field(const std::string& path, const std::string& name, const Box& block) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

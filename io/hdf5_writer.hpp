@@ -21,6 +21,11 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
                      const std::vector<OutputField>& fields, const std::string& materials);
 
 /// Reads one field's block back (tests, restarts); `block` in global voxel indices.
+/// Whether a write failed on some ranks and its file was abandoned open (see
+/// io/hdf5_writer.cpp): then the process must not call MPI_Finalize, where parallel
+/// HDF5 closes every open file collectively and would hang.
+bool hdf5_output_abandoned();
+
 std::vector<double> read_hdf5_field(const std::string& path, const std::string& name, const Box& block);
 
 } // namespace navox::io

@@ -7,9 +7,12 @@
 #include "solver/app.hpp"
 #include "solver/cli.hpp"
 
+#include "io/hdf5_writer.hpp"
+
 #include <petscsys.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 int main(int argc, char** argv) {
   navox::CommandLine cl = navox::parse_command_line(argc, argv);
@@ -45,6 +48,14 @@ int main(int argc, char** argv) {
   } catch (const navox::CollectiveError& e) {
     if (rank == 0) std::fprintf(stderr, "navox: error: %s\n", e.what());
     status = 1;
+    // A step file abandoned after a write failed on some ranks: MPI_Finalize would make
+    // parallel HDF5 close it collectively, which diverges after such a failure. Every
+    // rank agreed on the failure, so every rank leaves here, at once.
+    if (navox::io::hdf5_output_abandoned()) {
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(status);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "navox: error on rank %d: %s\n", rank, e.what());
     std::fflush(stderr);
