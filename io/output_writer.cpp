@@ -2,9 +2,16 @@
 
 #include "mesh/collective.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 namespace fs = std::filesystem;
 
@@ -23,13 +30,58 @@ void write_text_atomically(const std::string& path, const std::string& text) {
 }
 
 
+namespace {
+
+/// Takes the directory's lock without waiting; returns the descriptor that holds it.
+int lock_directory(const fs::path& dir) {
+  const std::string path = (dir / ".navox.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot create " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    char holder[128] = {0};
+    const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+    ::close(fd);
+    std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
+    while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    if (error == EWOULDBLOCK)
+      throw Error("output directory " + dir.string() + " is in use by another navox run" +
+                  (who.empty() ? "" : " (" + who + ")") + ": give this run another output.directory");
+    throw Error("cannot lock " + path + ": " + std::strerror(error));
+  }
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  const std::string me = "process " + std::to_string(::getpid()) + " on " + host + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+    const int error = errno;
+    ::close(fd);
+    throw Error("cannot write " + path + ": " + std::strerror(error));
+  }
+  return fd;
+}
+
+} // namespace
+
 OutputWriter::OutputWriter(const Grid& grid, OutputSpec spec, std::string materials)
     : grid_(grid), spec_(std::move(spec)), materials_(std::move(materials)) {
   on_root(grid_.comm(), [&] {
-    fs::create_directories(spec_.directory);
-    // A fresh run starts fresh collections; stale step files are overwritten as reached.
-    for (const char* ext : {".xmf", ".pvd"}) fs::remove(fs::path(spec_.directory) / (spec_.prefix + ext));
+    const fs::path dir(spec_.directory);
+    fs::create_directories(dir);
+    lock_fd_ = lock_directory(dir);
+    // A fresh run starts fresh collections and removes the steps an earlier run left
+    // (files and VTK piece folders named <prefix>_<6 digits>), so none outlives it.
+    for (const char* ext : {".xmf", ".pvd"}) fs::remove(dir / (spec_.prefix + ext));
+    const std::regex step(std::regex_replace(spec_.prefix, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                          R"(_\d{6}(\.h5|\.xmf|\.pvti)?)");
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (std::regex_match(entry.path().filename().string(), step)) stale.push_back(entry.path());
+    for (const auto& p : stale) fs::remove_all(p);
   });
+}
+
+OutputWriter::~OutputWriter() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 namespace {

@@ -6,6 +6,10 @@
 ///   <prefix>_<step>.h5 + <prefix>_<step>.xmf    HDF5 (collective) + XDMF sidecar
 ///   <prefix>_<step>.pvti + <prefix>_<step>/p<rank>.vti   VTK summary + pieces
 ///   <prefix>.xmf, <prefix>.pvd                  temporal collections with physical times
+///   .navox.lock                                 held (flock) by the run writing here
+///
+/// A directory another run holds is refused, and a new run removes the step files
+/// an earlier run left there, so the collections never mix two runs.
 #include "io/hdf5_writer.hpp"
 #include "io/output_field.hpp"
 #include "io/vtk_writer.hpp"
@@ -31,6 +35,9 @@ class OutputWriter {
 public:
   /// `materials` documents the label values, e.g. "0=NBH;1=Cu;2=pore". Collective.
   OutputWriter(const Grid& grid, OutputSpec spec, std::string materials);
+  ~OutputWriter();
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
   /// Writes one step. Collective; returns the files written (on rank 0: all, else its own).
   void write(const StepInfo& info, const std::vector<OutputField>& fields);
   const OutputSpec& spec() const { return spec_; }
@@ -43,6 +50,7 @@ private:
   std::string materials_;
   std::vector<XdmfStep> xdmf_steps_;
   std::vector<PvdEntry> pvd_entries_;
+  int lock_fd_ = -1; ///< rank 0: the directory's lock, held while this writer lives
 };
 
 /// Writes `text` to `path` through a temporary file and a rename, so a reader
