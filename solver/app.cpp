@@ -9,6 +9,7 @@
 #include "navox/version.hpp"
 #include "solver/analysis_report.hpp"
 #include "solver/effective_conductivity.hpp"
+#include "solver/memory_guard.hpp"
 #include "solver/simulation.hpp"
 
 #include <hdf5.h>
@@ -146,6 +147,7 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
   // The analysis has zero-flux side faces whatever the run's lateral boundary.
   GridSpec spec = config.grid;
   spec.periodic_lateral = false;
+  check_grid_fits(comm, spec, kAnalysisBytesPerVoxel);
   Grid grid(comm, spec, {});
   const auto& d = spec.dims;
   log.info("grid: %lld x %lld x %lld voxels", (long long)d[0], (long long)d[1], (long long)d[2]);

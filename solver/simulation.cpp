@@ -9,6 +9,7 @@
 #include "solver/nucleation.hpp"
 #include "solver/phase_field.hpp"
 #include "solver/log_events.hpp"
+#include "solver/memory_guard.hpp"
 #include "solver/sodium.hpp"
 
 #include <petsctime.h>
@@ -31,6 +32,7 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
             (long long)d[1], (long long)d[2], h[0] * 1e6, h[1] * 1e6, h[2] * 1e6, d[0] * h[0] * 1e6,
             d[1] * h[1] * 1e6, d[2] * h[2] * 1e6);
 
+  check_grid_fits(comm, config_.grid, kRunBytesPerVoxel);
   grid_ = std::make_unique<Grid>(comm, config_.grid, solution_fields());
   NAVOX_CALL(DMCreateGlobalVector(grid_->scalar_dm(), &labels_));
   NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(labels_), "label"));

@@ -1,0 +1,21 @@
+#pragma once
+/// Refuses a cell before anything is allocated when it cannot be held: more voxels
+/// than this PETSc build can index, a voxel count that overflows, or more memory than
+/// the nodes have. The estimate is bytes per voxel (measured, docs/performance.md)
+/// times the voxels each rank owns, against MemAvailable of its node shared by the
+/// ranks on that node.
+#include "mesh/grid.hpp"
+
+#include <mpi.h>
+
+namespace navox {
+
+/// Bytes per voxel of a run (ionic solve, Na model, output; 64^3-128^3 plating: 1.3-1.4 KB
+/// beside the library baseline) and of an analysis (conduction solve: 0.25 KB).
+constexpr double kRunBytesPerVoxel = 1400;
+constexpr double kAnalysisBytesPerVoxel = 300;
+
+/// Throws CollectiveError on every rank, with the estimate, if the grid does not fit. Collective.
+void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel);
+
+} // namespace navox
