@@ -1,0 +1,12 @@
+# Shared checks of the CLI test scripts (sourced).
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expect_one_failure STATUS OUTPUT PATTERN WHAT: the command exited non-zero, was not
+# killed by `timeout` (124: a hang), and printed PATTERN (a grep regex) exactly once.
+expect_one_failure() {
+  local status=$1 output=$2 pattern=$3 what=$4 count
+  [ "$status" -ne 124 ] || fail "$what: hung (killed by timeout)"
+  [ "$status" -ne 0 ] || fail "$what: exit status 0"
+  count=$(grep -c -- "$pattern" "$output")
+  [ "$count" -eq 1 ] || fail "$what: want \"$pattern\" once, got $count"
+}
