@@ -473,6 +473,15 @@ Config read_config(Section root, Purpose purpose) {
   const Section na = root.section_or_defaults("sodium");
   const lib::Metal* metal = nullptr;
   c.sodium = read_sodium(na, metal);
+  // The plated metal is a solid (creep, vacancies) and the electrolytes are solids:
+  // a cell above the metal's melting point is outside the model, and below ~170 K
+  // the Arrhenius conductivities underflow the solver's scaling.
+  if (!(c.conditions.temperature >= 173.15 && c.conditions.temperature < metal->melting_point)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "must be from 173.15 K (-100 degC) to below %.2f K, where %s melts",
+                  metal->melting_point, metal->name);
+    cond.fail("temperature", range);
+  }
   {
     const bool on = na.has("phase_field");
     const PhaseFieldSpec pf = read_phase_field(na.section_or_comment("phase_field"),

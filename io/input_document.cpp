@@ -199,6 +199,30 @@ YAML::Node Document::Impl::commented_map(const std::string& path) {
 
 // --- Document ------------------------------------------------------------------
 
+namespace {
+
+/// Nodes a deck may expand to: real decks have hundreds. Anchors and aliases share
+/// nodes, so a few lines can expand to 10^12 (a "billion laughs"), which every walk
+/// over the tree would then take.
+constexpr long kMaxNodes = 1000000;
+
+/// Counts the nodes of the expanded tree, stopping once past `limit`.
+long count_nodes(const YAML::Node& node, long limit, long count = 0) {
+  if (++count > limit) return count;
+  if (node.IsSequence() || node.IsMap())
+    for (auto it = node.begin(); it != node.end() && count <= limit; ++it) {
+      if (node.IsMap()) {
+        count = count_nodes(it->first, limit, count);
+        if (count <= limit) count = count_nodes(it->second, limit, count);
+      } else {
+        count = count_nodes(*it, limit, count);
+      }
+    }
+  return count;
+}
+
+} // namespace
+
 Document::Document() : impl_(std::make_unique<Impl>()) {}
 Document::~Document() = default;
 
@@ -214,6 +238,10 @@ std::unique_ptr<Document> Document::parse(const std::string& text, const std::st
   if (!impl.root.IsDefined() || impl.root.IsNull()) impl.root = YAML::Node(YAML::NodeType::Map);
   if (!impl.root.IsMap())
     throw InputError(impl.locate("", impl.root.Mark()), "", "expected a map of sections, got " + describe(impl.root));
+  if (count_nodes(impl.root, kMaxNodes) > kMaxNodes)
+    throw InputError(impl.locate("", impl.root.Mark()), "",
+                     "the input expands to more than " + std::to_string(kMaxNodes) +
+                         " values (anchors and aliases repeating each other?): refused");
   check_keys(impl, impl.root, "");
   return doc;
 }

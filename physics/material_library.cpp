@@ -62,14 +62,16 @@ const std::vector<Metal>& metals() {
        {{8.0e-4, 14000 * kCal}, {0.144e-4, 10840 * kCal}, {0.009e-4, 8720 * kCal}},
        4.6e9,      // Pa
        0.2e6,      // Pa (0.19-0.28 MPa measured; ~0.2 MPa at 1e-3 1/s, 298 K)
-       5.0},
+       5.0,
+       370.95},    // K (97.8 degC): CRC Handbook of Chemistry and Physics, "Melting point of the elements"
       {"Li",
        13.1e-6,    // m^3/mol (13.1 cm^3/mol)
        0.5,        // J/m^2
        {{5.6e-15, 0.0}}, // m^2/s (5.6e-11 cm^2/s at 25 degC; MODEL.md gives no temperature dependence)
        7.8e9,      // Pa
        0.8e6,      // Pa (~0.8 MPa)
-       6.6},
+       6.6,
+       453.65},    // K (180.5 degC): CRC Handbook of Chemistry and Physics
   };
   return list;
 }

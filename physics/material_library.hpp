@@ -53,6 +53,7 @@ struct Metal {
   double youngs_modulus; ///< E [Pa]
   double yield_stress;   ///< σ_y [Pa] at ~1e-3 1/s, 298 K
   double creep_exponent; ///< n of ε̇ = A σ^n exp(−Q/RT) [-]
+  double melting_point;  ///< T_m [K]: the model's metal is a solid below it
 
   /// D(T) [m^2/s].
   double self_diffusivity(double temperature) const;
