@@ -116,6 +116,7 @@ public:
       throw Error("file " + path_ + ": dataset " + name_ + " is neither integer nor floating point (HDF5 type class " +
                   std::to_string(static_cast<int>(cls)) + ")");
     type_ = type_name(type.get());
+    check_stored();
   }
 
   std::array<std::int64_t, 3> dims() const override { return dims_; }
@@ -148,6 +149,31 @@ private:
     H5Id file(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.valid()) throw Error("file " + path_ + " cannot be opened as HDF5" + hdf5_reason());
     return file;
+  }
+
+  /// A dataset whose data were never (fully) written reads as its fill value, zeros, with
+  /// no error: refuse one with chunks or contiguous storage missing (an interrupted or
+  /// damaged file) instead of segmenting zeros.
+  void check_stored() const {
+    QuietErrors quiet;
+    H5Id dcpl(H5Dget_create_plist(dataset_.get()), H5Pclose);
+    if (!dcpl.valid()) return;
+    const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+    if (layout == H5D_CONTIGUOUS && H5Dget_offset(dataset_.get()) == HADDR_UNDEF)
+      throw Error("file " + path_ + ": dataset " + name_ + " holds no data (never written; the file is incomplete)");
+    if (layout != H5D_CHUNKED) return;
+    hsize_t chunk[3] = {1, 1, 1};
+    if (H5Pget_chunk(dcpl.get(), 3, chunk) != 3) return;
+    const hsize_t extent[3] = {hsize_t(dims_[2]), hsize_t(dims_[1]), hsize_t(dims_[0])};
+    hsize_t expected = 1, stored = 0;
+    for (int a = 0; a < 3; ++a) expected *= (extent[a] + chunk[a] - 1) / chunk[a];
+    H5Id space(H5Dget_space(dataset_.get()), H5Sclose);
+    if (H5Dget_num_chunks(dataset_.get(), space.get(), &stored) < 0)
+      throw Error("file " + path_ + ": cannot read the chunk index of dataset " + name_ + hdf5_reason());
+    if (stored < expected)
+      throw Error("file " + path_ + ": dataset " + name_ + " has " + std::to_string(stored) + " of its " +
+                  std::to_string(expected) + " chunks stored (the file is incomplete or damaged; the missing " +
+                  "ones would read as zeros)");
   }
 
   H5Id open_dataset() const {

@@ -483,6 +483,41 @@ TEST(VolumeReaders, Hdf5HyperslabAndErrors) {
   EXPECT_NE(msg.find("/phase"), std::string::npos) << msg;
 }
 
+// A gzip-chunked volume with chunks missing (an interrupted write, a damaged index)
+// used to read the missing chunks as zeros and segment them without a word.
+TEST(VolumeReaders, Hdf5MissingChunksAreAnError) {
+  const std::string path = navox::test::scratch_dir("volume_readers_hdf5_chunks") + "/c.h5";
+  hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t d3[3] = {4, 4, 4}, chunk[3] = {2, 4, 4}, half[3] = {2, 4, 4}, at[3] = {0, 0, 0};
+  hid_t space = H5Screate_simple(3, d3, nullptr);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(dcpl, 3, chunk);
+  H5Pset_deflate(dcpl, 4);
+  for (const char* name : {"/full", "/half"}) {
+    hid_t ds = H5Dcreate2(file, name, H5T_NATIVE_UINT8, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    std::vector<std::uint8_t> v(64, 1);
+    if (std::string(name) == "/full") {
+      H5Dwrite(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    } else { // the first of the two chunks only
+      hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(3, half, nullptr);
+      H5Sselect_hyperslab(fs, H5S_SELECT_SET, at, nullptr, half, nullptr);
+      H5Dwrite(ds, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, v.data());
+      H5Sclose(ms);
+      H5Sclose(fs);
+    }
+    H5Dclose(ds);
+  }
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  H5Fclose(file);
+  VolumeSpec s = spec_of("hdf5", path);
+  s.dataset = "/full";
+  EXPECT_EQ(open_volume(s)->read_block(make_box(0, 0, 0, 4, 4, 4)), std::vector<double>(64, 1.0));
+  s.dataset = "/half";
+  const auto msg = error_of([&] { open_volume(s); });
+  EXPECT_NE(msg.find("has 1 of its 2 chunks stored"), std::string::npos) << msg;
+}
+
 TEST(VolumeReadersShared, Hdf5MissingDataset) {
   NAVOX_REQUIRE_SHARED(h5, "openimpala_sample/SampleData_2Phase_3d.hdf5");
   VolumeSpec s = spec_of("hdf5", h5);
