@@ -10,7 +10,8 @@ set -u
 source "$(dirname "$0")/checks.sh"
 mpiexec=$1 np=$2 navox=$3 data=$4
 work=$(mktemp -d)
-trap 'kill %1 2>/dev/null; rm -rf "$work"' EXIT
+holder=
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; rm -rf "$work"' EXIT
 cp "$data/small_cell.yaml" "$data/cell_6x5x12.raw" "$work"/
 cd "$work"
 run() { $mpiexec -n "$np" "$navox" run small_cell.yaml --set output.directory=out --set output.every=1 "$@"; }
@@ -26,7 +27,8 @@ done
 grep -c "navox_00000[23]" out/navox.xmf out/navox.pvd | grep -v ":0$" && fail "a collection lists a stale step"
 
 # Another run holds the directory.
-flock out/.navox.lock sleep 30 &
+flock out/.navox.lock sleep 30 </dev/null >/dev/null 2>&1 &
+holder=$!
 sleep 1
 timeout 30 $mpiexec -n "$np" "$navox" run small_cell.yaml --set output.directory=out >third 2>&1
 status=$?
