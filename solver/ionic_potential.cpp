@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <vector>
 
@@ -290,6 +291,7 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
   NAVOX_CALL(DMGetGlobalVector(dm_, &rhs));
   NAVOX_CALL(DMGetGlobalVector(dm_, &z));
   std::string failure;
+  voltage_estimate_ = std::numeric_limits<double>::quiet_NaN();
   for (int it = 1; it <= 40; ++it) {
     IonicResult r = solve(phi, conditions);
     total.snes_iterations += r.snes_iterations;
@@ -340,9 +342,18 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
       break;
     }
     // At most 0.2 V per iteration: Butler–Volmer is exponential, a full step can overshoot far.
+    // The full step is the linear estimate of the V the current needs (every rank alike).
+    voltage_estimate_ = conditions.electrode_potential - mismatch / global_slope;
     const double dv = std::clamp(-mismatch / global_slope, -0.2, 0.2);
     conditions.electrode_potential += dv;
-    if (it == 40) failure = "the cell voltage did not converge to the applied current in 40 iterations";
+    if (it == 40) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the cell voltage did not converge to the applied current in 40 iterations (at V = %.4g V; "
+                    "a linear estimate needs V = %.4g V)",
+                    conditions.electrode_potential, voltage_estimate_);
+      failure = text;
+    }
   }
   NAVOX_CALL(DMRestoreGlobalVector(dm_, &z));
   NAVOX_CALL(DMRestoreGlobalVector(dm_, &rhs));

@@ -77,6 +77,9 @@ public:
   /// faces equals `current` [A] (positive = stripping); conditions.electrode_potential
   /// is the first guess.
   IonicResult solve_current(Vec phi, IonicConditions conditions, double current);
+  /// From the last solve_current: the linear (Newton) estimate of the V its current
+  /// needs, at its last iterate [V]; NaN when it converged at once.
+  double voltage_estimate() const { return voltage_estimate_; }
 
   /// The faces of owned SE voxels, indexed by face_index(); faces to SE voxels and walls are unused.
   std::vector<ElectrodeFace>& faces() { return faces_; }
@@ -105,6 +108,7 @@ private:
   Vec labels_local_ = nullptr;
   Context* ctx_ = nullptr;
   std::vector<ElectrodeFace> faces_;
+  double voltage_estimate_ = 0;
   std::vector<double> dvoxel_; ///< per owned voxel: sum of dI/ddelta over its electrode faces, from measure()
 };
 

@@ -229,6 +229,7 @@ std::vector<StepReport> Simulation::run() {
   double dt = ts.dt;
   const double t_end = ts.end;
   bool noise_clip_warned = false;
+  int beyond_cutoff = 0; ///< consecutive galvanostatic failures whose V estimate lies past the cut-off
   bool stop = false;
   for (std::size_t s = 0; s < protocol.steps.size() && !stop; ++s) {
     const io::ProtocolStep& ps = protocol.steps[s];
@@ -293,6 +294,21 @@ std::vector<StepReport> Simulation::run() {
         rejected = e.what();
       }
       if (!rejected.empty()) {
+        // A current the cell cannot carry within the cut-off: the voltage it needs does
+        // not come nearer as dt shrinks (the double layer only helps at the start), so
+        // after three such failures the step is named instead of halved to dt_min.
+        const double v_needed = potentiostatic ? NAN : ionic_->voltage_estimate();
+        if (std::isfinite(v_needed) && (v_needed < ps.voltage_min || v_needed > ps.voltage_max)) ++beyond_cutoff;
+        else beyond_cutoff = 0;
+        if (beyond_cutoff >= 3) {
+          char text[256];
+          std::snprintf(text, sizeof text,
+                        "protocol step %zu (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, beyond its "
+                        "cut-off (%.4g V); no shorter time step helps: lower the current or widen the cut-off",
+                        s + 1, ps.kind.c_str(), std::abs(ps.current_at(tau + h)) * 0.1, v_needed,
+                        v_needed < ps.voltage_min ? ps.voltage_min : ps.voltage_max);
+          throw CollectiveLimit(text);
+        }
         nucleation_->discard(*ionic_);
         sodium_->restore();
         NAVOX_CALL(VecCopy(phi_saved, phi_));
@@ -311,6 +327,7 @@ std::vector<StepReport> Simulation::run() {
                                 " s at t = " + std::to_string(now.t) + " s: " + rejected);
         continue;
       }
+      beyond_cutoff = 0;
       ionic_->accept_step();
       if (settled.lifts != 0) ionic_->set_labels(labels_);
       ++step;
