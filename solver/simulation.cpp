@@ -300,19 +300,26 @@ std::vector<StepReport> Simulation::run() {
         const double v_needed = potentiostatic ? NAN : ionic_->voltage_estimate();
         if (std::isfinite(v_needed) && (v_needed < ps.voltage_min || v_needed > ps.voltage_max)) ++beyond_cutoff;
         else beyond_cutoff = 0;
-        if (beyond_cutoff >= 3) {
-          char text[256];
-          std::snprintf(text, sizeof text,
-                        "protocol step %zu (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, beyond its "
-                        "cut-off (%.4g V); no shorter time step helps: lower the current or widen the cut-off",
-                        s + 1, ps.kind.c_str(), std::abs(ps.current_at(tau + h)) * 0.1, v_needed,
-                        v_needed < ps.voltage_min ? ps.voltage_min : ps.voltage_max);
-          throw CollectiveLimit(text);
-        }
         nucleation_->discard(*ionic_);
         sodium_->restore();
         NAVOX_CALL(VecCopy(phi_saved, phi_));
         ionic_->set_labels(labels_);
+        if (beyond_cutoff >= 3) {
+          char text[256];
+          std::snprintf(text, sizeof text,
+                        "protocol step %zu (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, beyond its "
+                        "cut-off (%.4g V)",
+                        s + 1, ps.kind.c_str(), std::abs(ps.current_at(tau + h)) * 0.1, v_needed,
+                        v_needed < ps.voltage_min ? ps.voltage_min : ps.voltage_max);
+          // Like a cycler: a step that has run reaches its cut-off (e.g. a strip whose Na is
+          // gone) and the protocol goes on; one that cannot start is an error.
+          if (tau > 0) {
+            beyond_cutoff = 0;
+            log_.info("  cutoff reached: %s", text);
+            break;
+          }
+          throw CollectiveLimit(std::string(text) + "; no shorter time step helps: lower the current or widen the cut-off");
+        }
         double cut = change > 0 ? std::clamp(0.8 * ts.max_fill_change / change, 0.1, 0.5) : 0.5;
         // Stripped dry: land on the moment the Na runs out (the face stays fully active
         // until its Na is thinner than t_c, so halving alone would creep towards it).
