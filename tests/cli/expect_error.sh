@@ -22,8 +22,5 @@ fail() { echo "FAIL: $*"; exit 1; }
 count=$(grep -cF -- "$expected" stderr)
 [ "$count" -eq 1 ] || fail "expected message printed $count times, want once: $expected"
 grep -qiE "terminate called|MPI_ABORT was invoked|Segmentation fault|stack trace|Traceback" stdout stderr && fail "crash or abort"
-# A failure during the run (a "# steps written before the failure stay" line in the
-# deck) keeps the complete steps before it; an input error writes none.
-grep -q '^# steps written before the failure stay' "$input" ||
-  [ ! -e small_cell_out/navox.pvd ] || fail "output collection written for a failed run"
+[ ! -e small_cell_out/navox.pvd ] || fail "output collection written for a failed run"
 echo "ok: exit $status, one message"
