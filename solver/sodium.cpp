@@ -372,8 +372,6 @@ int SodiumModel::try_lift(int direction) {
         if (phase_of(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
         if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
       }
-      if (direction < 0 && kc != INT_MAX && k == kc - 2 && holds_na(lab(i, j, k)))
-        E(i, j, k) += xi(i, j, k + 1) + ex(i, j, k + 1); // the removed layer's residue
     });
   }
   NAVOX_CALL(VecCopy(nl, labels_));
