@@ -8,7 +8,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/grid.hpp"
-#include "solver/effective_conductivity.hpp"
+#include "solver/analysis/effective_conductivity.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

@@ -11,8 +11,8 @@
 //    nanometre of Na at 1 and 0.5 um voxels alike: plating and stripping use one
 //    activity rule, w = min(1, xi h / t_c) with a thickness t_c, not xi / xi_c (which
 //    ended the strip half a voxel early, by an amount that changed with the voxel).
-#include "physics/interface_kinetics.hpp"
-#include "solver/simulation.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "solver/time/simulation.hpp"
 #include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
 

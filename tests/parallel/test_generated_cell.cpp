@@ -1,7 +1,7 @@
 // A generated pellet on the distributed grid: each rank labels only its own
 // block, and the global pore count equals the serial whole-volume count on any
 // rank count (the labels are a pure function of seed and voxel index).
-#include "io/generators.hpp"
+#include "io/sources/generators.hpp"
 #include "mesh/grid.hpp"
 #include "support/preset_pellet.hpp"
 

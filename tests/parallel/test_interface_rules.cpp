@@ -9,9 +9,9 @@
 //    leftover on 2 ranks and none on 1 made a nucleation run diverge).
 #include "mesh/block_access.hpp"
 #include "mesh/voxel_walk.hpp"
-#include "solver/ionic_potential.hpp"
-#include "solver/nucleation.hpp"
-#include "solver/sodium.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/sodium/nucleation.hpp"
+#include "solver/sodium/sodium.hpp"
 #include "support/blocking_al.hpp"
 #include "support/voxel_field.hpp"
 

@@ -5,7 +5,7 @@
 // number of ranks.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "solver/ionic_potential.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

@@ -2,11 +2,11 @@
 // geometries, equal to a serial whole-volume count for irregular ones (so the same
 // on 1, 2 and 4 ranks), and the SE|CC contact of a generated interface layer is its
 // target to within one voxel column.
-#include "io/interface_generator.hpp"
+#include "io/sources/interface_generator.hpp"
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "solver/chord_lengths.hpp"
-#include "solver/interface_areas.hpp"
+#include "solver/analysis/chord_lengths.hpp"
+#include "solver/analysis/interface_areas.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

@@ -6,13 +6,13 @@
 //    counts is linear in 1/eta^2 with the slope -16 pi gamma^3 Omega^2 f / (3 F^2 k T);
 //  - a nucleus covers a disc of area pi rho_n^2 of the bare surface, across rank
 //    boundaries and the periodic wrap, whatever the voxel size.
-#include "io/random_keys.hpp"
+#include "io/sources/random_keys.hpp"
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "physics/nucleation.hpp"
-#include "solver/ionic_potential.hpp"
-#include "solver/nucleation.hpp"
-#include "solver/sodium.hpp"
+#include "physics/sodium/nucleation.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/sodium/nucleation.hpp"
+#include "solver/sodium/sodium.hpp"
 #include "support/blocking_al.hpp"
 #include "support/voxel_field.hpp"
 

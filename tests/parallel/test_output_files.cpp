@@ -1,6 +1,6 @@
 // HDF5 steps read back bit-exact, XDMF and VTK files parse back with the right
 // geometry, on 1, 2 and 4 ranks.
-#include "io/output_writer.hpp"
+#include "io/output/output_writer.hpp"
 #include "mesh/grid.hpp"
 #include "support/test_paths.hpp"
 

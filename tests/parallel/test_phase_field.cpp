@@ -12,8 +12,8 @@
 //  - in a V8 plating run, Na volume = Ω/F × faradaic charge still holds to 1e-9.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "physics/sodium_metal.hpp"
-#include "solver/phase_field.hpp"
+#include "physics/sodium/sodium_metal.hpp"
+#include "solver/sodium/phase_field.hpp"
 #include "support/nucleation_v8.hpp"
 #include "support/voxel_field.hpp"
 

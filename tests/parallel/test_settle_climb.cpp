@@ -9,7 +9,7 @@
 // conserving the Na volume to 1e-12.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "solver/sodium.hpp"
+#include "solver/sodium/sodium.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

@@ -4,9 +4,9 @@
 // edge and corners (primary-distribution behaviour), on 1, 2 and 4 ranks.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "physics/interface_kinetics.hpp"
-#include "solver/ionic_potential.hpp"
-#include "solver/sodium.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/sodium/sodium.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

@@ -7,8 +7,8 @@
 // and with the deck's 16 µm collector the run stops with a message naming the
 // cause once the collector has been pushed out of the cell.
 #include "mesh/collective.hpp"
-#include "physics/interface_kinetics.hpp"
-#include "physics/sodium_metal.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "physics/sodium/sodium_metal.hpp"
 #include "support/deck_run.hpp"
 
 #include <gtest/gtest.h>

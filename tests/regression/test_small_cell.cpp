@@ -5,10 +5,10 @@
 // Tolerance: 1e-9 V absolute, well above the solver's 1e-10 relative tolerance
 // on potentials of ~5 mV and well below any physical change.
 // Regenerate (after a deliberate model change) with NAVOX_WRITE_REFERENCE=1.
-#include "io/config.hpp"
-#include "io/hdf5_writer.hpp"
-#include "io/log.hpp"
-#include "solver/simulation.hpp"
+#include "io/input/config.hpp"
+#include "io/output/hdf5_writer.hpp"
+#include "io/output/log.hpp"
+#include "solver/time/simulation.hpp"
 #include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 #pragma once
 // Test set-up: a material table of NBH (SE, 0.09 S/m) and a blocking, nucleating Al
 // collector (wetting angle 41 deg), optionally with a PORE material "gap" third.
-#include "physics/constants.hpp"
-#include "physics/material.hpp"
+#include "physics/materials/constants.hpp"
+#include "physics/materials/material.hpp"
 
 namespace navox::test {
 

@@ -1,10 +1,10 @@
 #pragma once
 // Runs a committed input deck end to end in-process, with "key=value" settings on
 // top and its output in a scratch directory of its own.
-#include "io/config.hpp"
-#include "io/input.hpp"
-#include "io/log.hpp"
-#include "solver/simulation.hpp"
+#include "io/input/config.hpp"
+#include "io/input/input.hpp"
+#include "io/output/log.hpp"
+#include "solver/time/simulation.hpp"
 #include "support/test_paths.hpp"
 
 #include <mpi.h>

@@ -1,7 +1,7 @@
 #pragma once
 // The V8 cell of tests/data/electrochem/nucleation_v8.yaml, plated with settings
 // on top of the deck (shared by the V8 and the rank-count tests).
-#include "physics/sodium_metal.hpp"
+#include "physics/sodium/sodium_metal.hpp"
 #include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
 

@@ -2,7 +2,7 @@
 // Test set-up: a generated pellet of one of the presets (Al, Cu, Ti), as the
 // input deck's `generate: {type: pellet, preset: ...}` makes it (lognormal radius
 // spread 0.3), with cubic voxels and the given solid and pore labels.
-#include "io/generators.hpp"
+#include "io/sources/generators.hpp"
 
 #include <array>
 #include <cstdint>

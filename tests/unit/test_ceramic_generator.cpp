@@ -2,7 +2,7 @@
 // (S_V the boundary area per volume of the Voronoi grains, w the thickness), grow
 // with w, vanish when no boundary material is given, and any block of the
 // volume matches the whole (no dependence on the partition).
-#include "io/ceramic_generator.hpp"
+#include "io/sources/ceramic_generator.hpp"
 #include "mesh/error.hpp"
 
 #include <gtest/gtest.h>

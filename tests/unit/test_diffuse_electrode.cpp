@@ -1,7 +1,7 @@
 // physics::DiffuseElectrode: the diffuse interface carries the current of the
 // sharp face it replaces, in the anodic sign convention, and the conductivity
 // spans the electrolyte's own down to the residual fraction.
-#include "physics/diffuse_electrode.hpp"
+#include "physics/electrochemistry/diffuse_electrode.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@ using navox::physics::InterfaceKinetics;
 TEST(DiffuseElectrode, AreaDensityIntegratesToOneAcrossTheEquilibriumProfile) {
   DiffuseElectrode e;
   e.width = 2e-6;
-  // ξ = ½[1 − tanh(x/δ)], the Allen–Cahn equilibrium (physics/allen_cahn.hpp), on ±20 δ.
+  // ξ = ½[1 − tanh(x/δ)], the Allen–Cahn equilibrium (physics/sodium/allen_cahn.hpp), on ±20 δ.
   const int n = 40000;
   const double a = -20 * e.width, dx = 40 * e.width / n;
   double area = 0;

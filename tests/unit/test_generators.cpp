@@ -1,7 +1,7 @@
 // Generated microstructures are pure functions of (seed, voxel index): the same
 // seed gives the same cell, any block of it matches the whole volume (so the
 // cell does not depend on the rank count), and presets hit their porosity.
-#include "io/generators.hpp"
+#include "io/sources/generators.hpp"
 #include "support/preset_pellet.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "io/input.hpp"
+#include "io/input/input.hpp"
 #include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // target to within one column, the SE surface has the requested RMS roughness,
 // the layer is a pure function of (seed, voxel index), and inconsistent
 // parameters (surfaces touching more than the target) are refused.
-#include "io/interface_generator.hpp"
+#include "io/sources/interface_generator.hpp"
 #include "mesh/error.hpp"
 
 #include <gtest/gtest.h>

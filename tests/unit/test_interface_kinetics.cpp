@@ -1,7 +1,7 @@
 // physics::solve_face: Butler–Volmer plus double layer in series with half a voxel
 // of electrolyte, against hand-computed limits and finite differences.
-#include "physics/interface_kinetics.hpp"
-#include "physics/sodium_metal.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "physics/sodium/sodium_metal.hpp"
 
 #include <gtest/gtest.h>
 

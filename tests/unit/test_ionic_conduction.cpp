@@ -2,8 +2,8 @@
 // assembled Jacobian against finite differences of the assembled residual.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
-#include "physics/ionic_conduction.hpp"
-#include "solver/ionic_potential.hpp"
+#include "physics/electrochemistry/ionic_conduction.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>

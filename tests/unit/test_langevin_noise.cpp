@@ -1,13 +1,13 @@
 // The band-limited noise and the conserved Allen–Cahn step's guarantees
-// (physics/langevin_noise.hpp, physics/allen_cahn.hpp), against hand values:
+// (physics/sodium/langevin_noise.hpp, physics/sodium/allen_cahn.hpp), against hand values:
 //  - the filter's covariance from its transfer function equals the one of its
 //    real-space kernel (the 7-point stencil convolved with itself m times);
 //  - one pass: Σ K² = (1/2)² + 6/12², lag one 2·(1/2)(1/12), lag two 1/12²;
 //  - the correlation length ℓ = h √(m/6) gives m = 6 for ℓ = h, 24 for ℓ = 2h;
 //  - z is clipped at ±1/8 and ξ + h(ξ)(z − λ) stays in [0, 1] for |z − λ| ≤ 1/4;
 //  - |g'(ξ)| ≤ h(ξ)/2 (so |λ| ≤ k/2) and the explicit sub-step keeps ξ in [0, 1].
-#include "physics/allen_cahn.hpp"
-#include "physics/langevin_noise.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/sodium/langevin_noise.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
-// The material library (physics/material_library.hpp) and how decks use it
-// (io/config.cpp): library values against hand values, one NBH in every deck,
+// The material library (physics/materials/material_library.hpp) and how decks use it
+// (io/input/config.cpp): library values against hand values, one NBH in every deck,
 // collectors blocking unless a deck says `bare_surface: active`, the defaults of
 // absent sections in the resolved input.
-#include "io/config.hpp"
-#include "io/input.hpp"
-#include "io/log.hpp"
-#include "physics/constants.hpp"
-#include "physics/interface_kinetics.hpp"
-#include "physics/ionic_conduction.hpp"
-#include "physics/material_library.hpp"
-#include "solver/simulation.hpp"
+#include "io/input/config.hpp"
+#include "io/input/input.hpp"
+#include "io/output/log.hpp"
+#include "physics/materials/constants.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "physics/electrochemistry/ionic_conduction.hpp"
+#include "physics/materials/material_library.hpp"
+#include "solver/time/simulation.hpp"
 #include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>

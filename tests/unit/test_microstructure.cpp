@@ -1,6 +1,6 @@
 // Label sources: segmentation (label map and ranges), crop, coarsening by
 // majority vote, and stacking slabs along z, on an in-memory volume.
-#include "io/microstructure.hpp"
+#include "io/sources/microstructure.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Classical nucleation theory (physics/nucleation.hpp) against hand-computed values.
-#include "physics/nucleation.hpp"
+// Classical nucleation theory (physics/sodium/nucleation.hpp) against hand-computed values.
+#include "physics/sodium/nucleation.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // physics::PhaseDrivingForce (the tilt Δf p(ξ) of the Allen–Cahn double well)
 // against hand-computed values, finite differences, and the interface energy
 // γ = Wδ/6 on which its critical radius rests.
-#include "physics/allen_cahn.hpp"
-#include "physics/phase_driving_force.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/sodium/phase_driving_force.hpp"
 
 #include <gtest/gtest.h>
 

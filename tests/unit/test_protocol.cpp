@@ -1,4 +1,4 @@
-#include "io/protocol.hpp"
+#include "io/input/protocol.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "io/time_series.hpp"
+#include "io/output/time_series.hpp"
 #include "mesh/error.hpp"
 #include "support/test_paths.hpp"
 

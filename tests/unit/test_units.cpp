@@ -1,4 +1,4 @@
-#include "io/units.hpp"
+#include "io/input/units.hpp"
 
 #include <gtest/gtest.h>
 

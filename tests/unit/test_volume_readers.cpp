@@ -1,6 +1,6 @@
 // Voxel volume readers: the shared real data sets (when present) and small
 // files written here with libtiff, HDF5 and VTK, with known values.
-#include "io/volume_source.hpp"
+#include "io/readers/volume_source.hpp"
 #include "support/test_paths.hpp"
 
 #include <hdf5.h>

@@ -1,7 +1,7 @@
 #pragma once
 /**
  * Manufactured solution for the coupled ionic potential φ and Na phase field ξ
- * (MODEL.md §3.1–3.2 with the diffuse electrode of physics/diffuse_electrode.hpp).
+ * (MODEL.md §3.1–3.2 with the diffuse electrode of physics/electrochemistry/diffuse_electrode.hpp).
  *
  * Equations, on the cube [0, L]³ (periodic in x and y):
  * \f[ \nabla\cdot(\sigma(\xi)\nabla\phi) + j(\phi,\xi) = f_\phi, \f]

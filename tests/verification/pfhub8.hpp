@@ -18,8 +18,8 @@
  * revision 1, part (a)) and W. Wu et al., Comput. Mater. Sci. 193 (2021) 110371.
  * Parts (b) and (c) use Δf = 1/(3√2), r* = 1.
  */
-#include "physics/allen_cahn.hpp"
-#include "physics/phase_driving_force.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/sodium/phase_driving_force.hpp"
 
 #include <cmath>
 

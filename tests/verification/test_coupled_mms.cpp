@@ -5,10 +5,10 @@
 // at every stage. Both fields converge at second order in h with dt ∝ h.
 //
 // The residual is built only from the project's pointwise terms: the face
-// flux of physics/ionic_conduction.hpp (between SE voxels, and to the z = 0
-// electrode), the Allen–Cahn term of physics/allen_cahn.hpp, the diffuse
+// flux of physics/electrochemistry/ionic_conduction.hpp (between SE voxels, and to the z = 0
+// electrode), the Allen–Cahn term of physics/sodium/allen_cahn.hpp, the diffuse
 // Butler–Volmer exchange and the ξ-dependent conductivity of
-// physics/diffuse_electrode.hpp and Ω_Na/F of physics/sodium_metal.hpp. The
+// physics/electrochemistry/diffuse_electrode.hpp and Ω_Na/F of physics/sodium/sodium_metal.hpp. The
 // sources restate the pointwise laws independently, so a wrong sign or factor
 // in any of them costs the order (and the negative control below shows the
 // check can fail: dropping the coupling from the solver alone leaves an O(1)
@@ -22,11 +22,11 @@
 // of 3: PETSc colours a periodic DMDA only then.
 //
 // navox-test: ranks=1 2 4
-#include "physics/allen_cahn.hpp"
-#include "physics/diffuse_electrode.hpp"
-#include "physics/interface_kinetics.hpp"
-#include "physics/ionic_conduction.hpp"
-#include "physics/sodium_metal.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/electrochemistry/diffuse_electrode.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "physics/electrochemistry/ionic_conduction.hpp"
+#include "physics/sodium/sodium_metal.hpp"
 #include "verification/coupled_mms.hpp"
 #include "verification/fixed_steps.hpp"
 

@@ -1,5 +1,5 @@
 // PFHub benchmark 7 (method of manufactured solutions for Allen–Cahn): the
-// finite-volume Allen–Cahn term of physics/allen_cahn.hpp, stepped with
+// finite-volume Allen–Cahn term of physics/sodium/allen_cahn.hpp, stepped with
 // Crank–Nicolson (PETSc TSCN), converges at second order in h with dt ∝ h, and
 // at second order in dt on a fixed grid.
 //
@@ -14,7 +14,7 @@
 //
 // Cheap, and the error norms are global reductions, so it also runs in parallel:
 // navox-test: ranks=1 2 4
-#include "physics/allen_cahn.hpp"
+#include "physics/sodium/allen_cahn.hpp"
 #include "verification/fixed_step_ts.hpp"
 #include "verification/fixed_steps.hpp"
 #include "verification/pfhub7.hpp"

@@ -1,6 +1,6 @@
 // PFHub benchmark 8(a), a single seed near the critical radius r* = 5: with
-// the finite-volume Allen–Cahn term of physics/allen_cahn.hpp and the driving
-// force of physics/phase_driving_force.hpp, a seed of 1.01 r* grows and one of
+// the finite-volume Allen–Cahn term of physics/sodium/allen_cahn.hpp and the driving
+// force of physics/sodium/phase_driving_force.hpp, a seed of 1.01 r* grows and one of
 // 0.99 r* shrinks and vanishes, stepped implicitly (PETSc TSBDF, order 2).
 //
 // Symmetry: the benchmark's periodic square with the seed at its centre is
@@ -16,7 +16,7 @@
 //
 // navox-test: ranks=1 2 4
 #include "mesh/stencil.hpp"
-#include "solver/two_point_row.hpp"
+#include "solver/electrochemistry/two_point_row.hpp"
 #include "verification/fixed_step_ts.hpp"
 #include "verification/pfhub8.hpp"
 

@@ -1,0 +1,560 @@
+#include "io/input/config.hpp"
+
+#include "physics/materials/material_library.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace navox::io {
+
+using input::Section;
+using units::Dim;
+
+namespace {
+
+constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
+
+namespace lib = physics::library;
+
+std::string joined(const std::vector<std::string>& names, const char* separator = ", ") {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : separator) + n;
+  return out;
+}
+
+std::vector<std::string> collector_names() {
+  std::vector<std::string> names;
+  for (const auto& c : lib::collectors()) names.emplace_back(c.name);
+  return names;
+}
+
+/// `library: NAME` gives the phase and every default of a material
+/// (physics/materials/material_library.hpp); any key written beside it overrides that value.
+/// Collectors: the bare surface is blocking (MODEL.md §3.1) and Na nucleates on it,
+/// unless the deck says `bare_surface: active` (Na plates on the bare surface at
+/// once). Their nucleation parameters are read later, by read_collector_nucleation,
+/// once the plated metal (`sodium.metal`) is known.
+Material read_material(const Section& m, const std::string& name) {
+  Material mat;
+  mat.name = name;
+  const lib::Electrolyte* se = nullptr;
+  const lib::Collector* cc = nullptr;
+  if (m.has("library")) {
+    const auto names = lib::material_names();
+    if (const std::string given = m.string("library"); lib::find_metal(given))
+      m.fail("library", "\"" + given + "\" is a metal: choose it with sodium.metal (the library's materials: " +
+                            joined(names) + ")");
+    mat.library = m.choice("library", names);
+    se = lib::find_electrolyte(mat.library);
+    cc = lib::find_collector(mat.library);
+    const Phase lib_phase = se ? Phase::SE : Phase::CC;
+    phase_from_name(m.choice("phase", phase_names(), phase_name(lib_phase)), mat.phase);
+    if (mat.phase != lib_phase)
+      m.fail("phase", "the library's " + mat.library + " is a " + phase_name(lib_phase) + " material");
+  } else {
+    phase_from_name(m.choice("phase", phase_names()), mat.phase);
+  }
+  if (mat.phase == Phase::SE) {
+    mat.conductivity = se ? m.quantity("conductivity", Dim::conductivity, se->conductivity)
+                          : m.quantity("conductivity", Dim::conductivity);
+    if (!(mat.conductivity > 0)) m.fail("conductivity", "must be positive");
+    mat.activation_energy = m.quantity("activation_energy", Dim::energy_per_mole, se ? se->activation_energy : 0.0);
+    mat.reference_temperature =
+        m.quantity("reference_temperature", Dim::temperature, se ? se->reference_temperature : 298.15);
+    if (!(mat.reference_temperature > 0)) m.fail("reference_temperature", "must be above absolute zero");
+    mat.charge_transfer_resistance = m.quantity("charge_transfer_resistance", Dim::area_resistance,
+                                                se ? se->charge_transfer_resistance : 0.0);
+    if (mat.charge_transfer_resistance < 0) m.fail("charge_transfer_resistance", "must not be negative (0: ideal contact)");
+    mat.transfer_coefficient = m.number("transfer_coefficient", se ? se->transfer_coefficient : 0.5);
+    if (!(mat.transfer_coefficient > 0 && mat.transfer_coefficient < 1))
+      m.fail("transfer_coefficient", "must be in (0, 1)");
+    mat.double_layer_capacitance =
+        m.quantity("double_layer_capacitance", Dim::areal_capacitance, se ? se->double_layer_capacitance : 0.0);
+    if (mat.double_layer_capacitance < 0) m.fail("double_layer_capacitance", "must not be negative");
+  }
+  if (mat.phase == Phase::CC) {
+    const bool nucleation = m.has("nucleation");
+    mat.bare_surface_active = m.choice("bare_surface", {"active", "blocking"}, "blocking") == "active";
+    if (mat.bare_surface_active && nucleation)
+      m.fail("bare_surface", "a surface with nucleation is blocking until nuclei form (bare_surface: blocking)");
+    if (!mat.bare_surface_active && !nucleation && !cc)
+      m.fail("", "a current collector's bare surface is blocking until Na nucleates on it (MODEL.md §3.1): give "
+                 "library: <" + joined(collector_names(), "|") + "> (nucleation from the library's wetting "
+                 "angle), or nucleation: {surface: ...} or {wetting_angle: ...}, or bare_surface: active (Na "
+                 "plates on the bare surface at once)");
+    mat.nucleates = !mat.bare_surface_active;
+    mat.youngs_modulus = m.quantity("youngs_modulus", Dim::pressure, cc ? cc->youngs_modulus : 0.0);
+    mat.poisson_ratio = m.number("poisson_ratio", cc ? cc->poisson_ratio : 0.0);
+    if (!(mat.youngs_modulus >= 0)) m.fail("youngs_modulus", "must not be negative (0: not given)");
+    if (!(mat.poisson_ratio >= 0 && mat.poisson_ratio < 0.5)) m.fail("poisson_ratio", "must be in [0, 0.5)");
+  }
+  return mat;
+}
+
+/// Classical nucleation on a blocking collector (physics/sodium/nucleation.hpp): the wetting
+/// angle from `nucleation.surface`, else the library entry, else `wetting_angle`;
+/// γ from the plated metal unless given.
+void read_collector_nucleation(const Section& m, Material& mat, const lib::Metal& metal) {
+  const Section nuc = m.section_or_defaults("nucleation");
+  physics::ClassicalNucleation& n = mat.nucleation;
+  double theta = -1;
+  if (const lib::Collector* c = lib::find_collector(mat.library)) theta = c->wetting_angle;
+  if (nuc.has("surface")) {
+    theta = lib::find_collector(nuc.choice("surface", collector_names()))->wetting_angle;
+  }
+  n.wetting_angle = theta >= 0 ? nuc.quantity("wetting_angle", Dim::angle, theta) : nuc.quantity("wetting_angle", Dim::angle);
+  if (!(n.wetting_angle > 0 && n.wetting_angle < physics::kPi)) nuc.fail("wetting_angle", "must be in (0, 180) deg");
+  n.rate_prefactor = nuc.quantity("rate_prefactor", Dim::areal_rate, n.rate_prefactor);
+  if (!(n.rate_prefactor > 0)) nuc.fail("rate_prefactor", "must be positive");
+  n.surface_energy = nuc.quantity("surface_energy", Dim::surface_energy, metal.surface_energy);
+  if (!(n.surface_energy > 0)) nuc.fail("surface_energy", "must be positive");
+  n.footprint_radius = nuc.quantity("footprint_radius", Dim::length, n.footprint_radius);
+  if (!(n.footprint_radius > 0)) nuc.fail("footprint_radius", "must be positive");
+}
+
+MaterialTable read_materials(const Section& s) {
+  MaterialTable table;
+  for (const auto& name : s.user_keys()) table.push_back(read_material(s.section(name), name));
+  if (table.empty()) s.fail("", "at least one material is needed");
+  return table;
+}
+
+int material_index(const Section& s, const std::string& key, const MaterialTable& table) {
+  std::vector<std::string> names;
+  for (const auto& m : table) names.push_back(m.name);
+  const std::string name = s.choice(key, names);
+  for (std::size_t n = 0; n < table.size(); ++n)
+    if (table[n].name == name) return static_cast<int>(n);
+  return -1; // unreachable: choice() only returns listed names
+}
+
+Segmentation read_segmentation(const Section& s, const MaterialTable& table) {
+  Segmentation seg;
+  if (auto map = s.optional_section("label_map")) {
+    for (const auto& key : map->user_keys()) {
+      char* end = nullptr;
+      const long value = std::strtol(key.c_str(), &end, 10);
+      if (end == key.c_str() || *end != '\0') map->fail(key, "label values must be integers");
+      seg.label_map[value] = material_index(*map, key, table);
+    }
+  }
+  if (s.has("ranges")) {
+    for (const Section& r : s.sections("ranges")) {
+      Segmentation::Range range{r.number("from"), r.number("to"), material_index(r, "material", table)};
+      if (!(range.hi > range.lo)) r.fail("to", "must be greater than \"from\"");
+      seg.ranges.push_back(range);
+    }
+  }
+  if (seg.label_map.empty() && seg.ranges.empty())
+    s.fail("", "needs a label_map (value: material) or ranges ([from, to) -> material)");
+  return seg;
+}
+
+VolumeInput read_volume(const Section& s, const MaterialTable& table) {
+  VolumeInput in;
+  in.where = s.location().str() + ": " + s.path();
+  VolumeSpec& v = in.volume;
+  v.format = s.choice("format", {"tiff", "tiff_sequence", "raw", "hdf5", "vti"});
+  v.path = s.file_path("path");
+  if (v.format == "tiff_sequence") {
+    v.first_index = s.integer("first_index", 1, 0, kMaxVoxels);
+    v.count = s.integer("count", -1, -1, kMaxVoxels);
+  } else if (v.format == "raw") {
+    v.dims = s.integer3("dims", 1, kMaxVoxels);
+    v.dtype = s.choice("dtype", {"uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"});
+    v.endian = s.choice("endian", {"little", "big"}, "little") == "big" ? Endian::big : Endian::little;
+    v.order = s.choice("axis_order", {"xyz", "zyx"}, "xyz") == "zyx" ? AxisOrder::zyx : AxisOrder::xyz;
+    v.header_bytes = s.integer("header_bytes", 0, 0, kMaxVoxels);
+  } else if (v.format == "hdf5") {
+    v.dataset = s.string("dataset", "/image");
+  } else if (v.format == "vti") {
+    v.array = s.string("array", "");
+  }
+  if (auto crop = s.optional_section("crop")) {
+    in.crop_offset = crop->integer3("offset", {0, 0, 0}, 0, kMaxVoxels);
+    in.crop_size = crop->integer3("size", {-1, -1, -1}, -1, kMaxVoxels);
+  }
+  in.coarsen = s.integer("coarsen", 1, 1, 64);
+  in.segmentation = read_segmentation(s.section("segmentation"), table);
+  return in;
+}
+
+std::uint64_t read_seed(const Section& s) {
+  return static_cast<std::uint64_t>(s.integer("seed", 0, 0, std::numeric_limits<std::int64_t>::max()));
+}
+
+/// An SE|CC interface (io/sources/interface_generator.hpp); a preset gives defaults for
+/// gap, contact_fraction, roughness, correlation_length and asperity_size.
+InterfaceSpec read_interface(const Section& s, const MaterialTable& table) {
+  InterfaceSpec p;
+  InterfacePreset d{"", 0.0, 1.0, 0.0, 2e-6, 1e-6};
+  if (s.has("preset")) {
+    std::vector<std::string> names;
+    for (const auto& pr : interface_presets()) names.push_back(pr.name);
+    d = *interface_preset(s.choice("preset", names));
+  }
+  p.se_material = material_index(s, "se_material", table);
+  p.cc_material = material_index(s, "cc_material", table);
+  p.pore_material = material_index(s, "pore_material", table);
+  p.gap = s.quantity("gap", Dim::length, d.gap);
+  if (!(p.gap >= 0)) s.fail("gap", "must not be negative");
+  p.contact_fraction = s.number("contact_fraction", d.contact_fraction);
+  if (!(p.contact_fraction >= 0 && p.contact_fraction <= 1)) s.fail("contact_fraction", "must be in [0, 1]");
+  p.roughness = s.quantity("roughness", Dim::length, d.roughness);
+  if (!(p.roughness >= 0)) s.fail("roughness", "must not be negative (RMS height)");
+  p.correlation_length = s.quantity("correlation_length", Dim::length, d.correlation_length);
+  if (!(p.correlation_length > 0)) s.fail("correlation_length", "must be positive");
+  p.asperity_size = s.quantity("asperity_size", Dim::length, d.asperity_size);
+  if (!(p.asperity_size > 0)) s.fail("asperity_size", "must be positive");
+  p.seed = read_seed(s);
+  return p;
+}
+
+/// A list of layers: `{material, thickness}` slabs or `{interface: {...}}` entries.
+std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, const MaterialTable& table) {
+  std::vector<LayerSpec> layers;
+  if (!s.has(key)) return layers;
+  for (const Section& l : s.sections(key)) {
+    if (auto i = l.optional_section("interface")) {
+      LayerSpec layer;
+      layer.interface = read_interface(*i, table);
+      layer.thickness = i->quantity("thickness", Dim::length, 0.0);
+      if (!(layer.thickness >= 0)) i->fail("thickness", "must be positive (or 0 for the default)");
+      layers.push_back(layer);
+      continue;
+    }
+    LayerSpec layer{material_index(l, "material", table), l.quantity("thickness", Dim::length), std::nullopt};
+    if (!(layer.thickness > 0)) l.fail("thickness", "must be positive");
+    layers.push_back(layer);
+  }
+  return layers;
+}
+
+/// NZSP-like sintered ceramic (io/sources/ceramic_generator.hpp); grain boundaries when
+/// `grain_boundary_material` (an SE material) is given.
+CeramicSpec read_ceramic(const Section& s, const MaterialTable& table) {
+  CeramicSpec p;
+  p.dims = s.integer3("dims", 1, kMaxVoxels);
+  p.material = material_index(s, "material", table);
+  p.grain_size = s.quantity("grain_size", Dim::length, 3e-6);
+  if (!(p.grain_size > 0)) s.fail("grain_size", "must be positive");
+  if (s.has("grain_boundary_material")) {
+    p.gb_material = material_index(s, "grain_boundary_material", table);
+    if (table[p.gb_material].phase != Phase::SE)
+      s.fail("grain_boundary_material", "must be an SE material (grain boundaries conduct ions)");
+    p.gb_thickness = s.quantity("grain_boundary_thickness", Dim::length);
+    if (!(p.gb_thickness > 0 && p.gb_thickness <= p.grain_size / 4))
+      s.fail("grain_boundary_thickness", "must be in (0, grain_size / 4]");
+  }
+  p.seed = read_seed(s);
+  return p;
+}
+
+GenerateInput read_generate(const Section& s, const MaterialTable& table) {
+  GenerateInput g;
+  const std::string type = s.choice("type", {"pellet", "separator", "interface", "ceramic"});
+  if (type == "interface") {
+    g.type = GenerateInput::Type::interface;
+    g.interface = read_interface(s, table);
+    g.interface.dims = s.integer3("dims", 1, kMaxVoxels);
+    return g;
+  }
+  if (type == "ceramic") {
+    g.type = GenerateInput::Type::ceramic;
+    g.ceramic = read_ceramic(s, table);
+    return g;
+  }
+  if (type == "separator") {
+    g.type = GenerateInput::Type::separator;
+    SeparatorSpec& p = g.separator;
+    p.dims = s.integer3("dims", 1, kMaxVoxels);
+    p.material = material_index(s, "material", table);
+    p.pore_material = material_index(s, "pore_material", table);
+    p.pore_depth = s.quantity("pore_depth", Dim::length, 1e-6);
+    if (!(p.pore_depth > 0)) s.fail("pore_depth", "must be positive");
+    // Pores per um^2, a dimensionless number, so that no areal-density unit is needed.
+    const double per_um2 = s.number("pore_density");
+    if (!(per_um2 >= 0)) s.fail("pore_density", "must not be negative (surface pores per um^2)");
+    p.pore_density = per_um2 * 1e12;
+    p.seed = read_seed(s);
+    return g;
+  }
+  PelletSpec& p = g.pellet;
+  std::optional<PelletPreset> preset;
+  if (s.has("preset")) {
+    std::vector<std::string> names;
+    for (const auto& pr : pellet_presets()) names.push_back(pr.name);
+    preset = pellet_preset(s.choice("preset", names));
+  } else if (!s.has("porosity") || !s.has("pore_radius")) {
+    s.fail("", "a pellet needs a preset (Al, Cu, Ti) or both \"porosity\" and \"pore_radius\"");
+  }
+  p.dims = s.integer3("dims", 1, kMaxVoxels);
+  p.material = material_index(s, "material", table);
+  p.pore_material = material_index(s, "pore_material", table);
+  p.porosity = preset ? s.number("porosity", preset->porosity) : s.number("porosity");
+  if (!(p.porosity > 0 && p.porosity <= 0.95)) s.fail("porosity", "must be in (0, 0.95]");
+  p.pore_radius = preset ? s.quantity("pore_radius", Dim::length, preset->pore_radius)
+                         : s.quantity("pore_radius", Dim::length);
+  if (!(p.pore_radius > 0)) s.fail("pore_radius", "must be positive");
+  p.radius_sigma = s.number("radius_sigma", 0.3);
+  if (!(p.radius_sigma >= 0 && p.radius_sigma <= 1)) s.fail("radius_sigma", "must be in [0, 1] (0: one radius)");
+  p.seed = read_seed(s);
+  return g;
+}
+
+MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& table) {
+  MicrostructureSpec m;
+  if (auto v = s.optional_section("volume")) m.volume = read_volume(*v, table);
+  if (auto f = s.optional_section("fill")) {
+    m.fill = LayerSpec{material_index(*f, "material", table), 0, std::nullopt};
+    m.dims = f->integer3("dims", 1, kMaxVoxels);
+  }
+  if (auto g = s.optional_section("generate")) m.generate = read_generate(*g, table);
+  if (int(m.volume.has_value()) + int(m.fill.has_value()) + int(m.generate.has_value()) != 1)
+    s.fail("", "needs exactly one of \"volume\" (a voxel file), \"fill\" (one material) or \"generate\" (a "
+               "generated pellet, separator, interface or ceramic)");
+  m.below = read_layers(s, "below", table);
+  m.above = read_layers(s, "above", table);
+  return m;
+}
+
+AnalysisSpec read_analysis(const Section& s, const MaterialTable& table) {
+  AnalysisSpec a;
+  if (s.has("materials")) {
+    if (s.has("phase")) s.fail("phase", "give either \"phase\" or \"materials\", not both");
+    std::string names;
+    for (const auto& name : s.strings("materials", {})) {
+      std::size_t n = 0;
+      while (n < table.size() && table[n].name != name) ++n;
+      if (n == table.size()) s.fail("materials", "unknown material \"" + name + "\"");
+      a.materials.push_back(static_cast<int>(n));
+      names += (names.empty() ? "" : ",") + name;
+    }
+    if (a.materials.empty()) s.fail("materials", "needs at least one material");
+    a.phase = names;
+  } else {
+    a.phase = s.choice("phase", phase_names(), "PORE");
+    for (std::size_t n = 0; n < table.size(); ++n)
+      if (phase_name(table[n].phase) == a.phase) a.materials.push_back(static_cast<int>(n));
+  }
+  a.directions.clear();
+  for (const auto& d : s.strings("directions", {"x", "y", "z"})) {
+    if (d != "x" && d != "y" && d != "z") s.fail("directions", "unknown direction \"" + d + "\" (x, y or z)");
+    const int axis = d[0] - 'x';
+    if (std::find(a.directions.begin(), a.directions.end(), axis) == a.directions.end()) a.directions.push_back(axis);
+  }
+  // Absent: beside the working directory, as if given on the command line.
+  a.output = s.file_path("output", "analysis.json");
+  return a;
+}
+
+GridSpec read_grid(const Section& s) {
+  GridSpec g;
+  g.spacing = s.quantity3("spacing", Dim::length);
+  for (int d = 0; d < 3; ++d)
+    if (!(g.spacing[d] > 0)) s.fail("spacing", "must be positive");
+  g.origin = s.quantity3("origin", Dim::length, {0, 0, 0});
+  g.periodic_lateral = s.choice("lateral_boundary", {"periodic", "zero_flux"}, "zero_flux") == "periodic";
+  const auto p = s.integer3("processors", {-1, -1, -1}, -1, 1 << 20);
+  for (int d = 0; d < 3; ++d) g.processors[d] = static_cast<int>(p[d]);
+  return g;
+}
+
+OutputSpec read_output(const Section& s) {
+  OutputSpec o;
+  o.directory = s.file_path("directory");
+  o.prefix = s.string("prefix", "navox");
+  if (o.prefix.empty() || o.prefix.find('/') != std::string::npos) s.fail("prefix", "must be a plain file name");
+  o.every = s.integer("every", 1, 1, 1L << 40);
+  o.time_series = s.string("time_series", o.prefix + ".csv");
+  if (o.time_series.empty() || o.time_series.find('/') != std::string::npos)
+    s.fail("time_series", "must be a plain file name (written in the output directory)");
+  o.nuclei = s.string("nuclei", o.prefix + "_nuclei.csv");
+  if (o.nuclei.empty() || o.nuclei.find('/') != std::string::npos || o.nuclei == o.time_series)
+    s.fail("nuclei", "must be a plain file name (written in the output directory), other than the time series");
+  o.hdf5 = o.vtk = false;
+  for (const auto& f : s.strings("formats", {"hdf5", "vtk"})) {
+    if (f == "hdf5") o.hdf5 = true;
+    else if (f == "vtk") o.vtk = true;
+    else s.fail("formats", "unknown format \"" + f + "\" (one of: hdf5, vtk)");
+  }
+  return o;
+}
+
+/// `sodium.metal` (Na or Li) gives the defaults of Ω and of the nucleation γ from the library.
+physics::SodiumMetal read_sodium(const Section& na, const lib::Metal*& metal) {
+  physics::SodiumMetal m;
+  metal = lib::find_metal(na.choice("metal", lib::metal_names(), "Na"));
+  m.molar_volume = na.quantity("molar_volume", Dim::molar_volume, metal->molar_volume);
+  if (!(m.molar_volume > 0)) na.fail("molar_volume", "must be positive");
+  m.connect_threshold = na.number("connect_threshold", m.connect_threshold);
+  if (!(m.connect_threshold > 0 && m.connect_threshold <= 1)) na.fail("connect_threshold", "must be in (0, 1]");
+  m.coverage_thickness = na.quantity("coverage_thickness", Dim::length, m.coverage_thickness);
+  if (!(m.coverage_thickness > 0)) na.fail("coverage_thickness", "must be positive");
+  return m;
+}
+
+/// `sodium.phase_field`: δ defaults to 1.5 voxels (10–90 % over 3.3 voxels, the
+/// 2–4 of MODEL.md §3.2); the noise's filter passes follow from ℓ and the finest spacing.
+PhaseFieldSpec read_phase_field(const Section& s, double h) {
+  auto in_um = [](double metres) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g um", metres * 1e6);
+    return std::string(text);
+  };
+  PhaseFieldSpec p;
+  p.enabled = true;
+  p.relaxation.width = s.quantity("width", Dim::length, 1.5 * h);
+  p.relaxation.rate = s.quantity("rate", Dim::rate, 0.1);
+  if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + in_um(h) + ")");
+  if (!(p.relaxation.rate > 0)) s.fail("rate", "must be positive");
+  // Without a `noise` section there is no noise; its defaults are printed as a comment.
+  const bool noisy = s.has("noise");
+  PhaseFieldSpec q = p;
+  PhaseFieldSpec& out = noisy ? p : q;
+  const Section n = s.section_or_comment("noise");
+  out.noise.strength = noisy ? n.quantity("strength", Dim::rate) : n.quantity("strength", Dim::rate, 0.0);
+  if (!(out.noise.strength >= 0)) n.fail("strength", "must not be negative");
+  out.correlation_length = n.quantity("correlation_length", Dim::length, h);
+  const int passes = physics::BandLimitedNoise::passes_for(out.correlation_length, h);
+  if (!(out.correlation_length >= 0) || passes > 600)
+    n.fail("correlation_length", "must be between 0 and 10 voxels (" + in_um(10 * h) + ")");
+  out.noise.passes = passes;
+  out.seed = static_cast<std::uint64_t>(n.integer("seed", 1, 0, std::int64_t(1) << 53));
+  return p;
+}
+
+TimeSpec read_time(const Section& time, bool has_protocol) {
+  TimeSpec t;
+  // With a protocol the run ends with its last step; `end` is then an optional cap.
+  // (An absent cap is not printed: the resolved input must read back, and "inf s" does not.)
+  t.end = has_protocol && !time.has("end") ? std::numeric_limits<double>::infinity() : time.quantity("end", Dim::time);
+  t.dt = time.quantity("dt", Dim::time);
+  t.dt_min = time.quantity("dt_min", Dim::time, std::min(1e-6, t.dt));
+  t.dt_max = time.quantity("dt_max", Dim::time, std::max(3600.0, t.dt));
+  t.max_fill_change = time.number("max_fill_change", 0.25);
+  t.max_voltage_change = time.quantity("max_voltage_change", Dim::voltage, 0.02);
+  if (t.end < 0) time.fail("end", "must not be negative");
+  if (!(t.dt > 0)) time.fail("dt", "must be positive");
+  if (!(t.dt_min > 0 && t.dt_min <= t.dt)) time.fail("dt_min", "must be positive and at most dt");
+  if (!(t.dt_max >= t.dt)) time.fail("dt_max", "must be at least dt");
+  if (!(t.max_fill_change > 0 && t.max_fill_change <= 1))
+    time.fail("max_fill_change", "must be in (0, 1] (largest Na fraction change of one voxel per step)");
+  if (!(t.max_voltage_change > 0)) time.fail("max_voltage_change", "must be positive");
+  return t;
+}
+
+NucleationSpec read_nucleation(const Section& s) {
+  NucleationSpec n;
+  n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
+  n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
+  if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))
+    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the footprints the bare contact has room for)");
+  return n;
+}
+
+} // namespace
+
+Config read_config(Section root, Purpose purpose) {
+  Config c;
+  const Section materials = root.section("materials");
+  c.materials = read_materials(materials);
+  c.microstructure = read_microstructure(root.section("microstructure"), c.materials);
+  c.grid = read_grid(root.section("grid"));
+  // Sections that only hold values are printed with their defaults even when absent;
+  // sections whose presence turns something on stay off (phase_field: a comment).
+  const Section cond = root.section_or_defaults("conditions");
+  c.conditions.temperature = cond.quantity("temperature", Dim::temperature, 298.15);
+  if (!(c.conditions.temperature > 0)) cond.fail("temperature", "must be above absolute zero");
+  c.conditions.electrode_potential = cond.quantity("electrode_potential", Dim::voltage, 0.0);
+  if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
+  const Section na = root.section_or_defaults("sodium");
+  const lib::Metal* metal = nullptr;
+  c.sodium = read_sodium(na, metal);
+  // The plated metal is a solid (creep, vacancies) and the electrolytes are solids:
+  // a cell above the metal's melting point is outside the model, and below ~170 K
+  // the Arrhenius conductivities underflow the solver's scaling.
+  if (!(c.conditions.temperature >= 173.15 && c.conditions.temperature < metal->melting_point)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "must be from 173.15 K (-100 degC) to below %.2f K, where %s melts",
+                  metal->melting_point, metal->name);
+    cond.fail("temperature", range);
+  }
+  {
+    const bool on = na.has("phase_field");
+    const PhaseFieldSpec pf = read_phase_field(na.section_or_comment("phase_field"),
+                                               std::min({c.grid.spacing[0], c.grid.spacing[1], c.grid.spacing[2]}));
+    if (on) c.phase_field = pf;
+  }
+  for (auto& m : c.materials) {
+    if (m.nucleates) read_collector_nucleation(materials.section(m.name), m, *metal);
+    m.nucleation.molar_volume = c.sodium.molar_volume;
+  }
+  c.nucleation = read_nucleation(root.section_or_defaults("nucleation"));
+  const bool run = purpose == Purpose::run;
+  if (auto time = run ? std::optional<Section>(root.section("time")) : root.optional_section("time")) {
+    c.has_time = true;
+    c.time = read_time(*time, c.protocol.has_value());
+  }
+  if (auto out = run ? std::optional<Section>(root.section("output")) : root.optional_section("output")) {
+    c.has_output = true;
+    c.output = read_output(*out);
+  }
+  c.analysis = read_analysis(root.section_or_defaults("analysis"), c.materials);
+  return c;
+}
+
+std::unique_ptr<LabelSource> open_microstructure(Config& config) {
+  const MicrostructureSpec& m = config.microstructure;
+  std::unique_ptr<LabelSource> core;
+  if (m.volume) {
+    const VolumeInput& v = *m.volume;
+    try {
+      core = segmented_volume(open_volume(v.volume), v.segmentation, v.crop_offset, v.crop_size, v.coarsen);
+    } catch (const Error& e) {
+      throw Error(v.where + ": " + e.what());
+    }
+  } else if (m.generate) {
+    GenerateInput g = *m.generate;
+    g.pellet.spacing = g.separator.spacing = g.interface.spacing = g.ceramic.spacing = config.grid.spacing;
+    switch (g.type) {
+    case GenerateInput::Type::pellet: core = pellet(g.pellet); break;
+    case GenerateInput::Type::separator: core = separator(g.separator); break;
+    case GenerateInput::Type::interface: core = interface_layer(g.interface); break;
+    case GenerateInput::Type::ceramic: core = ceramic(g.ceramic); break;
+    }
+  } else {
+    core = uniform(m.dims, m.fill->material, config.materials[m.fill->material].name);
+  }
+  const auto d = core->dims();
+  auto slab = [&](const LayerSpec& l) -> std::unique_ptr<LabelSource> {
+    if (l.interface) {
+      InterfaceSpec i = *l.interface;
+      i.spacing = config.grid.spacing;
+      i.dims = {d[0], d[1], 0};
+      i.dims[2] = l.thickness > 0 ? std::max<std::int64_t>(2, std::llround(l.thickness / i.spacing[2]))
+                                  : default_interface_thickness(i);
+      return interface_layer(i);
+    }
+    const auto n = std::max<std::int64_t>(1, std::llround(l.thickness / config.grid.spacing[2]));
+    return uniform({d[0], d[1], n}, l.material, config.materials[l.material].name);
+  };
+  std::vector<std::unique_ptr<LabelSource>> layers;
+  for (const auto& l : m.below) layers.push_back(slab(l));
+  layers.push_back(std::move(core));
+  for (const auto& l : m.above) layers.push_back(slab(l));
+  auto cell = layers.size() == 1 ? std::move(layers.front()) : stack(std::move(layers));
+  config.grid.dims = cell->dims();
+  return cell;
+}
+
+std::string material_legend(const MaterialTable& materials) {
+  std::string s;
+  for (std::size_t n = 0; n < materials.size(); ++n)
+    s += (n ? ";" : "") + std::to_string(n) + "=" + materials[n].name;
+  return s;
+}
+
+} // namespace navox::io

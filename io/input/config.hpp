@@ -1,0 +1,134 @@
+#pragma once
+/// The whole input deck, resolved to SI, as plain values.
+///
+/// `read_config` is the schema: every key navox accepts is asked for here (or in
+/// the readers it calls), so unknown keys are rejected by Document::finish().
+#include "io/sources/ceramic_generator.hpp"
+#include "io/sources/generators.hpp"
+#include "io/sources/interface_generator.hpp"
+#include "io/input/input.hpp"
+#include "io/sources/microstructure.hpp"
+#include "io/output/output_writer.hpp"
+#include "io/input/protocol.hpp"
+#include "io/readers/volume_source.hpp"
+#include "mesh/grid.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/sodium/langevin_noise.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/sodium/sodium_metal.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace navox::io {
+
+/// A layer stacked below or above the volume: a uniform slab (e.g. the SE
+/// separator), or a generated SE|CC interface whose x-y size is the volume's.
+struct LayerSpec {
+  int material = 0;
+  double thickness = 0; ///< [m], rounded to whole voxels; 0 for an interface: its default thickness
+  std::optional<InterfaceSpec> interface; ///< set for an interface layer (dims and spacing filled when opened)
+};
+
+struct VolumeInput {
+  std::string where; ///< "deck.yaml:8:5: microstructure.volume", prefixed to errors in opening it
+  VolumeSpec volume;
+  Segmentation segmentation;
+  std::array<std::int64_t, 3> crop_offset{0, 0, 0};
+  std::array<std::int64_t, 3> crop_size{-1, -1, -1};
+  std::int64_t coarsen = 1;
+};
+
+/// A generated microstructure; the voxel spacing is filled in from the grid when opened.
+struct GenerateInput {
+  enum class Type { pellet, separator, interface, ceramic } type = Type::pellet;
+  PelletSpec pellet;       ///< for Type::pellet
+  SeparatorSpec separator; ///< for Type::separator
+  InterfaceSpec interface; ///< for Type::interface
+  CeramicSpec ceramic;     ///< for Type::ceramic
+};
+
+struct MicrostructureSpec {
+  std::optional<VolumeInput> volume;        ///< a voxel volume from a file...
+  std::optional<LayerSpec> fill;            ///< ...or one material filling `dims`...
+  std::optional<GenerateInput> generate;    ///< ...or a generated pellet or separator
+  std::array<std::int64_t, 3> dims{0, 0, 0}; ///< voxels, for `fill`
+  std::vector<LayerSpec> below, above;      ///< slabs stacked along z, bottom to top
+};
+
+struct Conditions {
+  double temperature = 298.15;      ///< [K]
+  double electrode_potential = 0;   ///< CC (and connected Na) against the counter electrode [V]
+};
+
+struct TimeSpec {
+  double end = 0;      ///< [s]; with a protocol, a cap (infinite unless given)
+  double dt = 1;       ///< [s], initial step
+  double dt_min = 1e-6; ///< [s]: a step that fails below this ends the run
+  double dt_max = 3600; ///< [s]
+  double max_fill_change = 0.25;   ///< largest Na fraction added to or removed from one voxel per step [-]
+  double max_voltage_change = 0.02; ///< largest change of V per step [V]
+};
+
+/// The optional `nucleation:` section: the random stream of nucleation events and
+/// how many may appear in one time step.
+struct NucleationSpec {
+  std::uint64_t seed = 1;        ///< keys every draw, with the face and the step
+  double max_step_fraction = 0.01; ///< expected new nuclei per step / bare faces (limits Δt)
+};
+
+/// The optional `sodium.phase_field:` section: a conserved Allen–Cahn step on ξ
+/// after each step's settling, with optional band-limited Langevin noise
+/// (`noise:`). Absent: ξ stays as the settling leaves it (sharp fronts).
+struct PhaseFieldSpec {
+  bool enabled = false;
+  physics::AllenCahn relaxation;   ///< rate k [1/s], width δ [m]
+  physics::BandLimitedNoise noise; ///< strength D [1/s] (0: no noise); passes from correlation_length
+  double correlation_length = 0;   ///< ℓ [m]
+  std::uint64_t seed = 1;          ///< keys the noise, with the voxel and the step
+};
+
+/// The optional `analysis:` section, read by `navox analyze`: the analysed phase
+/// (a phase name or a list of materials; default: every PORE material), the
+/// directions of the conduction solves and where the JSON report goes.
+struct AnalysisSpec {
+  std::vector<int> materials;        ///< indices of the materials forming the analysed phase
+  std::string phase = "PORE";        ///< how the phase was given, for the report
+  std::vector<int> directions{0, 1, 2}; ///< 0, 1, 2 = x, y, z
+  std::string output = "analysis.json"; ///< the JSON report; the CSV goes beside it
+};
+
+struct Config {
+  std::string file;
+  MaterialTable materials;
+  MicrostructureSpec microstructure;
+  GridSpec grid;   ///< dims are filled when the microstructure is opened
+  Conditions conditions;
+  TimeSpec time;
+  std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
+  physics::SodiumMetal sodium;
+  PhaseFieldSpec phase_field; ///< sodium.phase_field
+  NucleationSpec nucleation;
+  OutputSpec output;
+  bool has_time = false;   ///< the deck has a `time` section (required for `run`)
+  bool has_output = false; ///< the deck has an `output` section (required for `run`)
+  AnalysisSpec analysis;
+};
+
+/// Which sections a command needs: `run` needs `time` and `output`; `analyze`
+/// and `check` take them when present.
+enum class Purpose { run, analyze };
+
+/// Reads and validates everything; throws input::InputError with file:line:col.
+Config read_config(input::Section root, Purpose purpose = Purpose::run);
+
+/// Opens the microstructure as labels on the cell's voxel grid; fills config.grid.dims.
+std::unique_ptr<LabelSource> open_microstructure(Config& config);
+
+/// "0=NBH;1=Cu;2=pore", for output metadata.
+std::string material_legend(const MaterialTable& materials);
+
+} // namespace navox::io

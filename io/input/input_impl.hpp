@@ -1,0 +1,72 @@
+#pragma once
+/// Internals shared by input_document.cpp and input_section.cpp; not for other code.
+#include "io/input/input.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace navox::input {
+
+/// A map some reader visited through a Section, keyed by its path in Document::Impl.
+struct VisitedMap {
+  YAML::Node node;                ///< the input map; Null for an empty section ("output:")
+  YAML::Mark mark;                ///< where the section starts
+  YAML::Node resolved;            ///< the map in the resolved tree
+  std::vector<std::string> known; ///< keys asked for, in the order asked
+  bool all_known = false;         ///< set by user_keys()
+  bool commented = false;         ///< absent, printed as a comment (Section::section_or_comment)
+};
+
+struct Document::Impl {
+  std::string file;
+  YAML::Node root;
+  YAML::Node resolved{YAML::NodeType::Map};
+  /// Absent feature sections with their defaults, printed as comments after `resolved`.
+  YAML::Node commented{YAML::NodeType::Map};
+  std::map<std::string, VisitedMap> maps;
+  /// Key path -> "--set key" for every node an override created or replaced.
+  std::map<std::string, std::string> set_origins;
+
+  /// Where the node at `path` came from: its --set override, else `mark` in the file.
+  Location locate(const std::string& path, const YAML::Mark& mark) const;
+  /// Registers a map reached at `path` whose resolved values go into `resolved`;
+  /// a map visited before keeps its schema and resolved values.
+  VisitedMap& visit(const std::string& path, const YAML::Node& node, const YAML::Mark& mark,
+                    const YAML::Node& resolved);
+  /// The map at `path` in the commented tree, created (with its parents) if needed.
+  YAML::Node commented_map(const std::string& path);
+};
+
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+};
+
+/// The pair for `key` in a map node (first match; duplicates are rejected at parse).
+std::optional<Entry> find_key(const YAML::Node& map, const std::string& key);
+
+/// Where a value is reported: a null value has no position of its own, so its key's.
+YAML::Mark value_mark(const Entry& entry);
+
+/// "grid" + "spacing" -> "grid.spacing"; "fields" + "[2]" -> "fields[2]".
+std::string join_path(const std::string& parent, const std::string& key);
+
+/// One step of a key path: a map key, or a list index when `index` is set.
+struct PathStep {
+  std::string key;
+  std::optional<std::size_t> index;
+};
+/// Splits "a.b[1].c"; nullopt when malformed (empty key, bad index).
+std::optional<std::vector<PathStep>> split_path(const std::string& path);
+
+/// For messages: "a, b, c".
+std::string join(const std::vector<std::string>& items);
+
+/// For messages: "\"ten\"", "a map", "a list", "nothing".
+std::string describe(const YAML::Node& node);
+
+} // namespace navox::input

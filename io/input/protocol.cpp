@@ -1,0 +1,150 @@
+#include "io/input/protocol.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace navox::io {
+
+using input::Section;
+using units::Dim;
+
+double ProtocolStep::current_at(double tau) const {
+  if (mode != Mode::galvanostatic) return 0;
+  if (current_end == current_start || !(duration > 0) || !std::isfinite(duration)) return current_start;
+  const double f = std::clamp(tau / duration, 0.0, 1.0);
+  return current_start + f * (current_end - current_start);
+}
+
+namespace {
+
+const std::vector<std::string>& step_kinds() {
+  static const std::vector<std::string> kinds{"plate", "strip", "rest", "hold", "ramp"};
+  return kinds;
+}
+
+/// A quantity that must be > 0 when present; `fallback` when absent.
+double positive(const Section& s, const std::string& key, Dim dim, double fallback) {
+  if (!s.has(key)) return fallback;
+  const double v = s.quantity(key, dim);
+  if (!(v > 0)) s.fail(key, "must be positive");
+  return v;
+}
+
+double required_positive(const Section& s, const std::string& key, Dim dim) {
+  const double v = s.quantity(key, dim);
+  if (!(v > 0)) s.fail(key, "must be positive");
+  return v;
+}
+
+/// A current density magnitude; the sign comes from the step kind.
+double magnitude(const Section& s, const std::string& key, bool allow_zero) {
+  const double v = s.quantity(key, Dim::current_density);
+  if (allow_zero ? !(v >= 0) : !(v > 0))
+    s.fail(key, std::string(allow_zero ? "must not be negative" : "must be positive") +
+                    " (a magnitude; the direction comes from the step kind)");
+  return v;
+}
+
+/// `cutoff` (the limit the direction drives V towards) and explicit voltage_min/max.
+void read_cutoffs(const Section& s, bool plating, ProtocolStep& step) {
+  const std::string limit = plating ? "voltage_min" : "voltage_max";
+  if (s.has("cutoff")) {
+    if (s.has(limit)) s.fail(limit, "give either \"cutoff\" or \"" + limit + "\", not both");
+    (plating ? step.voltage_min : step.voltage_max) = s.quantity("cutoff", Dim::voltage);
+  }
+  if (s.has("voltage_min")) step.voltage_min = s.quantity("voltage_min", Dim::voltage);
+  if (s.has("voltage_max")) step.voltage_max = s.quantity("voltage_max", Dim::voltage);
+  if (std::isfinite(step.voltage_min) && std::isfinite(step.voltage_max) && !(step.voltage_min < step.voltage_max))
+    s.fail(s.has("voltage_max") ? "voltage_max" : "cutoff", "the upper voltage cutoff must be above the lower one");
+}
+
+ProtocolStep read_galvanostatic(const Section& s, const std::string& kind) {
+  ProtocolStep step;
+  step.mode = ProtocolStep::Mode::galvanostatic;
+  step.kind = kind;
+  const bool plating = kind == "plate";
+  const double sign = plating ? -1.0 : 1.0;
+  step.current_start = step.current_end = sign * magnitude(s, "current_density", false);
+  step.duration = positive(s, "duration", Dim::time, ProtocolStep::inf);
+  step.capacity = positive(s, "capacity", Dim::areal_capacity, ProtocolStep::inf);
+  read_cutoffs(s, plating, step);
+  if (!std::isfinite(step.duration) && !std::isfinite(step.capacity) && !std::isfinite(step.voltage_min) &&
+      !std::isfinite(step.voltage_max))
+    s.fail("", "step never ends: give a duration, a capacity or a cutoff");
+  return step;
+}
+
+ProtocolStep read_ramp(const Section& s) {
+  ProtocolStep step;
+  step.mode = ProtocolStep::Mode::galvanostatic;
+  step.kind = "ramp";
+  const double from = magnitude(s, "from", true);
+  const double to = magnitude(s, "to", true);
+  if (from == 0 && to == 0) s.fail("to", "a ramp from 0 to 0 is a rest; use \"rest\"");
+  step.duration = required_positive(s, "duration", Dim::time);
+  const bool plating = s.choice("direction", {"plate", "strip"}) == "plate";
+  const double sign = plating ? -1.0 : 1.0;
+  step.current_start = sign * from;
+  step.current_end = sign * to;
+  step.capacity = positive(s, "capacity", Dim::areal_capacity, ProtocolStep::inf);
+  read_cutoffs(s, plating, step);
+  return step;
+}
+
+ProtocolStep read_rest(const Section& s) {
+  ProtocolStep step;
+  step.mode = ProtocolStep::Mode::rest;
+  step.kind = "rest";
+  step.duration = required_positive(s, "duration", Dim::time);
+  return step;
+}
+
+ProtocolStep read_hold(const Section& s) {
+  ProtocolStep step;
+  step.mode = ProtocolStep::Mode::potentiostatic;
+  step.kind = "hold";
+  step.voltage = s.quantity("voltage", Dim::voltage);
+  step.duration = positive(s, "duration", Dim::time, ProtocolStep::inf);
+  step.capacity = positive(s, "capacity", Dim::areal_capacity, ProtocolStep::inf);
+  if (!std::isfinite(step.duration) && !std::isfinite(step.capacity))
+    s.fail("", "step never ends: a hold needs a duration or a capacity");
+  return step;
+}
+
+ProtocolStep read_step(const Section& item) {
+  const auto& kinds = step_kinds();
+  std::string one_of = " (one of: ";
+  for (std::size_t i = 0; i < kinds.size(); ++i) one_of += (i ? ", " : "") + kinds[i];
+  one_of += ")";
+  const std::vector<std::string> keys = item.user_keys();
+  if (keys.empty()) item.fail("", "a step is a map with one key, the step kind" + one_of);
+  if (keys.size() > 1)
+    item.fail(keys[1], "a step has one kind, got \"" + keys[0] + "\" and \"" + keys[1] +
+                           "\"; write each as its own list item");
+  const std::string& kind = keys[0];
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+    std::string message = "unknown step \"" + kind + "\"";
+    if (auto guess = input::did_you_mean(kind, kinds)) message += "; did you mean \"" + *guess + "\"?";
+    item.fail("", message + one_of);
+  }
+  const Section s = item.section(kind);
+  if (kind == "plate" || kind == "strip") return read_galvanostatic(s, kind);
+  if (kind == "ramp") return read_ramp(s);
+  if (kind == "rest") return read_rest(s);
+  return read_hold(s);
+}
+
+} // namespace
+
+Protocol read_protocol(const Section& s) {
+  Protocol p;
+  p.cycles = static_cast<int>(s.integer("repeat", 1, 1, 10000));
+  std::vector<ProtocolStep> sequence;
+  for (const Section& item : s.sections("steps")) sequence.push_back(read_step(item));
+  if (sequence.empty()) s.fail("steps", "needs at least one step");
+  p.steps.reserve(sequence.size() * static_cast<std::size_t>(p.cycles));
+  for (int c = 0; c < p.cycles; ++c) p.steps.insert(p.steps.end(), sequence.begin(), sequence.end());
+  return p;
+}
+
+} // namespace navox::io

@@ -1,0 +1,136 @@
+#include "io/output/output_writer.hpp"
+
+#include "mesh/collective.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace fs = std::filesystem;
+
+namespace navox::io {
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw Error("cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+}
+
+
+namespace {
+
+/// Takes the directory's lock without waiting; returns the descriptor that holds it.
+int lock_directory(const fs::path& dir) {
+  const std::string path = (dir / ".navox.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot create " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    char holder[128] = {0};
+    const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+    ::close(fd);
+    std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
+    while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    if (error == EWOULDBLOCK)
+      throw Error("output directory " + dir.string() + " is in use by another navox run" +
+                  (who.empty() ? "" : " (" + who + ")") + ": give this run another output.directory");
+    throw Error("cannot lock " + path + ": " + std::strerror(error));
+  }
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  const std::string me = "process " + std::to_string(::getpid()) + " on " + host + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+    const int error = errno;
+    ::close(fd);
+    throw Error("cannot write " + path + ": " + std::strerror(error));
+  }
+  return fd;
+}
+
+} // namespace
+
+OutputWriter::OutputWriter(const Grid& grid, OutputSpec spec, std::string materials)
+    : grid_(grid), spec_(std::move(spec)), materials_(std::move(materials)) {
+  on_root(grid_.comm(), [&] {
+    const fs::path dir(spec_.directory);
+    fs::create_directories(dir);
+    lock_fd_ = lock_directory(dir);
+    // A fresh run starts fresh collections and removes the steps an earlier run left
+    // (files and VTK piece folders named <prefix>_<6 digits>), so none outlives it.
+    for (const char* ext : {".xmf", ".pvd"}) fs::remove(dir / (spec_.prefix + ext));
+    const std::regex step(std::regex_replace(spec_.prefix, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                          R"(_\d{6}(\.h5|\.xmf|\.pvti)?)");
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (std::regex_match(entry.path().filename().string(), step)) stale.push_back(entry.path());
+    for (const auto& p : stale) fs::remove_all(p);
+  });
+}
+
+OutputWriter::~OutputWriter() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+namespace {
+
+/// The VTK piece a rank writes inside a step's folder.
+std::string piece_name(int rank) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "p%04d.vti", rank);
+  return buf;
+}
+
+} // namespace
+
+std::string OutputWriter::step_name(long step) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "_%06ld", step);
+  return spec_.prefix + buf;
+}
+
+void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& fields) {
+  const fs::path dir(spec_.directory);
+  const std::string base = step_name(info.step);
+  if (spec_.hdf5) {
+    // Collective inside; a write failing on some ranks only is agreed on before anyone throws.
+    write_hdf5_step(grid_, (dir / (base + ".h5")).string(), info, fields, materials_);
+  }
+  if (spec_.vtk) {
+    on_root(grid_.comm(), [&] { fs::create_directories(dir / base); });
+    collectively(grid_.comm(), [&] { write_vti_piece(grid_, (dir / base / piece_name(grid_.rank())).string(), fields); });
+  }
+  on_root(grid_.comm(), [&] {
+    if (spec_.hdf5) {
+      XdmfStep x{info.time, base + ".h5", {}, {}};
+      for (const auto& f : fields) {
+        x.names.push_back(f.name);
+        x.types.push_back(f.type);
+      }
+      write_text_atomically((dir / (base + ".xmf")).string(), xdmf_step(grid_.spec(), x));
+      xdmf_steps_.push_back(x);
+      write_text_atomically((dir / (spec_.prefix + ".xmf")).string(), xdmf_collection(grid_.spec(), xdmf_steps_));
+    }
+    if (spec_.vtk) {
+      std::vector<std::string> pieces;
+      for (int r = 0; r < grid_.size(); ++r) pieces.push_back(base + "/" + piece_name(r));
+      write_text_atomically((dir / (base + ".pvti")).string(), pvti_summary(grid_, fields, pieces));
+      pvd_entries_.push_back({info.time, base + ".pvti"});
+      write_text_atomically((dir / (spec_.prefix + ".pvd")).string(), pvd_collection(pvd_entries_));
+    }
+  });
+}
+
+} // namespace navox::io

@@ -1,0 +1,27 @@
+#pragma once
+/// VTK XML output that ParaView opens natively: per step, one `.vti` piece per
+/// rank (its block as cell data, written by that rank with VTK's
+/// vtkXMLImageDataWriter) and a `.pvti` summary naming every piece's extent;
+/// per run, a `.pvd` collection with the physical time of each step.
+#include "io/output/output_field.hpp"
+#include "mesh/grid.hpp"
+
+#include <string>
+#include <vector>
+
+namespace navox::io {
+
+/// Writes this rank's piece (`dir/piece`) of one step. Every rank calls it.
+void write_vti_piece(const Grid& grid, const std::string& path, const std::vector<OutputField>& fields);
+
+/// Text of the `.pvti` summary; `piece_path(rank)` is each piece relative to it.
+std::string pvti_summary(const Grid& grid, const std::vector<OutputField>& fields,
+                         const std::vector<std::string>& piece_paths);
+
+struct PvdEntry {
+  double time = 0;   ///< [s]
+  std::string file;  ///< .pvti, relative to the .pvd
+};
+std::string pvd_collection(const std::vector<PvdEntry>& entries);
+
+} // namespace navox::io

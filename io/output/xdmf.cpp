@@ -1,0 +1,60 @@
+#include "io/output/xdmf.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+namespace navox::io {
+
+namespace {
+
+void grid_xml(std::ostream& os, const GridSpec& s, const XdmfStep& step, const std::string& indent) {
+  const auto& d = s.dims;
+  os << indent << "<Grid Name=\"voxels\" GridType=\"Uniform\">\n";
+  os << indent << "  <Time Value=\"" << step.time << "\"/>\n";
+  os << indent << "  <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"" << d[2] + 1 << ' ' << d[1] + 1 << ' '
+     << d[0] + 1 << "\"/>\n";
+  os << indent << "  <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n";
+  os << indent << "    <DataItem Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">" << s.origin[2]
+     << ' ' << s.origin[1] << ' ' << s.origin[0] << "</DataItem>\n";
+  os << indent << "    <DataItem Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">" << s.spacing[2]
+     << ' ' << s.spacing[1] << ' ' << s.spacing[0] << "</DataItem>\n";
+  os << indent << "  </Geometry>\n";
+  for (std::size_t f = 0; f < step.names.size(); ++f) {
+    const bool is_int = step.types[f] == OutputField::Type::int32;
+    os << indent << "  <Attribute Name=\"" << step.names[f] << "\" AttributeType=\"Scalar\" Center=\"Cell\">\n";
+    os << indent << "    <DataItem Dimensions=\"" << d[2] << ' ' << d[1] << ' ' << d[0] << "\" NumberType=\""
+       << (is_int ? "Int" : "Float") << "\" Precision=\"" << (is_int ? 4 : 8) << "\" Format=\"HDF\">" << step.h5_file
+       << ":/fields/" << step.names[f] << "</DataItem>\n";
+    os << indent << "  </Attribute>\n";
+  }
+  os << indent << "</Grid>\n";
+}
+
+void open(std::ostream& os) {
+  os << std::setprecision(17);
+  os << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n";
+}
+
+void close(std::ostream& os) { os << "  </Domain>\n</Xdmf>\n"; }
+
+} // namespace
+
+std::string xdmf_step(const GridSpec& spec, const XdmfStep& step) {
+  std::ostringstream os;
+  open(os);
+  grid_xml(os, spec, step, "    ");
+  close(os);
+  return os.str();
+}
+
+std::string xdmf_collection(const GridSpec& spec, const std::vector<XdmfStep>& steps) {
+  std::ostringstream os;
+  open(os);
+  os << "    <Grid Name=\"navox\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  for (const auto& s : steps) grid_xml(os, spec, s, "      ");
+  os << "    </Grid>\n";
+  close(os);
+  return os.str();
+}
+
+} // namespace navox::io

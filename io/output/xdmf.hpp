@@ -1,0 +1,25 @@
+#pragma once
+/// XDMF 3 descriptions of the HDF5 step files, so ParaView and VisIt open them
+/// with the right geometry: a 3DCoRectMesh whose points are the voxel corners
+/// (ORIGIN_DXDYDZ, ordered z, y, x as HDF5 stores it) and cell-centred attributes.
+#include "io/output/output_field.hpp"
+#include "mesh/grid.hpp"
+
+#include <string>
+#include <vector>
+
+namespace navox::io {
+
+struct XdmfStep {
+  double time = 0;                 ///< [s]
+  std::string h5_file;             ///< relative to the .xmf file
+  std::vector<std::string> names;  ///< datasets under /fields
+  std::vector<OutputField::Type> types;
+};
+
+/// The sidecar of one step file.
+std::string xdmf_step(const GridSpec& spec, const XdmfStep& step);
+/// The temporal collection of all steps written so far.
+std::string xdmf_collection(const GridSpec& spec, const std::vector<XdmfStep>& steps);
+
+} // namespace navox::io

@@ -1,0 +1,203 @@
+#include "solver/analysis/aggregation_mg.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/disjoint_sets.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace navox {
+
+namespace {
+
+/// Coarse problems this small are solved directly.
+constexpr PetscInt kCoarsest = 4096;
+
+/// Gauss-Seidel sweeps before and after each coarse correction: two cost about
+/// as much as the iterations they save against one, and keep the count flatter.
+constexpr PetscInt kSweeps = 2;
+
+/// Flexible CG iterations of each coarse solve (K-cycle; Notay and Vassilevski 2008).
+constexpr PetscInt kCoarseIterations = 2;
+
+/// Galerkin products of piecewise-constant aggregation are twice the rediscretised operator (see the header).
+constexpr double kCoarseScale = 0.5;
+
+/// P^T A P, computed once: what a numeric recomputation would reuse is freed.
+Mat galerkin_product(Mat A, Mat P) {
+  Mat C = nullptr;
+  NAVOX_CALL(MatProductCreate(A, P, nullptr, &C));
+  NAVOX_CALL(MatProductSetType(C, MATPRODUCT_PtAP));
+  NAVOX_CALL(MatProductSetFill(C, PETSC_DEFAULT));
+  NAVOX_CALL(MatProductSetFromOptions(C));
+  NAVOX_CALL(MatProductSymbolic(C));
+  NAVOX_CALL(MatProductNumeric(C));
+  NAVOX_CALL(MatProductClear(C));
+  return C;
+}
+
+} // namespace
+
+AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A)
+    : comm_(grid.comm()) {
+  // Rows are numbered in block order, so row r's cell is the r-th voxel with an unknown.
+  std::vector<std::int64_t> cells;
+  for (std::size_t v = 0; v < index.size(); ++v)
+    if (index[v] >= 0) cells.push_back(static_cast<std::int64_t>(v));
+  std::array<std::int64_t, 3> n = grid.owned().n;
+  try {
+    Mat fine = A;
+    for (;;) {
+      PetscInt rows = 0, coarse_rows = 0;
+      NAVOX_CALL(MatGetSize(fine, &rows, nullptr));
+      if (rows <= kCoarsest) break;
+      Mat P = aggregate(fine, cells, n);
+      NAVOX_CALL(MatGetSize(P, nullptr, &coarse_rows));
+      if (4 * coarse_rows > 3 * rows) { // aggregation has stalled
+        NAVOX_CALL(MatDestroy(&P));
+        break;
+      }
+      interp_.push_back(P);
+      ops_.push_back(galerkin_product(fine, P));
+      NAVOX_CALL(MatScale(ops_.back(), kCoarseScale));
+      diagonals_.push_back(nullptr);
+      NAVOX_CALL(MatCreateVecs(ops_.back(), &diagonals_.back(), nullptr));
+      NAVOX_CALL(MatGetDiagonal(ops_.back(), diagonals_.back()));
+      fine = ops_.back();
+    }
+    NAVOX_CALL(MatCreateVecs(A, &fine_diagonal_, nullptr));
+    NAVOX_CALL(MatGetDiagonal(A, fine_diagonal_));
+  } catch (...) {
+    destroy();
+    throw;
+  }
+}
+
+Mat AggregationMG::aggregate(Mat fine, std::vector<std::int64_t>& cells, std::array<std::int64_t, 3>& n) const {
+  const std::array<std::int64_t, 3> nc = {(n[0] + 1) / 2, (n[1] + 1) / 2, (n[2] + 1) / 2};
+  auto parent = [&](std::int64_t cell) {
+    const std::int64_t i = cell % n[0], j = cell / n[0] % n[1], k = cell / (n[0] * n[1]);
+    return (k / 2 * nc[1] + j / 2) * nc[0] + i / 2;
+  };
+  PetscInt first = 0, end = 0;
+  NAVOX_CALL(MatGetOwnershipRange(fine, &first, &end));
+  const PetscInt rows = end - first;
+  // Unknowns of one coarse cell that are connected inside it form one aggregate.
+  DisjointSets sets(rows);
+  for (PetscInt r = 0; r < rows; ++r) {
+    PetscInt count = 0;
+    const PetscInt* cols = nullptr;
+    const PetscScalar* vals = nullptr;
+    NAVOX_CALL(MatGetRow(fine, first + r, &count, &cols, &vals));
+    const std::int64_t p = parent(cells[static_cast<std::size_t>(r)]);
+    for (PetscInt e = 0; e < count; ++e) {
+      const PetscInt c = cols[e] - first;
+      if (c != r && c >= 0 && c < rows && vals[e] != 0.0 && parent(cells[static_cast<std::size_t>(c)]) == p)
+        sets.unite(r, c);
+    }
+    NAVOX_CALL(MatRestoreRow(fine, first + r, &count, &cols, &vals));
+  }
+  std::vector<PetscInt> aggregate(static_cast<std::size_t>(rows), -1);
+  std::vector<std::int64_t> coarse_cells;
+  for (PetscInt r = 0; r < rows; ++r) {
+    PetscInt& a = aggregate[static_cast<std::size_t>(sets.find(r))];
+    if (a < 0) {
+      a = static_cast<PetscInt>(coarse_cells.size());
+      coarse_cells.push_back(parent(cells[static_cast<std::size_t>(r)]));
+    }
+  }
+  const auto cols = static_cast<PetscInt>(coarse_cells.size());
+  const auto coarse_first = static_cast<PetscInt>(lower_ranks_sum(comm_, cols));
+  Mat P = nullptr;
+  NAVOX_CALL(MatCreateAIJ(comm_, rows, cols, PETSC_DETERMINE, PETSC_DETERMINE, 1, nullptr, 0, nullptr, &P));
+  for (PetscInt r = 0; r < rows; ++r)
+    NAVOX_CALL(MatSetValue(P, first + r, coarse_first + aggregate[static_cast<std::size_t>(sets.find(r))], 1.0,
+                           INSERT_VALUES));
+  NAVOX_CALL(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  NAVOX_CALL(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  cells = std::move(coarse_cells);
+  n = nc;
+  return P;
+}
+
+AggregationMG::~AggregationMG() { destroy(); }
+
+void AggregationMG::destroy() {
+  for (Mat& m : interp_) (void)MatDestroy(&m);
+  for (Mat& m : ops_) (void)MatDestroy(&m);
+  for (Vec& v : diagonals_) (void)VecDestroy(&v);
+  (void)VecDestroy(&fine_diagonal_);
+}
+
+void AggregationMG::configure_level(PC pc, bool coarsest) {
+  NAVOX_CALL(PCSetType(pc, PCMG));
+  NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
+  NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+  // Forward Gauss-Seidel sweeps before the coarse correction and as many
+  // backward sweeps after it keep the cycle symmetric.
+  KSP down = nullptr, up = nullptr;
+  NAVOX_CALL(PCMGGetSmootherDown(pc, 1, &down));
+  NAVOX_CALL(PCMGGetSmootherUp(pc, 1, &up));
+  const MatSORType sweeps[2] = {SOR_LOCAL_FORWARD_SWEEP, SOR_LOCAL_BACKWARD_SWEEP};
+  KSP smoothers[2] = {down, up};
+  for (int s = 0; s < 2; ++s) {
+    PC sor = nullptr;
+    NAVOX_CALL(KSPSetType(smoothers[s], KSPRICHARDSON));
+    NAVOX_CALL(KSPSetTolerances(smoothers[s], PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSweeps));
+    NAVOX_CALL(KSPGetPC(smoothers[s], &sor));
+    NAVOX_CALL(PCSetType(sor, PCSOR));
+    NAVOX_CALL(PCSORSetSymmetric(sor, sweeps[s]));
+  }
+  if (coarsest) return; // PCMG's default: a direct solve, redundant on every rank
+  // K-cycle: the coarse problem gets a few flexible CG iterations, each
+  // preconditioned by the same two-level cycle one level down.
+  KSP solve = nullptr;
+  NAVOX_CALL(PCMGGetCoarseSolve(pc, &solve));
+  NAVOX_CALL(KSPSetType(solve, KSPFCG));
+  NAVOX_CALL(KSPFCGSetMmax(solve, kCoarseIterations));
+  NAVOX_CALL(KSPSetTolerances(solve, 0, 0, PETSC_DEFAULT, kCoarseIterations));
+  NAVOX_CALL(KSPSetConvergenceTest(solve, KSPConvergedSkip, nullptr, nullptr));
+  NAVOX_CALL(KSPSetNormType(solve, KSP_NORM_NONE));
+}
+
+void AggregationMG::configure(PC pc) const {
+  if (interp_.empty()) {
+    NAVOX_CALL(PCSetType(pc, PCMG));
+    NAVOX_CALL(PCMGSetLevels(pc, 1, nullptr));
+    return;
+  }
+  for (std::size_t l = 0; l < interp_.size(); ++l) {
+    configure_level(pc, l + 1 == interp_.size());
+    KSP solve = nullptr;
+    NAVOX_CALL(PCMGGetCoarseSolve(pc, &solve));
+    NAVOX_CALL(KSPGetPC(solve, &pc));
+  }
+}
+
+void AggregationMG::update(PC pc, Mat A) {
+  // With piecewise-constant P, P^T D P is diagonal for diagonal D: a change of
+  // A's diagonal by d changes level l+1's by scale P^T d_l, and nothing else.
+  Vec change = nullptr, coarse_change = nullptr, diagonal = nullptr;
+  NAVOX_CALL(VecDuplicate(fine_diagonal_, &change));
+  NAVOX_CALL(MatGetDiagonal(A, change));
+  NAVOX_CALL(VecAXPY(change, -1.0, fine_diagonal_));
+  for (std::size_t l = 0; l < interp_.size(); ++l) {
+    NAVOX_CALL(VecDuplicate(diagonals_[l], &coarse_change));
+    NAVOX_CALL(MatMultTranspose(interp_[l], change, coarse_change));
+    NAVOX_CALL(VecScale(coarse_change, kCoarseScale));
+    NAVOX_CALL(VecDuplicate(diagonals_[l], &diagonal));
+    NAVOX_CALL(VecWAXPY(diagonal, 1.0, diagonals_[l], coarse_change));
+    NAVOX_CALL(MatDiagonalSet(ops_[l], diagonal, INSERT_VALUES));
+    NAVOX_CALL(VecDestroy(&diagonal));
+    NAVOX_CALL(VecDestroy(&change));
+    change = coarse_change;
+    NAVOX_CALL(PCMGSetInterpolation(pc, 1, interp_[l]));
+    KSP solve = nullptr;
+    NAVOX_CALL(PCMGGetCoarseSolve(pc, &solve));
+    NAVOX_CALL(KSPSetOperators(solve, ops_[l], ops_[l]));
+    NAVOX_CALL(KSPGetPC(solve, &pc));
+  }
+  NAVOX_CALL(VecDestroy(&change));
+}
+
+} // namespace navox

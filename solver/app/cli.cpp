@@ -1,0 +1,58 @@
+#include "solver/app/cli.hpp"
+
+#include <cstring>
+
+namespace navox {
+
+std::string usage() {
+  return "usage:\n"
+         "  navox run INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
+         "  navox check INPUT.yaml [--set key.path=value ...]   validate; print the resolved input in SI\n"
+         "  navox analyze INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
+         "                   phase fractions, connectivity, effective conductivity and tortuosity\n"
+         "  navox --version                                    navox, PETSc, HDF5, VTK and MPI versions\n"
+         "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type mg),\n"
+         "those of the analysis solves -analyze_ (e.g. -analyze_ksp_monitor -analyze_pc_type mg).\n";
+}
+
+CommandLine parse_command_line(int argc, char** argv) {
+  CommandLine cl;
+  cl.petsc_args.push_back(argc > 0 ? argv[0] : "navox");
+  if (argc < 2) {
+    cl.error = "no command given";
+    return cl;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    cl.command = CommandLine::Command::version;
+    return cl;
+  }
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") return cl;
+  if (cmd == "run") cl.command = CommandLine::Command::run;
+  else if (cmd == "check") cl.command = CommandLine::Command::check;
+  else if (cmd == "analyze") cl.command = CommandLine::Command::analyze;
+  else {
+    cl.error = "unknown command \"" + cmd + "\"";
+    return cl;
+  }
+  for (int a = 2; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg == "--set") {
+      if (a + 1 >= argc) {
+        cl.error = "--set needs key.path=value";
+        return cl;
+      }
+      cl.overrides.emplace_back(argv[++a]);
+    } else if (arg.rfind("--set=", 0) == 0) {
+      cl.overrides.push_back(arg.substr(6));
+    } else if (cl.input.empty() && !arg.empty() && arg[0] != '-') {
+      cl.input = arg;
+    } else {
+      cl.petsc_args.push_back(arg);
+    }
+  }
+  if (cl.input.empty()) cl.error = "no input file given";
+  return cl;
+}
+
+} // namespace navox

@@ -1,0 +1,413 @@
+#include "solver/electrochemistry/ionic_potential.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/error.hpp"
+#include "mesh/stencil.hpp"
+#include "physics/electrochemistry/ionic_conduction.hpp"
+#include "solver/electrochemistry/two_point_row.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <vector>
+
+namespace navox {
+
+using physics::FaceCurrent;
+using physics::IonicConduction;
+using physics::InterfaceKinetics;
+
+struct IonicPotential::Context {
+  const Grid* grid = nullptr;
+  const MaterialTable* materials = nullptr;
+  Vec labels_local = nullptr;
+  std::vector<ElectrodeFace>* faces = nullptr;
+  IonicConditions conditions;
+  std::vector<double> sigma; ///< per material at the current temperature; 0 for non-SE
+  std::vector<physics::InterfaceKinetics> kinetics; ///< per SE material at the current temperature
+  double scale = 1;          ///< row scaling 1/(sigma_max h_min) [1/(S)]
+};
+
+namespace {
+
+/// What lies across one face of an SE voxel.
+enum class Across { se, electrode, counter, wall };
+
+struct Neighbour {
+  Across kind;
+  PetscInt i, j, k; ///< valid for se
+  double sigma;     ///< valid for se
+};
+
+Neighbour across(const IonicPotential::Context& c, const PetscScalar* const* const* lab, const DMDALocalInfo* info,
+                 PetscInt i, PetscInt j, PetscInt k, int face) {
+  const PetscInt ni = i + kFaceOffset[face][0], nj = j + kFaceOffset[face][1], nk = k + kFaceOffset[face][2];
+  const bool periodic = c.grid->spec().periodic_lateral;
+  if (nk < 0) return {Across::counter, 0, 0, 0, 0};
+  if (nk >= info->mz) return {Across::wall, 0, 0, 0, 0};
+  if (!periodic && (ni < 0 || ni >= info->mx || nj < 0 || nj >= info->my)) return {Across::wall, 0, 0, 0, 0};
+  const int m = static_cast<int>(lab[nk][nj][ni]);
+  const Phase phase = (*c.materials)[m].phase;
+  if (phase == Phase::SE) return {Across::se, ni, nj, nk, c.sigma[m]};
+  return {Across::electrode, ni, nj, nk, 0}; // metal, or a pore that may hold Na
+}
+
+/// The SE|metal face `face` of SE voxel P (material m) at ionic potential phi_p.
+physics::FaceSolution electrode_face(const IonicPotential::Context& c, const ElectrodeFace& f, int m, double phi_p,
+                                     int face) {
+  const auto& h = c.grid->spec().spacing;
+  physics::FaceCondition fc;
+  fc.area = face_area(h, face);
+  fc.conductance = fc.area * c.sigma[m] / (0.5 * h[face_axis(face)]);
+  fc.active_anodic = f.active_anodic;
+  fc.active_cathodic = f.active_cathodic;
+  fc.metal_fraction = f.metal_fraction;
+  fc.eta_old = f.eta_old;
+  fc.inv_dt = c.conditions.inv_dt;
+  return physics::solve_face(c.kinetics[m], fc, c.conditions.electrode_potential - phi_p);
+}
+
+FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, double phi_p, double phi_n, int m,
+                         std::size_t voxel, int face) {
+  const auto& h = c.grid->spec().spacing;
+  const int d = face_axis(face);
+  const double area = face_area(h, face);
+  switch (n.kind) {
+  case Across::se: return IonicConduction::between(phi_p, phi_n, c.sigma[m], n.sigma, area, h[d]);
+  case Across::electrode: {
+    const auto s = electrode_face(c, (*c.faces)[voxel * 6 + face], m, phi_p, face);
+    return {s.current, -s.d_current, s.d_current};
+  }
+  case Across::counter: return IonicConduction::to_electrode(phi_p, 0.0, c.sigma[m], area, h[d]);
+  case Across::wall: break;
+  }
+  return {0, 0, 0};
+}
+
+std::size_t owned_offset(const DMDALocalInfo* info, PetscInt i, PetscInt j, PetscInt k) {
+  return static_cast<std::size_t>(((k - info->zs) * info->ym + (j - info->ys)) * info->xm + (i - info->xs));
+}
+
+/// Value held in a voxel without an ionic unknown (shown in the output).
+double inactive_value(const IonicPotential::Context& c, int material) {
+  const Phase p = (*c.materials)[material].phase;
+  return (p == Phase::CC || p == Phase::NA) ? c.conditions.electrode_potential : 0.0;
+}
+
+PetscErrorCode residual(DMDALocalInfo* info, void* xv, void* fv, void* ctxv) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<IonicPotential::Context*>(ctxv);
+  auto x = static_cast<const PetscScalar* const* const*>(xv);
+  auto f = static_cast<PetscScalar***>(fv);
+  const PetscScalar*** lab = nullptr;
+  PetscCall(DMDAVecGetArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
+  for (PetscInt k = info->zs; k < info->zs + info->zm; ++k)
+    for (PetscInt j = info->ys; j < info->ys + info->ym; ++j)
+      for (PetscInt i = info->xs; i < info->xs + info->xm; ++i) {
+        const int m = static_cast<int>(lab[k][j][i]);
+        const double phi = x[k][j][i];
+        if ((*c->materials)[m].phase != Phase::SE) {
+          f[k][j][i] = phi - inactive_value(*c, m);
+          continue;
+        }
+        const std::size_t voxel = owned_offset(info, i, j, k);
+        double inflow = 0;
+        for (int face = 0; face < 6; ++face) {
+          const Neighbour n = across(*c, lab, info, i, j, k, face);
+          const double phi_n = n.kind == Across::se ? x[n.k][n.j][n.i] : 0.0;
+          inflow += face_current(*c, n, phi, phi_n, m, voxel, face).value;
+        }
+        f[k][j][i] = -inflow * c->scale;
+      }
+  PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<IonicPotential::Context*>(ctxv);
+  auto x = static_cast<const PetscScalar* const* const*>(xv);
+  const PetscScalar*** lab = nullptr;
+  PetscCall(DMDAVecGetArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
+  for (PetscInt k = info->zs; k < info->zs + info->zm; ++k)
+    for (PetscInt j = info->ys; j < info->ys + info->ym; ++j)
+      for (PetscInt i = info->xs; i < info->xs + info->xm; ++i) {
+        const int m = static_cast<int>(lab[k][j][i]);
+        MatStencil row = {k, j, i, 0};
+        if ((*c->materials)[m].phase != Phase::SE) {
+          PetscCall(insert_identity_row(P, row));
+          continue;
+        }
+        TwoPointRow jrow(row);
+        const double phi = x[k][j][i];
+        const std::size_t voxel = owned_offset(info, i, j, k);
+        for (int face = 0; face < 6; ++face) {
+          const Neighbour n = across(*c, lab, info, i, j, k, face);
+          const double phi_n = n.kind == Across::se ? x[n.k][n.j][n.i] : 0.0;
+          const FaceCurrent fc = face_current(*c, n, phi, phi_n, m, voxel, face);
+          jrow.add_self(-fc.d_self * c->scale);
+          if (n.kind == Across::se) jrow.add_neighbour({n.k, n.j, n.i, 0}, -fc.d_other * c->scale);
+        }
+        PetscCall(jrow.insert(P));
+      }
+  PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
+  PetscCall(finish_assembly(A, P));
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
+IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable& materials)
+    : grid_(grid), dm_(grid.field_dm("phi")), ctx_(new Context) {
+  ctx_->grid = &grid_;
+  ctx_->materials = &materials;
+  ctx_->faces = &faces_;
+  NAVOX_CALL(DMCreateLocalVector(grid_.scalar_dm(), &labels_local_));
+  NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+  ctx_->labels_local = labels_local_;
+
+  // Default face states from the labels alone (no Na phase field yet).
+  faces_.assign(static_cast<std::size_t>(grid_.owned().size()) * 6, ElectrodeFace{});
+  const Box b = grid_.owned();
+  const PetscScalar*** lab = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  DMDALocalInfo info;
+  NAVOX_CALL(DMDAGetLocalInfo(grid_.scalar_dm(), &info));
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        if (materials[static_cast<int>(lab[k][j][i])].phase != Phase::SE) continue;
+        for (int face = 0; face < 6; ++face) {
+          const Neighbour n = across(*ctx_, lab, &info, PetscInt(i), PetscInt(j), PetscInt(k), face);
+          if (n.kind != Across::electrode) continue;
+          const Material& metal = materials[static_cast<int>(lab[n.k][n.j][n.i])];
+          ElectrodeFace& f = faces_[face_index(i, j, k, face)];
+          if (metal.phase == Phase::CC) {
+            f.active_cathodic = metal.bare_surface_active ? 1 : 0;
+            f.metal_fraction = 1;
+          } else if (metal.phase == Phase::NA) {
+            f.active_anodic = f.active_cathodic = f.metal_fraction = 1;
+          }
+        }
+      }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+
+  NAVOX_CALL(SNESCreate(grid_.comm(), &snes_));
+  NAVOX_CALL(SNESSetOptionsPrefix(snes_, "phi_"));
+  NAVOX_CALL(SNESSetDM(snes_, dm_));
+  NAVOX_CALL(DMDASNESSetFunctionLocal(dm_, INSERT_VALUES, residual, ctx_));
+  NAVOX_CALL(DMDASNESSetJacobianLocal(dm_, jacobian, ctx_));
+  // Newton on a symmetric positive definite Jacobian: CG with algebraic multigrid.
+  // The face terms change only the diagonal at SE|metal faces, so the multigrid
+  // hierarchy stays a good preconditioner for many Newton steps and time steps.
+  NAVOX_CALL(SNESSetType(snes_, SNESNEWTONLS));
+  // Residual rows are currents scaled by 1/(sigma_max h_min): volts. An absolute
+  // tolerance of 1e-12 V per voxel (in the 2-norm) ends the solve from a start that
+  // is already the answer, where no relative decrease is possible.
+  const double atol = 1e-12 * std::sqrt(double(grid_.voxel_count()));
+  NAVOX_CALL(SNESSetTolerances(snes_, atol, 1e-10, 0.0, 50, PETSC_DEFAULT));
+  NAVOX_CALL(SNESSetLagPreconditioner(snes_, 10));
+  NAVOX_CALL(SNESSetLagPreconditionerPersists(snes_, PETSC_TRUE));
+  KSP ksp = nullptr;
+  PC pc = nullptr;
+  NAVOX_CALL(SNESGetKSP(snes_, &ksp));
+  NAVOX_CALL(KSPSetType(ksp, KSPCG));
+  NAVOX_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, PETSC_DEFAULT, 1000));
+  NAVOX_CALL(KSPGetPC(ksp, &pc));
+  NAVOX_CALL(PCSetType(pc, PCGAMG));
+  NAVOX_CALL(SNESSetFromOptions(snes_));
+}
+
+IonicPotential::~IonicPotential() {
+  if (snes_) (void)SNESDestroy(&snes_);
+  if (labels_local_) (void)VecDestroy(&labels_local_);
+  delete ctx_;
+}
+
+void IonicPotential::set_conditions(const IonicConditions& conditions) {
+  Context& c = *ctx_;
+  c.conditions = conditions;
+  const auto& mats = *c.materials;
+  c.sigma.assign(mats.size(), 0.0);
+  c.kinetics.assign(mats.size(), InterfaceKinetics{});
+  double sigma_max = 0;
+  for (std::size_t m = 0; m < mats.size(); ++m)
+    if (mats[m].phase == Phase::SE) {
+      c.sigma[m] = IonicConduction::conductivity(mats[m], conditions.temperature);
+      sigma_max = std::max(sigma_max, c.sigma[m]);
+      InterfaceKinetics& k = c.kinetics[m];
+      k.temperature = conditions.temperature;
+      k.alpha_anodic = mats[m].transfer_coefficient;
+      k.alpha_cathodic = 1.0 - mats[m].transfer_coefficient;
+      k.capacitance = mats[m].double_layer_capacitance;
+      k.exchange_current = mats[m].charge_transfer_resistance > 0
+                               ? InterfaceKinetics::exchange_current_from(mats[m].charge_transfer_resistance,
+                                                                          conditions.temperature)
+                               : std::numeric_limits<double>::infinity();
+    }
+  const auto& h = grid_.spec().spacing;
+  c.scale = sigma_max > 0 ? 1.0 / (sigma_max * std::min({h[0], h[1], h[2]})) : 1.0;
+}
+
+void IonicPotential::set_labels(Vec labels) {
+  NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+}
+
+void IonicPotential::accept_step() {
+  for (auto& f : faces_) f.eta_old = f.eta;
+}
+
+IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
+  set_conditions(conditions);
+  NAVOX_CALL(SNESSolve(snes_, nullptr, phi));
+  SNESConvergedReason reason;
+  NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
+  KSP ksp = nullptr;
+  NAVOX_CALL(SNESGetKSP(snes_, &ksp));
+  KSPConvergedReason kreason;
+  NAVOX_CALL(KSPGetConvergedReason(ksp, &kreason));
+  if (reason < 0 || kreason < 0)
+    throw CollectiveError(std::string("ionic potential solve failed: ") + SNESConvergedReasons[reason] + " / " +
+                          KSPConvergedReasons[kreason] + " (try -phi_snes_monitor, -phi_ksp_monitor, -phi_pc_type)");
+  IonicResult r = measure(phi);
+  NAVOX_CALL(SNESGetIterationNumber(snes_, &r.snes_iterations));
+  NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &r.ksp_iterations));
+  r.electrode_potential = conditions.electrode_potential;
+  return r;
+}
+
+IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, double current) {
+  // Newton on V: I(V) is monotone increasing. dI/dV = sum_f dI_f/ddelta (1 - dphi_P/dV),
+  // with J dphi/dV = -dF/dV from one linear solve with the last Jacobian.
+  const auto& d = grid_.spec().dims;
+  const auto& h = grid_.spec().spacing;
+  const double area = double(d[0]) * h[0] * double(d[1]) * h[1];
+  const double tolerance = 1e-9 * std::max(std::abs(current), 1e-2 * area); // 1e-9 of >= 1 uA/cm^2
+  IonicResult total;
+  Vec rhs = nullptr, z = nullptr;
+  NAVOX_CALL(DMGetGlobalVector(dm_, &rhs));
+  NAVOX_CALL(DMGetGlobalVector(dm_, &z));
+  std::string failure;
+  voltage_estimate_ = std::numeric_limits<double>::quiet_NaN();
+  for (int it = 1; it <= 40; ++it) {
+    IonicResult r = solve(phi, conditions);
+    total.snes_iterations += r.snes_iterations;
+    total.ksp_iterations += r.ksp_iterations;
+    const double mismatch = r.electrode_current - current;
+    if (std::abs(mismatch) <= tolerance) {
+      const PetscInt snes_its = total.snes_iterations, ksp_its = total.ksp_iterations;
+      total = r;
+      total.snes_iterations = snes_its;
+      total.ksp_iterations = ksp_its;
+      total.potential_iterations = it;
+      break;
+    }
+    // Sensitivity: rhs_P = scale * sum_f dI_f/ddelta over P's electrode faces.
+    const Box b = grid_.owned();
+    PetscScalar*** ra = nullptr;
+    NAVOX_CALL(DMDAVecGetArray(dm_, rhs, &ra));
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) ra[k][j][i] = dvoxel_[std::size_t(b.offset(i, j, k))] * ctx_->scale;
+    NAVOX_CALL(DMDAVecRestoreArray(dm_, rhs, &ra));
+    // The Jacobian at the converged phi (the SNES may have taken no step at all),
+    // preconditioned by whatever multigrid hierarchy the SNES last built.
+    KSP ksp = nullptr;
+    Mat A = nullptr, P = nullptr;
+    NAVOX_CALL(SNESGetKSP(snes_, &ksp));
+    NAVOX_CALL(SNESGetJacobian(snes_, &A, &P, nullptr, nullptr));
+    NAVOX_CALL(SNESComputeJacobian(snes_, phi, A, P));
+    NAVOX_CALL(KSPSetOperators(ksp, A, P));
+    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_TRUE));
+    NAVOX_CALL(KSPSolve(ksp, rhs, z));
+    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
+    const PetscScalar*** za = nullptr;
+    NAVOX_CALL(DMDAVecGetArrayRead(dm_, z, &za));
+    double slope = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          const double dv = dvoxel_[std::size_t(b.offset(i, j, k))];
+          if (dv != 0) slope += dv * (1.0 - za[k][j][i]);
+        }
+    NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, z, &za));
+    double global_slope = 0;
+    MPI_Allreduce(&slope, &global_slope, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    if (!(global_slope > 0) || !std::isfinite(global_slope)) {
+      failure = "no current can flow: every SE|metal face is blocking (no Na, no active current collector, "
+                "no double layer)";
+      break;
+    }
+    // At most 0.2 V per iteration: Butler–Volmer is exponential, a full step can overshoot far.
+    // The full step is the linear estimate of the V the current needs (every rank alike).
+    voltage_estimate_ = conditions.electrode_potential - mismatch / global_slope;
+    const double dv = std::clamp(-mismatch / global_slope, -0.2, 0.2);
+    conditions.electrode_potential += dv;
+    if (it == 40) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the cell voltage did not converge to the applied current in 40 iterations (at V = %.4g V; "
+                    "a linear estimate needs V = %.4g V)",
+                    conditions.electrode_potential, voltage_estimate_);
+      failure = text;
+    }
+  }
+  NAVOX_CALL(DMRestoreGlobalVector(dm_, &z));
+  NAVOX_CALL(DMRestoreGlobalVector(dm_, &rhs));
+  if (!failure.empty()) throw CollectiveError("galvanostatic solve: " + failure);
+  return total;
+}
+
+IonicResult IonicPotential::measure(Vec phi) {
+  // Face currents from the solution: stored per face for the Na model, summed per
+  // voxel (dI/ddelta) for the galvanostatic sensitivity, and over the cell.
+  const Context& c = *ctx_;
+  const auto& mats = *c.materials;
+  // Only P's own potential enters a face current here: the owned values suffice.
+  DMDALocalInfo info;
+  NAVOX_CALL(DMDAGetLocalInfo(dm_, &info));
+  const PetscScalar*** xa = nullptr;
+  const PetscScalar*** lab = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, phi, &xa));
+  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  dvoxel_.assign(static_cast<std::size_t>(grid_.owned().size()), 0.0);
+  double sums[3] = {0, 0, 0}, max_density = 0;
+  const auto& h = grid_.spec().spacing;
+  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
+        const int m = static_cast<int>(lab[k][j][i]);
+        if (mats[m].phase != Phase::SE) continue;
+        const double phi_p = xa[k][j][i];
+        const std::size_t voxel = owned_offset(&info, i, j, k);
+        for (int face = 0; face < 6; ++face) {
+          const Neighbour n = across(c, lab, &info, i, j, k, face);
+          if (n.kind == Across::counter) sums[0] += face_current(c, n, phi_p, 0, m, voxel, face).value;
+          if (n.kind != Across::electrode) continue;
+          ElectrodeFace& f = faces_[voxel * 6 + face];
+          const auto s = electrode_face(c, f, m, phi_p, face);
+          f.eta = s.eta;
+          f.current = s.current;
+          f.faradaic = s.faradaic;
+          dvoxel_[voxel] += s.d_current;
+          sums[1] += s.current;
+          sums[2] += s.faradaic;
+          max_density = std::max(max_density, std::abs(s.current) / face_area(h, face));
+        }
+      }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, phi, &xa));
+  double global[3];
+  MPI_Allreduce(sums, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  IonicResult r;
+  r.counter_current = global[0];
+  r.electrode_current = global[1];
+  r.faradaic_current = global[2];
+  MPI_Allreduce(&max_density, &r.max_current_density, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  return r;
+}
+
+} // namespace navox

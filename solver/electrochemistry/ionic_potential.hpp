@@ -1,0 +1,115 @@
+#pragma once
+/// The ionic potential solve: SNES on the "phi" DMDA with a local residual and an
+/// exact Jacobian, built from physics::IonicConduction (SE|SE faces and the
+/// counter electrode at z = 0) and physics::solve_face (Butler–Volmer plus double
+/// layer on every SE|metal face).
+///
+/// The unknown lives in SE voxels; every other voxel gets an identity row (its
+/// value is set to the electrode potential in metal and 0 in pores, for display),
+/// so the mask stays here and out of the physics. Rows are scaled by one global
+/// factor 1/(sigma_max h_min); the Jacobian is symmetric positive definite, so the
+/// defaults are Newton with CG + GAMG (preconditioner rebuilt every few Newton
+/// iterations only). Any -phi_... option overrides.
+///
+/// The CC and the Na connected to it are one conductor at potential V. With a
+/// prescribed current (galvanostatic) V is the extra unknown: an outer Newton
+/// iteration on V whose derivative dI/dV comes from one extra linear solve with
+/// the converged Jacobian (the bordered system solved by block elimination).
+#include "mesh/grid.hpp"
+#include "physics/electrochemistry/interface_kinetics.hpp"
+#include "physics/materials/material.hpp"
+
+#include <petscsnes.h>
+
+#include <vector>
+
+namespace navox {
+
+struct IonicConditions {
+  double temperature = 298.15;    ///< [K]
+  double electrode_potential = 0; ///< V: CC and connected Na against the counter electrode [V]
+  double inv_dt = 0;              ///< 1/Δt for the double layer [1/s]; 0 = steady state
+};
+
+/// One face between an owned SE voxel and a non-SE voxel: what the Na model
+/// sets before a solve, and what the solve leaves behind.
+struct ElectrodeFace {
+  double active_anodic = 0;   ///< w for stripping [-]
+  double active_cathodic = 0; ///< w for plating [-]
+  double metal_fraction = 0;  ///< carries the double layer [-]
+  double eta_old = 0;         ///< overpotential at the end of the last accepted step [V]
+  double eta = 0;             ///< from the last solve [V]
+  double current = 0;         ///< into the SE, from the last solve [A]
+  double faradaic = 0;        ///< its Butler–Volmer part [A]
+  /// The nucleating CC material across this face while it is bare (not fully
+  /// covered by nuclei), set by the Na model; -1 if none.
+  int bare_collector = -1;
+  /// Share of the face that nuclei's footprints cover: it plates there although
+  /// the CC is blocking [-]. Kept across steps; set by Nucleation.
+  double coverage = 0;
+};
+
+struct IonicResult {
+  PetscInt snes_iterations = 0;
+  PetscInt ksp_iterations = 0;
+  int potential_iterations = 0;  ///< outer iterations on V (galvanostatic)
+  double electrode_potential = 0; ///< V [V]
+  double counter_current = 0;    ///< current entering the SE from the counter electrode (z = 0) [A]
+  double electrode_current = 0;  ///< current entering the SE through SE|metal faces [A]
+  double faradaic_current = 0;   ///< its Butler–Volmer part [A]
+  double max_current_density = 0; ///< largest |current / area| on one face [A/m²]
+};
+
+class IonicPotential {
+public:
+  /// `labels` is a global vector of grid.scalar_dm() holding material indices.
+  /// Faces start as: CC active for plating if its material says so, NA active
+  /// both ways, pores inactive.
+  IonicPotential(const Grid& grid, Vec labels, const MaterialTable& materials);
+  ~IonicPotential();
+  IonicPotential(const IonicPotential&) = delete;
+  IonicPotential& operator=(const IonicPotential&) = delete;
+
+  /// Solves for phi (a global vector of grid.field_dm("phi")) at the given V, in place.
+  /// Throws CollectiveError (on every rank) if the solver diverges.
+  IonicResult solve(Vec phi, const IonicConditions& conditions);
+  /// Solves for phi and V such that the current into the SE through the SE|metal
+  /// faces equals `current` [A] (positive = stripping); conditions.electrode_potential
+  /// is the first guess.
+  IonicResult solve_current(Vec phi, IonicConditions conditions, double current);
+  /// From the last solve_current: the linear (Newton) estimate of the V its current
+  /// needs, at its last iterate [V]; NaN when it converged at once.
+  double voltage_estimate() const { return voltage_estimate_; }
+
+  /// The faces of owned SE voxels, indexed by face_index(); faces to SE voxels and walls are unused.
+  std::vector<ElectrodeFace>& faces() { return faces_; }
+  const std::vector<ElectrodeFace>& faces() const { return faces_; }
+  std::size_t face_index(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
+    return static_cast<std::size_t>(grid_.owned().offset(i, j, k)) * 6 + static_cast<std::size_t>(face);
+  }
+  /// Makes the last solve's overpotentials the double layer's starting state.
+  void accept_step();
+  /// Takes new material labels (after the current collector moved). Collective.
+  void set_labels(Vec labels);
+
+  /// The nonlinear solver (prefix "phi_"), e.g. for Jacobian checks in tests.
+  SNES snes() const { return snes_; }
+  /// Sets the conditions the residual uses, without solving.
+  void set_conditions(const IonicConditions& conditions);
+
+  struct Context; ///< what the PETSc callbacks see
+
+private:
+  IonicResult measure(Vec phi);
+
+  const Grid& grid_;
+  DM dm_ = nullptr;
+  SNES snes_ = nullptr;
+  Vec labels_local_ = nullptr;
+  Context* ctx_ = nullptr;
+  std::vector<ElectrodeFace> faces_;
+  double voltage_estimate_ = 0;
+  std::vector<double> dvoxel_; ///< per owned voxel: sum of dI/ddelta over its electrode faces, from measure()
+};
+
+} // namespace navox

@@ -1,0 +1,57 @@
+#pragma once
+/// The conserved Allen–Cahn step on the Na phase field ξ, with optional
+/// band-limited Langevin noise (MODEL.md §3.2, §3.3; `sodium.phase_field`).
+///
+/// After each step's deposit and settling (SodiumModel), advance() moves ξ in the
+/// voxels that hold it (PORE and NA) over the step's Δt:
+///   1. noise (when its strength is > 0): ξ += h(ξ)(z − λ_noise), z the filtered,
+///      clipped normal numbers of physics::BandLimitedNoise;
+///   2. n explicit sub-steps of physics::AllenCahn in its conserved form, n chosen
+///      from Δt and AllenCahn::stable_step so that ξ stays in [0, 1].
+/// Faces to SE, CC and the outer walls carry no flux, and each part has its own
+/// multiplier λ, so Σξ does not change (to rounding) and ξ never enters a solid.
+///
+/// The normal numbers are keyed on (seed, global voxel, step) and filtered with a
+/// fixed stencil, so the noise is the same on any number of ranks; the multipliers
+/// are global sums, so ξ agrees across rank counts to rounding.
+#include "io/input/config.hpp"
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+
+#include <petscvec.h>
+
+namespace navox {
+
+class Ghosted;
+
+class PhaseFieldStep {
+public:
+  PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const io::PhaseFieldSpec& spec);
+  ~PhaseFieldStep();
+  PhaseFieldStep(const PhaseFieldStep&) = delete;
+  PhaseFieldStep& operator=(const PhaseFieldStep&) = delete;
+
+  bool enabled() const { return spec_.enabled; }
+  const io::PhaseFieldSpec& spec() const { return spec_; }
+  /// Allen–Cahn sub-steps a step of length dt takes.
+  long substeps(double dt) const;
+
+  /// Advances ξ (a global vector of grid.scalar_dm()) over step number `step` of
+  /// length dt, with the materials given by `labels`. Collective.
+  void advance(Vec xi, Vec labels, long step, double dt);
+  /// The unit-variance band-limited noise of step `step`, (S^m ν)/s_m, into `out`. Collective.
+  void unit_noise(long step, Vec out);
+
+private:
+  void add_noise(Vec xi, const Ghosted& labels, long step, double dt);
+  void relax(Vec xi, const Ghosted& labels, double dt);
+
+  const Grid& grid_;
+  const MaterialTable& materials_;
+  io::PhaseFieldSpec spec_;
+  double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
+  double noise_deviation_ = 1;        ///< s_m of the filter, computed once
+  Vec rate_ = nullptr, noise_ = nullptr, filtered_ = nullptr;
+};
+
+} // namespace navox

@@ -1,0 +1,418 @@
+#include "solver/sodium/sodium.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/connected_components.hpp"
+#include "mesh/ghosted.hpp"
+#include "mesh/stencil.hpp"
+#include "mesh/voxel_walk.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/app/log_events.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <set>
+
+namespace navox {
+
+namespace {
+
+/// A local (ghosted) vector to add into, summed into a global vector on finish().
+class Scatter {
+public:
+  explicit Scatter(const Grid& grid) : dm_(grid.scalar_dm()) {
+    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
+    NAVOX_CALL(VecSet(local_, 0.0));
+    NAVOX_CALL(DMDAVecGetArray(dm_, local_, &a_));
+  }
+  ~Scatter() {
+    if (a_) (void)DMDAVecRestoreArray(dm_, local_, &a_);
+    (void)DMRestoreLocalVector(dm_, &local_);
+  }
+  Scatter(const Scatter&) = delete;
+  Scatter& operator=(const Scatter&) = delete;
+  void add(std::int64_t i, std::int64_t j, std::int64_t k, double v) { a_[k][j][i] += v; }
+  /// global = sum over ranks of what was added (ghost entries go to their owners).
+  void finish(Vec global) {
+    NAVOX_CALL(DMDAVecRestoreArray(dm_, local_, &a_));
+    a_ = nullptr;
+    NAVOX_CALL(VecSet(global, 0.0));
+    NAVOX_CALL(DMLocalToGlobalBegin(dm_, local_, ADD_VALUES, global));
+    NAVOX_CALL(DMLocalToGlobalEnd(dm_, local_, ADD_VALUES, global));
+  }
+
+private:
+  DM dm_;
+  Vec local_ = nullptr;
+  PetscScalar*** a_ = nullptr;
+};
+
+bool global_or(const Grid& grid, bool local) {
+  int in = local ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, grid.comm());
+  return out != 0;
+}
+
+double global_sum(const Grid& grid, double local) {
+  double out = 0;
+  MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+  return out;
+}
+
+constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or below this are not Na
+
+} // namespace
+
+SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& materials, physics::SodiumMetal metal)
+    : grid_(grid), labels_(labels), materials_(materials), metal_(metal),
+      sweeps_(std::make_unique<SettleSweeps>(grid)) {
+  for (std::size_t m = 0; m < materials_.size() && gap_material_ < 0; ++m)
+    if (materials_[m].phase == Phase::PORE) gap_material_ = static_cast<int>(m);
+  xi_ = new_scalar_vector(grid_);
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(xi_), "xi"));
+  excess_ = new_scalar_vector(grid_);
+  xi_saved_ = new_scalar_vector(grid_);
+  excess_saved_ = new_scalar_vector(grid_);
+  labels_saved_ = new_scalar_vector(grid_);
+  // Pre-existing Na (NA voxels) starts dense.
+  Ghosted lab(grid_, labels_);
+  Owned xi(grid_, xi_);
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    xi(i, j, k) = materials_[static_cast<int>(lab(i, j, k))].phase == Phase::NA ? 1.0 : 0.0;
+  });
+}
+
+SodiumModel::~SodiumModel() {
+  for (Vec* v : {&xi_, &excess_, &xi_saved_, &excess_saved_, &labels_saved_, &mask_seen_, &connected_})
+    if (*v) (void)VecDestroy(v);
+}
+
+Phase SodiumModel::phase_of(double label) const { return materials_[static_cast<int>(label)].phase; }
+
+bool SodiumModel::holds_na(double label) const { return holds_sodium(phase_of(label)); }
+
+double SodiumModel::volume() const {
+  PetscScalar a = 0, b = 0;
+  NAVOX_CALL(VecSum(xi_, &a));
+  NAVOX_CALL(VecSum(excess_, &b));
+  return (a + b + exported_ + leftovers_) * grid_.cell_volume();
+}
+
+void SodiumModel::clean() {
+  // Rounding leftovers of the moves (|amount| ≤ ξ_tol, not exactly 0) are booked, not kept,
+  // so that no decision sees them; values that are exactly 0 or real Na are untouched.
+  Ghosted lab(grid_, labels_);
+  Owned xi(grid_, xi_), ex(grid_, excess_);
+  double removed = 0;
+  auto take = [&](PetscScalar& v) {
+    if (v != 0 && std::abs(v) <= kTiny) {
+      removed += v;
+      v = 0;
+    }
+  };
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (holds_na(lab(i, j, k))) take(xi(i, j, k));
+    take(ex(i, j, k));
+  });
+  leftovers_ += global_sum(grid_, removed);
+}
+
+void SodiumModel::save() {
+  NAVOX_CALL(VecCopy(xi_, xi_saved_));
+  NAVOX_CALL(VecCopy(excess_, excess_saved_));
+  NAVOX_CALL(VecCopy(labels_, labels_saved_));
+  lift_saved_ = lift_;
+  exported_saved_ = exported_;
+  leftovers_saved_ = leftovers_;
+}
+
+void SodiumModel::restore() {
+  NAVOX_CALL(VecCopy(xi_saved_, xi_));
+  NAVOX_CALL(VecCopy(excess_saved_, excess_));
+  NAVOX_CALL(VecCopy(labels_saved_, labels_));
+  lift_ = lift_saved_;
+  exported_ = exported_saved_;
+  leftovers_ = leftovers_saved_;
+}
+
+void SodiumModel::set_activity(IonicPotential& ionic) const {
+  ScopedEvent event(Event::activity);
+  Ghosted lab(grid_, labels_);
+  Ghosted xi(grid_, xi_);
+  auto is_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return phase_of(lab(i, j, k)) == Phase::CC; };
+  auto bulk = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    return holds_na(lab(i, j, k)) && xi(i, j, k) >= metal_.connect_threshold;
+  };
+
+  auto on_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (neighbour(grid_, i, j, k, face, ni, nj, nk) && is_cc(ni, nj, nk)) return true;
+    }
+    return false;
+  };
+
+  // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
+  // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
+  Vec mask = new_scalar_vector(grid_);
+  {
+    Owned m(grid_, mask);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
+      if (!holds_na(lab(i, j, k)) || !physics::SodiumMetal::holds(xi(i, j, k))) return;
+      bool attached = bulk(i, j, k) || on_cc(i, j, k);
+      for (int face = 0; face < 6 && !attached; ++face) {
+        std::int64_t ni, nj, nk;
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk)) attached = bulk(ni, nj, nk);
+      }
+      m(i, j, k) = attached ? 1 : 0;
+    });
+  }
+  update_connected(mask);
+  NAVOX_CALL(VecDestroy(&mask));
+
+  Ghosted con(grid_, connected_);
+  const auto& h = grid_.spec().spacing;
+  auto& faces = ionic.faces();
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (phase_of(lab(i, j, k)) != Phase::SE) return;
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+      const double l = lab(ni, nj, nk);
+      ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+      f.bare_collector = -1;
+      if (phase_of(l) == Phase::CC) {
+        // Bare CC takes Na but has none to give; a blocking one only where nuclei cover it.
+        const Material& cc = materials_[static_cast<int>(l)];
+        f.active_cathodic = cc.bare_surface_active ? 1.0 : f.coverage;
+        f.metal_fraction = 1;
+        if (cc.nucleates && f.coverage < 1) f.bare_collector = static_cast<int>(l);
+        continue;
+      }
+      if (!holds_na(l)) continue;
+      const double x = xi(ni, nj, nk);
+      if (con(ni, nj, nk) > 0 && physics::SodiumMetal::holds(x)) {
+        // Connected Na against the SE: the same w both ways, from its thickness.
+        const double w = metal_.activity(x, h[face_axis(face)]);
+        f.active_anodic = w;
+        f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
+        continue;
+      }
+      // An empty pore: no metal, unless it was a contact that nuclei covered before the
+      // collector lifted off it. It touches no CC across the face, so no nucleus forms on
+      // it: a CC|PORE|SE triple line is the edge of a contact, and its nuclei form on the
+      // SE|CC faces along it (an SE face under an empty gap is no site of its own).
+      f.active_cathodic = f.metal_fraction = f.coverage;
+    }
+  });
+}
+
+void SodiumModel::update_connected(Vec mask) const {
+  // The labelling is a function of the mask alone (CC voxels are marked 2 in it), so an
+  // unchanged mask (no voxel crossed ξ_c, no lift) keeps the last answer.
+  if (mask_seen_) {
+    PetscBool same = PETSC_FALSE;
+    NAVOX_CALL(VecEqual(mask, mask_seen_, &same));
+    if (same) return;
+  } else {
+    mask_seen_ = new_scalar_vector(grid_);
+    connected_ = new_scalar_vector(grid_);
+  }
+  ScopedEvent event(Event::components);
+  NAVOX_CALL(VecCopy(mask, mask_seen_));
+  Ghosted metal(grid_, mask);
+  ComponentLabels comp = connected_components(grid_, mask);
+  // Components holding a CC voxel or touching the top face carry the CC's potential.
+  std::vector<double> mine;
+  {
+    const std::vector<double> c = [&] {
+      Ghosted cl(grid_, comp.labels);
+      std::vector<double> out;
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        if (metal(i, j, k) == 2) out.push_back(cl(i, j, k));
+      });
+      return out;
+    }();
+    std::set<double> unique(c.begin(), c.end());
+    mine.assign(unique.begin(), unique.end());
+  }
+  int n = static_cast<int>(mine.size());
+  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
+  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
+  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  std::vector<double> all(static_cast<std::size_t>(displs.back() + counts.back()));
+  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, grid_.comm());
+  std::set<double> sources(all.begin(), all.end());
+  for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
+
+  {
+    Ghosted cl(grid_, comp.labels);
+    Owned c(grid_, connected_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double l = cl(i, j, k);
+      c(i, j, k) = (l >= 0 && sources.count(l)) ? 1 : 0;
+    });
+  }
+  NAVOX_CALL(VecDestroy(&comp.labels));
+}
+
+double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
+  ScopedEvent event(Event::deposit);
+  const double inv_cell = 1.0 / grid_.cell_volume();
+  Vec added = new_scalar_vector(grid_);
+  {
+    Ghosted lab(grid_, labels_);
+    Scatter s(grid_);
+    const auto& faces = ionic.faces();
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        if (f.faradaic != 0) s.add(ni, nj, nk, metal_.plated_volume(f.faradaic, dt) * inv_cell);
+      }
+    });
+    s.finish(added);
+  }
+  // Na-holding voxels take it in ξ (settle() resolves ξ outside [0, 1]); CC voxels hold it as overflow.
+  double largest = 0;
+  {
+    Ghosted lab(grid_, labels_);
+    Ghosted add(grid_, added);
+    Owned xi(grid_, xi_), ex(grid_, excess_);
+    double emptied = 1; // the smallest share of the step after which a stripped voxel runs dry
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double a = add(i, j, k);
+      if (a == 0) return;
+      largest = std::max(largest, std::abs(a));
+      PetscScalar& v = materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC ? ex(i, j, k) : xi(i, j, k);
+      if (a < 0 && v + a < 0) emptied = std::min(emptied, std::max(v, 0.0) / -a);
+      v += a;
+    });
+    MPI_Allreduce(&emptied, &emptied_share_, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
+  }
+  NAVOX_CALL(VecDestroy(&added));
+  double global = 0;
+  MPI_Allreduce(&largest, &global, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  return global;
+}
+
+int SodiumModel::try_lift(int direction) {
+  ScopedEvent event(Event::lift);
+  // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
+  const auto& d = grid_.spec().dims;
+  std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
+  Ghosted lab(grid_, labels_);
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (phase_of(lab(i, j, k)) == Phase::CC) {
+      int& l = low[static_cast<std::size_t>(j * d[0] + i)];
+      l = std::min(l, static_cast<int>(k));
+    }
+  });
+  MPI_Allreduce(low.data(), global.data(), static_cast<int>(low.size()), MPI_INT, MPI_MIN, grid_.comm());
+  // The grid is a window fixed to the SE: each lift pushes the collector's top layer
+  // out through the top face. With no CC below the top layer left, plating cannot go on.
+  if (direction > 0 && std::none_of(global.begin(), global.end(), [&](int k) { return k < d[2] - 1; }))
+    throw CollectiveLimit("the current collector has been lifted out of the cell (" + std::to_string(lift_) +
+                          " voxel layers of lift): give the collector more layers above the SE than the Na "
+                          "thickness to be plated");
+  auto column = [&](std::int64_t i, std::int64_t j) {
+    const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
+    return global[static_cast<std::size_t>(jj * d[0] + ii)];
+  };
+  Ghosted xi(grid_, xi_), ex(grid_, excess_);
+  // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
+  // Na in the top layer (it would leave the cell). Down: an empty gap layer under it.
+  bool ok = true;
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    const int kc = column(i, j);
+    if (kc == INT_MAX) return;
+    const double l = lab(i, j, k);
+    if (direction > 0) {
+      if (k >= kc && phase_of(l) == Phase::SE) ok = false;
+    } else if (k == kc - 1) {
+      // Empty: clean() has removed the rounding leftovers, so no Na at all.
+      if (static_cast<int>(l) != gap_material_ || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+    } else if (kc == 0) {
+      ok = false;
+    }
+  });
+  if (global_or(grid_, !ok) || (direction < 0 && lift_ <= 0) || gap_material_ < 0) return 0;
+  // Up: the overflow held in a column's CC voxels fills the gap opening under it;
+  // Na in the pores of the top layer leaves the cell with the collector (counted).
+  std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
+  if (direction > 0) {
+    double leaving = 0;
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const bool cc = phase_of(lab(i, j, k)) == Phase::CC;
+      if (cc) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
+      if (!cc && k == d[2] - 1 && column(i, j) != INT_MAX) leaving += xi(i, j, k) + ex(i, j, k);
+    });
+    exported_ += global_sum(grid_, leaving);
+    MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
+                  grid_.comm());
+  }
+  Vec nl = new_scalar_vector(grid_), nx = new_scalar_vector(grid_), ne = new_scalar_vector(grid_);
+  {
+    Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const int kc = column(i, j);
+      std::int64_t from = k;
+      if (kc != INT_MAX && direction > 0 && k >= kc) from = k - 1;
+      if (kc != INT_MAX && direction < 0 && k >= kc - 1) from = std::min<std::int64_t>(k + 1, d[2] - 1);
+      const bool opened = direction > 0 && k == kc;
+      const bool top_refill = direction < 0 && kc != INT_MAX && k == d[2] - 1;
+      L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
+      X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
+      E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
+      if (direction > 0 && kc != INT_MAX) {
+        if (phase_of(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
+        if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
+      }
+    });
+  }
+  NAVOX_CALL(VecCopy(nl, labels_));
+  NAVOX_CALL(VecCopy(nx, xi_));
+  NAVOX_CALL(VecCopy(ne, excess_));
+  for (Vec* v : {&nl, &nx, &ne}) NAVOX_CALL(VecDestroy(v));
+  lift_ += direction;
+  return direction;
+}
+
+SettleResult SodiumModel::settle() {
+  ScopedEvent event(Event::settle);
+  SettleResult result;
+  for (int round = 0;; ++round) {
+    if (round == 64)
+      throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
+    sweeps_->load(labels_, materials_, xi_, excess_);
+    bool moved = true;
+    while (moved && result.sweeps < 10000) {
+      moved = sweeps_->sweep(result.unplaced);
+      ++result.sweeps;
+    }
+    sweeps_->store(xi_, excess_);
+    clean();
+    // Overflow left with no room anywhere near: the CC must move up.
+    PetscReal global_left = 0;
+    NAVOX_CALL(VecMax(excess_, nullptr, &global_left));
+    if (global_left > kTiny) {
+      const int moved_by = try_lift(+1);
+      if (moved_by == 0)
+        throw CollectiveError("plated Na has no room: the current collector cannot be lifted (SE above it, or "
+                              "Na would leave through the top face; add empty layers above the cell)");
+      result.lifts += moved_by;
+      continue;
+    }
+    // An emptied gap under the whole CC: stack pressure pushes the CC back down.
+    const int down = try_lift(-1);
+    if (down == 0) break;
+    result.lifts += down;
+  }
+  return result;
+}
+
+} // namespace navox

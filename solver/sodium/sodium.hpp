@@ -1,0 +1,112 @@
+#pragma once
+/// The Na phase field ξ in PORE and NA voxels (MODEL.md §3.2): where Na sits,
+/// which SE faces it makes active, and where plated volume goes.
+///
+/// One time step of the Na model, after the electrochemistry solve:
+///   1. deposit(): each SE|metal face's faradaic current adds (plating) or removes
+///      (stripping) Ω_Na |I_F| Δt / F of Na in the voxel across the face; a face
+///      on bare CC solid puts it in that CC voxel's overflow.
+///   2. settle(): volume that does not fit (ξ > 1, or overflow in a CC voxel)
+///      moves to face neighbours with room, or, walled in, up its column to the
+///      first voxel that can take it or share it out; a partly filled voxel resting on SE
+///      or on full Na takes Na from the voxel above it (the stack pressure pushes
+///      the Na and CC towards the SE: instantaneous creep); a deficit (ξ < 0) is
+///      taken from Na neighbours; what still has no room
+///      lifts the current collector by one voxel (every column's lowest CC voxel
+///      and everything above it move up by one; a Na-free PORE voxel opens under
+///      it), and an empty layer under the whole CC lowers it again.
+/// The sweeps (SettleSweeps) decide every move from the previous sweep's ghosted
+/// values (Jacobi style) and sum a climb up a column in z order across ranks, so
+/// the result does not depend on the partition (up to the order of floating-point
+/// additions), and they conserve Na exactly.
+///
+/// Whether a voxel holds Na is decided by one tolerance (physics::SodiumMetal::holds);
+/// clean() removes what falls below it and books its volume.
+///
+/// set_activity() labels the metal (CC, bulk Na with ξ ≥ ξ_c, and Na lying on CC
+/// or on bulk Na) into connected components (again only when that mask changed);
+/// Na not connected to a CC voxel or to the top face floats (w = 0). Connected Na
+/// faces get w from physics::SodiumMetal, the same for plating and stripping. A
+/// bare CC face, or an SE face across an empty pore, plates where nuclei's
+/// footprints cover it (ElectrodeFace::coverage); the faces that can nucleate are
+/// the SE|CC faces of a nucleating CC and the SE|PORE faces with an edge on a
+/// CC|PORE|SE triple line (SE, the empty pore and CC meet along the edge).
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/sodium/sodium_metal.hpp"
+#include "solver/sodium/settle_sweeps.hpp"
+
+#include <petscvec.h>
+
+#include <memory>
+
+namespace navox {
+
+class IonicPotential;
+
+struct SettleResult {
+  int sweeps = 0;         ///< redistribution sweeps
+  int lifts = 0;          ///< current-collector moves this call (+ up, − down)
+  double unplaced = 0;    ///< Na owed that no neighbour could give [voxel volumes]; > 0 means the step stripped too much
+};
+
+class SodiumModel {
+public:
+  /// `labels` (a global vector of grid.scalar_dm()) is changed in place by a lift.
+  SodiumModel(const Grid& grid, Vec labels, const MaterialTable& materials, physics::SodiumMetal metal);
+  ~SodiumModel();
+  SodiumModel(const SodiumModel&) = delete;
+  SodiumModel& operator=(const SodiumModel&) = delete;
+
+  Vec xi() const { return xi_; }
+  const physics::SodiumMetal& metal() const { return metal_; }
+  /// Na volume: ξ plus overflow, summed over the cell, plus what lifts carried out
+  /// through the top face in the collector's pores [m³]. Collective.
+  double volume() const;
+  /// Net current-collector displacement since the start [voxel layers].
+  int lift() const { return lift_; }
+
+  /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
+  void set_activity(IonicPotential& ionic) const;
+  /// Puts the faradaic volume of the last solve in place (step 1 above); returns
+  /// the largest volume added to or taken from one voxel [voxel volumes]. Collective.
+  double deposit(const IonicPotential& ionic, double dt);
+  /// The smallest share of the last deposit()'s step after which a voxel it strips
+  /// would run dry by its own Na (1 if none does): where a step strips more than the
+  /// Na can give, the retry lands just short of it.
+  double emptied_share() const { return emptied_share_; }
+  /// Step 2 above. Collective.
+  SettleResult settle();
+
+  /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their
+  /// volume, so that every "holds Na" decision is exact. settle() ends with it;
+  /// call it after anything else that moves ξ. Collective.
+  void clean();
+
+  /// Saves / restores ξ, overflow, labels and lift, to retry a rejected step.
+  void save();
+  void restore();
+
+private:
+  Phase phase_of(double label) const;
+  bool holds_na(double label) const; ///< PORE and NA voxels hold ξ
+  int try_lift(int direction);
+  /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
+  void update_connected(Vec mask) const;
+
+  const Grid& grid_;
+  Vec labels_;
+  const MaterialTable& materials_;
+  physics::SodiumMetal metal_;
+  int gap_material_ = -1; ///< the PORE material a lift opens
+  std::unique_ptr<SettleSweeps> sweeps_;
+  Vec xi_ = nullptr, excess_ = nullptr;
+  Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
+  int lift_ = 0, lift_saved_ = 0;
+  mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
+  double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
+  double emptied_share_ = 1;
+  double leftovers_ = 0, leftovers_saved_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
+};
+
+} // namespace navox
