@@ -455,6 +455,15 @@ NucleationSpec read_nucleation(const Section& s) {
   return n;
 }
 
+CheckpointSpec read_checkpoint(const Section& s) {
+  CheckpointSpec c;
+  c.every = s.integer("every", c.every, 0, std::int64_t(1) << 40);
+  c.wall_time = s.quantity("wall_time", Dim::time, c.wall_time);
+  c.keep = static_cast<int>(s.integer("keep", c.keep, 1, 1000));
+  if (!(c.wall_time >= 0)) s.fail("wall_time", "must not be negative (0: no checkpoints by wall-clock time)");
+  return c;
+}
+
 } // namespace
 
 Config read_config(Section root, Purpose purpose) {
@@ -502,6 +511,7 @@ Config read_config(Section root, Purpose purpose) {
     c.has_output = true;
     c.output = read_output(*out);
   }
+  c.checkpoint = read_checkpoint(root.section_or_defaults("checkpoint"));
   c.analysis = read_analysis(root.section_or_defaults("analysis"), c.materials);
   return c;
 }

@@ -101,6 +101,15 @@ struct AnalysisSpec {
   std::string output = "analysis.json"; ///< the JSON report; the CSV goes beside it
 };
 
+/// The optional `checkpoint:` section: when a run writes its restart files
+/// (`<output.directory>/checkpoint_<step>.h5`). One is always written at the end,
+/// on SIGTERM/SIGUSR1 and when a step fails at dt_min.
+struct CheckpointSpec {
+  long every = 0;          ///< every N steps (0: not by steps)
+  double wall_time = 1800; ///< and every T of wall-clock time [s] (0: not by time)
+  int keep = 2;            ///< the newest N checkpoints are kept
+};
+
 struct Config {
   std::string file;
   MaterialTable materials;
@@ -113,6 +122,7 @@ struct Config {
   PhaseFieldSpec phase_field; ///< sodium.phase_field
   NucleationSpec nucleation;
   OutputSpec output;
+  CheckpointSpec checkpoint;
   bool has_time = false;   ///< the deck has a `time` section (required for `run`)
   bool has_output = false; ///< the deck has an `output` section (required for `run`)
   AnalysisSpec analysis;

@@ -1,5 +1,6 @@
 #include "io/output/hdf5_writer.hpp"
 
+#include "io/output/hdf5_handles.hpp"
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "navox/version.hpp"
@@ -12,72 +13,8 @@
 
 namespace navox::io {
 
-namespace {
+using namespace hdf5;
 
-/// Set when the ranks agreed that a write of the current file failed: its objects are
-/// then abandoned, not closed. Closing is collective inside HDF5 and, after an I/O
-/// error on some ranks only, its internal collectives diverge (one rank in a barrier
-/// of the metadata flush, another in a broadcast of the truncate): a hang. The file is
-/// broken either way; every complete step before it is a file of its own.
-bool abandoning = false;
-
-/// Owns one hid_t and closes it with the matching H5*close (unless abandoning).
-class Handle {
-public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) throw Error("HDF5: " + what);
-  }
-  ~Handle() {
-    if (id_ >= 0 && !abandoning) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id_; }
-
-private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw Error("HDF5: " + what);
-}
-
-void attribute(hid_t obj, const char* name, hid_t type, const void* data, hsize_t n) {
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "attribute space");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-  check(H5Awrite(attr, type, data), std::string("write attribute ") + name);
-}
-
-void string_attribute(hid_t obj, const char* name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, std::max<std::size_t>(value.size(), 1)), "string size");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar space");
-  Handle attr(H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, std::string("attribute ") + name);
-  check(H5Awrite(attr, type, value.empty() ? "" : value.c_str()), std::string("write attribute ") + name);
-}
-
-/// A data write can fail on some ranks only (a full disk, a file-size limit): every
-/// rank learns it, with the failing rank's reason (errno), before anyone throws, so
-/// all leave the file through the same collective closes instead of one rank waiting
-/// in H5Fclose while the others are in the next collective write.
-void agree(MPI_Comm comm, herr_t status, int error, const std::string& what) {
-  try {
-    collectively(comm, [&] {
-      if (status < 0) throw Error("HDF5: " + what + (error ? std::string(": ") + std::strerror(error) : std::string()));
-    });
-  } catch (const CollectiveError&) {
-    abandoning = true;
-    throw;
-  }
-}
-
-/// Dataset extents in HDF5's C order: [z][y][x].
-std::array<hsize_t, 3> zyx(const std::array<std::int64_t, 3>& v) {
-  return {hsize_t(v[2]), hsize_t(v[1]), hsize_t(v[0])};
-}
-
-} // namespace
 
 void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& info,
                      const std::vector<OutputField>& fields, const std::string& materials) {
@@ -137,7 +74,7 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
   agree(grid.comm(), flushed, flushed < 0 ? errno : 0, "flush " + path);
 }
 
-bool hdf5_output_abandoned() { return abandoning; }
+bool hdf5_output_abandoned() { return abandoning(); }
 
 std::vector<double> read_hdf5_field(const std::string& path, const std::string& name, const Box& block) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

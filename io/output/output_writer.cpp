@@ -19,16 +19,29 @@ namespace navox::io {
 
 void write_text_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error("cannot write " + tmp);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot create " + tmp + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw Error("cannot write " + tmp + ": " + std::strerror(error));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(tmp.c_str());
+    throw Error("cannot write " + tmp + ": " + std::strerror(error));
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
 }
-
 
 namespace {
 
@@ -62,22 +75,67 @@ int lock_directory(const fs::path& dir) {
 
 } // namespace
 
-OutputWriter::OutputWriter(const Grid& grid, OutputSpec spec, std::string materials)
+OutputWriter::OutputWriter(const Grid& grid, OutputSpec spec, std::string materials, long resume_step)
     : grid_(grid), spec_(std::move(spec)), materials_(std::move(materials)) {
   on_root(grid_.comm(), [&] {
     const fs::path dir(spec_.directory);
     fs::create_directories(dir);
     lock_fd_ = lock_directory(dir);
+    const fs::path index = dir / (spec_.prefix + ".steps");
+    if (resume_step >= 0) {
+      std::ifstream in(index);
+      long step = 0;
+      double time = 0;
+      while (in >> step >> time)
+        if (step <= resume_step) written_.emplace_back(step, time);
+    }
     // A fresh run starts fresh collections and removes the steps an earlier run left
-    // (files and VTK piece folders named <prefix>_<6 digits>), so none outlives it.
-    for (const char* ext : {".xmf", ".pvd"}) fs::remove(dir / (spec_.prefix + ext));
+    // (files and VTK piece folders named <prefix>_<6 digits>), so none outlives it;
+    // a resumed run removes only the steps after its checkpoint.
+    if (resume_step < 0)
+      for (const char* ext : {".xmf", ".pvd", ".steps"}) fs::remove(dir / (spec_.prefix + ext));
     const std::regex step(std::regex_replace(spec_.prefix, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                          R"(_\d{6}(\.h5|\.xmf|\.pvti)?)");
+                          R"(_(\d{6})(\.h5|\.xmf|\.pvti)?)");
     std::vector<fs::path> stale;
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (std::regex_match(entry.path().filename().string(), step)) stale.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::smatch m;
+      const std::string name = entry.path().filename().string();
+      if (std::regex_match(name, m, step) && (resume_step < 0 || std::stol(m[1]) > resume_step))
+        stale.push_back(entry.path());
+    }
     for (const auto& p : stale) fs::remove_all(p);
   });
+}
+
+void OutputWriter::resume_collections(const std::vector<OutputField>& fields) {
+  on_root(grid_.comm(), [&] {
+    for (const auto& [step, time] : written_) {
+      const std::string base = step_name(step);
+      if (spec_.hdf5) {
+        XdmfStep x{time, base + ".h5", {}, {}};
+        for (const auto& f : fields) {
+          x.names.push_back(f.name);
+          x.types.push_back(f.type);
+        }
+        xdmf_steps_.push_back(x);
+      }
+      if (spec_.vtk) pvd_entries_.push_back({time, base + ".pvti"});
+    }
+    write_collections();
+  });
+}
+
+void OutputWriter::write_collections() {
+  const fs::path dir(spec_.directory);
+  if (spec_.hdf5) write_text_atomically((dir / (spec_.prefix + ".xmf")).string(), xdmf_collection(grid_.spec(), xdmf_steps_));
+  if (spec_.vtk) write_text_atomically((dir / (spec_.prefix + ".pvd")).string(), pvd_collection(pvd_entries_));
+  std::string index;
+  char line[64];
+  for (const auto& [step, time] : written_) {
+    std::snprintf(line, sizeof line, "%ld %.17g\n", step, time);
+    index += line;
+  }
+  write_text_atomically((dir / (spec_.prefix + ".steps")).string(), index);
 }
 
 OutputWriter::~OutputWriter() {
@@ -121,15 +179,15 @@ void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& f
       }
       write_text_atomically((dir / (base + ".xmf")).string(), xdmf_step(grid_.spec(), x));
       xdmf_steps_.push_back(x);
-      write_text_atomically((dir / (spec_.prefix + ".xmf")).string(), xdmf_collection(grid_.spec(), xdmf_steps_));
     }
     if (spec_.vtk) {
       std::vector<std::string> pieces;
       for (int r = 0; r < grid_.size(); ++r) pieces.push_back(base + "/" + piece_name(r));
       write_text_atomically((dir / (base + ".pvti")).string(), pvti_summary(grid_, fields, pieces));
       pvd_entries_.push_back({info.time, base + ".pvti"});
-      write_text_atomically((dir / (spec_.prefix + ".pvd")).string(), pvd_collection(pvd_entries_));
     }
+    written_.emplace_back(info.step, info.time);
+    write_collections();
   });
 }
 

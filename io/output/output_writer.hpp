@@ -6,10 +6,13 @@
 ///   <prefix>_<step>.h5 + <prefix>_<step>.xmf    HDF5 (collective) + XDMF sidecar
 ///   <prefix>_<step>.pvti + <prefix>_<step>/p<rank>.vti   VTK summary + pieces
 ///   <prefix>.xmf, <prefix>.pvd                  temporal collections with physical times
+///   <prefix>.steps                              "step time" of every step written
 ///   .navox.lock                                 held (flock) by the run writing here
 ///
 /// A directory another run holds is refused, and a new run removes the step files
-/// an earlier run left there, so the collections never mix two runs.
+/// an earlier run left there, so the collections never mix two runs. A run that
+/// resumes from a checkpoint at step N keeps the steps up to N and removes the later
+/// ones (the resumed run writes them again).
 #include "io/output/hdf5_writer.hpp"
 #include "io/output/output_field.hpp"
 #include "io/output/vtk_writer.hpp"
@@ -34,7 +37,10 @@ struct OutputSpec {
 class OutputWriter {
 public:
   /// `materials` documents the label values, e.g. "0=NBH;1=Cu;2=pore". Collective.
-  OutputWriter(const Grid& grid, OutputSpec spec, std::string materials);
+  /// With resume_step >= 0, continues the collections of the steps up to it.
+  OutputWriter(const Grid& grid, OutputSpec spec, std::string materials, long resume_step = -1);
+  /// After a resume: rewrites the collections for the kept steps, whose files hold `fields`. Collective.
+  void resume_collections(const std::vector<OutputField>& fields);
   ~OutputWriter();
   OutputWriter(const OutputWriter&) = delete;
   OutputWriter& operator=(const OutputWriter&) = delete;
@@ -50,6 +56,8 @@ private:
   std::string materials_;
   std::vector<XdmfStep> xdmf_steps_;
   std::vector<PvdEntry> pvd_entries_;
+  std::vector<std::pair<long, double>> written_; ///< rank 0: (step, time) of every step written
+  void write_collections();
   int lock_fd_ = -1; ///< rank 0: the directory's lock, held while this writer lives
 };
 

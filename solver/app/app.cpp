@@ -10,6 +10,7 @@
 #include "solver/analysis/analysis_report.hpp"
 #include "solver/analysis/effective_conductivity.hpp"
 #include "solver/app/memory_guard.hpp"
+#include "solver/app/stop_signals.hpp"
 #include "solver/time/simulation.hpp"
 
 #include <hdf5.h>
@@ -113,8 +114,13 @@ int command_run(MPI_Comm comm, const CommandLine& cl) {
   int size = 1;
   MPI_Comm_size(comm, &size);
   log.info("navox %s: %s on %d rank%s", NAVOX_VERSION, cl.input.c_str(), size, size == 1 ? "" : "s");
+  StopSignals signals;
   Simulation sim(comm, std::move(p.config), log);
-  sim.run();
+  sim.run({cl.restart, StopSignals::flag()});
+  if (sim.interrupted()) {
+    log.info("stopped by a signal: checkpoint written; continue with: navox run %s --restart latest", cl.input.c_str());
+    return kExitCheckpointed;
+  }
   return 0;
 }
 

@@ -6,7 +6,9 @@ namespace navox {
 
 std::string usage() {
   return "usage:\n"
-         "  navox run INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
+         "  navox run INPUT.yaml [--set key.path=value ...] [--restart latest|FILE] [PETSc options]\n"
+         "                   --restart latest: continue from the newest valid checkpoint in output.directory\n"
+         "                   (from the start if there is none); exit status 75: checkpointed after SIGTERM/SIGUSR1\n"
          "  navox check INPUT.yaml [--set key.path=value ...]   validate; print the resolved input in SI\n"
          "  navox analyze INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
          "                   phase fractions, connectivity, effective conductivity and tortuosity\n"
@@ -43,6 +45,20 @@ CommandLine parse_command_line(int argc, char** argv) {
         return cl;
       }
       cl.overrides.emplace_back(argv[++a]);
+    } else if (arg == "--restart" || arg.rfind("--restart=", 0) == 0) {
+      if (arg == "--restart" && a + 1 >= argc) {
+        cl.error = "--restart needs \"latest\" or a checkpoint file";
+        return cl;
+      }
+      cl.restart = arg == "--restart" ? argv[++a] : arg.substr(10);
+      if (cl.restart.empty()) {
+        cl.error = "--restart needs \"latest\" or a checkpoint file";
+        return cl;
+      }
+      if (cl.command != CommandLine::Command::run) {
+        cl.error = "--restart is an option of navox run";
+        return cl;
+      }
     } else if (arg.rfind("--set=", 0) == 0) {
       cl.overrides.push_back(arg.substr(6));
     } else if (cl.input.empty() && !arg.empty() && arg[0] != '-') {

@@ -6,6 +6,7 @@
 #include "physics/electrochemistry/ionic_conduction.hpp"
 #include "solver/electrochemistry/two_point_row.hpp"
 
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -194,6 +195,10 @@ IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
 
+  create_solver();
+}
+
+void IonicPotential::create_solver() {
   NAVOX_CALL(SNESCreate(grid_.comm(), &snes_));
   NAVOX_CALL(SNESSetOptionsPrefix(snes_, "phi_"));
   NAVOX_CALL(SNESSetDM(snes_, dm_));
@@ -254,6 +259,15 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
 void IonicPotential::set_labels(Vec labels) {
   NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+}
+
+void IonicPotential::restart_preconditioner() {
+  // A fresh SNES (with its Jacobian, KSP and GAMG hierarchy): the lagged
+  // preconditioner and what GAMG keeps from one set-up to the next (a second set-up
+  // differs from a first in the last bits, even after PCReset) start over, as in a
+  // run restarted here.
+  NAVOX_CALL(SNESDestroy(&snes_));
+  create_solver();
 }
 
 void IonicPotential::accept_step() {

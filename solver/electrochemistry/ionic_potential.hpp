@@ -89,6 +89,10 @@ public:
   }
   /// Makes the last solve's overpotentials the double layer's starting state.
   void accept_step();
+  /// Starts the nonlinear solver afresh (a new SNES, Jacobian and preconditioner):
+  /// from then on its behaviour depends only on the state, so a run restarted from
+  /// this point repeats it bit for bit.
+  void restart_preconditioner();
   /// Takes new material labels (after the current collector moved). Collective.
   void set_labels(Vec labels);
 
@@ -101,6 +105,7 @@ public:
 
 private:
   IonicResult measure(Vec phi);
+  void create_solver();
 
   const Grid& grid_;
   DM dm_ = nullptr;

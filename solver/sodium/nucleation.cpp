@@ -1,5 +1,7 @@
 #include "solver/sodium/nucleation.hpp"
 
+#include "solver/time/state.hpp"
+
 #include "io/sources/random_keys.hpp"
 #include "mesh/stencil.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
@@ -202,12 +204,24 @@ std::vector<NucleusEvent> Nucleation::accept(double t) {
   for (std::size_t n : seeded_) per_voxel_[n / 6] += 1;
   covered_.clear();
   seeded_.clear();
-  count_ += static_cast<long>(pending_.size());
+  count_ += static_cast<std::int64_t>(pending_.size());
   std::vector<NucleusEvent> all;
   if (grid_.rank() == 0) all.swap(pending_);
   for (auto& e : all) e.t = t;
   pending_.clear();
   return all;
+}
+
+} // namespace navox
+
+namespace navox {
+
+void Nucleation::register_state(State& state, IonicPotential& ionic) {
+  state.bind_integer("nuclei_formed", count_);
+  state.add_block("nuclei", {1, [this](std::size_t n) { return per_voxel_[n]; },
+                             [this](std::size_t n, double v) { per_voxel_[n] = v; }});
+  state.add_block("coverage", {6, [&ionic](std::size_t n) { return ionic.faces()[n].coverage; },
+                               [&ionic](std::size_t n, double v) { ionic.faces()[n].coverage = v; }});
 }
 
 } // namespace navox

@@ -40,6 +40,7 @@
 namespace navox {
 
 class IonicPotential;
+class State;
 
 /// One nucleation event.
 struct NucleusEvent {
@@ -75,9 +76,14 @@ public:
   std::vector<NucleusEvent> accept(double t);
 
   /// Nuclei formed since the start (all ranks).
-  long count() const { return count_; }
+  long count() const { return static_cast<long>(count_); }
   /// Per owned voxel: the nuclei formed on the faces of an SE voxel (an output field).
   const std::vector<double>& field() const { return per_voxel_; }
+
+  /// Registers what evolves in `state`: the count (`nuclei_formed`), the nuclei per
+  /// voxel (`nuclei`) and the faces' coverage (`coverage`, kept in `ionic`'s faces).
+  /// A rejected step is then undone by State::restore (discard() is not needed).
+  void register_state(State& state, IonicPotential& ionic);
 
 private:
   /// Covers the footprint of nucleus `e` on the owned bare faces, remembering old coverages.
@@ -92,7 +98,7 @@ private:
   std::vector<std::pair<std::size_t, double>> covered_; ///< faces the last draw covered, with their old coverage
   std::vector<std::size_t> seeded_;   ///< owned faces that got a nucleus in the last draw
   std::vector<NucleusEvent> pending_; ///< the last draw's events on all ranks, by face; t unset
-  long count_ = 0;
+  std::int64_t count_ = 0;
   std::vector<double> per_voxel_; ///< nuclei per owned voxel, by the SE voxel they face
 };
 

@@ -1,5 +1,7 @@
 #include "solver/sodium/sodium.hpp"
 
+#include "solver/time/state.hpp"
+
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
@@ -71,9 +73,6 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
   xi_ = new_scalar_vector(grid_);
   NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(xi_), "xi"));
   excess_ = new_scalar_vector(grid_);
-  xi_saved_ = new_scalar_vector(grid_);
-  excess_saved_ = new_scalar_vector(grid_);
-  labels_saved_ = new_scalar_vector(grid_);
   // Pre-existing Na (NA voxels) starts dense.
   Ghosted lab(grid_, labels_);
   Owned xi(grid_, xi_);
@@ -83,7 +82,7 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
 }
 
 SodiumModel::~SodiumModel() {
-  for (Vec* v : {&xi_, &excess_, &xi_saved_, &excess_saved_, &labels_saved_, &mask_seen_, &connected_})
+  for (Vec* v : {&xi_, &excess_, &mask_seen_, &connected_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -117,22 +116,12 @@ void SodiumModel::clean() {
   leftovers_ += global_sum(grid_, removed);
 }
 
-void SodiumModel::save() {
-  NAVOX_CALL(VecCopy(xi_, xi_saved_));
-  NAVOX_CALL(VecCopy(excess_, excess_saved_));
-  NAVOX_CALL(VecCopy(labels_, labels_saved_));
-  lift_saved_ = lift_;
-  exported_saved_ = exported_;
-  leftovers_saved_ = leftovers_;
-}
-
-void SodiumModel::restore() {
-  NAVOX_CALL(VecCopy(xi_saved_, xi_));
-  NAVOX_CALL(VecCopy(excess_saved_, excess_));
-  NAVOX_CALL(VecCopy(labels_saved_, labels_));
-  lift_ = lift_saved_;
-  exported_ = exported_saved_;
-  leftovers_ = leftovers_saved_;
+void SodiumModel::register_state(State& state) {
+  state.adopt_field("xi", xi_);
+  state.adopt_field("overflow", excess_);
+  state.bind_integer("lift", lift_);
+  state.bind_real("na_exported", exported_);
+  state.bind_real("na_leftovers", leftovers_);
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {

@@ -43,6 +43,7 @@
 namespace navox {
 
 class IonicPotential;
+class State;
 
 struct SettleResult {
   int sweeps = 0;         ///< redistribution sweeps
@@ -64,7 +65,7 @@ public:
   /// through the top face in the collector's pores [m³]. Collective.
   double volume() const;
   /// Net current-collector displacement since the start [voxel layers].
-  int lift() const { return lift_; }
+  int lift() const { return static_cast<int>(lift_); }
 
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
@@ -83,9 +84,10 @@ public:
   /// call it after anything else that moves ξ. Collective.
   void clean();
 
-  /// Saves / restores ξ, overflow, labels and lift, to retry a rejected step.
-  void save();
-  void restore();
+  /// Registers what evolves (ξ as `xi`, its overflow as `overflow`, the lift and the
+  /// booked volumes) in `state`, whose save/restore then retries a step and whose
+  /// checkpoints hold them. The labels are the State's `label` field already.
+  void register_state(State& state);
 
 private:
   Phase phase_of(double label) const;
@@ -101,12 +103,11 @@ private:
   int gap_material_ = -1; ///< the PORE material a lift opens
   std::unique_ptr<SettleSweeps> sweeps_;
   Vec xi_ = nullptr, excess_ = nullptr;
-  Vec xi_saved_ = nullptr, excess_saved_ = nullptr, labels_saved_ = nullptr;
-  int lift_ = 0, lift_saved_ = 0;
+  std::int64_t lift_ = 0;
   mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
-  double exported_ = 0, exported_saved_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
+  double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
-  double leftovers_ = 0, leftovers_saved_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
+  double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
 };
 
 } // namespace navox

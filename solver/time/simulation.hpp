@@ -1,79 +1,81 @@
 #pragma once
-/// One navox run: the voxel grid with its material labels, the solution fields,
-/// the protocol-driven, adaptive time loop and the output schedule.
+/// One navox run: the voxel grid with its material labels, the State, the physics
+/// modules (solver/time/modules.cpp), the protocol-driven adaptive time loop, the
+/// output schedule and the checkpoints. The loop names no physics: it asks each
+/// module for its part of a step (solver/time/module.hpp).
+///
+/// Restart points. Every kRestartInterval steps the loop saves the State (slot
+/// "restart") and the solvers drop their history (a lagged preconditioner), so a
+/// run continued from that point repeats the uninterrupted one bit for bit. Every
+/// checkpoint holds the newest restart point: periodic ones are written at a
+/// restart point once due; on a signal, at the end and after a failure at dt_min
+/// the run writes the restart point it last passed (at most kRestartInterval − 1
+/// steps back; the restarted run redoes them and overwrites their output).
 #include "io/input/config.hpp"
 #include "io/output/log.hpp"
 #include "mesh/grid.hpp"
+#include "solver/time/module.hpp"
 
 #include <petscvec.h>
 
-#include <array>
+#include <csignal>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace navox {
 
-class IonicPotential;
-class Nucleation;
-class PhaseFieldStep;
-class SodiumModel;
-struct IonicResult;
+class State;
 
-/// The solution fields, by name.
-std::vector<std::string> solution_fields();
-
-/// What one accepted time step reports (a row of the time series).
+/// One accepted step: a row of the time series, by column name.
 struct StepReport {
-  double t = 0;                   ///< [s]
-  double dt = 0;                  ///< [s]
-  int protocol_step = 0;          ///< index into the expanded protocol
-  double current_density = 0;     ///< through the SE|metal faces / cell area [A/m²], + = stripping
-  double voltage = 0;             ///< V [V]
-  double charge = 0;              ///< ∫ current density dt since the start [C/m²]
-  double faradaic_charge = 0;     ///< its faradaic part [C/m²]
-  double na_volume = 0;           ///< [m³]
-  double na_thickness = 0;        ///< Na volume / cell area [m]
-  double contact_fraction = 0;    ///< Na|SE contact: area active for stripping (Σ w A) / cell area [-]
-  double plating_fraction = 0;    ///< area active for plating (Na contact, nuclei, active bare CC) / cell area [-]
-  double max_current_density = 0; ///< largest |current| / area on one face [A/m²]
-  double lift = 0;                ///< current-collector displacement [m]
-  long snes_iterations = 0, ksp_iterations = 0, potential_iterations = 0;
-  long nuclei = 0;                ///< Na nuclei formed since the start
-  double nucleus_density = 0;     ///< nuclei / cell area [1/m²]
-  int settle_sweeps = 0;          ///< Na settling sweeps of the step (log only)
+  std::shared_ptr<const std::vector<std::string>> names;
+  std::vector<double> values;
+  /// The value of column `name` ("t", "V", "na_volume", ...); throws navox::Error if none.
+  double operator[](const std::string& name) const;
+};
+
+struct RunOptions {
+  std::string restart;                              ///< "", "latest" or a checkpoint file
+  const volatile std::sig_atomic_t* stop = nullptr; ///< set by a signal: checkpoint and stop
 };
 
 class Simulation {
 public:
-  /// Opens the microstructure and distributes it; collective, throws CollectiveError on bad data.
+  static constexpr long kRestartInterval = 8;
+
+  /// Opens the microstructure, distributes it and builds the modules; collective,
+  /// throws CollectiveError on bad data.
   Simulation(MPI_Comm comm, io::Config config, const io::Log& log);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  /// Runs the protocol (or the potentiostatic hold to time.end), writing output as
-  /// scheduled; returns the accepted steps' reports.
-  std::vector<StepReport> run();
+  /// Runs the protocol (or the potentiostatic hold to time.end), writing output and
+  /// checkpoints as scheduled; returns the accepted steps' reports (of this call).
+  std::vector<StepReport> run(const RunOptions& options = {});
+  /// Whether the last run() stopped for options.stop after writing a checkpoint.
+  bool interrupted() const { return interrupted_; }
 
   const Grid& grid() const { return *grid_; }
-  Vec labels() const { return labels_; }
-  Vec phi() const { return phi_; }
+  State& state() { return *state_; }
+  Vec labels() const;
+  Vec phi() const;
   Vec xi() const;
 
 private:
   std::vector<io::OutputField> output_fields() const;
-  double cell_area() const;
-  /// Σ w A over the SE|metal faces: {stripping (Na|SE contact), plating} [m²]. Collective.
-  std::array<double, 2> active_areas() const;
+  std::vector<io::TimeSeries::Column> columns() const;
 
   io::Config config_;
   const io::Log& log_;
   std::unique_ptr<Grid> grid_;
-  Vec labels_ = nullptr;
-  Vec phi_ = nullptr;
-  std::unique_ptr<IonicPotential> ionic_;
-  std::unique_ptr<SodiumModel> sodium_;
-  std::unique_ptr<Nucleation> nucleation_;
-  std::unique_ptr<PhaseFieldStep> phase_field_;
+  std::unique_ptr<State> state_;
+  std::vector<std::unique_ptr<Module>> modules_;
+  bool interrupted_ = false;
 };
+
+/// The solution fields, by name.
+std::vector<std::string> solution_fields();
 
 } // namespace navox

@@ -241,9 +241,9 @@ TEST(PhaseField, PlatingWithNoiseConservesNa) {
   const navox::physics::SodiumMetal na;
   ASSERT_FALSE(run.reports.empty());
   for (const auto& r : run.reports)
-    EXPECT_NEAR(r.na_thickness, na.thickness_per_charge() * -r.faradaic_charge,
-                1e-9 * na.thickness_per_charge() * std::abs(r.faradaic_charge) + 1e-20);
-  EXPECT_GT(run.reports.back().nuclei, 0);
+    EXPECT_NEAR(r["na_thickness"], na.thickness_per_charge() * -r["faradaic_charge"],
+                1e-9 * na.thickness_per_charge() * std::abs(r["faradaic_charge"]) + 1e-20);
+  EXPECT_GT(run.reports.back()["nuclei"], 0);
   EXPECT_GT(run.dip, run.plateau);
 }
 

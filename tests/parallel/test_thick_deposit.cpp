@@ -31,18 +31,18 @@ TEST(ThickDeposit, SevenMilliampHoursOnDenseAl) {
   const double rt_f = navox::physics::kGasConstant * 298.15 / navox::physics::kFaraday;
   const double expected = -(i * L / sigma + rt_f / 0.5 * std::asinh(i / (2 * i0)));
   for (const auto& r : run.reports) {
-    EXPECT_NEAR(r.na_thickness, na.thickness_per_charge() * -r.faradaic_charge,
-                1e-9 * na.thickness_per_charge() * std::abs(r.faradaic_charge) + 1e-18);
-    if (r.t > 0) {
-      EXPECT_NEAR(r.voltage / expected, 1.0, 0.01) << "t = " << r.t;
+    EXPECT_NEAR(r["na_thickness"], na.thickness_per_charge() * -r["faradaic_charge"],
+                1e-9 * na.thickness_per_charge() * std::abs(r["faradaic_charge"]) + 1e-18);
+    if (r["t"] > 0) {
+      EXPECT_NEAR(r["V"] / expected, 1.0, 0.01) << "t = " << r["t"];
     }
   }
   const auto& e = run.reports.back();
   const double applied = 7 * 36000.0; // [C/m^2]
-  EXPECT_NEAR(-e.charge / applied, 1.0, 1e-9);
-  EXPECT_NEAR(e.na_thickness * 1e6, 62.11, 0.01);
-  EXPECT_GE(e.lift, 62e-6);
-  EXPECT_LE(e.lift, 63.5e-6);
+  EXPECT_NEAR(-e["charge"] / applied, 1.0, 1e-9);
+  EXPECT_NEAR(e["na_thickness"] * 1e6, 62.11, 0.01);
+  EXPECT_GE(e["lift"], 62e-6);
+  EXPECT_LE(e["lift"], 63.5e-6);
 }
 
 TEST(ThickDeposit, CollectorPushedOutOfTheCellIsNamed) {

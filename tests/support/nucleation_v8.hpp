@@ -47,8 +47,8 @@ inline Plating plate(const std::string& name, const std::vector<std::string>& se
   all.insert(all.end(), settings.begin(), settings.end());
   auto run = navox::test::run_deck("tests/data/electrochem/nucleation_v8.yaml", "nucleation_v8_" + name, all);
   Plating p{run.reports, run.directory + "/navox_nuclei.csv"};
-  for (const auto& r : p.reports) p.dip = std::max(p.dip, -r.voltage);
-  p.plateau = -p.reports.back().voltage;
+  for (const auto& r : p.reports) p.dip = std::max(p.dip, -r["V"]);
+  p.plateau = -p.reports.back()["V"];
   return p;
 }
 

@@ -280,7 +280,7 @@ double small_cell_faradaic_charge(const std::string& name, const std::vector<std
   doc->finish();
   navox::io::Log log(MPI_COMM_WORLD, false);
   navox::Simulation sim(MPI_COMM_WORLD, config, log);
-  return sim.run().back().faradaic_charge;
+  return sim.run().back()["faradaic_charge"];
 }
 
 // The same guard at run level: Na plates on bare Cu only where the deck says

@@ -23,17 +23,17 @@ TEST(NucleationV8, DipOnBareAlShrinksOnAuAndGrowsWithCurrent) {
   EXPECT_LT(al.plateau, 0.5 * al.dip);
   // Au: a few mV (4.3 mV measured), and a far denser population of nuclei.
   EXPECT_LT(au.dip, 0.012);
-  EXPECT_GT(au.reports.back().nucleus_density, 3 * al.reports.back().nucleus_density);
+  EXPECT_GT(au.reports.back()["nucleus_density"], 3 * al.reports.back()["nucleus_density"]);
   // Ten times the current: a deeper dip (CNT: about (kT/2ΔG*) η ln 100 ≈ 3 mV) and more nuclei.
   EXPECT_GT(fast.dip, al.dip + 0.002);
-  EXPECT_GT(fast.reports.back().nuclei, al.reports.back().nuclei);
+  EXPECT_GT(fast.reports.back()["nuclei"], al.reports.back()["nuclei"]);
 
   // Nuclei are charged like any plated Na: volume = Omega/F x faradaic charge.
   const navox::physics::SodiumMetal na;
   for (const Plating* p : {&al, &au, &fast}) {
     const auto& e = p->reports.back();
-    EXPECT_GT(e.nuclei, 0);
-    EXPECT_NEAR(e.na_thickness, na.thickness_per_charge() * -e.faradaic_charge, 1e-9 * e.na_thickness);
+    EXPECT_GT(e["nuclei"], 0);
+    EXPECT_NEAR(e["na_thickness"], na.thickness_per_charge() * -e["faradaic_charge"], 1e-9 * e["na_thickness"]);
   }
 }
 

@@ -1,0 +1,146 @@
+#include "solver/time/state.hpp"
+
+#include "mesh/error.hpp"
+
+namespace navox {
+
+State::State(const Grid& grid) : grid_(grid) {}
+
+State::~State() {
+  for (auto& [slot, snap] : snapshots_)
+    for (auto& [name, v] : snap.fields) (void)VecDestroy(&v);
+  for (auto& [name, f] : fields_) (void)VecDestroy(&f.vec);
+}
+
+Vec State::add_field(const std::string& name, DM dm) {
+  Vec v = nullptr;
+  NAVOX_CALL(DMCreateGlobalVector(dm, &v));
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(v), name.c_str()));
+  NAVOX_CALL(VecSet(v, 0.0));
+  adopt_field(name, v);
+  NAVOX_CALL(VecDestroy(&v)); // the State's reference remains
+  return field(name);
+}
+
+void State::adopt_field(const std::string& name, Vec vec) {
+  if (fields_.count(name) || blocks_.count(name)) throw Error("state: " + name + " registered twice");
+  Field f;
+  NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(vec)));
+  f.vec = vec;
+  fields_[name] = f;
+  field_order_.push_back(name);
+}
+
+Vec State::field(const std::string& name) const {
+  const auto it = fields_.find(name);
+  if (it == fields_.end()) throw Error("state: no cell field " + name);
+  return it->second.vec;
+}
+
+bool State::has_field(const std::string& name) const { return fields_.count(name) != 0; }
+
+void State::add_block(const std::string& name, BlockAccess access) {
+  if (fields_.count(name) || blocks_.count(name)) throw Error("state: " + name + " registered twice");
+  if (access.components != 1 && access.components != 6)
+    throw Error("state: block array " + name + " must have 1 or 6 values per voxel");
+  blocks_[name] = std::move(access);
+  block_order_.push_back(name);
+}
+
+int State::block_components(const std::string& name) const {
+  const auto it = blocks_.find(name);
+  if (it == blocks_.end()) throw Error("state: no block array " + name);
+  return it->second.components;
+}
+
+std::vector<double> State::block(const std::string& name) const {
+  const auto it = blocks_.find(name);
+  if (it == blocks_.end()) throw Error("state: no block array " + name);
+  const auto& a = it->second;
+  std::vector<double> out(static_cast<std::size_t>(grid_.owned().size()) * a.components);
+  for (std::size_t n = 0; n < out.size(); ++n) out[n] = a.get(n);
+  return out;
+}
+
+void State::set_block(const std::string& name, const std::vector<double>& values) {
+  const auto it = blocks_.find(name);
+  if (it == blocks_.end()) throw Error("state: no block array " + name);
+  const auto& a = it->second;
+  if (values.size() != static_cast<std::size_t>(grid_.owned().size()) * a.components)
+    throw Error("state: block array " + name + " does not match this rank's block");
+  for (std::size_t n = 0; n < values.size(); ++n) a.set(n, values[n]);
+}
+
+template <class T>
+T& State::value(std::map<std::string, Value<T>>& map, std::vector<std::string>& order, const std::string& name,
+                T* bound, T initial) {
+  auto [it, fresh] = map.try_emplace(name);
+  if (!fresh) {
+    if (bound) throw Error("state: " + name + " registered twice");
+    return *it->second.value;
+  }
+  if (bound) {
+    it->second.value = bound;
+  } else {
+    it->second.owned = std::make_unique<T>(initial);
+    it->second.value = it->second.owned.get();
+  }
+  order.push_back(name);
+  return *it->second.value;
+}
+
+double& State::real(const std::string& name, double initial) {
+  return value<double>(reals_, real_order_, name, nullptr, initial);
+}
+std::int64_t& State::integer(const std::string& name, std::int64_t initial) {
+  return value<std::int64_t>(integers_, integer_order_, name, nullptr, initial);
+}
+void State::bind_real(const std::string& name, double& v) { value<double>(reals_, real_order_, name, &v, 0); }
+void State::bind_integer(const std::string& name, std::int64_t& v) {
+  value<std::int64_t>(integers_, integer_order_, name, &v, 0);
+}
+
+void State::save(const std::string& slot) {
+  Snapshot& snap = snapshots_[slot];
+  for (auto& [name, f] : fields_) {
+    Vec& copy = snap.fields[name];
+    if (!copy) NAVOX_CALL(VecDuplicate(f.vec, &copy));
+    NAVOX_CALL(VecCopy(f.vec, copy));
+    snap.revisions[name] = f.revision;
+  }
+  for (const auto& [name, b] : blocks_) snap.blocks[name] = block(name);
+  for (const auto& [name, v] : reals_) snap.reals[name] = *v.value;
+  for (const auto& [name, v] : integers_) snap.integers[name] = *v.value;
+}
+
+void State::restore(const std::string& slot) {
+  const auto it = snapshots_.find(slot);
+  if (it == snapshots_.end()) throw Error("state: nothing saved in " + slot);
+  const Snapshot& snap = it->second;
+  for (auto& [name, f] : fields_) {
+    NAVOX_CALL(VecCopy(snap.fields.at(name), f.vec));
+    // A field changed since the snapshot changes again by being put back.
+    if (f.revision != snap.revisions.at(name)) ++f.revision;
+  }
+  for (const auto& [name, b] : blocks_) set_block(name, snap.blocks.at(name));
+  for (auto& [name, v] : reals_) *v.value = snap.reals.at(name);
+  for (auto& [name, v] : integers_) *v.value = snap.integers.at(name);
+}
+
+void State::changed(const std::string& name) {
+  const auto it = fields_.find(name);
+  if (it == fields_.end()) throw Error("state: no cell field " + name);
+  ++it->second.revision;
+}
+
+long State::revision(const std::string& name) const {
+  const auto it = fields_.find(name);
+  if (it == fields_.end()) throw Error("state: no cell field " + name);
+  return it->second.revision;
+}
+
+void State::changed_all() {
+  for (auto& [name, f] : fields_) ++f.revision;
+}
+
+} // namespace navox

@@ -1,0 +1,115 @@
+#pragma once
+/// Everything that evolves in a run, by name: one object that a rejected step
+/// rolls back and a checkpoint writes and reads as a whole.
+///
+/// Four kinds of entries, each registered once by the module that evolves it:
+///   - cell fields: one value per voxel, a global Vec on a grid DM (`label`, `phi`,
+///     `xi`, ...), created here (add_field) or a module's own Vec (adopt_field);
+///   - block arrays: 1 or 6 values per owned voxel (6: the faces −x, +x, −y, +y,
+///     −z, +z), kept where the module's solve reads them, reached through accessors;
+///   - reals and integers: values equal on every rank (t, V, the lift, counters),
+///     stored here (real, integer) or in the module (bind_real, bind_integer).
+/// Whoever stores an entry keeps it alive as long as the State.
+/// Step numbers key every random draw (nucleation, noise), so no generator state
+/// exists beyond the integer `step`.
+///
+/// save(slot) / restore(slot) snapshot every entry: slot "step" retries a rejected
+/// step, slot "restart" holds the last restart point (see Simulation). `revision(name)`
+/// counts changes of a cell field made outside a solve (a lift moving the labels),
+/// so modules that cache something derived from it know when to rebuild; restore()
+/// and a checkpoint read count as changes.
+#include "mesh/grid.hpp"
+
+#include <petscvec.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace navox {
+
+class State {
+public:
+  explicit State(const Grid& grid);
+  ~State();
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  const Grid& grid() const { return grid_; }
+
+  /// A new cell field on `dm` (a DM of the grid), zeroed and named. Collective.
+  Vec add_field(const std::string& name, DM dm);
+  /// The cell field `name`; throws navox::Error if none was registered.
+  Vec field(const std::string& name) const;
+  bool has_field(const std::string& name) const;
+
+  /// A Vec of a grid DM that a module owns, registered under `name` (a reference is taken).
+  void adopt_field(const std::string& name, Vec vec);
+
+  struct BlockAccess {
+    int components = 1;                            ///< values per owned voxel: 1 or 6
+    std::function<double(std::size_t)> get;        ///< value n = components × owned offset + c
+    std::function<void(std::size_t, double)> set;
+  };
+  void add_block(const std::string& name, BlockAccess access);
+  int block_components(const std::string& name) const;
+  std::vector<double> block(const std::string& name) const;
+  void set_block(const std::string& name, const std::vector<double>& values);
+
+  /// The real / integer `name`, stored here, registered with `initial` the first time.
+  double& real(const std::string& name, double initial = 0);
+  std::int64_t& integer(const std::string& name, std::int64_t initial = 0);
+  /// A real / integer a module stores itself, registered under `name`.
+  void bind_real(const std::string& name, double& value);
+  void bind_integer(const std::string& name, std::int64_t& value);
+
+  /// Names in registration order (the order a checkpoint writes them).
+  const std::vector<std::string>& field_names() const { return field_order_; }
+  const std::vector<std::string>& block_names() const { return block_order_; }
+  const std::vector<std::string>& real_names() const { return real_order_; }
+  const std::vector<std::string>& integer_names() const { return integer_order_; }
+
+  /// Snapshot of every entry into `slot` / back to it (throws if never saved). Collective.
+  void save(const std::string& slot);
+  void restore(const std::string& slot);
+
+  /// Marks cell field `name` changed (outside a solve); revision() counts such changes.
+  void changed(const std::string& name);
+  long revision(const std::string& name) const;
+  /// Marks every cell field changed (after a checkpoint was read into the state).
+  void changed_all();
+
+private:
+  struct Field {
+    Vec vec = nullptr;
+    long revision = 0;
+  };
+  template <class T>
+  struct Value {
+    std::unique_ptr<T> owned;
+    T* value = nullptr;
+  };
+  struct Snapshot {
+    std::map<std::string, Vec> fields;
+    std::map<std::string, long> revisions;
+    std::map<std::string, std::vector<double>> blocks;
+    std::map<std::string, double> reals;
+    std::map<std::string, std::int64_t> integers;
+  };
+  template <class T>
+  static T& value(std::map<std::string, Value<T>>& map, std::vector<std::string>& order, const std::string& name,
+                  T* bound, T initial);
+
+  const Grid& grid_;
+  std::map<std::string, Field> fields_;
+  std::map<std::string, BlockAccess> blocks_;
+  std::map<std::string, Snapshot> snapshots_;
+  std::map<std::string, Value<double>> reals_;
+  std::map<std::string, Value<std::int64_t>> integers_;
+  std::vector<std::string> field_order_, block_order_, real_order_, integer_order_;
+};
+
+} // namespace navox

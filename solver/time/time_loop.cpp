@@ -1,0 +1,286 @@
+// Simulation::run: the protocol-driven adaptive time loop, the output schedule,
+// restart points and checkpoints. Every quantity it carries from step to step is
+// in the State, so a rejected step, a checkpoint and a restart see all of it.
+#include "io/output/output_writer.hpp"
+#include "io/output/time_series.hpp"
+#include "mesh/collective.hpp"
+#include "solver/app/log_events.hpp"
+#include "solver/time/checkpoint.hpp"
+#include "solver/time/simulation.hpp"
+#include "solver/time/state.hpp"
+#include "solver/time/step_size.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace navox {
+
+namespace {
+
+/// The run without a protocol: hold conditions.electrode_potential until time.end.
+io::Protocol default_protocol(const io::Config& c) {
+  io::ProtocolStep hold;
+  hold.mode = io::ProtocolStep::Mode::potentiostatic;
+  hold.kind = "hold";
+  hold.voltage = c.conditions.electrode_potential;
+  hold.duration = c.time.end;
+  io::Protocol p;
+  p.steps.push_back(hold);
+  return p;
+}
+
+/// The loop's own evolving quantities, in the State.
+struct LoopState {
+  explicit LoopState(State& s)
+      : t(s.real("t")), dt_next(s.real("dt_next")), dt(s.real("dt")), tau(s.real("protocol_time")),
+        q(s.real("protocol_charge")), charge(s.real("charge")), faradaic_charge(s.real("faradaic_charge")),
+        voltage(s.real("V")), current_density(s.real("I")), step(s.integer("step")),
+        protocol(s.integer("protocol_index")), row_protocol(s.integer("protocol_step")),
+        beyond_cutoff(s.integer("beyond_cutoff")), last_written(s.integer("last_written")) {}
+  double &t, &dt_next, &dt, &tau, &q, &charge, &faradaic_charge, &voltage, &current_density;
+  std::int64_t &step, &protocol, &row_protocol, &beyond_cutoff, &last_written;
+  void next_protocol_step() {
+    ++protocol;
+    tau = 0;
+    q = 0;
+  }
+};
+
+} // namespace
+
+std::vector<StepReport> Simulation::run(const RunOptions& options) {
+  interrupted_ = false;
+  State& state = *state_;
+  LoopState ls(state);
+  const io::TimeSpec& ts = config_.time;
+  if (ls.dt_next == 0) ls.dt_next = ts.dt;
+  const auto& d = grid_->spec().dims;
+  const auto& h = grid_->spec().spacing;
+  const double area = double(d[0]) * h[0] * double(d[1]) * h[1];
+  const std::string& dir = config_.output.directory;
+  Checkpoints checkpoints(*grid_, dir, config_.checkpoint.keep, log_);
+
+  std::string restarted;
+  if (!options.restart.empty()) {
+    restarted = checkpoints.read(state, options.restart);
+    if (restarted.empty()) log_.info("restart: no checkpoint in %s; starting from the beginning", dir.c_str());
+  }
+  const bool resumed = !restarted.empty();
+  io::OutputWriter writer(*grid_, config_.output, io::material_legend(config_.materials),
+                          resumed ? long(ls.step) : -1);
+  if (!resumed) checkpoints.clear(); // the directory is this run's now (the writer holds its lock)
+  auto names = std::make_shared<std::vector<std::string>>();
+  const auto cols = columns();
+  for (const auto& c : cols) names->push_back(c.name);
+  io::TimeSeries series(dir + "/" + config_.output.time_series, cols, grid_->rank() == 0, resumed, ls.t);
+  for (const auto& m : modules_) m->open({dir, grid_->rank() == 0, resumed, ls.t});
+  if (resumed) writer.resume_collections(output_fields());
+
+  std::vector<StepReport> reports;
+  auto record = [&] {
+    StepReport r{names, {ls.t, double(ls.step), double(ls.row_protocol), ls.dt, ls.current_density, ls.voltage,
+                         ls.charge, ls.faradaic_charge}};
+    for (const auto& m : modules_) m->values(r.values);
+    // Rank 0 writes; a full disk there ends the run on every rank, with its reason.
+    collectively(grid_->comm(), [&] { series.row(r.values); });
+    reports.push_back(std::move(r));
+  };
+  auto log_step = [&](const char* kind) {
+    std::string extra;
+    for (const auto& m : modules_) {
+      const std::string s = m->summary();
+      if (!s.empty()) extra += "  " + s;
+    }
+    log_.info("step %5ld  t = %-10.4g s  dt = %-9.3g s  %-5s I = %9.4g mA/cm^2  V = %9.5f V%s", long(ls.step), ls.t,
+              ls.dt, kind, ls.current_density * 0.1, ls.voltage, extra.c_str());
+  };
+  auto write_output = [&] {
+    ScopedEvent output(Event::output);
+    writer.write({long(ls.step), ls.t}, output_fields());
+    ls.last_written = ls.step;
+  };
+  // One stage on every module; none after a module rejected the step.
+  auto each = [&](void (Module::*stage)(StepContext&), StepContext& ctx) {
+    for (const auto& m : modules_)
+      if (ctx.rejected.empty()) ((*m).*stage)(ctx);
+  };
+
+  Drive drive;
+  drive.temperature = config_.conditions.temperature;
+  if (!resumed) {
+    // t = 0: the state at the initial cell voltage, in steady state (no current history).
+    StepContext ctx;
+    ctx.drive = drive;
+    ctx.drive.voltage = config_.conditions.electrode_potential;
+    each(&Module::initial, ctx);
+    each(&Module::solve, ctx);
+    for (const auto& m : modules_) m->accept(ctx);
+    ls.voltage = ctx.cell.voltage;
+    ls.current_density = ctx.cell.current / area;
+    record();
+    log_step("start");
+    write_output();
+  }
+
+  const io::Protocol protocol = config_.protocol ? *config_.protocol : default_protocol(config_);
+  const double t_end = ts.end;
+  long restart_saved = -1; ///< the step whose start the "restart" slot holds
+  long checkpoint_step = ls.step;
+  double checkpoint_wall = MPI_Wtime();
+  std::string last_checkpoint = restarted;
+  // Writes the newest restart point, leaving the current state as it is.
+  auto checkpoint_restart_point = [&] {
+    const bool current = restart_saved < 0 || restart_saved == ls.step;
+    if (!current) {
+      state.save("end");
+      state.restore("restart");
+    }
+    ScopedEvent output(Event::output);
+    last_checkpoint = checkpoints.write(state, long(ls.step), ls.t);
+    log_.info("checkpoint: %s (step %ld, t = %.6g s)", last_checkpoint.c_str(), long(ls.step), ls.t);
+    if (!current) state.restore("end");
+    checkpoint_step = ls.step;
+    checkpoint_wall = MPI_Wtime();
+  };
+
+  std::int64_t announced = -1;
+  while (ls.protocol < std::int64_t(protocol.steps.size())) {
+    const io::ProtocolStep& ps = protocol.steps[static_cast<std::size_t>(ls.protocol)];
+    const bool potentiostatic = ps.mode == io::ProtocolStep::Mode::potentiostatic;
+    if (announced != ls.protocol) {
+      announced = ls.protocol;
+      log_.info("protocol step %lld/%zu: %s", (long long)ls.protocol + 1, protocol.steps.size(), ps.kind.c_str());
+    }
+    if (ls.t >= t_end * (1 - 1e-12)) break;
+    double step_h = std::min({ls.dt_next, ps.duration - ls.tau, t_end - ls.t});
+    if (!potentiostatic) {
+      const double i = std::abs(ps.current_at(ls.tau + step_h));
+      if (std::isfinite(ps.capacity) && i > 0) step_h = std::min(step_h, (ps.capacity - std::abs(ls.q)) / i);
+    }
+    if (!(step_h > 0)) {
+      ls.next_protocol_step();
+      continue;
+    }
+
+    // A restart point every kRestartInterval steps (once, not again on a retry).
+    const bool restart_point = ls.step % kRestartInterval == 0 && restart_saved != ls.step;
+    if (restart_point) {
+      state.save("restart");
+      restart_saved = long(ls.step);
+    }
+    // Agree on a stop signal and on wall-clock checkpoints (rank 0's clock) in one reduction.
+    int flags[2] = {options.stop && *options.stop ? 1 : 0,
+                    grid_->rank() == 0 && config_.checkpoint.wall_time > 0 &&
+                            MPI_Wtime() - checkpoint_wall >= config_.checkpoint.wall_time
+                        ? 1
+                        : 0};
+    MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, grid_->comm());
+    if (flags[0]) {
+      log_.info("signal received: writing a checkpoint and stopping (resubmit with --restart latest)");
+      checkpoint_restart_point();
+      interrupted_ = true;
+      return reports;
+    }
+    const bool due = flags[1] || (config_.checkpoint.every > 0 && ls.step - checkpoint_step >= config_.checkpoint.every);
+    if (restart_point && due && ls.step != checkpoint_step) checkpoint_restart_point();
+
+    state.save("step");
+    StepContext ctx;
+    ctx.step = long(ls.step) + 1;
+    ctx.t = ls.t;
+    ctx.dt = step_h;
+    ctx.dt_min = ts.dt_min;
+    ctx.restart_point = restart_point;
+    ctx.drive = drive;
+    ctx.drive.potentiostatic = potentiostatic;
+    try {
+      each(&Module::prepare, ctx); // may shorten ctx.dt
+      ctx.drive.voltage = potentiostatic ? ps.voltage : ls.voltage;
+      ctx.drive.current = potentiostatic ? 0.0 : ps.current_at(ls.tau + ctx.dt) * area;
+      each(&Module::solve, ctx);
+      each(&Module::transport, ctx);
+      each(&Module::relax, ctx);
+    } catch (const CollectiveLimit&) {
+      throw; // no shorter step helps
+    } catch (const CollectiveError& e) {
+      ctx.reject(e.what(), 0.5);
+    }
+    const double h_try = ctx.dt;
+    if (!ctx.rejected.empty()) {
+      state.restore("step");
+      // A current the cell cannot carry within the cut-off: a solve whose voltage estimate
+      // lies past the cut-off by more than ten times the swing the cut-off still allows.
+      // Halving would only let the double layer swing V to the cut-off in a vanishing
+      // step, so after three such failures the step ends at its cut-off, named.
+      const double v_needed = potentiostatic ? NAN : ctx.cell.voltage_estimate;
+      const double limit = v_needed < ls.voltage ? ps.voltage_min : ps.voltage_max;
+      const bool far = std::isfinite(v_needed) && std::isfinite(limit) &&
+                       std::abs(v_needed - ls.voltage) > 10 * std::abs(limit - ls.voltage) &&
+                       (v_needed < ps.voltage_min || v_needed > ps.voltage_max);
+      ls.beyond_cutoff = far ? ls.beyond_cutoff + 1 : 0;
+      if (ls.beyond_cutoff >= 3) {
+        // As on a cycler, the step ends at its cut-off and the protocol goes on.
+        ls.beyond_cutoff = 0;
+        log_.info("  cutoff reached: protocol step %lld (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, "
+                  "beyond its cut-off (%.4g V), after %.4g s of the step",
+                  (long long)ls.protocol + 1, ps.kind.c_str(), std::abs(ps.current_at(ls.tau + h_try)) * 0.1,
+                  v_needed, limit, ls.tau);
+        ls.next_protocol_step();
+        continue;
+      }
+      double dt = quantised_step(h_try * ctx.retry_share);
+      // The last try is a step of exactly dt_min.
+      if (dt < ts.dt_min && h_try > ts.dt_min * (1 + 1e-9)) dt = ts.dt_min;
+      ls.dt_next = dt;
+      log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", ls.t, h_try,
+                ctx.rejected.c_str(), dt);
+      if (dt < ts.dt_min) {
+        const std::string why = "time step fell below time.dt_min = " + std::to_string(ts.dt_min) + " s at t = " +
+                                std::to_string(ls.t) + " s: " + ctx.rejected;
+        checkpoint_restart_point();
+        throw CollectiveError(why + " (the state at step " + std::to_string(checkpoint_step) + " is in " +
+                              last_checkpoint + "; --restart latest continues from it)");
+      }
+      continue;
+    }
+
+    ls.beyond_cutoff = 0;
+    const double previous_voltage = ls.voltage;
+    ++ls.step;
+    ls.t += h_try;
+    ls.dt = h_try;
+    ls.row_protocol = ls.protocol;
+    ls.tau += h_try;
+    ls.q += ctx.cell.current / area * h_try;
+    ls.charge += ctx.cell.current / area * h_try;
+    ls.faradaic_charge += ctx.cell.faradaic_current / area * h_try;
+    ls.voltage = ctx.cell.voltage;
+    ls.current_density = ctx.cell.current / area;
+    ctx.t = ls.t;
+    for (const auto& m : modules_) m->accept(ctx);
+    record();
+    log_step(ps.kind.c_str());
+    if (ls.step % config_.output.every == 0) write_output();
+
+    // Next step: grow towards the modules' and the voltage targets, at most doubling.
+    const double base = std::max(h_try, ls.dt_next);
+    const double dv = std::abs(ls.voltage - previous_voltage);
+    double factor = ctx.growth;
+    if (dv > 0) factor = std::min(factor, std::max(0.5, 0.9 * ts.max_voltage_change / dv));
+    ls.dt_next = std::clamp(quantised_step(base * std::max(factor, 0.25)), ts.dt_min, ts.dt_max);
+
+    if (ls.voltage <= ps.voltage_min || ls.voltage >= ps.voltage_max) {
+      log_.info("  cutoff reached: V = %.5f V", ls.voltage);
+      ls.next_protocol_step();
+    } else if (ls.tau >= ps.duration * (1 - 1e-12) || std::abs(ls.q) >= ps.capacity * (1 - 1e-9)) {
+      ls.next_protocol_step();
+    }
+  }
+  if (ls.last_written != ls.step) write_output();
+  checkpoint_restart_point();
+  log_.info("done: %ld steps to t = %.6g s; output in %s/%s.{xmf,pvd}, time series %s", long(ls.step), ls.t,
+            dir.c_str(), config_.output.prefix.c_str(), config_.output.time_series.c_str());
+  return reports;
+}
+
+} // namespace navox
