@@ -10,7 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 cp "$data/small_cell.yaml" "$data/cell_6x5x12.raw" .
-"$mpiexec" -n 2 "$navox" run small_cell.yaml --set time.end=1000s --set time.dt_max=0.5s \
+"$mpiexec" -n 2 "$navox" run small_cell.yaml --set time.end=1000s --set time.dt=0.5s --set time.dt_max=0.5s \
   --set output.directory="$work/out" > run.log 2>&1 &
 launcher=$!
 for _ in $(seq 300); do
