@@ -540,15 +540,22 @@ std::unique_ptr<LabelSource> open_microstructure(Config& config) {
   }
   const auto d = core->dims();
   auto slab = [&](const LayerSpec& l) -> std::unique_ptr<LabelSource> {
+    // llround of a value past 2^63 is undefined: a layer in km at um voxels must fail, not wrap.
+    const double voxels = l.thickness / config.grid.spacing[2];
+    if (!(voxels <= double(kMaxVoxels))) {
+      char text[160];
+      std::snprintf(text, sizeof text, "a layer %.4g m thick is more than 2^40 voxels of %.4g m: refused", l.thickness,
+                    config.grid.spacing[2]);
+      throw Error(text);
+    }
     if (l.interface) {
       InterfaceSpec i = *l.interface;
       i.spacing = config.grid.spacing;
       i.dims = {d[0], d[1], 0};
-      i.dims[2] = l.thickness > 0 ? std::max<std::int64_t>(2, std::llround(l.thickness / i.spacing[2]))
-                                  : default_interface_thickness(i);
+      i.dims[2] = l.thickness > 0 ? std::max<std::int64_t>(2, std::llround(voxels)) : default_interface_thickness(i);
       return interface_layer(i);
     }
-    const auto n = std::max<std::int64_t>(1, std::llround(l.thickness / config.grid.spacing[2]));
+    const auto n = std::max<std::int64_t>(1, std::llround(voxels));
     return uniform({d[0], d[1], n}, l.material, config.materials[l.material].name);
   };
   std::vector<std::unique_ptr<LabelSource>> layers;

@@ -1,5 +1,7 @@
 #include "io/input/input_impl.hpp"
 
+#include <yaml-cpp/depthguard.h> // YAML::DeepRecursion, not included by yaml.h
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -221,6 +223,17 @@ long count_nodes(const YAML::Node& node, long limit, long count = 0) {
   return count;
 }
 
+std::string nesting_message() {
+  return "lists and maps nest more than " + std::to_string(kMaxNesting) + " levels deep: refused";
+}
+
+YAML::Mark mark_at(const TextPosition& at) {
+  YAML::Mark mark;
+  mark.line = at.line;
+  mark.column = at.column;
+  return mark;
+}
+
 } // namespace
 
 Document::Document() : impl_(std::make_unique<Impl>()) {}
@@ -230,8 +243,13 @@ std::unique_ptr<Document> Document::parse(const std::string& text, const std::st
   std::unique_ptr<Document> doc(new Document());
   Impl& impl = *doc->impl_;
   impl.file = file;
+  // Deep nesting is refused before yaml-cpp recurses into it; its own guard
+  // ("bad file") is the backstop should the scan miss a construct.
+  if (auto at = too_deep(text, kMaxNesting)) throw InputError(impl.locate("", mark_at(*at)), "", nesting_message());
   try {
     impl.root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(impl.locate("", e.mark), "", nesting_message());
   } catch (const YAML::Exception& e) {
     throw InputError(impl.locate("", e.mark), "", e.msg);
   }
@@ -257,8 +275,12 @@ void Document::set(const std::string& assignment) {
   if (!steps) throw InputError(Location{origin, 0, 0}, key, "not a key path like grid.spacing or a.list[0].b");
 
   YAML::Node value;
+  const std::string value_text = assignment.substr(eq + 1);
+  if (too_deep(value_text, kMaxNesting)) throw InputError(Location{origin, 0, 0}, key, nesting_message());
   try {
-    value = YAML::Load(assignment.substr(eq + 1));
+    value = YAML::Load(value_text);
+  } catch (const YAML::DeepRecursion&) {
+    throw InputError(Location{origin, 0, 0}, key, nesting_message());
   } catch (const YAML::Exception& e) {
     throw InputError(Location{origin, 0, 0}, key, e.msg);
   }

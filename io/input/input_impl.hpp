@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace navox::input {
@@ -68,5 +69,18 @@ std::string join(const std::vector<std::string>& items);
 
 /// For messages: "\"ten\"", "a map", "a list", "nothing".
 std::string describe(const YAML::Node& node);
+
+/// Lists and maps inside each other that a deck may have: real decks use under 10;
+/// far fewer than yaml-cpp's recursion guard (~500), which fails with only "bad file".
+constexpr int kMaxNesting = 64;
+
+/// A place in a text, 0-based like YAML::Mark.
+struct TextPosition {
+  int line = 0, column = 0;
+};
+
+/// Where `text` first nests lists and maps more than `limit` levels deep, if it
+/// does (nesting.cpp); linear in the text, so it runs before yaml-cpp recurses.
+std::optional<TextPosition> too_deep(const std::string& text, int limit);
 
 } // namespace navox::input

@@ -2,10 +2,12 @@
 /// opens the file on its own with the default (serial) driver and reads its
 /// block as a hyperslab: no collective calls, so ranks need not agree on when
 /// or what they read.
+#include "io/readers/checked_size.hpp"
 #include "io/readers/volume_readers.hpp"
 
 #include <hdf5.h>
 
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -108,6 +110,11 @@ public:
       throw Error("file " + path_ + ": dataset " + name_ + " has " + std::to_string(rank) + " dimensions (" + shape +
                   "); navox needs a 3-D dataset stored [z][y][x]");
     }
+    // Extents are unsigned 64-bit: one past INT64_MAX would turn negative here.
+    for (hsize_t e : extent)
+      if (e > hsize_t(std::numeric_limits<std::int64_t>::max()))
+        throw Error("file " + path_ + ": dataset " + name_ + " has an extent of " + std::to_string(e) +
+                    " voxels, which overflows 64-bit sizes");
     dims_ = {static_cast<std::int64_t>(extent[2]), static_cast<std::int64_t>(extent[1]),
              static_cast<std::int64_t>(extent[0])};
     H5Id type(H5Dget_type(dataset_.get()), H5Tclose);
@@ -116,6 +123,9 @@ public:
       throw Error("file " + path_ + ": dataset " + name_ + " is neither integer nor floating point (HDF5 type class " +
                   std::to_string(static_cast<int>(cls)) + ")");
     type_ = type_name(type.get());
+    // Before check_stored, whose chunk count is a product of the extents too.
+    checked_volume_bytes(dims_, static_cast<std::int64_t>(H5Tget_size(type.get())),
+                         "file " + path_ + ": dataset " + name_ + " (" + type_ + ")");
     check_stored();
   }
 

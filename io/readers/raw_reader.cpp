@@ -1,5 +1,6 @@
 /// Headerless raw voxels: dims, dtype, byte order and axis order come from
 /// the input, so the file size is the only check that they are right.
+#include "io/readers/checked_size.hpp"
 #include "io/readers/sample_format.hpp"
 #include "io/readers/volume_readers.hpp"
 
@@ -21,7 +22,12 @@ public:
       throw Error("file " + path_ + ": raw dims must be positive, got " + dims_text(dims_));
     if (header_ < 0) throw Error("file " + path_ + ": header_bytes must not be negative");
     const auto actual = static_cast<std::int64_t>(std::filesystem::file_size(path_));
-    const std::int64_t expected = header_ + dims_[0] * dims_[1] * dims_[2] * type_.bytes;
+    // Checked: dims up to 2^40 each are accepted, and a wrapped product could even
+    // match the file size.
+    std::int64_t expected = checked_volume_bytes(dims_, type_.bytes, "file " + path_ + ": raw " + type_.name());
+    if (__builtin_add_overflow(expected, header_, &expected))
+      throw Error("file " + path_ + ": raw data of " + dims_text(dims_) + " " + type_.name() + " after " +
+                  std::to_string(header_) + " header bytes overflows 64-bit sizes");
     // A raw file says nothing about itself: a size mismatch either way means
     // wrong dims, dtype or header_bytes (or a truncated copy), never data to trust.
     if (actual != expected)

@@ -1,4 +1,5 @@
 /// Multi-page TIFF and BigTIFF: page k is slice z = k.
+#include "io/readers/checked_size.hpp"
 #include "io/readers/tiff_page.hpp"
 #include "io/readers/volume_readers.hpp"
 
@@ -27,6 +28,10 @@ public:
       if (TIFFLastDirectory(t)) break;
       if (!TIFFReadDirectory(t)) file_.fail("cannot read page " + std::to_string(z + 1));
     }
+    // Width and height are 32-bit each in the header: their product with the pages
+    // and the sample size may not fit 64 bits (a damaged or hostile header).
+    checked_volume_bytes(dims(), pages_[0].one_bit ? 1 : pages_[0].sample.bytes,
+                         "file " + file_.path() + ": " + pages_[0].format());
   }
 
   std::array<std::int64_t, 3> dims() const override {

@@ -1,5 +1,6 @@
 /// A sequence of single-page TIFF files, one per slice z, named by a
 /// printf-style pattern ("im%03d.tif") and consecutive numbers.
+#include "io/readers/checked_size.hpp"
 #include "io/readers/tiff_page.hpp"
 #include "io/readers/volume_readers.hpp"
 
@@ -82,6 +83,9 @@ public:
       const TiffPage page = slice_page(file, z);
       if (z == 0) first_ = page;
     }
+    // Width and height are 32-bit each in the header: see tiff_reader.cpp.
+    checked_volume_bytes(dims(), first_.one_bit ? 1 : first_.sample.bytes,
+                         "tiff_sequence " + pattern_ + ": " + first_.format());
   }
 
   std::array<std::int64_t, 3> dims() const override {

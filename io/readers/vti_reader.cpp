@@ -1,5 +1,6 @@
 /// VTK XML ImageData (.vti). The format has no partial reads here, so every
 /// rank reads the whole file once and copies blocks out of it.
+#include "io/readers/checked_size.hpp"
 #include "io/readers/volume_readers.hpp"
 
 #include <vtkCellData.h>
@@ -12,6 +13,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkXMLImageDataReader.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace navox::io::detail {
@@ -106,6 +108,9 @@ public:
     else
       image->GetDimensions(n);
     dims_ = {n[0], n[1], n[2]};
+    // The extent in the XML header is free text: three 2^31-voxel axes overflow 64 bits.
+    // (A bit array's type size is 0; the voxel count must still fit.)
+    checked_volume_bytes(dims_, std::max(1, array_->GetDataTypeSize()), "file " + path_ + ": array '" + name_ + "'");
     if (array_->GetNumberOfTuples() != dims_[0] * dims_[1] * dims_[2])
       throw Error("file " + path_ + ": array '" + name_ + "' has " + std::to_string(array_->GetNumberOfTuples()) +
                   " values for " + dims_text(dims_) + (cell_data_ ? " cells" : " points"));

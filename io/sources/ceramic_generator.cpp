@@ -1,5 +1,6 @@
 #include "io/sources/ceramic_generator.hpp"
 
+#include "io/readers/checked_size.hpp"
 #include "io/sources/random_keys.hpp"
 #include "mesh/error.hpp"
 
@@ -28,6 +29,7 @@ public:
       if (s.dims[a] < 1) throw Error("generated ceramic: dims must be positive");
       if (!(s.spacing[a] > 0)) throw Error("generated ceramic: voxel spacing must be positive");
     }
+    checked_volume_bytes(s.dims, sizeof(int), "generated ceramic"); // labels(): one int per voxel
     if (!(s.grain_size > 0)) throw Error("generated ceramic: grain size must be positive");
     if (s.gb_material >= 0 && !(s.gb_thickness > 0 && s.gb_thickness <= s.grain_size / 4))
       throw Error("generated ceramic: grain-boundary thickness must be in (0, grain_size / 4]");
@@ -52,6 +54,9 @@ public:
       lo[d] = cell_of((static_cast<double>(block.lo[d]) + 0.5) * h[d]) - kReach;
       n[d] = cell_of((static_cast<double>(block.hi(d)) - 0.5) * h[d]) + kReach - lo[d] + 1;
     }
+    // Grains far smaller than a voxel make this lattice huge: refuse a count that overflows.
+    checked_volume_bytes(n, sizeof(std::array<double, 3>),
+                         "generated ceramic: grain size " + fmt(a) + " m, seed lattice");
     std::vector<std::array<double, 3>> seeds(static_cast<std::size_t>(n[0] * n[1] * n[2]));
     for (std::int64_t z = 0; z < n[2]; ++z)
       for (std::int64_t y = 0; y < n[1]; ++y)

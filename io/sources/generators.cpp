@@ -1,5 +1,6 @@
 #include "io/sources/generators.hpp"
 
+#include "io/readers/checked_size.hpp"
 #include "io/sources/random_keys.hpp"
 #include "mesh/error.hpp"
 #include "physics/materials/constants.hpp"
@@ -63,6 +64,8 @@ void check_grid(const std::array<std::int64_t, 3>& dims, const std::array<double
     if (dims[d] < 1) throw Error(std::string(what) + ": dims must be positive");
     if (!(spacing[d] > 0)) throw Error(std::string(what) + ": voxel spacing must be positive");
   }
+  // labels() holds one int per voxel of a block, up to the whole volume.
+  checked_volume_bytes(dims, sizeof(int), what);
 }
 
 /// Range of voxel indices along one axis whose centres (i + 1/2) h may lie in

@@ -1,5 +1,6 @@
 #include "io/sources/height_field.hpp"
 
+#include "io/readers/checked_size.hpp"
 #include "io/sources/random_keys.hpp"
 #include "mesh/error.hpp"
 #include "physics/materials/constants.hpp"
@@ -35,6 +36,9 @@ std::vector<double> smooth_height_field(std::int64_t nx, std::int64_t ny, double
   // f(i, j) = Re sum_{m_x} e^{i k_x x_i} g(m_x, j); nx ny (2 mx + 1) work instead of
   // nx ny (2 mx + 1)(my + 1). Half of the m plane suffices for a real field.
   const std::int64_t nmx = 2 * mx + 1;
+  // Both maps below are 2-D products of the cell's width: checked like every other one.
+  checked_volume_bytes({nmx, ny, 1}, sizeof(C), "rough surface: modes");
+  checked_volume_bytes({nx, ny, 1}, sizeof(double), "rough surface:");
   std::vector<C> g(static_cast<std::size_t>(nmx * ny), C(0, 0));
   bool any = false;
   for (std::int64_t a = -mx; a <= mx; ++a)

@@ -1,5 +1,6 @@
 #include "io/sources/interface_generator.hpp"
 
+#include "io/readers/checked_size.hpp"
 #include "io/sources/height_field.hpp"
 #include "mesh/error.hpp"
 
@@ -43,6 +44,8 @@ public:
     if (s.gap > thick - 2 * h)
       throw Error("generated interface: gap " + fmt(s.gap) + " m leaves no room for SE and CC voxels in a layer " +
                   fmt(thick) + " m thick");
+    // Checked: the 2-D maps below hold d[0] * d[1] columns, labels() one int per voxel.
+    checked_volume_bytes(d, sizeof(int), "generated interface");
     const std::size_t columns = static_cast<std::size_t>(d[0] * d[1]);
     std::vector<double> se(columns, 0.0), cc(columns, 0.0);
     if (s.roughness > 0) {
@@ -129,7 +132,12 @@ std::optional<InterfacePreset> interface_preset(const std::string& name) {
 }
 
 std::int64_t default_interface_thickness(const InterfaceSpec& s) {
-  return static_cast<std::int64_t>(std::ceil((s.gap + 7 * s.roughness) / s.spacing[2])) + 2;
+  const double voxels = std::ceil((s.gap + 7 * s.roughness) / s.spacing[2]) + 2;
+  // A double past 2^62 has no int64 value: converting it would be undefined.
+  if (!(voxels < 0x1p62))
+    throw Error("generated interface: gap " + fmt(s.gap) + " m and roughness " + fmt(s.roughness) +
+                " m need a layer of " + fmt(voxels) + " voxels, which overflows 64-bit sizes");
+  return static_cast<std::int64_t>(voxels);
 }
 
 std::unique_ptr<LabelSource> interface_layer(const InterfaceSpec& spec) {

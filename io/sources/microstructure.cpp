@@ -1,5 +1,7 @@
 #include "io/sources/microstructure.hpp"
 
+#include "io/readers/checked_size.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -104,7 +106,9 @@ private:
 class Uniform : public LabelSource {
 public:
   Uniform(std::array<std::int64_t, 3> dims, int material, std::string name)
-      : dims_(dims), material_(material), name_(std::move(name)) {}
+      : dims_(dims), material_(material), name_(std::move(name)) {
+    checked_volume_bytes(dims_, sizeof(int), "uniform " + name_); // labels(): one int per voxel
+  }
   std::array<std::int64_t, 3> dims() const override { return dims_; }
   std::string describe() const override {
     return "uniform " + name_ + " " + std::to_string(dims_[0]) + "x" + std::to_string(dims_[1]) + "x" +
@@ -130,8 +134,10 @@ public:
         throw Error("stacked layer \"" + l->describe() + "\" is " + std::to_string(d[0]) + "x" + std::to_string(d[1]) +
                     " in x-y, the first layer is " + std::to_string(dims_[0]) + "x" + std::to_string(dims_[1]));
       z0_.push_back(dims_[2]);
-      dims_[2] += d[2];
+      if (__builtin_add_overflow(dims_[2], d[2], &dims_[2]))
+        throw Error("stacked layers are more than 2^63 voxels high together: overflows 64-bit sizes");
     }
+    checked_volume_bytes(dims_, sizeof(int), "stacked layers"); // labels(): one int per voxel
   }
   std::array<std::int64_t, 3> dims() const override { return dims_; }
   std::string describe() const override {
