@@ -396,36 +396,6 @@ physics::SodiumMetal read_sodium(const Section& na, const lib::Metal*& metal) {
   return m;
 }
 
-/// `sodium.phase_field`: δ defaults to 1.5 voxels (10–90 % over 3.3 voxels, the
-/// 2–4 of MODEL.md §3.2); the noise's filter passes follow from ℓ and the finest spacing.
-PhaseFieldSpec read_phase_field(const Section& s, double h) {
-  auto in_um = [](double metres) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.4g um", metres * 1e6);
-    return std::string(text);
-  };
-  PhaseFieldSpec p;
-  p.enabled = true;
-  p.relaxation.width = s.quantity("width", Dim::length, 1.5 * h);
-  p.relaxation.rate = s.quantity("rate", Dim::rate, 0.1);
-  if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + in_um(h) + ")");
-  if (!(p.relaxation.rate > 0)) s.fail("rate", "must be positive");
-  // Without a `noise` section there is no noise; its defaults are printed as a comment.
-  const bool noisy = s.has("noise");
-  PhaseFieldSpec q = p;
-  PhaseFieldSpec& out = noisy ? p : q;
-  const Section n = s.section_or_comment("noise");
-  out.noise.strength = noisy ? n.quantity("strength", Dim::rate) : n.quantity("strength", Dim::rate, 0.0);
-  if (!(out.noise.strength >= 0)) n.fail("strength", "must not be negative");
-  out.correlation_length = n.quantity("correlation_length", Dim::length, h);
-  const int passes = physics::BandLimitedNoise::passes_for(out.correlation_length, h);
-  if (!(out.correlation_length >= 0) || passes > 600)
-    n.fail("correlation_length", "must be between 0 and 10 voxels (" + in_um(10 * h) + ")");
-  out.noise.passes = passes;
-  out.seed = static_cast<std::uint64_t>(n.integer("seed", 1, 0, std::int64_t(1) << 53));
-  return p;
-}
-
 TimeSpec read_time(const Section& time, bool has_protocol) {
   TimeSpec t;
   // With a protocol the run ends with its last step; `end` is then an optional cap.
@@ -446,15 +416,6 @@ TimeSpec read_time(const Section& time, bool has_protocol) {
   return t;
 }
 
-NucleationSpec read_nucleation(const Section& s) {
-  NucleationSpec n;
-  n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
-  n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
-  if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))
-    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the footprints the bare contact has room for)");
-  return n;
-}
-
 CheckpointSpec read_checkpoint(const Section& s) {
   CheckpointSpec c;
   c.every = s.integer("every", c.every, 0, std::int64_t(1) << 40);
@@ -464,9 +425,23 @@ CheckpointSpec read_checkpoint(const Section& s) {
   return c;
 }
 
+/// Reads the module sections whose path lies directly under `parent` ("" = the root).
+void read_module_sections(const Section& section, const std::string& parent, const std::vector<ModuleInput>& modules,
+                          Config& c) {
+  for (const ModuleInput& m : modules) {
+    const auto dot = m.path.rfind('.');
+    if ((dot == std::string::npos ? std::string() : m.path.substr(0, dot)) != parent) continue;
+    const std::string key = dot == std::string::npos ? m.path : m.path.substr(dot + 1);
+    const bool present = section.has(key);
+    const Section s = m.optional ? section.section_or_comment(key) : section.section_or_defaults(key);
+    std::any value = m.read(s, present, c);
+    if (present || !m.optional) c.inputs[m.path] = std::move(value);
+  }
+}
+
 } // namespace
 
-Config read_config(Section root, Purpose purpose) {
+Config read_config(Section root, Purpose purpose, const std::vector<ModuleInput>& modules) {
   Config c;
   const Section materials = root.section("materials");
   c.materials = read_materials(materials);
@@ -491,17 +466,12 @@ Config read_config(Section root, Purpose purpose) {
                   metal->melting_point, metal->name);
     cond.fail("temperature", range);
   }
-  {
-    const bool on = na.has("phase_field");
-    const PhaseFieldSpec pf = read_phase_field(na.section_or_comment("phase_field"),
-                                               std::min({c.grid.spacing[0], c.grid.spacing[1], c.grid.spacing[2]}));
-    if (on) c.phase_field = pf;
-  }
+  read_module_sections(na, "sodium", modules, c);
   for (auto& m : c.materials) {
     if (m.nucleates) read_collector_nucleation(materials.section(m.name), m, *metal);
     m.nucleation.molar_volume = c.sodium.molar_volume;
   }
-  c.nucleation = read_nucleation(root.section_or_defaults("nucleation"));
+  read_module_sections(root, "", modules, c);
   const bool run = purpose == Purpose::run;
   if (auto time = run ? std::optional<Section>(root.section("time")) : root.optional_section("time")) {
     c.has_time = true;

@@ -12,12 +12,13 @@
 #include "io/input/protocol.hpp"
 #include "io/readers/volume_source.hpp"
 #include "mesh/grid.hpp"
-#include "physics/sodium/allen_cahn.hpp"
-#include "physics/sodium/langevin_noise.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 
+#include <any>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,22 +74,18 @@ struct TimeSpec {
   double max_voltage_change = 0.02; ///< largest change of V per step [V]
 };
 
-/// The optional `nucleation:` section: the random stream of nucleation events and
-/// how many may appear in one time step.
-struct NucleationSpec {
-  std::uint64_t seed = 1;        ///< keys every draw, with the face and the step
-  double max_step_fraction = 0.01; ///< expected new nuclei per step / bare faces (limits Δt)
-};
+struct Config;
 
-/// The optional `sodium.phase_field:` section: a conserved Allen–Cahn step on ξ
-/// after each step's settling, with optional band-limited Langevin noise
-/// (`noise:`). Absent: ξ stays as the settling leaves it (sharp fronts).
-struct PhaseFieldSpec {
-  bool enabled = false;
-  physics::AllenCahn relaxation;   ///< rate k [1/s], width δ [m]
-  physics::BandLimitedNoise noise; ///< strength D [1/s] (0: no noise); passes from correlation_length
-  double correlation_length = 0;   ///< ℓ [m]
-  std::uint64_t seed = 1;          ///< keys the noise, with the voxel and the step
+/// A physics module's input section. The module (solver/.../*_module.cpp) owns the
+/// keys, units, defaults, checks and docs of its section and the type it reads them
+/// into; read_config calls `read` at `path` ("nucleation", "sodium.phase_field")
+/// after the sections the module may depend on (materials, grid, sodium) and keeps
+/// the result in Config::inputs. An `optional` section switches its module on by
+/// being present: absent, its defaults are printed as a comment by `navox check`.
+struct ModuleInput {
+  std::string path;
+  bool optional = false;
+  std::function<std::any(const input::Section& section, bool present, const Config& config)> read;
 };
 
 /// The optional `analysis:` section, read by `navox analyze`: the analysed phase
@@ -119,8 +116,14 @@ struct Config {
   TimeSpec time;
   std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
   physics::SodiumMetal sodium;
-  PhaseFieldSpec phase_field; ///< sodium.phase_field
-  NucleationSpec nucleation;
+  /// The modules' own sections (ModuleInput), by path.
+  std::map<std::string, std::any> inputs;
+  /// The value read for a module's section at `path`, or nullptr if there is none of type T.
+  template <class T>
+  const T* input(const std::string& path) const {
+    const auto it = inputs.find(path);
+    return it == inputs.end() ? nullptr : std::any_cast<T>(&it->second);
+  }
   OutputSpec output;
   CheckpointSpec checkpoint;
   bool has_time = false;   ///< the deck has a `time` section (required for `run`)
@@ -132,8 +135,9 @@ struct Config {
 /// and `check` take them when present.
 enum class Purpose { run, analyze };
 
-/// Reads and validates everything; throws input::InputError with file:line:col.
-Config read_config(input::Section root, Purpose purpose = Purpose::run);
+/// Reads and validates everything, the modules' sections through `modules`; throws
+/// input::InputError with file:line:col. (navox::read_deck passes the registered modules.)
+Config read_config(input::Section root, Purpose purpose = Purpose::run, const std::vector<ModuleInput>& modules = {});
 
 /// Opens the microstructure as labels on the cell's voxel grid; fills config.grid.dims.
 std::unique_ptr<LabelSource> open_microstructure(Config& config);

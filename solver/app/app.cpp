@@ -76,7 +76,7 @@ Parsed parse_input(MPI_Comm comm, const CommandLine& cl, io::Purpose purpose) {
   collectively(comm, [&] {
     p.doc = input::Document::parse(text, cl.input);
     for (const auto& o : cl.overrides) p.doc->set(o);
-    p.config = io::read_config(p.doc->root(), purpose);
+    p.config = read_deck(p.doc->root(), purpose);
     p.config.file = cl.input;
     p.doc->finish();
   });

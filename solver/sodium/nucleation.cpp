@@ -33,7 +33,7 @@ template <class F> void for_bare_faces(const Grid& grid, const IonicPotential& i
 
 } // namespace
 
-Nucleation::Nucleation(const Grid& grid, const MaterialTable& materials, const io::NucleationSpec& spec)
+Nucleation::Nucleation(const Grid& grid, const MaterialTable& materials, const NucleationSpec& spec)
     : grid_(grid), materials_(materials), spec_(spec),
       per_voxel_(static_cast<std::size_t>(grid.owned().size()), 0.0) {
   for (const auto& m : materials_) enabled_ = enabled_ || m.nucleates;

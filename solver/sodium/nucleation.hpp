@@ -30,7 +30,6 @@
 /// Its Na, the critical cap of V* = (4/3)π r*³ f(θ_w), is formed by the face's own
 /// faradaic current, like all plated Na, so the Na volume stays Ω/F times the
 /// faradaic charge; the event records V*'s charge F V*/Ω.
-#include "io/input/config.hpp"
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 
@@ -41,6 +40,13 @@ namespace navox {
 
 class IonicPotential;
 class State;
+
+/// The optional `nucleation:` section: the random stream of nucleation events and
+/// how many may appear in one time step.
+struct NucleationSpec {
+  std::uint64_t seed = 1;        ///< keys every draw, with the face and the step
+  double max_step_fraction = 0.01; ///< expected new nuclei per step / bare faces (limits Δt)
+};
 
 /// One nucleation event.
 struct NucleusEvent {
@@ -56,7 +62,7 @@ struct NucleusEvent {
 
 class Nucleation {
 public:
-  Nucleation(const Grid& grid, const MaterialTable& materials, const io::NucleationSpec& spec);
+  Nucleation(const Grid& grid, const MaterialTable& materials, const NucleationSpec& spec);
 
   /// Whether any material nucleates at all.
   bool enabled() const { return enabled_; }
@@ -93,7 +99,7 @@ private:
 
   const Grid& grid_;
   const MaterialTable& materials_;
-  io::NucleationSpec spec_;
+  NucleationSpec spec_;
   bool enabled_ = false;
   std::vector<std::pair<std::size_t, double>> covered_; ///< faces the last draw covered, with their old coverage
   std::vector<std::size_t> seeded_;   ///< owned faces that got a nucleus in the last draw

@@ -2,6 +2,7 @@
 // solve (Nucleation), their footprints' coverage, and the nuclei event log; idle
 // (columns of zeros) when no material nucleates.
 #include "io/input/config.hpp"
+#include "io/input/input.hpp"
 #include "io/output/log.hpp"
 #include "mesh/collective.hpp"
 #include "solver/electrochemistry/electrochemistry_module.hpp"
@@ -25,10 +26,25 @@ std::vector<io::TimeSeries::Column> nucleus_columns() {
           {"material", ""},  {"seed", ""}};
 }
 
+/// The `nucleation:` section.
+NucleationSpec read_nucleation(const input::Section& s) {
+  NucleationSpec n;
+  n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
+  n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
+  if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))
+    s.fail("max_step_fraction", "must be in (0, 1] (expected new nuclei per step, as a share of the footprints the bare contact has room for)");
+  return n;
+}
+
+NucleationSpec spec(const io::Config& c) {
+  const NucleationSpec* n = c.input<NucleationSpec>("nucleation");
+  return n ? *n : NucleationSpec{};
+}
+
 class NucleationModule : public Module {
 public:
   NucleationModule(const ModuleSetup& s, ElectrochemistryModule& echem)
-      : grid_(s.grid), ionic_(echem.ionic()), nucleation_(s.grid, s.config.materials, s.config.nucleation),
+      : grid_(s.grid), ionic_(echem.ionic()), nucleation_(s.grid, s.config.materials, spec(s.config)),
         file_(s.config.output.nuclei) {
     nucleation_.register_state(s.state, ionic_);
     if (nucleation_.enabled()) s.log.info("nucleation: random seed %llu", (unsigned long long)nucleation_.seed());
@@ -79,6 +95,10 @@ private:
 };
 
 } // namespace
+
+io::ModuleInput nucleation_input() {
+  return {"nucleation", false, [](const input::Section& s, bool, const io::Config&) { return std::any(read_nucleation(s)); }};
+}
 
 std::unique_ptr<Module> make_nucleation_module(const ModuleSetup& s) {
   auto* echem = s.find<ElectrochemistryModule>("electrochemistry");

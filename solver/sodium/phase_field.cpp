@@ -30,7 +30,7 @@ double multiplier(const std::array<double, 2>& sums) { return sums[1] > 0 ? sums
 
 } // namespace
 
-PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const io::PhaseFieldSpec& spec)
+PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const PhaseFieldSpec& spec)
     : grid_(grid), materials_(materials), spec_(spec) {
   if (!spec_.enabled) return;
   for (int d = 0; d < 3; ++d) coefficient_[d] = spec_.relaxation.face_coefficient(grid_.spec().spacing[d]);

@@ -14,7 +14,8 @@
 /// The normal numbers are keyed on (seed, global voxel, step) and filtered with a
 /// fixed stencil, so the noise is the same on any number of ranks; the multipliers
 /// are global sums, so ξ agrees across rank counts to rounding.
-#include "io/input/config.hpp"
+#include "physics/sodium/allen_cahn.hpp"
+#include "physics/sodium/langevin_noise.hpp"
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 
@@ -24,15 +25,26 @@ namespace navox {
 
 class Ghosted;
 
+/// The optional `sodium.phase_field:` section: a conserved Allen–Cahn step on ξ
+/// after each step's settling, with optional band-limited Langevin noise
+/// (`noise:`). Absent: ξ stays as the settling leaves it (sharp fronts).
+struct PhaseFieldSpec {
+  bool enabled = false;
+  physics::AllenCahn relaxation;   ///< rate k [1/s], width δ [m]
+  physics::BandLimitedNoise noise; ///< strength D [1/s] (0: no noise); passes from correlation_length
+  double correlation_length = 0;   ///< ℓ [m]
+  std::uint64_t seed = 1;          ///< keys the noise, with the voxel and the step
+};
+
 class PhaseFieldStep {
 public:
-  PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const io::PhaseFieldSpec& spec);
+  PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const PhaseFieldSpec& spec);
   ~PhaseFieldStep();
   PhaseFieldStep(const PhaseFieldStep&) = delete;
   PhaseFieldStep& operator=(const PhaseFieldStep&) = delete;
 
   bool enabled() const { return spec_.enabled; }
-  const io::PhaseFieldSpec& spec() const { return spec_; }
+  const PhaseFieldSpec& spec() const { return spec_; }
   /// Allen–Cahn sub-steps a step of length dt takes.
   long substeps(double dt) const;
 
@@ -48,7 +60,7 @@ private:
 
   const Grid& grid_;
   const MaterialTable& materials_;
-  io::PhaseFieldSpec spec_;
+  PhaseFieldSpec spec_;
   double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
   double noise_deviation_ = 1;        ///< s_m of the filter, computed once
   Vec rate_ = nullptr, noise_ = nullptr, filtered_ = nullptr;

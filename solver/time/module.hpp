@@ -12,6 +12,7 @@
 /// then, if no module rejected it, accept(); a rejected step is rolled back by
 /// State::restore() alone, so a module keeps nothing outside the State that a
 /// retry could see (caches keyed on State::revision are fine).
+#include "io/input/config.hpp"
 #include "io/output/output_field.hpp"
 #include "io/output/time_series.hpp"
 
@@ -25,7 +26,6 @@ namespace navox {
 class Grid;
 class State;
 namespace io {
-struct Config;
 class Log;
 } // namespace io
 
@@ -118,14 +118,18 @@ struct ModuleSetup {
   }
 };
 
-/// A registered module: its name and its factory; a factory returns nullptr when
-/// the deck does not switch the module on.
+/// A registered module: its name, its input section (nullptr: none) and its
+/// factory; a factory returns nullptr when the deck does not switch the module on.
 struct ModuleRegistration {
   const char* name;
+  io::ModuleInput (*input)();
   std::unique_ptr<Module> (*make)(const ModuleSetup&);
 };
 
 /// The modules, in the order their stages run.
 const std::vector<ModuleRegistration>& registered_modules();
+
+/// The deck with every registered module's section (io::read_config with their readers).
+io::Config read_deck(const input::Section& root, io::Purpose purpose = io::Purpose::run);
 
 } // namespace navox

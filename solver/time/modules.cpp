@@ -1,5 +1,5 @@
 // The physics of a run, in the order their stages run within a step. Adding a
-// physics: its module's files, one declaration and one line below.
+// physics: its module's files, its declarations and one line below.
 #include "solver/time/module.hpp"
 
 namespace navox {
@@ -7,16 +7,25 @@ namespace navox {
 std::unique_ptr<Module> make_electrochemistry_module(const ModuleSetup&);
 std::unique_ptr<Module> make_sodium_module(const ModuleSetup&);
 std::unique_ptr<Module> make_nucleation_module(const ModuleSetup&);
+io::ModuleInput nucleation_input();
 std::unique_ptr<Module> make_phase_field_module(const ModuleSetup&);
+io::ModuleInput phase_field_input();
 
 const std::vector<ModuleRegistration>& registered_modules() {
   static const std::vector<ModuleRegistration> modules = {
-      {"electrochemistry", make_electrochemistry_module},
-      {"sodium", make_sodium_module},
-      {"nucleation", make_nucleation_module},
-      {"phase_field", make_phase_field_module},
+      {"electrochemistry", nullptr, make_electrochemistry_module},
+      {"sodium", nullptr, make_sodium_module},
+      {"nucleation", nucleation_input, make_nucleation_module},
+      {"phase_field", phase_field_input, make_phase_field_module},
   };
   return modules;
+}
+
+io::Config read_deck(const input::Section& root, io::Purpose purpose) {
+  std::vector<io::ModuleInput> inputs;
+  for (const auto& m : registered_modules())
+    if (m.input) inputs.push_back(m.input());
+  return io::read_config(root, purpose, inputs);
 }
 
 } // namespace navox

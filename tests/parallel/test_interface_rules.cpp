@@ -85,7 +85,7 @@ TEST_P(InterfaceRules, TripleLinesAreContactEdgesAndLeftoversAreNotNa) {
     // whichever ranks its faces lie.
     for (auto& f : ionic.faces())
       if (f.bare_collector >= 0) f.eta_old = -0.2; // far past the barrier: every site fires
-    navox::io::NucleationSpec ns;
+    navox::NucleationSpec ns;
     navox::Nucleation nucleation(grid, mats, ns);
     nucleation.draw(ionic, 1, 1.0, 298.15);
     const long formed = static_cast<long>(nucleation.accept(1.0).size());

@@ -45,7 +45,7 @@ TEST(NucleationStatistics, CountsFollowTheDrawRuleAndCnt) {
     navox::IonicPotential ionic(grid, labels, mats);
     navox::SodiumModel sodium(grid, labels, mats, navox::physics::SodiumMetal{});
     sodium.set_activity(ionic); // marks the SE|Al faces at z = 3 as bare
-    navox::io::NucleationSpec ns;
+    navox::NucleationSpec ns;
     ns.seed = 11;
     navox::Nucleation nucleation(grid, mats, ns);
     ASSERT_TRUE(nucleation.enabled());
@@ -114,7 +114,7 @@ double covered_area_per_nucleus(double h, int n, double rho, long& nuclei) {
     navox::IonicPotential ionic(grid, labels, mats);
     navox::SodiumModel sodium(grid, labels, mats, navox::physics::SodiumMetal{});
     sodium.set_activity(ionic);
-    navox::io::NucleationSpec ns;
+    navox::NucleationSpec ns;
     navox::Nucleation nucleation(grid, mats, ns);
     const double eta = -0.05;
     // About 3 nuclei on the surface, whatever the face size.

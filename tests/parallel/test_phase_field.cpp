@@ -41,8 +41,8 @@ navox::MaterialTable materials() {
   return m;
 }
 
-navox::io::PhaseFieldSpec relaxation(double rate, double width) {
-  navox::io::PhaseFieldSpec s;
+navox::PhaseFieldSpec relaxation(double rate, double width) {
+  navox::PhaseFieldSpec s;
   s.enabled = true;
   s.relaxation.rate = rate;
   s.relaxation.width = width;
@@ -138,7 +138,7 @@ std::vector<double> noisy_cell(MPI_Comm comm, std::uint64_t seed, double strengt
     return std::clamp(front - double(k), 0.0, 1.0);
   });
   if (before) *before = sum(navox::test::gather_natural(grid, xi));
-  navox::io::PhaseFieldSpec s = relaxation(0.5, 0.75e-6);
+  navox::PhaseFieldSpec s = relaxation(0.5, 0.75e-6);
   s.noise.strength = strength;
   s.correlation_length = 0.5e-6;
   s.noise.passes = navox::physics::BandLimitedNoise::passes_for(s.correlation_length, 0.5e-6);
@@ -192,7 +192,7 @@ void check_spectrum(double correlation_length) {
   spec.spacing = {1e-6, 1e-6, 1e-6};
   spec.periodic_lateral = true;
   navox::Grid grid(MPI_COMM_WORLD, spec, {"xi"});
-  navox::io::PhaseFieldSpec s = relaxation(1.0, 1.5e-6);
+  navox::PhaseFieldSpec s = relaxation(1.0, 1.5e-6);
   s.correlation_length = correlation_length;
   s.noise.passes = navox::physics::BandLimitedNoise::passes_for(correlation_length, 1e-6);
   s.noise.strength = 1.0;

@@ -28,7 +28,7 @@ TEST(SmallCell, PotentialMatchesStoredReference) {
   const std::string out = navox::test::scratch_dir("small_cell");
   doc->set("output.directory=" + out);
   doc->set("output.formats=[hdf5]");
-  navox::io::Config config = navox::io::read_config(doc->root());
+  navox::io::Config config = navox::read_deck(doc->root());
   doc->finish();
   navox::io::Log log(MPI_COMM_WORLD, true);
   {

@@ -32,7 +32,7 @@ inline DeckRun run_deck(const std::string& relative, const std::string& name,
   const std::string out = scratch_dir(name);
   doc->set("output.directory=" + out);
   for (const auto& s : settings) doc->set(s);
-  navox::io::Config config = navox::io::read_config(doc->root());
+  navox::io::Config config = navox::read_deck(doc->root());
   doc->finish();
   navox::io::Log log(MPI_COMM_WORLD, false);
   navox::Simulation sim(MPI_COMM_WORLD, config, log);

@@ -9,6 +9,7 @@
 #include "physics/electrochemistry/interface_kinetics.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
 #include "physics/materials/material_library.hpp"
+#include "solver/sodium/phase_field.hpp"
 #include "solver/time/simulation.hpp"
 #include "support/test_paths.hpp"
 
@@ -40,7 +41,7 @@ Read read(const std::string& text, const std::string& file, const std::vector<st
   Read r;
   r.doc = Document::parse(text, file);
   for (const auto& s : settings) r.doc->set(s);
-  r.config = navox::io::read_config(r.doc->root(), navox::io::Purpose::analyze);
+  r.config = navox::read_deck(r.doc->root(), navox::io::Purpose::analyze);
   r.doc->finish();
   return r;
 }
@@ -262,10 +263,10 @@ TEST(MaterialLibrary, ResolvedInputShowsDefaultsOfAbsentSections) {
         "nucleation:\n  seed: 1\n  max_step_fraction: 0.01\n", "analysis:\n  phase: PORE\n  directions: [x, y, z]\n  output: /",
         "    nucleation:\n      wetting_angle: 0.7155849933 rad\n", "#   sodium:\n#     phase_field:\n#       width: 1.5e-06 m\n"})
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\nnot in:\n" << text;
-  EXPECT_FALSE(r.config.phase_field.enabled);
+  EXPECT_EQ(r.config.input<navox::PhaseFieldSpec>("sodium.phase_field"), nullptr);
   // Read back, the printed input means the same (and phase_field stays off).
   const Read again = read(text, "resolved.yaml");
-  EXPECT_FALSE(again.config.phase_field.enabled);
+  EXPECT_EQ(again.config.input<navox::PhaseFieldSpec>("sodium.phase_field"), nullptr);
   EXPECT_EQ(again.doc->resolved_yaml(), text);
 }
 
@@ -276,7 +277,7 @@ double small_cell_faradaic_charge(const std::string& name, const std::vector<std
   all.insert(all.end(), settings.begin(), settings.end());
   auto doc = Document::parse(read_text(file), file);
   for (const auto& s : all) doc->set(s);
-  navox::io::Config config = navox::io::read_config(doc->root());
+  navox::io::Config config = navox::read_deck(doc->root());
   doc->finish();
   navox::io::Log log(MPI_COMM_WORLD, false);
   navox::Simulation sim(MPI_COMM_WORLD, config, log);
