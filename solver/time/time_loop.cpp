@@ -125,7 +125,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   const io::Protocol protocol = config_.protocol ? *config_.protocol : default_protocol(config_);
   const double t_end = ts.end;
   long restart_saved = -1; ///< the step whose start the "restart" slot holds
-  long checkpoint_step = ls.step;
+  long checkpoint_step = long(ls.step); ///< the step of the newest checkpoint
   double checkpoint_wall = MPI_Wtime();
   std::string last_checkpoint = restarted;
   // Writes the newest restart point, leaving the current state as it is.
@@ -136,10 +136,10 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
       state.restore("restart");
     }
     ScopedEvent output(Event::output);
-    last_checkpoint = checkpoints.write(state, long(ls.step), ls.t);
-    log_.info("checkpoint: %s (step %ld, t = %.6g s)", last_checkpoint.c_str(), long(ls.step), ls.t);
+    checkpoint_step = long(ls.step);
+    last_checkpoint = checkpoints.write(state, checkpoint_step, ls.t);
+    log_.info("checkpoint: %s (step %ld, t = %.6g s)", last_checkpoint.c_str(), checkpoint_step, ls.t);
     if (!current) state.restore("end");
-    checkpoint_step = ls.step;
     checkpoint_wall = MPI_Wtime();
   };
 
@@ -200,8 +200,12 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
       each(&Module::solve, ctx);
       each(&Module::transport, ctx);
       each(&Module::relax, ctx);
-    } catch (const CollectiveLimit&) {
-      throw; // no shorter step helps
+    } catch (const CollectiveLimit& e) {
+      // No shorter step helps: keep the last good state for a changed deck.
+      state.restore("step");
+      checkpoint_restart_point();
+      throw CollectiveLimit(std::string(e.what()) + " (the state at step " + std::to_string(checkpoint_step) +
+                            " is in " + last_checkpoint + ")");
     } catch (const CollectiveError& e) {
       ctx.reject(e.what(), 0.5);
     }

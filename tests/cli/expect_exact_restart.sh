@@ -27,7 +27,8 @@ for _ in $(seq 600); do
   [ "$( (wc -l < "$work/stopped/navox.csv") 2>/dev/null || echo 0)" -gt "$half" ] && break
   sleep 0.1
 done
-if [ "$signal" = TERM ]; then pkill -TERM -P "$launcher"  # the ranks: mpirun's children
+if [ "$signal" = TERM ]; then  # to the ranks, mpirun's children; twice: the second must change nothing
+  pkill -TERM -P "$launcher"; sleep 0.05; pkill -TERM -P "$launcher"
 else kill -USR1 "$launcher"; fi
 wait "$launcher"
 status=$?
