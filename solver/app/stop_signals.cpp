@@ -15,13 +15,8 @@ StopSignals::StopSignals() {
   a.sa_handler = request_stop;
   sigemptyset(&a.sa_mask);
   a.sa_flags = SA_RESTART; // system calls in progress (MPI, file I/O) carry on
-  sigaction(SIGTERM, &a, &old_term_);
-  sigaction(SIGUSR1, &a, &old_usr1_);
-}
-
-StopSignals::~StopSignals() {
-  sigaction(SIGTERM, &old_term_, nullptr);
-  sigaction(SIGUSR1, &old_usr1_, nullptr);
+  sigaction(SIGTERM, &a, nullptr);
+  sigaction(SIGUSR1, &a, nullptr);
 }
 
 const volatile std::sig_atomic_t* StopSignals::flag() { return &stop_requested; }
