@@ -1,5 +1,6 @@
 #pragma once
-/// Internals shared by input_document.cpp and input_section.cpp; not for other code.
+/// Internals shared by input_document.cpp, input_section.cpp and input_values.cpp;
+/// not for other code.
 #include "io/input/input.hpp"
 
 #include <yaml-cpp/yaml.h>

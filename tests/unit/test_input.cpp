@@ -1,50 +1,20 @@
+// The input layer: reading values and defaults through Section, located errors,
+// the malformed decks under tests/data/inputs, and did-you-mean.
 #include "io/input/input.hpp"
+#include "support/input_deck.hpp"
 #include "support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
+#include <string>
+#include <vector>
 
 using namespace navox::input;
 using navox::units::Dim;
+using namespace navox::test::deck;
 
 namespace {
-
-/// A small deck schema in the shape of navox's readers.
-struct Deck {
-  std::array<double, 3> spacing{};
-  std::array<std::int64_t, 3> cells{};
-  double current_density = 0;
-  double temperature = 0;
-  double porosity = 0;
-  bool restart = false;
-  std::int64_t every = 0;
-  std::string format;
-  std::vector<std::string> fields;
-};
-
-Deck read_deck(Document& doc) {
-  Deck d;
-  Section root = doc.root();
-  Section grid = root.section("grid");
-  d.spacing = grid.quantity3("spacing", Dim::length);
-  d.cells = grid.integer3("cells", {1, 1, 1}, 1, 1000000);
-  Section physics = root.section("physics");
-  d.current_density = physics.quantity("current_density", Dim::current_density);
-  d.temperature = physics.quantity("temperature", Dim::temperature, 298.15);
-  d.porosity = physics.number("porosity", 0.0);
-  d.restart = root.boolean("restart", false);
-  if (auto output = root.optional_section("output")) {
-    d.every = output->integer("every", 10, 1, 1000000);
-    d.format = output->choice("format", {"hdf5", "vtk"}, "hdf5");
-    d.fields = output->strings("fields", {"potential"});
-  }
-  doc.finish();
-  return d;
-}
 
 using navox::test::read_text;
 
@@ -61,33 +31,12 @@ InputError error_in(const std::string& name) {
   return InputError(Location{}, "", "");
 }
 
-InputError error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InputError";
-  return InputError(Location{}, "", "");
-}
-
 void expect_at(const InputError& e, const std::string& name, int line, int column, const std::string& path) {
   EXPECT_EQ(e.location().file, navox::test::source_path("tests/data/inputs/" + name)) << e.what();
   EXPECT_EQ(e.location().line, line) << e.what();
   EXPECT_EQ(e.location().column, column) << e.what();
   EXPECT_EQ(e.path(), path) << e.what();
 }
-
-const char* const good = R"(grid:
-  spacing: [1.3 um, 1.3um, 2 um]
-  cells: 64
-physics:
-  current_density: 1 mA/cm^2
-  temperature: 25 degC
-output:
-  format: vtk
-  fields: [potential, concentration]
-)";
 
 } // namespace
 
@@ -320,189 +269,6 @@ TEST(InputFiles, IntegerOutOfRange) {
   InputError e = error_in("bad_range.yaml");
   expect_at(e, "bad_range.yaml", 3, 15, "grid.cells[1]");
   EXPECT_EQ(e.message(), "must be between 1 and 1000000, got 0");
-}
-
-// --- overrides -------------------------------------------------------------------
-
-TEST(InputSet, OverridesAndCreates) {
-  auto doc = Document::parse(good, "deck.yaml");
-  doc->set("grid.spacing=[1 um, 1 um, 2 um]");
-  doc->set("physics.temperature = 60 degC");
-  doc->set("output.every=25");
-  doc->set("restart=on");
-  Deck d = read_deck(*doc);
-  EXPECT_DOUBLE_EQ(d.spacing[0], 1e-6);
-  EXPECT_DOUBLE_EQ(d.spacing[2], 2e-6);
-  EXPECT_DOUBLE_EQ(d.temperature, 333.15);
-  EXPECT_EQ(d.every, 25);
-  EXPECT_TRUE(d.restart);
-  EXPECT_EQ(d.format, "vtk"); // untouched siblings stay
-}
-
-TEST(InputSet, CreatesMissingMaps) {
-  auto doc = Document::parse("grid:\n  spacing: 1 um\n", "deck.yaml");
-  doc->set("solver.newton.max_iterations=30");
-  Section newton = doc->root().section("solver").section("newton");
-  EXPECT_EQ(newton.integer("max_iterations", 1, 100), 30);
-  EXPECT_EQ(newton.location().file, "--set solver.newton.max_iterations");
-}
-
-TEST(InputSet, ErrorsNameTheOverride) {
-  auto doc = Document::parse(good, "deck.yaml");
-  doc->set("physics.current_density=10");
-  InputError e = error_of([&] { read_deck(*doc); });
-  EXPECT_EQ(std::string(e.what()),
-            "--set physics.current_density: physics.current_density: \"10\": a current density needs a unit, e.g. "
-            "\"10 mA/cm^2\"");
-  EXPECT_EQ(e.location().line, 0);
-
-  auto list = Document::parse(good, "deck.yaml");
-  list->set("grid.spacing=[1 um, 1 um, 2 furlongs]");
-  InputError l = error_of([&] { read_deck(*list); });
-  EXPECT_EQ(l.location().file, "--set grid.spacing");
-  EXPECT_EQ(l.path(), "grid.spacing[2]");
-}
-
-TEST(InputSet, UnknownOverrideKeyIsCaughtByFinish) {
-  auto doc = Document::parse(good, "deck.yaml");
-  doc->set("grid.spacng=2 um");
-  InputError e = error_of([&] { read_deck(*doc); });
-  EXPECT_EQ(e.location().file, "--set grid.spacng");
-  EXPECT_EQ(e.path(), "grid.spacng");
-  EXPECT_EQ(e.message(), "unknown key \"spacng\"; did you mean \"spacing\"?");
-}
-
-TEST(InputSet, LaterOverridesOwnTheirKeys) {
-  auto doc = Document::parse(good, "deck.yaml");
-  doc->set("physics.temperature=10 degC");
-  doc->set("physics={current_density: 1 mA/cm^2, temperature: 5 kelvin}");
-  InputError e = error_of([&] { read_deck(*doc); });
-  EXPECT_EQ(e.location().file, "--set physics");
-  doc->set("physics.temperature=5 K");
-  EXPECT_DOUBLE_EQ(read_deck(*doc).temperature, 5.0);
-}
-
-TEST(InputSet, ListItems) {
-  auto doc = Document::parse("t:\n  - {v: 1}\n  - {v: 2}\n", "deck.yaml");
-  doc->set("t[1].v=5");
-  auto items = doc->root().sections("t");
-  EXPECT_EQ(items[0].integer("v", 0, 9), 1);
-  EXPECT_EQ(items[1].integer("v", 0, 9), 5);
-  EXPECT_EQ(error_of([&] { doc->set("t[2].v=5"); }).message(), "\"t\" has no item 2");
-}
-
-TEST(InputSet, PathsFromTheCommandLineStayRelativeToTheShell) {
-  auto doc = Document::parse("a: scan.tif\n", "/runs/cell1/deck.yaml");
-  doc->set("b=other.tif");
-  EXPECT_EQ(doc->root().file_path("a"), "/runs/cell1/scan.tif");
-  EXPECT_EQ(doc->root().file_path("b"), "other.tif");
-}
-
-TEST(InputSet, MalformedAssignments) {
-  auto doc = Document::parse(good, "deck.yaml");
-  for (const char* bad : {"grid.spacing", "=3", " = 3"}) {
-    InputError e = error_of([&] { doc->set(bad); });
-    EXPECT_EQ(e.location().file, "--set") << bad;
-    EXPECT_EQ(e.message(), "expected key=value, got \"" + std::string(bad) + "\"");
-  }
-  EXPECT_EQ(error_of([&] { doc->set("grid..spacing=1 um"); }).location().file, "--set grid..spacing");
-  EXPECT_EQ(error_of([&] { doc->set("grid.spacing=[1 um"); }).location().file, "--set grid.spacing");
-  EXPECT_EQ(error_of([&] { doc->set("grid.spacing.x=1 um"); }).message(), "\"grid.spacing\" is not a map");
-  EXPECT_EQ(error_of([&] { doc->set("grid={a: 1, a: 2}"); }).location().file, "--set grid");
-}
-
-// --- resolved output -----------------------------------------------------------
-
-TEST(InputResolved, PrintsSiValuesAndDefaultsInAskedOrder) {
-  auto doc = Document::parse(good, "deck.yaml");
-  read_deck(*doc);
-  EXPECT_EQ(doc->resolved_yaml(), R"(grid:
-  spacing: [1.3e-06 m, 1.3e-06 m, 2e-06 m]
-  cells: [64, 64, 64]
-physics:
-  current_density: 10 A/m^2
-  temperature: 298.15 K
-  porosity: 0
-restart: false
-output:
-  every: 10
-  format: vtk
-  fields: [potential, concentration]
-)");
-}
-
-TEST(InputResolved, ReadsBackToTheSameValues) {
-  auto doc = Document::parse(good, "deck.yaml");
-  doc->set("physics.porosity=0.35");
-  doc->set("restart=yes");
-  Deck first = read_deck(*doc);
-  auto again = Document::parse(doc->resolved_yaml(), "resolved.yaml");
-  Deck second = read_deck(*again);
-  for (int i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(first.spacing[i], second.spacing[i]);
-  EXPECT_EQ(first.cells, second.cells);
-  EXPECT_DOUBLE_EQ(first.current_density, second.current_density);
-  EXPECT_DOUBLE_EQ(first.temperature, second.temperature);
-  EXPECT_DOUBLE_EQ(first.porosity, second.porosity);
-  EXPECT_EQ(first.restart, second.restart);
-  EXPECT_EQ(first.every, second.every);
-  EXPECT_EQ(first.format, second.format);
-  EXPECT_EQ(first.fields, second.fields);
-  EXPECT_EQ(again->resolved_yaml(), doc->resolved_yaml());
-}
-
-TEST(InputResolved, SectionsListsAndEmptyMaps) {
-  auto doc = Document::parse("t:\n  - {v: 1}\n  - {v: 2, w: 3 um}\nempty:\n", "deck.yaml");
-  Section root = doc->root();
-  for (const auto& item : root.sections("t")) {
-    item.integer("v", 0, 9);
-    item.quantity("w", Dim::length, 0.0);
-  }
-  root.optional_section("empty");
-  EXPECT_EQ(doc->resolved_yaml(), R"(t:
-  - v: 1
-    w: 0 m
-  - v: 2
-    w: 3e-06 m
-empty: {}
-)");
-  EXPECT_NO_THROW(Document::parse(doc->resolved_yaml(), "again.yaml"));
-}
-
-// User-found problem guarded: the resolved input (`navox check`) left out the
-// defaults of sections the deck does not have. A section that only holds values
-// prints its defaults as if written; one whose presence switches a feature on
-// prints them as comments, so that the printed input, read back, is the same.
-TEST(InputResolved, AbsentSectionsPrintTheirDefaults) {
-  auto read = [](Document& doc) {
-    Section root = doc.root();
-    Section values = root.section_or_defaults("conditions");
-    values.quantity("temperature", Dim::temperature, 298.15);
-    const bool on = root.has("feature");
-    Section feature = root.section_or_comment("feature");
-    feature.number("rate", 0.1);
-    feature.section_or_comment("noise").integer("seed", 1, 0, 9);
-    root.section_or_defaults("report").file_path("output", "report.json");
-    doc.finish();
-    return on;
-  };
-  auto doc = Document::parse("other: {}\n", "deck.yaml");
-  doc->root().optional_section("other");
-  EXPECT_FALSE(read(*doc));
-  const std::string text = doc->resolved_yaml();
-  const std::string report = std::filesystem::absolute("report.json").lexically_normal().string();
-  EXPECT_EQ(text, "other: {}\nconditions:\n  temperature: 298.15 K\nreport:\n  output: " + report +
-                      "\n# Optional sections not in the input (each is off while absent), with the defaults they "
-                      "would take:\n#   feature:\n#     rate: 0.1\n#     noise:\n#       seed: 1\n");
-  auto again = Document::parse(text, "again.yaml");
-  again->root().optional_section("other");
-  EXPECT_FALSE(read(*again));
-  EXPECT_EQ(again->resolved_yaml(), text);
-  // Present, the feature section is printed as given, and its absent part as a comment.
-  auto on = Document::parse("feature: {rate: 2}\n", "deck.yaml");
-  EXPECT_TRUE(read(*on));
-  EXPECT_NE(on->resolved_yaml().find("feature:\n  rate: 2\n"), std::string::npos) << on->resolved_yaml();
-  EXPECT_NE(on->resolved_yaml().find("#   feature:\n#     noise:\n#       seed: 1\n"), std::string::npos)
-      << on->resolved_yaml();
 }
 
 // --- did you mean ----------------------------------------------------------------
