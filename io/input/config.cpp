@@ -220,6 +220,7 @@ CheckpointSpec read_checkpoint(const Section& s) {
   c.every = s.integer("every", c.every, 0, std::int64_t(1) << 40);
   c.wall_time = s.quantity("wall_time", Dim::time, c.wall_time);
   c.keep = static_cast<int>(s.integer("keep", c.keep, 1, 1000));
+  c.restart_interval = s.integer("restart_interval", c.restart_interval, 1, 1000000);
   if (!(c.wall_time >= 0)) s.fail("wall_time", "must not be negative (0: no checkpoints by wall-clock time)");
   return c;
 }

@@ -4,12 +4,12 @@
 /// output schedule and the checkpoints. The loop names no physics: it asks each
 /// module for its part of a step (solver/time/module.hpp).
 ///
-/// Restart points. Every kRestartInterval steps the loop saves the State (slot
+/// Restart points. Every checkpoint.restart_interval steps the loop saves the State (slot
 /// "restart") and the solvers drop their history (a lagged preconditioner), so a
 /// run continued from that point repeats the uninterrupted one bit for bit. Every
 /// checkpoint holds the newest restart point: periodic ones are written at a
 /// restart point once due; on a signal, at the end and after a failure at dt_min
-/// the run writes the restart point it last passed (at most kRestartInterval − 1
+/// the run writes the restart point it last passed (at most restart_interval − 1
 /// steps back; the restarted run redoes them and overwrites their output).
 #include "io/input/config.hpp"
 #include "io/output/log.hpp"
@@ -42,8 +42,6 @@ struct RunOptions {
 
 class Simulation {
 public:
-  static constexpr long kRestartInterval = 8;
-
   /// Opens the microstructure, distributes it and builds the modules; collective,
   /// throws CollectiveError on bad data.
   Simulation(MPI_Comm comm, io::Config config, const io::Log& log);

@@ -162,8 +162,8 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
       continue;
     }
 
-    // A restart point every kRestartInterval steps (once, not again on a retry).
-    const bool restart_point = ls.step % kRestartInterval == 0 && restart_saved != ls.step;
+    // A restart point every restart_interval steps (once, not again on a retry).
+    const bool restart_point = ls.step % config_.checkpoint.restart_interval == 0 && restart_saved != ls.step;
     if (restart_point) {
       state.save("restart");
       restart_saved = long(ls.step);
