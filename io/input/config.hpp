@@ -106,9 +106,9 @@ struct CheckpointSpec {
   double wall_time = 1800; ///< and every T of wall-clock time [s] (0: not by time)
   int keep = 2;            ///< the newest N checkpoints are kept
   /// Steps between restart points: there the solvers start afresh (a full multigrid
-  /// set-up, ~0.6 s per restart point at 48³ on one core), and checkpoints hold the
+  /// set-up, ~0.5 s per restart point at 48³ on one core), and checkpoints hold the
   /// newest one, so a stop signal loses at most this many steps minus one.
-  long restart_interval = 20;
+  long restart_interval = 40;
 };
 
 struct Config {

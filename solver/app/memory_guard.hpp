@@ -11,8 +11,10 @@
 namespace navox {
 
 /// Bytes per voxel of a run (ionic solve, Na model, output; 64^3-128^3 plating: 1.3-1.4 KB
-/// beside the library baseline) and of an analysis (conduction solve: 0.25 KB).
-constexpr double kRunBytesPerVoxel = 1400;
+/// beside the library baseline, and the State's snapshots for a retry, the restart
+/// point and the end: 48^3 plating peaks 0.43 KB/voxel higher with them) and of an
+/// analysis (conduction solve: 0.25 KB).
+constexpr double kRunBytesPerVoxel = 1850;
 constexpr double kAnalysisBytesPerVoxel = 300;
 
 /// Throws CollectiveError on every rank, with the estimate, if the grid does not fit. Collective.
