@@ -17,6 +17,10 @@
 int main(int argc, char** argv) {
   navox::CommandLine cl = navox::parse_command_line(argc, argv);
   if (!cl.error.empty()) cl.command = navox::CommandLine::Command::help;
+  // A run handles SIGTERM and SIGUSR1 itself (StopSignals). PETSc's handler would be
+  // put back by PetscFinalize, where a late second signal would then kill the
+  // process that is about to exit with 75.
+  if (cl.command == navox::CommandLine::Command::run) cl.petsc_args.emplace_back("-no_signal_handler");
   int pargc = static_cast<int>(cl.petsc_args.size());
   std::vector<char*> pargv;
   for (auto& a : cl.petsc_args) pargv.push_back(a.data());

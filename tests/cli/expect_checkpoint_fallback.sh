@@ -8,7 +8,7 @@ set -u
 mpiexec=$1 np=$2 navox=$3 compare=$4 input=$5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-settings=(--set time.end=60s --set time.dt_max=1s --set checkpoint.every=8)
+settings=(--set time.end=60s --set time.dt_max=1s --set checkpoint.every=8 --set checkpoint.restart_interval=8)
 run() { # dir [args]
   local dir=$1
   shift

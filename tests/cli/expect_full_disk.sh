@@ -18,7 +18,7 @@ cp "$data/small_cell.yaml" "$data/cell_6x5x12.raw" "$work"/
 mount -t tmpfs -o size=2m navox-full-disk "$disk" 2>/dev/null || { echo "skipped: cannot mount a tmpfs here (not root)"; exit 77; }
 reason="No space left on device"
 cd "$work"
-settings=(--set time.end=400s --set time.dt_max=1s --set checkpoint.every=8 --set output.directory="$disk/out")
+settings=(--set time.end=400s --set time.dt_max=1s --set checkpoint.every=8 --set checkpoint.restart_interval=8 --set output.directory="$disk/out")
 timeout 120 $mpiexec -n "$np" "$navox" run small_cell.yaml "${settings[@]}" > full.log 2>&1
 status=$?
 grep "navox: error" full.log || tail -5 full.log
