@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the small cell, then scripts/plot on its output: every expected PNG is
+# there, is a PNG and is more than a blank canvas. Skipped (77) where
+# /usr/bin/python3 has no matplotlib.
+#   expect_plot.sh MPIEXEC NAVOX INPUT PLOT
+set -eu
+mpiexec=$1 navox=$2 input=$3 plot=$4
+if ! /usr/bin/python3 -c "import matplotlib, numpy" 2>/dev/null; then
+  echo "skipped: /usr/bin/python3 lacks matplotlib or numpy (scripts/install-deps installs them)"
+  exit 77
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+find "$(dirname "$input")" -maxdepth 1 -type f -exec cp {} "$work"/ \;
+cd "$work"
+$mpiexec -n 1 "$navox" run "$(basename "$input")" --set output.directory=out > run.log || { cat run.log; echo "FAIL: navox run"; exit 1; }
+[ -s out/navox.csv ] || { echo "FAIL: no out/navox.csv"; exit 1; }
+# No navox.csv: one line on stderr, non-zero.
+if "$plot" "$work/nothing_here" 2> err; then echo "FAIL: plot of a folder without navox.csv succeeded"; exit 1; fi
+[ "$(wc -l < err)" -eq 1 ] && grep -q "no navox.csv" err || { cat err; echo "FAIL: message for a missing navox.csv"; exit 1; }
+"$plot" out | tee plot.log
+for f in voltage_time voltage_capacity current_time fractions_time thickness_time; do
+  png=out/plot_$f.png
+  [ -f "$png" ] || { echo "FAIL: missing $png"; exit 1; }
+  grep -qx "wrote $png" plot.log || { echo "FAIL: no line for $png"; exit 1; }
+  [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "FAIL: $png is not a PNG"; exit 1; }
+  [ "$(stat -c %s "$png")" -gt 10000 ] || { echo "FAIL: $png is only $(stat -c %s "$png") bytes"; exit 1; }
+done
+grep -q "skipped plot_coulombic_efficiency.png" plot.log || { echo "FAIL: no note for the Coulombic efficiency"; exit 1; }
+echo "ok: plots"
