@@ -4,7 +4,8 @@
 //   navox_compare_outputs same DIR_A DIR_B TOL   every step file (<prefix>_NNNNNN.h5)
 //       and CSV of A is in B with equal fields: bit for bit when TOL = 0, else to
 //       TOL × the field's (column's) largest magnitude; solver iteration columns
-//       (*_its) are skipped when TOL > 0.
+//       (*_its) are skipped when TOL > 0. NaN (undefined, e.g. phi outside the SE)
+//       must stand in the same values of both.
 //   navox_compare_outputs readable DIR           every step listed in navox.steps opens
 //       and every field reads.
 //   navox_compare_outputs flip FILE DATASET      flips one bit inside a dataset's data.
