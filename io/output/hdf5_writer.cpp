@@ -52,6 +52,7 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
     hid_t file_type = is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
     Handle dset(H5Dcreate2(group, f.name.c_str(), file_type, filespace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Dclose, "dataset /fields/" + f.name);
+    string_attribute(dset, "units", f.units);
     check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "hyperslab");
     const void* data = f.values.data();
     hid_t mem_type = H5T_NATIVE_DOUBLE;

@@ -3,7 +3,9 @@
 /// block of every field as a hyperslab of a [z][y][x] dataset `/fields/<name>`.
 ///
 /// File attributes: `time` [s], `step`, `origin` and `spacing` [m] (x, y, z),
-/// `dims` (x, y, z), `materials` ("0=NBH;1=Cu;..."), and `navox_version`.
+/// `dims` (x, y, z), `materials` ("0=NBH;1=Cu;..."), and `navox_version`; each
+/// dataset has a `units` attribute ("V", "1"; "" for a label). Float fields hold NaN
+/// where they are undefined (phi outside the SE).
 #include "io/output/output_field.hpp"
 #include "mesh/grid.hpp"
 

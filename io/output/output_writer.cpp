@@ -112,12 +112,7 @@ void OutputWriter::resume_collections(const std::vector<OutputField>& fields) {
     for (const auto& [step, time] : written_) {
       const std::string base = step_name(step);
       if (spec_.hdf5) {
-        XdmfStep x{time, base + ".h5", {}, {}};
-        for (const auto& f : fields) {
-          x.names.push_back(f.name);
-          x.types.push_back(f.type);
-        }
-        xdmf_steps_.push_back(x);
+        xdmf_steps_.push_back(XdmfStep::of(time, base + ".h5", fields, materials_));
       }
       if (spec_.vtk) pvd_entries_.push_back({time, base + ".pvti"});
     }
@@ -166,24 +161,21 @@ void OutputWriter::write(const StepInfo& info, const std::vector<OutputField>& f
     // Collective inside; a write failing on some ranks only is agreed on before anyone throws.
     write_hdf5_step(grid_, (dir / (base + ".h5")).string(), info, fields, materials_);
   }
+  const VtkStepInfo vtk_info{info.time, materials_};
   if (spec_.vtk) {
     on_root(grid_.comm(), [&] { fs::create_directories(dir / base); });
-    collectively(grid_.comm(), [&] { write_vti_piece(grid_, (dir / base / piece_name(grid_.rank())).string(), fields); });
+    collectively(grid_.comm(), [&] { write_vti_piece(grid_, (dir / base / piece_name(grid_.rank())).string(), fields, vtk_info); });
   }
   on_root(grid_.comm(), [&] {
     if (spec_.hdf5) {
-      XdmfStep x{info.time, base + ".h5", {}, {}};
-      for (const auto& f : fields) {
-        x.names.push_back(f.name);
-        x.types.push_back(f.type);
-      }
+      const XdmfStep x = XdmfStep::of(info.time, base + ".h5", fields, materials_);
       write_text_atomically((dir / (base + ".xmf")).string(), xdmf_step(grid_.spec(), x));
       xdmf_steps_.push_back(x);
     }
     if (spec_.vtk) {
       std::vector<std::string> pieces;
       for (int r = 0; r < grid_.size(); ++r) pieces.push_back(base + "/" + piece_name(r));
-      write_text_atomically((dir / (base + ".pvti")).string(), pvti_summary(grid_, fields, pieces));
+      write_text_atomically((dir / (base + ".pvti")).string(), pvti_summary(grid_, fields, pieces, vtk_info));
       pvd_entries_.push_back({info.time, base + ".pvti"});
     }
     written_.emplace_back(info.step, info.time);

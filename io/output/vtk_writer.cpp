@@ -4,9 +4,11 @@
 
 #include <vtkCellData.h>
 #include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
 #include <vtkImageData.h>
 #include <vtkIntArray.h>
 #include <vtkNew.h>
+#include <vtkStringArray.h>
 #include <vtkXMLImageDataWriter.h>
 
 #include <iomanip>
@@ -25,9 +27,28 @@ std::string extent(const Box& b) {
 
 const char* vtk_type(OutputField::Type t) { return t == OutputField::Type::int32 ? "Int32" : "Float64"; }
 
+/// The `units` field data: "name=units" per field, in the fields' order.
+std::vector<std::string> unit_entries(const std::vector<OutputField>& fields) {
+  std::vector<std::string> out;
+  for (const auto& f : fields) out.push_back(f.name + "=" + f.units);
+  return out;
+}
+
+/// An ASCII VTK XML string array: each string's bytes as numbers, each ended by a 0.
+void ascii_string_array(std::ostream& os, const char* name, const std::vector<std::string>& values) {
+  os << "      <DataArray type=\"String\" Name=\"" << name << "\" NumberOfTuples=\"" << values.size()
+     << "\" format=\"ascii\">";
+  for (const auto& v : values) {
+    for (unsigned char c : v) os << int(c) << ' ';
+    os << "0 ";
+  }
+  os << "</DataArray>\n";
+}
+
 } // namespace
 
-void write_vti_piece(const Grid& grid, const std::string& path, const std::vector<OutputField>& fields) {
+void write_vti_piece(const Grid& grid, const std::string& path, const std::vector<OutputField>& fields,
+                     const VtkStepInfo& info) {
   const Box b = grid.owned();
   const auto& s = grid.spec();
   vtkNew<vtkImageData> image;
@@ -51,6 +72,18 @@ void write_vti_piece(const Grid& grid, const std::string& path, const std::vecto
       image->GetCellData()->AddArray(a);
     }
   }
+  vtkNew<vtkDoubleArray> time;
+  time->SetName("TimeValue");
+  time->InsertNextValue(info.time);
+  image->GetFieldData()->AddArray(time);
+  vtkNew<vtkStringArray> materials;
+  materials->SetName("materials");
+  materials->InsertNextValue(info.materials);
+  image->GetFieldData()->AddArray(materials);
+  vtkNew<vtkStringArray> units;
+  units->SetName("units");
+  for (const auto& u : unit_entries(fields)) units->InsertNextValue(u);
+  image->GetFieldData()->AddArray(units);
   vtkNew<vtkXMLImageDataWriter> writer;
   writer->SetFileName(path.c_str());
   writer->SetInputData(image);
@@ -61,7 +94,7 @@ void write_vti_piece(const Grid& grid, const std::string& path, const std::vecto
 }
 
 std::string pvti_summary(const Grid& grid, const std::vector<OutputField>& fields,
-                         const std::vector<std::string>& piece_paths) {
+                         const std::vector<std::string>& piece_paths, const VtkStepInfo& info) {
   const auto& s = grid.spec();
   Box whole;
   whole.n = s.dims;
@@ -72,6 +105,12 @@ std::string pvti_summary(const Grid& grid, const std::vector<OutputField>& field
      << "  <PImageData WholeExtent=\"" << extent(whole) << "\" GhostLevel=\"0\" Origin=\"" << s.origin[0] << ' '
      << s.origin[1] << ' ' << s.origin[2] << "\" Spacing=\"" << s.spacing[0] << ' ' << s.spacing[1] << ' '
      << s.spacing[2] << "\" Direction=\"1 0 0 0 1 0 0 0 1\">\n";
+  os << "    <FieldData>\n"
+     << "      <DataArray type=\"Float64\" Name=\"TimeValue\" NumberOfTuples=\"1\" format=\"ascii\">" << info.time
+     << "</DataArray>\n";
+  ascii_string_array(os, "materials", {info.materials});
+  ascii_string_array(os, "units", unit_entries(fields));
+  os << "    </FieldData>\n";
   os << "    <PCellData>\n";
   for (const auto& f : fields)
     os << "      <PDataArray type=\"" << vtk_type(f.type) << "\" Name=\"" << f.name << "\"/>\n";

@@ -3,6 +3,11 @@
 /// rank (its block as cell data, written by that rank with VTK's
 /// vtkXMLImageDataWriter) and a `.pvti` summary naming every piece's extent;
 /// per run, a `.pvd` collection with the physical time of each step.
+///
+/// Pieces and summary carry field data: `TimeValue` (the step's time [s], which
+/// VTK's readers report as the data set's time, so a single `.pvti` has its time),
+/// `materials` (the label legend, "0=NBH;1=Cu;2=pore") and `units` (one string
+/// "name=units" per cell array, in their order; "label=" for a label).
 #include "io/output/output_field.hpp"
 #include "mesh/grid.hpp"
 
@@ -11,12 +16,19 @@
 
 namespace navox::io {
 
+/// What a step's VTK files say besides the cell arrays (their field data).
+struct VtkStepInfo {
+  double time = 0;       ///< [s]
+  std::string materials; ///< label legend
+};
+
 /// Writes this rank's piece (`dir/piece`) of one step. Every rank calls it.
-void write_vti_piece(const Grid& grid, const std::string& path, const std::vector<OutputField>& fields);
+void write_vti_piece(const Grid& grid, const std::string& path, const std::vector<OutputField>& fields,
+                     const VtkStepInfo& info);
 
 /// Text of the `.pvti` summary; `piece_path(rank)` is each piece relative to it.
 std::string pvti_summary(const Grid& grid, const std::vector<OutputField>& fields,
-                         const std::vector<std::string>& piece_paths);
+                         const std::vector<std::string>& piece_paths, const VtkStepInfo& info);
 
 struct PvdEntry {
   double time = 0;   ///< [s]

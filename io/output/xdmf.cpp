@@ -7,10 +7,25 @@ namespace navox::io {
 
 namespace {
 
+/// `text` with the five XML special characters escaped, for an attribute value.
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
 void grid_xml(std::ostream& os, const GridSpec& s, const XdmfStep& step, const std::string& indent) {
   const auto& d = s.dims;
   os << indent << "<Grid Name=\"voxels\" GridType=\"Uniform\">\n";
   os << indent << "  <Time Value=\"" << step.time << "\"/>\n";
+  os << indent << "  <Information Name=\"materials\" Value=\"" << xml_escape(step.materials) << "\"/>\n";
   os << indent << "  <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"" << d[2] + 1 << ' ' << d[1] + 1 << ' '
      << d[0] + 1 << "\"/>\n";
   os << indent << "  <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n";
@@ -22,6 +37,8 @@ void grid_xml(std::ostream& os, const GridSpec& s, const XdmfStep& step, const s
   for (std::size_t f = 0; f < step.names.size(); ++f) {
     const bool is_int = step.types[f] == OutputField::Type::int32;
     os << indent << "  <Attribute Name=\"" << step.names[f] << "\" AttributeType=\"Scalar\" Center=\"Cell\">\n";
+    os << indent << "    <Information Name=\"units\" Value=\"" << xml_escape(f < step.units.size() ? step.units[f] : "")
+       << "\"/>\n";
     os << indent << "    <DataItem Dimensions=\"" << d[2] << ' ' << d[1] << ' ' << d[0] << "\" NumberType=\""
        << (is_int ? "Int" : "Float") << "\" Precision=\"" << (is_int ? 4 : 8) << "\" Format=\"HDF\">" << step.h5_file
        << ":/fields/" << step.names[f] << "</DataItem>\n";
@@ -38,6 +55,20 @@ void open(std::ostream& os) {
 void close(std::ostream& os) { os << "  </Domain>\n</Xdmf>\n"; }
 
 } // namespace
+
+XdmfStep XdmfStep::of(double time, std::string h5_file, const std::vector<OutputField>& fields,
+                      std::string materials) {
+  XdmfStep x;
+  x.time = time;
+  x.h5_file = std::move(h5_file);
+  x.materials = std::move(materials);
+  for (const auto& f : fields) {
+    x.names.push_back(f.name);
+    x.types.push_back(f.type);
+    x.units.push_back(f.units);
+  }
+  return x;
+}
 
 std::string xdmf_step(const GridSpec& spec, const XdmfStep& step) {
   std::ostringstream os;

@@ -2,6 +2,9 @@
 /// XDMF 3 descriptions of the HDF5 step files, so ParaView and VisIt open them
 /// with the right geometry: a 3DCoRectMesh whose points are the voxel corners
 /// (ORIGIN_DXDYDZ, ordered z, y, x as HDF5 stores it) and cell-centred attributes.
+/// Each grid carries `<Information Name="materials" Value="0=NBH;1=Cu"/>` and each
+/// attribute `<Information Name="units" Value="V"/>` (attribute names stay the
+/// fields' names).
 #include "io/output/output_field.hpp"
 #include "mesh/grid.hpp"
 
@@ -15,6 +18,12 @@ struct XdmfStep {
   std::string h5_file;             ///< relative to the .xmf file
   std::vector<std::string> names;  ///< datasets under /fields
   std::vector<OutputField::Type> types;
+  std::vector<std::string> units;  ///< per name; "" for a label
+  std::string materials;           ///< label legend, "0=NBH;1=Cu;2=pore"
+
+  /// The entry for a step file holding `fields`.
+  static XdmfStep of(double time, std::string h5_file, const std::vector<OutputField>& fields,
+                     std::string materials);
 };
 
 /// The sidecar of one step file.

@@ -133,9 +133,9 @@ void write_analysis_fields(const Grid& grid, const io::Config& config, const std
   using T = io::OutputField::Type;
   io::OutputWriter out(grid, config.output, io::material_legend(config.materials));
   out.write(io::StepInfo{0, 0.0},
-            {{"label", T::int32, std::vector<double>(labels.begin(), labels.end())},
-             {"rank", T::int32, std::vector<double>(labels.size(), double(grid.rank()))},
-             {"components", T::float64, components}});
+            {{"label", T::int32, std::vector<double>(labels.begin(), labels.end()), ""},
+             {"rank", T::int32, std::vector<double>(labels.size(), double(grid.rank())), ""},
+             {"components", T::float64, components, ""}});
 }
 
 } // namespace

@@ -7,12 +7,14 @@
 #include "solver/app/log_events.hpp"
 #include "solver/time/state.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace navox {
 
 ElectrochemistryModule::ElectrochemistryModule(const ModuleSetup& s)
-    : grid_(s.grid), state_(s.state), ionic_(s.grid, s.state.field("label"), s.config.materials) {
+    : grid_(s.grid), state_(s.state), materials_(s.config.materials),
+      ionic_(s.grid, s.state.field("label"), s.config.materials) {
   phi_ = state_.add_field("phi", grid_.field_dm("phi"));
   state_.add_block("eta_old", {6, [this](std::size_t n) { return ionic_.faces()[n].eta_old; },
                                [this](std::size_t n, double v) { ionic_.faces()[n].eta_old = v; }});
@@ -20,14 +22,26 @@ ElectrochemistryModule::ElectrochemistryModule(const ModuleSetup& s)
 }
 
 void ElectrochemistryModule::outputs(std::vector<io::OutputField>& out) const {
-  out.push_back({"phi", io::OutputField::Type::float64, scalar_block(grid_, phi_)});
+  // phi lives in the SE only: the solve's vector holds V or 0 elsewhere (identity rows),
+  // the files hold NaN there, so a slice's colour range is the electrolyte's. The
+  // electrode's potential V is its own field, defined in the CC.
+  std::vector<double> phi = scalar_block(grid_, phi_);
+  const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
+  std::vector<double> electrode(phi.size(), NAN);
+  for (std::size_t n = 0; n < phi.size(); ++n) {
+    const Phase p = materials_[static_cast<std::size_t>(labels[n])].phase;
+    if (p == Phase::CC) electrode[n] = last_.electrode_potential;
+    if (p != Phase::SE) phi[n] = NAN;
+  }
+  out.push_back({"phi", io::OutputField::Type::float64, std::move(phi), "V"});
+  out.push_back({"electrode_potential", io::OutputField::Type::float64, std::move(electrode), "V"});
   // Current density through each SE voxel's SE|metal faces, summed [A/m^2].
   std::vector<double> current(static_cast<std::size_t>(grid_.owned().size()), 0.0);
   const auto& faces = ionic_.faces();
   const auto& h = grid_.spec().spacing;
   for (std::size_t n = 0; n < faces.size(); ++n)
     if (faces[n].current != 0) current[n / 6] += faces[n].current / face_area(h, static_cast<int>(n % 6));
-  out.push_back({"interface_current", io::OutputField::Type::float64, std::move(current)});
+  out.push_back({"interface_current", io::OutputField::Type::float64, std::move(current), "A/m^2"});
 }
 
 void ElectrochemistryModule::columns(std::vector<io::TimeSeries::Column>& out) const {

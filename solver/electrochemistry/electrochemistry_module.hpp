@@ -28,6 +28,7 @@ private:
 
   const Grid& grid_;
   State& state_;
+  const MaterialTable& materials_;
   IonicPotential ionic_;
   Vec phi_ = nullptr;
   long labels_seen_ = 0;

@@ -5,7 +5,8 @@
 /// layer on every SE|metal face).
 ///
 /// The unknown lives in SE voxels; every other voxel gets an identity row (its
-/// value is set to the electrode potential in metal and 0 in pores, for display),
+/// value is set to the electrode potential in metal and 0 in pores; the output
+/// files write NaN there, see ElectrochemistryModule::outputs),
 /// so the mask stays here and out of the physics. Rows are scaled by one global
 /// factor 1/(sigma_max h_min); the Jacobian is symmetric positive definite, so the
 /// defaults are Newton with CG + GAMG (preconditioner rebuilt every few Newton

@@ -35,7 +35,7 @@ SodiumModule::SodiumModule(const ModuleSetup& s)
 }
 
 void SodiumModule::outputs(std::vector<io::OutputField>& out) const {
-  out.push_back({"xi", io::OutputField::Type::float64, scalar_block(grid_, sodium_.xi())});
+  out.push_back({"xi", io::OutputField::Type::float64, scalar_block(grid_, sodium_.xi()), "1"});
 }
 
 void SodiumModule::columns(std::vector<io::TimeSeries::Column>& out) const {

@@ -67,8 +67,8 @@ Vec Simulation::xi() const { return state_->field("xi"); }
 std::vector<io::OutputField> Simulation::output_fields() const {
   using T = io::OutputField::Type;
   std::vector<io::OutputField> out;
-  out.push_back({"label", T::int32, scalar_block(*grid_, state_->field("label"))});
-  out.push_back({"rank", T::int32, std::vector<double>(grid_->owned().size(), double(grid_->rank()))});
+  out.push_back({"label", T::int32, scalar_block(*grid_, state_->field("label")), ""});
+  out.push_back({"rank", T::int32, std::vector<double>(grid_->owned().size(), double(grid_->rank())), ""});
   for (const auto& m : modules_) m->outputs(out);
   return out;
 }

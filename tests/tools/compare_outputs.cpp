@@ -4,7 +4,8 @@
 //   navox_compare_outputs same DIR_A DIR_B TOL   every step file (<prefix>_NNNNNN.h5)
 //       and CSV of A is in B with equal fields: bit for bit when TOL = 0, else to
 //       TOL × the field's (column's) largest magnitude; solver iteration columns
-//       (*_its) are skipped when TOL > 0.
+//       (*_its) are skipped when TOL > 0. NaN (undefined, e.g. phi outside the SE)
+//       must stand in the same values of both.
 //   navox_compare_outputs readable DIR           every step listed in navox.steps opens
 //       and every field reads.
 //   navox_compare_outputs flip FILE DATASET      flips one bit inside a dataset's data.
@@ -131,15 +132,26 @@ int same(const std::string& a, const std::string& b, double tol) {
       const auto& vy = it->second;
       if (tol == 0) {
         if (std::memcmp(vx.data(), vy.data(), vx.size() * sizeof(double)) != 0) {
+          // The first value whose bits differ (a NaN equals only a NaN of the same bits).
           std::size_t n = 0;
-          while (vx[n] == vy[n] || (std::isnan(vx[n]) && std::isnan(vy[n]))) ++n;
+          while (std::memcmp(&vx[n], &vy[n], sizeof(double)) == 0) ++n;
           char buf[160];
           std::snprintf(buf, sizeof buf, "%s %s differs at value %zu: %.17g vs %.17g", f.c_str(), name.c_str(), n, vy[n], vx[n]);
           return fail(buf);
         }
       } else {
         double scale = 0, diff = 0;
+        // NaN marks an undefined value (phi outside the SE): both or neither must hold it there.
         for (std::size_t n = 0; n < vx.size(); ++n) {
+          if (std::isnan(vx[n]) || std::isnan(vy[n])) {
+            if (std::isnan(vx[n]) != std::isnan(vy[n])) {
+              char buf[160];
+              std::snprintf(buf, sizeof buf, "%s %s: defined in one only at value %zu: %.17g vs %.17g", f.c_str(),
+                            name.c_str(), n, vy[n], vx[n]);
+              return fail(buf);
+            }
+            continue;
+          }
           scale = std::max(scale, std::abs(vx[n]));
           diff = std::max(diff, std::abs(vx[n] - vy[n]));
         }
