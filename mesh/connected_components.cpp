@@ -2,39 +2,65 @@
 
 #include "mesh/block_access.hpp"
 #include "mesh/disjoint_sets.hpp"
-#include "mesh/stencil.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <numeric>
+#include <string>
 
 namespace navox {
 
 namespace {
 
-/// An owned phase voxel and a face neighbour that lies outside the owned block.
+/// An owned phase voxel and a neighbour that lies outside the owned block.
 struct GhostLink {
   std::int64_t root; ///< local root of the voxel's component
   PetscInt i, j, k;  ///< neighbour, in the ghosted array's indices
 };
 
+/// The neighbour offsets of a voxel for `connectivity` 6, 18 or 26: those with
+/// 1, up to 2, or up to 3 non-zero components.
+std::vector<std::array<int, 3>> neighbour_offsets(int connectivity) {
+  const int max_nonzero = connectivity == 6 ? 1 : connectivity == 18 ? 2 : connectivity == 26 ? 3 : 0;
+  if (max_nonzero == 0)
+    throw Error("connected components: connectivity must be 6, 18 or 26, not " + std::to_string(connectivity));
+  std::vector<std::array<int, 3>> out;
+  for (int dk = -1; dk <= 1; ++dk)
+    for (int dj = -1; dj <= 1; ++dj)
+      for (int di = -1; di <= 1; ++di) {
+        const int nonzero = (di != 0) + (dj != 0) + (dk != 0);
+        if (nonzero > 0 && nonzero <= max_nonzero) out.push_back({di, dj, dk});
+      }
+  return out;
+}
+
+/// The offset points "forward" (to a later voxel in x-fastest order): each pair
+/// of neighbours inside a block is united once.
+bool forward(const std::array<int, 3>& o) { return o[2] > 0 || (o[2] == 0 && (o[1] > 0 || (o[1] == 0 && o[0] > 0))); }
+
 } // namespace
 
-ComponentLabels connected_components(const Grid& grid, Vec mask) {
+ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivity) {
+  const std::vector<std::array<int, 3>> offsets = neighbour_offsets(connectivity);
+  std::vector<std::array<int, 3>> ahead;
+  std::copy_if(offsets.begin(), offsets.end(), std::back_inserter(ahead), forward);
   const Box b = grid.owned();
   const GridSpec& s = grid.spec();
   const std::vector<double> in = scalar_block(grid, mask);
   DisjointSets sets(b.size());
   auto inside = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return in[b.offset(i, j, k)] != 0; };
 
-  // Faces inside the block: only the +x, +y, +z neighbour of each voxel, so each face is seen once.
+  // Neighbours inside the block: only the forward half of the offsets, so each pair is seen once.
   for (auto k = b.lo[2]; k < b.hi(2); ++k)
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
         if (!inside(i, j, k)) continue;
         const auto v = b.offset(i, j, k);
-        if (i + 1 < b.hi(0) && inside(i + 1, j, k)) sets.unite(v, b.offset(i + 1, j, k));
-        if (j + 1 < b.hi(1) && inside(i, j + 1, k)) sets.unite(v, b.offset(i, j + 1, k));
-        if (k + 1 < b.hi(2) && inside(i, j, k + 1)) sets.unite(v, b.offset(i, j, k + 1));
+        for (const auto& o : ahead) {
+          const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
+          if (b.contains(ni, nj, nk) && inside(ni, nj, nk)) sets.unite(v, b.offset(ni, nj, nk));
+        }
       }
 
   // Component label = smallest global index among the block's members, held at the root.
@@ -47,11 +73,12 @@ ComponentLabels connected_components(const Grid& grid, Vec mask) {
         const auto root = sets.find(b.offset(i, j, k));
         const double g = double(i + s.dims[0] * (j + s.dims[1] * k));
         if (root_label[root] < 0 || g < root_label[root]) root_label[root] = g;
-        for (const auto& o : kFaceOffset) {
+        for (const auto& o : offsets) {
           const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
           if (b.contains(ni, nj, nk)) continue;
           if (nk < 0 || nk >= s.dims[2]) continue;
-          // Periodic lateral ghosts sit at -1 and n in the ghosted array, even on one rank.
+          // Periodic lateral ghosts sit at -1 and n in the ghosted array, even on one rank;
+          // the box stencil ghosts edge and corner neighbours as well as face neighbours.
           if (!s.periodic_lateral && (ni < 0 || ni >= s.dims[0] || nj < 0 || nj >= s.dims[1])) continue;
           links.push_back({root, PetscInt(ni), PetscInt(nj), PetscInt(nk)});
         }

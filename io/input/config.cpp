@@ -144,7 +144,11 @@ AnalysisSpec read_analysis(const Section& s, const MaterialTable& table) {
     const int axis = d[0] - 'x';
     if (std::find(a.directions.begin(), a.directions.end(), axis) == a.directions.end()) a.directions.push_back(axis);
   }
-  // Absent: beside the working directory, as if given on the command line.
+  a.connectivity = static_cast<int>(s.integer("connectivity", 6, 0, 1000));
+  if (a.connectivity != 6 && a.connectivity != 18 && a.connectivity != 26)
+    s.fail("connectivity", "must be 6 (faces), 18 (faces and edges) or 26 (faces, edges and corners), not " +
+                               std::to_string(a.connectivity));
+  // Absent: beside the deck, like a relative path written in it (and output.directory).
   a.output = s.file_path("output", "analysis.json");
   return a;
 }

@@ -90,11 +90,16 @@ struct ModuleInput {
 
 /// The optional `analysis:` section, read by `navox analyze`: the analysed phase
 /// (a phase name or a list of materials; default: every PORE material), the
-/// directions of the conduction solves and where the JSON report goes.
+/// directions of the conduction solves, the voxel connectivity of the cluster
+/// labelling and where the JSON report goes.
 struct AnalysisSpec {
   std::vector<int> materials;        ///< indices of the materials forming the analysed phase
   std::string phase = "PORE";        ///< how the phase was given, for the report
   std::vector<int> directions{0, 1, 2}; ///< 0, 1, 2 = x, y, z
+  /// Neighbours of a voxel in the clusters (connected/isolated fractions, cluster
+  /// count, the `components` field): 6 faces, 18 faces + edges, 26 + corners.
+  /// The conduction solves are face-connected whatever this is.
+  int connectivity = 6;
   std::string output = "analysis.json"; ///< the JSON report; the CSV goes beside it
 };
 

@@ -84,8 +84,8 @@ public:
   std::vector<std::string> strings(const std::string& key, const std::vector<std::string>& def) const;
   /// A path, resolved relative to the directory of the input file.
   std::string file_path(const std::string& key) const;
-  /// The same, or `default_path` (relative to the working directory, as if typed on the
-  /// command line) when the key is absent.
+  /// The same, or `default_path` when the key is absent (relative to the directory of
+  /// the input file too, as if written there).
   std::string file_path(const std::string& key, const std::string& default_path) const;
 
   // Nested maps.

@@ -168,9 +168,11 @@ std::string Section::file_path(const std::string& key) const {
 std::string Section::file_path(const std::string& key, const std::string& default_path) const {
   if (has(key)) return file_path(key);
   Reader r(*doc_->impl_, path_);
-  const std::filesystem::path p = std::filesystem::path(default_path).lexically_normal();
+  // A default stands for a path written in the file: relative to the file too.
+  std::filesystem::path p = default_path;
+  if (p.is_relative()) p = std::filesystem::path(doc_->base_dir()) / p;
   r.record(key, YAML::Node(std::filesystem::absolute(p).lexically_normal().string()));
-  return p.string();
+  return p.lexically_normal().string();
 }
 
 } // namespace navox::input

@@ -81,7 +81,8 @@ void write_json(const std::filesystem::path& path, const io::Config& config, con
       << ", \"volume_fraction\": " << r.material_fraction[m] << "}";
   j << "],\n  \"phase\": {\"name\": " << json_string(config.analysis.phase)
     << ", \"volume_fraction\": " << r.phase_fraction << ", \"connected_fraction\": " << r.connected_fraction
-    << ", \"isolated_fraction\": " << r.isolated_fraction << ", \"clusters\": " << r.clusters << "},\n";
+    << ", \"isolated_fraction\": " << r.isolated_fraction << ", \"clusters\": " << r.clusters
+    << ", \"connectivity\": " << config.analysis.connectivity << "},\n";
   write_json_interfaces(j, config, r);
   write_json_chords(j, config, r);
   j << "  \"directions\": [";

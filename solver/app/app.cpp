@@ -147,12 +147,18 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
   int size = 1;
   MPI_Comm_size(comm, &size);
   log.info("navox %s analyze: %s on %d rank%s", NAVOX_VERSION, cl.input.c_str(), size, size == 1 ? "" : "s");
+  // The analysis treats the side faces as walls (clusters, boundary contact, interfaces,
+  // chords and the conduction solves): a periodic deck is refused, not reinterpreted.
+  if (config.grid.periodic_lateral)
+    collectively(comm, [&] {
+      p.doc->root().section("grid").fail(
+          "lateral_boundary", "periodic is not supported by `navox analyze`, which treats the side faces as walls; "
+                              "analyse with zero_flux (--set grid.lateral_boundary=zero_flux)");
+    });
   std::unique_ptr<io::LabelSource> cell;
   collectively(comm, [&] { cell = io::open_microstructure(config); });
   log.info("microstructure: %s", cell->describe().c_str());
-  // The analysis has zero-flux side faces whatever the run's lateral boundary.
-  GridSpec spec = config.grid;
-  spec.periodic_lateral = false;
+  const GridSpec spec = config.grid;
   check_grid_fits(comm, spec, kAnalysisBytesPerVoxel);
   Grid grid(comm, spec, {});
   const auto& d = spec.dims;
@@ -185,10 +191,12 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
                phase_name(config.materials[m].phase), 100 * report.material_fraction[m]);
     }
 
-    // Connected (touching any face of the domain) versus isolated parts of the phase.
+    // Connected (touching any face of the domain) versus isolated parts of the phase,
+    // with the deck's connectivity.
+    const int connectivity = config.analysis.connectivity;
     PetscLogDouble t0 = 0, t1 = 0;
     NAVOX_CALL(PetscTime(&t0));
-    ComponentLabels cc = connected_components(grid, mask);
+    ComponentLabels cc = connected_components(grid, mask, connectivity);
     comps = cc.labels;
     std::vector<std::int64_t> boundary;
     for (int axis = 0; axis < 3; ++axis)
@@ -216,9 +224,9 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
     report.connected_fraction = total[1] / voxels;
     report.isolated_fraction = total[2] / voxels;
     report.clusters = static_cast<long long>(total[3]);
-    log.info("phase %s: %.4f %% of the volume in %lld clusters; connected to the boundary %.4f %%, isolated %.4f %% "
-             "(%d sweeps, %.3f s)",
-             config.analysis.phase.c_str(), 100 * report.phase_fraction, report.clusters,
+    log.info("phase %s: %.4f %% of the volume in %lld clusters (%d-connected); connected to the boundary %.4f %%, "
+             "isolated %.4f %% (%d sweeps, %.3f s)",
+             config.analysis.phase.c_str(), 100 * report.phase_fraction, report.clusters, connectivity,
              100 * report.connected_fraction, 100 * report.isolated_fraction, cc.sweeps, double(t1 - t0));
 
     report.faces = count_interface_faces(grid, labels, static_cast<int>(config.materials.size()));
@@ -232,6 +240,11 @@ int command_analyze(MPI_Comm comm, const CommandLine& cl) {
     if (config.has_output) write_analysis_fields(grid, config, block, lab);
     // The conduction solves need the component labels only: free the rest first.
     NAVOX_CALL(VecDestroy(&labels));
+    // Current flows through faces only: the solves take face-connected (6) components.
+    if (connectivity != 6) {
+      NAVOX_CALL(VecDestroy(&comps));
+      comps = connected_components(grid, mask, 6).labels;
+    }
     NAVOX_CALL(VecDestroy(&mask));
     std::vector<int>().swap(block);
     std::vector<double>().swap(mask_block);

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
 #include <map>
 
@@ -15,9 +16,10 @@ namespace {
 using Shape = std::function<bool(std::int64_t, std::int64_t, std::int64_t)>;
 
 /// Labels of `shape` on `grid`, gathered as global index -> label on every rank.
-std::map<std::int64_t, double> label(const navox::Grid& grid, const Shape& shape, int* sweeps = nullptr) {
+std::map<std::int64_t, double> label(const navox::Grid& grid, const Shape& shape, int* sweeps = nullptr,
+                                     int connectivity = 6) {
   Vec m = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return shape(i, j, k) ? 1.0 : 0.0; });
-  navox::ComponentLabels c = navox::connected_components(grid, m);
+  navox::ComponentLabels c = navox::connected_components(grid, m, connectivity);
   if (sweeps) *sweeps = c.sweeps;
   // The whole volume on every rank (the test volumes are tiny).
   const std::vector<double> all = navox::test::gather_natural(grid, c.labels);
@@ -87,6 +89,92 @@ TEST(ConnectedComponents, FaceLabels) {
   EXPECT_EQ(navox::labels_on_face(grid, c.labels, 0, 0), std::vector<std::int64_t>{});
   EXPECT_EQ(navox::labels_on_face(grid, c.labels, 1, 0), std::vector<std::int64_t>{});
   VecDestroy(&c.labels);
+  VecDestroy(&m);
+}
+
+/// Every split of the ranks over x, y and z (one with PETSc's choice first), so that
+/// edge and corner contacts fall on rank boundaries of every orientation.
+std::vector<std::array<int, 3>> layouts(int size) {
+  std::vector<std::array<int, 3>> out{{-1, -1, -1}};
+  for (int px = 1; px <= size; ++px)
+    for (int py = 1; px * py <= size; ++py)
+      if (size % (px * py) == 0) out.push_back({px, py, size / (px * py)});
+  return out;
+}
+
+/// The number of components of `shape` at `connectivity`, checked on every layout of
+/// the ranks to give the same labels (the smallest global index of each component).
+int clusters(const navox::GridSpec& base, const Shape& shape, int connectivity) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  std::map<std::int64_t, double> first;
+  int count = -1;
+  for (const auto& procs : layouts(size)) {
+    navox::GridSpec spec = base;
+    spec.processors = procs;
+    navox::Grid grid(MPI_COMM_WORLD, spec, {});
+    const auto lab = label(grid, shape, nullptr, connectivity);
+    if (count < 0) {
+      first = lab;
+      count = 0;
+      for (const auto& [g, l] : lab) count += l == double(g);
+    } else {
+      EXPECT_EQ(lab, first) << "layout " << procs[0] << " x " << procs[1] << " x " << procs[2];
+    }
+  }
+  return count;
+}
+
+TEST(ConnectedComponents, EdgeContactJoinsAt18And26) {
+  navox::GridSpec spec;
+  spec.dims = {4, 4, 4};
+  // Two voxels sharing only the edge between them (x and y differ by one), on
+  // either side of the middle planes, where 2 and 4 ranks split the grid.
+  auto edge = [](auto i, auto j, auto k) { return k == 1 && ((i == 1 && j == 1) || (i == 2 && j == 2)); };
+  EXPECT_EQ(clusters(spec, edge, 6), 2);
+  EXPECT_EQ(clusters(spec, edge, 18), 1);
+  EXPECT_EQ(clusters(spec, edge, 26), 1);
+  auto edge_yz = [](auto i, auto j, auto k) { return i == 2 && ((j == 1 && k == 2) || (j == 2 && k == 1)); };
+  EXPECT_EQ(clusters(spec, edge_yz, 6), 2);
+  EXPECT_EQ(clusters(spec, edge_yz, 18), 1);
+  EXPECT_EQ(clusters(spec, edge_yz, 26), 1);
+}
+
+TEST(ConnectedComponents, CornerContactJoinsAt26Only) {
+  navox::GridSpec spec;
+  spec.dims = {4, 4, 4};
+  auto corner = [](auto i, auto j, auto k) { return (i == 1 && j == 1 && k == 1) || (i == 2 && j == 2 && k == 2); };
+  EXPECT_EQ(clusters(spec, corner, 6), 2);
+  EXPECT_EQ(clusters(spec, corner, 18), 2);
+  EXPECT_EQ(clusters(spec, corner, 26), 1);
+  auto anti = [](auto i, auto j, auto k) { return (i == 2 && j == 1 && k == 2) || (i == 1 && j == 2 && k == 1); };
+  EXPECT_EQ(clusters(spec, anti, 6), 2);
+  EXPECT_EQ(clusters(spec, anti, 18), 2);
+  EXPECT_EQ(clusters(spec, anti, 26), 1);
+}
+
+TEST(ConnectedComponents, DiagonalContactAcrossPeriodicSides) {
+  // On a periodic grid (0, 0) and (3, 3) share an edge across the x-y corner of the
+  // domain, and (0, 0, 1) with (3, 3, 2) a corner: the box stencil's periodic ghosts.
+  navox::GridSpec spec;
+  spec.dims = {4, 4, 4};
+  spec.periodic_lateral = true;
+  auto edge = [](auto i, auto j, auto k) { return k == 1 && ((i == 0 && j == 0) || (i == 3 && j == 3)); };
+  EXPECT_EQ(clusters(spec, edge, 6), 2);
+  EXPECT_EQ(clusters(spec, edge, 18), 1);
+  auto corner = [](auto i, auto j, auto k) { return (i == 0 && j == 0 && k == 1) || (i == 3 && j == 3 && k == 2); };
+  EXPECT_EQ(clusters(spec, corner, 18), 2);
+  EXPECT_EQ(clusters(spec, corner, 26), 1);
+  spec.periodic_lateral = false;
+  EXPECT_EQ(clusters(spec, edge, 26), 2);
+}
+
+TEST(ConnectedComponents, RejectsOtherConnectivities) {
+  navox::GridSpec spec;
+  spec.dims = {4, 4, 4};
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec m = navox::test::voxel_field(grid, [](auto, auto, auto) { return 1.0; });
+  EXPECT_THROW(navox::connected_components(grid, m, 8), navox::Error);
   VecDestroy(&m);
 }
 

@@ -186,6 +186,9 @@ TEST(Input, FilePathsAreRelativeToTheInputFile) {
   EXPECT_EQ(root.file_path("a"), "/runs/cell1/micro/scan.tif");
   EXPECT_EQ(root.file_path("b"), "/data/scan.tif");
   EXPECT_EQ(root.file_path("c"), "/runs/scan.tif");
+  // A default stands for a path written in the file (analysis.output): beside the deck too.
+  EXPECT_EQ(root.file_path("d", "analysis.json"), "/runs/cell1/analysis.json");
+  EXPECT_EQ(root.file_path("e", "/tmp/analysis.json"), "/tmp/analysis.json");
   auto here = Document::parse("a: scan.tif\n", "deck.yaml");
   EXPECT_EQ(here->base_dir(), ".");
   EXPECT_EQ(here->root().file_path("a"), "scan.tif");

@@ -260,7 +260,7 @@ TEST(MaterialLibrary, ResolvedInputShowsDefaultsOfAbsentSections) {
   for (const char* expected :
        {"conditions:\n  temperature: 298.15 K\n  electrode_potential: 0 V\n",
         "sodium:\n  metal: Na\n  molar_volume: 2.378e-05 m^3/mol\n  connect_threshold: 0.5\n",
-        "nucleation:\n  seed: 1\n  max_step_fraction: 0.01\n", "analysis:\n  phase: PORE\n  directions: [x, y, z]\n  output: /",
+        "nucleation:\n  seed: 1\n  max_step_fraction: 0.01\n", "analysis:\n  phase: PORE\n  directions: [x, y, z]\n  connectivity: 6\n  output: /",
         "    nucleation:\n      wetting_angle: 0.7155849933 rad\n", "#   sodium:\n#     phase_field:\n#       width: 1.5e-06 m\n"})
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\nnot in:\n" << text;
   EXPECT_EQ(r.config.input<navox::PhaseFieldSpec>("sodium.phase_field"), nullptr);
