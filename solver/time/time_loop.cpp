@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace navox {
 
@@ -239,8 +240,9 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
       log_.info("  step rejected at t = %.6g s, dt = %.3g s: %s; retrying with dt = %.3g s", ls.t, h_try,
                 ctx.rejected.c_str(), dt);
       if (dt < ts.dt_min) {
-        const std::string why = "time step fell below time.dt_min = " + std::to_string(ts.dt_min) + " s at t = " +
-                                std::to_string(ls.t) + " s: " + ctx.rejected;
+        char where[96];
+        std::snprintf(where, sizeof where, "time step fell below time.dt_min = %.6g s at t = %.9g s: ", ts.dt_min, ls.t);
+        const std::string why = where + ctx.rejected;
         checkpoint_restart_point();
         throw CollectiveError(why + " (the state at step " + std::to_string(checkpoint_step) + " is in " +
                               last_checkpoint + "; --restart latest continues from it)");
