@@ -28,12 +28,17 @@ public:
   using CollectiveError::CollectiveError;
 };
 
+/// Gives every rank `root`'s `text`. Collective.
+inline void broadcast(MPI_Comm comm, int root, std::string& text) {
+  unsigned long long len = text.size();
+  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, root, comm);
+  text.resize(len);
+  MPI_Bcast(text.data(), static_cast<int>(len), MPI_CHAR, root, comm);
+}
+
 namespace detail {
 inline void throw_from(MPI_Comm comm, int root, std::string message) {
-  int len = static_cast<int>(message.size());
-  MPI_Bcast(&len, 1, MPI_INT, root, comm);
-  message.resize(len);
-  MPI_Bcast(message.data(), len, MPI_CHAR, root, comm);
+  broadcast(comm, root, message);
   throw CollectiveError(message);
 }
 } // namespace detail

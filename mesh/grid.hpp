@@ -31,6 +31,10 @@ struct GridSpec {
   std::array<double, 3> origin{0, 0, 0};      ///< corner of voxel (0,0,0) [m]
   bool periodic_lateral = false;              ///< x and y periodic (else zero-flux walls)
   std::array<int, 3> processors{-1, -1, -1};  ///< ranks along x, y, z; -1 lets PETSc decide
+
+  /// The cell's x-y area [m²]: what current densities, thicknesses and densities per
+  /// area are per.
+  double xy_area() const { return double(dims[0]) * spacing[0] * double(dims[1]) * spacing[1]; }
 };
 
 class Grid {

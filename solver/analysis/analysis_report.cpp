@@ -145,7 +145,6 @@ void write_chords_csv(const std::filesystem::path& path, const io::Config& confi
 ContactReport se_cc_contact(const InterfaceFaces& faces, const io::Config& config) {
   const auto& mats = config.materials;
   const auto& h = config.grid.spacing;
-  const auto& d = config.grid.dims;
   double normal = 0, total = 0;
   for (int a = 0; a < int(mats.size()); ++a)
     for (int b = 0; b < int(mats.size()); ++b)
@@ -153,7 +152,7 @@ ContactReport se_cc_contact(const InterfaceFaces& faces, const io::Config& confi
         normal += double(faces.count(2, a, b)) * h[0] * h[1];
         total += faces.area(a, b, h);
       }
-  const double projected = double(d[0]) * h[0] * double(d[1]) * h[1];
+  const double projected = config.grid.xy_area();
   return ContactReport{normal / projected, total / projected};
 }
 

@@ -57,10 +57,7 @@ std::string read_input_text(MPI_Comm comm, const std::string& path) {
     os << in.rdbuf();
     text = os.str();
   });
-  unsigned long long len = text.size();
-  MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
-  text.resize(len);
-  MPI_Bcast(text.data(), static_cast<int>(len), MPI_CHAR, 0, comm);
+  broadcast(comm, 0, text);
   return text;
 }
 

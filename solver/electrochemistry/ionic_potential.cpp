@@ -163,9 +163,7 @@ IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
 IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, double current) {
   // Newton on V: I(V) is monotone increasing. dI/dV = sum_f dI_f/ddelta (1 - dphi_P/dV),
   // with J dphi/dV = -dF/dV from one linear solve with the last Jacobian.
-  const auto& d = grid_.spec().dims;
-  const auto& h = grid_.spec().spacing;
-  const double area = double(d[0]) * h[0] * double(d[1]) * h[1];
+  const double area = grid_.spec().xy_area();
   const double tolerance = 1e-9 * std::max(std::abs(current), 1e-2 * area); // 1e-9 of >= 1 uA/cm^2
   IonicResult total;
   Vec rhs = nullptr, z = nullptr;

@@ -48,9 +48,7 @@ public:
         file_(s.config.output.nuclei) {
     nucleation_.register_state(s.state, ionic_);
     if (nucleation_.enabled()) s.log.info("nucleation: random seed %llu", (unsigned long long)nucleation_.seed());
-    const auto& d = grid_.spec().dims;
-    const auto& h = grid_.spec().spacing;
-    area_ = double(d[0]) * h[0] * double(d[1]) * h[1];
+    area_ = grid_.spec().xy_area();
   }
   const char* name() const override { return "nucleation"; }
 

@@ -19,12 +19,6 @@ ElectrochemistryModule& electrochemistry(const ModuleSetup& s) {
   return *m;
 }
 
-double cell_area(const Grid& grid) {
-  const auto& d = grid.spec().dims;
-  const auto& h = grid.spec().spacing;
-  return double(d[0]) * h[0] * double(d[1]) * h[1];
-}
-
 } // namespace
 
 SodiumModule::SodiumModule(const ModuleSetup& s)
@@ -54,7 +48,7 @@ void SodiumModule::values(std::vector<double>& out) const {
     local[1] += faces[n].active_cathodic * a;
   }
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
-  const double area = cell_area(grid_), volume = sodium_.volume();
+  const double area = grid_.spec().xy_area(), volume = row_volume_ = sodium_.volume();
   out.insert(out.end(), {volume, volume / area, global[0] / area, global[1] / area,
                          sodium_.lift() * grid_.spec().spacing[2]});
 }
@@ -62,7 +56,7 @@ void SodiumModule::values(std::vector<double>& out) const {
 std::string SodiumModule::summary() const {
   char buf[96];
   std::snprintf(buf, sizeof buf, "Na = %8.4g um  lift = %5.3g um  settle %d",
-                sodium_.volume() / cell_area(grid_) * 1e6, sodium_.lift() * grid_.spec().spacing[2] * 1e6,
+                row_volume_ / grid_.spec().xy_area() * 1e6, sodium_.lift() * grid_.spec().spacing[2] * 1e6,
                 settle_sweeps_);
   return buf;
 }

@@ -30,6 +30,9 @@ private:
   SodiumModel sodium_;
   double max_fill_change_ = 0.25;
   int settle_sweeps_ = 0;
+  /// The Na volume of the last time-series row (values()), which the log line repeats
+  /// without a second global sum [m³].
+  mutable double row_volume_ = 0;
 };
 
 } // namespace navox

@@ -44,10 +44,7 @@ std::vector<std::string> listed(MPI_Comm comm, const std::string& dir) {
     std::sort(found.rbegin(), found.rend());
     for (const auto& f : found) joined += f.second + "\n";
   });
-  int n = static_cast<int>(joined.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  joined.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(joined.data(), n, MPI_CHAR, 0, comm);
+  broadcast(comm, 0, joined);
   std::vector<std::string> out;
   for (std::size_t a = 0, b; (b = joined.find('\n', a)) != std::string::npos; a = b + 1) out.push_back(joined.substr(a, b - a));
   return out;
@@ -81,8 +78,8 @@ std::string Checkpoints::write(const State& state, long step, double t) {
   c.time = t;
   for (auto& b : c.blocks)
     b.values = state.has_field(b.name) ? scalar_block(grid_, state.field(b.name)) : state.block(b.name);
-  for (auto& [name, v] : c.reals) v = const_cast<State&>(state).real(name);
-  for (auto& [name, v] : c.integers) v = const_cast<State&>(state).integer(name);
+  for (auto& [name, v] : c.reals) v = state.real(name);
+  for (auto& [name, v] : c.integers) v = state.integer(name);
 
   const std::string path = (fs::path(directory_) / file_name(step)).string(), tmp = path + ".tmp";
   io::write_checkpoint_file(grid_, tmp, c);

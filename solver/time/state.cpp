@@ -95,6 +95,18 @@ double& State::real(const std::string& name, double initial) {
 std::int64_t& State::integer(const std::string& name, std::int64_t initial) {
   return value<std::int64_t>(integers_, integer_order_, name, nullptr, initial);
 }
+double State::real(const std::string& name) const {
+  const auto it = reals_.find(name);
+  if (it == reals_.end()) throw Error("state: no real " + name);
+  return *it->second.value;
+}
+
+std::int64_t State::integer(const std::string& name) const {
+  const auto it = integers_.find(name);
+  if (it == integers_.end()) throw Error("state: no integer " + name);
+  return *it->second.value;
+}
+
 void State::bind_real(const std::string& name, double& v) { value<double>(reals_, real_order_, name, &v, 0); }
 void State::bind_integer(const std::string& name, std::int64_t& v) {
   value<std::int64_t>(integers_, integer_order_, name, &v, 0);

@@ -62,6 +62,9 @@ public:
   /// The real / integer `name`, stored here, registered with `initial` the first time.
   double& real(const std::string& name, double initial = 0);
   std::int64_t& integer(const std::string& name, std::int64_t initial = 0);
+  /// The value of a registered real / integer; throws navox::Error if none.
+  double real(const std::string& name) const;
+  std::int64_t integer(const std::string& name) const;
   /// A real / integer a module stores itself, registered under `name`.
   void bind_real(const std::string& name, double& value);
   void bind_integer(const std::string& name, std::int64_t& value);

@@ -55,9 +55,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   LoopState ls(state);
   const io::TimeSpec& ts = config_.time;
   if (ls.dt_next == 0) ls.dt_next = ts.dt;
-  const auto& d = grid_->spec().dims;
-  const auto& h = grid_->spec().spacing;
-  const double area = double(d[0]) * h[0] * double(d[1]) * h[1];
+  const double area = grid_->spec().xy_area();
   const std::string& dir = config_.output.directory;
   Checkpoints checkpoints(*grid_, dir, config_.checkpoint.keep, log_);
 

@@ -94,7 +94,9 @@ TEST_P(InterfaceRules, TripleLinesAreContactEdgesAndLeftoversAreNotNa) {
     MPI_Allreduce(&covered_local, &covered, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
     EXPECT_EQ(covered, 4) << "the whole contact, and nothing under the gap";
     EXPECT_EQ(nucleation.count(), 2) << "a nucleus's footprint suppresses the nuclei its faces would form";
-    if (grid.rank() == 0) EXPECT_EQ(formed, 2);
+    if (grid.rank() == 0) {
+      EXPECT_EQ(formed, 2);
+    }
     // The leftover is gone on every partition.
     const auto xi = navox::test::gather_natural(grid, sodium.xi());
     EXPECT_EQ(xi[static_cast<std::size_t>((2 * kN + 0) * kN + 0)], 0.0);
