@@ -26,7 +26,15 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
   MPI_Comm_size(comm_, &size_);
 
   const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-  auto procs = [&](int d) { return spec_.processors[d] > 0 ? PetscInt(spec_.processors[d]) : PETSC_DECIDE; };
+  // grid.processors first, then PETSc's own -da_processors_x/y/z, else PETSc decides.
+  auto procs = [&](int d) {
+    if (spec_.processors[d] > 0) return PetscInt(spec_.processors[d]);
+    const char* option[3] = {"-da_processors_x", "-da_processors_y", "-da_processors_z"};
+    PetscInt n = PETSC_DECIDE;
+    PetscBool set = PETSC_FALSE;
+    NAVOX_CALL(PetscOptionsGetInt(nullptr, nullptr, option[d], &n, &set));
+    return set && n > 0 ? n : PetscInt(PETSC_DECIDE);
+  };
   const PetscInt nx = PetscInt(spec_.dims[0]), ny = PetscInt(spec_.dims[1]), nz = PetscInt(spec_.dims[2]);
   // The first DM fixes the partition; every other DM reuses it exactly.
   NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, nx, ny, nz, procs(0),

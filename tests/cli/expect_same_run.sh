@@ -11,8 +11,9 @@ mpiexec=$1 navox=$2 input=$3 min_lift=$4
 shift 4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-run() { # name np processors
+run() { # name np processors [PETSc options]
   local name=$1 np=$2 procs=$3
+  shift 3
   $mpiexec -n "$np" "$navox" run "$input" "$@" --set output.directory="$work/$name" \
     --set "grid.processors=$procs" "${extra[@]}" > "$work/$name.log" 2>&1 ||
     { tail -n 20 "$work/$name.log"; echo "FAIL: run $name on $np ranks"; exit 1; }
@@ -21,9 +22,21 @@ extra=("$@")
 run np1 1 "[-1, -1, -1]"
 run x2 2 "[2, 1, 1]"
 run y2 2 "[1, 2, 1]"
-run z2 2 "[1, 1, 2]"
+run z2 2 "[-1, -1, -1]" -da_processors_x 1 -da_processors_y 1 -da_processors_z 2  # PETSc's own options
 run np4 4 "[-1, -1, -1]"
 grep partition "$work"/*.log
+# Each 2-rank run split the axis it names (rank 0's block halved there only).
+block() { sed -n 's/^partition: [0-9]* ranks, \([0-9]*\) x \([0-9]*\) x \([0-9]*\) voxels.*/\1 \2 \3/p' "$work/$1.log"; }
+read -r fx fy fz <<< "$(block np1)"
+for axis in x y z; do
+  read -r bx by bz <<< "$(block ${axis}2)"
+  case $axis in
+    x) want="$(( (fx + 1) / 2 )) $fy $fz" ;;
+    y) want="$fx $(( (fy + 1) / 2 )) $fz" ;;
+    z) want="$fx $fy $(( (fz + 1) / 2 ))" ;;
+  esac
+  [ "$bx $by $bz" = "$want" ] || { echo "FAIL: the ${axis}2 run is split as $bx x $by x $bz, not $want"; exit 1; }
+done
 series=$(sed -n '1p' "$work/np1/navox.csv")
 lift=$(awk -F, 'NR == 1 { for (c = 1; c <= NF; c++) if ($c == "lift [m]") col = c; next }
                  { if ($col > m) m = $col } END { print m + 0 }' "$work/np1/navox.csv")
