@@ -257,10 +257,13 @@ Config read_config(Section root, Purpose purpose, const std::vector<ModuleInput>
   c.conditions.temperature = cond.quantity("temperature", Dim::temperature, 298.15);
   if (!(c.conditions.temperature > 0)) cond.fail("temperature", "must be above absolute zero");
   c.conditions.electrode_potential = cond.quantity("electrode_potential", Dim::voltage, 0.0);
-  if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p);
+  c.conditions.stack_pressure = cond.quantity("stack_pressure", Dim::pressure, 0.0);
+  if (!(c.conditions.stack_pressure >= 0)) cond.fail("stack_pressure", "must not be negative (a compressive load)");
+  if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p, c.conditions.stack_pressure);
   const Section na = root.section_or_defaults("sodium");
   const lib::Metal* metal = nullptr;
   c.sodium = read_sodium(na, metal);
+  c.metal = metal->name;
   // The plated metal is a solid (creep, vacancies) and the electrolytes are solids:
   // a cell above the metal's melting point is outside the model, and below ~170 K
   // the Arrhenius conductivities underflow the solver's scaling.

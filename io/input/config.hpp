@@ -63,6 +63,9 @@ struct MicrostructureSpec {
 struct Conditions {
   double temperature = 298.15;      ///< [K]
   double electrode_potential = 0;   ///< CC (and connected Na) against the counter electrode [V]
+  /// Compressive load on the top of the current collector (the pressure plate), per
+  /// x-y area of the cell [Pa]; protocol steps may change it (ProtocolStep::stack_pressure).
+  double stack_pressure = 0;
 };
 
 struct TimeSpec {
@@ -125,6 +128,7 @@ struct Config {
   TimeSpec time;
   std::optional<Protocol> protocol; ///< none: potentiostatic at conditions.electrode_potential
   physics::SodiumMetal sodium;
+  std::string metal = "Na"; ///< the material-library entry `sodium.metal` named (its creep and diffusion defaults)
   /// The modules' own sections (ModuleInput), by path.
   std::map<std::string, std::any> inputs;
   /// The value read for a module's section at `path`, or nullptr if there is none of type T.

@@ -128,22 +128,40 @@ ProtocolStep read_step(const Section& item) {
     item.fail("", message + one_of);
   }
   const Section s = item.section(kind);
-  if (kind == "plate" || kind == "strip") return read_galvanostatic(s, kind);
-  if (kind == "ramp") return read_ramp(s);
-  if (kind == "rest") return read_rest(s);
-  return read_hold(s);
+  ProtocolStep step = kind == "plate" || kind == "strip" ? read_galvanostatic(s, kind)
+                      : kind == "ramp"                   ? read_ramp(s)
+                      : kind == "rest"                   ? read_rest(s)
+                                                         : read_hold(s);
+  // Any step may change the stack pressure; NaN = keep the previous one (resolved below).
+  step.stack_pressure = std::nan("");
+  if (s.has("stack_pressure")) {
+    step.stack_pressure = s.quantity("stack_pressure", Dim::pressure);
+    if (!(step.stack_pressure >= 0)) s.fail("stack_pressure", "must not be negative (a compressive load)");
+  }
+  return step;
 }
 
 } // namespace
 
-Protocol read_protocol(const Section& s) {
+Protocol read_protocol(const Section& s, double stack_pressure) {
   Protocol p;
   p.cycles = static_cast<int>(s.integer("repeat", 1, 1, 10000));
   std::vector<ProtocolStep> sequence;
   for (const Section& item : s.sections("steps")) sequence.push_back(read_step(item));
   if (sequence.empty()) s.fail("steps", "needs at least one step");
+  // A step without its own stack pressure keeps the one before it; the first starts
+  // from conditions.stack_pressure, and a repeated cycle from the last step's.
+  double carried = stack_pressure;
+  std::vector<bool> given(sequence.size());
+  for (std::size_t n = 0; n < sequence.size(); ++n) given[n] = !std::isnan(sequence[n].stack_pressure);
   p.steps.reserve(sequence.size() * static_cast<std::size_t>(p.cycles));
-  for (int c = 0; c < p.cycles; ++c) p.steps.insert(p.steps.end(), sequence.begin(), sequence.end());
+  for (int c = 0; c < p.cycles; ++c)
+    for (std::size_t n = 0; n < sequence.size(); ++n) {
+      ProtocolStep step = sequence[n];
+      if (given[n]) carried = step.stack_pressure;
+      step.stack_pressure = carried;
+      p.steps.push_back(step);
+    }
   return p;
 }
 

@@ -49,6 +49,9 @@ struct ProtocolStep {
   double capacity = inf;     ///< limit on |charge| passed in this step [C/m^2]
   double voltage_min = -inf; ///< cutoff: the step ends when V <= voltage_min [V]
   double voltage_max = inf;  ///< cutoff: the step ends when V >= voltage_max [V]
+  /// Stack pressure during the step [Pa]: the step's own `stack_pressure`, else the
+  /// previous step's, else conditions.stack_pressure.
+  double stack_pressure = 0;
 
   /// Applied current density at time `tau` into the step [A/m^2]: linear in tau for
   /// ramps (clamped to [0, duration]), constant for plate/strip, 0 for rest and hold
@@ -62,6 +65,7 @@ struct Protocol {
 };
 
 /// Reads the `protocol:` section; throws input::InputError (file:line:col) on bad input.
-Protocol read_protocol(const input::Section& s);
+/// `stack_pressure`: conditions.stack_pressure, the pressure until a step changes it [Pa].
+Protocol read_protocol(const input::Section& s, double stack_pressure = 0);
 
 } // namespace navox::io

@@ -5,7 +5,7 @@
  * (MODEL.md §3.1).
  *
  * \f[ I = A\big[\,w(\eta)\,i_{BV}(\eta) + C_{dl}\,(\eta-\eta^{old})/\Delta t\,\big],\qquad
- *     \eta = \delta - I/g,\qquad \delta = V - \phi_P - U_{ref} \f]
+ *     \eta = \delta - I/g,\qquad \delta = V - \phi_P - U_{ref} + \Omega_{Na} p/F \f] (the stress term: physics/mechanics/stress_potential.hpp)
  * \f[ i_{BV}(\eta) = i_0\big[e^{\alpha_a F\eta/RT} - e^{-\alpha_c F\eta/RT}\big],\qquad
  *     i_0 = \frac{RT}{F\,R_{ct}},\qquad g = \frac{\sigma_P A}{h/2} \f]
  *

@@ -82,6 +82,16 @@ double Metal::self_diffusivity(double temperature) const {
   return d;
 }
 
+double Metal::diffusion_activation_energy(double temperature) const {
+  double d = 0, dq = 0;
+  for (const auto& t : self_diffusion) {
+    const double term = t.prefactor * std::exp(-t.activation_energy / (kGasConstant * temperature));
+    d += term;
+    dq += term * t.activation_energy;
+  }
+  return d > 0 ? dq / d : 0.0;
+}
+
 std::vector<std::string> material_names() {
   std::vector<std::string> names;
   for (const auto& e : electrolytes()) names.emplace_back(e.name);

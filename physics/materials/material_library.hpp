@@ -57,6 +57,9 @@ struct Metal {
 
   /// D(T) [m^2/s].
   double self_diffusivity(double temperature) const;
+  /// Apparent activation energy of D at T, −R d ln D / d(1/T) = Σ D_k Q_k / Σ D_k [J/mol]:
+  /// the default activation energy of creep (physics/mechanics/power_law_creep.hpp).
+  double diffusion_activation_energy(double temperature) const;
   /// Lattice-site density c_m = 1/Ω [mol/m^3].
   double site_density() const { return 1.0 / molar_volume; }
 };

@@ -34,7 +34,8 @@ physics::FaceSolution electrode_face(const IonicPotential::Context& c, const Ele
   fc.metal_fraction = f.metal_fraction;
   fc.eta_old = f.eta_old;
   fc.inv_dt = c.conditions.inv_dt;
-  return physics::solve_face(c.kinetics[m], fc, c.conditions.electrode_potential - phi_p);
+  // δ = V − φ_P + Ω p / F: the pressure in the metal raises its equilibrium potential.
+  return physics::solve_face(c.kinetics[m], fc, c.conditions.electrode_potential - phi_p + f.stress_shift);
 }
 
 FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, double phi_p, double phi_n, int m,

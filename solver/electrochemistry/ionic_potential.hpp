@@ -48,6 +48,9 @@ struct ElectrodeFace {
   /// Share of the face that nuclei's footprints cover: it plates there although
   /// the CC is blocking [-]. Kept across steps; set by Nucleation.
   double coverage = 0;
+  /// Ω_Na p / F for the pressure p in the metal at the face [V] (η's stress term,
+  /// physics/mechanics/stress_potential.hpp); set by the mechanics module before each solve.
+  double stress_shift = 0;
 };
 
 struct IonicResult {

@@ -67,6 +67,9 @@ public:
   /// Net current-collector displacement since the start [voxel layers].
   int lift() const { return static_cast<int>(lift_); }
 
+  /// 1 where the metal (CC, Na) is connected to the CC or the top face, else 0: the
+  /// answer of the last set_activity() (a global vector of grid.scalar_dm()).
+  Vec connected() const { return connected_; }
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
   /// Puts the faradaic volume of the last solve in place (step 1 above); returns

@@ -35,6 +35,7 @@ struct Drive {
   double voltage = 0;     ///< held V [V] (potentiostatic), else the first guess of V
   double current = 0;     ///< prescribed current through the SE|metal faces [A], + = stripping
   double temperature = 298.15; ///< [K]
+  double stack_pressure = 0;   ///< load on the pressure plate per x-y area of the cell [Pa]
 };
 
 /// The cell's electrical response over the step, filled by the solving module.

@@ -25,6 +25,7 @@ io::Protocol default_protocol(const io::Config& c) {
   hold.kind = "hold";
   hold.voltage = c.conditions.electrode_potential;
   hold.duration = c.time.end;
+  hold.stack_pressure = c.conditions.stack_pressure;
   io::Protocol p;
   p.steps.push_back(hold);
   return p;
@@ -106,6 +107,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
 
   Drive drive;
   drive.temperature = config_.conditions.temperature;
+  drive.stack_pressure = config_.conditions.stack_pressure;
   if (!resumed) {
     // t = 0: the state at the initial cell voltage, in steady state (no current history).
     StepContext ctx;
@@ -192,6 +194,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     ctx.restart_point = restart_point;
     ctx.drive = drive;
     ctx.drive.potentiostatic = potentiostatic;
+    ctx.drive.stack_pressure = ps.stack_pressure;
     try {
       each(&Module::prepare, ctx); // may shorten ctx.dt
       ctx.drive.voltage = potentiostatic ? ps.voltage : ls.voltage;

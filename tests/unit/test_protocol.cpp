@@ -227,7 +227,7 @@ TEST(ProtocolErrors, RepeatAndEmptySteps) {
 TEST(ProtocolErrors, UnknownKeysInsideAStep) {
   expect_error(error_in("    - rest: {duration: 1 min, current_density: 1 mA/cm^2}\n"), 3, 31,
                "protocol.steps[0].rest.current_density",
-               "unknown key \"current_density\"; known keys: duration");
+               "unknown key \"current_density\"; known keys: duration, stack_pressure");
   expect_error(error_in("    - plate: {current_density: 1 mA/cm^2, cutoff: -1 V, duraton: 1 h}\n"), 3, 57,
                "protocol.steps[0].plate.duraton", "unknown key \"duraton\"; did you mean \"duration\"?");
 }
@@ -254,3 +254,29 @@ TEST(Protocol, ResolvedInputReadsBackTheSame) {
     EXPECT_EQ(a.voltage_max, b.voltage_max);
   }
 }
+
+namespace {
+
+TEST(Protocol, StackPressureIsKeptUntilAStepChangesIt) {
+  auto doc = Document::parse("protocol:\n"
+                             "  repeat: 2\n"
+                             "  steps:\n"
+                             "    - plate: {current_density: 1 mA/cm^2, duration: 1 h}\n"
+                             "    - rest: {duration: 1 min, stack_pressure: 10 MPa}\n"
+                             "    - strip: {current_density: 1 mA/cm^2, duration: 1 h}\n"
+                             "    - rest: {duration: 1 min, stack_pressure: 2 bar}\n",
+                             "deck.yaml");
+  const Protocol p = read_protocol(doc->root().section("protocol"), 5e6);
+  doc->finish();
+  ASSERT_EQ(p.steps.size(), 8u);
+  // The first step starts from conditions.stack_pressure; the repeat continues from the last.
+  const double expected[8] = {5e6, 10e6, 10e6, 2e5, 2e5, 10e6, 10e6, 2e5};
+  for (std::size_t n = 0; n < 8; ++n) EXPECT_EQ(p.steps[n].stack_pressure, expected[n]) << "step " << n;
+  expect_error(error_in("    - rest: {duration: 1 min, stack_pressure: -1 MPa}\n"), 3, 47,
+               "protocol.steps[0].rest.stack_pressure", "must not be negative (a compressive load)");
+  expect_error(error_in("    - rest: {duration: 1 min, stack_pressure: 1 mV}\n"), 3, 47,
+               "protocol.steps[0].rest.stack_pressure",
+               "\"1 mV\": unknown unit \"mV\" for a pressure (it is a unit of voltage); use one of: Pa, kPa, MPa, GPa, bar");
+}
+
+} // namespace
