@@ -260,6 +260,7 @@ Config read_config(Section root, Purpose purpose, const std::vector<ModuleInput>
   c.conditions.stack_pressure = cond.quantity("stack_pressure", Dim::pressure, 0.0);
   if (!(c.conditions.stack_pressure >= 0)) cond.fail("stack_pressure", "must not be negative (a compressive load)");
   if (auto p = root.optional_section("protocol")) c.protocol = read_protocol(*p, c.conditions.stack_pressure);
+  c.conditions.stack_pressure_given = cond.has("stack_pressure") || (c.protocol && c.protocol->sets_stack_pressure);
   const Section na = root.section_or_defaults("sodium");
   const lib::Metal* metal = nullptr;
   c.sodium = read_sodium(na, metal);

@@ -66,6 +66,10 @@ struct Conditions {
   /// Compressive load on the top of the current collector (the pressure plate), per
   /// x-y area of the cell [Pa]; protocol steps may change it (ProtocolStep::stack_pressure).
   double stack_pressure = 0;
+  /// The deck gives a stack pressure (here or in a protocol step): gaps in the Na then
+  /// close at the rate creep allows under it. Without one the pressure is not modelled:
+  /// Na closes any gap at once (the limit of fast creep) and no face feels a pressure.
+  bool stack_pressure_given = false;
 };
 
 struct TimeSpec {

@@ -154,6 +154,7 @@ Protocol read_protocol(const Section& s, double stack_pressure) {
   double carried = stack_pressure;
   std::vector<bool> given(sequence.size());
   for (std::size_t n = 0; n < sequence.size(); ++n) given[n] = !std::isnan(sequence[n].stack_pressure);
+  p.sets_stack_pressure = std::find(given.begin(), given.end(), true) != given.end();
   p.steps.reserve(sequence.size() * static_cast<std::size_t>(p.cycles));
   for (int c = 0; c < p.cycles; ++c)
     for (std::size_t n = 0; n < sequence.size(); ++n) {

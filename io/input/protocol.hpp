@@ -62,6 +62,7 @@ struct ProtocolStep {
 struct Protocol {
   std::vector<ProtocolStep> steps; ///< expanded: `repeat` already applied
   int cycles = 1;                  ///< the `repeat` count
+  bool sets_stack_pressure = false; ///< a step gives its own stack_pressure
 };
 
 /// Reads the `protocol:` section; throws input::InputError (file:line:col) on bad input.

@@ -63,6 +63,12 @@ CommandLine parse_command_line(int argc, char** argv) {
       cl.overrides.push_back(arg.substr(6));
     } else if (cl.input.empty() && !arg.empty() && arg[0] != '-') {
       cl.input = arg;
+    } else if (!arg.empty() && arg[0] != '-' && !(a > 2 && argv[a - 1][0] == '-' && cl.petsc_args.size() > 1 &&
+                                                  cl.petsc_args.back() == argv[a - 1])) {
+      // A word that is neither the input nor a PETSc option's value would be ignored by PETSc.
+      cl.error = "unexpected argument \"" + arg + "\"" +
+                 (arg.find('=') != std::string::npos ? " (to change a key of the deck: --set " + arg + ")" : "");
+      return cl;
     } else {
       cl.petsc_args.push_back(arg);
     }
