@@ -29,7 +29,15 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
   NAVOX_CALL(DMCreateLocalVector(sdm, &na_local_));
   NAVOX_CALL(VecSet(na_local_, 0.0));
+  try {
+    set_up();
+  } catch (...) {
+    release(); // no destructor runs for a constructor that throws
+    throw;
+  }
+}
 
+void Elasticity::set_up() {
   // Which materials occur anywhere (the ersatz E follows the softest solid present).
   const std::size_t nm = materials_.size();
   std::vector<int> used(nm, 0), all(nm, 0);
@@ -72,13 +80,16 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
   assemble();
 }
 
-Elasticity::~Elasticity() {
+Elasticity::~Elasticity() { release(); }
+
+void Elasticity::release() {
   if (ksp_) (void)KSPDestroy(&ksp_);
   if (a_) (void)MatDestroy(&a_);
   if (u_) (void)VecDestroy(&u_);
   if (b_) (void)VecDestroy(&b_);
   if (u_local_) (void)VecDestroy(&u_local_);
   if (lab_) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab_);
+  lab_ = nullptr;
   if (labels_local_) (void)VecDestroy(&labels_local_);
   if (na_local_) (void)VecDestroy(&na_local_);
   if (vdm_) (void)DMDestroy(&vdm_);

@@ -101,6 +101,8 @@ public:
 
 private:
   using Hex = physics::HexElasticity;
+  void set_up();
+  void release();
   void create_vertex_dm();
   void assemble();
   bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const;
