@@ -83,8 +83,13 @@ Material read_material(const Section& m, const std::string& name) {
                  "angle), or nucleation: {surface: ...} or {wetting_angle: ...}, or bare_surface: active (Na "
                  "plates on the bare surface at once)");
     mat.nucleates = !mat.bare_surface_active;
-    mat.youngs_modulus = m.quantity("youngs_modulus", Dim::pressure, cc ? cc->youngs_modulus : 0.0);
-    mat.poisson_ratio = m.number("poisson_ratio", cc ? cc->poisson_ratio : 0.0);
+  }
+  if (mat.phase == Phase::SE || mat.phase == Phase::CC) {
+    // Elastic constants for mechanics: the library entry's, else 0 (not given).
+    const double e = se ? se->youngs_modulus : cc ? cc->youngs_modulus : 0.0;
+    const double nu = se ? se->poisson_ratio : cc ? cc->poisson_ratio : 0.0;
+    mat.youngs_modulus = m.quantity("youngs_modulus", Dim::pressure, e);
+    mat.poisson_ratio = m.number("poisson_ratio", nu);
     if (!(mat.youngs_modulus >= 0)) m.fail("youngs_modulus", "must not be negative (0: not given)");
     if (!(mat.poisson_ratio >= 0 && mat.poisson_ratio < 0.5)) m.fail("poisson_ratio", "must be in [0, 0.5)");
   }

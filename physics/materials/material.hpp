@@ -49,7 +49,9 @@ struct Material {
   physics::ClassicalNucleation nucleation{};
   /// The material-library entry the defaults came from (physics/materials/material_library.hpp); empty if none.
   std::string library{};
-  /// Elastic constants (CC only; for mechanics, not used by the solver yet) [Pa], [-]; 0 = not given.
+  /// Elastic constants (SE and CC) [Pa], [-]; 0 = not given. The elasticity solver
+  /// (solver/mechanics/elasticity.hpp) needs them for every SE and CC material in the
+  /// cell; PORE and NA voxels get its ersatz material instead.
   double youngs_modulus = 0;
   double poisson_ratio = 0;
 };

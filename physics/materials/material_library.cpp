@@ -24,14 +24,23 @@ const std::vector<Electrolyte>& electrolytes() {
        1e-4,       // ohm m^2 (1 ohm cm^2) against Na: ASSUMPTION (no measured value in MODEL.md;
                    //   the value the V8 nucleation calibration uses)
        0.1,        // F/m^2 (10 uF/cm^2): ASSUMPTION, a typical solid|metal double layer
-       0.5},       // alpha_a: ASSUMPTION, symmetric barrier
+       0.5,        // alpha_a: ASSUMPTION, symmetric barrier
+       15e9,       // Pa: ASSUMPTION. No measured modulus of NBH found; closo-hydroborates are soft
+                   //   molecular-ion salts (DFT classifies Na2B10H10 as a "soft", ductile material:
+                   //   J. Electrochem. Soc. 166, A493 (2019)) and densify by cold pressing, so E is
+                   //   taken well below the oxide NZSP's, at the order of other complex hydrides
+       0.3},       // nu: ASSUMPTION, a typical value for an ionic solid without a measurement
       {"NZSP", "Na3.4Zr2Si2.4P0.6O12",
        0.5,        // S/m = 5 mS/cm total at 25 degC: Ma et al., Chem. Mater. 28, 4821 (2016); MODEL.md §4
        298.15,     // K (25 degC)
        0.0,        // J/mol: no sourced value; sigma is taken as temperature independent unless the deck gives one
        1.7e-4,     // ohm m^2 (1.7 ohm cm^2): Na|NZSP charge-transfer ASR, MODEL.md §4
        0.1,        // F/m^2 (10 uF/cm^2): ASSUMPTION, as for NBH
-       0.5},       // alpha_a: ASSUMPTION, symmetric barrier
+       0.5,        // alpha_a: ASSUMPTION, symmetric barrier
+       75e9,       // Pa: NaSICON Young's moduli range from ~56 to 97 GPa (Wolfenstine, Go, Kim, Sakamoto,
+                   //   "Mechanical properties of NaSICON: a brief review", Ionics (2022)); Si-rich
+                   //   NASICON by indentation 72-88 GPa (Nonemacher et al., Ceram. Int. 45, 21308 (2019))
+       0.26},      // nu: ~0.26 for NaSICON, Wolfenstine et al. (2022), ibid.
   };
   return list;
 }

@@ -28,6 +28,8 @@ struct Electrolyte {
   double charge_transfer_resistance; ///< R_ct against Na [ohm m^2]
   double double_layer_capacitance;   ///< C_dl against a metal [F/m^2]
   double transfer_coefficient;       ///< α_a [-]
+  double youngs_modulus;             ///< E [Pa] of the dense pellet, room temperature (mechanics)
+  double poisson_ratio;              ///< ν [-]
 };
 
 /// A current-collector surface: Na wetting angle for nucleation, elastic constants for mechanics.

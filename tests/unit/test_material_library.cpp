@@ -93,6 +93,15 @@ TEST(MaterialLibrary, ValuesAgainstHandValues) {
     EXPECT_GT(c.poisson_ratio, 0.3) << c.name;
     EXPECT_LT(c.poisson_ratio, 0.45) << c.name;
   }
+  // Elastic constants of the electrolytes (mechanics): NZSP from the NaSICON range, NBH assumed softer.
+  EXPECT_DOUBLE_EQ(nzsp->youngs_modulus, 75e9);
+  EXPECT_DOUBLE_EQ(nzsp->poisson_ratio, 0.26);
+  for (const auto& e : lib::electrolytes()) {
+    EXPECT_GT(e.youngs_modulus, 1e9) << e.name;
+    EXPECT_LT(e.youngs_modulus, nzsp->youngs_modulus * 1.0001) << e.name;
+    EXPECT_GT(e.poisson_ratio, 0.2) << e.name;
+    EXPECT_LT(e.poisson_ratio, 0.4) << e.name;
+  }
 
   const lib::Metal* na = lib::find_metal("Na");
   const lib::Metal* li = lib::find_metal("Li");
@@ -125,6 +134,8 @@ TEST(MaterialLibrary, DeckNamesAnEntryAndOverridesAnyValue) {
   EXPECT_DOUBLE_EQ(nbh.conductivity, 0.09);
   EXPECT_DOUBLE_EQ(nbh.reference_temperature, 293.15);
   EXPECT_DOUBLE_EQ(nbh.charge_transfer_resistance, lib::find_electrolyte("NBH")->charge_transfer_resistance);
+  EXPECT_DOUBLE_EQ(nbh.youngs_modulus, lib::find_electrolyte("NBH")->youngs_modulus);
+  EXPECT_DOUBLE_EQ(nbh.poisson_ratio, lib::find_electrolyte("NBH")->poisson_ratio);
   const navox::Material& fast = material(r.config, "fast");
   EXPECT_DOUBLE_EQ(fast.conductivity, 0.1);
   EXPECT_DOUBLE_EQ(fast.activation_energy, nbh.activation_energy); // the rest stays the library's

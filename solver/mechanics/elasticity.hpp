@@ -1,0 +1,128 @@
+#pragma once
+/// Quasi-static small-strain linear elasticity of the SE and CC (MODEL.md §3.4;
+/// docs/model.md, "Mechanics: elasticity of the SE and CC").
+///
+/// Trilinear hexahedra, one per voxel (physics/mechanics/hex_elasticity.hpp), on the
+/// vertex grid: a DMDA of (nx+1)×(ny+1)×(nz+1) nodes (nx×ny×(nz+1), periodic in x
+/// and y, when `periodic_lateral`), 3 DOF per node (field names `displacement_x/_y/_z`),
+/// box stencil of width 1. Node i along an axis belongs to the rank owning voxel i
+/// (the extra last node to the last rank), so each rank assembles exactly its
+/// own voxels' elements and every element's nodes are owned or ghosted.
+///
+/// Materials from the labels: SE and CC voxels take their material's E and ν.
+/// PORE and NA voxels (empty or holding Na) take the *ersatz material* of voxel FE
+/// (E = kErsatz × the smallest E of the SE/CC materials present, ν = 0.3), so that
+/// nodes touching only pores stay determined; it carries ~1e-6 of the load a solid
+/// would. Na is not an elastic solid here: its pressure enters as a load
+/// (ElasticLoad::na_pressure).
+///
+/// Boundary conditions: u_z = 0 on z = 0 (the SE rests on the counter electrode);
+/// rollers on the lateral faces (u_x = 0 on x-faces, u_y = 0 on y-faces), or, when
+/// periodic laterally, u_x = u_y = 0 at node (0, 0, 0), which removes the two
+/// lateral rigid translations (the only rigid motions a periodic cell on a z-support
+/// has) and carries no force when the lateral loads sum to zero, as stack pressure
+/// and Na pressure do. Top face: traction −P e_z as consistent nodal forces
+/// P h_x h_y / 4 per face node (exact for a uniform traction on Q1 faces).
+/// Dirichlet rows and columns are zeroed with a unit diagonal (MatZeroRowsColumns),
+/// keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
+/// diagonal and element entries are of one order.
+///
+/// Solver: CG + GAMG (options prefix `displacement_`), with the six rigid-body
+/// modes from the node coordinates as GAMG's near null space, block size 3,
+/// relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
+/// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
+/// material contributes, so force checks measure the model, not the solve.
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/mechanics/hex_elasticity.hpp"
+
+#include <petscdmda.h>
+#include <petscksp.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace navox {
+
+struct ElasticLoad {
+  double stack_pressure = 0; ///< [Pa] compressive normal traction on the top face (z = max), −P e_z
+  /// Optional global vector of grid.scalar_dm(): pressure [Pa] in voxels holding Na (0 elsewhere),
+  /// applied as the eigenstress −p I of that voxel (physics::HexElasticity::eigenstress_forces).
+  Vec na_pressure = nullptr;
+  /// Optional body force b(x, y, z) [N/m^3] (verification by manufactured solutions),
+  /// integrated against the shape functions by 2×2×2 Gauss quadrature.
+  std::function<std::array<double, 3>(double x, double y, double z)> body_force;
+};
+
+struct ElasticResult {
+  PetscInt iterations = 0;  ///< CG iterations
+  double residual_norm = 0; ///< final unpreconditioned residual (scaled system)
+  bool converged = false;
+};
+
+class Elasticity {
+public:
+  /// labels: global Vec of grid.scalar_dm() with material indices. Collective; throws a
+  /// CollectiveError if an SE or CC material in the labels has no Young's modulus.
+  Elasticity(const Grid& grid, Vec labels, const MaterialTable& materials);
+  ~Elasticity();
+  Elasticity(const Elasticity&) = delete;
+  Elasticity& operator=(const Elasticity&) = delete;
+
+  /// Assembles the load and solves. Collective; throws CollectiveError (the same on
+  /// all ranks) if the KSP diverges.
+  ElasticResult solve(const ElasticLoad& load);
+
+  // Cell-centred results of the last solve, each into a global Vec of grid.scalar_dm().
+  /// Mean of the element's 8 nodal displacements [m].
+  void displacement(Vec ux, Vec uy, Vec uz) const;
+  /// At the element centre [Pa]: tr(σ)/3 (negative in compression) and von Mises; 0
+  /// in voxels that are neither SE nor CC.
+  void stress_invariants(Vec hydrostatic, Vec von_mises) const;
+  /// In SE voxels with a face to a CC voxel, an NA voxel or a voxel with Na pressure > 0:
+  /// the mean of −σ_nn over those faces from the SE element's centre stress [Pa]; 0 elsewhere.
+  void contact_pressure(Vec pressure) const;
+  /// z-force [N] carried across the node plane z = k h_z (k = 0..nz), compression
+  /// positive: minus the z internal nodal forces K_e u_e − f_e (f_e: Na eigenstress)
+  /// of the elements just below the plane at its nodes (at k = 0 the support's
+  /// reaction on the elements above). Equals stack_pressure × x-y area in equilibrium
+  /// without body force. Collective.
+  double transmitted_force(std::int64_t k) const;
+
+  /// The vertex DMDA and the nodal displacement of the last solve (for tests and output).
+  DM vertex_dm() const { return vdm_; }
+  Vec solution() const { return u_; }
+
+  /// E of the ersatz material relative to the softest SE or CC material present.
+  static constexpr double kErsatz = 1e-6;
+  static constexpr double kErsatzPoisson = 0.3;
+
+private:
+  using Hex = physics::HexElasticity;
+  void set_up();
+  void release();
+  void create_vertex_dm();
+  void assemble();
+  bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const;
+  Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
+                                  std::int64_t k) const;
+  int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
+  bool solid(int m) const;
+
+  const Grid& grid_;
+  const MaterialTable& materials_;
+  std::array<double, 3> h_{};
+  double scale_ = 1;                      ///< 1/(E_max h): the assembled system is K·scale_
+  std::vector<Hex::Stiffness> stiffness_; ///< per material, physical [N/m]
+  std::vector<Hex::Constitutive> c_;      ///< per material [Pa]
+  DM vdm_ = nullptr;
+  Mat a_ = nullptr;
+  KSP ksp_ = nullptr;
+  Vec u_ = nullptr, b_ = nullptr, u_local_ = nullptr;
+  Vec labels_local_ = nullptr, na_local_ = nullptr;
+  const PetscScalar*** lab_ = nullptr;
+};
+
+} // namespace navox

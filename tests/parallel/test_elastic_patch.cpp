@@ -1,0 +1,134 @@
+// Elasticity patch tests (solver/mechanics/elasticity.hpp) on 1, 2 and 4 ranks, split
+// along x, y and z: a homogeneous block and an SE|CC bilayer under stack pressure,
+// with rollers on the sides, are in uniaxial strain, which trilinear elements
+// reproduce exactly (the displacement is piecewise linear in z, the layer
+// interface a node plane):
+//   σ_zz = −P,  σ_xx = σ_yy = −ν/(1−ν) P,  u_z' = −P/M,  M = E(1−ν)/((1+ν)(1−2ν)).
+#include "mesh/collective.hpp"
+#include "mesh/grid.hpp"
+#include "solver/mechanics/elasticity.hpp"
+#include "support/voxel_field.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace {
+
+constexpr double kP = 5e6; // 5 MPa stack pressure
+
+navox::MaterialTable bilayer_materials() {
+  navox::MaterialTable mats(2);
+  mats[0].name = "SE";
+  mats[0].phase = navox::Phase::SE;
+  mats[0].youngs_modulus = 15e9;
+  mats[0].poisson_ratio = 0.3;
+  mats[1].name = "CC";
+  mats[1].phase = navox::Phase::CC;
+  mats[1].youngs_modulus = 70.6e9;
+  mats[1].poisson_ratio = 0.345;
+  return mats;
+}
+
+double modulus(const navox::Material& m) {
+  const double e = m.youngs_modulus, nu = m.poisson_ratio;
+  return e * (1 - nu) / ((1 + nu) * (1 - 2 * nu));
+}
+
+struct Fields {
+  Vec ux, uy, uz, hydro, vm;
+};
+
+/// Solves the stack-pressure problem with SE below node plane `interface` and CC
+/// above (interface = nz: SE only) and checks it against the analytic answer.
+void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  const auto mats = bilayer_materials();
+  Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < interface ? 0.0 : 1.0; });
+  navox::Elasticity elastic(grid, labels, mats);
+  navox::ElasticLoad load;
+  load.stack_pressure = kP;
+  const navox::ElasticResult r = elastic.solve(load);
+  EXPECT_TRUE(r.converged);
+
+  Fields f{};
+  for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), v), 0);
+  elastic.displacement(f.ux, f.uy, f.uz);
+  elastic.stress_invariants(f.hydro, f.vm);
+  const auto ux = navox::test::gather_natural(grid, f.ux), uy = navox::test::gather_natural(grid, f.uy),
+             uz = navox::test::gather_natural(grid, f.uz), hydro = navox::test::gather_natural(grid, f.hydro),
+             vm = navox::test::gather_natural(grid, f.vm);
+
+  const double hz = spec.spacing[2], a = double(interface) * hz;
+  const double m_se = modulus(mats[0]), m_cc = modulus(mats[1]);
+  auto exact_uz = [&](double z) { return z <= a ? -kP * z / m_se : -kP * a / m_se - kP * (z - a) / m_cc; };
+  const double umax = std::abs(exact_uz(double(spec.dims[2]) * hz));
+  const auto& d = spec.dims;
+  double worst_u = 0, worst_s = 0;
+  for (std::int64_t k = 0; k < d[2]; ++k)
+    for (std::int64_t j = 0; j < d[1]; ++j)
+      for (std::int64_t i = 0; i < d[0]; ++i) {
+        const std::size_t n = std::size_t((k * d[1] + j) * d[0] + i);
+        const double z = (double(k) + 0.5) * hz;
+        worst_u = std::max({worst_u, std::abs(uz[n] - exact_uz(z)) / umax, std::abs(ux[n]) / umax,
+                            std::abs(uy[n]) / umax});
+        const double nu = mats[k < interface ? 0 : 1].poisson_ratio;
+        const double lateral = -nu / (1 - nu) * kP;
+        worst_s = std::max({worst_s, std::abs(hydro[n] - (2 * lateral - kP) / 3) / kP,
+                            std::abs(vm[n] - std::abs(lateral + kP)) / kP});
+      }
+  EXPECT_LT(worst_u, 1e-9);
+  EXPECT_LT(worst_s, 1e-8);
+  const double force = kP * spec.xy_area();
+  double worst_f = 0;
+  for (std::int64_t k = 0; k <= d[2]; ++k)
+    worst_f = std::max(worst_f, std::abs(elastic.transmitted_force(k) / force - 1));
+  EXPECT_LT(worst_f, 1e-8);
+  if (grid.rank() == 0)
+    std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its, max rel error u %.2e, stress %.2e, force %.2e\n",
+                (long long)d[0], (long long)d[1], (long long)d[2], (long long)interface, int(r.iterations), worst_u,
+                worst_s, worst_f);
+  for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) VecDestroy(v);
+  VecDestroy(&labels);
+}
+
+navox::GridSpec block(int split_axis, bool periodic) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  navox::GridSpec spec;
+  spec.dims = {6, 5, 8};
+  spec.spacing = {1e-6, 1.5e-6, 0.8e-6}; // anisotropic voxels
+  spec.periodic_lateral = periodic;
+  spec.processors = {1, 1, 1};
+  spec.processors[std::size_t(split_axis)] = size;
+  return spec;
+}
+
+TEST(ElasticPatch, HomogeneousBlockIsInUniaxialStrainOnAnySplit) {
+  for (int axis = 0; axis < 3; ++axis) check_uniaxial(block(axis, false), 8);
+}
+
+TEST(ElasticPatch, BilayerIsPiecewiseExactOnAnySplit) {
+  for (int axis = 0; axis < 3; ++axis) check_uniaxial(block(axis, false), 3);
+}
+
+TEST(ElasticPatch, PeriodicBilayerIsTheSame) {
+  for (int axis = 0; axis < 3; ++axis) check_uniaxial(block(axis, true), 5);
+}
+
+TEST(ElasticPatch, MissingModulusIsRefusedOnEveryRank) {
+  navox::GridSpec spec = block(2, false);
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  auto mats = bilayer_materials();
+  mats[1].youngs_modulus = 0;
+  Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 4 ? 0.0 : 1.0; });
+  EXPECT_THROW(navox::Elasticity(grid, labels, mats), navox::CollectiveError);
+  VecDestroy(&labels);
+}
+
+} // namespace
