@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/voxel_walk.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -240,8 +241,19 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
     if (k == top && load.stack_pressure != 0)
       for (int a = 4; a < 8; ++a) add(a, 2, top_force);
     if (const double p = na[k][j][i]; p != 0) {
-      const Hex::Nodal fe = Hex::eigenstress_forces(h_, p);
-      for (int n = 0; n < 24; ++n) add(n / 3, n % 3, fe[std::size_t(n)]);
+      // The Na presses on the solids it touches: p A / 4 on each node of every face it
+      // shares with SE or CC, along the Na voxel's outward normal. Faces to Na cancel
+      // and faces to empty pores are free surfaces (the eigenstress −p I of the Na
+      // voxel minus those faces).
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !solid(material(ni, nj, nk))) continue;
+        const int axis = face / 2, side = face % 2;
+        const double area = h_[(axis + 1) % 3] * h_[(axis + 2) % 3];
+        const double force = (side ? 1.0 : -1.0) * p * area / 4.0;
+        for (int a = 0; a < 8; ++a)
+          if (((a >> axis) & 1) == side) add(a, axis, force);
+      }
     }
     if (load.body_force)
       for (int q = 0; q < 8; ++q) {
@@ -397,22 +409,18 @@ double Elasticity::transmitted_force(std::int64_t plane) const {
   double local = 0;
   if (layer >= b.lo[2] && layer < b.hi(2)) {
     const PetscScalar**** u = nullptr;
-    const PetscScalar*** na = nullptr;
     NAVOX_CALL(DMDAVecGetArrayDOFRead(vdm_, u_local_, &u));
-    NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), na_local_, &na));
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
         const auto& ke = stiffness_[std::size_t(material(i, j, layer))];
         const Hex::Nodal ue = element_displacement(u, i, j, layer);
-        const Hex::Nodal fe = Hex::eigenstress_forces(h_, na[layer][j][i]);
         for (int a = 4 * side; a < 4 * side + 4; ++a) {
           const int row = 3 * a + 2;
-          double f = -fe[std::size_t(row)];
+          double f = 0;
           for (int n = 0; n < 24; ++n) f += ke[std::size_t(row * 24 + n)] * ue[std::size_t(n)];
           local += sign * f;
         }
       }
-    NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), na_local_, &na));
     NAVOX_CALL(DMDAVecRestoreArrayDOFRead(vdm_, u_local_, &u));
   }
   double total = 0;

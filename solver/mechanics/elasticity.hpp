@@ -13,8 +13,9 @@
 /// PORE and NA voxels (empty or holding Na) take the *ersatz material* of voxel FE
 /// (E = kErsatz × the smallest E of the SE/CC materials present, ν = 0.3), so that
 /// nodes touching only pores stay determined; it carries ~1e-6 of the load a solid
-/// would. Na is not an elastic solid here: its pressure enters as a load
-/// (ElasticLoad::na_pressure).
+/// would. Na is not an elastic solid here: its pressure enters as a load on the
+/// faces it shares with SE and CC (ElasticLoad::na_pressure); a Na surface facing an
+/// empty pore is free.
 ///
 /// Boundary conditions: u_z = 0 on z = 0 (the SE rests on the counter electrode);
 /// rollers on the lateral faces (u_x = 0 on x-faces, u_y = 0 on y-faces), or, when
@@ -49,7 +50,10 @@ namespace navox {
 struct ElasticLoad {
   double stack_pressure = 0; ///< [Pa] compressive normal traction on the top face (z = max), −P e_z
   /// Optional global vector of grid.scalar_dm(): pressure [Pa] in voxels holding Na (0 elsewhere),
-  /// applied as the eigenstress −p I of that voxel (physics::HexElasticity::eigenstress_forces).
+  /// applied as the traction p n on every face the voxel shares with SE or CC (n the Na
+  /// voxel's outward normal; consistent nodal forces p A / 4): the eigenstress −p I of
+  /// the voxel (physics::HexElasticity::eigenstress_forces) without its faces to Na,
+  /// which cancel, and to empty pores, which are free surfaces.
   Vec na_pressure = nullptr;
   /// Optional body force b(x, y, z) [N/m^3] (verification by manufactured solutions),
   /// integrated against the shape functions by 2×2×2 Gauss quadrature.
@@ -85,7 +89,7 @@ public:
   /// the mean of −σ_nn over those faces from the SE element's centre stress [Pa]; 0 elsewhere.
   void contact_pressure(Vec pressure) const;
   /// z-force [N] carried across the node plane z = k h_z (k = 0..nz), compression
-  /// positive: minus the z internal nodal forces K_e u_e − f_e (f_e: Na eigenstress)
+  /// positive: minus the z internal nodal forces K_e u_e
   /// of the elements just below the plane at its nodes (at k = 0 the support's
   /// reaction on the elements above). Equals stack_pressure × x-y area in equilibrium
   /// without body force. Collective.

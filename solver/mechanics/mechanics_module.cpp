@@ -1,7 +1,9 @@
 // The mechanics module: the stack pressure's force balance on the collector
 // (solver/mechanics/contact_load.hpp), the pressure it puts in the Na, and that
 // pressure's shift of every load-bearing face's overpotential (Ω p / F) before
-// each solve. Creep parameters of the metal live in `sodium.creep`.
+// each solve; the elastic stresses of the SE and CC under the stack load and the Na
+// pressure (solver/mechanics/elasticity.hpp), solved at each output step (or each
+// step, or never: `mechanics.elasticity`). The metal's creep law is `mechanics.creep`.
 #include "io/input/config.hpp"
 #include "io/input/input.hpp"
 #include "physics/materials/material_library.hpp"
@@ -10,18 +12,23 @@
 #include "solver/electrochemistry/electrochemistry_module.hpp"
 #include "mesh/block_access.hpp"
 #include "solver/mechanics/contact_load.hpp"
+#include "solver/mechanics/elasticity.hpp"
+#include "mesh/voxel_walk.hpp"
 #include "solver/sodium/sodium_module.hpp"
 #include "solver/time/state.hpp"
 
+#include <algorithm>
 #include <any>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <memory>
 
 namespace navox {
 
 namespace {
 
-/// `sodium.creep`: the calibration point of the metal's power-law creep; defaults
+/// `mechanics.creep`: the calibration point of the metal's power-law creep; defaults
 /// from the material library (yield stress at 1e-3 1/s and 298.15 K, its n, and the
 /// apparent activation energy of its self-diffusion there).
 physics::PowerLawCreep read_creep(const input::Section& s, const io::Config& c) {
@@ -43,32 +50,132 @@ physics::PowerLawCreep read_creep(const input::Section& s, const io::Config& c) 
   return p;
 }
 
+/// The `mechanics:` section.
+struct MechanicsSpec {
+  enum class Elastic { output, step, off };
+  Elastic elasticity = Elastic::output; ///< when the elastic stresses are solved
+  physics::PowerLawCreep creep;
+};
+
+MechanicsSpec read_mechanics(const input::Section& s, const io::Config& c) {
+  MechanicsSpec m;
+  const std::string when = s.choice("elasticity", {"output", "step", "off"}, "output");
+  m.elasticity = when == "step" ? MechanicsSpec::Elastic::step
+                 : when == "off" ? MechanicsSpec::Elastic::off
+                                 : MechanicsSpec::Elastic::output;
+  m.creep = read_creep(s.section_or_defaults("creep"), c);
+  return m;
+}
+
+MechanicsSpec spec(const io::Config& c) {
+  const MechanicsSpec* m = c.input<MechanicsSpec>("mechanics");
+  return m ? *m : MechanicsSpec{};
+}
+
+/// NaN outside the voxels a quantity is defined in (ParaView's threshold drops them).
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
 class MechanicsModule : public Module {
 public:
   MechanicsModule(const ModuleSetup& s, IonicPotential& ionic, SodiumModule& sodium)
       : grid_(s.grid), state_(s.state), materials_(s.config.materials), ionic_(ionic), sodium_(sodium.model()),
-        stress_{s.config.sodium.molar_volume}, stack_pressure_(s.config.conditions.stack_pressure) {}
+        stress_{s.config.sodium.molar_volume}, spec_(spec(s.config)),
+        stack_pressure_(s.config.conditions.stack_pressure) {}
   const char* name() const override { return "mechanics"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
-    out.push_back({"pressure", io::OutputField::Type::float64,
-                   sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(),
-                                   load_.pressure),
-                   "Pa"});
+    out.push_back({"pressure", io::OutputField::Type::float64, na_pressure(), "Pa"});
+    if (spec_.elasticity == MechanicsSpec::Elastic::off) return;
+    if (spec_.elasticity == MechanicsSpec::Elastic::output) solve_elasticity();
+    elastic_fields(out);
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
-    out.insert(out.end(), {{"stack_pressure", "Pa"}, {"contact_pressure", "Pa"}, {"bearing_fraction", ""},
-                           {"mean_na_pressure", "Pa"}});
+    out.insert(out.end(), {{"stack_pressure", "Pa"}, {"bearing_pressure", "Pa"}, {"bearing_fraction", ""},
+                           {"mean_na_pressure", "Pa"}, {"max_von_mises_se", "Pa"}, {"elastic_its", ""}});
   }
   void values(std::vector<double>& out) const override {
     const double area = grid_.spec().xy_area();
-    out.insert(out.end(), {stack_pressure_, load_.pressure, load_.bearing_area() / area, mean_na_pressure()});
+    out.insert(out.end(), {stack_pressure_, load_.pressure, load_.bearing_area() / area, mean_na_pressure(),
+                           max_von_mises_se_, double(elastic_its_)});
   }
 
   void initial(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
   void prepare(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
+  void accept(const StepContext&) override {
+    if (spec_.elasticity == MechanicsSpec::Elastic::step) solve_elasticity();
+  }
 
 private:
+  std::vector<double> na_pressure() const {
+    return sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
+  }
+  /// The elastic solve under the stack load and the Na pressure; the solver is set up
+  /// again when the labels change (a collector move). Collective.
+  void solve_elasticity() const {
+    const long seen = state_.revision("label");
+    if (!elastic_ || seen != labels_seen_) {
+      elastic_.reset();
+      elastic_ = std::make_unique<Elasticity>(grid_, state_.field("label"), materials_);
+      labels_seen_ = seen;
+    }
+    std::vector<double> p = na_pressure();
+    for (double& v : p)
+      if (std::isnan(v)) v = 0;
+    Vec pv = new_scalar_vector(grid_);
+    set_scalar_block(grid_, pv, p);
+    ElasticLoad load;
+    load.stack_pressure = stack_pressure_;
+    load.na_pressure = pv;
+    const ElasticResult r = elastic_->solve(load);
+    NAVOX_CALL(VecDestroy(&pv));
+    elastic_its_ = r.iterations;
+    // The largest von Mises stress in the SE: where a crack or a filament would start.
+    Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
+    elastic_->stress_invariants(hyd, vm);
+    const std::vector<double> v = scalar_block(grid_, vm), labels = scalar_block(grid_, state_.field("label"));
+    double local = 0;
+    for (std::size_t n = 0; n < v.size(); ++n)
+      if (materials_[static_cast<int>(labels[n])].phase == Phase::SE) local = std::max(local, v[n]);
+    MPI_Allreduce(&local, &max_von_mises_se_, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+    for (Vec* x : {&hyd, &vm}) NAVOX_CALL(VecDestroy(x));
+  }
+  /// displacement, hydrostatic and von Mises stress (SE and CC), contact pressure (SE).
+  void elastic_fields(std::vector<io::OutputField>& out) const {
+    if (!elastic_) return;
+    const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
+    auto phase = [&](std::size_t n) { return materials_[static_cast<int>(labels[n])].phase; };
+    auto block = [&](auto&& fill, auto&& defined) {
+      Vec v = new_scalar_vector(grid_);
+      fill(v);
+      std::vector<double> b = scalar_block(grid_, v);
+      NAVOX_CALL(VecDestroy(&v));
+      for (std::size_t n = 0; n < b.size(); ++n)
+        if (!defined(phase(n))) b[n] = kUndefined;
+      return b;
+    };
+    auto solid = [](Phase p) { return p == Phase::SE || p == Phase::CC; };
+    {
+      Vec ux = new_scalar_vector(grid_), uy = new_scalar_vector(grid_), uz = new_scalar_vector(grid_);
+      elastic_->displacement(ux, uy, uz);
+      const char* names[3] = {"displacement_x", "displacement_y", "displacement_z"};
+      Vec* comps[3] = {&ux, &uy, &uz};
+      for (int c = 0; c < 3; ++c) {
+        out.push_back({names[c], io::OutputField::Type::float64, scalar_block(grid_, *comps[c]), "m"});
+        NAVOX_CALL(VecDestroy(comps[c]));
+      }
+    }
+    Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
+    elastic_->stress_invariants(hyd, vm);
+    out.push_back({"hydrostatic_stress", io::OutputField::Type::float64,
+                   block([&](Vec v) { NAVOX_CALL(VecCopy(hyd, v)); }, solid), "Pa"});
+    out.push_back({"von_mises_stress", io::OutputField::Type::float64,
+                   block([&](Vec v) { NAVOX_CALL(VecCopy(vm, v)); }, solid), "Pa"});
+    for (Vec* x : {&hyd, &vm}) NAVOX_CALL(VecDestroy(x));
+    out.push_back({"contact_pressure", io::OutputField::Type::float64,
+                   block([&](Vec v) { elastic_->contact_pressure(v); }, [](Phase p) { return p == Phase::SE; }),
+                   "Pa"});
+  }
+
   /// The force balance for this step and each face's Ω p / F: the load-bearing faces
   /// (CC, and Na connected to it: metal_fraction > 0) at p_c; floating Na carries none.
   void bear(double stack_pressure) {
@@ -95,15 +202,20 @@ private:
   IonicPotential& ionic_;
   const SodiumModel& sodium_;
   physics::StressPotential stress_;
+  MechanicsSpec spec_;
   double stack_pressure_ = 0;
   ContactLoad load_;
+  mutable std::unique_ptr<Elasticity> elastic_;
+  mutable long labels_seen_ = -1;
+  mutable double max_von_mises_se_ = 0;
+  mutable PetscInt elastic_its_ = 0;
 };
 
 } // namespace
 
-io::ModuleInput creep_input() {
-  return {"sodium.creep", false,
-          [](const input::Section& s, bool, const io::Config& c) { return std::any(read_creep(s, c)); }};
+io::ModuleInput mechanics_input() {
+  return {"mechanics", false,
+          [](const input::Section& s, bool, const io::Config& c) { return std::any(read_mechanics(s, c)); }};
 }
 
 std::unique_ptr<Module> make_mechanics_module(const ModuleSetup& s) {

@@ -11,7 +11,7 @@ io::ModuleInput nucleation_input();
 std::unique_ptr<Module> make_phase_field_module(const ModuleSetup&);
 io::ModuleInput phase_field_input();
 std::unique_ptr<Module> make_mechanics_module(const ModuleSetup&);
-io::ModuleInput creep_input();
+io::ModuleInput mechanics_input();
 
 const std::vector<ModuleRegistration>& registered_modules() {
   static const std::vector<ModuleRegistration> modules = {
@@ -19,7 +19,7 @@ const std::vector<ModuleRegistration>& registered_modules() {
       {"sodium", nullptr, make_sodium_module},
       {"nucleation", nucleation_input, make_nucleation_module},
       {"phase_field", phase_field_input, make_phase_field_module},
-      {"mechanics", creep_input, make_mechanics_module},
+      {"mechanics", mechanics_input, make_mechanics_module},
   };
   return modules;
 }

@@ -32,7 +32,7 @@ TEST(StackPressure, ShiftsTheCellVoltageByOmegaPOverF) {
   for (std::size_t s = 0; s < 5; ++s) {
     const auto& row = r[last[s]];
     EXPECT_EQ(row["stack_pressure"], expected_pressure[s]) << "step " << s;
-    EXPECT_NEAR(row["contact_pressure"], expected_pressure[s], 1e-9 * 10e6) << "step " << s;
+    EXPECT_NEAR(row["bearing_pressure"], expected_pressure[s], 1e-9 * 10e6) << "step " << s;
     EXPECT_NEAR(row["bearing_fraction"], 1.0, 1e-9) << "step " << s;
   }
   const navox::physics::StressPotential stress;

@@ -1,0 +1,99 @@
+// The pressure in Na as a load on the solids (solver/mechanics/elasticity.hpp), on
+// 1, 2 and 4 ranks:
+//  - SE | Na layer | CC under a stack pressure P with the Na at p = P (the whole load
+//    on the Na): the SE is in uniaxial strain at sigma_zz = -P and the CC too, as if
+//    the Na were not there (a fluid layer passes the load on), and the Na layer is not
+//    squeezed: the ersatz material of its voxels carries nothing (at p = 0 it would
+//    have to carry all of it, compressing the layer by P / E_ersatz);
+//  - a Na voxel facing an empty pore presses only on its solid faces: a pressurised
+//    Na pocket beside an empty pore, fully inside the SE, loads nothing on the pore
+//    side (the net force on the SE is zero, the support's reaction stays ~0).
+#include "mesh/grid.hpp"
+#include "solver/mechanics/elasticity.hpp"
+#include "support/voxel_field.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mpi.h>
+
+#include <cmath>
+#include <vector>
+
+namespace {
+
+constexpr double kP = 5e6;
+
+navox::MaterialTable materials() {
+  navox::MaterialTable mats(3);
+  mats[0] = {};
+  mats[0].name = "SE", mats[0].phase = navox::Phase::SE, mats[0].youngs_modulus = 15e9, mats[0].poisson_ratio = 0.3;
+  mats[1].name = "CC", mats[1].phase = navox::Phase::CC, mats[1].youngs_modulus = 70.6e9, mats[1].poisson_ratio = 0.345;
+  mats[2].name = "pore", mats[2].phase = navox::Phase::PORE;
+  return mats;
+}
+
+navox::GridSpec spec() {
+  navox::GridSpec s;
+  s.dims = {4, 4, 12};
+  s.spacing = {1e-6, 1e-6, 1e-6};
+  return s;
+}
+
+TEST(ElasticSodiumLoad, ANaLayerPassesTheStackLoadOn) {
+  navox::Grid grid(MPI_COMM_WORLD, spec(), {});
+  const auto mats = materials();
+  // SE k < 5, Na (pore label holding Na) 5 <= k < 7, CC above.
+  Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 5 ? 0.0 : k < 7 ? 2.0 : 1.0; });
+  for (double p : {kP}) {
+    Vec na = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k >= 5 && k < 7 ? p : 0.0; });
+    navox::Elasticity elastic(grid, labels, mats);
+    navox::ElasticLoad load;
+    load.stack_pressure = kP;
+    load.na_pressure = na;
+    ASSERT_TRUE(elastic.solve(load).converged);
+    const double area = 16e-12, force = kP * area;
+    const double bottom = elastic.transmitted_force(0), in_se = elastic.transmitted_force(3);
+    const double in_cc = elastic.transmitted_force(10);
+    std::printf("p = %g MPa: force at the support %.9g, in the SE %.9g, in the CC %.9g (of P A)\n", p * 1e-6,
+                bottom / force, in_se / force, in_cc / force);
+    EXPECT_NEAR(in_cc / force, 1.0, 1e-8);
+    EXPECT_NEAR(bottom / force, 1.0, 1e-8);
+    EXPECT_NEAR(in_se / force, 1.0, 1e-8);
+    // The layer's thickness change against what the ersatz material alone would give.
+    Vec ux, uy, uz;
+    for (Vec* v : {&ux, &uy, &uz}) ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), v), 0);
+    elastic.displacement(ux, uy, uz);
+    const auto u = navox::test::gather_natural(grid, uz);
+    const double squeeze = u[std::size_t(7 * 16 + 5)] - u[std::size_t(4 * 16 + 5)]; // CC's lowest - SE's highest
+    const double ersatz = kP * 2e-6 / (navox::Elasticity::kErsatz * 15e9);
+    std::printf("Na layer squeezed by %.3g m (the ersatz material alone: %.3g m)\n", -squeeze, ersatz);
+    EXPECT_LT(std::abs(squeeze), 1e-6 * ersatz);
+    for (Vec* v : {&ux, &uy, &uz}) VecDestroy(v);
+    VecDestroy(&na);
+  }
+  VecDestroy(&labels);
+}
+
+TEST(ElasticSodiumLoad, NaPressesOnlyOnSolids) {
+  navox::Grid grid(MPI_COMM_WORLD, spec(), {});
+  const auto mats = materials();
+  // A pocket inside the SE: Na at (1..2, 1..2, 3) under an empty pore at (1..2, 1..2, 4).
+  auto pocket = [](auto i, auto j) { return i >= 1 && i <= 2 && j >= 1 && j <= 2; };
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    return pocket(i, j) && (k == 3 || k == 4) ? 2.0 : k < 9 ? 0.0 : 1.0;
+  });
+  Vec na = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return pocket(i, j) && k == 3 ? kP : 0.0; });
+  navox::Elasticity elastic(grid, labels, mats);
+  navox::ElasticLoad load;
+  load.na_pressure = na; // no stack load: the pocket's pressure alone
+  ASSERT_TRUE(elastic.solve(load).converged);
+  // The Na pushes down on the SE below it (4 faces) and sideways on the SE around it,
+  // not up into the pore: the support carries the 4 faces' downward push, p h^2 4.
+  const double down = kP * 4e-12;
+  std::printf("support reaction %.9g of the pocket's downward push\n", elastic.transmitted_force(0) / down);
+  EXPECT_NEAR(elastic.transmitted_force(0) / down, 1.0, 1e-5);
+  VecDestroy(&na);
+  VecDestroy(&labels);
+}
+
+} // namespace
