@@ -234,11 +234,27 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
   NAVOX_CALL(DMDAVecGetArrayDOF(vdm_, bl, &f));
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, na_local_, &na));
   const std::int64_t top = spec.dims[2] - 1;
-  const double top_force = -load.stack_pressure * h_[0] * h_[1] / 4.0; // per face node
+  // The pressure plate is pressed onto the solid of the top layer only (an open pore
+  // under it takes no load): the stack load P A_xy spread evenly over the solid top
+  // faces, counted over all ranks.
+  std::int64_t solid_top = 0;
+  if (load.stack_pressure != 0) {
+    std::int64_t mine = 0;
+    if (box.hi(2) == spec.dims[2])
+      for (auto j = box.lo[1]; j < box.hi(1); ++j)
+        for (auto i = box.lo[0]; i < box.hi(0); ++i) mine += solid(material(i, j, spec.dims[2] - 1)) ? 1 : 0;
+    MPI_Allreduce(&mine, &solid_top, 1, MPI_INT64_T, MPI_SUM, grid_.comm());
+    if (solid_top == 0)
+      throw CollectiveError("stack pressure: the top layer of the cell has no SE or CC voxel for the pressure "
+                            "plate to rest on");
+  }
+  const double top_force = solid_top == 0 ? 0.0
+                                          : -load.stack_pressure * h_[0] * h_[1] / 4.0 *
+                                                double(spec.dims[0] * spec.dims[1]) / double(solid_top); // per face node
   const double det = h_[0] * h_[1] * h_[2] / 8.0;
   for_each_owned(box, [&](auto i, auto j, auto k) {
     auto add = [&](int a, int c, double value) { f[k + ((a >> 2) & 1)][j + ((a >> 1) & 1)][i + (a & 1)][c] += value * scale_; };
-    if (k == top && load.stack_pressure != 0)
+    if (k == top && top_force != 0 && solid(material(i, j, k)))
       for (int a = 4; a < 8; ++a) add(a, 2, top_force);
     if (const double p = na[k][j][i]; p != 0) {
       // The Na presses on the solids it touches: p A / 4 on each node of every face it

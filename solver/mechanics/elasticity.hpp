@@ -22,8 +22,11 @@
 /// periodic laterally, u_x = u_y = 0 at node (0, 0, 0), which removes the two
 /// lateral rigid translations (the only rigid motions a periodic cell on a z-support
 /// has) and carries no force when the lateral loads sum to zero, as stack pressure
-/// and Na pressure do. Top face: traction −P e_z as consistent nodal forces
-/// P h_x h_y / 4 per face node (exact for a uniform traction on Q1 faces).
+/// and Na pressure do. Top face: the pressure plate rests on the solid (SE or CC)
+/// voxels of the top layer, so the load P A_xy is spread evenly over their top faces
+/// (traction −P A_xy / A_solid e_z, consistent nodal forces of a quarter of each
+/// face's share per face node; exact for a uniform traction on Q1 faces); an open
+/// pore at the top takes none.
 /// Dirichlet rows and columns are zeroed with a unit diagonal (MatZeroRowsColumns),
 /// keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
 /// diagonal and element entries are of one order.
