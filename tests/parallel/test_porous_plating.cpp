@@ -23,7 +23,6 @@
 #include <mpi.h>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
 #include <vector>
 
@@ -133,11 +132,8 @@ TEST(PorousPlating, NaStaysInPoreSpaceThatReachesTheSE) {
   EXPECT_GT(na, 100);
   RecordProperty("na_voxels", na);
   RecordProperty("lifts", p.lifts);
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank == 0) std::printf("Na voxels %d, lifts %d, cut off %d\n", na, p.lifts, p.worst_violations);
   EXPECT_GE(p.lifts, 1); // the pores at the SE filled: the rest lifted the collector
-  EXPECT_EQ(p.worst_violations, 0);
+  EXPECT_EQ(p.worst_violations, 0); // the column climb left 13 (and lifted twice)
   EXPECT_LT(p.worst_balance, 1e-12);
 
   int size = 1;
