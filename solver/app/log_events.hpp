@@ -8,7 +8,7 @@
 
 namespace navox {
 
-enum class Event { activity, components, ionic, deposit, settle, sweep, climb, lift, phase_field, output, count };
+enum class Event { activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, count };
 
 /// The event's id, registered on first use (collective on the first call: every rank
 /// reaches the same events in the same order).

@@ -8,17 +8,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
+#include <utility>
 
 namespace navox {
 
 namespace {
 
 constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or below this (voxel volumes) are not Na
-constexpr int kClimbTag = 7301;  ///< MPI tag of the climb's carry between ranks in z
 
 enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
 constexpr int kBelow = 4, kAbove = 5; ///< the -z and +z faces (mesh/stencil.hpp)
-constexpr double kNoRoute = 1e9;      ///< a CC contact voxel with no Na-holding space reachable along the contact
+constexpr double kNoRoute = 1e9;      ///< no room (or contact edge) reachable
 
 } // namespace
 
@@ -31,26 +33,53 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
   for (int f = 0; f < 6; ++f)
     face_step_[f] = kFaceOffset[f][0] + g_n_[0] * (kFaceOffset[f][1] + g_n_[1] * kFaceOffset[f][2]);
   kind_.assign(static_cast<std::size_t>(m * n * p), other);
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_}) {
+  at_se_.assign(kind_.size(), 0);
+  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &dist_, &end_}) {
     NAVOX_CALL(DMCreateGlobalVector(dm, v));
     NAVOX_CALL(VecSet(*v, 0.0));
   }
-  for (Vec* v : {&tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_, &route_l_}) NAVOX_CALL(DMCreateLocalVector(dm, v));
-  // The blocks above and below share this block's columns (a DMDA partition is a tensor product).
+  for (Vec* v : {&tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_, &route_l_, &dist_l_, &end_l_})
+    NAVOX_CALL(DMCreateLocalVector(dm, v));
   const Box me = grid.owned();
-  for (int r = 0; r < grid.size(); ++r) {
-    const Box& b = grid.blocks()[static_cast<std::size_t>(r)];
-    if (b.lo[0] != me.lo[0] || b.lo[1] != me.lo[1]) continue;
-    if (b.hi(2) == me.lo[2]) below_ = r;
-    if (b.lo[2] == me.hi(2)) above_ = r;
+  room_seen_.assign(static_cast<std::size_t>(me.size()), 0);
+  room_now_.assign(room_seen_.size(), 0);
+  // Who owns a voxel: the blocks are a tensor product of ranges along x, y and z.
+  const auto& blocks = grid.blocks();
+  for (int d = 0; d < 3; ++d) {
+    for (const Box& b : blocks) starts_[d].push_back(b.lo[d]);
+    std::sort(starts_[d].begin(), starts_[d].end());
+    starts_[d].erase(std::unique(starts_[d].begin(), starts_[d].end()), starts_[d].end());
   }
-  carry_.assign(static_cast<std::size_t>(me.n[0] * me.n[1]), 0.0);
+  rank_of_.assign(starts_[0].size() * starts_[1].size() * starts_[2].size(), -1);
+  for (int r = 0; r < grid.size(); ++r) {
+    std::size_t at[3];
+    for (int d = 0; d < 3; ++d)
+      at[d] = static_cast<std::size_t>(
+          std::lower_bound(starts_[d].begin(), starts_[d].end(), blocks[static_cast<std::size_t>(r)].lo[d]) -
+          starts_[d].begin());
+    rank_of_[at[0] + starts_[0].size() * (at[1] + starts_[1].size() * at[2])] = r;
+  }
 }
 
 SettleSweeps::~SettleSweeps() {
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_,
-                 &route_l_})
+  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &dist_, &end_, &tot_l_, &role_l_, &offer_l_,
+                 &give_l_, &delta_l_, &route_l_, &dist_l_, &end_l_})
     if (*v) (void)VecDestroy(v);
+}
+
+int SettleSweeps::owner(std::int64_t i, std::int64_t j, std::int64_t k) const {
+  const std::int64_t c[3] = {i, j, k};
+  std::size_t at[3];
+  for (int d = 0; d < 3; ++d)
+    at[d] = static_cast<std::size_t>(std::upper_bound(starts_[d].begin(), starts_[d].end(), c[d]) -
+                                     starts_[d].begin() - 1);
+  return rank_of_[at[0] + starts_[0].size() * (at[1] + starts_[1].size() * at[2])];
+}
+
+double SettleSweeps::global_index(std::int64_t i, std::int64_t j, std::int64_t k) const {
+  const auto& d = grid_.spec().dims;
+  const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
+  return static_cast<double>(ii + d[0] * (jj + d[1] * k));
 }
 
 void SettleSweeps::exchange(Vec global, Vec local) const {
@@ -69,21 +98,70 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
               p == Phase::CC ? cc : (p == Phase::SE ? se : (holds_sodium(p) ? na : other));
         }
   }
-  // The routes along the contacts depend on the labels alone: found again only when they change.
+  // The routes along the contacts, the voxels at the SE and the block's rim depend on the
+  // labels alone: found again only when they change (and then the paths through Na too).
   int changed = kind_ != kind_routed_ ? 1 : 0, any = 0;
   MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
   if (any) {
     find_routes();
     kind_routed_ = kind_;
+    paths_stale_ = true;
+    rims_.clear();
+    const Box b = grid_.owned();
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          const std::int64_t g = ghost_index(i, j, k);
+          if (kind_[static_cast<std::size_t>(g)] != na) continue;
+          for (int f = 0; f < 6; ++f) {
+            if (!has_face(i, j, k, f) || kind_[static_cast<std::size_t>(g + face_step_[f])] != na) continue;
+            if (!b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]))
+              rims_.emplace_back(g, g + face_step_[f]);
+          }
+        }
   }
   NAVOX_CALL(VecWAXPY(tot_, 1.0, xi, excess));
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
   for (Vec v : {role_, offer_, give_}) NAVOX_CALL(VecSet(v, 0.0));
 }
 
+void SettleSweeps::publish(const PetscScalar* local, Vec global) const {
+  // (DMLocalToGlobal cannot insert on a periodic DMDA.)
+  const Box b = grid_.owned();
+  PetscScalar* v = nullptr;
+  NAVOX_CALL(VecGetArray(global, &v));
+  std::int64_t o = 0;
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) v[o] = local[ghost_index(i, j, k)];
+  NAVOX_CALL(VecRestoreArray(global, &v));
+}
+
 void SettleSweeps::find_routes() {
   const Box b = grid_.owned();
-  // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside Na-holding space.
+  // Na-holding voxels with an SE face neighbour: where Na leaving a contact comes out.
+  {
+    PetscScalar* s = nullptr;
+    NAVOX_CALL(VecGetArray(offer_, &s));
+    std::int64_t o = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
+          const std::int64_t g = ghost_index(i, j, k);
+          bool at_se = false;
+          if (kind_[static_cast<std::size_t>(g)] == na)
+            for (int f = 0; f < 6; ++f)
+              at_se = at_se || (has_face(i, j, k, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
+          s[o] = at_se ? 1.0 : 0.0;
+        }
+    NAVOX_CALL(VecRestoreArray(offer_, &s));
+    exchange(offer_, offer_l_);
+    const PetscScalar* sl = nullptr;
+    NAVOX_CALL(VecGetArrayRead(offer_l_, &sl));
+    for (std::size_t g = 0; g < at_se_.size(); ++g) at_se_[g] = sl[g] > 0 ? 1 : 0;
+    NAVOX_CALL(VecRestoreArrayRead(offer_l_, &sl));
+  }
+  // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside a Na-holding voxel at the SE.
   {
     PetscScalar* r = nullptr;
     NAVOX_CALL(VecGetArray(route_, &r));
@@ -94,14 +172,14 @@ void SettleSweeps::find_routes() {
           const std::int64_t g = ghost_index(i, j, k);
           r[o] = -1;
           if (kind_[static_cast<std::size_t>(g)] != cc) continue;
-          bool contact = false, beside_na = false;
+          bool contact = false, edge = false;
           for (int f = 0; f < 6; ++f) {
             if (!has_face(i, j, k, f)) continue;
-            const std::uint8_t n = kind_[static_cast<std::size_t>(g + face_step_[f])];
-            contact = contact || n == se;
-            beside_na = beside_na || n == na;
+            const std::size_t n = static_cast<std::size_t>(g + face_step_[f]);
+            contact = contact || kind_[n] == se;
+            edge = edge || at_se_[n];
           }
-          if (contact) r[o] = beside_na ? 0.0 : kNoRoute;
+          if (contact) r[o] = edge ? 0.0 : kNoRoute;
         }
     NAVOX_CALL(VecRestoreArray(route_, &r));
   }
@@ -134,6 +212,174 @@ void SettleSweeps::find_routes() {
   exchange(route_, route_l_);
 }
 
+void SettleSweeps::find_paths(const PetscScalar* tot) {
+  ScopedEvent event(Event::paths);
+  ++path_searches_;
+  const Box b = grid_.owned();
+  const std::size_t ghosted = kind_.size();
+  auto coords = [&](std::int64_t g, std::int64_t& i, std::int64_t& j, std::int64_t& k) {
+    i = g % g_n_[0] + g_lo_[0];
+    j = (g / g_n_[0]) % g_n_[1] + g_lo_[1];
+    k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
+  };
+  // dist: steps through Na-holding voxels to the nearest one with room. Exact shortest
+  // paths (Dijkstra with unit steps within the block, seeded from the ghosts after each
+  // exchange, until no rank lowers one): the same integers on any partition.
+  PetscScalar* d = nullptr;
+  NAVOX_CALL(VecGetArray(dist_l_, &d));
+  std::fill(d, d + ghosted, -1.0);
+  using Entry = std::pair<double, std::int64_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const std::int64_t g = ghost_index(i, j, k);
+        if (kind_[static_cast<std::size_t>(g)] != na) continue;
+        d[g] = tot[g] < 1 - kTiny ? 0.0 : kNoRoute;
+        if (d[g] == 0) queue.emplace(0.0, g);
+      }
+  for (;;) {
+    while (!queue.empty()) {
+      const auto [dv, g] = queue.top();
+      queue.pop();
+      if (dv > d[g]) continue;
+      std::int64_t i, j, k;
+      coords(g, i, j, k);
+      for (int f = 0; f < 6; ++f) {
+        if (!has_face(i, j, k, f) || !b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]))
+          continue;
+        const std::int64_t n = g + face_step_[f];
+        if (kind_[static_cast<std::size_t>(n)] == na && d[n] > dv + 1) {
+          d[n] = dv + 1;
+          queue.emplace(dv + 1, n);
+        }
+      }
+    }
+    publish(d, dist_);
+    NAVOX_CALL(VecRestoreArray(dist_l_, &d));
+    exchange(dist_, dist_l_);
+    NAVOX_CALL(VecGetArray(dist_l_, &d));
+    int lowered = 0, any = 0;
+    for (const auto& [g, n] : rims_)
+      if (d[n] >= 0 && d[n] + 1 < d[g]) {
+        d[g] = d[n] + 1;
+        queue.emplace(d[g], g);
+        lowered = 1;
+      }
+    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (!any) break;
+  }
+  // end: where a walled-in voxel's surplus is carried, following from each voxel the
+  // first face (in face order) to a neighbour one step nearer, to the first voxel on
+  // the way beside room (dist 1). Within the block in order of dist, then across ranks
+  // by exchanges until no rank finds another.
+  std::vector<std::pair<std::int64_t, std::int64_t>> chain; // (voxel, next voxel), ascending dist
+  {
+    std::vector<std::pair<double, std::int64_t>> order;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          const std::int64_t g = ghost_index(i, j, k);
+          if (kind_[static_cast<std::size_t>(g)] == na && d[g] >= 2 && d[g] < kNoRoute) order.emplace_back(d[g], g);
+        }
+    std::sort(order.begin(), order.end());
+    chain.reserve(order.size());
+    for (const auto& [dv, g] : order) {
+      std::int64_t i, j, k;
+      coords(g, i, j, k);
+      for (int f = 0; f < 6; ++f) {
+        const std::int64_t n = g + face_step_[f];
+        if (has_face(i, j, k, f) && kind_[static_cast<std::size_t>(n)] == na && d[n] == dv - 1) {
+          chain.emplace_back(g, n);
+          break;
+        }
+      }
+    }
+  }
+  PetscScalar* e = nullptr;
+  NAVOX_CALL(VecGetArray(end_l_, &e));
+  std::fill(e, e + ghosted, -1.0);
+  for (;;) {
+    int found = 0, any = 0;
+    for (const auto& [g, n] : chain) {
+      if (e[g] >= 0) continue;
+      std::int64_t i, j, k;
+      coords(n, i, j, k);
+      const double to = d[n] == 1 ? global_index(i, j, k) : e[n];
+      if (to >= 0) {
+        e[g] = to;
+        found = 1;
+      }
+    }
+    MPI_Allreduce(&found, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (!any) break;
+    publish(e, end_);
+    NAVOX_CALL(VecRestoreArray(end_l_, &e));
+    exchange(end_, end_l_);
+    NAVOX_CALL(VecGetArray(end_l_, &e));
+  }
+  NAVOX_CALL(VecRestoreArray(end_l_, &e));
+  NAVOX_CALL(VecRestoreArray(dist_l_, &d));
+}
+
+void SettleSweeps::deliver(PetscScalar* delta) {
+  ScopedEvent event(Event::paths);
+  const auto& dims = grid_.spec().dims;
+  auto coords = [&](double global, std::int64_t& i, std::int64_t& j, std::int64_t& k) {
+    const auto g = static_cast<std::int64_t>(global);
+    i = g % dims[0];
+    j = (g / dims[0]) % dims[1];
+    k = g / (dims[0] * dims[1]);
+  };
+  std::vector<Push> mine;
+  if (grid_.size() == 1) {
+    mine.swap(pushes_);
+  } else {
+    // Each push to the rank that owns its end voxel.
+    const int size = grid_.size();
+    std::vector<std::vector<double>> out(static_cast<std::size_t>(size));
+    for (const Push& p : pushes_) {
+      std::int64_t i, j, k;
+      coords(p.end, i, j, k);
+      auto& o = out[static_cast<std::size_t>(owner(i, j, k))];
+      o.insert(o.end(), {p.end, p.source, p.amount});
+    }
+    pushes_.clear();
+    std::vector<int> send(static_cast<std::size_t>(size)), recv(send.size()), sdispl(send.size(), 0),
+        rdispl(send.size(), 0);
+    std::vector<double> sendbuf;
+    for (int r = 0; r < size; ++r) {
+      send[static_cast<std::size_t>(r)] = static_cast<int>(out[static_cast<std::size_t>(r)].size());
+      sdispl[static_cast<std::size_t>(r)] = static_cast<int>(sendbuf.size());
+      sendbuf.insert(sendbuf.end(), out[static_cast<std::size_t>(r)].begin(), out[static_cast<std::size_t>(r)].end());
+    }
+    MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, grid_.comm());
+    int total = 0;
+    for (int r = 0; r < size; ++r) {
+      rdispl[static_cast<std::size_t>(r)] = total;
+      total += recv[static_cast<std::size_t>(r)];
+    }
+    std::vector<double> recvbuf(static_cast<std::size_t>(total));
+    MPI_Alltoallv(sendbuf.data(), send.data(), sdispl.data(), MPI_DOUBLE, recvbuf.data(), recv.data(),
+                  rdispl.data(), MPI_DOUBLE, grid_.comm());
+    for (std::size_t q = 0; q + 2 < recvbuf.size(); q += 3) mine.push_back({recvbuf[q], recvbuf[q + 1], recvbuf[q + 2]});
+  }
+  // Summed per end voxel in the order of the senders' global indices: the same on any partition.
+  std::sort(mine.begin(), mine.end(),
+            [](const Push& a, const Push& b) { return a.end != b.end ? a.end < b.end : a.source < b.source; });
+  for (std::size_t p = 0; p < mine.size();) {
+    double sum = 0;
+    std::size_t q = p;
+    for (; q < mine.size() && mine[q].end == mine[p].end; ++q) sum += mine[q].amount;
+    std::int64_t i, j, k;
+    coords(mine[p].end, i, j, k);
+    delta[ghost_index(i, j, k)] += sum;
+    p = q;
+  }
+  pushes_.swap(mine);
+  pushes_.clear();
+}
+
 void SettleSweeps::store(Vec xi, Vec excess) const {
   const Box b = grid_.owned();
   const PetscScalar* t = nullptr;
@@ -157,68 +403,12 @@ void SettleSweeps::store(Vec xi, Vec excess) const {
   NAVOX_CALL(VecRestoreArrayRead(tot_, &t));
 }
 
-bool SettleSweeps::passes(const PetscScalar* tot, std::int64_t i, std::int64_t j, std::int64_t k) const {
-  // Full (or CC), walled in (no Na-holding neighbour with room), with Na or CC above to climb into.
-  const auto& d = grid_.spec().dims;
-  const std::int64_t g = ghost_index(i, j, k);
-  const std::uint8_t me = kind_[static_cast<std::size_t>(g)];
-  if (!(me == cc || (me == na && tot[g] >= 1 - kTiny)) || k + 1 >= d[2]) return false;
-  const std::uint8_t up = kind_[static_cast<std::size_t>(g + face_step_[kAbove])];
-  if (up != na && up != cc) return false;
-  for (int f = 0; f < 6; ++f) {
-    if (!has_face(i, j, k, f)) continue;
-    const std::int64_t n = g + face_step_[f];
-    if (kind_[static_cast<std::size_t>(n)] == na && tot[n] < 1 - kTiny) return false;
-  }
-  return true;
-}
-
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
   const auto& d = grid_.spec().dims;
   const std::int64_t ni = i + kFaceOffset[f][0], nj = j + kFaceOffset[f][1], nk = k + kFaceOffset[f][2];
   if (nk < 0 || nk >= d[2]) return false;
   // Periodic lateral neighbours sit in the ghost layer, wrapped.
   return grid_.spec().periodic_lateral || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
-}
-
-void SettleSweeps::climb(const PetscScalar* tot, PetscScalar* delta) {
-  ScopedEvent event(Event::climb);
-  // Pushes arrive in loop order (k, then j, i); the scan wants each column bottom to top.
-  std::stable_sort(pushes_.begin(), pushes_.end(),
-                   [](const Push& a, const Push& b) { return a.column != b.column ? a.column < b.column : a.k < b.k; });
-  const Box b = grid_.owned();
-  if (below_ >= 0)
-    MPI_Recv(carry_.data(), static_cast<int>(carry_.size()), MPI_DOUBLE, below_, kClimbTag, grid_.comm(),
-             MPI_STATUS_IGNORE);
-  else
-    std::fill(carry_.begin(), carry_.end(), 0.0);
-  std::size_t p = 0;
-  for (std::int64_t c = 0; c < static_cast<std::int64_t>(carry_.size()); ++c) {
-    const bool pushed = p < pushes_.size() && pushes_[p].column == c;
-    if (carry_[c] == 0 && !pushed) continue;
-    const std::int64_t i = b.lo[0] + c % b.n[0], j = b.lo[1] + c / b.n[0];
-    double cur = carry_[c];
-    std::int64_t k = cur != 0 ? b.lo[2] : pushes_[p].k;
-    while (k < b.hi(2)) {
-      // What climbs into a voxel that does not pass it on stays there.
-      if (cur != 0 && !passes(tot, i, j, k)) {
-        delta[ghost_index(i, j, k)] += cur;
-        cur = 0;
-      }
-      if (p < pushes_.size() && pushes_[p].column == c && pushes_[p].k == k) cur += pushes_[p++].amount;
-      if (cur == 0) {
-        if (p < pushes_.size() && pushes_[p].column == c) {
-          k = pushes_[p].k;
-          continue;
-        }
-        break;
-      }
-      ++k;
-    }
-    carry_[c] = k >= b.hi(2) ? cur : 0.0;
-  }
-  if (above_ >= 0)
-    MPI_Send(carry_.data(), static_cast<int>(carry_.size()), MPI_DOUBLE, above_, kClimbTag, grid_.comm());
 }
 
 bool SettleSweeps::sweep(double& unplaced) {
@@ -237,6 +427,9 @@ bool SettleSweeps::sweep(double& unplaced) {
         }
       }
   };
+  auto room = [&](const PetscScalar* t, std::int64_t g) {
+    return kind_[static_cast<std::size_t>(g)] == na && t[g] < 1 - kTiny;
+  };
 
   // Roles: senders hold more than fits (total > 1, or any in a CC voxel); requesters
   // hold less than 0 (a deficit, taken from any Na neighbour) or are partly filled
@@ -245,18 +438,25 @@ bool SettleSweeps::sweep(double& unplaced) {
   exchange(tot_, tot_l_);
   const PetscScalar* t = nullptr;
   NAVOX_CALL(VecGetArrayRead(tot_l_, &t));
+  int flags[2] = {0, paths_stale_ ? 1 : 0}; // a walled-in Na sender; the voxels with room changed
   {
     PetscScalar* r = nullptr;
     NAVOX_CALL(VecGetArray(role_, &r));
+    std::fill(room_now_.begin(), room_now_.end(), 0);
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const double tot = t[g];
       if (kd == cc) {
         r[o] = tot > kTiny ? sender : none;
         return;
       }
+      room_now_[static_cast<std::size_t>(o)] = tot < 1 - kTiny ? 1 : 0;
       int role = none;
-      if (tot > 1 + kTiny) role = sender;
-      else if (tot < -kTiny) role = deficit;
+      if (tot > 1 + kTiny) {
+        role = sender;
+        bool walled = true;
+        for (int f = 0; f < 6 && walled; ++f) walled = !(has_face(i, j, k, f) && room(t, g + face_step_[f]));
+        if (walled) flags[0] = 1;
+      } else if (tot < -kTiny) role = deficit;
       else if (tot > kTiny && tot < 1 - kTiny && k > 0 && k + 1 < nz) {
         const std::int64_t gb = g + face_step_[kBelow];
         const std::uint8_t below = kind_[static_cast<std::size_t>(gb)];
@@ -266,11 +466,22 @@ bool SettleSweeps::sweep(double& unplaced) {
     });
     NAVOX_CALL(VecRestoreArray(role_, &r));
   }
+  if (!flags[1] && room_now_ != room_seen_) flags[1] = 1;
+  int paths[2] = {0, 0};
+  MPI_Allreduce(flags, paths, 2, MPI_INT, MPI_MAX, grid_.comm());
+  // The paths through Na, found again only when a walled-in sender needs them and the
+  // voxels with room (or the labels) changed since they were last found.
+  if (paths[0] && paths[1]) {
+    find_paths(t);
+    room_seen_ = room_now_;
+    paths_stale_ = false;
+  }
   exchange(role_, role_l_);
   const PetscScalar* rl = nullptr;
   NAVOX_CALL(VecGetArrayRead(role_l_, &rl));
 
   // What each Na voxel can take from each sending neighbour, and give each requesting one.
+  // A CC neighbour sends only into a voxel at the SE (Na leaves a contact along the SE).
   {
     PetscScalar *o_ = nullptr, *g_ = nullptr;
     NAVOX_CALL(VecGetArray(offer_, &o_));
@@ -280,13 +491,14 @@ bool SettleSweeps::sweep(double& unplaced) {
       int senders = 0, takers = 0;
       for (int f = 0; f < 6; ++f) {
         if (!has_face(i, j, k, f)) continue;
-        const int nr = static_cast<int>(rl[g + face_step_[f]]);
-        if (nr == sender) ++senders;
+        const std::int64_t n = g + face_step_[f];
+        const int nr = static_cast<int>(rl[n]);
+        if (nr == sender && (kind_[static_cast<std::size_t>(n)] == na || at_se_[static_cast<std::size_t>(g)])) ++senders;
         if (nr == deficit || (nr == compaction && f == kBelow)) ++takers;
       }
       const double tot = t[g];
-      // Room below kTiny is no room: offering it would stop a walled-in sender's climb
-      // while taking nothing (the move would be below kTiny).
+      // Room below kTiny is no room: offering it would keep a walled-in sender from its
+      // path while taking nothing (the move would be below kTiny).
       o_[o] = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
       g_[o] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
@@ -299,15 +511,16 @@ bool SettleSweeps::sweep(double& unplaced) {
   // The moves, summed into a ghosted local vector and then into the owners'.
   double local[2] = {0, 0}; // moved anything, unplaced deficit
   {
-    const PetscScalar *ol = nullptr, *gl = nullptr;
+    const PetscScalar *ol = nullptr, *gl = nullptr, *route = nullptr, *dist = nullptr, *end = nullptr;
     PetscScalar* dl = nullptr;
     NAVOX_CALL(VecGetArrayRead(offer_l_, &ol));
     NAVOX_CALL(VecGetArrayRead(give_l_, &gl));
+    NAVOX_CALL(VecGetArrayRead(route_l_, &route));
+    NAVOX_CALL(VecGetArrayRead(dist_l_, &dist));
+    NAVOX_CALL(VecGetArrayRead(end_l_, &end));
     NAVOX_CALL(VecSet(delta_l_, 0.0));
     NAVOX_CALL(VecGetArray(delta_l_, &dl));
     pushes_.clear();
-    const PetscScalar* route = nullptr;
-    NAVOX_CALL(VecGetArrayRead(route_l_, &route));
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
       if (me == none) return;
@@ -318,39 +531,35 @@ bool SettleSweeps::sweep(double& unplaced) {
       for (int f = 0; f < 6; ++f) {
         if (!has_face(i, j, k, f)) continue;
         const std::int64_t n = g + face_step_[f];
-        if (kind_[static_cast<std::size_t>(n)] != na) continue;
+        if (kind_[static_cast<std::size_t>(n)] != na || (kd == cc && !at_se_[static_cast<std::size_t>(n)])) continue;
         if (me == sender) cap[f] = ol[n];
         else if (me == deficit || f == kAbove) cap[f] = gl[n];
         sum_cap += cap[f];
       }
-      // A walled-in CC contact voxel passes its surplus along the contact towards its
-      // edge, and the edge voxel into its Na-holding neighbour (full or not).
-      if (me == sender && kd == cc && sum_cap <= 0 && need > kTiny) {
-        const double mine = route[g];
+      if (me == sender && sum_cap <= 0) {
+        if (need <= kTiny) return;
         int to = -1;
-        for (int f = 0; f < 6 && to < 0 && mine >= 0 && mine < kNoRoute; ++f) {
-          if (!has_face(i, j, k, f)) continue;
-          const std::int64_t n = g + face_step_[f];
-          if (mine == 0 ? kind_[static_cast<std::size_t>(n)] == na : route[n] == mine - 1) to = f;
+        if (kd == cc) {
+          // A walled-in CC contact voxel passes its surplus along the contact towards
+          // its edge, and the edge voxel into its Na-holding neighbour at the SE (full or not).
+          const double mine = route[g];
+          for (int f = 0; f < 6 && to < 0 && mine >= 0 && mine < kNoRoute; ++f) {
+            if (!has_face(i, j, k, f)) continue;
+            const std::int64_t n = g + face_step_[f];
+            if (mine == 0 ? at_se_[static_cast<std::size_t>(n)] != 0 : route[n] == mine - 1) to = f;
+          }
+          if (to >= 0) dl[g + face_step_[to]] += need;
+        } else if (paths[0] && dist[g] < kNoRoute && end[g] >= 0) {
+          // A walled-in Na voxel: its surplus is carried through full Na to the end of its path.
+          pushes_.push_back({end[g], global_index(i, j, k), need});
+          to = 0;
         }
+        // With nowhere to go the surplus stays (overflow): the collector lifts.
         if (to >= 0) {
-          dl[g + face_step_[to]] += need;
           dl[g] -= need;
           local[0] = 1;
-          return;
         }
-      }
-      // A sender walled in (by full Na or CC solid) pushes its surplus up its column,
-      // through Na and CC, until it meets room (a pore of the collector) or the top;
-      // climb() takes it there in this sweep.
-      if (me == sender && sum_cap <= 0 && k + 1 < nz) {
-        const std::uint8_t up = kind_[static_cast<std::size_t>(g + face_step_[kAbove])];
-        if ((up == na || up == cc) && need > kTiny) {
-          pushes_.push_back({(j - b.lo[1]) * b.n[0] + (i - b.lo[0]), k, need});
-          dl[g] -= need;
-          local[0] = 1;
-          return;
-        }
+        return;
       }
       const double amount = std::min(std::abs(need), sum_cap);
       if (amount <= kTiny) {
@@ -367,9 +576,11 @@ bool SettleSweeps::sweep(double& unplaced) {
       }
       local[0] = 1;
     });
-    NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
-    climb(t, dl);
+    if (paths[0]) deliver(dl);
     NAVOX_CALL(VecRestoreArray(delta_l_, &dl));
+    NAVOX_CALL(VecRestoreArrayRead(end_l_, &end));
+    NAVOX_CALL(VecRestoreArrayRead(dist_l_, &dist));
+    NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
     NAVOX_CALL(VecRestoreArrayRead(give_l_, &gl));
     NAVOX_CALL(VecRestoreArrayRead(offer_l_, &ol));
   }

@@ -6,25 +6,32 @@
 /// One sweep is Jacobi style: every voxel decides from the previous sweep's
 /// values (one ghost exchange of the totals, then of the roles and of what each
 /// voxel offers and gives), and the moves are summed with one reverse exchange.
-/// Rules per voxel:
+/// Na moves only between face neighbours that hold Na (PORE and NA voxels), and
+/// out of a CC voxel at an SE contact into the Na-holding voxels at the SE beside
+/// it: never through CC or SE. Rules per voxel:
 ///   - sender (total > 1 in Na, any overflow in CC): passes the surplus to the
-///     Na-holding face neighbours with room, in proportion to their room;
+///     Na-holding face neighbours with room, in proportion to their room (a CC
+///     voxel only to those with an SE face of their own: Na formed in a contact
+///     leaves it along the SE, not through the collector);
 ///   - deficit (total < 0): takes it from Na-holding neighbours;
 ///   - compaction (0 < total < 1 resting on SE or on full Na): takes Na from above;
 ///   - a CC voxel at an SE contact (a CC voxel with an SE face neighbour), walled
 ///     in, passes its surplus along the contact, from CC contact voxel to CC contact
-///     voxel, towards the nearest one beside Na-holding space (the contact's edge),
-///     and that one into its Na-holding neighbour even when full (which passes it
-///     on): Na formed inside a contact is squeezed out sideways by the stack
-///     pressure instead of lifting the collector (the routes are recomputed only
-///     when the labels change);
-///   - any other sender walled in (no Na-holding neighbour with room) pushes its
-///     surplus up its column (+z) through Na and CC. That climb is done within the sweep: the
-///     surplus goes straight to the first voxel up the column that is not itself
-///     walled in and full (or CC), where the old one-voxel-per-sweep climb would
-///     have brought it. A per-column scan over the owned block, bottom to top,
-///     passes on to the rank above what leaves the block's top (ranks in z in
-///     order), so the sums are made in the same order on any partition.
+///     voxel, towards the nearest one beside a Na-holding voxel at the SE (the
+///     contact's edge), and that one into that voxel even when full (which passes
+///     it on): Na formed inside a contact is squeezed out sideways by the stack
+///     pressure (the routes are recomputed only when the labels change);
+///   - a Na voxel walled in (no Na-holding neighbour with room) passes its surplus
+///     through full Na towards the nearest voxel with room that it reaches through
+///     Na-holding voxels (creep flow of the confined Na into free space it
+///     touches): down the distance field `dist_` (steps through Na-holding voxels
+///     to the nearest one with room), from each voxel to its face neighbour one
+///     step nearer (the first in face order), carried within the sweep to the
+///     first voxel on that path beside room (`end_`), where the next sweep shares
+///     it out. The field is found again only when the set of voxels with room or
+///     the labels changed and a walled-in voxel needs it. Surplus with no room
+///     reachable stays where it is (overflow of a Na or CC voxel): then the
+///     collector lifts (SodiumModel::settle).
 /// Work vectors are allocated once; `load` reads ξ, overflow and the voxel
 /// kinds, `store` writes ξ and overflow back.
 #include "mesh/grid.hpp"
@@ -50,39 +57,57 @@ public:
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);
   /// ξ = the total clamped to [0, 1] in Na-holding voxels, overflow = the rest
-  /// (all of it in CC voxels).
+  /// (surplus with no room reachable, in Na-holding or CC voxels).
   void store(Vec xi, Vec excess) const;
+  /// How often the distance field was found since construction (for tests and profiling).
+  int path_searches() const { return path_searches_; }
 
 private:
   enum Kind : std::uint8_t { other = 0, se = 1, na = 2, cc = 3 };
   std::int64_t ghost_index(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return ((k - g_lo_[2]) * g_n_[1] + (j - g_lo_[1])) * g_n_[0] + (i - g_lo_[0]);
   }
+  /// Global voxel index i + nx (j + ny k) of (i, j, k), lateral coordinates wrapped.
+  double global_index(std::int64_t i, std::int64_t j, std::int64_t k) const;
   struct Push {
-    std::int64_t column, k; ///< owned column (x fastest) and layer of a walled-in sender
-    double amount;          ///< the surplus it pushes up [voxel volumes]
+    double end;    ///< global index of the voxel the surplus is carried to
+    double source; ///< global index of the walled-in sender
+    double amount; ///< [voxel volumes]
   };
   void exchange(Vec global, Vec local) const;
-  /// Whether voxel (i, j, k) would pass climbing Na on up its column.
-  bool passes(const PetscScalar* tot, std::int64_t i, std::int64_t j, std::int64_t k) const;
+  /// The owned part of a ghosted array into `global`.
+  void publish(const PetscScalar* local, Vec global) const;
   /// Whether face f of (i, j, k) has a neighbour (not across the bottom, top or a lateral wall).
   bool has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const;
-  void climb(const PetscScalar* tot, PetscScalar* delta);
-  /// route_: per CC contact voxel, contact steps to the nearest one beside Na-holding
-  /// space (0 there; kNoRoute if none); -1 elsewhere. Collective.
+  /// route_: per CC contact voxel, contact steps to the nearest one beside a Na-holding
+  /// voxel at the SE (0 there; kNoRoute if none); -1 elsewhere. Also at_se_. Collective.
   void find_routes();
+  /// dist_l_ and end_l_ from the totals `tot` (ghosted). Collective.
+  void find_paths(const PetscScalar* tot);
+  /// Adds each push's amount at its end voxel in `delta` (owned part), wherever it
+  /// was recorded, in the order of (end, source). Collective.
+  void deliver(PetscScalar* delta);
+  int owner(std::int64_t i, std::int64_t j, std::int64_t k) const;
 
   const Grid& grid_;
   std::int64_t g_lo_[3] = {0, 0, 0}, g_n_[3] = {0, 0, 0}; ///< the ghosted box
-  int below_ = -1, above_ = -1;                          ///< ranks sharing this block's columns, in z
   std::vector<std::uint8_t> kind_;                       ///< per ghosted voxel
   std::vector<std::uint8_t> kind_routed_;                ///< kind_ when the routes were found
+  std::vector<std::uint8_t> at_se_;                      ///< per ghosted voxel: Na-holding with an SE face neighbour
   std::int64_t face_step_[6] = {0, 0, 0, 0, 0, 0};      ///< ghosted index offset across each face
-  std::vector<Push> pushes_;                             ///< this sweep's climbs, in loop order
-  std::vector<double> carry_;                            ///< per owned column: Na climbing past the block
-  Vec tot_ = nullptr, role_ = nullptr, offer_ = nullptr, give_ = nullptr, delta_ = nullptr, route_ = nullptr; ///< global
+  /// Owned Na-holding voxel and its Na-holding face neighbour outside the owned block (ghosted indices).
+  std::vector<std::pair<std::int64_t, std::int64_t>> rims_;
+  std::vector<std::uint8_t> room_seen_; ///< per owned voxel: Na-holding with room when the paths were found
+  std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
+  bool paths_stale_ = true;             ///< the labels changed since the paths were found
+  int path_searches_ = 0;
+  std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order
+  std::vector<std::int64_t> starts_[3];    ///< first voxel of each rank's block along each axis, ascending
+  std::vector<int> rank_of_;               ///< rank of block (a, b, c) of starts_, a fastest
+  Vec tot_ = nullptr, role_ = nullptr, offer_ = nullptr, give_ = nullptr, delta_ = nullptr, route_ = nullptr,
+      dist_ = nullptr, end_ = nullptr; ///< global
   Vec tot_l_ = nullptr, role_l_ = nullptr, offer_l_ = nullptr, give_l_ = nullptr, delta_l_ = nullptr,
-      route_l_ = nullptr; ///< ghosted
+      route_l_ = nullptr, dist_l_ = nullptr, end_l_ = nullptr; ///< ghosted
 };
 
 } // namespace navox

@@ -7,8 +7,10 @@
 ///      (stripping) Ω_Na |I_F| Δt / F of Na in the voxel across the face; a face
 ///      on bare CC solid puts it in that CC voxel's overflow.
 ///   2. settle(): volume that does not fit (ξ > 1, or overflow in a CC voxel)
-///      moves to face neighbours with room, or, walled in, up its column to the
-///      first voxel that can take it or share it out; a partly filled voxel resting on SE
+///      moves to Na-holding face neighbours with room, or, walled in, through
+///      Na-holding voxels (never CC or SE) towards the nearest voxel with room it
+///      reaches (Na formed in an SE|CC contact first along the contact to its
+///      edge at the SE); a partly filled voxel resting on SE
 ///      or on full Na takes Na from the voxel above it (the stack pressure pushes
 ///      the Na and CC towards the SE: instantaneous creep); a deficit (ξ < 0) is
 ///      taken from Na neighbours; what still has no room
@@ -16,9 +18,10 @@
 ///      and everything above it move up by one; a Na-free PORE voxel opens under
 ///      it), and an empty layer under the whole CC lowers it again.
 /// The sweeps (SettleSweeps) decide every move from the previous sweep's ghosted
-/// values (Jacobi style) and sum a climb up a column in z order across ranks, so
-/// the result does not depend on the partition (up to the order of floating-point
-/// additions), and they conserve Na exactly.
+/// values (Jacobi style) and carry a walled-in voxel's surplus along a path that
+/// is a function of the labels and totals alone, so the result does not depend on
+/// the partition (up to the order of floating-point additions), and they conserve
+/// Na exactly.
 ///
 /// Whether a voxel holds Na is decided by one tolerance (physics::SodiumMetal::holds);
 /// clean() removes what falls below it and books its volume.
@@ -60,6 +63,8 @@ public:
   SodiumModel& operator=(const SodiumModel&) = delete;
 
   Vec xi() const { return xi_; }
+  /// Na that does not fit in ξ: plated in a CC voxel, or surplus with no room reachable [voxel volumes].
+  Vec overflow() const { return excess_; }
   const physics::SodiumMetal& metal() const { return metal_; }
   /// Na volume: ξ plus overflow, summed over the cell, plus what lifts carried out
   /// through the top face in the collector's pores [m³]. Collective.

@@ -1,0 +1,171 @@
+// Na with no room passes its surplus through Na-holding voxels only, never through
+// the collector or the SE, on 1, 2 and 4 ranks split along x, y and z in turn (so
+// the paths cross rank boundaries):
+//  - a full Na voxel walled in by CC high up a channel of full Na gets its surplus
+//    to the channel's one empty voxel, down and sideways, in a few sweeps whatever
+//    the channel's length; an empty pore just above it, across CC, stays empty;
+//  - likewise past a neighbour whose room is below the smallest amount moved
+//    (round-off of a full voxel), which must not hold the surplus;
+//  - Na formed in an SE|CC contact leaves along the SE to the contact's edge, not
+//    into an empty pore above the contact;
+//  - full Na with no room reachable (a pore at the SE closed by CC) lifts the
+//    collector, and the surplus fills the gap that opens beside it;
+// conserving the Na volume to 1e-12.
+#include "mesh/block_access.hpp"
+#include "mesh/grid.hpp"
+#include "solver/sodium/sodium.hpp"
+#include "support/voxel_field.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mpi.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+
+namespace {
+
+using Voxel = std::array<std::int64_t, 3>;
+
+/// The value of a global vector at one voxel, on every rank.
+double value_at(const navox::Grid& grid, Vec v, const Voxel& p) {
+  const navox::Box b = grid.owned();
+  double mine = b.contains(p[0], p[1], p[2]) ? navox::scalar_block(grid, v)[b.offset(p[0], p[1], p[2])] : 0.0,
+         all = 0.0;
+  MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+  return all;
+}
+
+/// An 8 x 8 x 16 cell, SE below z = 2 and dense CC above, but for the pores given
+/// with the Na they hold (ξ, or ξ > 1), split over the ranks along `axis`.
+struct Cell {
+  navox::GridSpec spec;
+  navox::MaterialTable mats;
+  explicit Cell(int axis) {
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    spec.dims = {8, 8, 16};
+    spec.spacing = {1e-6, 1e-6, 1e-6};
+    spec.processors = {1, 1, 1};
+    spec.processors[static_cast<std::size_t>(axis)] = size;
+    mats.resize(3);
+    mats[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
+    mats[1] = {"Al", navox::Phase::CC, 0, 0, 298.15};
+    mats[2] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
+  }
+};
+
+struct Settled {
+  navox::SettleResult result;
+  double volume_before = 0, volume_after = 0;
+  int lift = 0;
+  std::map<Voxel, double> xi; ///< after settling, at the voxels asked for
+};
+
+/// Settles `pores` (voxel -> ξ) in the cell split along `axis`, with `overflow` in CC
+/// voxels (as plated on their SE face); returns ξ at the voxels in `ask`.
+Settled settle(int axis, const std::map<Voxel, double>& pores, const std::vector<Voxel>& ask,
+               const std::map<Voxel, double>& overflow = {}) {
+  Cell c(axis);
+  navox::Grid grid(MPI_COMM_WORLD, c.spec, {"phi", "xi"});
+  const navox::Box b = grid.owned();
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    return k < 2 ? 0.0 : pores.count({i, j, k}) ? 2.0 : 1.0;
+  });
+  Settled s;
+  {
+    navox::SodiumModel sodium(grid, labels, c.mats, navox::physics::SodiumMetal{});
+    std::vector<double> xi(static_cast<std::size_t>(b.size()), 0.0);
+    for (const auto& [p, v] : pores)
+      if (b.contains(p[0], p[1], p[2])) xi[static_cast<std::size_t>(b.offset(p[0], p[1], p[2]))] = v;
+    navox::set_scalar_block(grid, sodium.xi(), xi);
+    std::vector<double> ex(static_cast<std::size_t>(b.size()), 0.0);
+    for (const auto& [p, v] : overflow)
+      if (b.contains(p[0], p[1], p[2])) ex[static_cast<std::size_t>(b.offset(p[0], p[1], p[2]))] = v;
+    navox::set_scalar_block(grid, sodium.overflow(), ex);
+    s.volume_before = sodium.volume();
+    s.result = sodium.settle();
+    s.volume_after = sodium.volume();
+    s.lift = sodium.lift();
+    for (const Voxel& p : ask) s.xi[p] = value_at(grid, sodium.xi(), p);
+  }
+  VecDestroy(&labels);
+  return s;
+}
+
+/// A channel of full Na: up a column at (1, 1) from the SE (z = 2) to z = 12, then
+/// along x at the SE to x = 6, then along y to y = 6, empty at its end (6, 6, 2);
+/// the top voxel (1, 1, 12) holds 1.75, and an empty pore sits at (1, 1, 14), across
+/// one voxel of CC above it.
+std::map<Voxel, double> channel() {
+  std::map<Voxel, double> p;
+  for (std::int64_t k = 2; k <= 12; ++k) p[{1, 1, k}] = 1.0;
+  for (std::int64_t i = 1; i <= 6; ++i) p[{i, 1, 2}] = 1.0;
+  for (std::int64_t j = 1; j <= 6; ++j) p[{6, j, 2}] = 1.0;
+  p[{6, 6, 2}] = 0.0;
+  p[{1, 1, 12}] = 1.75;
+  p[{1, 1, 14}] = 0.0;
+  return p;
+}
+
+const Voxel kSource{1, 1, 12}, kRoom{6, 6, 2}, kAbove{1, 1, 14};
+
+class SettleRoutes : public ::testing::TestWithParam<int> {};
+
+TEST_P(SettleRoutes, WalledInSurplusFlowsThroughNaToTheRoomItReaches) {
+  const Settled s = settle(GetParam(), channel(), {kSource, kRoom, kAbove});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 4); // one voxel per sweep would take more than 20
+  EXPECT_NEAR(s.xi.at(kSource), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(kRoom), 0.75, 1e-15);
+  EXPECT_EQ(s.xi.at(kAbove), 0.0); // across CC: never reached, though nearer
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, RoomBelowTheSmallestMoveDoesNotHoldTheSurplus) {
+  auto pores = channel();
+  pores[{1, 1, 11}] = 1.0 - 1e-16; // the source's only Na neighbour, full to round-off
+  const Settled s = settle(GetParam(), pores, {kSource, kRoom, kAbove});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 4);
+  EXPECT_NEAR(s.xi.at(kRoom), 0.75, 1e-15);
+  EXPECT_EQ(s.xi.at(kAbove), 0.0);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, NaFormedInAContactLeavesAlongTheSE) {
+  // Contact voxel (3, 3, 2) holds 0.5 plated on its SE face; an empty pore sits right
+  // above it, closed by CC, and another at the SE at (6, 3, 2), three contact voxels away.
+  const Voxel above{3, 3, 3}, edge{6, 3, 2};
+  const Settled s = settle(GetParam(), {{above, 0.0}, {edge, 0.0}}, {above, edge}, {{{3, 3, 2}, 0.5}});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_NEAR(s.xi.at(edge), 0.5, 1e-15);
+  EXPECT_EQ(s.xi.at(above), 0.0);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, FullNaWithNoRoomReachableLiftsTheCollector) {
+  // A pore at the SE and one above it, closed by CC, full, 0.75 too much at the SE;
+  // an empty pore across the CC beside them.
+  const std::map<Voxel, double> pores{{{3, 3, 2}, 1.75}, {{3, 3, 3}, 1.0}, {{5, 3, 2}, 0.0}};
+  const Settled s = settle(GetParam(), pores, {{3, 3, 2}, {3, 3, 3}, {2, 3, 2}, {4, 3, 2}, {3, 2, 2}, {3, 4, 2}, {5, 3, 3}, {3, 3, 4}});
+  EXPECT_EQ(s.result.lifts, 1);
+  EXPECT_EQ(s.lift, 1);
+  EXPECT_NEAR(s.xi.at({3, 3, 2}), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at({3, 3, 3}), 1.0, 1e-15); // under the collector's lowest voxel of its column: stays
+  // The gap opens under the collector: beside the full pore at the SE (its four
+  // lateral neighbours) and above its column; the SE-side voxel shares out the surplus
+  // to the four that touch it, in proportion to their room.
+  for (const Voxel& p : {Voxel{2, 3, 2}, Voxel{4, 3, 2}, Voxel{3, 2, 2}, Voxel{3, 4, 2}})
+    EXPECT_NEAR(s.xi.at(p), 0.1875, 1e-15);
+  EXPECT_EQ(s.xi.at({5, 3, 3}), 0.0); // the gap opened over the empty pore across the CC
+  EXPECT_EQ(s.xi.at({3, 3, 4}), 0.0);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+INSTANTIATE_TEST_SUITE_P(SplitAxis, SettleRoutes, ::testing::Values(0, 1, 2),
+                         [](const ::testing::TestParamInfo<int>& i) { return std::string(1, "xyz"[i.param]); });
+
+} // namespace
