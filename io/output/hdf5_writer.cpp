@@ -7,6 +7,7 @@
 
 #include <hdf5.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +16,32 @@ namespace navox::io {
 
 using namespace hdf5;
 
+namespace {
+
+/// A block's hyperslab in a field's dataset: [z][y][x], plus a trailing component
+/// axis [c] when the field has more than one component.
+struct Extents {
+  int rank = 3;
+  std::array<hsize_t, 4> global{}, count{}, start{};
+};
+
+Extents extents(const std::array<std::int64_t, 3>& dims, const Box& block, int components) {
+  Extents e;
+  const auto g = zyx(dims), n = zyx(block.n), lo = zyx(block.lo);
+  for (int d = 0; d < 3; ++d) {
+    e.global[d] = g[d];
+    e.count[d] = n[d];
+    e.start[d] = lo[d];
+  }
+  if (components > 1) {
+    e.rank = 4;
+    e.global[3] = e.count[3] = hsize_t(components);
+    e.start[3] = 0;
+  }
+  return e;
+}
+
+} // namespace
 
 void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& info,
                      const std::vector<OutputField>& fields, const std::string& materials) {
@@ -36,24 +63,24 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
 
   Handle group(H5Gcreate2(file, "fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group /fields");
   const Box mine = grid.owned();
-  const auto global = zyx(spec.dims);
-  const auto count = zyx(mine.n);
-  const auto start = zyx(mine.lo);
-  Handle filespace(H5Screate_simple(3, global.data(), nullptr), H5Sclose, "file space");
-  Handle memspace(H5Screate_simple(3, count.data(), nullptr), H5Sclose, "memory space");
   Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer list");
   check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "collective transfer");
 
   std::vector<std::int32_t> ints;
   for (const auto& f : fields) {
-    if (static_cast<std::int64_t>(f.values.size()) != mine.size())
+    if (f.components < 1) throw Error("output field " + f.name + " has " + std::to_string(f.components) + " components");
+    if (static_cast<std::int64_t>(f.values.size()) != mine.size() * f.components)
       throw Error("output field " + f.name + " does not match this rank's block");
+    // [z][y][x] for a scalar, [z][y][x][c] for a field of several components.
+    const Extents e = extents(spec.dims, mine, f.components);
+    Handle filespace(H5Screate_simple(e.rank, e.global.data(), nullptr), H5Sclose, "file space");
+    Handle memspace(H5Screate_simple(e.rank, e.count.data(), nullptr), H5Sclose, "memory space");
     const bool is_int = f.type == OutputField::Type::int32;
     hid_t file_type = is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE;
     Handle dset(H5Dcreate2(group, f.name.c_str(), file_type, filespace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Dclose, "dataset /fields/" + f.name);
     string_attribute(dset, "units", f.units);
-    check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "hyperslab");
+    check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, e.start.data(), nullptr, e.count.data(), nullptr), "hyperslab");
     const void* data = f.values.data();
     hid_t mem_type = H5T_NATIVE_DOUBLE;
     if (is_int) {
@@ -82,11 +109,20 @@ std::vector<double> read_hdf5_field(const std::string& path, const std::string& 
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "cannot open " + path);
   Handle dset(H5Dopen2(file, ("/fields/" + name).c_str(), H5P_DEFAULT), H5Dclose, "no field " + name + " in " + path);
   Handle filespace(H5Dget_space(dset), H5Sclose, "dataset space");
-  const auto count = zyx(block.n);
-  const auto start = zyx(block.lo);
-  check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "hyperslab");
-  Handle memspace(H5Screate_simple(3, count.data(), nullptr), H5Sclose, "memory space");
-  std::vector<double> out(block.size());
+  // A field of several components has a trailing axis [c]: read all of them.
+  const int ndims = H5Sget_simple_extent_ndims(filespace);
+  if (ndims != 3 && ndims != 4) throw Error("HDF5: /fields/" + name + " of " + path + " is not a [z][y][x] field");
+  std::array<hsize_t, 4> shape{};
+  H5Sget_simple_extent_dims(filespace, shape.data(), nullptr);
+  const int components = ndims == 4 ? static_cast<int>(shape[3]) : 1;
+  Extents e = extents({1, 1, 1}, block, components);
+  if (ndims == 4) { // a trailing axis even of one component
+    e.rank = 4;
+    e.count[3] = shape[3];
+  }
+  check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, e.start.data(), nullptr, e.count.data(), nullptr), "hyperslab");
+  Handle memspace(H5Screate_simple(e.rank, e.count.data(), nullptr), H5Sclose, "memory space");
+  std::vector<double> out(static_cast<std::size_t>(block.size() * components));
   check(H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, out.data()), "read " + name + " from " + path);
   return out;
 }

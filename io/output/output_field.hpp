@@ -9,10 +9,18 @@ struct OutputField {
   enum class Type { int32, float64 };
   std::string name;            ///< the field's one name: YAML, DM field, HDF5 dataset, VTK array
   Type type = Type::float64;   ///< int32 for labels and rank ownership
-  std::vector<double> values;  ///< owned block, x fastest (Box::offset order); NaN where undefined
+  /// owned block, x fastest (Box::offset order); NaN where undefined. A field of
+  /// `components` > 1 holds that many values per voxel, interleaved (voxel-major,
+  /// component fastest: values[components * offset + c]).
+  std::vector<double> values;
   /// Units of the values ("V", "A/m^2", "1" for a fraction); "" for a label or an index.
   /// Written beside the field: HDF5 attribute, XDMF Information, VTK field data.
   std::string units;
+  /// Values per voxel: 1 for a scalar, 3 for a vector (x, y, z components, e.g.
+  /// `displacement`). Written as a trailing axis: HDF5 [nz][ny][nx][3], an XDMF
+  /// Vector attribute, a VTK array of 3 components. Last, so `{name, type, values,
+  /// units}` still initialises a scalar.
+  int components = 1;
 };
 
 } // namespace navox::io

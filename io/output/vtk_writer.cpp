@@ -56,19 +56,24 @@ void write_vti_piece(const Grid& grid, const std::string& path, const std::vecto
   image->SetOrigin(s.origin[0], s.origin[1], s.origin[2]);
   image->SetSpacing(s.spacing[0], s.spacing[1], s.spacing[2]);
   for (const auto& f : fields) {
-    if (static_cast<std::int64_t>(f.values.size()) != b.size())
+    if (f.components < 1) throw Error("output field " + f.name + " has " + std::to_string(f.components) + " components");
+    if (static_cast<std::int64_t>(f.values.size()) != b.size() * f.components)
       throw Error("output field " + f.name + " does not match this rank's block");
+    // One tuple per cell, its components interleaved as OutputField holds them.
+    const vtkIdType n_values = static_cast<vtkIdType>(f.values.size());
     if (f.type == OutputField::Type::int32) {
       vtkNew<vtkIntArray> a;
       a->SetName(f.name.c_str());
-      a->SetNumberOfValues(b.size());
-      for (vtkIdType n = 0; n < b.size(); ++n) a->SetValue(n, static_cast<int>(f.values[n]));
+      a->SetNumberOfComponents(f.components);
+      a->SetNumberOfTuples(b.size());
+      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, static_cast<int>(f.values[n]));
       image->GetCellData()->AddArray(a);
     } else {
       vtkNew<vtkDoubleArray> a;
       a->SetName(f.name.c_str());
-      a->SetNumberOfValues(b.size());
-      for (vtkIdType n = 0; n < b.size(); ++n) a->SetValue(n, f.values[n]);
+      a->SetNumberOfComponents(f.components);
+      a->SetNumberOfTuples(b.size());
+      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, f.values[n]);
       image->GetCellData()->AddArray(a);
     }
   }
@@ -112,8 +117,11 @@ std::string pvti_summary(const Grid& grid, const std::vector<OutputField>& field
   ascii_string_array(os, "units", unit_entries(fields));
   os << "    </FieldData>\n";
   os << "    <PCellData>\n";
-  for (const auto& f : fields)
-    os << "      <PDataArray type=\"" << vtk_type(f.type) << "\" Name=\"" << f.name << "\"/>\n";
+  for (const auto& f : fields) {
+    os << "      <PDataArray type=\"" << vtk_type(f.type) << "\" Name=\"" << f.name << "\"";
+    if (f.components > 1) os << " NumberOfComponents=\"" << f.components << "\"";
+    os << "/>\n";
+  }
   os << "    </PCellData>\n";
   const auto& blocks = grid.blocks();
   for (std::size_t r = 0; r < blocks.size(); ++r)

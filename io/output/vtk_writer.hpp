@@ -7,7 +7,9 @@
 /// Pieces and summary carry field data: `TimeValue` (the step's time [s], which
 /// VTK's readers report as the data set's time, so a single `.pvti` has its time),
 /// `materials` (the label legend, "0=NBH;1=Cu;2=pore") and `units` (one string
-/// "name=units" per cell array, in their order; "label=" for a label).
+/// "name=units" per cell array, in their order; "label=" for a label). A field of
+/// several components (a vector's x, y, z) is one array of that many components,
+/// declared with NumberOfComponents in the summary as in the pieces.
 #include "io/output/output_field.hpp"
 #include "mesh/grid.hpp"
 

@@ -21,6 +21,14 @@ std::string xml_escape(const std::string& text) {
   return out;
 }
 
+/// XDMF's AttributeType of a field of `components` values per cell: a vector's
+/// three are x, y, z; any other count is a plain Matrix (one row per cell).
+const char* attribute_type(int components) {
+  if (components == 1) return "Scalar";
+  if (components == 3) return "Vector";
+  return "Matrix";
+}
+
 void grid_xml(std::ostream& os, const GridSpec& s, const XdmfStep& step, const std::string& indent) {
   const auto& d = s.dims;
   os << indent << "<Grid Name=\"voxels\" GridType=\"Uniform\">\n";
@@ -36,10 +44,14 @@ void grid_xml(std::ostream& os, const GridSpec& s, const XdmfStep& step, const s
   os << indent << "  </Geometry>\n";
   for (std::size_t f = 0; f < step.names.size(); ++f) {
     const bool is_int = step.types[f] == OutputField::Type::int32;
-    os << indent << "  <Attribute Name=\"" << step.names[f] << "\" AttributeType=\"Scalar\" Center=\"Cell\">\n";
+    const int components = f < step.components.size() ? step.components[f] : 1;
+    os << indent << "  <Attribute Name=\"" << step.names[f] << "\" AttributeType=\"" << attribute_type(components)
+       << "\" Center=\"Cell\">\n";
     os << indent << "    <Information Name=\"units\" Value=\"" << xml_escape(f < step.units.size() ? step.units[f] : "")
        << "\"/>\n";
-    os << indent << "    <DataItem Dimensions=\"" << d[2] << ' ' << d[1] << ' ' << d[0] << "\" NumberType=\""
+    os << indent << "    <DataItem Dimensions=\"" << d[2] << ' ' << d[1] << ' ' << d[0];
+    if (components > 1) os << ' ' << components;
+    os << "\" NumberType=\""
        << (is_int ? "Int" : "Float") << "\" Precision=\"" << (is_int ? 4 : 8) << "\" Format=\"HDF\">" << step.h5_file
        << ":/fields/" << step.names[f] << "</DataItem>\n";
     os << indent << "  </Attribute>\n";
@@ -66,6 +78,7 @@ XdmfStep XdmfStep::of(double time, std::string h5_file, const std::vector<Output
     x.names.push_back(f.name);
     x.types.push_back(f.type);
     x.units.push_back(f.units);
+    x.components.push_back(f.components);
   }
   return x;
 }

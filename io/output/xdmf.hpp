@@ -4,7 +4,8 @@
 /// (ORIGIN_DXDYDZ, ordered z, y, x as HDF5 stores it) and cell-centred attributes.
 /// Each grid carries `<Information Name="materials" Value="0=NBH;1=Cu"/>` and each
 /// attribute `<Information Name="units" Value="V"/>` (attribute names stay the
-/// fields' names).
+/// fields' names). A field of 3 components is a `Vector` attribute whose DataItem
+/// has `Dimensions="nz ny nx 3"` (the HDF5 dataset's trailing component axis).
 #include "io/output/output_field.hpp"
 #include "mesh/grid.hpp"
 
@@ -19,6 +20,7 @@ struct XdmfStep {
   std::vector<std::string> names;  ///< datasets under /fields
   std::vector<OutputField::Type> types;
   std::vector<std::string> units;  ///< per name; "" for a label
+  std::vector<int> components;     ///< per name; 1 (Scalar) where missing, 3 a Vector
   std::string materials;           ///< label legend, "0=NBH;1=Cu;2=pore"
 
   /// The entry for a step file holding `fields`.

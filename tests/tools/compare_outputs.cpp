@@ -5,9 +5,10 @@
 //       and CSV of A is in B with equal fields: bit for bit when TOL = 0, else to
 //       TOL × the field's (column's) largest magnitude; solver iteration columns
 //       (*_its) are skipped when TOL > 0. NaN (undefined, e.g. phi outside the SE)
-//       must stand in the same values of both.
+//       must stand in the same values of both. A field of several components (a
+//       vector: [z][y][x][3]) is compared component by component; its shape must match.
 //   navox_compare_outputs readable DIR           every step listed in navox.steps opens
-//       and every field reads.
+//       and every field reads as [z][y][x] (or [z][y][x][components]) over the file's dims.
 //   navox_compare_outputs flip FILE DATASET      flips one bit inside a dataset's data.
 #include <hdf5.h>
 
@@ -46,31 +47,63 @@ herr_t collect(hid_t, const char* name, const H5L_info_t*, void* data) {
   return 0;
 }
 
-/// Every dataset under /fields of `path`, as doubles; empty map if it cannot be read.
-std::map<std::string, std::vector<double>> fields(const std::string& path, std::string& error) {
-  std::map<std::string, std::vector<double>> out;
+/// One dataset under /fields: its extents ([z][y][x], or [z][y][x][c] for a field of
+/// several components, e.g. a vector) and its values, as doubles in that order.
+struct Field {
+  std::vector<hsize_t> shape;
+  std::vector<double> values;
+};
+
+/// Every dataset under /fields of `path`; empty map if it cannot be read. A dataset
+/// that is neither [z][y][x] nor [z][y][x][c] over the file's `dims` is an error.
+std::map<std::string, Field> fields(const std::string& path, std::string& error) {
+  std::map<std::string, Field> out;
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) {
     error = "cannot open " + path;
     return out;
   }
+  long long dims[3] = {-1, -1, -1}; // x, y, z
+  const hid_t attr = H5Aopen(file, "dims", H5P_DEFAULT);
+  if (attr < 0 || H5Aread(attr, H5T_NATIVE_LLONG, dims) < 0) error = "no dims attribute in " + path;
+  if (attr >= 0) H5Aclose(attr);
   const hid_t group = H5Gopen2(file, "fields", H5P_DEFAULT);
   std::vector<std::string> names;
   if (group < 0 || H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names) < 0) error = "no /fields in " + path;
   for (const auto& n : names) {
     const hid_t d = H5Dopen2(group, n.c_str(), H5P_DEFAULT);
     const hid_t s = d < 0 ? -1 : H5Dget_space(d);
+    const int rank = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
+    Field f;
+    if (rank == 3 || rank == 4) {
+      f.shape.resize(static_cast<std::size_t>(rank));
+      H5Sget_simple_extent_dims(s, f.shape.data(), nullptr);
+    }
+    const bool voxels = (rank == 3 || rank == 4) && f.shape[0] == hsize_t(dims[2]) && f.shape[1] == hsize_t(dims[1]) &&
+                        f.shape[2] == hsize_t(dims[0]) && (rank == 3 || f.shape[3] >= 1);
     const hssize_t count = s < 0 ? -1 : H5Sget_simple_extent_npoints(s);
-    std::vector<double> v(count > 0 ? static_cast<std::size_t>(count) : 0);
-    if (d < 0 || count < 0 || H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    f.values.resize(count > 0 ? static_cast<std::size_t>(count) : 0);
+    if (d < 0 || count < 0 || H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, f.values.data()) < 0)
       error = "cannot read /fields/" + n + " of " + path;
+    else if (!voxels)
+      error = "/fields/" + n + " of " + path + " is not a [z][y][x] or [z][y][x][components] field of the grid";
     else
-      out[n] = std::move(v);
+      out[n] = std::move(f);
     if (s >= 0) H5Sclose(s);
     if (d >= 0) H5Dclose(d);
   }
   if (group >= 0) H5Gclose(group);
   H5Fclose(file);
+  return out;
+}
+
+/// Where value `n` of a field of `shape` lies: "(i,j,k)", plus " component c" for a field of several.
+std::string where(const std::vector<hsize_t>& shape, std::size_t n) {
+  const std::size_t c = shape.size() == 4 ? static_cast<std::size_t>(shape[3]) : 1;
+  const std::size_t voxel = n / c, nx = static_cast<std::size_t>(shape[2]), ny = static_cast<std::size_t>(shape[1]);
+  std::string out = "(" + std::to_string(voxel % nx) + "," + std::to_string(voxel / nx % ny) + "," +
+                    std::to_string(voxel / (nx * ny)) + ")";
+  if (shape.size() == 4) out += " component " + std::to_string(n % c);
   return out;
 }
 
@@ -125,18 +158,20 @@ int same(const std::string& a, const std::string& b, double tol) {
     const auto x = fields(a + "/" + f, error), y = fields(b + "/" + f, error);
     if (!error.empty()) return fail(error);
     if (x.size() != y.size()) return fail(f + ": other fields");
-    for (const auto& [name, vx] : x) {
+    for (const auto& [name, fx] : x) {
       if (name == "rank") continue; // the partition itself
       const auto it = y.find(name);
-      if (it == y.end() || it->second.size() != vx.size()) return fail(f + ": no matching " + name + " in " + b);
-      const auto& vy = it->second;
+      if (it == y.end() || it->second.shape != fx.shape) return fail(f + ": no matching " + name + " in " + b);
+      const auto& vx = fx.values;
+      const auto& vy = it->second.values;
       if (tol == 0) {
         if (std::memcmp(vx.data(), vy.data(), vx.size() * sizeof(double)) != 0) {
           // The first value whose bits differ (a NaN equals only a NaN of the same bits).
           std::size_t n = 0;
           while (std::memcmp(&vx[n], &vy[n], sizeof(double)) == 0) ++n;
-          char buf[160];
-          std::snprintf(buf, sizeof buf, "%s %s differs at value %zu: %.17g vs %.17g", f.c_str(), name.c_str(), n, vy[n], vx[n]);
+          char buf[240];
+          std::snprintf(buf, sizeof buf, "%s %s differs at value %zu %s: %.17g vs %.17g", f.c_str(), name.c_str(), n,
+                        where(fx.shape, n).c_str(), vy[n], vx[n]);
           return fail(buf);
         }
       } else {
@@ -145,9 +180,9 @@ int same(const std::string& a, const std::string& b, double tol) {
         for (std::size_t n = 0; n < vx.size(); ++n) {
           if (std::isnan(vx[n]) || std::isnan(vy[n])) {
             if (std::isnan(vx[n]) != std::isnan(vy[n])) {
-              char buf[160];
-              std::snprintf(buf, sizeof buf, "%s %s: defined in one only at value %zu: %.17g vs %.17g", f.c_str(),
-                            name.c_str(), n, vy[n], vx[n]);
+              char buf[240];
+              std::snprintf(buf, sizeof buf, "%s %s: defined in one only at value %zu %s: %.17g vs %.17g", f.c_str(),
+                            name.c_str(), n, where(fx.shape, n).c_str(), vy[n], vx[n]);
               return fail(buf);
             }
             continue;
