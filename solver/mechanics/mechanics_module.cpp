@@ -80,7 +80,8 @@ public:
   MechanicsModule(const ModuleSetup& s, IonicPotential& ionic, SodiumModule& sodium)
       : grid_(s.grid), state_(s.state), materials_(s.config.materials), ionic_(ionic), sodium_(sodium.model()),
         stress_{s.config.sodium.molar_volume}, spec_(spec(s.config)),
-        stack_pressure_(s.config.conditions.stack_pressure) {}
+        stack_pressure_(s.config.conditions.stack_pressure),
+        pressure_modelled_(s.config.conditions.stack_pressure_given) {}
   const char* name() const override { return "mechanics"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
@@ -100,7 +101,14 @@ public:
   }
 
   void initial(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
-  void prepare(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
+  void prepare(StepContext& ctx) override {
+    bear(ctx.drive.stack_pressure);
+    // Gaps in the Na close by creep under the load-bearing pressure: the share of a
+    // void that closes over the step (physics::PowerLawCreep::closed_share); without a
+    // stack pressure in the deck, at once (the fast-creep limit).
+    if (pressure_modelled_)
+      sodium_.set_closure(spec_.creep.closed_share(load_.pressure, ctx.drive.temperature, ctx.dt), true);
+  }
   void accept(const StepContext&) override {
     if (spec_.elasticity == MechanicsSpec::Elastic::step) solve_elasticity();
   }
@@ -157,12 +165,12 @@ private:
     {
       Vec ux = new_scalar_vector(grid_), uy = new_scalar_vector(grid_), uz = new_scalar_vector(grid_);
       elastic_->displacement(ux, uy, uz);
-      const char* names[3] = {"displacement_x", "displacement_y", "displacement_z"};
-      Vec* comps[3] = {&ux, &uy, &uz};
-      for (int c = 0; c < 3; ++c) {
-        out.push_back({names[c], io::OutputField::Type::float64, scalar_block(grid_, *comps[c]), "m"});
-        NAVOX_CALL(VecDestroy(comps[c]));
-      }
+      const std::vector<double> c[3] = {scalar_block(grid_, ux), scalar_block(grid_, uy), scalar_block(grid_, uz)};
+      std::vector<double> u(3 * c[0].size());
+      for (std::size_t n = 0; n < c[0].size(); ++n)
+        for (std::size_t d = 0; d < 3; ++d) u[3 * n + d] = c[d][n];
+      out.push_back({"displacement", io::OutputField::Type::float64, std::move(u), "m", 3});
+      for (Vec* v : {&ux, &uy, &uz}) NAVOX_CALL(VecDestroy(v));
     }
     Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
     elastic_->stress_invariants(hyd, vm);
@@ -200,10 +208,11 @@ private:
   State& state_;
   const MaterialTable& materials_;
   IonicPotential& ionic_;
-  const SodiumModel& sodium_;
+  SodiumModel& sodium_;
   physics::StressPotential stress_;
   MechanicsSpec spec_;
   double stack_pressure_ = 0;
+  bool pressure_modelled_ = false;
   ContactLoad load_;
   mutable std::unique_ptr<Elasticity> elastic_;
   mutable long labels_seen_ = -1;

@@ -7,6 +7,7 @@
 #include "solver/app/log_events.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <functional>
 #include <queue>
@@ -121,6 +122,16 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
         }
   }
   NAVOX_CALL(VecWAXPY(tot_, 1.0, xi, excess));
+  // Compaction budgets: the share of its room a voxel may fill by creep in this step.
+  {
+    const PetscScalar* t = nullptr;
+    NAVOX_CALL(VecGetArrayRead(tot_, &t));
+    const std::size_t n = static_cast<std::size_t>(grid_.owned().size());
+    budget_.assign(n, std::numeric_limits<double>::infinity());
+    if (closure_share_ <= 1)
+      for (std::size_t o = 0; o < n; ++o) budget_[o] = closure_share_ * std::max(0.0, 1.0 - t[o]);
+    NAVOX_CALL(VecRestoreArrayRead(tot_, &t));
+  }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
   for (Vec v : {role_, offer_, give_}) NAVOX_CALL(VecSet(v, 0.0));
 }
@@ -457,7 +468,8 @@ bool SettleSweeps::sweep(double& unplaced) {
         for (int f = 0; f < 6 && walled; ++f) walled = !(has_face(i, j, k, f) && room(t, g + face_step_[f]));
         if (walled) flags[0] = 1;
       } else if (tot < -kTiny) role = deficit;
-      else if (tot > kTiny && tot < 1 - kTiny && k > 0 && k + 1 < nz) {
+      else if ((tot > kTiny || close_empty_) && tot < 1 - kTiny && k > 0 && k + 1 < nz &&
+               budget_[static_cast<std::size_t>(o)] > kTiny) {
         const std::int64_t gb = g + face_step_[kBelow];
         const std::uint8_t below = kind_[static_cast<std::size_t>(gb)];
         if (below == se || (below == na && t[gb] >= 1 - kTiny)) role = compaction;
@@ -521,7 +533,7 @@ bool SettleSweeps::sweep(double& unplaced) {
     NAVOX_CALL(VecSet(delta_l_, 0.0));
     NAVOX_CALL(VecGetArray(delta_l_, &dl));
     pushes_.clear();
-    for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t, std::uint8_t kd) {
+    for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
       if (me == none) return;
       const double tot = t[g];
@@ -561,7 +573,12 @@ bool SettleSweeps::sweep(double& unplaced) {
         }
         return;
       }
-      const double amount = std::min(std::abs(need), sum_cap);
+      double amount = std::min(std::abs(need), sum_cap);
+      if (me == compaction) {
+        double& budget = budget_[static_cast<std::size_t>(o)];
+        amount = std::min(amount, budget);
+        budget -= amount;
+      }
       if (amount <= kTiny) {
         if (me == deficit) local[1] += -tot;
         return;

@@ -53,6 +53,11 @@ public:
 
   /// Totals ξ + overflow and each voxel's kind from `labels`. Collective.
   void load(Vec labels, const MaterialTable& materials, Vec xi, Vec excess);
+  /// Creep-limited compaction (MODEL.md §3.4): over the rounds of sweeps after the
+  /// next load(), a compacting voxel takes at most `share` of the room it had at that
+  /// load (share ≥ 1: all of it, the fast-creep limit); with `empty_voids` an empty
+  /// voxel resting on SE or full Na compacts too (a void the Na closes). Call before load().
+  void set_closure(double share, bool empty_voids) { closure_share_ = share, close_empty_ = empty_voids; }
   /// One sweep; returns whether anything moved, anywhere. `unplaced` gets the
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);
@@ -99,6 +104,9 @@ private:
   std::vector<std::pair<std::int64_t, std::int64_t>> rims_;
   std::vector<std::uint8_t> room_seen_; ///< per owned voxel: Na-holding with room when the paths were found
   std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
+  double closure_share_ = 2;            ///< set_closure(): > 1 = no limit
+  bool close_empty_ = false;
+  std::vector<double> budget_;          ///< per owned voxel: what compaction may still take [voxel volumes]
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order

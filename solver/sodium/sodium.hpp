@@ -86,6 +86,9 @@ public:
   double emptied_share() const { return emptied_share_; }
   /// Step 2 above. Collective.
   SettleResult settle();
+  /// How much of its room a compacting voxel may fill in the next settle() (creep
+  /// under the stack pressure; SettleSweeps::set_closure). Default: all of it.
+  void set_closure(double share, bool empty_voids) { sweeps_->set_closure(share, empty_voids); }
 
   /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their
   /// volume, so that every "holds Na" decision is exact. settle() ends with it;
