@@ -6,6 +6,8 @@
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <mpi.h>
@@ -136,6 +138,12 @@ TEST(ElasticContact, AsperityCarriesTheStackLoadWithAConcentrationInTheSe) {
                 "  h = 0.5 um: %d CG its, contact force / stack force %.4f, peak von Mises in SE %.2f P\n"
                 "  transmitted force, max rel error over node planes %.2e\n",
                 a.iterations, ratio1, conc1, b.iterations, ratio2, conc2, worst);
+  navox::test::validate_line("asperity contact: force across every node plane / (P x area)", "1 (< 1e-8)",
+                             "max error %.1e", worst);
+  navox::test::validate_line("asperity contact: SE contact traction over the contact / (P x area)",
+                             "1 as h -> 0 (a local measure)", "%.3f (h = 1 um), %.3f (h = 0.5 um)", ratio1, ratio2);
+  navox::test::validate_line("asperity contact: peak von Mises in the SE / P", "> 3 (mean contact stress 9 P)",
+                             "%.2f (h = 1 um), %.2f (h = 0.5 um)", conc1, conc2);
   EXPECT_GT(ratio2, ratio1 + 0.05);
   EXPECT_NEAR(ratio2, 1.0, 0.35);
   EXPECT_LT(ratio2, 1.0);

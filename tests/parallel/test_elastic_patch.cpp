@@ -9,6 +9,8 @@
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <mpi.h>
@@ -93,6 +95,14 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
     std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its, max rel error u %.2e, stress %.2e, force %.2e\n",
                 (long long)d[0], (long long)d[1], (long long)d[2], (long long)interface, int(r.iterations), worst_u,
                 worst_s, worst_f);
+  char what[160];
+  std::snprintf(what, sizeof what, "%s, %lldx%lldx%lld%s",
+                interface >= d[2] ? "elastic patch test: homogeneous block in uniaxial strain"
+                                  : "elastic SE|CC bilayer under P: u and stress against the analytic",
+                (long long)d[0], (long long)d[1], (long long)d[2], spec.periodic_lateral ? " periodic" : "");
+  navox::test::validate_line(what,
+                             "exact (u < 1e-9, stress < 1e-8)", "u %.1e, stress %.1e, force %.1e", worst_u, worst_s,
+                             worst_f);
   for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) VecDestroy(v);
   VecDestroy(&labels);
 }

@@ -12,6 +12,8 @@
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <mpi.h>
@@ -68,6 +70,8 @@ TEST(ElasticSodiumLoad, ANaLayerPassesTheStackLoadOn) {
     const double ersatz = kP * 2e-6 / (navox::Elasticity::kErsatz * 15e9);
     std::printf("Na layer squeezed by %.3g m (the ersatz material alone: %.3g m)\n", -squeeze, ersatz);
     EXPECT_LT(std::abs(squeeze), 1e-6 * ersatz);
+    navox::test::validate_line("Na layer at p = P between SE and CC: force in the SE / (P x area)", "1 (< 1e-8)",
+                               "%.10f", in_se / force);
     for (Vec* v : {&ux, &uy, &uz}) VecDestroy(v);
     VecDestroy(&na);
   }

@@ -11,6 +11,8 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "support/deck_run.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -42,6 +44,12 @@ TEST(StackPressure, ShiftsTheCellVoltageByOmegaPOverF) {
   std::printf("plating: V(5 MPa) - V(0) = %.4f mV (expected %.4f), V(10 MPa) - V(0) = %.4f mV (expected %.4f)\n",
               (v(1) - v(0)) * 1e3, -per_5mpa * 1e3, (v(2) - v(0)) * 1e3, -2 * per_5mpa * 1e3);
   std::printf("stripping: V(10 MPa) - V(0) = %.4f mV (expected %.4f)\n", (v(3) - v(4)) * 1e3, -2 * per_5mpa * 1e3);
+  navox::test::validate_line("flat Na|NBH cell, 1 mA/cm^2 plating: V(5 MPa) - V(0 MPa)", "-1.2323 mV (2 %)",
+                             "%.4f mV", (v(1) - v(0)) * 1e3);
+  navox::test::validate_line("flat Na|NBH cell, 1 mA/cm^2 plating: V(10 MPa) - V(0 MPa)", "-2.4646 mV (2 %)",
+                             "%.4f mV", (v(2) - v(0)) * 1e3);
+  navox::test::validate_line("flat Na|NBH cell, 1 mA/cm^2 stripping: V(10 MPa) - V(0 MPa)", "-2.4646 mV (2 %)",
+                             "%.4f mV", (v(3) - v(4)) * 1e3);
   EXPECT_NEAR((v(1) - v(0)) / -per_5mpa, 1.0, 0.02);
   EXPECT_NEAR((v(2) - v(0)) / (-2 * per_5mpa), 1.0, 0.02);
   EXPECT_NEAR((v(3) - v(4)) / (-2 * per_5mpa), 1.0, 0.02);

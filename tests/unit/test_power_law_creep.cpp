@@ -11,6 +11,8 @@
 #include "physics/materials/material_library.hpp"
 #include "physics/mechanics/power_law_creep.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,6 +23,12 @@ using navox::physics::PowerLawCreep;
 
 TEST(PowerLawCreep, ReproducesItsCalibration) {
   const PowerLawCreep na;
+  navox::test::validate_line("Na flow stress at 1e-3 1/s, 298 K (the creep law at a material point)",
+                             "0.2 MPa (5 %)", "%.4f MPa", na.flow_stress(1e-3, 298.15) * 1e-6);
+  navox::test::validate_line("Na flow stress at 1e-2 1/s, 298 K", "0.317 MPa (n = 5)", "%.4f MPa",
+                             na.flow_stress(1e-2, 298.15) * 1e-6);
+  navox::test::validate_line("Na flow stress at 1e-3 1/s, 313 K", "below 0.2 MPa", "%.4f MPa",
+                             na.flow_stress(1e-3, 313.15) * 1e-6);
   EXPECT_NEAR(na.flow_stress(1e-3, 298.15), 0.2e6, 1e-6);
   EXPECT_NEAR(na.flow_stress(1e-2, 298.15) / 0.2e6, std::pow(10.0, 0.2), 1e-12); // 0.317 MPa
   const double cooler = std::exp(-na.activation_energy / (5 * 8.314462618) * (1 / 298.15 - 1 / 313.15));

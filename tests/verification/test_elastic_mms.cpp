@@ -12,6 +12,8 @@
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
 
+#include "support/validate_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <mpi.h>
@@ -101,6 +103,8 @@ TEST(ElasticMms, DisplacementConvergesAtSecondOrder) {
     std::printf("elastic MMS: L2 rel error %.3e (8^3, %d its), %.3e (16^3, %d its), %.3e (32^3, %d its); "
                 "orders %.3f, %.3f\n",
                 e[0], its[0], e[1], its[1], e[2], its[2], p1, p2);
+  navox::test::validate_line("elastic manufactured solution: L2 order of u (8^3, 16^3, 32^3)", "2 (> 1.8)",
+                             "%.3f, %.3f", p1, p2);
   EXPECT_GT(p1, 1.8);
   EXPECT_GT(p2, 1.8);
   EXPECT_LT(e[2], 1e-2);
