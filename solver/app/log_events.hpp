@@ -1,14 +1,17 @@
 #pragma once
 /// PETSc log events for the parts of a time step, so `-log_view` shows where a
 /// run spends its time (ionic solve, Na activity and its connected components,
-/// deposit, settling sweeps and lifts, the phase-field step, output).
+/// deposit, settling sweeps and lifts, the phase-field step, output, the stack load's
+/// force balance and the elastic solve).
 #include "mesh/error.hpp"
 
 #include <petsclog.h>
 
 namespace navox {
 
-enum class Event { activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, count };
+enum class Event {
+  activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, bearing, elasticity, count
+};
 
 /// The event's id, registered on first use (collective on the first call: every rank
 /// reaches the same events in the same order).

@@ -210,6 +210,7 @@ void Elasticity::assemble() {
   NAVOX_CALL(KSPSetType(ksp_, KSPCG));
   NAVOX_CALL(KSPSetNormType(ksp_, KSP_NORM_UNPRECONDITIONED));
   NAVOX_CALL(KSPSetTolerances(ksp_, 1e-10, 1e-50, PETSC_DEFAULT, 2000));
+  NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
   NAVOX_CALL(PCSetType(pc, PCGAMG));
@@ -302,7 +303,8 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
           if (fixed(i, j, k, c)) fb[k][j][i][c] = 0.0;
   NAVOX_CALL(DMDAVecRestoreArrayDOF(vdm_, b_, &fb));
 
-  NAVOX_CALL(VecSet(u_, 0.0));
+  // The last solution is the first guess: from one step to the next the loads change
+  // little (u_ starts at zero).
   NAVOX_CALL(KSPSolve(ksp_, b_, u_));
   KSPConvergedReason reason;
   ElasticResult r;

@@ -11,6 +11,7 @@
 #include "physics/mechanics/stress_potential.hpp"
 #include "solver/electrochemistry/electrochemistry_module.hpp"
 #include "mesh/block_access.hpp"
+#include "solver/app/log_events.hpp"
 #include "solver/mechanics/contact_load.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "mesh/voxel_walk.hpp"
@@ -120,6 +121,7 @@ private:
   /// The elastic solve under the stack load and the Na pressure; the solver is set up
   /// again when the labels change (a collector move). Collective.
   void solve_elasticity() const {
+    ScopedEvent event(Event::elasticity);
     const long seen = state_.revision("label");
     if (!elastic_ || seen != labels_seen_) {
       elastic_.reset();
@@ -187,6 +189,7 @@ private:
   /// The force balance for this step and each face's Ω p / F: the load-bearing faces
   /// (CC, and Na connected to it: metal_fraction > 0) at p_c; floating Na carries none.
   void bear(double stack_pressure) {
+    ScopedEvent event(Event::bearing);
     stack_pressure_ = stack_pressure;
     load_ = contact_load(grid_, state_.field("label"), materials_, ionic_, stack_pressure);
     const double shift = stress_.shift(load_.pressure);
