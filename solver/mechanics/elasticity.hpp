@@ -78,9 +78,11 @@ public:
   Elasticity(const Elasticity&) = delete;
   Elasticity& operator=(const Elasticity&) = delete;
 
-  /// Assembles the load and solves. Collective; throws CollectiveError (the same on
-  /// all ranks) if the KSP diverges.
+  /// Assembles the load and solves, from the last solution as the first guess (zero at
+  /// first). Collective; throws CollectiveError (the same on all ranks) if the KSP diverges.
   ElasticResult solve(const ElasticLoad& load);
+  /// The next solve starts from zero (benchmarks: the same work again).
+  void forget_solution() { NAVOX_CALL(VecSet(u_, 0.0)); }
 
   // Cell-centred results of the last solve, each into a global Vec of grid.scalar_dm().
   /// Mean of the element's 8 nodal displacements [m].
