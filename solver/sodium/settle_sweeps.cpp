@@ -154,17 +154,13 @@ void SettleSweeps::find_routes() {
   {
     PetscScalar* s = nullptr;
     NAVOX_CALL(VecGetArray(offer_, &s));
-    std::int64_t o = 0;
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
-          const std::int64_t g = ghost_index(i, j, k);
-          bool at_se = false;
-          if (kind_[static_cast<std::size_t>(g)] == na)
-            for (int f = 0; f < 6; ++f)
-              at_se = at_se || (has_face(i, j, k, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
-          s[o] = at_se ? 1.0 : 0.0;
-        }
+    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o) {
+      bool at_se = false;
+      if (kind_[static_cast<std::size_t>(g)] == na)
+        for (int f = 0; f < 6; ++f)
+          at_se = at_se || (has_face(i, j, k, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
+      s[o] = at_se ? 1.0 : 0.0;
+    });
     NAVOX_CALL(VecRestoreArray(offer_, &s));
     exchange(offer_, offer_l_);
     const PetscScalar* sl = nullptr;
@@ -176,22 +172,18 @@ void SettleSweeps::find_routes() {
   {
     PetscScalar* r = nullptr;
     NAVOX_CALL(VecGetArray(route_, &r));
-    std::int64_t o = 0;
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
-          const std::int64_t g = ghost_index(i, j, k);
-          r[o] = -1;
-          if (kind_[static_cast<std::size_t>(g)] != cc) continue;
-          bool contact = false, edge = false;
-          for (int f = 0; f < 6; ++f) {
-            if (!has_face(i, j, k, f)) continue;
-            const std::size_t n = static_cast<std::size_t>(g + face_step_[f]);
-            contact = contact || kind_[n] == se;
-            edge = edge || at_se_[n];
-          }
-          if (contact) r[o] = edge ? 0.0 : kNoRoute;
-        }
+    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o) {
+      r[o] = -1;
+      if (kind_[static_cast<std::size_t>(g)] != cc) return;
+      bool contact = false, edge = false;
+      for (int f = 0; f < 6; ++f) {
+        if (!has_face(i, j, k, f)) continue;
+        const std::size_t n = static_cast<std::size_t>(g + face_step_[f]);
+        contact = contact || kind_[n] == se;
+        edge = edge || at_se_[n];
+      }
+      if (contact) r[o] = edge ? 0.0 : kNoRoute;
+    });
     NAVOX_CALL(VecRestoreArray(route_, &r));
   }
   // Breadth-first along the contact voxels, one layer per exchange, until nothing shortens.
@@ -424,19 +416,13 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
 
 bool SettleSweeps::sweep(double& unplaced) {
   ScopedEvent event(Event::sweep);
-  const Box b = grid_.owned();
   const std::int64_t nz = grid_.spec().dims[2];
   // Runs f(i, j, k, g, o) on the owned voxels that hold Na or are CC (g: ghosted index, o: owned).
   auto for_movable = [&](auto&& f) {
-    std::int64_t o = 0;
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j) {
-        std::int64_t g = ghost_index(b.lo[0], j, k);
-        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o, ++g) {
-          const std::uint8_t kd = kind_[static_cast<std::size_t>(g)];
-          if (kd == na || kd == cc) f(i, j, k, g, o, kd);
-        }
-      }
+    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o) {
+      const std::uint8_t kd = kind_[static_cast<std::size_t>(g)];
+      if (kd == na || kd == cc) f(i, j, k, g, o, kd);
+    });
   };
   auto room = [&](const PetscScalar* t, std::int64_t g) {
     return kind_[static_cast<std::size_t>(g)] == na && t[g] < 1 - kTiny;

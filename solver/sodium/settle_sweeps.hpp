@@ -80,6 +80,16 @@ private:
     double amount; ///< [voxel volumes]
   };
   void exchange(Vec global, Vec local) const;
+  /// f(i, j, k, g, o) for every owned voxel, x fastest: g its ghosted index, o its owned one.
+  template <class F> void for_each_owned(F&& f) const {
+    const Box b = grid_.owned();
+    std::int64_t o = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j) {
+        std::int64_t g = ghost_index(b.lo[0], j, k);
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o, ++g) f(i, j, k, g, o);
+      }
+  }
   /// The owned part of a ghosted array into `global`.
   void publish(const PetscScalar* local, Vec global) const;
   /// Whether face f of (i, j, k) has a neighbour (not across the bottom, top or a lateral wall).

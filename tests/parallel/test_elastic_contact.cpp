@@ -4,6 +4,7 @@
 // stress concentration in the SE under it; the same answer on any rank count.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
+#include "support/elastic_materials.hpp"
 #include "support/voxel_field.hpp"
 
 #include "support/validate_line.hpp"
@@ -36,20 +37,6 @@ struct Cell {
   double h() const { return 1e-6 / double(r); }
 };
 
-navox::MaterialTable materials() {
-  navox::MaterialTable mats(3);
-  mats[0].name = "SE";
-  mats[0].phase = navox::Phase::SE;
-  mats[0].youngs_modulus = 15e9;
-  mats[0].poisson_ratio = 0.3;
-  mats[1].name = "CC";
-  mats[1].phase = navox::Phase::CC;
-  mats[1].youngs_modulus = 70.6e9;
-  mats[1].poisson_ratio = 0.345;
-  mats[2].name = "gap";
-  mats[2].phase = navox::Phase::PORE;
-  return mats;
-}
 
 struct Answer {
   std::vector<double> von_mises, contact;
@@ -62,7 +49,7 @@ Answer solve(MPI_Comm comm, const Cell& cell) {
   spec.dims = {cell.n(), cell.n(), cell.n()};
   spec.spacing = {cell.h(), cell.h(), cell.h()};
   navox::Grid grid(comm, spec, {});
-  const auto mats = materials();
+  const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
     if (k < cell.gap_lo()) return 0.0;
     if (k >= cell.gap_hi() || cell.under_asperity(i, j)) return 1.0;

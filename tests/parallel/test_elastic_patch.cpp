@@ -7,6 +7,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
+#include "support/elastic_materials.hpp"
 #include "support/voxel_field.hpp"
 
 #include "support/validate_line.hpp"
@@ -24,18 +25,6 @@ namespace {
 
 constexpr double kP = 5e6; // 5 MPa stack pressure
 
-navox::MaterialTable bilayer_materials() {
-  navox::MaterialTable mats(2);
-  mats[0].name = "SE";
-  mats[0].phase = navox::Phase::SE;
-  mats[0].youngs_modulus = 15e9;
-  mats[0].poisson_ratio = 0.3;
-  mats[1].name = "CC";
-  mats[1].phase = navox::Phase::CC;
-  mats[1].youngs_modulus = 70.6e9;
-  mats[1].poisson_ratio = 0.345;
-  return mats;
-}
 
 double modulus(const navox::Material& m) {
   const double e = m.youngs_modulus, nu = m.poisson_ratio;
@@ -50,7 +39,7 @@ struct Fields {
 /// above (interface = nz: SE only) and checks it against the analytic answer.
 void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
-  const auto mats = bilayer_materials();
+  const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < interface ? 0.0 : 1.0; });
   navox::Elasticity elastic(grid, labels, mats);
   navox::ElasticLoad load;
@@ -134,7 +123,7 @@ TEST(ElasticPatch, PeriodicBilayerIsTheSame) {
 TEST(ElasticPatch, MissingModulusIsRefusedOnEveryRank) {
   navox::GridSpec spec = block(2, false);
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
-  auto mats = bilayer_materials();
+  auto mats = navox::test::elastic_materials();
   mats[1].youngs_modulus = 0;
   Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 4 ? 0.0 : 1.0; });
   EXPECT_THROW(navox::Elasticity(grid, labels, mats), navox::CollectiveError);

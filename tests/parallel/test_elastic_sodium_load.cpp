@@ -10,6 +10,7 @@
 //    side (the net force on the SE is zero, the support's reaction stays ~0).
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
+#include "support/elastic_materials.hpp"
 #include "support/voxel_field.hpp"
 
 #include "support/validate_line.hpp"
@@ -25,14 +26,6 @@ namespace {
 
 constexpr double kP = 5e6;
 
-navox::MaterialTable materials() {
-  navox::MaterialTable mats(3);
-  mats[0] = {};
-  mats[0].name = "SE", mats[0].phase = navox::Phase::SE, mats[0].youngs_modulus = 15e9, mats[0].poisson_ratio = 0.3;
-  mats[1].name = "CC", mats[1].phase = navox::Phase::CC, mats[1].youngs_modulus = 70.6e9, mats[1].poisson_ratio = 0.345;
-  mats[2].name = "pore", mats[2].phase = navox::Phase::PORE;
-  return mats;
-}
 
 navox::GridSpec spec() {
   navox::GridSpec s;
@@ -43,7 +36,7 @@ navox::GridSpec spec() {
 
 TEST(ElasticSodiumLoad, ANaLayerPassesTheStackLoadOn) {
   navox::Grid grid(MPI_COMM_WORLD, spec(), {});
-  const auto mats = materials();
+  const auto mats = navox::test::elastic_materials();
   // SE k < 5, Na (pore label holding Na) 5 <= k < 7, CC above.
   Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 5 ? 0.0 : k < 7 ? 2.0 : 1.0; });
   for (double p : {kP}) {
@@ -80,7 +73,7 @@ TEST(ElasticSodiumLoad, ANaLayerPassesTheStackLoadOn) {
 
 TEST(ElasticSodiumLoad, NaPressesOnlyOnSolids) {
   navox::Grid grid(MPI_COMM_WORLD, spec(), {});
-  const auto mats = materials();
+  const auto mats = navox::test::elastic_materials();
   // A pocket inside the SE: Na at (1..2, 1..2, 3) under an empty pore at (1..2, 1..2, 4).
   auto pocket = [](auto i, auto j) { return i >= 1 && i <= 2 && j >= 1 && j <= 2; };
   Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {

@@ -16,6 +16,7 @@
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/sodium/sodium.hpp"
 #include "support/preset_pellet.hpp"
+#include "support/sodium_reach.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -40,43 +41,8 @@ struct Plated {
 
 /// Na voxels (ξ above the tolerance) whose Na-holding component has no voxel beside the SE.
 int cut_off(const std::vector<double>& xi, const std::vector<double>& labels) {
-  const std::int64_t nz = kLayers + kPellet, n = kN * kN * nz;
-  auto at = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return (k * kN + j) * kN + i; };
-  auto holds = [&](std::int64_t g) { return static_cast<int>(labels[static_cast<std::size_t>(g)]) == kPore; };
-  // Breadth first from every Na-holding voxel with an SE face (periodic x, y).
-  std::vector<char> reached(static_cast<std::size_t>(n), 0);
-  std::vector<std::int64_t> queue;
-  for (std::int64_t k = 0; k < nz; ++k)
-    for (std::int64_t j = 0; j < kN; ++j)
-      for (std::int64_t i = 0; i < kN; ++i)
-        for (int f = 0; f < 6; ++f) {
-          const std::int64_t nk = k + navox::kFaceOffset[f][2];
-          if (!holds(at(i, j, k)) || nk < 0 || nk >= nz) continue;
-          const std::int64_t ni = (i + navox::kFaceOffset[f][0] + kN) % kN, nj = (j + navox::kFaceOffset[f][1] + kN) % kN;
-          if (static_cast<int>(labels[static_cast<std::size_t>(at(ni, nj, nk))]) == kSE &&
-              !reached[static_cast<std::size_t>(at(i, j, k))]) {
-            reached[static_cast<std::size_t>(at(i, j, k))] = 1;
-            queue.push_back(at(i, j, k));
-          }
-        }
-  for (std::size_t q = 0; q < queue.size(); ++q) {
-    const std::int64_t g = queue[q], i = g % kN, j = (g / kN) % kN, k = g / (kN * kN);
-    for (int f = 0; f < 6; ++f) {
-      const std::int64_t nk = k + navox::kFaceOffset[f][2];
-      if (nk < 0 || nk >= nz) continue;
-      const std::int64_t m = at((i + navox::kFaceOffset[f][0] + kN) % kN, (j + navox::kFaceOffset[f][1] + kN) % kN, nk);
-      if (holds(m) && !reached[static_cast<std::size_t>(m)]) {
-        reached[static_cast<std::size_t>(m)] = 1;
-        queue.push_back(m);
-      }
-    }
-  }
-  int count = 0;
-  for (std::int64_t g = 0; g < n; ++g)
-    if (holds(g) && navox::physics::SodiumMetal::holds(xi[static_cast<std::size_t>(g)]) &&
-        !reached[static_cast<std::size_t>(g)])
-      ++count;
-  return count;
+  const std::int64_t dims[3] = {kN, kN, kLayers + kPellet};
+  return navox::test::na_cut_off_from_se(xi, labels, dims, kPore, kSE);
 }
 
 Plated plate(MPI_Comm comm, int steps) {
