@@ -218,6 +218,9 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
     if (!(global_slope > 0) || !std::isfinite(global_slope)) {
       failure = "no current can flow: every SE|metal face is blocking (no Na, no active current collector, "
                 "no double layer)";
+      // No voltage carries the current: the estimate lies beyond any cut-off in its direction
+      // (a strip that has run out of Na in contact ends there, as on a cycler).
+      if (current != 0) voltage_estimate_ = current > 0 ? HUGE_VAL : -HUGE_VAL;
       break;
     }
     // At most 0.2 V per iteration: Butler–Volmer is exponential, a full step can overshoot far.

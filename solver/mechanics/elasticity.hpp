@@ -31,8 +31,8 @@
 /// keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
 /// diagonal and element entries are of one order.
 ///
-/// Solver: CG + GAMG (options prefix `displacement_`), with the six rigid-body
-/// modes from the node coordinates as GAMG's near null space, block size 3,
+/// Solver: CG + GAMG (options prefix `displacement_`; aggregation threshold 0.02),
+/// with the six rigid-body modes from the node coordinates as GAMG's near null space, block size 3,
 /// relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
 /// material contributes, so force checks measure the model, not the solve.

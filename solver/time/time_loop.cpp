@@ -222,17 +222,23 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
       // step, so after three such failures the step ends at its cut-off, named.
       const double v_needed = potentiostatic ? NAN : ctx.cell.voltage_estimate;
       const double limit = v_needed < ls.voltage ? ps.voltage_min : ps.voltage_max;
-      const bool far = std::isfinite(v_needed) && std::isfinite(limit) &&
+      // (An infinite estimate: no voltage carries the current, no face can take it.)
+      const bool far = !std::isnan(v_needed) && std::isfinite(limit) &&
                        std::abs(v_needed - ls.voltage) > 10 * std::abs(limit - ls.voltage) &&
                        (v_needed < ps.voltage_min || v_needed > ps.voltage_max);
       ls.beyond_cutoff = far ? ls.beyond_cutoff + 1 : 0;
       if (ls.beyond_cutoff >= 3) {
         // As on a cycler, the step ends at its cut-off and the protocol goes on.
         ls.beyond_cutoff = 0;
-        log_.info("  cutoff reached: protocol step %lld (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, "
-                  "beyond its cut-off (%.4g V), after %.4g s of the step",
-                  (long long)ls.protocol + 1, ps.kind.c_str(), std::abs(ps.current_at(ls.tau + h_try)) * 0.1,
-                  v_needed, limit, ls.tau);
+        if (std::isinf(v_needed))
+          log_.info("  cutoff reached: protocol step %lld (%s): no SE|metal face can carry %.4g mA/cm^2 any more "
+                    "(no Na left in contact with the SE), after %.4g s of the step",
+                    (long long)ls.protocol + 1, ps.kind.c_str(), std::abs(ps.current_at(ls.tau + h_try)) * 0.1, ls.tau);
+        else
+          log_.info("  cutoff reached: protocol step %lld (%s): %.4g mA/cm^2 needs a cell voltage of about %.4g V, "
+                    "beyond its cut-off (%.4g V), after %.4g s of the step",
+                    (long long)ls.protocol + 1, ps.kind.c_str(), std::abs(ps.current_at(ls.tau + h_try)) * 0.1,
+                    v_needed, limit, ls.tau);
         ls.next_protocol_step();
         continue;
       }
