@@ -87,7 +87,7 @@ public:
 
   void outputs(std::vector<io::OutputField>& out) const override {
     out.push_back({"pressure", io::OutputField::Type::float64, na_pressure(), "Pa"});
-    if (spec_.elasticity == MechanicsSpec::Elastic::off) return;
+    if (!elastic_wanted()) return;
     if (spec_.elasticity == MechanicsSpec::Elastic::output) solve_elasticity();
     elastic_fields(out);
   }
@@ -111,10 +111,12 @@ public:
       sodium_.set_closure(spec_.creep.closed_share(load_.pressure, ctx.drive.temperature, ctx.dt), true);
   }
   void accept(const StepContext&) override {
-    if (spec_.elasticity == MechanicsSpec::Elastic::step) solve_elasticity();
+    if (elastic_wanted() && spec_.elasticity == MechanicsSpec::Elastic::step) solve_elasticity();
   }
 
 private:
+  /// Without a stack pressure in the deck nothing loads the solids: no elastic solve.
+  bool elastic_wanted() const { return pressure_modelled_ && spec_.elasticity != MechanicsSpec::Elastic::off; }
   std::vector<double> na_pressure() const {
     return sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
   }
