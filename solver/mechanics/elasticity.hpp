@@ -81,7 +81,7 @@ public:
   /// Assembles the load and solves, from the last solution as the first guess (zero at
   /// first). Collective; throws CollectiveError (the same on all ranks) if the KSP diverges.
   ElasticResult solve(const ElasticLoad& load);
-  /// The next solve starts from zero (benchmarks: the same work again).
+  /// The next solve starts from zero (a restart point; benchmarks: the same work again).
   void forget_solution() { NAVOX_CALL(VecSet(u_, 0.0)); }
 
   // Cell-centred results of the last solve, each into a global Vec of grid.scalar_dm().

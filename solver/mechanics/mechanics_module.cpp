@@ -82,13 +82,21 @@ public:
       : grid_(s.grid), state_(s.state), materials_(s.config.materials), ionic_(ionic), sodium_(sodium.model()),
         stress_{s.config.sodium.molar_volume}, spec_(spec(s.config)),
         stack_pressure_(s.config.conditions.stack_pressure),
-        pressure_modelled_(s.config.conditions.stack_pressure_given) {}
+        pressure_modelled_(s.config.conditions.stack_pressure_given) {
+    // The last elastic solve's columns are repeated on rows without a solve: a run
+    // restarted from a checkpoint must repeat them too.
+    s.state.bind_real("max_von_mises_se", max_von_mises_se_);
+    s.state.bind_integer("elastic_its", elastic_its_);
+  }
   const char* name() const override { return "mechanics"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
     out.push_back({"pressure", io::OutputField::Type::float64, na_pressure(), "Pa"});
     if (!elastic_wanted()) return;
-    if (spec_.elasticity == MechanicsSpec::Elastic::output) solve_elasticity();
+    // Not before the first force balance: a run resuming from a checkpoint asks for the
+    // fields' names before any step (the Na pressure is not known yet, and a solve there
+    // would change the columns that the run straight through has).
+    if (spec_.elasticity == MechanicsSpec::Elastic::output && loaded_) solve_elasticity();
     elastic_fields(out);
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
@@ -103,6 +111,9 @@ public:
 
   void initial(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
   void prepare(StepContext& ctx) override {
+    // The elastic solve starts from the last solution; at a restart point from zero, as
+    // a run restarted there does, so that it repeats this one bit for bit.
+    if (ctx.restart_point && elastic_) elastic_->forget_solution();
     bear(ctx.drive.stack_pressure);
     // Gaps in the Na close by creep under the load-bearing pressure: the share of a
     // void that closes over the step (physics::PowerLawCreep::closed_share); without a
@@ -141,57 +152,58 @@ private:
     const ElasticResult r = elastic_->solve(load);
     NAVOX_CALL(VecDestroy(&pv));
     elastic_its_ = r.iterations;
-    // The largest von Mises stress in the SE: where a crack or a filament would start.
     Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
     elastic_->stress_invariants(hyd, vm);
-    const std::vector<double> v = scalar_block(grid_, vm), labels = scalar_block(grid_, state_.field("label"));
-    double local = 0;
-    for (std::size_t n = 0; n < v.size(); ++n)
-      if (materials_[static_cast<int>(labels[n])].phase == Phase::SE) local = std::max(local, v[n]);
-    MPI_Allreduce(&local, &max_von_mises_se_, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+    hydrostatic_ = scalar_block(grid_, hyd);
+    von_mises_ = scalar_block(grid_, vm);
     for (Vec* x : {&hyd, &vm}) NAVOX_CALL(VecDestroy(x));
-  }
-  /// displacement, hydrostatic and von Mises stress (SE and CC), contact pressure (SE).
-  void elastic_fields(std::vector<io::OutputField>& out) const {
-    if (!elastic_) return;
+    // The largest von Mises stress in the SE: where a crack or a filament would start.
     const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
-    auto phase = [&](std::size_t n) { return materials_[static_cast<int>(labels[n])].phase; };
-    auto block = [&](auto&& fill, auto&& defined) {
-      Vec v = new_scalar_vector(grid_);
-      fill(v);
-      std::vector<double> b = scalar_block(grid_, v);
-      NAVOX_CALL(VecDestroy(&v));
+    double local = 0;
+    for (std::size_t n = 0; n < von_mises_.size(); ++n)
+      if (materials_[static_cast<int>(labels[n])].phase == Phase::SE) local = std::max(local, von_mises_[n]);
+    MPI_Allreduce(&local, &max_von_mises_se_, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  }
+  /// displacement, hydrostatic and von Mises stress (SE and CC), contact pressure (SE),
+  /// from the last solve; NaN where a quantity is not defined.
+  void elastic_fields(std::vector<io::OutputField>& out) const {
+    if (!elastic_) { // no solve yet: the same fields, undefined
+      const std::vector<double> none(static_cast<std::size_t>(grid_.owned().size()), kUndefined);
+      out.push_back({"displacement", io::OutputField::Type::float64, std::vector<double>(3 * none.size(), kUndefined),
+                     "m", 3});
+      for (const char* name : {"hydrostatic_stress", "von_mises_stress", "contact_pressure"})
+        out.push_back({name, io::OutputField::Type::float64, none, "Pa"});
+      return;
+    }
+    const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
+    auto only = [&](std::vector<double> b, auto&& defined) {
       for (std::size_t n = 0; n < b.size(); ++n)
-        if (!defined(phase(n))) b[n] = kUndefined;
+        if (!defined(materials_[static_cast<int>(labels[n])].phase)) b[n] = kUndefined;
       return b;
     };
     auto solid = [](Phase p) { return p == Phase::SE || p == Phase::CC; };
-    {
-      Vec ux = new_scalar_vector(grid_), uy = new_scalar_vector(grid_), uz = new_scalar_vector(grid_);
-      elastic_->displacement(ux, uy, uz);
-      const std::vector<double> c[3] = {scalar_block(grid_, ux), scalar_block(grid_, uy), scalar_block(grid_, uz)};
-      std::vector<double> u(3 * c[0].size());
-      for (std::size_t n = 0; n < c[0].size(); ++n)
-        for (std::size_t d = 0; d < 3; ++d) u[3 * n + d] = c[d][n];
-      out.push_back({"displacement", io::OutputField::Type::float64, std::move(u), "m", 3});
-      for (Vec* v : {&ux, &uy, &uz}) NAVOX_CALL(VecDestroy(v));
-    }
-    Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
-    elastic_->stress_invariants(hyd, vm);
-    out.push_back({"hydrostatic_stress", io::OutputField::Type::float64,
-                   block([&](Vec v) { NAVOX_CALL(VecCopy(hyd, v)); }, solid), "Pa"});
-    out.push_back({"von_mises_stress", io::OutputField::Type::float64,
-                   block([&](Vec v) { NAVOX_CALL(VecCopy(vm, v)); }, solid), "Pa"});
-    for (Vec* x : {&hyd, &vm}) NAVOX_CALL(VecDestroy(x));
-    out.push_back({"contact_pressure", io::OutputField::Type::float64,
-                   block([&](Vec v) { elastic_->contact_pressure(v); }, [](Phase p) { return p == Phase::SE; }),
-                   "Pa"});
+    auto se = [](Phase p) { return p == Phase::SE; };
+    Vec ux = new_scalar_vector(grid_), uy = new_scalar_vector(grid_), uz = new_scalar_vector(grid_);
+    elastic_->displacement(ux, uy, uz);
+    const std::vector<double> c[3] = {scalar_block(grid_, ux), scalar_block(grid_, uy), scalar_block(grid_, uz)};
+    std::vector<double> u(3 * c[0].size());
+    for (std::size_t n = 0; n < c[0].size(); ++n)
+      for (std::size_t d = 0; d < 3; ++d) u[3 * n + d] = c[d][n];
+    out.push_back({"displacement", io::OutputField::Type::float64, std::move(u), "m", 3});
+    for (Vec* v : {&ux, &uy, &uz}) NAVOX_CALL(VecDestroy(v));
+    out.push_back({"hydrostatic_stress", io::OutputField::Type::float64, only(hydrostatic_, solid), "Pa"});
+    out.push_back({"von_mises_stress", io::OutputField::Type::float64, only(von_mises_, solid), "Pa"});
+    Vec contact = new_scalar_vector(grid_);
+    elastic_->contact_pressure(contact);
+    out.push_back({"contact_pressure", io::OutputField::Type::float64, only(scalar_block(grid_, contact), se), "Pa"});
+    NAVOX_CALL(VecDestroy(&contact));
   }
 
   /// The force balance for this step and each face's Ω p / F: the load-bearing faces
   /// (CC, and Na connected to it: metal_fraction > 0) at p_c; floating Na carries none.
   void bear(double stack_pressure) {
     ScopedEvent event(Event::bearing);
+    loaded_ = true;
     stack_pressure_ = stack_pressure;
     load_ = contact_load(grid_, state_.field("label"), materials_, ionic_, stack_pressure);
     const double shift = stress_.shift(load_.pressure);
@@ -199,8 +211,7 @@ private:
   }
   /// The volume-weighted mean pressure over all Na [Pa].
   double mean_na_pressure() const {
-    const std::vector<double> p = sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(),
-                                                  sodium_.connected(), load_.pressure);
+    const std::vector<double> p = na_pressure();
     const std::vector<double> xi = scalar_block(grid_, sodium_.xi());
     double local[2] = {0, 0}, global[2] = {0, 0};
     for (std::size_t n = 0; n < p.size(); ++n)
@@ -218,11 +229,13 @@ private:
   MechanicsSpec spec_;
   double stack_pressure_ = 0;
   bool pressure_modelled_ = false;
+  bool loaded_ = false; ///< bear() has run since the start (or the restart)
   ContactLoad load_;
   mutable std::unique_ptr<Elasticity> elastic_;
   mutable long labels_seen_ = -1;
+  mutable std::vector<double> hydrostatic_, von_mises_; ///< owned blocks of the last solve [Pa]
   mutable double max_von_mises_se_ = 0;
-  mutable PetscInt elastic_its_ = 0;
+  mutable std::int64_t elastic_its_ = 0;
 };
 
 } // namespace
