@@ -9,6 +9,7 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,25 +19,36 @@ namespace navox::test {
 
 struct DeckRun {
   std::vector<navox::StepReport> reports;
-  std::string directory; ///< where the output went
+  std::string directory;                  ///< where the output went
+  std::array<std::int64_t, 3> dims{0, 0, 0}; ///< the grid's voxels along x, y, z
+  navox::MaterialTable materials;         ///< the deck's material table (label values index it)
 };
 
-/// The deck at `relative` (from the source root), output in scratch_dir(name).
-inline DeckRun run_deck(const std::string& relative, const std::string& name,
-                        const std::vector<std::string>& settings = {}) {
+/// The deck at `relative` (from the source root) run on `comm`, output in `out` (a
+/// directory made beforehand: on a communicator other than MPI_COMM_WORLD,
+/// scratch_dir cannot be called, it is collective on MPI_COMM_WORLD).
+inline DeckRun run_deck_on(MPI_Comm comm, const std::string& relative, const std::string& out,
+                           const std::vector<std::string>& settings = {}) {
   const std::string deck = source_path(relative);
   std::ifstream in(deck);
   std::stringstream text;
   text << in.rdbuf();
   auto doc = navox::input::Document::parse(text.str(), deck);
-  const std::string out = scratch_dir(name);
   doc->set("output.directory=" + out);
   for (const auto& s : settings) doc->set(s);
   navox::io::Config config = navox::read_deck(doc->root());
   doc->finish();
-  navox::io::Log log(MPI_COMM_WORLD, false);
-  navox::Simulation sim(MPI_COMM_WORLD, config, log);
-  return {sim.run(), out};
+  navox::io::Log log(comm, false);
+  navox::Simulation sim(comm, config, log);
+  DeckRun run{sim.run(), out, {}, config.materials};
+  for (int d = 0; d < 3; ++d) run.dims[static_cast<std::size_t>(d)] = sim.grid().spec().dims[static_cast<std::size_t>(d)];
+  return run;
+}
+
+/// The deck at `relative` (from the source root), output in scratch_dir(name).
+inline DeckRun run_deck(const std::string& relative, const std::string& name,
+                        const std::vector<std::string>& settings = {}) {
+  return run_deck_on(MPI_COMM_WORLD, relative, scratch_dir(name), settings);
 }
 
 } // namespace navox::test
