@@ -37,6 +37,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     cl.error = "unknown command \"" + cmd + "\"";
     return cl;
   }
+  bool after_petsc_option = false; ///< the last argument was a PETSc option: a word now is its value
   for (int a = 2; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg == "--set") {
@@ -63,15 +64,17 @@ CommandLine parse_command_line(int argc, char** argv) {
       cl.overrides.push_back(arg.substr(6));
     } else if (cl.input.empty() && !arg.empty() && arg[0] != '-') {
       cl.input = arg;
-    } else if (!arg.empty() && arg[0] != '-' && !(a > 2 && argv[a - 1][0] == '-' && cl.petsc_args.size() > 1 &&
-                                                  cl.petsc_args.back() == argv[a - 1])) {
+    } else if (!arg.empty() && arg[0] != '-' && !after_petsc_option) {
       // A word that is neither the input nor a PETSc option's value would be ignored by PETSc.
       cl.error = "unexpected argument \"" + arg + "\"" +
                  (arg.find('=') != std::string::npos ? " (to change a key of the deck: --set " + arg + ")" : "");
       return cl;
     } else {
       cl.petsc_args.push_back(arg);
+      after_petsc_option = !arg.empty() && arg[0] == '-';
+      continue;
     }
+    after_petsc_option = false;
   }
   if (cl.input.empty()) cl.error = "no input file given";
   return cl;
