@@ -18,7 +18,7 @@ double ProtocolStep::current_at(double tau) const {
 namespace {
 
 const std::vector<std::string>& step_kinds() {
-  static const std::vector<std::string> kinds{"plate", "strip", "rest", "hold", "ramp"};
+  static const std::vector<std::string> kinds{"plate", "strip", "rest", "hold", "ramp", "staircase"};
   return kinds;
 }
 
@@ -91,6 +91,33 @@ ProtocolStep read_ramp(const Section& s) {
   return step;
 }
 
+/// A critical-current staircase: `from`, `from + step`, ... up to `to`, each held for
+/// `step_time`; one galvanostatic step per current, all tagged with the staircase.
+std::vector<ProtocolStep> read_staircase(const Section& s) {
+  ProtocolStep base;
+  base.mode = ProtocolStep::Mode::galvanostatic;
+  base.kind = "staircase";
+  const double from = magnitude(s, "from", false);
+  const double increment = magnitude(s, "step", false);
+  const double to = magnitude(s, "to", false);
+  if (!(to >= from)) s.fail("to", "must not be below \"from\"");
+  base.duration = required_positive(s, "step_time", Dim::time);
+  const bool plating = s.choice("direction", {"plate", "strip"}) == "plate";
+  read_cutoffs(s, plating, base);
+  if (!std::isfinite(base.voltage_min) && !std::isfinite(base.voltage_max))
+    s.fail("", "a staircase needs a cutoff: the voltage at which the cell has failed");
+  // Currents as from + n step, n counted (not summed) so that `to` is reached exactly.
+  const double count = std::floor((to - from) / increment * (1 + 1e-12)) + 1;
+  if (count > 10000) s.fail("step", "gives more than 10000 currents between \"from\" and \"to\"");
+  std::vector<ProtocolStep> steps;
+  for (int n = 0; n < static_cast<int>(count); ++n) {
+    ProtocolStep step = base;
+    step.current_start = step.current_end = (plating ? -1.0 : 1.0) * (from + n * increment);
+    steps.push_back(step);
+  }
+  return steps;
+}
+
 ProtocolStep read_rest(const Section& s) {
   ProtocolStep step;
   step.mode = ProtocolStep::Mode::rest;
@@ -111,7 +138,7 @@ ProtocolStep read_hold(const Section& s) {
   return step;
 }
 
-ProtocolStep read_step(const Section& item) {
+std::vector<ProtocolStep> read_step(const Section& item) {
   const auto& kinds = step_kinds();
   std::string one_of = " (one of: ";
   for (std::size_t i = 0; i < kinds.size(); ++i) one_of += (i ? ", " : "") + kinds[i];
@@ -128,17 +155,20 @@ ProtocolStep read_step(const Section& item) {
     item.fail("", message + one_of);
   }
   const Section s = item.section(kind);
-  ProtocolStep step = kind == "plate" || kind == "strip" ? read_galvanostatic(s, kind)
-                      : kind == "ramp"                   ? read_ramp(s)
-                      : kind == "rest"                   ? read_rest(s)
-                                                         : read_hold(s);
+  std::vector<ProtocolStep> steps = kind == "staircase" ? read_staircase(s)
+                                    : kind == "plate" || kind == "strip"
+                                        ? std::vector<ProtocolStep>{read_galvanostatic(s, kind)}
+                                    : kind == "ramp" ? std::vector<ProtocolStep>{read_ramp(s)}
+                                    : kind == "rest" ? std::vector<ProtocolStep>{read_rest(s)}
+                                                     : std::vector<ProtocolStep>{read_hold(s)};
   // Any step may change the stack pressure; NaN = keep the previous one (resolved below).
-  step.stack_pressure = std::nan("");
+  double pressure = std::nan("");
   if (s.has("stack_pressure")) {
-    step.stack_pressure = s.quantity("stack_pressure", Dim::pressure);
-    if (!(step.stack_pressure >= 0)) s.fail("stack_pressure", "must not be negative (a compressive load)");
+    pressure = s.quantity("stack_pressure", Dim::pressure);
+    if (!(pressure >= 0)) s.fail("stack_pressure", "must not be negative (a compressive load)");
   }
-  return step;
+  for (ProtocolStep& step : steps) step.stack_pressure = pressure;
+  return steps;
 }
 
 } // namespace
@@ -147,7 +177,14 @@ Protocol read_protocol(const Section& s, double stack_pressure) {
   Protocol p;
   p.cycles = static_cast<int>(s.integer("repeat", 1, 1, 10000));
   std::vector<ProtocolStep> sequence;
-  for (const Section& item : s.sections("steps")) sequence.push_back(read_step(item));
+  std::vector<int> item_of; // the deck's list item each step came from
+  for (const Section& item : s.sections("steps")) {
+    for (const ProtocolStep& step : read_step(item)) {
+      sequence.push_back(step);
+      item_of.push_back(static_cast<int>(p.items_per_cycle));
+    }
+    ++p.items_per_cycle;
+  }
   if (sequence.empty()) s.fail("steps", "needs at least one step");
   // A step without its own stack pressure keeps the one before it; the first starts
   // from conditions.stack_pressure, and a repeated cycle from the last step's.
@@ -161,6 +198,7 @@ Protocol read_protocol(const Section& s, double stack_pressure) {
       ProtocolStep step = sequence[n];
       if (given[n]) carried = step.stack_pressure;
       step.stack_pressure = carried;
+      if (step.kind == "staircase") step.staircase = c * p.items_per_cycle + item_of[n];
       p.steps.push_back(step);
     }
   return p;

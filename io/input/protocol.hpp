@@ -10,6 +10,8 @@
 ///     - strip: {current_density: 1 mA/cm^2, cutoff: 0.5 V}
 ///     - ramp:  {from: 0.1 mA/cm^2, to: 2 mA/cm^2, duration: 1 h, direction: plate, cutoff: -1 V}
 ///     - hold:  {voltage: -20 mV, duration: 1 h, capacity: 0.5 mAh/cm^2}
+///     - staircase: {from: 0.1 mA/cm^2, step: 0.1 mA/cm^2, to: 5 mA/cm^2, step_time: 5 min,
+///                   direction: strip, cutoff: 1 V}
 /// ```
 /// Users write magnitudes; the direction comes from the step kind (plate: cathodic
 /// at the working electrode, current < 0; strip: anodic, current > 0).
@@ -27,6 +29,13 @@
 ///    `voltage_min`, `voltage_max` as above. The current is linear in time.
 ///  - rest: `duration` (required); zero current.
 ///  - hold: `voltage` (the held cell voltage, required) and `duration` and/or `capacity`.
+///  - staircase: a critical-current-density test. `from`, `step`, `to` (current density
+///    magnitudes > 0), `step_time` and `direction` required, and a cutoff (`cutoff`,
+///    `voltage_min`, `voltage_max` as above) required: the voltage at which the cell
+///    counts as failed. Expands into one galvanostatic step per current from, from +
+///    step, ..., to, each `step_time` long. The first current whose step ends at its
+///    cutoff is the critical current density; the staircase's remaining steps are
+///    skipped (solver/time/time_loop.cpp).
 #include "io/input/input.hpp"
 
 #include <limits>
@@ -52,6 +61,8 @@ struct ProtocolStep {
   /// Stack pressure during the step [Pa]: the step's own `stack_pressure`, else the
   /// previous step's, else conditions.stack_pressure.
   double stack_pressure = 0;
+  /// The staircase this step belongs to (numbered in the expanded protocol), else -1.
+  int staircase = -1;
 
   /// Applied current density at time `tau` into the step [A/m^2]: linear in tau for
   /// ramps (clamped to [0, duration]), constant for plate/strip, 0 for rest and hold
@@ -63,6 +74,7 @@ struct Protocol {
   std::vector<ProtocolStep> steps; ///< expanded: `repeat` already applied
   int cycles = 1;                  ///< the `repeat` count
   bool sets_stack_pressure = false; ///< a step gives its own stack_pressure
+  int items_per_cycle = 0;    ///< the deck's step list items in one cycle (numbers the staircases)
 };
 
 /// Reads the `protocol:` section; throws input::InputError (file:line:col) on bad input.

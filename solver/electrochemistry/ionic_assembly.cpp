@@ -109,7 +109,8 @@ PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv)
           PetscCall(insert_identity_row(P, row));
           continue;
         }
-        TwoPointRow jrow(row);
+        const bool periodic = c->grid->spec().periodic_lateral;
+        TwoPointRow jrow(row, periodic ? info->mx : 0, periodic ? info->my : 0);
         const double phi = x[k][j][i];
         const std::size_t voxel = owned_offset(info, i, j, k);
         for (int face = 0; face < 6; ++face) {

@@ -8,7 +8,11 @@ namespace navox {
 
 class TwoPointRow {
 public:
-  explicit TwoPointRow(MatStencil row) : n_(1) {
+  /// `mx`, `my`: the grid's voxels along x and y when it is periodic laterally (0: not).
+  /// A neighbour's index is then wrapped into the grid, so that the two faces of a
+  /// voxel that meet the same neighbour (a grid 2 voxels wide, or 1: the voxel itself)
+  /// add into one entry instead of one overwriting the other.
+  explicit TwoPointRow(MatStencil row, PetscInt mx = 0, PetscInt my = 0) : n_(1), mx_(mx), my_(my) {
     cols_[0] = row;
     vals_[0] = 0;
   }
@@ -16,6 +20,13 @@ public:
   void add_self(PetscScalar v) { vals_[0] += v; }
   /// Adds the entry of a neighbouring unknown (at most six per row).
   void add_neighbour(MatStencil col, PetscScalar v) {
+    if (mx_ > 0) col.i = (col.i % mx_ + mx_) % mx_;
+    if (my_ > 0) col.j = (col.j % my_ + my_) % my_;
+    for (PetscInt n = 0; n < n_; ++n)
+      if (cols_[n].i == col.i && cols_[n].j == col.j && cols_[n].k == col.k) {
+        vals_[n] += v;
+        return;
+      }
     cols_[n_] = col;
     vals_[n_++] = v;
   }
@@ -25,6 +36,7 @@ private:
   MatStencil cols_[7];
   PetscScalar vals_[7];
   PetscInt n_;
+  PetscInt mx_, my_;
 };
 
 /// An identity row: voxels without an unknown of this solve.

@@ -5,6 +5,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/scatter.hpp"
 #include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
@@ -18,36 +19,6 @@
 namespace navox {
 
 namespace {
-
-/// A local (ghosted) vector to add into, summed into a global vector on finish().
-class Scatter {
-public:
-  explicit Scatter(const Grid& grid) : dm_(grid.scalar_dm()) {
-    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
-    NAVOX_CALL(VecSet(local_, 0.0));
-    NAVOX_CALL(DMDAVecGetArray(dm_, local_, &a_));
-  }
-  ~Scatter() {
-    if (a_) (void)DMDAVecRestoreArray(dm_, local_, &a_);
-    (void)DMRestoreLocalVector(dm_, &local_);
-  }
-  Scatter(const Scatter&) = delete;
-  Scatter& operator=(const Scatter&) = delete;
-  void add(std::int64_t i, std::int64_t j, std::int64_t k, double v) { a_[k][j][i] += v; }
-  /// global = sum over ranks of what was added (ghost entries go to their owners).
-  void finish(Vec global) {
-    NAVOX_CALL(DMDAVecRestoreArray(dm_, local_, &a_));
-    a_ = nullptr;
-    NAVOX_CALL(VecSet(global, 0.0));
-    NAVOX_CALL(DMLocalToGlobalBegin(dm_, local_, ADD_VALUES, global));
-    NAVOX_CALL(DMLocalToGlobalEnd(dm_, local_, ADD_VALUES, global));
-  }
-
-private:
-  DM dm_;
-  Vec local_ = nullptr;
-  PetscScalar*** a_ = nullptr;
-};
 
 bool global_or(const Grid& grid, bool local) {
   int in = local ? 1 : 0, out = 0;
@@ -94,7 +65,9 @@ double SodiumModel::volume() const {
   PetscScalar a = 0, b = 0;
   NAVOX_CALL(VecSum(xi_, &a));
   NAVOX_CALL(VecSum(excess_, &b));
-  return (a + b + exported_ + leftovers_) * grid_.cell_volume();
+  PetscScalar vacant = 0;
+  if (vacancies_) NAVOX_CALL(VecSum(vacancies_, &vacant));
+  return (a + b - vacant + exported_ + leftovers_) * grid_.cell_volume();
 }
 
 void SodiumModel::clean() {
@@ -261,6 +234,8 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
         const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        // Stripped atoms leave vacancies in the Na's lattice (the vacancy model books them).
+        if (vacancies_ && f.faradaic > 0 && holds_na(lab(ni, nj, nk))) continue;
         if (f.faradaic != 0) s.add(ni, nj, nk, metal_.plated_volume(f.faradaic, dt) * inv_cell);
       }
     });

@@ -90,6 +90,14 @@ public:
   /// under the stack pressure; SettleSweeps::set_closure). Default: all of it.
   void set_closure(double share, bool empty_voids) { sweeps_->set_closure(share, empty_voids); }
 
+  /// With vacancy transport (solver/sodium/vacancies.hpp): a stripping face takes its
+  /// atoms out of the lattice of the Na voxel across it (the vacancies it leaves are
+  /// `vacancies`, a global vector of grid.scalar_dm() in site fractions of the voxel),
+  /// so deposit() no longer removes ξ there, and volume() counts atoms, ξ less the
+  /// vacant sites. Stripped Na inside a CC voxel (overflow) has no lattice: deposit()
+  /// still removes it.
+  void strip_through_vacancies(Vec vacancies) { vacancies_ = vacancies; }
+
   /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their
   /// volume, so that every "holds Na" decision is exact. settle() ends with it;
   /// call it after anything else that moves ξ. Collective.
@@ -119,6 +127,7 @@ private:
   double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
+  Vec vacancies_ = nullptr; ///< strip_through_vacancies(): the vacant sites [voxel volumes]
 };
 
 } // namespace navox

@@ -14,6 +14,7 @@
 /// retry could see (caches keyed on State::revision are fine).
 #include "io/input/config.hpp"
 #include "io/output/output_field.hpp"
+#include "io/output/run_summary.hpp"
 #include "io/output/time_series.hpp"
 
 #include <cmath>
@@ -88,6 +89,8 @@ public:
   /// Time-series columns and, in the same order, this step's values.
   virtual void columns(std::vector<io::TimeSeries::Column>&) const {}
   virtual void values(std::vector<double>&) const {}
+  /// What the run found, for `<prefix>_summary.json` ("void_onset.time"; NaN: not found).
+  virtual void results(std::vector<io::SummaryValue>&) const {}
   /// A few words for the step's log line ("Na = 1.2 um"), or "".
   virtual std::string summary() const { return ""; }
   /// Opens the module's own files (an event log), continuing them on a restart.

@@ -8,6 +8,8 @@ std::unique_ptr<Module> make_electrochemistry_module(const ModuleSetup&);
 std::unique_ptr<Module> make_sodium_module(const ModuleSetup&);
 std::unique_ptr<Module> make_nucleation_module(const ModuleSetup&);
 io::ModuleInput nucleation_input();
+std::unique_ptr<Module> make_vacancy_module(const ModuleSetup&);
+io::ModuleInput vacancies_input();
 std::unique_ptr<Module> make_phase_field_module(const ModuleSetup&);
 io::ModuleInput phase_field_input();
 std::unique_ptr<Module> make_mechanics_module(const ModuleSetup&);
@@ -18,6 +20,7 @@ const std::vector<ModuleRegistration>& registered_modules() {
       {"electrochemistry", nullptr, make_electrochemistry_module},
       {"sodium", nullptr, make_sodium_module},
       {"nucleation", nucleation_input, make_nucleation_module},
+      {"vacancies", vacancies_input, make_vacancy_module},
       {"phase_field", phase_field_input, make_phase_field_module},
       {"mechanics", mechanics_input, make_mechanics_module},
   };

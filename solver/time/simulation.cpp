@@ -9,7 +9,7 @@
 
 namespace navox {
 
-std::vector<std::string> solution_fields() { return {"phi", "xi"}; }
+std::vector<std::string> solution_fields() { return {"phi", "xi", "theta"}; }
 
 double StepReport::operator[](const std::string& name) const {
   if (names)

@@ -2,6 +2,7 @@
 // restart points and checkpoints. Every quantity it carries from step to step is
 // in the State, so a rejected step, a checkpoint and a restart see all of it.
 #include "io/output/output_writer.hpp"
+#include "io/output/run_summary.hpp"
 #include "io/output/time_series.hpp"
 #include "mesh/collective.hpp"
 #include "solver/app/log_events.hpp"
@@ -38,9 +39,11 @@ struct LoopState {
         q(s.real("protocol_charge")), charge(s.real("charge")), faradaic_charge(s.real("faradaic_charge")),
         voltage(s.real("V")), current_density(s.real("I")), step(s.integer("step")),
         protocol(s.integer("protocol_index")), row_protocol(s.integer("protocol_step")),
-        beyond_cutoff(s.integer("beyond_cutoff")), last_written(s.integer("last_written")) {}
+        beyond_cutoff(s.integer("beyond_cutoff")), last_written(s.integer("last_written")),
+        critical_current(s.real("critical_current_density", std::nan(""))) {}
   double &t, &dt_next, &dt, &tau, &q, &charge, &faradaic_charge, &voltage, &current_density;
   std::int64_t &step, &protocol, &row_protocol, &beyond_cutoff, &last_written;
+  double& critical_current; ///< the first staircase current that failed [A/m^2]; NaN: none yet
   void next_protocol_step() {
     ++protocol;
     tau = 0;
@@ -99,6 +102,15 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     writer.write({long(ls.step), ls.t}, output_fields());
     ls.last_written = ls.step;
   };
+  // What the run found, rewritten at the end and when a signal stops it.
+  auto write_run_summary = [&] {
+    std::vector<io::SummaryValue> found{{"critical_current_density", ls.critical_current, "A/m^2"}};
+    for (const auto& m : modules_) m->results(found);
+    const std::string path = dir + "/" + config_.output.prefix + "_summary.json";
+    collectively(grid_->comm(), [&] {
+      if (grid_->rank() == 0) io::write_summary(path, found);
+    });
+  };
   // One stage on every module; none after a module rejected the step.
   auto each = [&](void (Module::*stage)(StepContext&), StepContext& ctx) {
     for (const auto& m : modules_)
@@ -124,6 +136,23 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   }
 
   const io::Protocol protocol = config_.protocol ? *config_.protocol : default_protocol(config_);
+  // A step that ended at its cutoff: in a staircase the cell has failed there. The
+  // first such current is the critical current density; the rest of the staircase is
+  // skipped (the cell is not driven further past failure).
+  auto failed_at_cutoff = [&](const io::ProtocolStep& ps) {
+    if (ps.staircase < 0) return ls.next_protocol_step();
+    const double i = std::abs(ps.current_start);
+    if (std::isnan(ls.critical_current)) {
+      ls.critical_current = i;
+      log_.info("critical current density: %.4g mA/cm^2 (staircase step %lld: the cell reached its cutoff "
+                "after %.4g s of %.4g s at this current)",
+                i * 0.1, (long long)ls.protocol + 1, ls.tau, ps.duration);
+    }
+    while (ls.protocol + 1 < std::int64_t(protocol.steps.size()) &&
+           protocol.steps[static_cast<std::size_t>(ls.protocol + 1)].staircase == ps.staircase)
+      ++ls.protocol;
+    ls.next_protocol_step();
+  };
   const double t_end = ts.end;
   long restart_saved = -1; ///< the step whose start the "restart" slot holds
   long checkpoint_step = long(ls.step); ///< the step of the newest checkpoint
@@ -181,6 +210,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     if (flags[0]) {
       log_.info("signal received: writing a checkpoint and stopping (resubmit with --restart latest)");
       checkpoint_restart_point();
+      write_run_summary();
       interrupted_ = true;
       return reports;
     }
@@ -239,7 +269,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
                     "beyond its cut-off (%.4g V), after %.4g s of the step",
                     (long long)ls.protocol + 1, ps.kind.c_str(), std::abs(ps.current_at(ls.tau + h_try)) * 0.1,
                     v_needed, limit, ls.tau);
-        ls.next_protocol_step();
+        failed_at_cutoff(ps);
         continue;
       }
       double dt = quantised_step(h_try * ctx.retry_share);
@@ -286,13 +316,14 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
 
     if (ls.voltage <= ps.voltage_min || ls.voltage >= ps.voltage_max) {
       log_.info("  cutoff reached: V = %.5f V", ls.voltage);
-      ls.next_protocol_step();
+      failed_at_cutoff(ps);
     } else if (ls.tau >= ps.duration * (1 - 1e-9) || std::abs(ls.q) >= ps.capacity * (1 - 1e-9)) {
       ls.next_protocol_step();
     }
   }
   if (ls.last_written != ls.step) write_output();
   checkpoint_restart_point();
+  write_run_summary();
   log_.info("done: %ld steps to t = %.6g s; output in %s/%s.{xmf,pvd}, time series %s", long(ls.step), ls.t,
             dir.c_str(), config_.output.prefix.c_str(), config_.output.time_series.c_str());
   return reports;

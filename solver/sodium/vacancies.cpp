@@ -1,0 +1,345 @@
+#include "solver/sodium/vacancies.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/ghosted.hpp"
+#include "mesh/scatter.hpp"
+#include "mesh/stencil.hpp"
+#include "mesh/voxel_walk.hpp"
+#include "mesh/block_access.hpp"
+#include "physics/sodium/sodium_metal.hpp"
+#include "solver/app/log_events.hpp"
+#include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/electrochemistry/two_point_row.hpp"
+#include "solver/sodium/sodium.hpp"
+#include "solver/time/state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace navox {
+
+namespace {
+
+using physics::SodiumMetal;
+
+/// A voxel whose metal fraction is this close to 1 is full: its void has closed.
+constexpr double kFull = 1 - 1e-9;
+
+/// PORE and NA voxels hold the metal (and its lattice).
+bool na_site(const Material& m) { return m.phase == Phase::PORE || m.phase == Phase::NA; }
+
+double global_sum(const Grid& grid, double local) {
+  double g = 0;
+  MPI_Allreduce(&local, &g, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+  return g;
+}
+
+} // namespace
+
+Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& materials, SodiumModel& sodium,
+                     physics::VacancyDiffusion law, double critical_occupancy)
+    : grid_(grid), labels_(labels), materials_(materials), sodium_(sodium), law_(law), critical_(critical_occupancy) {
+  vacancy_ = new_scalar_vector(grid_);
+  void_ = new_scalar_vector(grid_);
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(vacancy_), "vacancy"));
+  NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(void_), "void"));
+  DM dm = grid_.field_dm("theta");
+  NAVOX_CALL(DMCreateMatrix(dm, &a_));
+  NAVOX_CALL(MatSetOption(a_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  NAVOX_CALL(KSPCreate(grid_.comm(), &ksp_));
+  NAVOX_CALL(KSPSetOptionsPrefix(ksp_, "theta_"));
+  NAVOX_CALL(KSPSetType(ksp_, KSPCG));
+  NAVOX_CALL(KSPSetTolerances(ksp_, 1e-12, 1e-50, PETSC_DEFAULT, 1000));
+  NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
+  PC pc;
+  NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  NAVOX_CALL(PCSetType(pc, PCGAMG));
+  NAVOX_CALL(KSPSetFromOptions(ksp_));
+  sodium_.strip_through_vacancies(vacancy_);
+}
+
+Vacancies::~Vacancies() {
+  if (ksp_) (void)KSPDestroy(&ksp_);
+  if (a_) (void)MatDestroy(&a_);
+  for (Vec* v : {&vacancy_, &void_})
+    if (*v) (void)VecDestroy(v);
+}
+
+void Vacancies::register_state(State& state) {
+  state.adopt_field("vacancy", vacancy_);
+  state.adopt_field("void", void_);
+  state.bind_real("vacancies_injected", injected_);
+  state.bind_real("vacancies_condensed", condensed_);
+  state.bind_real("vacancies_annihilated", annihilated_);
+}
+
+void Vacancies::block_voids(IonicPotential& ionic) const {
+  {
+    // A voided voxel filled again (creep closing the void, Na moved in) touches the SE again.
+    Owned vd(grid_, void_);
+    Ghosted xi(grid_, sodium_.xi());
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (vd(i, j, k) != 0 && xi(i, j, k) >= kFull) vd(i, j, k) = 0;
+    });
+  }
+  Ghosted lab(grid_, labels_);
+  Ghosted vd(grid_, void_);
+  auto& faces = ionic.faces();
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || vd(ni, nj, nk) == 0) continue;
+      ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+    }
+  });
+}
+
+void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, double dt) {
+  ScopedEvent event(Event::vacancy_assembly);
+  const auto& h = grid_.spec().spacing;
+  Ghosted lab(grid_, labels_);
+  Ghosted xi(grid_, xi_vec);
+  Ghosted th(grid_, theta_old);
+  Ghosted r(grid_, rate);
+  auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
+  };
+  NAVOX_CALL(MatZeroEntries(a_));
+  Vec b = nullptr;
+  NAVOX_CALL(DMGetGlobalVector(grid_.field_dm("theta"), &b));
+  {
+    Owned rhs(grid_, b);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      MatStencil row = {static_cast<PetscInt>(k), static_cast<PetscInt>(j), static_cast<PetscInt>(i), 0};
+      if (!metal(i, j, k)) {
+        NAVOX_CALL(insert_identity_row(a_, row));
+        rhs(i, j, k) = 1;
+        return;
+      }
+      // ξ_P θ_P / dt + Σ g (θ_P − θ_N) = ξ_P θ_P^n / dt − r_P   (per voxel volume)
+      const auto& dims = grid_.spec().dims;
+      const bool periodic = grid_.spec().periodic_lateral;
+      TwoPointRow tp(row, periodic ? PetscInt(dims[0]) : 0, periodic ? PetscInt(dims[1]) : 0);
+      const double cap = xi(i, j, k) / dt;
+      tp.add_self(cap);
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
+        const double hd = h[face_axis(face)];
+        const double g = law_.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd);
+        tp.add_self(g);
+        tp.add_neighbour({static_cast<PetscInt>(nk), static_cast<PetscInt>(nj), static_cast<PetscInt>(ni), 0}, -g);
+      }
+      NAVOX_CALL(tp.insert(a_));
+      rhs(i, j, k) = cap * th(i, j, k) - r(i, j, k);
+    });
+  }
+  NAVOX_CALL(finish_assembly(a_, a_));
+  NAVOX_CALL(KSPSetOperators(ksp_, a_, a_));
+  Vec x = nullptr;
+  NAVOX_CALL(DMGetGlobalVector(grid_.field_dm("theta"), &x));
+  NAVOX_CALL(VecCopy(theta_old, x));
+  NAVOX_CALL(KSPSolve(ksp_, b, x));
+  KSPConvergedReason reason;
+  NAVOX_CALL(KSPGetConvergedReason(ksp_, &reason));
+  if (reason < 0) {
+    PetscInt its = 0;
+    NAVOX_CALL(KSPGetIterationNumber(ksp_, &its));
+    (void)DMRestoreGlobalVector(grid_.field_dm("theta"), &x);
+    (void)DMRestoreGlobalVector(grid_.field_dm("theta"), &b);
+    throw CollectiveError(std::string("vacancy (theta) solve failed: ") + KSPConvergedReasons[reason] + " after " +
+                          std::to_string(its) + " iterations");
+  }
+  NAVOX_CALL(VecCopy(x, theta_old)); // theta_old now holds θ^{n+1}
+  NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &x));
+  NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &b));
+}
+
+VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
+  ScopedEvent event(Event::vacancies);
+  const auto& h = grid_.spec().spacing;
+  const double inv_cell = 1.0 / grid_.cell_volume();
+  Vec xi_vec = sodium_.xi();
+
+  // 1. The vacancies each stripping face injects per second into the Na voxel across it.
+  Vec rate = new_scalar_vector(grid_);
+  {
+    Ghosted lab(grid_, labels_);
+    Scatter s(grid_);
+    const auto& faces = ionic.faces();
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        if (f.faradaic > 0 && na_site(materials_[static_cast<int>(lab(ni, nj, nk))]))
+          s.add(ni, nj, nk, law_.stripped_rate(f.faradaic) * inv_cell);
+      }
+    });
+    s.finish(rate);
+  }
+
+  // θ^n from v, after booking vacancies that lost their lattice (Na moved or cleaned away).
+  Vec theta = new_scalar_vector(grid_);
+  double lost = 0, injected = 0;
+  {
+    Ghosted lab(grid_, labels_);
+    Owned v(grid_, vacancy_), th(grid_, theta);
+    Ghosted xi(grid_, xi_vec), r(grid_, rate);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double x = xi(i, j, k);
+      double& vac = v(i, j, k);
+      injected += r(i, j, k) * dt;
+      if (!na_site(materials_[static_cast<int>(lab(i, j, k))]) || !SodiumMetal::holds(x)) {
+        lost += vac, vac = 0;
+        th(i, j, k) = 1;
+        return;
+      }
+      if (vac > x) lost += vac - x, vac = x;
+      if (vac < 0) lost += vac, vac = 0;
+      th(i, j, k) = 1 - vac / x;
+    });
+  }
+  annihilated_ += global_sum(grid_, lost);
+  injected_ += global_sum(grid_, injected);
+  Vec theta_old = nullptr;
+  NAVOX_CALL(VecDuplicate(theta, &theta_old));
+  NAVOX_CALL(VecCopy(theta, theta_old));
+
+  // 2. θ^{n+1}; then v from the fluxes of the solved θ (atoms conserved to rounding).
+  assemble(xi_vec, theta, rate, dt);
+  VacancyStep out;
+  double max_change = 0;
+  {
+    Ghosted lab(grid_, labels_);
+    Ghosted xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate);
+    Owned v(grid_, vacancy_);
+    auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+      return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
+    };
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (!metal(i, j, k)) return;
+      double inflow = 0; // atoms into the voxel by diffusion [voxel volumes per s]
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
+        const double hd = h[face_axis(face)];
+        inflow += law_.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd) * (th(ni, nj, nk) - th(i, j, k));
+      }
+      const double before = 1 - v(i, j, k) / xi(i, j, k);
+      v(i, j, k) += dt * (r(i, j, k) - inflow);
+      max_change = std::max(max_change, std::abs(1 - v(i, j, k) / xi(i, j, k) - before));
+    });
+  }
+
+  // 3. Faces whose occupancy reaches θ_c: the share of the step at which they did,
+  // and their voxels, which void.
+  Vec marks = new_scalar_vector(grid_);
+  double onset = 1;
+  {
+    Ghosted lab(grid_, labels_);
+    Ghosted vd(grid_, void_), th_new(grid_, theta), th_old(grid_, theta_old);
+    Scatter s(grid_);
+    const auto& faces = ionic.faces();
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || vd(ni, nj, nk) != 0) continue;
+        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        if (!(f.faradaic > 0) || !na_site(materials_[static_cast<int>(lab(ni, nj, nk))])) continue;
+        const double area = face_area(h, face), depth = h[face_axis(face)];
+        const double before = law_.face_occupancy(th_old(ni, nj, nk), f.faradaic, area, depth);
+        const double after = law_.face_occupancy(th_new(ni, nj, nk), f.faradaic, area, depth);
+        max_change = std::max(max_change, std::abs(after - before));
+        if (after > critical_) continue;
+        s.add(ni, nj, nk, 1.0);
+        onset = std::min(onset, before > after ? std::clamp((before - critical_) / (before - after), 0.0, 1.0) : 0.0);
+      }
+    });
+    s.finish(marks);
+  }
+  MPI_Allreduce(&max_change, &out.max_change, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
+  MPI_Allreduce(&onset, &out.onset_share, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
+
+  // The vacancies of a voiding voxel condense into empty space next to the SE.
+  long opened = 0;
+  double condensed = 0;
+  {
+    Ghosted m(grid_, marks);
+    Owned v(grid_, vacancy_), vd(grid_, void_), xi(grid_, xi_vec);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (m(i, j, k) == 0) return;
+      ++opened;
+      vd(i, j, k) = 1;
+      condensed += v(i, j, k);
+      xi(i, j, k) -= v(i, j, k);
+      v(i, j, k) = 0;
+    });
+  }
+  MPI_Allreduce(&opened, &out.new_voids, 1, MPI_LONG, MPI_SUM, grid_.comm());
+  condensed_ += global_sum(grid_, condensed);
+  if (out.new_voids > 0) sodium_.clean();
+  for (Vec* x : {&rate, &theta, &theta_old, &marks}) NAVOX_CALL(VecDestroy(x));
+  return out;
+}
+
+VoidCensus Vacancies::census(const IonicPotential& ionic) const {
+  const auto& h = grid_.spec().spacing;
+  Ghosted lab(grid_, labels_);
+  Ghosted xi(grid_, sodium_.xi()), v(grid_, vacancy_), vd(grid_, void_);
+  const auto& faces = ionic.faces();
+  double local[2] = {0, 0}, theta_min = 1;
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    const Material& m = materials_[static_cast<int>(lab(i, j, k))];
+    if (na_site(m) && SodiumMetal::holds(xi(i, j, k)))
+      theta_min = std::min(theta_min, 1 - v(i, j, k) / xi(i, j, k));
+    if (m.phase != Phase::SE) return;
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+      if (!na_site(materials_[static_cast<int>(lab(ni, nj, nk))])) continue;
+      const double area = face_area(h, face);
+      if (vd(ni, nj, nk) != 0) { local[0] += area; continue; }
+      const double x = xi(ni, nj, nk);
+      if (!SodiumMetal::holds(x)) continue;
+      local[1] += area;
+      const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      const double theta = 1 - v(ni, nj, nk) / x;
+      theta_min = std::min(theta_min, f.faradaic > 0 ? law_.face_occupancy(theta, f.faradaic, area, h[face_axis(face)])
+                                                     : theta);
+    }
+  });
+  VoidCensus c;
+  double global[2] = {0, 0};
+  MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  MPI_Allreduce(&theta_min, &c.theta_min, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
+  c.void_area = global[0];
+  c.contact_area = global[1];
+  return c;
+}
+
+std::vector<double> Vacancies::occupancy() const {
+  std::vector<double> xi = scalar_block(grid_, sodium_.xi()), v = scalar_block(grid_, vacancy_);
+  const std::vector<double> lab = scalar_block(grid_, labels_);
+  for (std::size_t n = 0; n < xi.size(); ++n)
+    xi[n] = na_site(materials_[static_cast<int>(lab[n])]) && SodiumMetal::holds(xi[n])
+                ? 1 - v[n] / xi[n]
+                : std::numeric_limits<double>::quiet_NaN();
+  return xi;
+}
+
+std::vector<double> Vacancies::voids() const { return scalar_block(grid_, void_); }
+
+double Vacancies::vacant_volume() const {
+  PetscScalar s = 0;
+  NAVOX_CALL(VecSum(vacancy_, &s));
+  return s;
+}
+
+} // namespace navox

@@ -1,0 +1,100 @@
+#pragma once
+/// Vacancies in the plated metal and the voids they open on stripping (MODEL.md
+/// §3.5; the term is physics/sodium/vacancy_diffusion.hpp).
+///
+/// The state is the vacant-site content v of each Na voxel (`vacancy`, in site
+/// fractions of the voxel: its atoms are ξ − v, its occupancy θ = 1 − v/ξ) and a
+/// void flag (`void`, 1 where a void has opened between the voxel and the SE).
+/// Keeping v rather than θ makes every move of the lattice conserve atoms: Na plated
+/// or moved into a voxel arrives as full lattice (v unchanged, θ rises), a stripping
+/// face adds vacancies without touching ξ.
+///
+/// advance() over a step of length dt:
+///   1. each stripping Na|SE face injects Ω I_F dt / F of vacancies into the Na
+///      voxel across it;
+///   2. θ diffuses implicitly (backward Euler) on the Na voxels: a KSP on the
+///      `theta` DM (options prefix `-theta_`, CG + GAMG by default), after which v
+///      is updated from the face fluxes of the solved θ, so atoms are conserved to
+///      rounding whatever the solver's tolerance;
+///   3. a face whose occupancy θ_face falls to θ_c opens a void: the voxel's
+///      vacancies condense into empty space (ξ ← ξ − v, v ← 0, atoms unchanged) and
+///      the voxel's SE faces lose contact (w = 0, no double layer) until the voxel
+///      is full again (creep closing the void: the Na model's compaction).
+/// Vacancies are not advected when the Na model moves lattice between voxels; where a
+/// voxel is left with more vacant sites than sites, or none, the excess is booked as
+/// annihilated (`vacancies_annihilated`).
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+#include "physics/sodium/vacancy_diffusion.hpp"
+
+#include <petscksp.h>
+
+namespace navox {
+
+class IonicPotential;
+class SodiumModel;
+class State;
+
+struct VacancyStep {
+  double max_change = 0;     ///< largest change of θ in a voxel or on a stripping face [-]
+  double onset_share = 1;    ///< share of the step at which the first new void opened (1: none)
+  long new_voids = 0;        ///< voxels whose void opened in the step
+};
+
+/// The interface's state after a step, for the time series.
+struct VoidCensus {
+  double void_area = 0;     ///< SE faces next to a voided voxel [m²]
+  double contact_area = 0;  ///< SE faces next to a Na voxel without a void [m²]
+  double theta_min = 1;     ///< smallest θ on a Na|SE face or in a Na voxel [-]
+  double void_fraction() const {
+    return void_area + contact_area > 0 ? void_area / (void_area + contact_area) : 0.0;
+  }
+};
+
+class Vacancies {
+public:
+  Vacancies(const Grid& grid, Vec labels, const MaterialTable& materials, SodiumModel& sodium,
+            physics::VacancyDiffusion law, double critical_occupancy);
+  ~Vacancies();
+  Vacancies(const Vacancies&) = delete;
+  Vacancies& operator=(const Vacancies&) = delete;
+
+  /// `vacancy`, `void` and the booked volumes into `state`.
+  void register_state(State& state);
+  void set_diffusivity(double d) { law_.diffusivity = d; }
+  const physics::VacancyDiffusion& law() const { return law_; }
+
+  /// Clears the void of a voxel filled again, and takes the contact of every SE face
+  /// next to a voided voxel away (after the Na model set the faces' activity). Collective.
+  void block_voids(IonicPotential& ionic) const;
+  /// Steps 1–3 above with the faradaic currents of the last solve. Collective.
+  VacancyStep advance(const IonicPotential& ionic, double dt);
+  /// The interface now (faces' currents from the last solve). Collective.
+  VoidCensus census(const IonicPotential& ionic) const;
+
+  /// θ where a voxel holds Na, NaN elsewhere; the void flag (owned blocks).
+  std::vector<double> occupancy() const;
+  std::vector<double> voids() const;
+  /// Σ v over the cell [voxel volumes]; with the booked volumes, the balance
+  /// injected = Σ v + condensed + annihilated holds to rounding. Collective.
+  double vacant_volume() const;
+  double injected() const { return injected_; }
+  double condensed() const { return condensed_; }
+  double annihilated() const { return annihilated_; }
+
+private:
+  void assemble(Vec xi, Vec theta_old, Vec rate, double dt);
+
+  const Grid& grid_;
+  Vec labels_;
+  const MaterialTable& materials_;
+  SodiumModel& sodium_;
+  physics::VacancyDiffusion law_;
+  double critical_;
+  Vec vacancy_ = nullptr, void_ = nullptr;
+  Mat a_ = nullptr;
+  KSP ksp_ = nullptr;
+  double injected_ = 0, condensed_ = 0, annihilated_ = 0; ///< [voxel volumes]
+};
+
+} // namespace navox
