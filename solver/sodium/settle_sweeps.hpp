@@ -39,6 +39,7 @@
 
 #include <petscvec.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -58,6 +59,8 @@ public:
   /// load (share ≥ 1: all of it, the fast-creep limit); with `empty_voids` an empty
   /// voxel resting on SE or full Na compacts too (a void the Na closes). Call before load().
   void set_closure(double share, bool empty_voids) { closure_share_ = share, close_empty_ = empty_voids; }
+  /// The share of its room a compacting voxel fills per step, at most 1.
+  double closure_share() const { return std::min(closure_share_, 1.0); }
   /// One sweep; returns whether anything moved, anywhere. `unplaced` gets the
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);

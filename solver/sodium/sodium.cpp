@@ -289,8 +289,10 @@ int SodiumModel::try_lift(int direction) {
   };
   Ghosted xi(grid_, xi_), ex(grid_, excess_);
   // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
-  // Na in the top layer (it would leave the cell). Down: an empty gap layer under it.
-  bool ok = true;
+  // Na in the top layer (it would leave the cell). Down: an empty layer under it, either
+  // a gap an earlier lift opened, or a layer of the deck's own Na (NA) that stripping or
+  // creep has used up (the collector then follows the Na below its starting place).
+  bool ok = true, own_na = true;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const int kc = column(i, j);
     if (kc == INT_MAX) return;
@@ -299,12 +301,16 @@ int SodiumModel::try_lift(int direction) {
       if (k >= kc && phase_of(l) == Phase::SE) ok = false;
     } else if (k == kc - 1) {
       // Empty: clean() has removed the rounding leftovers, so no Na at all.
-      if (static_cast<int>(l) != gap_material_ || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+      const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
+      if (!(gap || na) || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+      if (!na) own_na = false;
     } else if (kc == 0) {
       ok = false;
     }
   });
-  if (global_or(grid_, !ok) || (direction < 0 && lift_ <= 0) || gap_material_ < 0) return 0;
+  const bool all_own_na = !global_or(grid_, !own_na);
+  if (global_or(grid_, !ok)) return 0;
+  if (direction > 0 ? gap_material_ < 0 : !(all_own_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
   // Up: the overflow held in a column's CC voxels fills the gap opening under it;
   // Na in the pores of the top layer leaves the cell with the collector (counted).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);

@@ -89,6 +89,8 @@ public:
   /// How much of its room a compacting voxel may fill in the next settle() (creep
   /// under the stack pressure; SettleSweeps::set_closure). Default: all of it.
   void set_closure(double share, bool empty_voids) { sweeps_->set_closure(share, empty_voids); }
+  /// The share set_closure() gave (1: all at once, no stack pressure modelled).
+  double closure_share() const { return sweeps_->closure_share(); }
 
   /// With vacancy transport (solver/sodium/vacancies.hpp): a stripping face takes its
   /// atoms out of the lattice of the Na voxel across it (the vacancies it leaves are

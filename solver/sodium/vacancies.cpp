@@ -73,6 +73,7 @@ void Vacancies::register_state(State& state) {
   state.bind_real("vacancies_injected", injected_);
   state.bind_real("vacancies_condensed", condensed_);
   state.bind_real("vacancies_annihilated", annihilated_);
+  state.bind_real("vacancies_crept", crept_);
 }
 
 void Vacancies::block_voids(IonicPotential& ionic) const {
@@ -98,13 +99,13 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
   });
 }
 
-void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, double dt) {
+void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, Vec sink, double dt) {
   ScopedEvent event(Event::vacancy_assembly);
   const auto& h = grid_.spec().spacing;
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_vec);
   Ghosted th(grid_, theta_old);
-  Ghosted r(grid_, rate);
+  Ghosted r(grid_, rate), kx(grid_, sink);
   auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
     return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
   };
@@ -120,12 +121,12 @@ void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, double dt) {
         rhs(i, j, k) = 1;
         return;
       }
-      // ξ_P θ_P / dt + Σ g (θ_P − θ_N) = ξ_P θ_P^n / dt − r_P   (per voxel volume)
+      // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume)
       const auto& dims = grid_.spec().dims;
       const bool periodic = grid_.spec().periodic_lateral;
       TwoPointRow tp(row, periodic ? PetscInt(dims[0]) : 0, periodic ? PetscInt(dims[1]) : 0);
       const double cap = xi(i, j, k) / dt;
-      tp.add_self(cap);
+      tp.add_self(cap + kx(i, j, k));
       for (int face = 0; face < 6; ++face) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
@@ -135,7 +136,7 @@ void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, double dt) {
         tp.add_neighbour({static_cast<PetscInt>(nk), static_cast<PetscInt>(nj), static_cast<PetscInt>(ni), 0}, -g);
       }
       NAVOX_CALL(tp.insert(a_));
-      rhs(i, j, k) = cap * th(i, j, k) - r(i, j, k);
+      rhs(i, j, k) = cap * th(i, j, k) - r(i, j, k) + kx(i, j, k);
     });
   }
   NAVOX_CALL(finish_assembly(a_, a_));
@@ -157,6 +158,65 @@ void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, double dt) {
   NAVOX_CALL(VecCopy(x, theta_old)); // theta_old now holds θ^{n+1}
   NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &x));
   NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &b));
+}
+
+double Vacancies::collapse_under_collector(double atoms) {
+  // The Na shortens where it meets the collector, which follows it down: every connected
+  // Na voxel on a CC face gives the same atom volume (lattice at its own θ, so its θ
+  // stays), in a few passes as the thinnest run out; what is still owed then comes from
+  // all connected Na in proportion to its atoms (Na that touches no collector).
+  Ghosted lab(grid_, labels_), con(grid_, sodium_.connected());
+  auto cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    return materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC;
+  };
+  Owned xi(grid_, sodium_.xi()), v(grid_, vacancy_);
+  auto held = [&](std::int64_t i, std::int64_t j, std::int64_t k) { // atoms [voxel volumes]
+    if (!na_site(materials_[static_cast<int>(lab(i, j, k))]) || con(i, j, k) == 0) return 0.0;
+    return std::max(0.0, xi(i, j, k) - v(i, j, k));
+  };
+  auto on_collector = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    for (int face = 0; face < 6; ++face) {
+      std::int64_t ni, nj, nk;
+      if (neighbour(grid_, i, j, k, face, ni, nj, nk) && cc(ni, nj, nk)) return true;
+    }
+    return false;
+  };
+  double vacancies_gone = 0;
+  auto take = [&](std::int64_t i, std::int64_t j, std::int64_t k, double a) {
+    const double theta = held(i, j, k) / xi(i, j, k), lattice = std::min(xi(i, j, k), a / theta);
+    const double vac = lattice * (1 - theta);
+    xi(i, j, k) -= lattice;
+    v(i, j, k) -= vac;
+    vacancies_gone += vac;
+  };
+  for (int pass = 0; pass < 8 && atoms > 0; ++pass) {
+    long givers = 0, all = 0;
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (held(i, j, k) > SodiumMetal::kTolerance && on_collector(i, j, k)) ++givers;
+    });
+    MPI_Allreduce(&givers, &all, 1, MPI_LONG, MPI_SUM, grid_.comm());
+    if (all == 0) break;
+    const double each = atoms / double(all);
+    double taken = 0;
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double a = held(i, j, k);
+      if (!(a > SodiumMetal::kTolerance) || !on_collector(i, j, k)) return;
+      const double t = std::min(each, a);
+      take(i, j, k, t);
+      taken += t;
+    });
+    atoms -= global_sum(grid_, taken);
+  }
+  if (atoms > 1e-15) {
+    double total = 0;
+    for_owned(grid_, [&](auto i, auto j, auto k) { total += held(i, j, k); });
+    total = global_sum(grid_, total);
+    const double share = total > 0 ? std::min(1.0, atoms / total) : 0.0;
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (held(i, j, k) > 0) take(i, j, k, share * held(i, j, k));
+    });
+  }
+  return global_sum(grid_, vacancies_gone);
 }
 
 VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
@@ -190,14 +250,14 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   {
     Ghosted lab(grid_, labels_);
     Owned v(grid_, vacancy_), th(grid_, theta);
-    Ghosted xi(grid_, xi_vec), r(grid_, rate);
+    Ghosted r(grid_, rate), xi(grid_, xi_vec);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double x = xi(i, j, k);
       double& vac = v(i, j, k);
       injected += r(i, j, k) * dt;
+      th(i, j, k) = 1;
       if (!na_site(materials_[static_cast<int>(lab(i, j, k))]) || !SodiumMetal::holds(x)) {
         lost += vac, vac = 0;
-        th(i, j, k) = 1;
         return;
       }
       if (vac > x) lost += vac - x, vac = x;
@@ -211,13 +271,30 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   NAVOX_CALL(VecDuplicate(theta, &theta_old));
   NAVOX_CALL(VecCopy(theta, theta_old));
 
+  // Creep: in Na connected to the collector (which carries the stack load) vacant sites
+  // close at the rate voids close under that pressure, k = −ln(1 − share)/dt with the
+  // share of the Na model's compaction (SodiumModel::closure_share()); a sink k ξ (1 − θ)
+  // in the θ equation, implicit like the diffusion. Share 1 (no stack pressure in the
+  // deck, the fast-creep limit) closes them within the step: k dt = 50.
+  const double share = sodium_.closure_share();
+  const double k_dt = share >= 1 ? 50.0 : -std::log1p(-share);
+  Vec sink = new_scalar_vector(grid_); // k ξ [1/s]
+  if (k_dt > 0) {
+    Ghosted lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
+    Owned kx(grid_, sink);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (na_site(materials_[static_cast<int>(lab(i, j, k))]) && con(i, j, k) != 0)
+        kx(i, j, k) = k_dt / dt * xi(i, j, k);
+    });
+  }
+
   // 2. θ^{n+1}; then v from the fluxes of the solved θ (atoms conserved to rounding).
-  assemble(xi_vec, theta, rate, dt);
+  assemble(xi_vec, theta, rate, sink, dt);
   VacancyStep out;
-  double max_change = 0;
+  double max_change = 0, crept = 0;
   {
     Ghosted lab(grid_, labels_);
-    Ghosted xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate);
+    Ghosted xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate), kx(grid_, sink);
     Owned v(grid_, vacancy_);
     auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
       return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
@@ -231,8 +308,10 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
         const double hd = h[face_axis(face)];
         inflow += law_.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd) * (th(ni, nj, nk) - th(i, j, k));
       }
+      const double closed = dt * kx(i, j, k) * (1 - th(i, j, k));
       const double before = 1 - v(i, j, k) / xi(i, j, k);
-      v(i, j, k) += dt * (r(i, j, k) - inflow);
+      v(i, j, k) += dt * (r(i, j, k) - inflow) - closed;
+      crept += closed;
       max_change = std::max(max_change, std::abs(1 - v(i, j, k) / xi(i, j, k) - before));
     });
   }
@@ -284,8 +363,17 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   }
   MPI_Allreduce(&opened, &out.new_voids, 1, MPI_LONG, MPI_SUM, grid_.comm());
   condensed_ += global_sum(grid_, condensed);
-  if (out.new_voids > 0) sodium_.clean();
-  for (Vec* x : {&rate, &theta, &theta_old, &marks}) NAVOX_CALL(VecDestroy(x));
+  // The lattice creep closed leaves the Na where it meets the collector; the Na model
+  // then lowers the collector onto it when a whole layer under it has emptied.
+  const double crept_now = global_sum(grid_, crept);
+  crept_ += crept_now;
+  if (crept_now > 0) {
+    crept_ += collapse_under_collector(crept_now);
+    out.lifts = sodium_.settle().lifts;
+  } else if (out.new_voids > 0) {
+    sodium_.clean();
+  }
+  for (Vec* x : {&rate, &theta, &theta_old, &marks, &sink}) NAVOX_CALL(VecDestroy(x));
   return out;
 }
 

@@ -20,9 +20,18 @@
 ///      vacancies condense into empty space (ξ ← ξ − v, v ← 0, atoms unchanged) and
 ///      the voxel's SE faces lose contact (w = 0, no double layer) until the voxel
 ///      is full again (creep closing the void: the Na model's compaction).
+/// Creep supplies atoms (MODEL.md §3.5's creep term): in Na connected to the collector
+/// (which carries the stack load) vacant sites close at the rate k a void closes by
+/// creep under the load-bearing pressure (k = −ln(1 − s)/dt from the share s of
+/// SodiumModel::closure_share(), set by the mechanics module; the fast-creep limit
+/// when the deck gives no stack pressure), a sink k ξ (1 − θ) in the θ equation.
+/// Those sites fill with atoms (θ rises) and the same volume of lattice leaves the Na
+/// where it meets the collector, which follows it towards the SE: the Na column
+/// shortens by the vacancies creep removed.
 /// Vacancies are not advected when the Na model moves lattice between voxels; where a
 /// voxel is left with more vacant sites than sites, or none, the excess is booked as
-/// annihilated (`vacancies_annihilated`).
+/// annihilated (`vacancies_annihilated`). The balance:
+///   injected = Σ v + condensed + crept + annihilated.
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/sodium/vacancy_diffusion.hpp"
@@ -39,6 +48,7 @@ struct VacancyStep {
   double max_change = 0;     ///< largest change of θ in a voxel or on a stripping face [-]
   double onset_share = 1;    ///< share of the step at which the first new void opened (1: none)
   long new_voids = 0;        ///< voxels whose void opened in the step
+  int lifts = 0;             ///< collector moves (− down) as creep shortened the Na
 };
 
 /// The interface's state after a step, for the time series.
@@ -76,14 +86,18 @@ public:
   std::vector<double> occupancy() const;
   std::vector<double> voids() const;
   /// Σ v over the cell [voxel volumes]; with the booked volumes, the balance
-  /// injected = Σ v + condensed + annihilated holds to rounding. Collective.
+  /// injected = Σ v + condensed + crept + annihilated holds to rounding. Collective.
   double vacant_volume() const;
   double injected() const { return injected_; }
   double condensed() const { return condensed_; }
   double annihilated() const { return annihilated_; }
+  double crept() const { return crept_; }
 
 private:
-  void assemble(Vec xi, Vec theta_old, Vec rate, double dt);
+  void assemble(Vec xi, Vec theta_old, Vec rate, Vec sink, double dt);
+  /// Takes `atoms` [voxel volumes] of Na, with its lattice, out of the Na under the
+  /// collector; returns the vacant sites that left with it. Collective.
+  double collapse_under_collector(double atoms);
 
   const Grid& grid_;
   Vec labels_;
@@ -94,7 +108,7 @@ private:
   Vec vacancy_ = nullptr, void_ = nullptr;
   Mat a_ = nullptr;
   KSP ksp_ = nullptr;
-  double injected_ = 0, condensed_ = 0, annihilated_ = 0; ///< [voxel volumes]
+  double injected_ = 0, condensed_ = 0, annihilated_ = 0, crept_ = 0; ///< [voxel volumes]
 };
 
 } // namespace navox

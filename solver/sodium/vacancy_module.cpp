@@ -54,6 +54,9 @@ public:
         onset_time_(s.state.real("void_onset_time", std::nan(""))),
         onset_capacity_(s.state.real("void_onset_capacity", std::nan(""))) {
     vacancies_.register_state(state_);
+    if (!s.config.conditions.stack_pressure_given)
+      log_.info("vacancies: the deck gives no stack_pressure, so creep closes every vacancy and void at once (the "
+                "fast-creep limit); give conditions.stack_pressure (0 MPa for an unpressed cell) to model it");
   }
   const char* name() const override { return "vacancies"; }
 
@@ -87,6 +90,7 @@ public:
   void transport(StepContext& ctx) override {
     pending_ = false;
     const VacancyStep step = vacancies_.advance(ionic_, ctx.dt);
+    if (step.lifts != 0) state_.changed("label");
     if (step.max_change > 1.5 * spec_.max_change && ctx.dt > ctx.dt_min) {
       ctx.reject("Na lattice occupancy changed by " + std::to_string(step.max_change),
                  std::clamp(0.8 * spec_.max_change / step.max_change, 0.1, 0.5));
