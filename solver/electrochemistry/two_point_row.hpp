@@ -9,9 +9,9 @@ namespace navox {
 class TwoPointRow {
 public:
   /// `mx`, `my`: the grid's voxels along x and y when it is periodic laterally (0: not).
-  /// A neighbour's index is then wrapped into the grid, so that the two faces of a
-  /// voxel that meet the same neighbour (a grid 2 voxels wide, or 1: the voxel itself)
-  /// add into one entry instead of one overwriting the other.
+  /// Neighbours are then compared with their indices wrapped into the grid, so that the
+  /// two faces of a voxel that meet the same neighbour (a grid 2 voxels wide, or 1: the
+  /// voxel itself) add into one entry instead of one overwriting the other.
   explicit TwoPointRow(MatStencil row, PetscInt mx = 0, PetscInt my = 0) : n_(1), mx_(mx), my_(my) {
     cols_[0] = row;
     vals_[0] = 0;
@@ -20,10 +20,11 @@ public:
   void add_self(PetscScalar v) { vals_[0] += v; }
   /// Adds the entry of a neighbouring unknown (at most six per row).
   void add_neighbour(MatStencil col, PetscScalar v) {
-    if (mx_ > 0) col.i = (col.i % mx_ + mx_) % mx_;
-    if (my_ > 0) col.j = (col.j % my_ + my_) % my_;
+    // Compared wrapped, inserted as given: the ghosted index (-1, or mx) is the one this
+    // rank's local numbering knows.
     for (PetscInt n = 0; n < n_; ++n)
-      if (cols_[n].i == col.i && cols_[n].j == col.j && cols_[n].k == col.k) {
+      if (wrap(cols_[n].i, mx_) == wrap(col.i, mx_) && wrap(cols_[n].j, my_) == wrap(col.j, my_) &&
+          cols_[n].k == col.k) {
         vals_[n] += v;
         return;
       }
@@ -33,6 +34,7 @@ public:
   PetscErrorCode insert(Mat P) const { return MatSetValuesStencil(P, 1, &cols_[0], n_, cols_, vals_, INSERT_VALUES); }
 
 private:
+  static PetscInt wrap(PetscInt i, PetscInt n) { return n > 0 ? (i % n + n) % n : i; }
   MatStencil cols_[7];
   PetscScalar vals_[7];
   PetscInt n_;

@@ -55,7 +55,11 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
   NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   PC pc;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  NAVOX_CALL(PCSetType(pc, PCGAMG));
+  // Jacobi: the rows' scales span orders of magnitude (a voxel's capacity ξ/dt follows
+  // its metal fraction), which GAMG's smoothers do not survive (indefinite Chebyshev
+  // estimates on thin films); the system is diagonally dominant over a step, and the
+  // iterations grow only as the diffusion length over a step in voxels.
+  NAVOX_CALL(PCSetType(pc, PCJACOBI));
   NAVOX_CALL(KSPSetFromOptions(ksp_));
   sodium_.strip_through_vacancies(vacancy_);
 }
@@ -155,6 +159,7 @@ void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, Vec sink, double d
     throw CollectiveError(std::string("vacancy (theta) solve failed: ") + KSPConvergedReasons[reason] + " after " +
                           std::to_string(its) + " iterations");
   }
+  NAVOX_CALL(KSPGetIterationNumber(ksp_, &iterations_));
   NAVOX_CALL(VecCopy(x, theta_old)); // theta_old now holds θ^{n+1}
   NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &x));
   NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &b));

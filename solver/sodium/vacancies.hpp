@@ -13,7 +13,7 @@
 ///   1. each stripping Na|SE face injects Ω I_F dt / F of vacancies into the Na
 ///      voxel across it;
 ///   2. θ diffuses implicitly (backward Euler) on the Na voxels: a KSP on the
-///      `theta` DM (options prefix `-theta_`, CG + GAMG by default), after which v
+///      `theta` DM (options prefix `-theta_`, CG + Jacobi by default), after which v
 ///      is updated from the face fluxes of the solved θ, so atoms are conserved to
 ///      rounding whatever the solver's tolerance;
 ///   3. a face whose occupancy θ_face falls to θ_c opens a void: the voxel's
@@ -92,6 +92,8 @@ public:
   double condensed() const { return condensed_; }
   double annihilated() const { return annihilated_; }
   double crept() const { return crept_; }
+  /// Krylov iterations of the last θ solve.
+  long iterations() const { return long(iterations_); }
 
 private:
   void assemble(Vec xi, Vec theta_old, Vec rate, Vec sink, double dt);
@@ -108,6 +110,7 @@ private:
   Vec vacancy_ = nullptr, void_ = nullptr;
   Mat a_ = nullptr;
   KSP ksp_ = nullptr;
+  PetscInt iterations_ = 0;
   double injected_ = 0, condensed_ = 0, annihilated_ = 0, crept_ = 0; ///< [voxel volumes]
 };
 

@@ -65,12 +65,12 @@ public:
     out.push_back({"void", io::OutputField::Type::float64, vacancies_.voids(), "1"});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
-    out.insert(out.end(), {{"void_fraction", ""}, {"theta_min", ""}, {"vacancy_volume", "m^3"}});
+    out.insert(out.end(), {{"void_fraction", ""}, {"theta_min", ""}, {"vacancy_volume", "m^3"}, {"theta_its", ""}});
   }
   void values(std::vector<double>& out) const override {
     census_ = vacancies_.census(ionic_);
     out.insert(out.end(), {census_.void_fraction(), census_.theta_min,
-                           vacancies_.vacant_volume() * grid_.cell_volume()});
+                           vacancies_.vacant_volume() * grid_.cell_volume(), double(vacancies_.iterations())});
   }
   void results(std::vector<io::SummaryValue>& out) const override {
     out.push_back({"void_onset.time", onset_time_, "s"});
@@ -94,6 +94,16 @@ public:
     if (step.max_change > 1.5 * spec_.max_change && ctx.dt > ctx.dt_min) {
       ctx.reject("Na lattice occupancy changed by " + std::to_string(step.max_change),
                  std::clamp(0.8 * spec_.max_change / step.max_change, 0.1, 0.5));
+      return;
+    }
+    // Voids open one crossing at a time: a step in which a face crossed θ_c early is
+    // retried to end just past that crossing, so the current moves off the first voids
+    // before the next ones are decided.
+    // (A face already at θ_c when the step starts, under a current that moved onto it,
+    // voids at once: share 0.)
+    if (step.new_voids > 0 && step.onset_share > 0 && step.onset_share < 0.9 && ctx.dt > ctx.dt_min) {
+      ctx.reject("a void opened " + std::to_string(step.onset_share) + " into the step",
+                 std::clamp(step.onset_share * 1.02 + 1e-3, 1e-3, 0.95));
       return;
     }
     if (step.max_change > 0) ctx.limit_growth(0.9 * spec_.max_change / step.max_change);

@@ -257,7 +257,9 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
                        std::abs(v_needed - ls.voltage) > 10 * std::abs(limit - ls.voltage) &&
                        (v_needed < ps.voltage_min || v_needed > ps.voltage_max);
       ls.beyond_cutoff = far ? ls.beyond_cutoff + 1 : 0;
-      if (ls.beyond_cutoff >= 3) {
+      // No face at all can carry the current (its faces were decided at the step's
+      // start): no shorter step changes that.
+      if (ls.beyond_cutoff >= 3 || (far && std::isinf(v_needed))) {
         // As on a cycler, the step ends at its cut-off and the protocol goes on.
         ls.beyond_cutoff = 0;
         if (std::isinf(v_needed))

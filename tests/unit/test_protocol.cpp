@@ -191,9 +191,9 @@ TEST(ProtocolErrors, RampNeedsDirectionAndDuration) {
 
 TEST(ProtocolErrors, UnknownStepKind) {
   expect_error(error_in("    - plait: {current_density: 1 mA/cm^2, duration: 1 h}\n"), 3, 7, "protocol.steps[0]",
-               "unknown step \"plait\"; did you mean \"plate\"? (one of: plate, strip, rest, hold, ramp)");
+               "unknown step \"plait\"; did you mean \"plate\"? (one of: plate, strip, rest, hold, ramp, staircase)");
   expect_error(error_in("    - {}\n"), 3, 7, "protocol.steps[0]",
-               "a step is a map with one key, the step kind (one of: plate, strip, rest, hold, ramp)");
+               "a step is a map with one key, the step kind (one of: plate, strip, rest, hold, ramp, staircase)");
   expect_error(error_in("    - rest: {duration: 1 s}\n      hold: {voltage: 0 V, duration: 1 s}\n"), 4, 13,
                "protocol.steps[0].hold",
                "a step has one kind, got \"rest\" and \"hold\"; write each as its own list item");
@@ -280,3 +280,45 @@ TEST(Protocol, StackPressureIsKeptUntilAStepChangesIt) {
 }
 
 } // namespace
+
+// A critical-current staircase: one strip step per current, each step_time long, all
+// tagged with their staircase; each repeat of the cycle is a staircase of its own.
+TEST(Protocol, StaircaseExpandsIntoOneStepPerCurrent) {
+  const Protocol p = read("protocol:\n"
+                          "  repeat: 2\n"
+                          "  steps:\n"
+                          "    - staircase: {from: 0.5 mA/cm^2, step: 0.5 mA/cm^2, to: 2 mA/cm^2, step_time: 5 min,\n"
+                          "                  direction: strip, cutoff: 1 V}\n"
+                          "    - rest: {duration: 1 min}\n");
+  ASSERT_EQ(p.steps.size(), 10u);
+  const double currents[4] = {5, 10, 15, 20};
+  for (int c = 0; c < 2; ++c) {
+    for (int n = 0; n < 4; ++n) {
+      const ProtocolStep& s = p.steps[std::size_t(5 * c + n)];
+      EXPECT_EQ(s.kind, "staircase");
+      EXPECT_DOUBLE_EQ(s.current_start, currents[n]);
+      EXPECT_DOUBLE_EQ(s.current_at(100), currents[n]);
+      EXPECT_DOUBLE_EQ(s.duration, 300.0);
+      EXPECT_DOUBLE_EQ(s.voltage_max, 1.0);
+      EXPECT_EQ(s.staircase, 2 * c);
+    }
+    EXPECT_EQ(p.steps[std::size_t(5 * c + 4)].staircase, -1);
+  }
+  // Plating: cathodic currents, the cutoff a lower limit; `to` reached exactly.
+  const Protocol q = read("protocol:\n  steps:\n"
+                          "    - staircase: {from: 0.1 mA/cm^2, step: 0.1 mA/cm^2, to: 0.3 mA/cm^2, "
+                          "step_time: 30 min, direction: plate, cutoff: -1 V}\n");
+  ASSERT_EQ(q.steps.size(), 3u);
+  EXPECT_DOUBLE_EQ(q.steps[2].current_start, -3.0);
+  EXPECT_DOUBLE_EQ(q.steps[2].voltage_min, -1.0);
+}
+
+TEST(ProtocolErrors, StaircaseNeedsACutoffAndAnOrder) {
+  expect_error(error_in("    - staircase: {from: 1 mA/cm^2, step: 1 mA/cm^2, to: 3 mA/cm^2, step_time: 5 min, "
+                        "direction: strip}\n"),
+               3, 18, "protocol.steps[0].staircase",
+               "a staircase needs a cutoff: the voltage at which the cell has failed");
+  expect_error(error_in("    - staircase: {from: 3 mA/cm^2, step: 1 mA/cm^2, to: 1 mA/cm^2, step_time: 5 min, "
+                        "direction: strip, cutoff: 1 V}\n"),
+               3, 57, "protocol.steps[0].staircase.to", "must not be below \"from\"");
+}
