@@ -10,12 +10,18 @@
  * in finite volumes on the voxels: the voxel's capacity is its metal fraction ξ (its
  * lattice), the face between two metal voxels conducts in proportion to the share
  * ξ_f = min(ξ_P, ξ_N) that is metal on both sides, and a stripping face removes
- * Ω I_F / F of atom volume per second from the voxel across it. θ on the face itself
- * (what decides whether a void opens there) is the voxel's θ less the drop over
- * the half voxel to the face:
- * \f[ \theta_{face} = \theta_P - \frac{\Omega\, i_F}{F}\,\frac{h_n}{2D}. \f]
+ * Ω I_F / F of atom volume per second from the voxel across it. Creep (MODEL.md §3.5's
+ * supply term) closes vacant sites at a rate k, a sink k ξ (1 − θ) (solver/sodium/
+ * vacancies.hpp). θ on the face itself (what decides whether a void opens there) is
+ * the voxel's θ less the drop over the depth δ the depletion reaches from the face:
+ * \f[ \theta_{face} = \theta_P - \frac{\Omega\, i_F}{F}\,\frac{\delta}{D}, \qquad
+ *     \delta = \ell\,\tanh\frac{h_n}{2\ell}, \quad \ell = \sqrt{D/k}, \f]
+ * the half voxel h_n/2 without creep, and the decay length ℓ of the steady profile
+ * θ = 1 − (Ω i/F) ℓ/D e^{−x/ℓ} when creep confines the depletion within the voxel
+ * (so that the face value does not depend on the voxel size there).
  *
- * Symbols: θ occupancy (1 − vacancy site fraction) [-]; ξ metal fraction of the
+ * Symbols: θ occupancy (1 − vacancy site fraction) [-]; k creep closure rate of vacant
+ * sites [1/s]; ξ metal fraction of the
  * voxel [-]; D self-diffusivity D(T) of the metal [m²/s] (material library, MODEL.md
  * §4); Ω molar volume [m³/mol], c_m = 1/Ω; i_F anodic faradaic current density
  * [A/m²]; F Faraday constant [C/mol]; h_n voxel size normal to the face [m].
@@ -46,9 +52,18 @@ struct VacancyDiffusion {
   /// (+ anodic, stripping): Ω I / F [m³/s].
   double stripped_rate(double current) const { return molar_volume * current / kFaraday; }
   /// θ on the face of a voxel with occupancy theta, carrying anodic current I [A]
-  /// through area A [m²], the face h_n [m] across the voxel from its opposite face.
-  double face_occupancy(double theta, double current, double area, double depth) const {
-    return theta - stripped_rate(current) / area * 0.5 * depth / diffusivity;
+  /// through area A [m²], the face h_n [m] across the voxel from its opposite face;
+  /// with creep closing vacant sites at rate k [1/s], over the depth δ the depletion
+  /// reaches from the face (see the header).
+  double face_occupancy(double theta, double current, double area, double depth, double sink_rate = 0) const {
+    return theta - stripped_rate(current) / area * depletion_depth(depth, sink_rate) / diffusivity;
+  }
+  /// δ = ℓ tanh(h_n / (2ℓ)), ℓ = sqrt(D / k): h_n/2 without creep (ℓ ≫ h_n), ℓ when creep
+  /// confines the depletion to a layer thinner than the voxel [m].
+  double depletion_depth(double depth, double sink_rate) const {
+    if (!(sink_rate > 0)) return 0.5 * depth;
+    const double l = std::sqrt(diffusivity / sink_rate);
+    return l * std::tanh(0.5 * depth / l);
   }
   /// The Sand time τ [s] of a flat face stripped at current density i [A/m²].
   double sand_time(double current_density) const {

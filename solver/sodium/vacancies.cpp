@@ -283,6 +283,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   // deck, the fast-creep limit) closes them within the step: k dt = 50.
   const double share = sodium_.closure_share();
   const double k_dt = share >= 1 ? 50.0 : -std::log1p(-share);
+  sink_rate_ = k_dt / dt;
   Vec sink = new_scalar_vector(grid_); // k ξ [1/s]
   if (k_dt > 0) {
     Ghosted lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
@@ -327,7 +328,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   double onset = 1;
   {
     Ghosted lab(grid_, labels_);
-    Ghosted vd(grid_, void_), th_new(grid_, theta), th_old(grid_, theta_old);
+    Ghosted vd(grid_, void_), th_new(grid_, theta), th_old(grid_, theta_old), kx(grid_, sink), xi(grid_, xi_vec);
     Scatter s(grid_);
     const auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -338,8 +339,9 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
         const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
         if (!(f.faradaic > 0) || !na_site(materials_[static_cast<int>(lab(ni, nj, nk))])) continue;
         const double area = face_area(h, face), depth = h[face_axis(face)];
-        const double before = law_.face_occupancy(th_old(ni, nj, nk), f.faradaic, area, depth);
-        const double after = law_.face_occupancy(th_new(ni, nj, nk), f.faradaic, area, depth);
+        const double k = SodiumMetal::holds(xi(ni, nj, nk)) ? kx(ni, nj, nk) / xi(ni, nj, nk) : 0.0;
+        const double before = law_.face_occupancy(th_old(ni, nj, nk), f.faradaic, area, depth, k);
+        const double after = law_.face_occupancy(th_new(ni, nj, nk), f.faradaic, area, depth, k);
         max_change = std::max(max_change, std::abs(after - before));
         if (after > critical_) continue;
         s.add(ni, nj, nk, 1.0);
@@ -385,7 +387,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
 VoidCensus Vacancies::census(const IonicPotential& ionic) const {
   const auto& h = grid_.spec().spacing;
   Ghosted lab(grid_, labels_);
-  Ghosted xi(grid_, sodium_.xi()), v(grid_, vacancy_), vd(grid_, void_);
+  Ghosted xi(grid_, sodium_.xi()), v(grid_, vacancy_), vd(grid_, void_), con(grid_, sodium_.connected());
   const auto& faces = ionic.faces();
   double local[2] = {0, 0}, theta_min = 1;
   for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -404,7 +406,8 @@ VoidCensus Vacancies::census(const IonicPotential& ionic) const {
       local[1] += area;
       const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
       const double theta = 1 - v(ni, nj, nk) / x;
-      theta_min = std::min(theta_min, f.faradaic > 0 ? law_.face_occupancy(theta, f.faradaic, area, h[face_axis(face)])
+      const double k = con(ni, nj, nk) != 0 ? sink_rate_ : 0.0;
+      theta_min = std::min(theta_min, f.faradaic > 0 ? law_.face_occupancy(theta, f.faradaic, area, h[face_axis(face)], k)
                                                      : theta);
     }
   });

@@ -111,6 +111,7 @@ private:
   Mat a_ = nullptr;
   KSP ksp_ = nullptr;
   PetscInt iterations_ = 0;
+  double sink_rate_ = 0; ///< the creep closure rate k of the last step [1/s]
   double injected_ = 0, condensed_ = 0, annihilated_ = 0, crept_ = 0; ///< [voxel volumes]
 };
 
