@@ -325,7 +325,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   // 3. Faces whose occupancy reaches θ_c: the share of the step at which they did,
   // and their voxels, which void.
   Vec marks = new_scalar_vector(grid_);
-  double onset = 1;
+  double onset = 1, areas[2] = {0, 0}; // stripping contact, and the part of it that voids
   {
     Ghosted lab(grid_, labels_);
     Ghosted vd(grid_, void_), th_new(grid_, theta), th_old(grid_, theta_old), kx(grid_, sink), xi(grid_, xi_vec);
@@ -343,7 +343,9 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
         const double before = law_.face_occupancy(th_old(ni, nj, nk), f.faradaic, area, depth, k);
         const double after = law_.face_occupancy(th_new(ni, nj, nk), f.faradaic, area, depth, k);
         max_change = std::max(max_change, std::abs(after - before));
+        areas[0] += area;
         if (after > critical_) continue;
+        areas[1] += area;
         s.add(ni, nj, nk, 1.0);
         onset = std::min(onset, before > after ? std::clamp((before - critical_) / (before - after), 0.0, 1.0) : 0.0);
       }
@@ -352,6 +354,9 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   }
   MPI_Allreduce(&max_change, &out.max_change, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
   MPI_Allreduce(&onset, &out.onset_share, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
+  double global_areas[2] = {0, 0};
+  MPI_Allreduce(areas, global_areas, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  out.voided_share = global_areas[0] > 0 ? global_areas[1] / global_areas[0] : 0.0;
 
   // The vacancies of a voiding voxel condense into empty space next to the SE.
   long opened = 0;

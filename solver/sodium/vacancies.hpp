@@ -48,6 +48,7 @@ struct VacancyStep {
   double max_change = 0;     ///< largest change of θ in a voxel or on a stripping face [-]
   double onset_share = 1;    ///< share of the step at which the first new void opened (1: none)
   long new_voids = 0;        ///< voxels whose void opened in the step
+  double voided_share = 0;   ///< the share of the stripping contact they took
   int lifts = 0;             ///< collector moves (− down) as creep shortened the Na
 };
 

@@ -96,12 +96,13 @@ public:
                  std::clamp(0.8 * spec_.max_change / step.max_change, 0.1, 0.5));
       return;
     }
-    // Voids open one crossing at a time: a step in which a face crossed θ_c early is
-    // retried to end just past that crossing, so the current moves off the first voids
-    // before the next ones are decided.
-    // (A face already at θ_c when the step starts, under a current that moved onto it,
-    // voids at once: share 0.)
-    if (step.new_voids > 0 && step.onset_share > 0 && step.onset_share < 0.9 && ctx.dt > ctx.dt_min) {
+    // The first void, and any step whose voids take more than 2 % of the contact at
+    // once, is retried to end just past its first crossing of θ_c, so the current moves
+    // off the voids before the next ones are decided. (A face already at θ_c when the
+    // step starts, under a current that moved onto it, voids at once: share 0.)
+    const bool first = std::isnan(onset_time_);
+    if (step.new_voids > 0 && (first || step.voided_share > 0.02) && step.onset_share > 0 &&
+        step.onset_share < 0.9 && ctx.dt > ctx.dt_min) {
       ctx.reject("a void opened " + std::to_string(step.onset_share) + " into the step",
                  std::clamp(step.onset_share * 1.02 + 1e-3, 1e-3, 0.95));
       return;
