@@ -53,7 +53,7 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
 }
 
 SodiumModel::~SodiumModel() {
-  for (Vec* v : {&xi_, &excess_, &mask_seen_, &connected_})
+  for (Vec* v : {&xi_, &excess_, &mask_seen_, &connected_, &lattice_exchange_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -225,8 +225,8 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   const double inv_cell = 1.0 / grid_.cell_volume();
   Vec added = new_scalar_vector(grid_);
   {
-    Ghosted lab(grid_, labels_);
-    Scatter s(grid_);
+    Ghosted lab(grid_, labels_), xi(grid_, xi_);
+    Scatter s(grid_), to_lattice(grid_);
     const auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
@@ -234,12 +234,18 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
         const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-        // Stripped atoms leave vacancies in the Na's lattice (the vacancy model books them).
-        if (vacancies_ && f.faradaic > 0 && holds_na(lab(ni, nj, nk))) continue;
-        if (f.faradaic != 0) s.add(ni, nj, nk, metal_.plated_volume(f.faradaic, dt) * inv_cell);
+        if (f.faradaic == 0) continue;
+        const double v = metal_.plated_volume(f.faradaic, dt) * inv_cell;
+        // Into or out of an existing Na lattice: the vacancy model exchanges the atoms
+        // with its vacant sites (stripping leaves vacancies, plating fills them first).
+        if (vacancies_ && holds_na(lab(ni, nj, nk)) && physics::SodiumMetal::holds(xi(ni, nj, nk)))
+          to_lattice.add(ni, nj, nk, v);
+        else
+          s.add(ni, nj, nk, v);
       }
     });
     s.finish(added);
+    if (lattice_exchange_) to_lattice.finish(lattice_exchange_);
   }
   // Na-holding voxels take it in ξ (settle() resolves ξ outside [0, 1]); CC voxels hold it as overflow.
   double largest = 0;
@@ -289,10 +295,12 @@ int SodiumModel::try_lift(int direction) {
   };
   Ghosted xi(grid_, xi_), ex(grid_, excess_);
   // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
-  // Na in the top layer (it would leave the cell). Down: an empty layer under it, either
-  // a gap an earlier lift opened, or a layer of the deck's own Na (NA) that stripping or
-  // creep has used up (the collector then follows the Na below its starting place).
-  bool ok = true, own_na = true;
+  // Na in the top layer (it would leave the cell). Down: an empty layer under it (a gap,
+  // or the deck's own Na used up), which is either a gap an earlier lift opened, or
+  // lies on Na in every column: the Na shrank from the collector's side (creep of a
+  // Na electrode, "Vacancies and voids"), and the collector follows it, below its
+  // starting place if need be.
+  bool ok = true, on_na = true;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const int kc = column(i, j);
     if (kc == INT_MAX) return;
@@ -303,14 +311,14 @@ int SodiumModel::try_lift(int direction) {
       // Empty: clean() has removed the rounding leftovers, so no Na at all.
       const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
       if (!(gap || na) || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
-      if (!na) own_na = false;
-    } else if (kc == 0) {
-      ok = false;
+    } else if (k == kc - 2) {
+      if (!holds_na(l) || !(xi(i, j, k) > 0)) on_na = false;
     }
+    if (direction < 0 && kc < 2) ok = false;
   });
-  const bool all_own_na = !global_or(grid_, !own_na);
   if (global_or(grid_, !ok)) return 0;
-  if (direction > 0 ? gap_material_ < 0 : !(all_own_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
+  const bool follows_na = !global_or(grid_, !on_na);
+  if (direction > 0 ? gap_material_ < 0 : !(follows_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
   // Up: the overflow held in a column's CC voxels fills the gap opening under it;
   // Na in the pores of the top layer leaves the cell with the collector (counted).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
@@ -321,6 +329,12 @@ int SodiumModel::try_lift(int direction) {
       if (cc) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
       if (!cc && k == d[2] - 1 && column(i, j) != INT_MAX) leaving += xi(i, j, k) + ex(i, j, k);
     });
+    if (vacancies_) { // atoms, not sites, leave: the vacant sites go with them
+      Ghosted vac(grid_, vacancies_);
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        if (k == d[2] - 1 && column(i, j) != INT_MAX && phase_of(lab(i, j, k)) != Phase::CC) leaving -= vac(i, j, k);
+      });
+    }
     exported_ += global_sum(grid_, leaving);
     MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
                   grid_.comm());
@@ -343,6 +357,25 @@ int SodiumModel::try_lift(int direction) {
         if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
       }
     });
+  }
+  // Fields that live on the Na's voxels move with it (the vacancies, the voids).
+  for (Vec carried : carried_) {
+    Vec moved = new_scalar_vector(grid_);
+    {
+      Ghosted c(grid_, carried);
+      Owned M(grid_, moved);
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        const int kc = column(i, j);
+        std::int64_t from = k;
+        if (kc != INT_MAX && direction > 0 && k >= kc) from = k - 1;
+        if (kc != INT_MAX && direction < 0 && k >= kc - 1) from = std::min<std::int64_t>(k + 1, d[2] - 1);
+        const bool opened = direction > 0 && k == kc;
+        const bool top_refill = direction < 0 && kc != INT_MAX && k == d[2] - 1;
+        M(i, j, k) = (opened || top_refill) ? 0.0 : c(i, j, from);
+      });
+    }
+    NAVOX_CALL(VecCopy(moved, carried));
+    NAVOX_CALL(VecDestroy(&moved));
   }
   NAVOX_CALL(VecCopy(nl, labels_));
   NAVOX_CALL(VecCopy(nx, xi_));

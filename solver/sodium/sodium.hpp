@@ -42,6 +42,7 @@
 #include <petscvec.h>
 
 #include <memory>
+#include <vector>
 
 namespace navox {
 
@@ -92,13 +93,24 @@ public:
   /// The share set_closure() gave (1: all at once, no stack pressure modelled).
   double closure_share() const { return sweeps_->closure_share(); }
 
-  /// With vacancy transport (solver/sodium/vacancies.hpp): a stripping face takes its
-  /// atoms out of the lattice of the Na voxel across it (the vacancies it leaves are
-  /// `vacancies`, a global vector of grid.scalar_dm() in site fractions of the voxel),
-  /// so deposit() no longer removes ξ there, and volume() counts atoms, ξ less the
-  /// vacant sites. Stripped Na inside a CC voxel (overflow) has no lattice: deposit()
-  /// still removes it.
-  void strip_through_vacancies(Vec vacancies) { vacancies_ = vacancies; }
+  /// With vacancy transport (solver/sodium/vacancies.hpp): a face whose metal-side
+  /// voxel holds Na exchanges its atoms with that voxel's lattice (the vacant sites are
+  /// `vacancies`, a global vector of grid.scalar_dm() in site fractions of the voxel):
+  /// deposit() leaves ξ there alone and books the volume in lattice_exchange(), and
+  /// volume() counts atoms, ξ less the vacant sites. Na plated into an empty voxel, or
+  /// stripped from a CC voxel's overflow, has no lattice: deposit() moves it as before.
+  void strip_through_vacancies(Vec vacancies) {
+    vacancies_ = vacancies;
+    if (!lattice_exchange_) NAVOX_CALL(VecDuplicate(vacancies, &lattice_exchange_));
+    NAVOX_CALL(VecSet(lattice_exchange_, 0.0));
+  }
+  /// A field of grid.scalar_dm() that lives on the Na's voxels and moves with them when
+  /// the collector moves (a lift shifts it like ξ; the layer opened holds 0).
+  void carry_with_lift(Vec field) { carried_.push_back(field); }
+  /// With vacancy transport: the Na volume the last deposit() exchanged with the
+  /// lattice of each Na voxel [voxel volumes; + plated, − stripped], which the vacancy
+  /// model turns into filled or vacant sites.
+  Vec lattice_exchange() const { return lattice_exchange_; }
 
   /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their
   /// volume, so that every "holds Na" decision is exact. settle() ends with it;
@@ -130,6 +142,8 @@ private:
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
   Vec vacancies_ = nullptr; ///< strip_through_vacancies(): the vacant sites [voxel volumes]
+  Vec lattice_exchange_ = nullptr; ///< the last deposit()'s volume into Na lattices [voxel volumes]
+  std::vector<Vec> carried_;       ///< carry_with_lift()
 };
 
 } // namespace navox

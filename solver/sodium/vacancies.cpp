@@ -62,6 +62,8 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
   NAVOX_CALL(PCSetType(pc, PCJACOBI));
   NAVOX_CALL(KSPSetFromOptions(ksp_));
   sodium_.strip_through_vacancies(vacancy_);
+  sodium_.carry_with_lift(vacancy_);
+  sodium_.carry_with_lift(void_);
 }
 
 Vacancies::~Vacancies() {
@@ -227,27 +229,31 @@ double Vacancies::collapse_under_collector(double atoms) {
 VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   ScopedEvent event(Event::vacancies);
   const auto& h = grid_.spec().spacing;
-  const double inv_cell = 1.0 / grid_.cell_volume();
   Vec xi_vec = sodium_.xi();
 
-  // 1. The vacancies each stripping face injects per second into the Na voxel across it.
+  // 1. What the Na model's deposit() exchanged with each Na voxel's lattice: stripped
+  // atoms leave vacancies, injected over the step (a rate); plated atoms fill the
+  // voxel's vacant sites and build new lattice beyond them (ξ grows, settling gives it
+  // room). Plating fills only the voxel at the face: θ ≤ 1 is kept without an
+  // obstacle problem, and the vacancies further in diffuse to it.
   Vec rate = new_scalar_vector(grid_);
+  double grown = 0, filled = 0;
   {
-    Ghosted lab(grid_, labels_);
-    Scatter s(grid_);
-    const auto& faces = ionic.faces();
+    Owned r(grid_, rate), v(grid_, vacancy_), xi(grid_, xi_vec);
+    Ghosted exchange(grid_, sodium_.lattice_exchange());
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-        if (f.faradaic > 0 && na_site(materials_[static_cast<int>(lab(ni, nj, nk))]))
-          s.add(ni, nj, nk, law_.stripped_rate(f.faradaic) * inv_cell);
-      }
+      const double e = exchange(i, j, k);
+      if (e < 0) r(i, j, k) = -e / dt;
+      if (!(e > 0)) return;
+      const double fill = std::clamp(v(i, j, k), 0.0, e);
+      v(i, j, k) -= fill;
+      filled += fill;
+      xi(i, j, k) += e - fill;
+      grown += e - fill;
     });
-    s.finish(rate);
   }
+  grown = global_sum(grid_, grown);
+  injected_ -= global_sum(grid_, filled); // net: plating took these vacancies back
 
   // θ^n from v, after booking vacancies that lost their lattice (Na moved or cleaned away).
   Vec theta = new_scalar_vector(grid_);
@@ -375,16 +381,25 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   }
   MPI_Allreduce(&opened, &out.new_voids, 1, MPI_LONG, MPI_SUM, grid_.comm());
   condensed_ += global_sum(grid_, condensed);
-  // The lattice creep closed leaves the Na where it meets the collector; the Na model
-  // then lowers the collector onto it when a whole layer under it has emptied.
+  // The lattice creep closed leaves the Na where it meets the collector; settling
+  // lowers the collector onto it when a whole layer has emptied, and gives the lattice
+  // plating built room. A vacant content below 0 is the solver's rounding (θ a hair
+  // above 1): booked with the annihilated sites.
+  double rounding = 0;
+  {
+    Owned v(grid_, vacancy_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (v(i, j, k) < 0) rounding += v(i, j, k), v(i, j, k) = 0;
+    });
+  }
+  annihilated_ += global_sum(grid_, rounding);
   const double crept_now = global_sum(grid_, crept);
   crept_ += crept_now;
-  if (crept_now > 0) {
-    crept_ += collapse_under_collector(crept_now);
+  if (crept_now > 0) crept_ += collapse_under_collector(crept_now);
+  if (crept_now > 0 || grown > 0)
     out.lifts = sodium_.settle().lifts;
-  } else if (out.new_voids > 0) {
+  else if (out.new_voids > 0)
     sodium_.clean();
-  }
   for (Vec* x : {&rate, &theta, &theta_old, &marks, &sink}) NAVOX_CALL(VecDestroy(x));
   return out;
 }

@@ -10,8 +10,11 @@
 /// face adds vacancies without touching ξ.
 ///
 /// advance() over a step of length dt:
-///   1. each stripping Na|SE face injects Ω I_F dt / F of vacancies into the Na
-///      voxel across it;
+///   1. each Na|SE face whose Na voxel holds Na exchanges Ω I_F dt / F of atoms with
+///      that voxel's lattice (SodiumModel::lattice_exchange()): stripping injects that
+///      many vacancies, plating fills vacant sites (the same boundary condition,
+///      D ∂θ/∂n = Ω i_F / F, either sign), and plated atoms beyond the vacant sites
+///      build new lattice (ξ grows; the Na model's settling gives it room);
 ///   2. θ diffuses implicitly (backward Euler) on the Na voxels: a KSP on the
 ///      `theta` DM (options prefix `-theta_`, CG + Jacobi by default), after which v
 ///      is updated from the face fluxes of the solved θ, so atoms are conserved to

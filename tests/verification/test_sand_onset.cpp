@@ -6,6 +6,8 @@
 //    the onset time the run finds within 2 % of tau (MODEL.md asks 5 %);
 //  - V3: Li parameters (sodium.metal = Li): 0.66 mAh/cm^2 at 1 mA/cm^2, within 2 %;
 //  - V4: capacity to onset x current density the same from 0.5 to 5 mA/cm^2, within 2 %;
+//  - the time step: backward Euler, the step held to a change of theta; the onset's
+//    error against tau falls at first order as that change is halved twice;
 //  - the balances: before the onset the Na volume is the initial one less Omega/F x
 //    the faradaic charge, and every stripped atom left a vacancy, both to 1e-9.
 // Each case prints a "validate:" line (scripts/validate/voids gathers them).
@@ -36,7 +38,7 @@ struct Onset {
   std::vector<navox::StepReport> reports;
 };
 
-Onset strip(const Case& c, const std::string& name) {
+Onset strip(const Case& c, const std::string& name, double max_change = 0.02) {
   const lib::Metal& m = *lib::find_metal(c.metal);
   const navox::physics::VacancyDiffusion law{m.self_diffusivity(c.celsius + 273.15), m.molar_volume};
   const double i = c.current * 10, tau = law.sand_time(i), length = std::sqrt(law.diffusivity * tau);
@@ -51,7 +53,8 @@ Onset strip(const Case& c, const std::string& name) {
       {"grid.spacing=" + voxel, temperature, current, duration, "sodium.metal=" + std::string(c.metal),
        "microstructure.fill.dims=[2, 2, 80]", "microstructure.below[0].thickness=" + voxel,
        "microstructure.above[0].thickness=" + voxel,
-       "output.every=100000", "time.dt_max=" + std::to_string(tau / 20) + " s"});
+       "output.every=100000", "time.dt_max=" + std::to_string(tau / 20) + " s",
+       "vacancies.max_occupancy_change=" + std::to_string(max_change)});
   return {navox::test::summary_value(run.directory, "void_onset", "time"),
           navox::test::summary_value(run.directory, "void_onset", "capacity"), tau, run.reports};
 }
@@ -109,6 +112,22 @@ TEST(SandOnset, CapacityToOnsetIsInverseInTheCurrent) {
   navox::test::validate_line("V4: capacity to onset x i, 0.5 / 1 / 2 / 5 mA/cm^2", "constant (Sand: Q ~ 1/i)",
                              "%.3f / %.3f / %.3f / %.3f mAh mA/cm^4", q_i[0], q_i[1], q_i[2], q_i[3]);
   for (int n = 1; n < 4; ++n) EXPECT_NEAR(q_i[n] / q_i[0], 1.0, 0.02) << currents[n] << " mA/cm^2";
+}
+
+
+TEST(SandOnset, ConvergesAtFirstOrderInTheStep) {
+  double error[3];
+  const double change[3] = {0.02, 0.01, 0.005};
+  for (int n = 0; n < 3; ++n) {
+    const Onset o = strip({"Na", 25, 1}, "sand_dt_" + std::to_string(n), change[n]);
+    error[n] = o.time / o.tau - 1;
+  }
+  const double order1 = std::log2(error[0] / error[1]), order2 = std::log2(error[1] / error[2]);
+  navox::test::validate_line("V2: onset error, theta change per step 0.02 / 0.01 / 0.005", "order 1 (backward Euler)",
+                             "%+.3f / %+.3f / %+.3f %%, orders %.2f, %.2f", 100 * error[0], 100 * error[1],
+                             100 * error[2], order1, order2);
+  EXPECT_NEAR(order1, 1.0, 0.25);
+  EXPECT_NEAR(order2, 1.0, 0.25);
 }
 
 } // namespace
