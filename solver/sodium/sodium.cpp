@@ -312,7 +312,7 @@ int SodiumModel::try_lift(int direction) {
       const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
       if (!(gap || na) || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
     } else if (k == kc - 2) {
-      if (!holds_na(l) || !(xi(i, j, k) > 0)) on_na = false;
+      if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
     }
     if (direction < 0 && kc < 2) ok = false;
   });

@@ -220,7 +220,7 @@ double Vacancies::collapse_under_collector(double atoms) {
     total = global_sum(grid_, total);
     const double share = total > 0 ? std::min(1.0, atoms / total) : 0.0;
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (held(i, j, k) > 0) take(i, j, k, share * held(i, j, k));
+      if (held(i, j, k) > SodiumMetal::kTolerance) take(i, j, k, share * held(i, j, k));
     });
   }
   return global_sum(grid_, vacancies_gone);
