@@ -339,20 +339,33 @@ int SodiumModel::try_lift(int direction) {
     MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
                   grid_.comm());
   }
+  // Where each voxel's new content comes from: the voxel below (up) or above (down)
+  // in a column's collector and above; `opened` is the gap a lift opens, `refilled` the
+  // top layer a lowering repeats (its Na content 0).
+  struct Source {
+    std::int64_t from;
+    bool opened, refilled;
+  };
+  auto source = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+    const int kc = column(i, j);
+    Source src{k, false, false};
+    if (kc != INT_MAX && direction > 0 && k >= kc) src.from = k - 1;
+    if (kc != INT_MAX && direction < 0 && k >= kc - 1) src.from = std::min<std::int64_t>(k + 1, d[2] - 1);
+    src.opened = direction > 0 && k == kc;
+    src.refilled = direction < 0 && kc != INT_MAX && k == d[2] - 1;
+    return src;
+  };
   Vec nl = new_scalar_vector(grid_), nx = new_scalar_vector(grid_), ne = new_scalar_vector(grid_);
   {
     Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      const int kc = column(i, j);
-      std::int64_t from = k;
-      if (kc != INT_MAX && direction > 0 && k >= kc) from = k - 1;
-      if (kc != INT_MAX && direction < 0 && k >= kc - 1) from = std::min<std::int64_t>(k + 1, d[2] - 1);
-      const bool opened = direction > 0 && k == kc;
-      const bool top_refill = direction < 0 && kc != INT_MAX && k == d[2] - 1;
+      const Source src = source(i, j, k);
+      const std::int64_t from = src.from;
+      const bool opened = src.opened, top_refill = src.refilled;
       L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
       X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
       E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
-      if (direction > 0 && kc != INT_MAX) {
+      if (direction > 0 && column(i, j) != INT_MAX) {
         if (phase_of(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
         if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
       }
@@ -365,13 +378,8 @@ int SodiumModel::try_lift(int direction) {
       Ghosted c(grid_, carried);
       Owned M(grid_, moved);
       for_owned(grid_, [&](auto i, auto j, auto k) {
-        const int kc = column(i, j);
-        std::int64_t from = k;
-        if (kc != INT_MAX && direction > 0 && k >= kc) from = k - 1;
-        if (kc != INT_MAX && direction < 0 && k >= kc - 1) from = std::min<std::int64_t>(k + 1, d[2] - 1);
-        const bool opened = direction > 0 && k == kc;
-        const bool top_refill = direction < 0 && kc != INT_MAX && k == d[2] - 1;
-        M(i, j, k) = (opened || top_refill) ? 0.0 : c(i, j, from);
+        const Source src = source(i, j, k);
+        M(i, j, k) = (src.opened || src.refilled) ? 0.0 : c(i, j, src.from);
       });
     }
     NAVOX_CALL(VecCopy(moved, carried));

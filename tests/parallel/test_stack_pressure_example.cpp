@@ -12,6 +12,7 @@
 #include "io/output/hdf5_writer.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "support/deck_run.hpp"
+#include "support/partitions.hpp"
 #include "support/sodium_reach.hpp"
 #include "support/test_paths.hpp"
 
@@ -75,7 +76,6 @@ TEST(StackPressureExample, NaStaysInPoreSpaceReachingTheSeOnAnyPartition) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const std::string here = navox::test::scratch_dir("stack_pressure_example");
-  const std::string alone = navox::test::scratch_dir("stack_pressure_example_alone");
   const Result r = run(MPI_COMM_WORLD, here);
   const auto& last = r.reports.back();
   ASSERT_GT(-last["charge"], 0.9 * 720); // 0.02 mAh/cm^2 = 720 C/m^2 plated
@@ -94,23 +94,7 @@ TEST(StackPressureExample, NaStaysInPoreSpaceReachingTheSeOnAnyPartition) {
   // The same run split along x, y and z in turn, and on rank 0 alone: the partition
   // changes nothing beyond the solver tolerance, through the collector's lift.
   EXPECT_GT(last["lift"], 0);
-  std::vector<Result> splits;
-  // (A directory each: a rank may still read the last run's output while rank 0 clears the next.)
-  const std::string n = std::to_string(size);
-  const std::pair<std::string, std::string> along[3] = {
-      {"x", "[" + n + ", 1, 1]"}, {"y", "[1, " + n + ", 1]"}, {"z", "[1, 1, " + n + "]"}};
-  if (size > 1)
-    for (const auto& [axis, split] : along)
-      splits.push_back(run(MPI_COMM_WORLD, navox::test::scratch_dir("stack_pressure_example_" + axis), split));
-  MPI_Comm self = MPI_COMM_NULL;
-  MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &self);
-  if (rank == 0 && size > 1) {
-    const Result one = run(self, alone);
-    expect_same(r, one, "the default partition");
-    const char* axes[3] = {"split along x", "split along y", "split along z"};
-    for (std::size_t a = 0; a < splits.size(); ++a) expect_same(splits[a], one, axes[a]);
-  }
-  if (self != MPI_COMM_NULL) MPI_Comm_free(&self);
+  navox::test::compare_partitions<Result>("stack_pressure_example", r, run, expect_same);
 }
 
 } // namespace

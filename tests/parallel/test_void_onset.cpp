@@ -11,6 +11,7 @@
 #include "io/output/hdf5_writer.hpp"
 #include "physics/materials/material_library.hpp"
 #include "support/deck_run.hpp"
+#include "support/partitions.hpp"
 #include "support/run_summary_file.hpp"
 #include "support/test_paths.hpp"
 
@@ -20,7 +21,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <utility>
 
 namespace {
 
@@ -86,23 +86,7 @@ TEST(VoidOnset, ContactsVoidAndTheBalancesHoldOnAnyPartition) {
     std::printf("%d ranks: %zu steps, void onset at %.6f s, %.4g mAh/cm^2 stripped by the end\n", size,
               r.reports.size(), r.onset, last["charge"] / 36000);
 
-  std::vector<Result> splits;
-  const std::string n = std::to_string(size);
-  const std::pair<std::string, std::string> along[3] = {
-      {"x", "[" + n + ", 1, 1]"}, {"y", "[1, " + n + ", 1]"}, {"z", "[1, 1, " + n + "]"}};
-  if (size > 1)
-    for (const auto& [axis, split] : along)
-      splits.push_back(run(MPI_COMM_WORLD, navox::test::scratch_dir("void_onset_" + axis), split));
-  const std::string alone = navox::test::scratch_dir("void_onset_alone");
-  MPI_Comm self = MPI_COMM_NULL;
-  MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &self);
-  if (rank == 0 && size > 1) {
-    const Result one = run(self, alone);
-    expect_same(r, one, "the default partition");
-    const char* axes[3] = {"split along x", "split along y", "split along z"};
-    for (std::size_t a = 0; a < splits.size(); ++a) expect_same(splits[a], one, axes[a]);
-  }
-  if (self != MPI_COMM_NULL) MPI_Comm_free(&self);
+  navox::test::compare_partitions<Result>("void_onset", r, run, expect_same);
 }
 
 } // namespace

@@ -1,0 +1,45 @@
+#pragma once
+// The same run on every way of splitting the ranks: the default partition, split
+// along x, y and z in turn (grid.processors), and rank 0 alone, which the others
+// are compared with. Each run gets a scratch directory of its own (a rank may still
+// read the last run's output while rank 0 clears the next).
+#include "support/test_paths.hpp"
+
+#include <mpi.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace navox::test {
+
+/// run(comm, directory, processors) on MPI_COMM_WORLD split along x, y and z (with
+/// more than one rank), then on rank 0 alone; compare(other, alone, what) on rank 0
+/// for `here` (the default partition's result) and each split.
+template <class Result>
+void compare_partitions(const std::string& name, const Result& here,
+                        const std::function<Result(MPI_Comm, const std::string&, const std::string&)>& run,
+                        const std::function<void(const Result&, const Result&, const std::string&)>& compare) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  std::vector<std::pair<std::string, Result>> splits;
+  const std::string n = std::to_string(size);
+  const std::pair<std::string, std::string> along[3] = {
+      {"x", "[" + n + ", 1, 1]"}, {"y", "[1, " + n + ", 1]"}, {"z", "[1, 1, " + n + "]"}};
+  if (size > 1)
+    for (const auto& [axis, split] : along)
+      splits.emplace_back("split along " + axis, run(MPI_COMM_WORLD, scratch_dir(name + "_" + axis), split));
+  const std::string alone = scratch_dir(name + "_alone");
+  MPI_Comm self = MPI_COMM_NULL;
+  MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, 0, &self);
+  if (rank == 0 && size > 1) {
+    const Result one = run(self, alone, "[-1, -1, -1]");
+    compare(here, one, "the default partition");
+    for (const auto& [what, result] : splits) compare(result, one, what);
+  }
+  if (self != MPI_COMM_NULL) MPI_Comm_free(&self);
+}
+
+} // namespace navox::test
