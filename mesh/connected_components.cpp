@@ -4,6 +4,7 @@
 #include "mesh/disjoint_sets.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <array>
 #include <iterator>
 #include <numeric>
@@ -126,6 +127,10 @@ std::vector<std::int64_t> labels_on_face(const Grid& grid, Vec labels, int axis,
     if (l >= 0) mine.push_back(static_cast<std::int64_t>(l));
   });
   NAVOX_CALL(VecRestoreArrayRead(labels, &lab));
+  return union_of_labels(grid, std::move(mine));
+}
+
+std::vector<std::int64_t> union_of_labels(const Grid& grid, std::vector<std::int64_t> mine) {
   std::sort(mine.begin(), mine.end());
   mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
   int count = static_cast<int>(mine.size());

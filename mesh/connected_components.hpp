@@ -39,4 +39,7 @@ ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivit
 /// `side` (0: low, 1: high) of the domain along `axis` (0, 1, 2 = x, y, z), on every rank. Collective.
 std::vector<std::int64_t> labels_on_face(const Grid& grid, Vec labels, int axis, int side);
 
+/// The sorted, distinct union over all ranks of each rank's `mine`. Collective.
+std::vector<std::int64_t> union_of_labels(const Grid& grid, std::vector<std::int64_t> mine);
+
 } // namespace navox

@@ -14,6 +14,8 @@ std::unique_ptr<Module> make_phase_field_module(const ModuleSetup&);
 io::ModuleInput phase_field_input();
 std::unique_ptr<Module> make_mechanics_module(const ModuleSetup&);
 io::ModuleInput mechanics_input();
+std::unique_ptr<Module> make_topology_module(const ModuleSetup&);
+io::ModuleInput topology_input();
 
 const std::vector<ModuleRegistration>& registered_modules() {
   static const std::vector<ModuleRegistration> modules = {
@@ -23,6 +25,7 @@ const std::vector<ModuleRegistration>& registered_modules() {
       {"vacancies", vacancies_input, make_vacancy_module},
       {"phase_field", phase_field_input, make_phase_field_module},
       {"mechanics", mechanics_input, make_mechanics_module},
+      {"topology", topology_input, make_topology_module},
   };
   return modules;
 }

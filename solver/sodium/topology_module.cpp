@@ -1,0 +1,167 @@
+// The topology of the Na (MODEL.md §3.6), after every step: each Na voxel is active
+// (a Na path to an SE face and to the collector), ionically isolated ("trapped": no Na
+// path to an SE face, so it can never be stripped) or electronically isolated (no
+// Na/CC path to the collector: floating, it carries no faradaic current; the Na model
+// already switches it off). The labelling is mesh/connected_components (union-find per
+// rank, label propagation across ranks: the same answer on any partition), redone only
+// when the set of Na voxels or the labels changed. Deck: `topology: {connectivity:
+// 6 | 18 | 26}` (default 6), the neighbours through which Na counts as one piece.
+#include "io/input/config.hpp"
+#include "io/input/input.hpp"
+#include "mesh/block_access.hpp"
+#include "mesh/connected_components.hpp"
+#include "mesh/ghosted.hpp"
+#include "mesh/voxel_walk.hpp"
+#include "physics/sodium/sodium_metal.hpp"
+#include "solver/sodium/sodium_module.hpp"
+#include "solver/time/state.hpp"
+
+#include <algorithm>
+#include <any>
+#include <cstdio>
+#include <memory>
+
+namespace navox {
+
+namespace {
+
+struct TopologySpec {
+  int connectivity = 6;
+};
+
+TopologySpec read_topology(const input::Section& s) {
+  TopologySpec t;
+  t.connectivity = static_cast<int>(s.integer("connectivity", 6, 6, 26));
+  if (t.connectivity != 6 && t.connectivity != 18 && t.connectivity != 26)
+    s.fail("connectivity", "must be 6 (faces), 18 (faces and edges) or 26 (faces, edges and corners)");
+  return t;
+}
+
+/// na_state values.
+enum NaState { kNoNa = 0, kActive = 1, kTrapped = 2, kFloating = 3 };
+
+class TopologyModule : public Module {
+public:
+  TopologyModule(const ModuleSetup& s, SodiumModule& sodium, const TopologySpec& spec)
+      : grid_(s.grid), state_(s.state), materials_(s.config.materials), sodium_(sodium.model()), spec_(spec) {}
+  ~TopologyModule() override {
+    if (seen_) (void)VecDestroy(&seen_);
+  }
+  const char* name() const override { return "topology"; }
+
+  void outputs(std::vector<io::OutputField>& out) const override {
+    classify();
+    out.push_back({"na_state", io::OutputField::Type::float64, na_state_, ""});
+  }
+  void columns(std::vector<io::TimeSeries::Column>& out) const override {
+    out.insert(out.end(), {{"trapped_na_volume", "m^3"}, {"isolated_na_volume", "m^3"}});
+  }
+  void values(std::vector<double>& out) const override {
+    classify();
+    out.insert(out.end(), {trapped_, floating_});
+  }
+
+private:
+  /// Na voxels (holding Na) as a mask; the labelling and the sums are redone only when
+  /// it, the connectivity to the collector or the labels changed. Collective.
+  void classify() const {
+    const long revision = state_.revision("label");
+    Vec mask = new_scalar_vector(grid_);
+    {
+      Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, sodium_.connected());
+      Owned m(grid_, mask);
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        const Phase p = materials_[static_cast<int>(lab(i, j, k))].phase;
+        if ((p == Phase::PORE || p == Phase::NA) && physics::SodiumMetal::holds(xi(i, j, k)))
+          m(i, j, k) = con(i, j, k) != 0 ? 1 : 2; // 2: floating
+      });
+    }
+    PetscBool same = PETSC_FALSE;
+    if (seen_ && revision == revision_) NAVOX_CALL(VecEqual(mask, seen_, &same));
+    // The volumes follow ξ (and the vacancies) even when the pieces did not change.
+    if (!same) {
+      if (!seen_) NAVOX_CALL(VecDuplicate(mask, &seen_));
+      NAVOX_CALL(VecCopy(mask, seen_));
+      revision_ = revision;
+      label(mask);
+    }
+    NAVOX_CALL(VecDestroy(&mask));
+    sum_volumes();
+  }
+
+  /// na_state from the Na's components: those with a voxel beside an SE voxel reach
+  /// the electrolyte.
+  void label(Vec mask) const {
+    ComponentLabels comp = connected_components(grid_, mask, spec_.connectivity);
+    std::vector<std::int64_t> mine;
+    {
+      Ghosted lab(grid_, state_.field("label")), cl(grid_, comp.labels);
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        if (cl(i, j, k) < 0) return;
+        for (int face = 0; face < 6; ++face) {
+          std::int64_t ni, nj, nk;
+          if (neighbour(grid_, i, j, k, face, ni, nj, nk) &&
+              materials_[static_cast<int>(lab(ni, nj, nk))].phase == Phase::SE) {
+            mine.push_back(static_cast<std::int64_t>(cl(i, j, k)));
+            return;
+          }
+        }
+      });
+    }
+    const std::vector<std::int64_t> reach = union_of_labels(grid_, std::move(mine));
+    const std::vector<double> labels = scalar_block(grid_, comp.labels), m = scalar_block(grid_, mask);
+    na_state_.assign(labels.size(), kNoNa);
+    for (std::size_t n = 0; n < labels.size(); ++n) {
+      if (m[n] == 0) continue;
+      if (m[n] == 2) na_state_[n] = kFloating;
+      else
+        na_state_[n] = std::binary_search(reach.begin(), reach.end(), static_cast<std::int64_t>(labels[n])) ? kActive
+                                                                                                          : kTrapped;
+    }
+    NAVOX_CALL(VecDestroy(&comp.labels));
+  }
+
+  /// The Na (atoms: ξ less the vacant sites, when vacancies are modelled) in trapped
+  /// and in floating voxels [m³].
+  void sum_volumes() const {
+    std::vector<double> na = scalar_block(grid_, sodium_.xi());
+    if (state_.has_field("vacancy")) {
+      const std::vector<double> v = scalar_block(grid_, state_.field("vacancy"));
+      for (std::size_t n = 0; n < na.size(); ++n) na[n] -= v[n];
+    }
+    double local[2] = {0, 0}, global[2] = {0, 0};
+    for (std::size_t n = 0; n < na.size(); ++n) {
+      if (na_state_[n] == kTrapped) local[0] += na[n];
+      if (na_state_[n] == kFloating) local[1] += na[n];
+    }
+    MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    trapped_ = global[0] * grid_.cell_volume();
+    floating_ = global[1] * grid_.cell_volume();
+  }
+
+  const Grid& grid_;
+  State& state_;
+  const MaterialTable& materials_;
+  SodiumModel& sodium_;
+  TopologySpec spec_;
+  mutable Vec seen_ = nullptr;
+  mutable long revision_ = -1;
+  mutable std::vector<double> na_state_;
+  mutable double trapped_ = 0, floating_ = 0;
+};
+
+} // namespace
+
+io::ModuleInput topology_input() {
+  return {"topology", false,
+          [](const input::Section& s, bool, const io::Config&) { return std::any(read_topology(s)); }};
+}
+
+std::unique_ptr<Module> make_topology_module(const ModuleSetup& s) {
+  auto* sodium = s.find<SodiumModule>("sodium");
+  if (!sodium) throw Error("the topology module needs the sodium module");
+  const TopologySpec* spec = s.config.input<TopologySpec>("topology");
+  return std::make_unique<TopologyModule>(s, *sodium, spec ? *spec : TopologySpec{});
+}
+
+} // namespace navox
