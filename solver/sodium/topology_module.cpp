@@ -67,8 +67,17 @@ private:
   void classify() const {
     const long revision = state_.revision("label");
     Vec mask = new_scalar_vector(grid_);
+    // Before the Na model's first labelling (a run resuming from a checkpoint lists its
+    // fields before any step) no Na counts as floating yet.
+    Vec connected = sodium_.connected();
+    if (!connected) {
+      connected = new_scalar_vector(grid_);
+      NAVOX_CALL(VecSet(connected, 1.0));
+    } else {
+      NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(connected)));
+    }
     {
-      Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, sodium_.connected());
+      Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, connected);
       Owned m(grid_, mask);
       for_owned(grid_, [&](auto i, auto j, auto k) {
         const Phase p = materials_[static_cast<int>(lab(i, j, k))].phase;
@@ -76,6 +85,7 @@ private:
           m(i, j, k) = con(i, j, k) != 0 ? 1 : 2; // 2: floating
       });
     }
+    NAVOX_CALL(VecDestroy(&connected));
     PetscBool same = PETSC_FALSE;
     if (seen_ && revision == revision_) NAVOX_CALL(VecEqual(mask, seen_, &same));
     // The volumes follow ξ (and the vacancies) even when the pieces did not change.
