@@ -5,6 +5,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/reductions.hpp"
 #include "mesh/scatter.hpp"
 #include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
@@ -19,18 +20,6 @@
 namespace navox {
 
 namespace {
-
-bool global_or(const Grid& grid, bool local) {
-  int in = local ? 1 : 0, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, grid.comm());
-  return out != 0;
-}
-
-double global_sum(const Grid& grid, double local) {
-  double out = 0;
-  MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
-  return out;
-}
 
 constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or below this are not Na
 

@@ -80,8 +80,7 @@ private:
       Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, connected);
       Owned m(grid_, mask);
       for_owned(grid_, [&](auto i, auto j, auto k) {
-        const Phase p = materials_[static_cast<int>(lab(i, j, k))].phase;
-        if ((p == Phase::PORE || p == Phase::NA) && physics::SodiumMetal::holds(xi(i, j, k)))
+        if (holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && physics::SodiumMetal::holds(xi(i, j, k)))
           m(i, j, k) = con(i, j, k) != 0 ? 1 : 2; // 2: floating
       });
     }

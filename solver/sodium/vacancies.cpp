@@ -6,6 +6,7 @@
 #include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "mesh/block_access.hpp"
+#include "mesh/reductions.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/app/log_events.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
@@ -27,13 +28,19 @@ using physics::SodiumMetal;
 /// A voxel whose metal fraction is this close to 1 is full: its void has closed.
 constexpr double kFull = 1 - 1e-9;
 
-/// PORE and NA voxels hold the metal (and its lattice).
-bool na_site(const Material& m) { return m.phase == Phase::PORE || m.phase == Phase::NA; }
-
-double global_sum(const Grid& grid, double local) {
-  double g = 0;
-  MPI_Allreduce(&local, &g, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
-  return g;
+/// Calls f(ni, nj, nk, g) for each face neighbour of the metal voxel (i, j, k) that
+/// holds metal too, g = D min(ξ_P, ξ_N) / h_d² [1/s] the coupling per voxel volume:
+/// the θ system's rows and the fluxes of its solution use the same couplings.
+template <class IsMetal, class Xi, class F>
+void for_couplings(const Grid& grid, const physics::VacancyDiffusion& law, IsMetal&& metal, const Xi& xi,
+                   std::int64_t i, std::int64_t j, std::int64_t k, F&& f) {
+  const auto& h = grid.spec().spacing;
+  for (int face = 0; face < 6; ++face) {
+    std::int64_t ni, nj, nk;
+    if (!neighbour(grid, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
+    const double hd = h[face_axis(face)];
+    f(ni, nj, nk, law.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd));
+  }
 }
 
 } // namespace
@@ -107,13 +114,14 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
 
 void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, Vec sink, double dt) {
   ScopedEvent event(Event::vacancy_assembly);
-  const auto& h = grid_.spec().spacing;
+  const auto& dims = grid_.spec().dims;
+  const bool periodic = grid_.spec().periodic_lateral;
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_vec);
   Ghosted th(grid_, theta_old);
   Ghosted r(grid_, rate), kx(grid_, sink);
   auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-    return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
+    return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(xi(i, j, k));
   };
   NAVOX_CALL(MatZeroEntries(a_));
   Vec b = nullptr;
@@ -128,19 +136,13 @@ void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, Vec sink, double d
         return;
       }
       // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume)
-      const auto& dims = grid_.spec().dims;
-      const bool periodic = grid_.spec().periodic_lateral;
       TwoPointRow tp(row, periodic ? PetscInt(dims[0]) : 0, periodic ? PetscInt(dims[1]) : 0);
       const double cap = xi(i, j, k) / dt;
       tp.add_self(cap + kx(i, j, k));
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
-        const double hd = h[face_axis(face)];
-        const double g = law_.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd);
+      for_couplings(grid_, law_, metal, xi, i, j, k, [&](auto ni, auto nj, auto nk, double g) {
         tp.add_self(g);
         tp.add_neighbour({static_cast<PetscInt>(nk), static_cast<PetscInt>(nj), static_cast<PetscInt>(ni), 0}, -g);
-      }
+      });
       NAVOX_CALL(tp.insert(a_));
       rhs(i, j, k) = cap * th(i, j, k) - r(i, j, k) + kx(i, j, k);
     });
@@ -178,7 +180,7 @@ double Vacancies::collapse_under_collector(double atoms) {
   };
   Owned xi(grid_, sodium_.xi()), v(grid_, vacancy_);
   auto held = [&](std::int64_t i, std::int64_t j, std::int64_t k) { // atoms [voxel volumes]
-    if (!na_site(materials_[static_cast<int>(lab(i, j, k))]) || con(i, j, k) == 0) return 0.0;
+    if (!holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) || con(i, j, k) == 0) return 0.0;
     return std::max(0.0, xi(i, j, k) - v(i, j, k));
   };
   auto on_collector = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
@@ -267,7 +269,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
       double& vac = v(i, j, k);
       injected += r(i, j, k) * dt;
       th(i, j, k) = 1;
-      if (!na_site(materials_[static_cast<int>(lab(i, j, k))]) || !SodiumMetal::holds(x)) {
+      if (!holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) || !SodiumMetal::holds(x)) {
         lost += vac, vac = 0;
         return;
       }
@@ -295,7 +297,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
     Ghosted lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
     Owned kx(grid_, sink);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (na_site(materials_[static_cast<int>(lab(i, j, k))]) && con(i, j, k) != 0)
+      if (holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && con(i, j, k) != 0)
         kx(i, j, k) = k_dt / dt * xi(i, j, k);
     });
   }
@@ -309,17 +311,13 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
     Ghosted xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate), kx(grid_, sink);
     Owned v(grid_, vacancy_);
     auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-      return na_site(materials_[static_cast<int>(lab(i, j, k))]) && SodiumMetal::holds(xi(i, j, k));
+      return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(xi(i, j, k));
     };
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (!metal(i, j, k)) return;
       double inflow = 0; // atoms into the voxel by diffusion [voxel volumes per s]
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
-        const double hd = h[face_axis(face)];
-        inflow += law_.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd) * (th(ni, nj, nk) - th(i, j, k));
-      }
+      for_couplings(grid_, law_, metal, xi, i, j, k,
+                    [&](auto ni, auto nj, auto nk, double g) { inflow += g * (th(ni, nj, nk) - th(i, j, k)); });
       const double closed = dt * kx(i, j, k) * (1 - th(i, j, k));
       const double before = 1 - v(i, j, k) / xi(i, j, k);
       v(i, j, k) += dt * (r(i, j, k) - inflow) - closed;
@@ -343,7 +341,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || vd(ni, nj, nk) != 0) continue;
         const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-        if (!(f.faradaic > 0) || !na_site(materials_[static_cast<int>(lab(ni, nj, nk))])) continue;
+        if (!(f.faradaic > 0) || !holds_sodium(materials_[static_cast<int>(lab(ni, nj, nk))].phase)) continue;
         const double area = face_area(h, face), depth = h[face_axis(face)];
         const double k = SodiumMetal::holds(xi(ni, nj, nk)) ? kx(ni, nj, nk) / xi(ni, nj, nk) : 0.0;
         const double before = law_.face_occupancy(th_old(ni, nj, nk), f.faradaic, area, depth, k);
@@ -413,13 +411,13 @@ VoidCensus Vacancies::census(const IonicPotential& ionic) const {
   double local[2] = {0, 0}, theta_min = 1;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const Material& m = materials_[static_cast<int>(lab(i, j, k))];
-    if (na_site(m) && SodiumMetal::holds(xi(i, j, k)))
+    if (holds_sodium(m.phase) && SodiumMetal::holds(xi(i, j, k)))
       theta_min = std::min(theta_min, 1 - v(i, j, k) / xi(i, j, k));
     if (m.phase != Phase::SE) return;
     for (int face = 0; face < 6; ++face) {
       std::int64_t ni, nj, nk;
       if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-      if (!na_site(materials_[static_cast<int>(lab(ni, nj, nk))])) continue;
+      if (!holds_sodium(materials_[static_cast<int>(lab(ni, nj, nk))].phase)) continue;
       const double area = face_area(h, face);
       if (vd(ni, nj, nk) != 0) { local[0] += area; continue; }
       const double x = xi(ni, nj, nk);
@@ -445,7 +443,7 @@ std::vector<double> Vacancies::occupancy() const {
   std::vector<double> xi = scalar_block(grid_, sodium_.xi()), v = scalar_block(grid_, vacancy_);
   const std::vector<double> lab = scalar_block(grid_, labels_);
   for (std::size_t n = 0; n < xi.size(); ++n)
-    xi[n] = na_site(materials_[static_cast<int>(lab[n])]) && SodiumMetal::holds(xi[n])
+    xi[n] = holds_sodium(materials_[static_cast<int>(lab[n])].phase) && SodiumMetal::holds(xi[n])
                 ? 1 - v[n] / xi[n]
                 : std::numeric_limits<double>::quiet_NaN();
   return xi;
