@@ -76,7 +76,6 @@ public:
   /// `vacancy`, `void` and the booked volumes into `state`.
   void register_state(State& state);
   void set_diffusivity(double d) { law_.diffusivity = d; }
-  const physics::VacancyDiffusion& law() const { return law_; }
 
   /// Clears the void of a voxel filled again, and takes the contact of every SE face
   /// next to a voided voxel away (after the Na model set the faces' activity). Collective.
@@ -89,13 +88,10 @@ public:
   /// θ where a voxel holds Na, NaN elsewhere; the void flag (owned blocks).
   std::vector<double> occupancy() const;
   std::vector<double> voids() const;
-  /// Σ v over the cell [voxel volumes]; with the booked volumes, the balance
+  /// Σ v over the cell [voxel volumes]; with the volumes booked in the State
+  /// (`vacancies_injected`, `_condensed`, `_crept`, `_annihilated`) the balance
   /// injected = Σ v + condensed + crept + annihilated holds to rounding. Collective.
   double vacant_volume() const;
-  double injected() const { return injected_; }
-  double condensed() const { return condensed_; }
-  double annihilated() const { return annihilated_; }
-  double crept() const { return crept_; }
   /// Krylov iterations of the last θ solve.
   long iterations() const { return long(iterations_); }
 
