@@ -199,6 +199,7 @@ Protocol read_protocol(const Section& s, double stack_pressure) {
       if (given[n]) carried = step.stack_pressure;
       step.stack_pressure = carried;
       if (step.kind == "staircase") step.staircase = c * p.items_per_cycle + item_of[n];
+      step.cycle = c;
       p.steps.push_back(step);
     }
   return p;

@@ -63,6 +63,8 @@ struct ProtocolStep {
   double stack_pressure = 0;
   /// The staircase this step belongs to (numbered in the expanded protocol), else -1.
   int staircase = -1;
+  /// The cycle (0-based: which `repeat` of the step list) the step belongs to.
+  int cycle = 0;
 
   /// Applied current density at time `tau` into the step [A/m^2]: linear in tau for
   /// ramps (clamped to [0, duration]), constant for plate/strip, 0 for rest and hold

@@ -23,6 +23,10 @@ std::string number(double v) {
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
@@ -66,10 +70,11 @@ std::string summary_json(const std::vector<SummaryValue>& values) {
     }
     Node& leaf = n->child(v.key.substr(start));
     leaf.is_leaf = true;
-    leaf.leaf = number(v.value);
+    leaf.leaf = v.text.empty() ? number(v.value) : quoted(v.text);
   }
   Node& units = root.child("units");
   for (const SummaryValue& v : values) {
+    if (!v.text.empty()) continue;
     Node& u = units.child(v.key);
     u.is_leaf = true;
     u.leaf = quoted(v.unit);

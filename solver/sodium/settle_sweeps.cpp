@@ -458,7 +458,9 @@ bool SettleSweeps::sweep(double& unplaced) {
                budget_[static_cast<std::size_t>(o)] > kTiny) {
         const std::int64_t gb = g + face_step_[kBelow];
         const std::uint8_t below = kind_[static_cast<std::size_t>(gb)];
-        if (below == se || (below == na && t[gb] >= 1 - kTiny)) role = compaction;
+        // On SE or on Na, full or not: the Na in a pore is pushed down as one plug,
+        // not drained from its foot while the Na above it stays.
+        if (below == se || (below == na && t[gb] > kTiny)) role = compaction;
       }
       r[o] = role;
     });

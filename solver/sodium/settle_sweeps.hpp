@@ -14,7 +14,8 @@
 ///     voxel only to those with an SE face of their own: Na formed in a contact
 ///     leaves it along the SE, not through the collector);
 ///   - deficit (total < 0): takes it from Na-holding neighbours;
-///   - compaction (0 < total < 1 resting on SE or on full Na): takes Na from above;
+///   - compaction (0 < total < 1 resting on SE or on a voxel holding Na): takes Na
+///     from above (a column of Na moves down as one plug);
 ///   - a CC voxel at an SE contact (a CC voxel with an SE face neighbour), walled
 ///     in, passes its surplus along the contact, from CC contact voxel to CC contact
 ///     voxel, towards the nearest one beside a Na-holding voxel at the SE (the

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <optional>
 #include <set>
 
 namespace navox {
@@ -259,6 +260,51 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   return global;
 }
 
+bool SodiumModel::room_to_squeeze(const std::vector<int>& lowest_cc) const {
+  const auto& d = grid_.spec().dims;
+  double room = 0, columns = 0;
+  Ghosted lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
+  for_owned(grid_, [&](auto i, auto j, auto k) {
+    const int kc = lowest_cc[static_cast<std::size_t>(j * d[0] + i)];
+    if (kc == INT_MAX || k >= kc) return;
+    if (k == kc - 1) columns += 1;
+    if (holds_na(lab(i, j, k))) room += std::max(0.0, 1.0 - xi(i, j, k) - ex(i, j, k));
+  });
+  // Creep closes at most share × room in the step: enough for a whole layer? (A
+  // relative margin keeps the answer off the rounding of the sums.)
+  return sweeps_->closure_share() * global_sum(grid_, room) >= global_sum(grid_, columns) * (1 + 1e-9);
+}
+
+/// What a squeeze changes, kept until its Na has found room (SodiumModel::settle).
+struct SodiumModel::Snapshot {
+  std::vector<Vec> copies; ///< labels, ξ, overflow, then the carried fields
+  std::int64_t lift = 0;
+  ~Snapshot() {
+    for (Vec& v : copies) (void)VecDestroy(&v);
+  }
+};
+
+std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
+  auto s = std::make_unique<Snapshot>();
+  std::vector<Vec> from{labels_, xi_, excess_};
+  for (const auto& c : carried_) from.push_back(c.first);
+  for (Vec v : from) {
+    Vec copy = nullptr;
+    NAVOX_CALL(VecDuplicate(v, &copy));
+    s->copies.push_back(copy);
+    NAVOX_CALL(VecCopy(v, copy));
+  }
+  s->lift = lift_;
+  return s;
+}
+
+void SodiumModel::restore(const Snapshot& s) {
+  std::vector<Vec> to{labels_, xi_, excess_};
+  for (const auto& c : carried_) to.push_back(c.first);
+  for (std::size_t n = 0; n < to.size(); ++n) NAVOX_CALL(VecCopy(s.copies[n], to[n]));
+  lift_ = s.lift;
+}
+
 int SodiumModel::try_lift(int direction) {
   ScopedEvent event(Event::lift);
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
@@ -288,8 +334,13 @@ int SodiumModel::try_lift(int direction) {
   // or the deck's own Na used up), which is either a gap an earlier lift opened, or
   // lies on Na in every column: the Na shrank from the collector's side (creep of a
   // Na electrode, "Vacancies and voids"), and the collector follows it, below its
-  // starting place if need be.
-  bool ok = true, on_na = true;
+  // starting place if need be. Or down by squeezing: the layer under the collector
+  // still holds Na here and there, but the Na-holding space it reaches below has room
+  // for a whole layer, more than creep closes in the step; the stack pressure then
+  // pushes the collector down and that layer's Na into the voxel below it, from where
+  // the settling sweeps carry it into the room (the Na film between a porous
+  // collector and the SE thins under load; MODEL.md §3.4).
+  bool ok = true, on_na = true, squeeze = true;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const int kc = column(i, j);
     if (kc == INT_MAX) return;
@@ -299,15 +350,25 @@ int SodiumModel::try_lift(int direction) {
     } else if (k == kc - 1) {
       // Empty: clean() has removed the rounding leftovers, so no Na at all.
       const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
-      if (!(gap || na) || xi(i, j, k) != 0 || ex(i, j, k) != 0) ok = false;
+      const bool empty = xi(i, j, k) == 0 && ex(i, j, k) == 0;
+      if (!(gap || na) || !empty) ok = false;
+      // (Not over a deficit: a step that stripped more than was there is rejected.)
+      if (!holds_na(l) || xi(i, j, k) < 0 || ex(i, j, k) < 0) squeeze = false;
     } else if (k == kc - 2) {
       if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
     }
-    if (direction < 0 && kc < 2) ok = false;
+    if (direction < 0 && kc < 2) ok = squeeze = false;
   });
-  if (global_or(grid_, !ok)) return 0;
+  if (direction > 0 && global_or(grid_, !ok)) return 0;
+  bool squeezing = false;
+  if (direction < 0 && global_or(grid_, !ok)) {
+    if (global_or(grid_, !squeeze) || !(lift_ > 0 || !global_or(grid_, !on_na)) || !room_to_squeeze(global))
+      return 0;
+    squeezing = true;
+    squeezed_ = snapshot();
+  }
   const bool follows_na = !global_or(grid_, !on_na);
-  if (direction > 0 ? gap_material_ < 0 : !(follows_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
+  if (direction > 0 ? gap_material_ < 0 : !(squeezing || follows_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
   // Up: the overflow held in a column's CC voxels fills the gap opening under it;
   // Na in the pores of the top layer leaves the cell with the collector (counted).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
@@ -346,6 +407,8 @@ int SodiumModel::try_lift(int direction) {
   };
   Vec nl = new_scalar_vector(grid_), nx = new_scalar_vector(grid_), ne = new_scalar_vector(grid_);
   {
+    std::optional<Ghosted> vac;
+    if (vacancies_) vac.emplace(grid_, vacancies_);
     Owned L(grid_, nl), X(grid_, nx), E(grid_, ne);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const Source src = source(i, j, k);
@@ -354,6 +417,13 @@ int SodiumModel::try_lift(int direction) {
       L(i, j, k) = opened ? gap_material_ : lab(i, j, from);
       X(i, j, k) = (opened || top_refill) ? 0.0 : xi(i, j, from);
       E(i, j, k) = (opened || top_refill) ? 0.0 : ex(i, j, from);
+      // Squeezed: the layer's Na into the Na-holding voxel below it, or, where the
+      // collector comes down onto the SE, into the collector's voxel as overflow (atoms,
+      // no lattice), which the sweeps pass along the contact to its edge.
+      if (squeezing && k == column(i, j) - 2 && holds_na(lab(i, j, k)))
+        X(i, j, k) += xi(i, j, k + 1), E(i, j, k) += ex(i, j, k + 1);
+      if (squeezing && k == column(i, j) - 1 && !holds_na(lab(i, j, k - 1)))
+        E(i, j, k) += xi(i, j, k) + ex(i, j, k) - (vac ? (*vac)(i, j, k) : 0.0);
       if (direction > 0 && column(i, j) != INT_MAX) {
         if (phase_of(L(i, j, k)) == Phase::CC) E(i, j, k) = 0;
         if (opened) E(i, j, k) = column_held[static_cast<std::size_t>(j * d[0] + i)];
@@ -361,14 +431,17 @@ int SodiumModel::try_lift(int direction) {
     });
   }
   // Fields that live on the Na's voxels move with it (the vacancies, the voids).
-  for (Vec carried : carried_) {
+  for (const auto& [carried, how] : carried_) {
     Vec moved = new_scalar_vector(grid_);
     {
       Ghosted c(grid_, carried);
       Owned M(grid_, moved);
       for_owned(grid_, [&](auto i, auto j, auto k) {
         const Source src = source(i, j, k);
-        M(i, j, k) = (src.opened || src.refilled) ? 0.0 : c(i, j, src.from);
+        double& m = M(i, j, k);
+        m = (src.opened || src.refilled) ? 0.0 : c(i, j, src.from);
+        if (squeezing && k == column(i, j) - 2 && holds_na(lab(i, j, k)))
+          m = how == Carried::amount ? m + c(i, j, k + 1) : std::max(m, c(i, j, k + 1));
       });
     }
     NAVOX_CALL(VecCopy(moved, carried));
@@ -385,6 +458,7 @@ int SodiumModel::try_lift(int direction) {
 SettleResult SodiumModel::settle() {
   ScopedEvent event(Event::settle);
   SettleResult result;
+  squeezed_.reset();
   for (int round = 0;; ++round) {
     if (round == 64)
       throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
@@ -396,10 +470,18 @@ SettleResult SodiumModel::settle() {
     }
     sweeps_->store(xi_, excess_);
     clean();
-    // Overflow left with no room anywhere near: the CC must move up.
+    // Overflow left with no room anywhere near: the CC must move up. Unless a squeeze
+    // put it there: then that Na found no room after all, and the collector stays
+    // where it was before the squeeze.
     PetscReal global_left = 0;
     NAVOX_CALL(VecMax(excess_, nullptr, &global_left));
     if (global_left > kTiny) {
+      if (squeezed_) {
+        restore(*squeezed_);
+        squeezed_.reset();
+        result.lifts += 1;
+        break;
+      }
       const int moved_by = try_lift(+1);
       if (moved_by == 0)
         throw CollectiveError("plated Na has no room: the current collector cannot be lifted (SE above it, or "
@@ -407,7 +489,11 @@ SettleResult SodiumModel::settle() {
       result.lifts += moved_by;
       continue;
     }
-    // An emptied gap under the whole CC: stack pressure pushes the CC back down.
+    squeezed_.reset();
+    // An emptied gap under the whole CC (or room enough below it to squeeze the layer
+    // under it into): stack pressure pushes the CC back down. Not in a step that
+    // stripped more than the Na held (it is retried).
+    if (result.unplaced > kTiny) break;
     const int down = try_lift(-1);
     if (down == 0) break;
     result.lifts += down;

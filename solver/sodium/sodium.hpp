@@ -106,7 +106,10 @@ public:
   }
   /// A field of grid.scalar_dm() that lives on the Na's voxels and moves with them when
   /// the collector moves (a lift shifts it like ξ; the layer opened holds 0).
-  void carry_with_lift(Vec field) { carried_.push_back(field); }
+  /// How a carried field combines where the collector squeezes one voxel's Na into the
+  /// one below it: an amount adds (the vacant sites), a flag takes the larger (a void).
+  enum class Carried { amount, flag };
+  void carry_with_lift(Vec field, Carried how) { carried_.emplace_back(field, how); }
   /// With vacancy transport: the Na volume the last deposit() exchanged with the
   /// lattice of each Na voxel [voxel volumes; + plated, − stripped], which the vacancy
   /// model turns into filled or vacant sites.
@@ -126,6 +129,15 @@ private:
   Phase phase_of(double label) const;
   bool holds_na(double label) const; ///< PORE and NA voxels hold ξ
   int try_lift(int direction);
+  /// Whether the Na-holding space under the collector has room for the layer right
+  /// under it, and creep closes that much in the step (try_lift's squeeze; whether its
+  /// Na reaches that room the sweeps then tell). `lowest_cc`: each column's lowest CC
+  /// voxel (INT_MAX: none). Collective.
+  bool room_to_squeeze(const std::vector<int>& lowest_cc) const;
+  struct Snapshot;
+  std::unique_ptr<Snapshot> snapshot() const;
+  void restore(const Snapshot& s);
+  std::unique_ptr<Snapshot> squeezed_; ///< the state before this settle()'s last squeeze, until its Na found room
   /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
   void update_connected(Vec mask) const;
 
@@ -143,7 +155,7 @@ private:
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
   Vec vacancies_ = nullptr; ///< strip_through_vacancies(): the vacant sites [voxel volumes]
   Vec lattice_exchange_ = nullptr; ///< the last deposit()'s volume into Na lattices [voxel volumes]
-  std::vector<Vec> carried_;       ///< carry_with_lift()
+  std::vector<std::pair<Vec, Carried>> carried_; ///< carry_with_lift()
 };
 
 } // namespace navox

@@ -6,6 +6,9 @@
 // rank, label propagation across ranks: the same answer on any partition), redone only
 // when the set of Na voxels or the labels changed. Deck: `topology: {connectivity:
 // 6 | 18 | 26}` (default 6), the neighbours through which Na counts as one piece.
+// A piece of Na that reaches both the collector (or the top face) and the bottom face
+// (the counter electrode's side) is a short circuit: the run stops after that step,
+// with where and when in the log and in `<prefix>_summary.json` (short.*, status).
 #include "io/input/config.hpp"
 #include "io/input/input.hpp"
 #include "mesh/block_access.hpp"
@@ -18,7 +21,9 @@
 
 #include <algorithm>
 #include <any>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace navox {
@@ -43,7 +48,9 @@ enum NaState { kNoNa = 0, kActive = 1, kTrapped = 2, kFloating = 3 };
 class TopologyModule : public Module {
 public:
   TopologyModule(const ModuleSetup& s, SodiumModule& sodium, const TopologySpec& spec)
-      : grid_(s.grid), state_(s.state), materials_(s.config.materials), sodium_(sodium.model()), spec_(spec) {}
+      : grid_(s.grid), state_(s.state), materials_(s.config.materials), sodium_(sodium.model()), spec_(spec),
+        short_time_(s.state.real("short_time", std::nan(""))), short_x_(s.state.real("short_x", std::nan(""))),
+        short_y_(s.state.real("short_y", std::nan(""))) {}
   ~TopologyModule() override {
     if (seen_) (void)VecDestroy(&seen_);
   }
@@ -59,6 +66,27 @@ public:
   void values(std::vector<double>& out) const override {
     classify();
     out.insert(out.end(), {trapped_, floating_});
+  }
+  void results(std::vector<io::SummaryValue>& out) const override {
+    out.insert(out.end(), {{"short.time", short_time_, "s"}, {"short.x", short_x_, "m"}, {"short.y", short_y_, "m"}});
+  }
+
+  /// A short circuit: Na joins the collector's side to the counter electrode's (the
+  /// bottom face), through SE pores, cracks or round the SE along a lateral wall.
+  void accept(const StepContext& ctx) override {
+    classify();
+    if (short_at_ < 0 || !std::isnan(short_time_)) return;
+    const auto& g = grid_.spec();
+    short_time_ = ctx.t;
+    short_x_ = (double(short_at_ % g.dims[0]) + 0.5) * g.spacing[0];
+    short_y_ = (double(short_at_ / g.dims[0]) + 0.5) * g.spacing[1];
+  }
+  std::string stop_reason() const override {
+    if (std::isnan(short_time_)) return "";
+    char why[160];
+    std::snprintf(why, sizeof why, "short circuit at t = %.6g s: Na joins the current collector to the bottom face "
+                  "at x = %.4g um, y = %.4g um", short_time_, short_x_ * 1e6, short_y_ * 1e6);
+    return why;
   }
 
 private:
@@ -99,25 +127,38 @@ private:
   }
 
   /// na_state from the Na's components: those with a voxel beside an SE voxel reach
-  /// the electrolyte.
+  /// the electrolyte. Also the short: a piece with a voxel in the bottom layer (the
+  /// counter electrode's side of the SE) and one beside the CC or in the top layer.
   void label(Vec mask) const {
     ComponentLabels comp = connected_components(grid_, mask, spec_.connectivity);
-    std::vector<std::int64_t> mine;
+    std::vector<std::int64_t> mine, at_collector;
+    std::vector<std::pair<std::int64_t, std::int64_t>> bottom; // (piece, global voxel index)
+    const auto& d = grid_.spec().dims;
     {
       Ghosted lab(grid_, state_.field("label")), cl(grid_, comp.labels);
       for_owned(grid_, [&](auto i, auto j, auto k) {
         if (cl(i, j, k) < 0) return;
+        const auto piece = static_cast<std::int64_t>(cl(i, j, k));
+        if (k == 0) bottom.emplace_back(piece, i + d[0] * j);
+        bool se = false, cc = k == d[2] - 1;
         for (int face = 0; face < 6; ++face) {
           std::int64_t ni, nj, nk;
-          if (neighbour(grid_, i, j, k, face, ni, nj, nk) &&
-              materials_[static_cast<int>(lab(ni, nj, nk))].phase == Phase::SE) {
-            mine.push_back(static_cast<std::int64_t>(cl(i, j, k)));
-            return;
-          }
+          if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
+          const Phase p = materials_[static_cast<int>(lab(ni, nj, nk))].phase;
+          se = se || p == Phase::SE;
+          cc = cc || p == Phase::CC;
         }
+        if (se) mine.push_back(piece);
+        if (cc) at_collector.push_back(piece);
       });
     }
     const std::vector<std::int64_t> reach = union_of_labels(grid_, std::move(mine));
+    const std::vector<std::int64_t> collector = union_of_labels(grid_, std::move(at_collector));
+    std::int64_t first = std::numeric_limits<std::int64_t>::max(), global = first;
+    for (const auto& [piece, index] : bottom)
+      if (std::binary_search(collector.begin(), collector.end(), piece)) first = std::min(first, index);
+    MPI_Allreduce(&first, &global, 1, MPI_INT64_T, MPI_MIN, grid_.comm());
+    short_at_ = global == std::numeric_limits<std::int64_t>::max() ? -1 : global;
     const std::vector<double> labels = scalar_block(grid_, comp.labels), m = scalar_block(grid_, mask);
     na_state_.assign(labels.size(), kNoNa);
     for (std::size_t n = 0; n < labels.size(); ++n) {
@@ -157,6 +198,8 @@ private:
   mutable long revision_ = -1;
   mutable std::vector<double> na_state_;
   mutable double trapped_ = 0, floating_ = 0;
+  mutable std::int64_t short_at_ = -1; ///< the last labelling's shorting voxel (i + nx j, bottom layer), else -1
+  double &short_time_, &short_x_, &short_y_; ///< when and where the first short was found (NaN: none)
 };
 
 } // namespace

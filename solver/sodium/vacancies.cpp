@@ -69,8 +69,8 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
   NAVOX_CALL(PCSetType(pc, PCJACOBI));
   NAVOX_CALL(KSPSetFromOptions(ksp_));
   sodium_.strip_through_vacancies(vacancy_);
-  sodium_.carry_with_lift(vacancy_);
-  sodium_.carry_with_lift(void_);
+  sodium_.carry_with_lift(vacancy_, SodiumModel::Carried::amount);
+  sodium_.carry_with_lift(void_, SodiumModel::Carried::flag);
 }
 
 Vacancies::~Vacancies() {

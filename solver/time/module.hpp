@@ -105,6 +105,9 @@ public:
   virtual void relax(StepContext&) {}
   /// The step was accepted (ctx.t is its end); record what it made.
   virtual void accept(const StepContext&) {}
+  /// After accept(): why the run must stop here (a short circuit), or "" to go on.
+  /// The same on every rank.
+  virtual std::string stop_reason() const { return ""; }
 };
 
 /// Everything a module's constructor may use; `find` gives an earlier module.

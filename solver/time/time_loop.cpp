@@ -7,6 +7,7 @@
 #include "mesh/collective.hpp"
 #include "solver/app/log_events.hpp"
 #include "solver/time/checkpoint.hpp"
+#include "solver/time/cycle_table.hpp"
 #include "solver/time/simulation.hpp"
 #include "solver/time/state.hpp"
 #include "solver/time/step_size.hpp"
@@ -57,6 +58,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   interrupted_ = false;
   State& state = *state_;
   LoopState ls(state);
+  CycleTable cycles(state);
   const io::TimeSpec& ts = config_.time;
   if (ls.dt_next == 0) ls.dt_next = ts.dt;
   const double area = grid_->spec().xy_area();
@@ -79,11 +81,18 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   for (const auto& m : modules_) m->open({dir, grid_->rank() == 0, resumed, ls.t});
   if (resumed) writer.resume_collections(output_fields());
 
+  cycles.open_file(dir + "/" + config_.output.prefix + "_cycles.csv", grid_->rank() == 0, resumed);
+
   std::vector<StepReport> reports;
+  // The time-series values now. Collective.
+  auto values_now = [&] {
+    std::vector<double> v{ls.t,       double(ls.step), double(ls.row_protocol), ls.dt, ls.current_density, ls.voltage,
+                          ls.charge, ls.faradaic_charge};
+    for (const auto& m : modules_) m->values(v);
+    return v;
+  };
   auto record = [&] {
-    StepReport r{names, {ls.t, double(ls.step), double(ls.row_protocol), ls.dt, ls.current_density, ls.voltage,
-                         ls.charge, ls.faradaic_charge}};
-    for (const auto& m : modules_) m->values(r.values);
+    StepReport r{names, values_now()};
     // Rank 0 writes; a full disk there ends the run on every rank, with its reason.
     collectively(grid_->comm(), [&] { series.row(r.values); });
     reports.push_back(std::move(r));
@@ -102,9 +111,19 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     writer.write({long(ls.step), ls.t}, output_fields());
     ls.last_written = ls.step;
   };
+  // The open cycle's row of the cycle table (its sums go on unless `next` opens another).
+  auto write_cycle = [&](int next) {
+    const std::vector<double> row = cycles.row(*names, values_now(), ls.t);
+    collectively(grid_->comm(), [&] { cycles.write(row); });
+    if (next >= 0) cycles.open(next);
+  };
   // What the run found, rewritten at the end and when a signal stops it.
+  std::string status = "running";
+  std::string stopped; // a module's reason to end the run (a short circuit)
   auto write_run_summary = [&] {
-    std::vector<io::SummaryValue> found{{"critical_current_density", ls.critical_current, "A/m^2"}};
+    std::vector<io::SummaryValue> found{io::SummaryValue::words("status", status)};
+    if (!stopped.empty()) found.push_back(io::SummaryValue::words("stop_reason", stopped));
+    found.emplace_back("critical_current_density", ls.critical_current, "A/m^2");
     for (const auto& m : modules_) m->results(found);
     const std::string path = dir + "/" + config_.output.prefix + "_summary.json";
     collectively(grid_->comm(), [&] {
@@ -174,8 +193,9 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   };
 
   std::int64_t announced = -1;
-  while (ls.protocol < std::int64_t(protocol.steps.size())) {
+  while (ls.protocol < std::int64_t(protocol.steps.size()) && stopped.empty()) {
     const io::ProtocolStep& ps = protocol.steps[static_cast<std::size_t>(ls.protocol)];
+    if (ps.cycle != cycles.open_cycle()) write_cycle(ps.cycle);
     const bool potentiostatic = ps.mode == io::ProtocolStep::Mode::potentiostatic;
     if (announced != ls.protocol) {
       announced = ls.protocol;
@@ -210,6 +230,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     if (flags[0]) {
       log_.info("signal received: writing a checkpoint and stopping (resubmit with --restart latest)");
       checkpoint_restart_point();
+      status = "interrupted";
       write_run_summary();
       interrupted_ = true;
       return reports;
@@ -301,12 +322,19 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     ls.q += ctx.cell.current / area * h_try;
     ls.charge += ctx.cell.current / area * h_try;
     ls.faradaic_charge += ctx.cell.faradaic_current / area * h_try;
+    cycles.add(ctx.cell.faradaic_current / area * h_try);
     ls.voltage = ctx.cell.voltage;
     ls.current_density = ctx.cell.current / area;
     ctx.t = ls.t;
     for (const auto& m : modules_) m->accept(ctx);
     record();
     log_step(ps.kind.c_str());
+    for (const auto& m : modules_)
+      if (stopped.empty()) stopped = m->stop_reason();
+    if (!stopped.empty()) {
+      log_.info("  stopping: %s", stopped.c_str());
+      break;
+    }
     if (ls.step % config_.output.every == 0) write_output();
 
     // Next step: grow towards the modules' and the voltage targets, at most doubling.
@@ -324,7 +352,13 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     }
   }
   if (ls.last_written != ls.step) write_output();
+  // The last cycle's row: closed when the protocol is done, else (time.end or a stop
+  // came first) written as far as it went, still open for a run continued from here.
+  const bool protocol_done = ls.protocol >= std::int64_t(protocol.steps.size());
+  if (cycles.open_cycle() < protocol.cycles && (cycles.started() || protocol_done))
+    write_cycle(protocol_done ? cycles.open_cycle() + 1 : -1);
   checkpoint_restart_point();
+  status = !stopped.empty() ? "stopped" : protocol_done ? "completed" : "time.end reached";
   write_run_summary();
   log_.info("done: %ld steps to t = %.6g s; output in %s/%s.{xmf,pvd}, time series %s", long(ls.step), ls.t,
             dir.c_str(), config_.output.prefix.c_str(), config_.output.time_series.c_str());

@@ -195,7 +195,7 @@ int same(const std::string& a, const std::string& b, double tol) {
       }
     }
   }
-  for (const char* csv : {"navox.csv", "navox_nuclei.csv"}) {
+  for (const char* csv : {"navox.csv", "navox_nuclei.csv", "navox_cycles.csv"}) {
     const bool in_a = fs::exists(a + "/" + csv), in_b = fs::exists(b + "/" + csv);
     if (in_a != in_b) return fail(std::string(csv) + " only in one directory");
     if (in_a && compare_csv(a + "/" + csv, b + "/" + csv, tol)) return 1;
