@@ -335,11 +335,12 @@ int SodiumModel::try_lift(int direction) {
   // lies on Na in every column: the Na shrank from the collector's side (creep of a
   // Na electrode, "Vacancies and voids"), and the collector follows it, below its
   // starting place if need be. Or down by squeezing: the layer under the collector
-  // still holds Na here and there, but the Na-holding space it reaches below has room
-  // for a whole layer, more than creep closes in the step; the stack pressure then
+  // still holds Na here and there, but the Na-holding space under it has room for a
+  // whole layer, and creep closes that much in the step; the stack pressure then
   // pushes the collector down and that layer's Na into the voxel below it, from where
   // the settling sweeps carry it into the room (the Na film between a porous
-  // collector and the SE thins under load; MODEL.md §3.4).
+  // collector and the SE thins under load; MODEL.md §3.4). Should that Na find no
+  // room it can reach, settle() undoes the squeeze.
   bool ok = true, on_na = true, squeeze = true;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const int kc = column(i, j);
