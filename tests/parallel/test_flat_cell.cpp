@@ -13,6 +13,7 @@
 //    ended the strip half a voxel early, by an amount that changed with the voxel).
 #include "physics/electrochemistry/interface_kinetics.hpp"
 #include "solver/time/simulation.hpp"
+#include "support/csv_table.hpp"
 #include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
 
@@ -26,25 +27,6 @@
 #include <sstream>
 
 namespace {
-
-/// The rows of a time series, and its header's column names in `names`.
-std::vector<std::vector<double>> read_csv(const std::string& path, std::vector<std::string>* names = nullptr) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line); // header
-  if (names) {
-    std::stringstream s(line);
-    for (std::string cell; std::getline(s, cell, ',');) names->push_back(cell);
-  }
-  std::vector<std::vector<double>> rows;
-  while (std::getline(in, line)) {
-    std::vector<double> row;
-    std::stringstream s(line);
-    for (std::string cell; std::getline(s, cell, ',');) row.push_back(std::stod(cell));
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 struct CellRun {
   std::vector<navox::StepReport> reports;
@@ -128,8 +110,9 @@ TEST(FlatCell, TimeSeriesIsTheSameOnAnyRankCount) {
   MPI_Barrier(MPI_COMM_WORLD);
   if (std::getenv("NAVOX_WRITE_REFERENCE") && rank == 0)
     std::filesystem::copy_file(run.series, ref_path, std::filesystem::copy_options::overwrite_existing);
-  std::vector<std::string> got_names, want_names;
-  const auto got = read_csv(run.series, &got_names), want = read_csv(ref_path, &want_names);
+  const auto got_table = navox::test::read_csv(run.series), want_table = navox::test::read_csv(ref_path);
+  const auto &got = got_table.rows, &want = want_table.rows;
+  const auto &got_names = got_table.header, &want_names = want_table.header;
   ASSERT_EQ(got.size(), want.size());
   // Columns are matched by name. The solver iteration counts (*_its) depend on the
   // partition and are not compared. Tolerance: 1e-7 of the column's largest value
