@@ -10,3 +10,14 @@ fi
 export OMPI_MCA_rmaps_base_oversubscribe=${OMPI_MCA_rmaps_base_oversubscribe:-1}
 export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 export OMPI_MCA_btl_vader_single_copy_mechanism=${OMPI_MCA_btl_vader_single_copy_mechanism:-none}
+
+# pvpython (ParaView's Python): the one on the PATH, else the copy scripts/install-deps
+# unpacks into .deps/paraview (Debian's python3-paraview conflicts with libvtk9-dev);
+# prints nothing when there is none that starts.
+navox_pvpython() {
+  local p
+  for p in "$(command -v pvpython || true)" "$NAVOX_ROOT/.deps/paraview/usr/bin/pvpython"; do
+    [ -n "$p" ] && [ -x "$p" ] && "$p" --no-mpi -c "import paraview" > /dev/null 2>&1 && { echo "$p"; return; }
+  done
+  return 0
+}

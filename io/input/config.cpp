@@ -37,6 +37,29 @@ std::vector<std::string> collector_names() {
 Material read_material(const Section& m, const std::string& name) {
   Material mat;
   mat.name = name;
+  m.explain(
+      {{"", "a material: its name is what segmentation, layers and generators refer to"},
+       {"library", "a material library entry (NBH, NZSP, Al, Au, Cu, Ti: docs/user-guide.md) whose phase and "
+                   "values are the defaults of every key below"},
+       {"phase", "SE (solid electrolyte), CC (current collector), PORE (empty space Na may fill), NA (Na metal "
+                 "at the start) or SOLID (a neutral solid: navox analyze only); default: the library entry's"},
+       {"conductivity", "SE: ionic conductivity at reference_temperature (required without a library)"},
+       {"activation_energy", "SE: Arrhenius activation energy of the conductivity (default: the library's, else 0)"},
+       {"reference_temperature", "SE: the temperature at which conductivity is given (default: the library's, "
+                                 "else 25 degC)"},
+       {"charge_transfer_resistance", "SE: area-specific charge-transfer resistance against Na, R_ct = RT / "
+                                      "(F i0); 0 = ideal contact (default: the library's, else 0)"},
+       {"transfer_coefficient", "SE: anodic transfer coefficient alpha_a of Butler-Volmer (alpha_c = 1 - "
+                                "alpha_a)"},
+       {"double_layer_capacitance", "SE: double-layer capacitance of its faces to metal (default: the "
+                                    "library's, else 0)"},
+       {"bare_surface", "CC: blocking (Na only plates on nuclei, default) or active (Na plates on the bare "
+                        "surface at once)"},
+       {"nucleation", "CC: classical nucleation on the bare surface (defaults from the library entry and "
+                      "sodium.metal)"},
+       {"youngs_modulus", "SE, CC: Young's modulus for the elastic solve (default: the library's, else 0 = "
+                          "not given)"},
+       {"poisson_ratio", "SE, CC: Poisson's ratio (default: the library's, else 0)"}});
   const lib::Electrolyte* se = nullptr;
   const lib::Collector* cc = nullptr;
   if (m.has("library")) {
@@ -101,6 +124,13 @@ Material read_material(const Section& m, const std::string& name) {
 /// γ from the plated metal unless given.
 void read_collector_nucleation(const Section& m, Material& mat, const lib::Metal& metal) {
   const Section nuc = m.section_or_defaults("nucleation");
+  nuc.explain({{"surface", "a library collector (Al, Au, Cu, Ti) whose wetting angle this surface has, e.g. Au "
+                           "for an Au-coated collector"},
+               {"wetting_angle", "the contact angle of a Na nucleus on the surface (default: from surface or "
+                                 "the library entry; required without either)"},
+               {"rate_prefactor", "the nucleation rate prefactor of classical nucleation theory"},
+               {"surface_energy", "gamma of the Na nucleus (default: the plated metal's)"},
+               {"footprint_radius", "the area a nucleus activates for plating, as a disc of this radius"}});
   physics::ClassicalNucleation& n = mat.nucleation;
   double theta = -1;
   if (const lib::Collector* c = lib::find_collector(mat.library)) theta = c->wetting_angle;
@@ -119,13 +149,34 @@ void read_collector_nucleation(const Section& m, Material& mat, const lib::Metal
 
 MaterialTable read_materials(const Section& s) {
   MaterialTable table;
-  for (const auto& name : s.user_keys()) table.push_back(read_material(s.section(name), name));
+  s.explain({{"", "the materials of the cell by name; each voxel holds one of them"}});
+  for (const auto& name : s.user_keys("<name>")) table.push_back(read_material(s.section(name), name));
   if (table.empty()) s.fail("", "at least one material is needed");
   return table;
 }
 
-AnalysisSpec read_analysis(const Section& s, const MaterialTable& table) {
+/// SOLID (physics/materials/material.hpp) is for `navox analyze` only: refused at the
+/// first such material's `phase` key, before anything of the run reads the table.
+void refuse_analysis_only_phases(const Section& materials, const MaterialTable& table) {
+  for (const Material& m : table)
+    if (!is_run_phase(m.phase))
+      materials.section(m.name).fail(
+          "phase", std::string(phase_name(m.phase)) + " is a phase for navox analyze only; a run models SE, CC, PORE and NA");
+}
+
+AnalysisSpec read_analysis(const Section& s, const MaterialTable& table, const MicrostructureSpec& micro) {
   AnalysisSpec a;
+  s.explain({{"", "what navox analyze reports (docs/user-guide.md, Microstructure analysis)"},
+             {"phase", "the analysed phase: all materials of this phase"},
+             {"materials", "the analysed phase as a list of materials (instead of phase)"},
+             {"directions", "the directions of the conduction solves for the effective conductivity and "
+                            "tortuosity"},
+             {"connectivity", "6, 18 or 26: the neighbours through which voxels of the phase are one cluster"},
+             {"output", "the JSON report; the CSV files go beside it"},
+             {"threshold_ensemble", "the analysis repeated at thresholds t + m step, m = -levels..levels, around "
+                                    "a threshold segmentation's t: the segmentation uncertainty"},
+             {"threshold_ensemble.levels", "how many thresholds on each side of t"},
+             {"threshold_ensemble.step", "grey values between neighbouring thresholds"}});
   if (s.has("materials")) {
     if (s.has("phase")) s.fail("phase", "give either \"phase\" or \"materials\", not both");
     std::string names;
@@ -155,11 +206,27 @@ AnalysisSpec read_analysis(const Section& s, const MaterialTable& table) {
                                std::to_string(a.connectivity));
   // Absent: beside the deck, like a relative path written in it (and output.directory).
   a.output = s.file_path("output", "analysis.json");
+  if (auto e = s.optional_section("threshold_ensemble")) {
+    const Segmentation* seg = micro.volume ? &micro.volume->segmentation : nullptr;
+    if (!seg || !(seg->otsu || seg->threshold()))
+      s.fail("threshold_ensemble", "needs a threshold segmentation of microstructure.volume: otsu, or two ranges "
+                                   "sharing one boundary (and no label_map)");
+    AnalysisSpec::ThresholdEnsemble t;
+    t.levels = static_cast<int>(e->integer("levels", 1, 1000));
+    t.step = e->number("step");
+    if (!(t.step > 0)) e->fail("step", "must be positive (grey values between neighbouring thresholds)");
+    a.threshold_ensemble = t;
+  }
   return a;
 }
 
 GridSpec read_grid(const Section& s) {
   GridSpec g;
+  s.explain({{"", "the voxel grid: size, place, side faces and how ranks split it"},
+             {"spacing", "the voxel size (after coarsening): one value or [hx, hy, hz]"},
+             {"origin", "where the grid's corner voxel's corner is"},
+             {"lateral_boundary", "the x and y faces: zero_flux (walls) or periodic"},
+             {"processors", "MPI ranks per axis; -1: -da_processors_x/y/z if given, else PETSc decides"}});
   g.spacing = s.quantity3("spacing", Dim::length);
   for (int d = 0; d < 3; ++d)
     if (!(g.spacing[d] > 0)) s.fail("spacing", "must be positive");
@@ -172,6 +239,13 @@ GridSpec read_grid(const Section& s) {
 
 OutputSpec read_output(const Section& s) {
   OutputSpec o;
+  s.explain({{"", "what a run writes and where"},
+             {"directory", "the output folder (relative to the deck); created"},
+             {"prefix", "the stem of every output file"},
+             {"every", "write fields every this many steps; the first and the last are always written"},
+             {"formats", "hdf5 (HDF5 + XDMF) and/or vtk (.pvti/.vti + .pvd)"},
+             {"time_series", "the time series CSV, in the output folder (default <prefix>.csv)"},
+             {"nuclei", "the nucleation events CSV, in the output folder (default <prefix>_nuclei.csv)"}});
   o.directory = s.file_path("directory");
   o.prefix = s.string("prefix", "navox");
   if (o.prefix.empty() || o.prefix.find('/') != std::string::npos) s.fail("prefix", "must be a plain file name");
@@ -194,6 +268,12 @@ OutputSpec read_output(const Section& s) {
 /// `sodium.metal` (Na or Li) gives the defaults of Ω and of the nucleation γ from the library.
 physics::SodiumMetal read_sodium(const Section& na, const lib::Metal*& metal) {
   physics::SodiumMetal m;
+  na.explain({{"", "the plated metal and how a voxel's Na fraction xi is read"},
+              {"metal", "Na or Li: the defaults of molar_volume, of the creep law and of every surface energy"},
+              {"molar_volume", "Omega of the plated metal (default: the metal's)"},
+              {"connect_threshold", "xi from which a voxel is bulk metal for connectivity and contact"},
+              {"coverage_thickness", "Na thinner than this covers an SE face partly: w = xi h / t_c, for plating "
+                                     "and stripping alike"}});
   metal = lib::find_metal(na.choice("metal", lib::metal_names(), "Na"));
   m.molar_volume = na.quantity("molar_volume", Dim::molar_volume, metal->molar_volume);
   if (!(m.molar_volume > 0)) na.fail("molar_volume", "must be positive");
@@ -206,6 +286,13 @@ physics::SodiumMetal read_sodium(const Section& na, const lib::Metal*& metal) {
 
 TimeSpec read_time(const Section& time, bool has_protocol) {
   TimeSpec t;
+  time.explain({{"", "the time stepping"},
+                {"end", "the end time (required without a protocol; with one, an optional cap)"},
+                {"dt", "the first step; then adaptive"},
+                {"dt_min", "a step failing below this ends the run with a message"},
+                {"dt_max", "the largest step"},
+                {"max_fill_change", "the largest Na fraction one voxel gains or loses in a step"},
+                {"max_voltage_change", "growth limit on |dV| per step"}});
   // With a protocol the run ends with its last step; `end` is then an optional cap.
   // (An absent cap is not printed: the resolved input must read back, and "inf s" does not.)
   t.end = has_protocol && !time.has("end") ? std::numeric_limits<double>::infinity() : time.quantity("end", Dim::time);
@@ -226,6 +313,13 @@ TimeSpec read_time(const Section& time, bool has_protocol) {
 
 CheckpointSpec read_checkpoint(const Section& s) {
   CheckpointSpec c;
+  s.explain({{"", "restart files of the whole state (docs/user-guide.md, Checkpoints and restart)"},
+             {"every", "a checkpoint every this many steps (0: not by steps)"},
+             {"wall_time", "a checkpoint every this much wall-clock time (0: not by time)"},
+             {"keep", "how many checkpoints are kept (the oldest are deleted)"},
+             {"restart_interval", "steps between restart points, where the solvers drop their history so that a "
+                                  "restart repeats the run bit for bit; a checkpoint holds the newest one (a "
+                                  "signal's checkpoint redoes up to this many steps)"}});
   c.every = s.integer("every", c.every, 0, std::int64_t(1) << 40);
   c.wall_time = s.quantity("wall_time", Dim::time, c.wall_time);
   c.keep = static_cast<int>(s.integer("keep", c.keep, 1, 1000));
@@ -252,8 +346,18 @@ void read_module_sections(const Section& section, const std::string& parent, con
 
 Config read_config(Section root, Purpose purpose, const std::vector<ModuleInput>& modules) {
   Config c;
+  root.explain({{"conditions", "the cell's conditions"},
+                {"conditions.temperature", "the cell temperature"},
+                {"conditions.electrode_potential", "the collector's potential against the counter electrode, held "
+                                                   "when there is no protocol"},
+                {"conditions.stack_pressure", "the load on the pressure plate per cell area; absent: not modelled "
+                                              "(docs/model.md, Mechanics)"},
+                {"protocol", "the cycling protocol: steps of current, voltage or rest (absent: potentiostatic at "
+                             "conditions.electrode_potential)"}});
   const Section materials = root.section("materials");
   c.materials = read_materials(materials);
+  if (purpose == Purpose::run || (purpose == Purpose::check && root.has("time") && root.has("output")))
+    refuse_analysis_only_phases(materials, c.materials);
   c.microstructure = read_microstructure(root.section("microstructure"), c.materials);
   c.grid = read_grid(root.section("grid"));
   // Sections that only hold values are printed with their defaults even when absent;
@@ -295,7 +399,7 @@ Config read_config(Section root, Purpose purpose, const std::vector<ModuleInput>
     c.output = read_output(*out);
   }
   c.checkpoint = read_checkpoint(root.section_or_defaults("checkpoint"));
-  c.analysis = read_analysis(root.section_or_defaults("analysis"), c.materials);
+  c.analysis = read_analysis(root.section_or_defaults("analysis"), c.materials, c.microstructure);
   return c;
 }
 

@@ -7,7 +7,9 @@
 #include "io/sources/generators.hpp"
 #include "io/sources/interface_generator.hpp"
 #include "io/input/input.hpp"
+#include "io/sources/grey_histogram.hpp"
 #include "io/sources/microstructure.hpp"
+#include "io/output/log.hpp"
 #include "io/output/output_writer.hpp"
 #include "io/input/protocol.hpp"
 #include "io/readers/volume_source.hpp"
@@ -108,6 +110,14 @@ struct AnalysisSpec {
   /// The conduction solves are face-connected whatever this is.
   int connectivity = 6;
   std::string output = "analysis.json"; ///< the JSON report; the CSV goes beside it
+  /// `threshold_ensemble: {levels: K, step: S}`: the analysis repeated with the volume's
+  /// threshold at t + m S, m = -K..K (a threshold segmentation only: otsu, or two
+  /// ranges sharing one boundary). S in grey values.
+  struct ThresholdEnsemble {
+    int levels = 0;
+    double step = 0;
+  };
+  std::optional<ThresholdEnsemble> threshold_ensemble;
 };
 
 /// The optional `checkpoint:` section: when a run writes its restart files
@@ -149,15 +159,35 @@ struct Config {
 };
 
 /// Which sections a command needs: `run` needs `time` and `output`; `analyze`
-/// and `check` take them when present.
-enum class Purpose { run, analyze };
+/// and `check` take them when present. A run refuses analysis-only phases (SOLID),
+/// and so does `check` of a deck that has both `time` and `output` (a run's deck).
+enum class Purpose { run, analyze, check };
 
 /// Reads and validates everything, the modules' sections through `modules`; throws
 /// input::InputError with file:line:col. (navox::read_deck passes the registered modules.)
 Config read_config(input::Section root, Purpose purpose = Purpose::run, const std::vector<ModuleInput>& modules = {});
 
 /// Opens the microstructure as labels on the cell's voxel grid; fills config.grid.dims.
+/// An Otsu segmentation must have its threshold first (find_segmentation_threshold).
 std::unique_ptr<LabelSource> open_microstructure(Config& config);
+
+/// Otsu's threshold for the volume and the histogram it came from.
+struct OtsuChoice {
+  double threshold = 0;
+  GreyHistogram histogram;
+  std::string describe() const; ///< one line for the log
+};
+
+/// For a volume segmented with `otsu`: the global histogram of the cropped volume
+/// (before coarsening; io/sources/grey_histogram.hpp), Otsu's threshold of it, set in
+/// the segmentation. Nothing (and no reading) for any other microstructure. Collective;
+/// the threshold is the same on any number of ranks.
+std::optional<OtsuChoice> find_segmentation_threshold(MPI_Comm comm, Config& config);
+
+/// What `run` and `analyze` open: find_segmentation_threshold (its threshold logged in
+/// one line, and kept in `otsu` if given), then open_microstructure. Collective.
+std::unique_ptr<LabelSource> open_cell(MPI_Comm comm, Config& config, const Log& log,
+                                       std::optional<OtsuChoice>* otsu = nullptr);
 
 /// "0=NBH;1=Cu;2=pore", for output metadata.
 std::string material_legend(const MaterialTable& materials);

@@ -15,11 +15,14 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace YAML {
@@ -53,6 +56,18 @@ private:
 std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 class Document;
+
+/// A SchemaKey::fallback that differs with the deck (a library's value, the metal's).
+inline constexpr const char* kDependsOnDeck = "depends (see meaning)";
+
+/// One key of the deck's schema, as a reader asked for it (Document::schema).
+struct SchemaKey {
+  std::string path;     ///< "grid.spacing", "protocol.steps[].plate.capacity", "materials.<name>.phase"
+  std::string kind;     ///< what it takes: "length [m]", "integer 1..64", "one of: a, b", "map", ...
+  bool required = false;
+  std::string fallback; ///< the default as the resolved input prints it; "" = absent means off / none
+  std::string meaning;  ///< from Section::explain; "" where the reader gave none
+};
 
 /// A YAML map at a key path. Cheap to copy (refers to the Document).
 class Section {
@@ -104,6 +119,13 @@ public:
   /// For maps whose keys are user names (materials): all keys, in file order.
   /// Each key then counts as known; read its value with `section(key)` or `string(key)`.
   std::vector<std::string> user_keys() const;
+  /// The same, for the schema: the reference lists its keys as `placeholder` ("<name>").
+  std::vector<std::string> user_keys(const std::string& placeholder) const;
+
+  /// What this section's keys mean, for the input reference (Document::schema): one
+  /// short sentence each, units and defaults left to the schema. A key path below
+  /// this section ("interface.preset") or "" for the section itself also works.
+  void explain(std::initializer_list<std::pair<std::string_view, std::string_view>> meanings) const;
 
   /// Throws InputError at `key` (or at this section when key is empty).
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
@@ -132,6 +154,9 @@ public:
   std::string resolved_yaml() const;
   const std::string& file() const;
   std::string base_dir() const;
+  /// Every key the readers asked for so far, in the order first asked, with what it
+  /// takes, its default and its meaning: the input reference (`navox reference`).
+  std::vector<SchemaKey> schema() const;
 
   struct Impl;
 

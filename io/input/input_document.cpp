@@ -183,8 +183,51 @@ Location Document::Impl::locate(const std::string& path, const YAML::Mark& mark)
 VisitedMap& Document::Impl::visit(const std::string& path, const YAML::Node& node, const YAML::Mark& mark,
                                   const YAML::Node& resolved_map) {
   auto it = maps.find(path);
-  if (it == maps.end()) it = maps.emplace(path, VisitedMap{node, mark, resolved_map, {}, false}).first;
+  if (it == maps.end()) it = maps.emplace(path, VisitedMap{node, mark, resolved_map, {}, false, false, {}, {}}).first;
   return it->second;
+}
+
+std::string Document::Impl::schema_path(const std::string& path) const {
+  if (path.empty()) return path;
+  const auto steps = split_path(path);
+  if (!steps) return path;
+  std::string concrete, schema;
+  for (const auto& step : *steps) {
+    if (step.index) {
+      concrete += "[" + std::to_string(*step.index) + "]";
+      schema += "[]";
+      continue;
+    }
+    const auto parent = maps.find(concrete);
+    const bool user_name = parent != maps.end() && !parent->second.placeholder.empty();
+    schema = join_path(schema, user_name ? parent->second.placeholder : step.key);
+    concrete = join_path(concrete, step.key);
+  }
+  return schema;
+}
+
+void Document::Impl::note(const std::string& path, const std::string& key, std::string kind,
+                          std::optional<std::string> fallback) {
+  const auto map = maps.find(path);
+  const bool user_name = map != maps.end() && !map->second.placeholder.empty();
+  const std::string at = join_path(schema_path(path), user_name ? map->second.placeholder : key);
+  auto [it, added] = schema.try_emplace(at);
+  SchemaKey& k = it->second;
+  if (added) {
+    schema_order.push_back(at);
+    k.path = at;
+    k.kind = std::move(kind);
+    k.required = !fallback;
+    k.fallback = fallback.value_or("");
+    return;
+  }
+  // Asked again (another list item, another reader): optional wins over required,
+  // and a default over "absent".
+  if (fallback && k.required) k.required = false;
+  if (k.kind.empty()) k.kind = std::move(kind);
+  if (fallback && k.fallback.empty()) k.fallback = *fallback;
+  // A default that depends on the deck (a library's value, the metal's) is not one value.
+  else if (fallback && !fallback->empty() && *fallback != k.fallback) k.fallback = kDependsOnDeck;
 }
 
 YAML::Node Document::Impl::commented_map(const std::string& path) {
@@ -322,6 +365,16 @@ void Document::set(const std::string& assignment) {
   }
   impl.set_origins[path] = origin;
   check_keys(impl, value, path);
+}
+
+std::vector<SchemaKey> Document::schema() const {
+  std::vector<SchemaKey> out;
+  for (const auto& path : impl_->schema_order) {
+    SchemaKey k = impl_->schema.at(path);
+    if (auto m = impl_->meanings.find(path); m != impl_->meanings.end()) k.meaning = m->second;
+    out.push_back(std::move(k));
+  }
+  return out;
 }
 
 Section Document::root() {

@@ -21,6 +21,9 @@ struct VisitedMap {
   std::vector<std::string> known; ///< keys asked for, in the order asked
   bool all_known = false;         ///< set by user_keys()
   bool commented = false;         ///< absent, printed as a comment (Section::section_or_comment)
+  /// For a map of user names (Section::user_keys): how the schema names its keys ("<name>").
+  std::string placeholder;
+  std::vector<std::string> probed; ///< keys asked for with Section::has (absent = optional)
 };
 
 struct Document::Impl {
@@ -41,6 +44,16 @@ struct Document::Impl {
                     const YAML::Node& resolved);
   /// The map at `path` in the commented tree, created (with its parents) if needed.
   YAML::Node commented_map(const std::string& path);
+
+  /// The schema as the readers asked for it, by schema path, in the order first asked.
+  std::map<std::string, SchemaKey> schema;
+  std::vector<std::string> schema_order;
+  std::map<std::string, std::string> meanings; ///< schema path -> Section::explain's text
+  /// "protocol.steps[2].plate" -> "protocol.steps[].plate"; "materials.NBH" ->
+  /// "materials.<name>" (a map of user names, with its placeholder).
+  std::string schema_path(const std::string& path) const;
+  /// Records what `key` of the map at `path` takes; `fallback` nullopt: required.
+  void note(const std::string& path, const std::string& key, std::string kind, std::optional<std::string> fallback);
 };
 
 struct Entry {

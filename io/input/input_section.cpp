@@ -15,24 +15,35 @@ Location Section::location() const {
   return impl.locate(path_, impl.maps.at(path_).mark);
 }
 
-bool Section::has(const std::string& key) const { return Reader(*doc_->impl_, path_).lookup(key).has_value(); }
+bool Section::has(const std::string& key) const {
+  Reader r(*doc_->impl_, path_);
+  r.probe(key);
+  const bool present = r.lookup(key).has_value();
+  // A key read only when present is in the schema even where a deck leaves it out;
+  // what it takes comes from the read that follows, in a deck that has it.
+  if (!present) r.note(key, "", "");
+  return present;
+}
 
 Section Section::section(const std::string& key) const {
   Reader r(*doc_->impl_, path_);
   Entry e = r.require(key);
   r.record(key, r.enter(r.child(key), e.value, value_mark(e)));
+  r.note(key, "map");
   return Section(doc_, r.child(key));
 }
 
 std::optional<Section> Section::optional_section(const std::string& key) const {
   Reader r(*doc_->impl_, path_);
   auto e = r.lookup(key);
+  r.note(key, "map", "");
   if (!e) return std::nullopt;
   r.record(key, r.enter(r.child(key), e->value, value_mark(*e)));
   return Section(doc_, r.child(key));
 }
 
 Section Section::section_or_defaults(const std::string& key) const {
+  Reader(*doc_->impl_, path_).note(key, "map", "its defaults");
   if (has(key)) return section(key);
   Document::Impl& impl = *doc_->impl_;
   const VisitedMap& parent = impl.maps.at(path_);
@@ -44,6 +55,7 @@ Section Section::section_or_defaults(const std::string& key) const {
 }
 
 Section Section::section_or_comment(const std::string& key) const {
+  Reader(*doc_->impl_, path_).note(key, "map", "");
   if (has(key)) return section(key);
   Document::Impl& impl = *doc_->impl_;
   VisitedMap& parent = impl.maps.at(path_);
@@ -61,6 +73,7 @@ Section Section::section_or_comment(const std::string& key) const {
 std::vector<Section> Section::sections(const std::string& key) const {
   Reader r(*doc_->impl_, path_);
   Entry e = r.require(key);
+  r.note(key, "list of maps");
   const std::string path = r.child(key);
   if (!e.value.IsSequence()) r.fail(path, value_mark(e), "expected a list of maps, got " + describe(e.value));
   std::vector<Section> out;
@@ -73,6 +86,18 @@ std::vector<Section> Section::sections(const std::string& key) const {
   }
   r.record(key, resolved);
   return out;
+}
+
+std::vector<std::string> Section::user_keys(const std::string& placeholder) const {
+  doc_->impl_->maps.at(path_).placeholder = placeholder;
+  return user_keys();
+}
+
+void Section::explain(std::initializer_list<std::pair<std::string_view, std::string_view>> meanings) const {
+  Document::Impl& impl = *doc_->impl_;
+  const std::string here = impl.schema_path(path_);
+  for (const auto& [key, text] : meanings)
+    impl.meanings[key.empty() ? here : join_path(here, std::string(key))] = std::string(text);
 }
 
 std::vector<std::string> Section::user_keys() const {

@@ -14,6 +14,7 @@ double Section::quantity(const std::string& key, units::Dim dim) const {
   Entry e = r.require(key);
   double v = r.quantity(e.value, r.child(key), value_mark(e), dim);
   r.record(key, YAML::Node(format_quantity(v, dim)));
+  r.note(key, Reader::kind_of(dim));
   return v;
 }
 
@@ -22,6 +23,7 @@ double Section::quantity(const std::string& key, units::Dim dim, double default_
   auto e = r.lookup(key);
   double v = e ? r.quantity(e->value, r.child(key), value_mark(*e), dim) : default_si;
   r.record(key, YAML::Node(format_quantity(v, dim)));
+  r.note(key, Reader::kind_of(dim), format_quantity(default_si, dim));
   return v;
 }
 
@@ -29,6 +31,7 @@ std::array<double, 3> Section::quantity3(const std::string& key, units::Dim dim)
   Reader r(*doc_->impl_, path_);
   auto v = r.quantity3(r.require(key), dim);
   r.record3(key, v, dim);
+  r.note(key, Reader::kind_of(dim) + ", one or [x, y, z]");
   return v;
 }
 
@@ -37,6 +40,7 @@ std::array<double, 3> Section::quantity3(const std::string& key, units::Dim dim,
   auto e = r.lookup(key);
   auto v = e ? r.quantity3(*e, dim) : default_si;
   r.record3(key, v, dim);
+  r.note(key, Reader::kind_of(dim) + ", one or [x, y, z]", Reader::text_of(default_si, dim));
   return v;
 }
 
@@ -51,6 +55,7 @@ std::int64_t Section::integer(const std::string& key, std::int64_t min, std::int
   Entry e = r.require(key);
   std::int64_t v = r.integer(e.value, r.child(key), value_mark(e), min, max);
   r.record(key, YAML::Node(v));
+  r.note(key, Reader::kind_of(min, max));
   return v;
 }
 
@@ -59,6 +64,7 @@ std::int64_t Section::integer(const std::string& key, std::int64_t def, std::int
   auto e = r.lookup(key);
   std::int64_t v = e ? r.integer(e->value, r.child(key), value_mark(*e), min, max) : def;
   r.record(key, YAML::Node(v));
+  r.note(key, Reader::kind_of(min, max), std::to_string(def));
   return v;
 }
 
@@ -66,6 +72,7 @@ std::array<std::int64_t, 3> Section::integer3(const std::string& key, std::int64
   Reader r(*doc_->impl_, path_);
   auto v = r.integer3(r.require(key), min, max);
   r.record3(key, v);
+  r.note(key, Reader::kind_of(min, max) + ", one or [x, y, z]");
   return v;
 }
 
@@ -75,6 +82,7 @@ std::array<std::int64_t, 3> Section::integer3(const std::string& key, std::array
   auto e = r.lookup(key);
   auto v = e ? r.integer3(*e, min, max) : def;
   r.record3(key, v);
+  r.note(key, Reader::kind_of(min, max) + ", one or [x, y, z]", Reader::text_of(def));
   return v;
 }
 
@@ -92,6 +100,7 @@ bool Section::boolean(const std::string& key, bool def) const {
       r.fail(r.child(key), value_mark(*e), "expected true or false, got " + describe(e->value));
   }
   r.record(key, YAML::Node(v));
+  r.note(key, "true | false", def ? "true" : "false");
   return v;
 }
 
@@ -100,6 +109,7 @@ std::string Section::string(const std::string& key) const {
   Entry e = r.require(key);
   std::string v = r.string(e.value, r.child(key), value_mark(e));
   r.record(key, YAML::Node(v));
+  r.note(key, "text");
   return v;
 }
 
@@ -108,6 +118,7 @@ std::string Section::string(const std::string& key, const std::string& def) cons
   auto e = r.lookup(key);
   std::string v = e ? r.string(e->value, r.child(key), value_mark(*e)) : def;
   r.record(key, YAML::Node(v));
+  r.note(key, "text", def);
   return v;
 }
 
@@ -115,6 +126,7 @@ std::string Section::choice(const std::string& key, const std::vector<std::strin
   Reader r(*doc_->impl_, path_);
   std::string v = r.choice(r.require(key), options);
   r.record(key, YAML::Node(v));
+  r.note(key, "one of: " + join(options));
   return v;
 }
 
@@ -123,6 +135,7 @@ std::string Section::choice(const std::string& key, const std::vector<std::strin
   auto e = r.lookup(key);
   std::string v = e ? r.choice(*e, options) : def;
   r.record(key, YAML::Node(v));
+  r.note(key, "one of: " + join(options), def);
   return v;
 }
 
@@ -146,6 +159,9 @@ std::vector<std::string> Section::strings(const std::string& key, const std::vec
   YAML::Node list = flow_list();
   for (const auto& s : v) list.push_back(s);
   r.record(key, list);
+  std::string fallback = "[";
+  for (std::size_t i = 0; i < def.size(); ++i) fallback += (i ? ", " : "") + def[i];
+  r.note(key, "text or a list of texts", fallback + "]");
   return v;
 }
 
@@ -162,16 +178,22 @@ std::string Section::file_path(const std::string& key) const {
   if (p.is_relative() && from_file) p = std::filesystem::path(doc_->base_dir()) / p;
   // The resolved input is printed to be saved and rerun from anywhere.
   r.record(key, YAML::Node(std::filesystem::absolute(p).lexically_normal().string()));
+  r.note(key, "file path (relative to the deck)");
   return p.lexically_normal().string();
 }
 
 std::string Section::file_path(const std::string& key, const std::string& default_path) const {
-  if (has(key)) return file_path(key);
+  if (has(key)) {
+    std::string p = file_path(key);
+    Reader(*doc_->impl_, path_).note(key, "file path (relative to the deck)", default_path);
+    return p;
+  }
   Reader r(*doc_->impl_, path_);
   // A default stands for a path written in the file: relative to the file too.
   std::filesystem::path p = default_path;
   if (p.is_relative()) p = std::filesystem::path(doc_->base_dir()) / p;
   r.record(key, YAML::Node(std::filesystem::absolute(p).lexically_normal().string()));
+  r.note(key, "file path (relative to the deck)", default_path);
   return p.lexically_normal().string();
 }
 

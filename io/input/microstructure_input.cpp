@@ -3,6 +3,8 @@
 // source; read_config (config.cpp) reads the other sections.
 #include "io/input/config_readers.hpp"
 
+#include "mesh/collective.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,19 +20,44 @@ namespace {
 
 constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
 
+/// A material by its name in `materials` (read as text, so the schema does not list
+/// one deck's names as the choices).
 int material_index(const Section& s, const std::string& key, const MaterialTable& table) {
+  const std::string name = s.string(key);
   std::vector<std::string> names;
-  for (const auto& m : table) names.push_back(m.name);
-  const std::string name = s.choice(key, names);
-  for (std::size_t n = 0; n < table.size(); ++n)
+  for (std::size_t n = 0; n < table.size(); ++n) {
     if (table[n].name == name) return static_cast<int>(n);
-  return -1; // unreachable: choice() only returns listed names
+    names.push_back(table[n].name);
+  }
+  const std::string path = s.path().empty() ? key : s.path() + "." + key;
+  std::string message = "unknown value \"" + name + "\" for " + path;
+  if (auto guess = input::did_you_mean(name, names)) message += "; did you mean \"" + *guess + "\"?";
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  s.fail(key, message + " (one of: " + list + ")");
 }
 
 Segmentation read_segmentation(const Section& s, const MaterialTable& table) {
   Segmentation seg;
+  s.explain({{"", "grey value -> material: label_map and/or ranges, or otsu"},
+             {"label_map", "exact grey values to materials"},
+             {"label_map.<grey value>", "the material of voxels of this grey value"},
+             {"ranges", "grey-value ranges [from, to) to materials"},
+             {"ranges[].from", "the lowest grey value of the range"},
+             {"ranges[].to", "the grey value above the range (exclusive)"},
+             {"ranges[].material", "the material of the range"},
+             {"otsu", "two materials split at Otsu's threshold of the volume's histogram (docs/user-guide.md)"},
+             {"otsu.below", "the material of grey values below the threshold"},
+             {"otsu.above", "the material of grey values at or above the threshold"}});
+  if (auto otsu = s.optional_section("otsu")) {
+    if (s.has("label_map") || s.has("ranges"))
+      s.fail("otsu", "finds the one threshold between two materials: give it alone, without label_map or ranges");
+    seg.otsu = Segmentation::Otsu{material_index(*otsu, "below", table), material_index(*otsu, "above", table)};
+    if (seg.otsu->below == seg.otsu->above) otsu->fail("above", "must be another material than \"below\"");
+    return seg;
+  }
   if (auto map = s.optional_section("label_map")) {
-    for (const auto& key : map->user_keys()) {
+    for (const auto& key : map->user_keys("<grey value>")) {
       char* end = nullptr;
       const long value = std::strtol(key.c_str(), &end, 10);
       if (end == key.c_str() || *end != '\0') map->fail(key, "label values must be integers");
@@ -45,7 +72,7 @@ Segmentation read_segmentation(const Section& s, const MaterialTable& table) {
     }
   }
   if (seg.label_map.empty() && seg.ranges.empty())
-    s.fail("", "needs a label_map (value: material) or ranges ([from, to) -> material)");
+    s.fail("", "needs a label_map (value: material), ranges ([from, to) -> material) or otsu ({below, above})");
   return seg;
 }
 
@@ -53,6 +80,23 @@ VolumeInput read_volume(const Section& s, const MaterialTable& table) {
   VolumeInput in;
   in.where = s.location().str() + ": " + s.path();
   VolumeSpec& v = in.volume;
+  s.explain({{"", "a voxel file"},
+             {"format", "tiff (multi-page: pages are z), tiff_sequence (one file per z slice), raw, hdf5 or vti"},
+             {"path", "the file; tiff_sequence: a printf pattern, e.g. slices/im%03d.tif"},
+             {"first_index", "tiff_sequence: the first slice's number"},
+             {"count", "tiff_sequence: how many slices (-1: until a file is missing)"},
+             {"dims", "raw: [nx, ny, nz] of the file, whatever its axis order"},
+             {"dtype", "raw: the sample type"},
+             {"endian", "raw: the byte order"},
+             {"axis_order", "raw: xyz (x fastest) or zyx (z fastest)"},
+             {"header_bytes", "raw: bytes before the first sample"},
+             {"dataset", "hdf5: the dataset, stored [z][y][x]"},
+             {"array", "vti: the point or cell array (default: the first)"},
+             {"crop", "a box of the volume, in source voxels (before coarsen)"},
+             {"crop.offset", "the box's first voxel [x, y, z]"},
+             {"crop.size", "the box's size [x, y, z]; -1: to the end"},
+             {"coarsen", "an integer factor: blocks of coarsen^3 voxels become one, by majority vote"},
+             {"segmentation", "how grey values become materials"}});
   v.format = s.choice("format", {"tiff", "tiff_sequence", "raw", "hdf5", "vti"});
   v.path = s.file_path("path");
   if (v.format == "tiff_sequence") {
@@ -86,6 +130,17 @@ std::uint64_t read_seed(const Section& s) {
 /// gap, contact_fraction, roughness, correlation_length and asperity_size.
 InterfaceSpec read_interface(const Section& s, const MaterialTable& table) {
   InterfaceSpec p;
+  s.explain({{"preset", "Al_foil or pressed_pellet: defaults of gap, contact_fraction, roughness, "
+                        "correlation_length and asperity_size"},
+             {"se_material", "the electrolyte below the interface"},
+             {"cc_material", "the collector above it"},
+             {"pore_material", "the gaps between them"},
+             {"gap", "the mean gap between the surfaces where they do not touch"},
+             {"contact_fraction", "the fraction of the x-y area where SE and CC touch"},
+             {"roughness", "RMS height of the surface roughness"},
+             {"correlation_length", "lateral correlation length of the roughness"},
+             {"asperity_size", "the size of the contact spots"},
+             {"seed", "keys the random surface: the same on any rank count"}});
   InterfacePreset d{"", 0.0, 1.0, 0.0, 2e-6, 1e-6};
   if (s.has("preset")) {
     std::vector<std::string> names;
@@ -112,6 +167,12 @@ InterfaceSpec read_interface(const Section& s, const MaterialTable& table) {
 /// A list of layers: `{material, thickness}` slabs or `{interface: {...}}` entries.
 std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, const MaterialTable& table) {
   std::vector<LayerSpec> layers;
+  s.explain({{key, "slabs stacked on the volume's z faces, in order away from it: {material, thickness} or "
+                   "{interface: {...}}"},
+             {key + "[].material", "the slab's material"},
+             {key + "[].thickness", "the slab's thickness (rounded to whole voxels)"},
+             {key + "[].interface", "a generated SE|CC interface layer (keys as generate: type interface)"},
+             {key + "[].interface.thickness", "the layer's thickness (0: from the roughness)"}});
   if (!s.has(key)) return layers;
   for (const Section& l : s.sections(key)) {
     if (auto i = l.optional_section("interface")) {
@@ -133,6 +194,10 @@ std::vector<LayerSpec> read_layers(const Section& s, const std::string& key, con
 /// `grain_boundary_material` (an SE material) is given.
 CeramicSpec read_ceramic(const Section& s, const MaterialTable& table) {
   CeramicSpec p;
+  s.explain({{"grain_size", "ceramic: the mean grain size"},
+             {"grain_boundary_material", "ceramic: an SE material for the grain boundaries (absent: none)"},
+             {"grain_boundary_thickness", "ceramic: the grain boundaries' thickness (with "
+                                          "grain_boundary_material)"}});
   p.dims = s.integer3("dims", 1, kMaxVoxels);
   p.material = material_index(s, "material", table);
   p.grain_size = s.quantity("grain_size", Dim::length, 3e-6);
@@ -151,6 +216,20 @@ CeramicSpec read_ceramic(const Section& s, const MaterialTable& table) {
 
 GenerateInput read_generate(const Section& s, const MaterialTable& table) {
   GenerateInput g;
+  s.explain({{"", "a generated volume, the same on any rank count"},
+             {"type", "pellet (pressed powder, spherical pores), separator (dense SE with surface pores), interface "
+                      "(an SE|CC interface layer) or ceramic (sintered NZSP)"},
+             {"dims", "the volume's voxels [nx, ny, nz]"},
+             {"material", "pellet, separator, ceramic: the solid's material"},
+             {"pore_material", "pellet, separator: the pores' material"},
+             {"preset", "pellet: Al (2 %), Cu (21 %, 0.75 um pores) or Ti (34.5 %, 2.5 um pores); interface: "
+                        "Al_foil or pressed_pellet"},
+             {"porosity", "pellet: the pore volume fraction (default: the preset's)"},
+             {"pore_radius", "pellet: the mean pore radius (default: the preset's)"},
+             {"radius_sigma", "pellet: the lognormal spread of the pore radii (0: one radius)"},
+             {"pore_density", "separator: surface pores per um^2"},
+             {"pore_depth", "separator: the depth of the hemispherical surface pores"},
+             {"seed", "keys the random volume: the same on any rank count"}});
   const std::string type = s.choice("type", {"pellet", "separator", "interface", "ceramic"});
   if (type == "interface") {
     g.type = GenerateInput::Type::interface;
@@ -205,6 +284,10 @@ GenerateInput read_generate(const Section& s, const MaterialTable& table) {
 
 MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& table) {
   MicrostructureSpec m;
+  s.explain({{"", "the cell's voxels: exactly one of volume, fill or generate, with layers below and above"},
+             {"fill", "one material, no file"},
+             {"fill.material", "the material"},
+             {"fill.dims", "the volume's voxels [nx, ny, nz]"}});
   if (auto v = s.optional_section("volume")) m.volume = read_volume(*v, table);
   if (auto f = s.optional_section("fill")) {
     m.fill = LayerSpec{material_index(*f, "material", table), 0, std::nullopt};
@@ -267,6 +350,53 @@ std::unique_ptr<LabelSource> open_microstructure(Config& config) {
   for (const auto& l : m.above) layers.push_back(slab(l));
   auto cell = layers.size() == 1 ? std::move(layers.front()) : stack(std::move(layers));
   config.grid.dims = cell->dims();
+  return cell;
+}
+
+std::string OtsuChoice::describe() const {
+  char text[256];
+  const GreyHistogram& h = histogram;
+  std::snprintf(text, sizeof text,
+                "Otsu threshold %.8g (grey < threshold: the lower material) from %lld voxels, grey %.8g to %.8g, "
+                "%zu bins%s",
+                threshold, (long long)h.voxels(), h.min, h.max, h.counts.size(),
+                h.integers ? " (one per integer value)" : "");
+  return text;
+}
+
+std::optional<OtsuChoice> find_segmentation_threshold(MPI_Comm comm, Config& config) {
+  auto& v = config.microstructure.volume;
+  if (!v || !v->segmentation.otsu) return std::nullopt;
+  std::unique_ptr<VolumeSource> volume;
+  Box region;
+  collectively(comm, [&] {
+    try {
+      volume = open_volume(v->volume);
+      region = cropped_region(volume->dims(), v->crop_offset, v->crop_size, v->coarsen);
+    } catch (const Error& e) {
+      throw Error(v->where + ": " + e.what());
+    }
+  });
+  OtsuChoice c;
+  c.histogram = grey_histogram(comm, *volume, region);
+  // The same counts on every rank give the same answer, or the same error, on each.
+  collectively(comm, [&] {
+    try {
+      c.threshold = otsu_threshold(c.histogram);
+    } catch (const Error& e) {
+      throw Error(v->where + ": " + e.what());
+    }
+  });
+  v->segmentation.set_otsu_threshold(c.threshold);
+  return c;
+}
+
+std::unique_ptr<LabelSource> open_cell(MPI_Comm comm, Config& config, const Log& log, std::optional<OtsuChoice>* otsu) {
+  std::optional<OtsuChoice> found = find_segmentation_threshold(comm, config);
+  if (found) log.info("segmentation: %s", found->describe().c_str());
+  std::unique_ptr<LabelSource> cell;
+  collectively(comm, [&] { cell = open_microstructure(config); });
+  if (otsu) *otsu = std::move(found);
   return cell;
 }
 

@@ -47,6 +47,10 @@ double magnitude(const Section& s, const std::string& key, bool allow_zero) {
 
 /// `cutoff` (the limit the direction drives V towards) and explicit voltage_min/max.
 void read_cutoffs(const Section& s, bool plating, ProtocolStep& step) {
+  s.explain({{"cutoff", "the voltage that ends the step, on the side the step drives V to (plating: a lower limit, "
+                        "stripping: an upper one)"},
+             {"voltage_min", "ends the step when V falls to it (instead of cutoff, or as well for a strip)"},
+             {"voltage_max", "ends the step when V rises to it (instead of cutoff, or as well for a plate)"}});
   const std::string limit = plating ? "voltage_min" : "voltage_max";
   if (s.has("cutoff")) {
     if (s.has(limit)) s.fail(limit, "give either \"cutoff\" or \"" + limit + "\", not both");
@@ -64,6 +68,10 @@ ProtocolStep read_galvanostatic(const Section& s, const std::string& kind) {
   step.kind = kind;
   const bool plating = kind == "plate";
   const double sign = plating ? -1.0 : 1.0;
+  s.explain({{"current_density", "the applied current per x-y area of the cell, a magnitude: the step kind gives "
+                                 "the sign"},
+             {"duration", "ends the step after this time"},
+             {"capacity", "ends the step after this charge per x-y area has passed"}});
   step.current_start = step.current_end = sign * magnitude(s, "current_density", false);
   step.duration = positive(s, "duration", Dim::time, ProtocolStep::inf);
   step.capacity = positive(s, "capacity", Dim::areal_capacity, ProtocolStep::inf);
@@ -78,6 +86,11 @@ ProtocolStep read_ramp(const Section& s) {
   ProtocolStep step;
   step.mode = ProtocolStep::Mode::galvanostatic;
   step.kind = "ramp";
+  s.explain({{"from", "current density magnitude at the start"},
+             {"to", "current density magnitude at the end, reached linearly over the duration"},
+             {"duration", "how long the ramp lasts"},
+             {"direction", "plate (Na to the collector) or strip"},
+             {"capacity", "ends the ramp after this charge per x-y area"}});
   const double from = magnitude(s, "from", true);
   const double to = magnitude(s, "to", true);
   if (from == 0 && to == 0) s.fail("to", "a ramp from 0 to 0 is a rest; use \"rest\"");
@@ -97,6 +110,11 @@ std::vector<ProtocolStep> read_staircase(const Section& s) {
   ProtocolStep base;
   base.mode = ProtocolStep::Mode::galvanostatic;
   base.kind = "staircase";
+  s.explain({{"from", "first current density (magnitude)"},
+             {"step", "increase of the current density from one stair to the next"},
+             {"to", "last current density; the staircase ends here if no stair reached its cutoff"},
+             {"step_time", "how long each current is held"},
+             {"direction", "plate or strip: which way the current drives Na"}});
   const double from = magnitude(s, "from", false);
   const double increment = magnitude(s, "step", false);
   const double to = magnitude(s, "to", false);
@@ -122,6 +140,7 @@ ProtocolStep read_rest(const Section& s) {
   ProtocolStep step;
   step.mode = ProtocolStep::Mode::rest;
   step.kind = "rest";
+  s.explain({{"duration", "open circuit (no current) for this long"}});
   step.duration = required_positive(s, "duration", Dim::time);
   return step;
 }
@@ -130,6 +149,9 @@ ProtocolStep read_hold(const Section& s) {
   ProtocolStep step;
   step.mode = ProtocolStep::Mode::potentiostatic;
   step.kind = "hold";
+  s.explain({{"voltage", "the cell voltage held (collector against the counter electrode)"},
+             {"duration", "ends the hold after this time"},
+             {"capacity", "ends the hold after this charge per x-y area has passed"}});
   step.voltage = s.quantity("voltage", Dim::voltage);
   step.duration = positive(s, "duration", Dim::time, ProtocolStep::inf);
   step.capacity = positive(s, "capacity", Dim::areal_capacity, ProtocolStep::inf);
@@ -143,6 +165,13 @@ std::vector<ProtocolStep> read_step(const Section& item) {
   std::string one_of = " (one of: ";
   for (std::size_t i = 0; i < kinds.size(); ++i) one_of += (i ? ", " : "") + kinds[i];
   one_of += ")";
+  item.explain({{"plate", "constant current plating Na onto the collector side"},
+                {"strip", "constant current stripping Na from the collector side"},
+                {"rest", "no current: relaxation, creep under the stack pressure"},
+                {"hold", "constant voltage"},
+                {"ramp", "a current changing linearly in time"},
+                {"staircase", "a critical-current-density staircase: currents from, from + step, ... to, each "
+                              "held step_time; the first whose step ends at its cutoff is the CCD"}});
   const std::vector<std::string> keys = item.user_keys();
   if (keys.empty()) item.fail("", "a step is a map with one key, the step kind" + one_of);
   if (keys.size() > 1)
@@ -163,6 +192,8 @@ std::vector<ProtocolStep> read_step(const Section& item) {
                                                      : std::vector<ProtocolStep>{read_hold(s)};
   // Any step may change the stack pressure; NaN = keep the previous one (resolved below).
   double pressure = std::nan("");
+  s.explain({{"stack_pressure", "changes the stack pressure from this step on (any step kind); it holds until "
+                                "a later step changes it"}});
   if (s.has("stack_pressure")) {
     pressure = s.quantity("stack_pressure", Dim::pressure);
     if (!(pressure >= 0)) s.fail("stack_pressure", "must not be negative (a compressive load)");
@@ -175,6 +206,9 @@ std::vector<ProtocolStep> read_step(const Section& item) {
 
 Protocol read_protocol(const Section& s, double stack_pressure) {
   Protocol p;
+  s.explain({{"repeat", "how many times the whole list of steps runs (each pass is a cycle: a row of "
+                        "<prefix>_cycles.csv)"},
+             {"steps", "the steps, in order: each a map with one key, the step kind"}});
   p.cycles = static_cast<int>(s.integer("repeat", 1, 1, 10000));
   std::vector<ProtocolStep> sequence;
   std::vector<int> item_of; // the deck's list item each step came from

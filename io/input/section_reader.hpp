@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 
@@ -63,6 +64,36 @@ public:
   }
 
   void record(const std::string& key, const YAML::Node& value) { map_.resolved[key] = value; }
+
+  /// Adds `key` to the schema: what it takes and its default (nullopt: required;
+  /// a required read of a key the reader first asked for with has() is optional).
+  void note(const std::string& key, std::string kind, std::optional<std::string> fallback = std::nullopt) {
+    if (!fallback && std::find(map_.probed.begin(), map_.probed.end(), key) != map_.probed.end()) fallback = "";
+    impl_.note(path_, key, std::move(kind), std::move(fallback));
+  }
+  /// `kind` for a quantity: "length [m]"; "number" without a dimension.
+  static std::string kind_of(units::Dim dim) {
+    if (dim == units::Dim::dimensionless) return "number";
+    return std::string(units::dim_name(dim)) + " [" + std::string(units::si_unit(dim)) + "]";
+  }
+  static std::string kind_of(std::int64_t min, std::int64_t max) {
+    if (max == std::numeric_limits<std::int64_t>::max()) return "integer >= " + std::to_string(min);
+    return "integer " + std::to_string(min) + ".." + std::to_string(max);
+  }
+  template <class T>
+  static std::string text_of(const std::array<T, 3>& v, units::Dim dim = units::Dim::dimensionless) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < 3; ++i) {
+      if constexpr (std::is_floating_point_v<T>)
+        out += (i ? ", " : "") + format_quantity(v[i], dim);
+      else
+        out += (i ? ", " : "") + std::to_string(v[i]);
+    }
+    return out + "]";
+  }
+  void probe(const std::string& key) {
+    if (std::find(map_.probed.begin(), map_.probed.end(), key) == map_.probed.end()) map_.probed.push_back(key);
+  }
 
   /// Registers the map `node` found at `path` as a section and returns its resolved map.
   YAML::Node enter(const std::string& path, const YAML::Node& node, const YAML::Mark& mark) {

@@ -83,14 +83,6 @@ XdmfStep XdmfStep::of(double time, std::string h5_file, const std::vector<Output
   return x;
 }
 
-std::string xdmf_step(const GridSpec& spec, const XdmfStep& step) {
-  std::ostringstream os;
-  open(os);
-  grid_xml(os, spec, step, "    ");
-  close(os);
-  return os.str();
-}
-
 std::string xdmf_collection(const GridSpec& spec, const std::vector<XdmfStep>& steps) {
   std::ostringstream os;
   open(os);
@@ -100,5 +92,9 @@ std::string xdmf_collection(const GridSpec& spec, const std::vector<XdmfStep>& s
   close(os);
   return os.str();
 }
+
+/// A temporal collection of one: ParaView's XDMF readers report the <Time> of a
+/// grid only inside a temporal collection, so a step opened alone shows its time.
+std::string xdmf_step(const GridSpec& spec, const XdmfStep& step) { return xdmf_collection(spec, {step}); }
 
 } // namespace navox::io

@@ -28,7 +28,7 @@ struct XdmfStep {
                      std::string materials);
 };
 
-/// The sidecar of one step file.
+/// The sidecar of one step file: a temporal collection of that one step.
 std::string xdmf_step(const GridSpec& spec, const XdmfStep& step);
 /// The temporal collection of all steps written so far.
 std::string xdmf_collection(const GridSpec& spec, const std::vector<XdmfStep>& steps);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace navox::io {
@@ -18,6 +19,7 @@ int Segmentation::material(double value) const {
   }
   for (const auto& range : ranges)
     if (value >= range.lo && value < range.hi) return range.material;
+  if (otsu && ranges.empty()) throw Error("the Otsu threshold was not found before segmenting");
   std::ostringstream os;
   os << "voxel value " << value << " is not mapped to a material by the segmentation";
   if (!label_map.empty()) {
@@ -28,6 +30,49 @@ int Segmentation::material(double value) const {
   throw Error(os.str());
 }
 
+std::optional<double> Segmentation::threshold() const {
+  if (!label_map.empty() || ranges.size() != 2) return std::nullopt;
+  if (ranges[0].hi == ranges[1].lo) return ranges[0].hi;
+  if (ranges[1].hi == ranges[0].lo) return ranges[1].hi;
+  return std::nullopt;
+}
+
+Segmentation Segmentation::at_threshold(double t) const {
+  const std::optional<double> now = threshold();
+  if (!now) throw Error("the segmentation is not a threshold between two ranges");
+  Segmentation moved = *this;
+  for (Range& r : moved.ranges) {
+    if (r.hi == *now) r.hi = t;
+    else r.lo = t;
+  }
+  return moved;
+}
+
+void Segmentation::set_otsu_threshold(double t) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ranges = {{-inf, t, otsu->below}, {t, inf, otsu->above}};
+}
+
+Box cropped_region(const std::array<std::int64_t, 3>& src, std::array<std::int64_t, 3> offset,
+                   std::array<std::int64_t, 3> size, std::int64_t factor) {
+  if (factor < 1) throw Error("coarsening factor must be at least 1");
+  Box region;
+  for (int d = 0; d < 3; ++d) {
+    const std::int64_t avail = src[d] - offset[d];
+    if (offset[d] < 0 || avail <= 0)
+      throw Error("crop offset " + std::to_string(offset[d]) + " lies outside the volume (" + std::to_string(src[d]) +
+                  " voxels along " + "xyz"[d] + ")");
+    const std::int64_t n = size[d] < 0 ? avail : size[d];
+    if (n > avail)
+      throw Error("crop of " + std::to_string(n) + " voxels from offset " + std::to_string(offset[d]) +
+                  " exceeds the volume (" + std::to_string(src[d]) + " along " + "xyz"[d] + ")");
+    if (n / factor < 1) throw Error("coarsening by " + std::to_string(factor) + " leaves no voxel");
+    region.lo[d] = offset[d];
+    region.n[d] = n / factor * factor;
+  }
+  return region;
+}
+
 namespace {
 
 class SegmentedVolume : public LabelSource {
@@ -35,20 +80,8 @@ public:
   SegmentedVolume(std::unique_ptr<VolumeSource> volume, Segmentation seg, std::array<std::int64_t, 3> offset,
                   std::array<std::int64_t, 3> size, std::int64_t factor)
       : volume_(std::move(volume)), seg_(std::move(seg)), offset_(offset), factor_(factor) {
-    const auto src = volume_->dims();
-    if (factor_ < 1) throw Error("coarsening factor must be at least 1");
-    for (int d = 0; d < 3; ++d) {
-      const std::int64_t avail = src[d] - offset_[d];
-      if (offset_[d] < 0 || avail <= 0)
-        throw Error("crop offset " + std::to_string(offset_[d]) + " lies outside the volume (" +
-                    std::to_string(src[d]) + " voxels along " + "xyz"[d] + ")");
-      const std::int64_t n = size[d] < 0 ? avail : size[d];
-      if (n > avail)
-        throw Error("crop of " + std::to_string(n) + " voxels from offset " + std::to_string(offset_[d]) +
-                    " exceeds the volume (" + std::to_string(src[d]) + " along " + "xyz"[d] + ")");
-      dims_[d] = n / factor_;
-      if (dims_[d] < 1) throw Error("coarsening by " + std::to_string(factor_) + " leaves no voxel");
-    }
+    const Box region = cropped_region(volume_->dims(), offset_, size, factor_);
+    for (int d = 0; d < 3; ++d) dims_[d] = region.n[d] / factor_;
   }
 
   std::array<std::int64_t, 3> dims() const override { return dims_; }

@@ -3,7 +3,7 @@
 namespace navox {
 
 const std::vector<std::string>& phase_names() {
-  static const std::vector<std::string> names = {"SE", "CC", "PORE", "NA"};
+  static const std::vector<std::string> names = {"SE", "CC", "PORE", "NA", "SOLID"};
   return names;
 }
 

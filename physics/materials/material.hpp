@@ -3,8 +3,11 @@
 ///
 /// The phase decides which equations live in a voxel: the ionic potential in
 /// SE, the Na phase field in PORE and NA, nothing (an equipotential electronic
-/// conductor) in CC. Which SE or which metal comes from the input's material
-/// table; label values in the output are indices into that table.
+/// conductor) in CC. SOLID is a neutral solid (active material, binder, inert
+/// filler: conducts neither ions nor electrons, holds no Na) that only
+/// `navox analyze` accepts; a run models SE, CC, PORE and NA (is_run_phase).
+/// Which SE or which metal comes from the input's material table; label values in
+/// the output are indices into that table.
 #include "physics/sodium/nucleation.hpp"
 
 #include <string>
@@ -12,10 +15,14 @@
 
 namespace navox {
 
-enum class Phase { SE, CC, PORE, NA };
+enum class Phase { SE, CC, PORE, NA, SOLID };
 
-/// PORE and NA voxels hold the Na phase field ξ; SE and CC never do.
+/// PORE and NA voxels hold the Na phase field ξ; SE, CC and SOLID never do.
 inline bool holds_sodium(Phase p) { return p == Phase::PORE || p == Phase::NA; }
+
+/// The phases a run models; SOLID exists for the microstructure analysis only, so the
+/// run's physics never meets it (the deck reader refuses it for a run).
+inline bool is_run_phase(Phase p) { return p != Phase::SOLID; }
 
 /// The phases by their input names, in enum order.
 const std::vector<std::string>& phase_names();

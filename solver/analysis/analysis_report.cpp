@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <iomanip>
+#include <sstream>
 
 namespace navox {
 
@@ -15,6 +17,14 @@ std::string json_string(const std::string& s) {
     out += ch;
   }
   return out + "\"";
+}
+
+/// A number, or null for NaN and infinities (which JSON has no word for).
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream os;
+  os << std::setprecision(12) << v;
+  return os.str();
 }
 
 std::filesystem::path beside(const std::string& json, const std::string& suffix) {
@@ -68,6 +78,68 @@ void write_json_chords(std::ostream& j, const io::Config& config, const Analysis
   j << "\n  ],\n";
 }
 
+void write_json_segmentation(std::ostream& j, const SegmentationReport& s) {
+  j << "  \"segmentation\": {\"method\": " << json_string(s.method)
+    << ", \"threshold\": " << (s.threshold ? json_number(*s.threshold) : "null");
+  if (s.otsu) {
+    const io::GreyHistogram& h = s.otsu->histogram;
+    j << ", \"histogram\": {\"voxels\": " << h.voxels() << ", \"min\": " << json_number(h.min)
+      << ", \"max\": " << json_number(h.max) << ", \"bins\": " << h.counts.size()
+      << ", \"bin_width\": " << json_number(h.width) << ", \"one_bin_per_integer\": " << (h.integers ? "true" : "false")
+      << "}";
+  }
+  j << "},\n";
+}
+
+void write_json_spread(std::ostream& j, const Spread& s) {
+  j << "\"at_threshold\": " << json_number(s.at) << ", \"min\": " << json_number(s.min)
+    << ", \"max\": " << json_number(s.max) << ", \"std\": " << json_number(s.std) << ", \"members\": " << s.members;
+}
+
+/// The tortuosity of each member along directions[n] (NaN where it does not percolate).
+std::vector<double> member_tortuosity(const ThresholdEnsembleReport& e, std::size_t n) {
+  std::vector<double> tau;
+  for (const EnsembleMember& m : e.members) {
+    const DirectionReport& d = m.phase.directions[n];
+    tau.push_back(d.percolates ? d.result.tortuosity : NAN);
+  }
+  return tau;
+}
+
+void write_json_ensemble(std::ostream& j, const ThresholdEnsembleReport& e, const std::vector<int>& directions) {
+  std::vector<double> fraction, connected;
+  for (const EnsembleMember& m : e.members) {
+    fraction.push_back(m.phase.clusters.phase_fraction);
+    connected.push_back(m.phase.clusters.connected_fraction);
+  }
+  const auto at = static_cast<std::size_t>(e.levels);
+  j << ",\n  \"threshold_ensemble\": {\"levels\": " << e.levels << ", \"step\": " << json_number(e.step)
+    << ",\n    \"volume_fraction\": {";
+  write_json_spread(j, spread_of(fraction, at));
+  j << "},\n    \"connected_fraction\": {";
+  write_json_spread(j, spread_of(connected, at));
+  j << "},\n    \"tortuosity\": [";
+  for (std::size_t n = 0; n < directions.size(); ++n) {
+    j << (n ? ", " : "") << "{\"axis\": \"" << axis_name(directions[n]) << "\", ";
+    write_json_spread(j, spread_of(member_tortuosity(e, n), at));
+    j << "}";
+  }
+  j << "],\n    \"members\": [";
+  for (std::size_t m = 0; m < e.members.size(); ++m) {
+    const EnsembleMember& member = e.members[m];
+    j << (m ? ",\n      " : "\n      ") << "{\"threshold\": " << json_number(member.threshold)
+      << ", \"volume_fraction\": " << member.phase.clusters.phase_fraction
+      << ", \"connected_fraction\": " << member.phase.clusters.connected_fraction << ", \"tortuosity\": {";
+    for (std::size_t n = 0; n < member.phase.directions.size(); ++n) {
+      const DirectionReport& d = member.phase.directions[n];
+      j << (n ? ", " : "") << "\"" << axis_name(d.result.axis)
+        << "\": " << (d.percolates ? json_number(d.result.tortuosity) : "null");
+    }
+    j << "}}";
+  }
+  j << "\n    ]}";
+}
+
 void write_json(const std::filesystem::path& path, const io::Config& config, const AnalysisReport& r, int ranks) {
   std::ofstream j = open_report(path);
   const auto& g = config.grid;
@@ -79,15 +151,19 @@ void write_json(const std::filesystem::path& path, const io::Config& config, con
     j << (m ? ", " : "") << "{\"name\": " << json_string(config.materials[m].name)
       << ", \"phase\": " << json_string(phase_name(config.materials[m].phase))
       << ", \"volume_fraction\": " << r.material_fraction[m] << "}";
-  j << "],\n  \"phase\": {\"name\": " << json_string(config.analysis.phase)
-    << ", \"volume_fraction\": " << r.phase_fraction << ", \"connected_fraction\": " << r.connected_fraction
-    << ", \"isolated_fraction\": " << r.isolated_fraction << ", \"clusters\": " << r.clusters
+  j << "],\n";
+  if (r.segmentation) write_json_segmentation(j, *r.segmentation);
+  const ClusterReport& c = r.phase.clusters;
+  j << "  \"phase\": {\"name\": " << json_string(config.analysis.phase)
+    << ", \"volume_fraction\": " << c.phase_fraction << ", \"connected_fraction\": " << c.connected_fraction
+    << ", \"isolated_fraction\": " << c.isolated_fraction << ", \"clusters\": " << c.clusters
     << ", \"connectivity\": " << config.analysis.connectivity << "},\n";
   write_json_interfaces(j, config, r);
   write_json_chords(j, config, r);
+  const std::vector<DirectionReport>& dirs = r.phase.directions;
   j << "  \"directions\": [";
-  for (std::size_t n = 0; n < r.directions.size(); ++n) {
-    const DirectionReport& d = r.directions[n];
+  for (std::size_t n = 0; n < dirs.size(); ++n) {
+    const DirectionReport& d = dirs[n];
     j << (n ? ",\n    " : "\n    ") << "{\"axis\": \"" << axis_name(d.result.axis)
       << "\", \"percolates\": " << (d.percolates ? "true" : "false");
     if (d.percolates)
@@ -96,15 +172,17 @@ void write_json(const std::filesystem::path& path, const io::Config& config, con
         << ", \"seconds\": " << d.result.seconds;
     j << "}";
   }
-  j << (r.directions.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  j << (dirs.empty() ? "]" : "\n  ]");
+  if (r.ensemble) write_json_ensemble(j, *r.ensemble, config.analysis.directions);
+  j << "\n}\n";
   finish(j, path);
 }
 
 void write_directions_csv(const std::filesystem::path& path, const AnalysisReport& r) {
   std::ofstream c = open_report(path);
   c << "axis,percolates,volume_fraction,spanning_fraction,sigma_eff_over_sigma,tortuosity,iterations,seconds\n";
-  for (const DirectionReport& d : r.directions) {
-    c << axis_name(d.result.axis) << "," << (d.percolates ? 1 : 0) << "," << r.phase_fraction << ",";
+  for (const DirectionReport& d : r.phase.directions) {
+    c << axis_name(d.result.axis) << "," << (d.percolates ? 1 : 0) << "," << r.phase.clusters.phase_fraction << ",";
     if (d.percolates)
       c << d.result.active_fraction << "," << d.result.ratio << "," << d.result.tortuosity << ","
         << d.result.iterations << "," << d.result.seconds << "\n";
@@ -140,6 +218,24 @@ void write_chords_csv(const std::filesystem::path& path, const io::Config& confi
   finish(c, path);
 }
 
+/// One row per threshold and direction (one per threshold, direction and tau empty,
+/// without directions); tau empty where the phase does not percolate.
+void write_ensemble_csv(const std::filesystem::path& path, const ThresholdEnsembleReport& e) {
+  std::ofstream c = open_report(path);
+  c << "threshold,direction,volume_fraction,connected_fraction,tau\n";
+  for (const EnsembleMember& m : e.members) {
+    const std::string head = json_number(m.threshold) + ",";
+    const ClusterReport& k = m.phase.clusters;
+    if (m.phase.directions.empty()) c << head << "," << k.phase_fraction << "," << k.connected_fraction << ",\n";
+    for (const DirectionReport& d : m.phase.directions) {
+      c << head << axis_name(d.result.axis) << "," << k.phase_fraction << "," << k.connected_fraction << ",";
+      if (d.percolates) c << d.result.tortuosity;
+      c << "\n";
+    }
+  }
+  finish(c, path);
+}
+
 } // namespace
 
 ContactReport se_cc_contact(const InterfaceFaces& faces, const io::Config& config) {
@@ -163,6 +259,7 @@ void write_analysis_reports(const io::Config& config, const AnalysisReport& repo
   write_directions_csv(beside(json.string(), ".csv"), report);
   write_interfaces_csv(beside(json.string(), "_interfaces.csv"), config, report);
   write_chords_csv(beside(json.string(), "_chords.csv"), config, report);
+  if (report.ensemble) write_ensemble_csv(beside(json.string(), "_ensemble.csv"), *report.ensemble);
 }
 
 } // namespace navox

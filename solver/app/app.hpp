@@ -17,5 +17,8 @@ int command_run(MPI_Comm comm, const CommandLine& cl);
 /// isolated parts of the analysed phase, effective conductivity and tortuosity
 /// along the requested directions; writes a JSON and a CSV report (rank 0).
 int command_analyze(MPI_Comm comm, const CommandLine& cl);
+/// `navox reference DECK...`: reads each deck as `check` does (none may have an
+/// error) and prints the keys they reach, merged, as Markdown (io/input/input_reference.hpp).
+int command_reference(MPI_Comm comm, const CommandLine& cl);
 
 } // namespace navox

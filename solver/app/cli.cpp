@@ -12,6 +12,8 @@ std::string usage() {
          "  navox check INPUT.yaml [--set key.path=value ...]   validate; print the resolved input in SI\n"
          "  navox analyze INPUT.yaml [--set key.path=value ...] [PETSc options]\n"
          "                   phase fractions, connectivity, effective conductivity and tortuosity\n"
+         "  navox reference DECK...                            every key of a deck, its unit, default and meaning\n"
+         "                   (Markdown; the schema as the decks reach it: docs/input-reference.md)\n"
          "  navox --version                                    navox, PETSc, HDF5, VTK and MPI versions\n"
          "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type mg),\n"
          "those of the analysis solves -analyze_ (e.g. -analyze_ksp_monitor -analyze_pc_type mg).\n";
@@ -33,6 +35,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cmd == "run") cl.command = CommandLine::Command::run;
   else if (cmd == "check") cl.command = CommandLine::Command::check;
   else if (cmd == "analyze") cl.command = CommandLine::Command::analyze;
+  else if (cmd == "reference") cl.command = CommandLine::Command::reference;
   else {
     cl.error = "unknown command \"" + cmd + "\"";
     return cl;
@@ -62,6 +65,9 @@ CommandLine parse_command_line(int argc, char** argv) {
       }
     } else if (arg.rfind("--set=", 0) == 0) {
       cl.overrides.push_back(arg.substr(6));
+    } else if (cl.command == CommandLine::Command::reference && !arg.empty() && arg[0] != '-') {
+      cl.decks.push_back(arg);
+      if (cl.input.empty()) cl.input = arg;
     } else if (cl.input.empty() && !arg.empty() && arg[0] != '-') {
       cl.input = arg;
     } else if (!arg.empty() && arg[0] != '-' && !after_petsc_option) {

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     case navox::CommandLine::Command::check: status = navox::command_check(comm, cl); break;
     case navox::CommandLine::Command::run: status = navox::command_run(comm, cl); break;
     case navox::CommandLine::Command::analyze: status = navox::command_analyze(comm, cl); break;
+    case navox::CommandLine::Command::reference: status = navox::command_reference(comm, cl); break;
     }
   } catch (const navox::CollectiveError& e) {
     if (rank == 0) std::fprintf(stderr, "navox: error: %s\n", e.what());

@@ -37,6 +37,15 @@ physics::PowerLawCreep read_creep(const input::Section& s, const io::Config& c) 
   using units::Dim;
   const lib::Metal& metal = *lib::find_metal(c.metal);
   physics::PowerLawCreep p;
+  s.explain({{"", "Na power-law creep, eps_dot = eps_ref (sigma / flow_stress)^n exp(-Q/R (1/T - 1/T_ref)): its "
+                  "calibration point; defaults from the metal (sodium.metal)"},
+             {"flow_stress", "the stress at which the metal creeps at at_strain_rate and at_temperature (default: "
+                             "its yield stress)"},
+             {"at_strain_rate", "the strain rate of that calibration point"},
+             {"at_temperature", "the temperature of that calibration point"},
+             {"exponent", "the stress exponent n (default: the metal's)"},
+             {"activation_energy", "Q (default: the apparent activation energy of the metal's self-diffusion at "
+                                   "at_temperature)"}});
   p.reference_stress = s.quantity("flow_stress", Dim::pressure, metal.yield_stress);
   p.reference_rate = s.quantity("at_strain_rate", Dim::rate, 1e-3);
   p.reference_temperature = s.quantity("at_temperature", Dim::temperature, 298.15);
@@ -60,6 +69,10 @@ struct MechanicsSpec {
 
 MechanicsSpec read_mechanics(const input::Section& s, const io::Config& c) {
   MechanicsSpec m;
+  s.explain({{"", "stack-pressure mechanics: when the elastic stresses of SE and CC are solved, and the Na creep "
+                  "law (docs/model.md, Mechanics)"},
+             {"elasticity", "output: at each output step; step: after every step; off: never (without a stack "
+                            "pressure it is off)"}});
   const std::string when = s.choice("elasticity", {"output", "step", "off"}, "output");
   m.elasticity = when == "step" ? MechanicsSpec::Elastic::step
                  : when == "off" ? MechanicsSpec::Elastic::off

@@ -29,6 +29,11 @@ std::vector<io::TimeSeries::Column> nucleus_columns() {
 /// The `nucleation:` section.
 NucleationSpec read_nucleation(const input::Section& s) {
   NucleationSpec n;
+  s.explain({{"", "nucleation of Na on blocking collectors (classical nucleation theory; each collector's own "
+                  "parameters are under materials.<name>.nucleation)"},
+             {"seed", "keys the random stream of nucleation events: the same on any number of ranks"},
+             {"max_step_fraction", "limits a step so that it expects at most this many new nuclei per footprint "
+                                   "the bare contact has room for"}});
   n.seed = static_cast<std::uint64_t>(s.integer("seed", 1, 0, std::int64_t(1) << 53));
   n.max_step_fraction = s.number("max_step_fraction", n.max_step_fraction);
   if (!(n.max_step_fraction > 0 && n.max_step_fraction <= 1))

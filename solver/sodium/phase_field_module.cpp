@@ -27,6 +27,15 @@ PhaseFieldSpec read_phase_field(const input::Section& s, double h) {
   };
   PhaseFieldSpec p;
   p.enabled = true;
+  s.explain({{"", "optional: conserved Allen-Cahn relaxation of xi after each step, which gives the deposit a "
+                  "diffuse interface of a set width (docs/model.md)"},
+             {"width", "the interface width delta (10-90 % over 2.2 delta); default 1.5 voxels; at least one voxel"},
+             {"rate", "the relaxation rate k; sub-steps per second of run = 2 sum(k delta^2 / 2 h^2) + 4 k"},
+             {"noise", "optional band-limited Langevin noise on xi, for morphology studies"},
+             {"noise.strength", "D: Var(d xi) = D dt at xi = 1/2; keep sqrt(D dt_max) below 0.04 (the log warns)"},
+             {"noise.correlation_length", "the noise's correlation length; default one voxel; 0: white; at most "
+                                          "10 voxels"},
+             {"noise.seed", "keys the noise with the voxel and the step: the same on any rank count"}});
   p.relaxation.width = s.quantity("width", units::Dim::length, 1.5 * h);
   p.relaxation.rate = s.quantity("rate", units::Dim::rate, 0.1);
   if (!(p.relaxation.width >= h)) s.fail("width", "must be at least one voxel (" + in_um(h) + ")");

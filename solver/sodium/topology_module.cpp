@@ -36,6 +36,9 @@ struct TopologySpec {
 
 TopologySpec read_topology(const input::Section& s) {
   TopologySpec t;
+  s.explain({{"", "which Na is one piece: active, trapped or floating (field na_state), and short circuits"},
+             {"connectivity", "6 (faces), 18 (faces and edges) or 26 (faces, edges and corners): the neighbours "
+                              "through which Na voxels are one piece"}});
   t.connectivity = static_cast<int>(s.integer("connectivity", 6, 6, 26));
   if (t.connectivity != 6 && t.connectivity != 18 && t.connectivity != 26)
     s.fail("connectivity", "must be 6 (faces), 18 (faces and edges) or 26 (faces, edges and corners)");
@@ -58,7 +61,7 @@ public:
 
   void outputs(std::vector<io::OutputField>& out) const override {
     classify();
-    out.push_back({"na_state", io::OutputField::Type::float64, na_state_, ""});
+    out.push_back({"na_state", io::OutputField::Type::int32, na_state_, ""});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"trapped_na_volume", "m^3"}, {"isolated_na_volume", "m^3"}});

@@ -31,6 +31,13 @@ struct VacancySpec {
 
 VacancySpec read_vacancies(const input::Section& s) {
   VacancySpec v;
+  s.explain({{"", "optional: vacancies in the Na and the voids they open at the SE on stripping "
+                  "(docs/model.md, Vacancies and voids)"},
+             {"critical_occupancy", "theta_c: a void opens where the lattice occupancy on an SE face falls to it "
+                                    "(0: the Sand limit)"},
+             {"diffusivity", "the vacancy diffusivity (default: the metal's self-diffusivity D(T) from the "
+                             "library)"},
+             {"max_occupancy_change", "the largest change of theta per step"}});
   v.critical_occupancy = s.number("critical_occupancy", 0.0);
   if (!(v.critical_occupancy >= 0 && v.critical_occupancy < 1))
     s.fail("critical_occupancy", "must be at least 0 (the Sand limit) and below 1");
@@ -62,7 +69,7 @@ public:
 
   void outputs(std::vector<io::OutputField>& out) const override {
     out.push_back({"theta", io::OutputField::Type::float64, vacancies_.occupancy(), "1"});
-    out.push_back({"void", io::OutputField::Type::float64, vacancies_.voids(), "1"});
+    out.push_back({"void", io::OutputField::Type::int32, vacancies_.voids(), ""});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"void_fraction", ""}, {"theta_min", ""}, {"vacancy_volume", "m^3"}, {"theta_its", ""}});

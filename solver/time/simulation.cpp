@@ -20,8 +20,7 @@ double StepReport::operator[](const std::string& name) const {
 
 Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
     : config_(std::move(config)), log_(log) {
-  std::unique_ptr<io::LabelSource> cell;
-  collectively(comm, [&] { cell = io::open_microstructure(config_); });
+  std::unique_ptr<io::LabelSource> cell = io::open_cell(comm, config_, log_);
   const auto& d = config_.grid.dims;
   const auto& h = config_.grid.spacing;
   log_.info("microstructure: %s", cell->describe().c_str());

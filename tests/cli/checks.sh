@@ -10,3 +10,12 @@ expect_one_failure() {
   count=$(grep -c -- "$pattern" "$output")
   [ "$count" -eq 1 ] || fail "$what: want \"$pattern\" once, got $count"
 }
+
+# in_scratch_copy INPUT: into a new folder (removed on exit, its path in $work) holding
+# a copy of every file beside INPUT (the deck and its data).
+in_scratch_copy() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  find "$(dirname "$1")" -maxdepth 1 -type f -exec cp {} "$work"/ \;
+  cd "$work"
+}

@@ -4,15 +4,13 @@
 # /usr/bin/python3 has no matplotlib.
 #   expect_plot.sh MPIEXEC NAVOX INPUT PLOT
 set -eu
+source "$(dirname "$0")/checks.sh"
 mpiexec=$1 navox=$2 input=$3 plot=$4
 if ! /usr/bin/python3 -c "import matplotlib, numpy" 2>/dev/null; then
   echo "skipped: /usr/bin/python3 lacks matplotlib or numpy (scripts/install-deps installs them)"
   exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-find "$(dirname "$input")" -maxdepth 1 -type f -exec cp {} "$work"/ \;
-cd "$work"
+in_scratch_copy "$input"
 $mpiexec -n 1 "$navox" run "$(basename "$input")" --set output.directory=out > run.log || { cat run.log; echo "FAIL: navox run"; exit 1; }
 [ -s out/navox.csv ] || { echo "FAIL: no out/navox.csv"; exit 1; }
 # No navox.csv: one line on stderr, non-zero.

@@ -16,6 +16,7 @@
 #include "support/csv_table.hpp"
 #include "support/deck_run.hpp"
 #include "support/test_paths.hpp"
+#include "support/validate_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -54,6 +55,9 @@ TEST(FlatCell, PlatesStripsAndMatchesTheAnalyticVoltage) {
   EXPECT_NEAR(p["na_thickness"] / (na.thickness_per_charge() * -p["faradaic_charge"]), 1.0, 1e-9);
   EXPECT_NEAR(p["na_thickness"] / (na.thickness_per_charge() * applied), 1.0, 1e-3);
   EXPECT_NEAR(p["na_thickness"] * 1e6, 8.873, 0.001);
+  navox::test::validate_line("V1: plate 1 mAh/cm^2 on a flat Na|NBH cell: Na thickness; Na volume / (Omega/F charge)",
+                             "8.87 um (papers 8.5-8.8); 1 (0.1 %)", "%.4f um; 1 %+.1e", p["na_thickness"] * 1e6,
+                             p["na_thickness"] / (na.thickness_per_charge() * -p["faradaic_charge"]) - 1);
   EXPECT_GE(p["lift"], 8e-6); // the dense Al collector was lifted voxel by voxel
 
   // Flat cell: 10 um NBH (0.09 S/m), R_ct = 2 ohm cm^2, alpha = 1/2, 1 mA/cm^2.

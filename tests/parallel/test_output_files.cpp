@@ -151,6 +151,9 @@ TEST(OutputFiles, Hdf5ReadsBackBitExact) {
   const std::string step_xmf = slurp(dir + "/" + writer.step_name(3) + ".xmf");
   EXPECT_NE(step_xmf.find("<Information Name=\"materials\" Value=\"0=NBH;1=Cu;2=pore\"/>"), std::string::npos);
   EXPECT_NE(step_xmf.find("<Information Name=\"units\" Value=\"V\"/>"), std::string::npos);
+  // A step opened alone shows its time in ParaView: a temporal collection of one.
+  EXPECT_NE(step_xmf.find("CollectionType=\"Temporal\""), std::string::npos) << step_xmf;
+  EXPECT_NE(step_xmf.find("<Time Value=\"12.5\"/>"), std::string::npos) << step_xmf;
   // The vector field: a Vector attribute over the dataset's trailing component axis, in
   // the per-step file and (for both steps, after the resume) in the collection; scalars
   // keep their three dimensions.
@@ -160,7 +163,7 @@ TEST(OutputFiles, Hdf5ReadsBackBitExact) {
     return n;
   };
   for (const auto& [text, indent, steps] :
-       {std::tuple<std::string, std::string, int>{step_xmf, "        ", 1}, {xmf, "          ", 2}}) {
+       {std::tuple<std::string, std::string, int>{step_xmf, "          ", 1}, {xmf, "          ", 2}}) {
     EXPECT_EQ(count(text, "<Attribute Name=\"displacement\" AttributeType=\"Vector\" Center=\"Cell\">\n" + indent +
                               "<Information Name=\"units\" Value=\"m\"/>\n" + indent +
                               "<DataItem Dimensions=\"12 5 9 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">"),

@@ -292,3 +292,60 @@ TEST(DidYouMean, ThresholdGrowsWithLength) {
   EXPECT_EQ(did_you_mean("kondactivty", {"conductivity"}), "conductivity");
   EXPECT_EQ(did_you_mean("abcdef", {"abcxyz"}), std::nullopt);
 }
+
+// The schema the readers record (Document::schema, the input reference): every key
+// asked for, in the order asked, with what it takes, its default (or required, or
+// optional without one), and its meaning; list items as [], user names as placeholders.
+TEST(Input, SchemaRecordsWhatEachKeyTakes) {
+  auto doc = Document::parse("grid: {spacing: 1 um}\n"
+                             "materials: {NBH: {phase: SE}, Cu: {phase: CC}}\n"
+                             "steps: [{current: 1 mA/cm^2}, {current: 2 mA/cm^2, cutoff: 1 V}]\n",
+                             "deck.yaml");
+  Section root = doc->root();
+  Section grid = root.section("grid");
+  grid.explain({{"", "the voxel grid"}, {"spacing", "the voxel size"}});
+  grid.quantity3("spacing", Dim::length);
+  grid.integer("every", 3, 1, 10);
+  const Section materials = root.section("materials");
+  for (const auto& name : materials.user_keys("<name>")) {
+    const Section m = materials.section(name);
+    m.explain({{"phase", "what the material is"}});
+    m.choice("phase", {"SE", "CC"});
+    if (name == "Cu") m.quantity("conductivity", Dim::conductivity, 1e7);
+  }
+  for (const Section& s : root.sections("steps")) {
+    s.quantity("current", Dim::current_density);
+    if (s.has("cutoff")) s.quantity("cutoff", Dim::voltage);
+  }
+  root.optional_section("output");
+  doc->finish();
+  const auto keys = doc->schema();
+  std::vector<std::string> paths;
+  for (const auto& k : keys) paths.push_back(k.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"grid", "grid.spacing", "grid.every", "materials", "materials.<name>",
+                                             "materials.<name>.phase", "materials.<name>.conductivity", "steps",
+                                             "steps[].current", "steps[].cutoff", "output"}));
+  auto at = [&](const std::string& p) {
+    for (const auto& k : keys)
+      if (k.path == p) return k;
+    ADD_FAILURE() << "no " << p;
+    return navox::input::SchemaKey{};
+  };
+  EXPECT_EQ(at("grid").meaning, "the voxel grid");
+  EXPECT_EQ(at("grid.spacing").kind, "length [m], one or [x, y, z]");
+  EXPECT_TRUE(at("grid.spacing").required);
+  EXPECT_EQ(at("grid.spacing").meaning, "the voxel size");
+  EXPECT_EQ(at("grid.every").kind, "integer 1..10");
+  EXPECT_FALSE(at("grid.every").required);
+  EXPECT_EQ(at("grid.every").fallback, "3");
+  EXPECT_EQ(at("materials.<name>.phase").kind, "one of: SE, CC");
+  EXPECT_EQ(at("materials.<name>.phase").meaning, "what the material is");
+  EXPECT_EQ(at("materials.<name>.conductivity").fallback, "10000000 S/m");
+  EXPECT_TRUE(at("steps[].current").required);
+  // Read only when present (has(), then a required read): optional, no default.
+  EXPECT_FALSE(at("steps[].cutoff").required);
+  EXPECT_EQ(at("steps[].cutoff").fallback, "");
+  EXPECT_EQ(at("steps[].cutoff").kind, "voltage [V]");
+  EXPECT_EQ(at("output").kind, "map");
+  EXPECT_FALSE(at("output").required);
+}

@@ -29,6 +29,7 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "verification/coupled_mms.hpp"
 #include "verification/fixed_steps.hpp"
+#include "support/validate_line.hpp"
 
 #include <gtest/gtest.h>
 #include <mpi.h>
@@ -320,6 +321,9 @@ TEST(CoupledMms, SecondOrderInBothFields) {
   const Errors& f = runs.back();
   EXPECT_GE(order(c.phi, f.phi, c.n, f.n), 1.8) << "observed order of phi on the two finest grids";
   EXPECT_GE(order(c.xi, f.xi, c.n, f.n), 1.8) << "observed order of xi on the two finest grids";
+  navox::test::validate_line("coupled phi-xi manufactured solution: order of phi, xi on the two finest grids",
+                             "2 (>= 1.8)", "%.3f, %.3f (%d^3)", order(c.phi, f.phi, c.n, f.n),
+                             order(c.xi, f.xi, c.n, f.n), int(f.n));
   // The solver really split by the DM's field names (so -coupled_fieldsplit_phi_* reaches it).
   const std::vector<std::string> want{"coupled_fieldsplit_phi_", "coupled_fieldsplit_xi_"};
   EXPECT_EQ(f.splits, want);

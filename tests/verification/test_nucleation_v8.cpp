@@ -4,6 +4,7 @@
 // Al and a few mV on a sodiophilic (Au, small wetting angle) surface, where many
 // more nuclei form; it grows with the current density.
 #include "support/nucleation_v8.hpp"
+#include "support/validate_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,6 +28,12 @@ TEST(NucleationV8, DipOnBareAlShrinksOnAuAndGrowsWithCurrent) {
   // Ten times the current: a deeper dip (CNT: about (kT/2ΔG*) η ln 100 ≈ 3 mV) and more nuclei.
   EXPECT_GT(fast.dip, al.dip + 0.002);
   EXPECT_GT(fast.reports.back()["nuclei"], al.reports.back()["nuclei"]);
+  navox::test::validate_line("V8: nucleation dip, 1 mA/cm^2 on bare Al", "about 50 mV (52.7 measured; test 35-70)",
+                             "%.1f mV", 1e3 * al.dip);
+  navox::test::validate_line("V8: nucleation dip on Au-coated Al (sodiophilic)", "a few mV (4.3 measured; test < 12)",
+                             "%.1f mV", 1e3 * au.dip);
+  navox::test::validate_line("V8: dip at 10 mA/cm^2 vs 1 mA/cm^2 on bare Al", "deeper (CNT)", "%.1f vs %.1f mV",
+                             1e3 * fast.dip, 1e3 * al.dip);
 
   // Nuclei are charged like any plated Na: volume = Omega/F x faradaic charge.
   const navox::physics::SodiumMetal na;

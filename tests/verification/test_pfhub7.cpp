@@ -18,6 +18,7 @@
 #include "verification/fixed_step_ts.hpp"
 #include "verification/fixed_steps.hpp"
 #include "verification/pfhub7.hpp"
+#include "support/validate_line.hpp"
 
 #include <gtest/gtest.h>
 #include <mpi.h>
@@ -271,6 +272,8 @@ TEST(Pfhub7, SecondOrderInSpaceAndTime) {
   ASSERT_EQ(runs.size(), s.grids.size());
   const double p = order(runs[runs.size() - 2], runs.back());
   EXPECT_NEAR(p, 2.0, 0.2) << "observed order on the two finest grids";
+  navox::test::validate_line("PFHub 7a (MMS Allen-Cahn): L2 order on the two finest grids", "2 (1.8-2.2); L2 < 1e-3",
+                             "%.3f (%dx%d); L2 %.2e", p, int(runs.back().nx), int(runs.back().nx / 2), runs.back().l2);
   // PFHub's own tolerance on the error level: the finest grid is well resolved.
   EXPECT_LT(runs.back().l2, 1e-3);
 }

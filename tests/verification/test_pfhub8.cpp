@@ -19,6 +19,7 @@
 #include "solver/electrochemistry/two_point_row.hpp"
 #include "verification/fixed_step_ts.hpp"
 #include "verification/pfhub8.hpp"
+#include "support/validate_line.hpp"
 
 #include <gtest/gtest.h>
 #include <mpi.h>
@@ -406,6 +407,12 @@ TEST(Pfhub8a, DiscreteCriticalRadiusIsWithinOnePercent) {
     if (h <= 0.5) {
       EXPECT_TRUE(bracketed) << "h = " << h;
     }
+    char what[96];
+    std::snprintf(what, sizeof what, "PFHub 8a (nucleation): discrete critical radius, h = %g", h);
+    if (bracketed)
+      navox::test::validate_line(what, "r* within 1 % (h <= 0.5)", "[%.4f, %.4f] r*", lo, hi);
+    else
+      navox::test::validate_line(what, "r* within 1 % (h <= 0.5)", "%s", lo_grows ? "< 0.99 r*" : "> 1.01 r*");
   }
 }
 
