@@ -27,6 +27,8 @@ namespace navox {
 std::string version_text() {
   char petsc[256];
   PetscGetVersion(petsc, sizeof petsc);
+  std::string petsc_line(petsc);
+  petsc_line.erase(petsc_line.find_last_not_of(' ') + 1); // PETSc's string ends in a space
   unsigned maj = 0, min = 0, rel = 0;
   H5get_libversion(&maj, &min, &rel);
   char mpi[MPI_MAX_LIBRARY_VERSION_STRING];
@@ -36,7 +38,7 @@ std::string version_text() {
   mpi_line = mpi_line.substr(0, mpi_line.find_first_of("\n,"));
   std::ostringstream os;
   os << "navox " << NAVOX_VERSION << "\n"
-     << "  " << petsc << "\n"
+     << "  " << petsc_line << ", " << 8 * sizeof(PetscInt) << "-bit indices\n"
      << "  HDF5 " << maj << "." << min << "." << rel << " (parallel)\n"
      << "  VTK " << vtkVersion::GetVTKVersion() << "\n"
      << "  " << mpi_line << "\n";

@@ -31,7 +31,7 @@ std::string gib(double bytes) {
 
 } // namespace
 
-void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel) {
+void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel, int vertex_components) {
   const auto& d = spec.dims;
   const std::string dims = std::to_string(d[0]) + " x " + std::to_string(d[1]) + " x " + std::to_string(d[2]);
   // The count in floating point first: the integer product may overflow.
@@ -42,7 +42,17 @@ void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel
     throw CollectiveError("the cell has " + dims + " = " + std::to_string(std::int64_t(voxels)) +
                           " voxels, more than this PETSc build indexes (" +
                           std::to_string(std::numeric_limits<PetscInt>::max()) +
-                          "): coarsen or crop the volume, or build navox against a 64-bit-index PETSc (petsc64-dev)");
+                          "): coarsen or crop the volume, or build navox against a 64-bit-index PETSc (petsc64-dev, "
+                          "cmake -DNAVOX_PETSC64=ON)");
+  const double vertex_unknowns = vertex_components * (double(d[0]) + 1) * (double(d[1]) + 1) * (double(d[2]) + 1);
+  if (vertex_unknowns > double(std::numeric_limits<PetscInt>::max()))
+    throw CollectiveError("the elastic solve of the cell of " + dims + " voxels has " +
+                          std::to_string(vertex_components) + " x its vertices = " +
+                          std::to_string(std::int64_t(vertex_unknowns)) +
+                          " unknowns, more than this PETSc build indexes (" +
+                          std::to_string(std::numeric_limits<PetscInt>::max()) +
+                          "): coarsen or crop the volume, or build navox against a 64-bit-index PETSc (petsc64-dev, "
+                          "cmake -DNAVOX_PETSC64=ON)");
   int size = 1;
   MPI_Comm_size(comm, &size);
   MPI_Comm node = MPI_COMM_NULL;

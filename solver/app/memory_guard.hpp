@@ -17,7 +17,10 @@ namespace navox {
 constexpr double kRunBytesPerVoxel = 1850;
 constexpr double kAnalysisBytesPerVoxel = 300;
 
-/// Throws CollectiveError on every rank, with the estimate, if the grid does not fit. Collective.
-void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel);
+/// Throws CollectiveError on every rank, with the estimate, if the grid does not fit:
+/// its voxels, or `vertex_components` unknowns on every vertex of the grid (3: the
+/// elastic displacement; 0: no vertex field), more than PetscInt indexes, or more
+/// memory than the nodes have. Collective.
+void check_grid_fits(MPI_Comm comm, const GridSpec& spec, double bytes_per_voxel, int vertex_components = 0);
 
 } // namespace navox

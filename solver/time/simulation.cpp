@@ -28,7 +28,8 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
             (long long)d[1], (long long)d[2], h[0] * 1e6, h[1] * 1e6, h[2] * 1e6, d[0] * h[0] * 1e6,
             d[1] * h[1] * 1e6, d[2] * h[2] * 1e6);
 
-  check_grid_fits(comm, config_.grid, kRunBytesPerVoxel);
+  // With a stack pressure the elastic solve has 3 unknowns per vertex (solver/mechanics).
+  check_grid_fits(comm, config_.grid, kRunBytesPerVoxel, config_.conditions.stack_pressure_given ? 3 : 0);
   grid_ = std::make_unique<Grid>(comm, config_.grid, solution_fields());
   state_ = std::make_unique<State>(*grid_);
   Vec labels = state_->add_field("label", grid_->scalar_dm());

@@ -28,4 +28,11 @@ done
 rm out/navox_cycles.csv
 "$plot" out > plot2.log
 grep -q "skipped plot_coulombic_efficiency.png" plot2.log || { echo "FAIL: no note for the Coulombic efficiency"; exit 1; }
+# A staircase: V against the current density.
+$mpiexec -n 1 "$navox" run "$(basename "$input")" --set output.directory=stairs --set time.end=10s \
+  --set "protocol={steps: [{staircase: {from: 0.5 mA/cm^2, step: 0.5 mA/cm^2, to: 1.5 mA/cm^2, step_time: 1 s, direction: plate, cutoff: -1 V}}]}" \
+  > stairs.log || { cat stairs.log; echo "FAIL: navox run of a staircase"; exit 1; }
+"$plot" stairs > plot3.log
+grep -qx "wrote stairs/plot_critical_current.png" plot3.log || { cat plot3.log; echo "FAIL: no critical-current plot for a staircase"; exit 1; }
+! grep -q "plot_critical_current" plot.log || { echo "FAIL: a critical-current plot for a constant current"; exit 1; }
 echo "ok: plots"

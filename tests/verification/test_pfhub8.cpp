@@ -338,10 +338,16 @@ TEST(Pfhub8a, SeedsBelowCriticalShrinkAndAboveGrow) {
     ASSERT_LT(small[k].fraction, small[k - 1].fraction) << "0.99 r* seed, t = " << small[k].t;
 
   // Allen–Cahn is a gradient flow: the free energy never rises (to within
-  // the nonlinear solver's tolerance).
-  for (const auto& run : runs)
-    for (std::size_t k = 1; k < run.size(); ++k)
-      ASSERT_LE(run[k].energy, run[k - 1].energy + 1e-9) << "t = " << run[k].t;
+  // the nonlinear solver's tolerance). The subcritical seed is checked until it
+  // has vanished: BDF2 is not unconditionally energy-stable, and in the step where
+  // the last solid collapses its undershoot (Y about -2e-6 at the benchmark size,
+  // NAVOX_PFHUB8_LONG=1) leaves a residue whose energy (about 4e-5, against 2.5 at
+  // the start) rises by a few 1e-6 before it decays away.
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const std::size_t end = r == 0 ? gone + 1 : runs[r].size();
+    for (std::size_t k = 1; k < end; ++k)
+      ASSERT_LE(runs[r][k].energy, runs[r][k - 1].energy + 1e-9) << "seed " << factors[r] << " r*, t = " << runs[r][k].t;
+  }
 
   // Supercritical: after the tanh profile relaxes (Y dips by < 1 % in the
   // first few time units) the solid fraction rises at every step to 2 r*.
