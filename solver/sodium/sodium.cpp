@@ -87,8 +87,7 @@ void SodiumModel::register_state(State& state) {
   state.bind_real("na_leftovers", leftovers_);
 }
 
-void SodiumModel::set_activity(IonicPotential& ionic) const {
-  ScopedEvent event(Event::activity);
+void SodiumModel::label_metal() const {
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, xi_);
   auto is_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return phase_of(lab(i, j, k)) == Phase::CC; };
@@ -122,7 +121,13 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   }
   update_connected(mask);
   NAVOX_CALL(VecDestroy(&mask));
+}
 
+void SodiumModel::set_activity(IonicPotential& ionic) const {
+  ScopedEvent event(Event::activity);
+  label_metal();
+  Ghosted lab(grid_, labels_);
+  Ghosted xi(grid_, xi_);
   Ghosted con(grid_, connected_);
   const auto& h = grid_.spec().spacing;
   auto& faces = ionic.faces();

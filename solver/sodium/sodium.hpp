@@ -74,8 +74,12 @@ public:
   int lift() const { return static_cast<int>(lift_); }
 
   /// 1 where the metal (CC, Na) is connected to the CC or the top face, else 0: the
-  /// answer of the last set_activity() (a global vector of grid.scalar_dm()).
+  /// answer of the last label_metal() (a global vector of grid.scalar_dm()).
   Vec connected() const { return connected_; }
+  /// Labels the metal's connectivity for ξ as it is now (set_activity does so first;
+  /// after a step's deposit and settling, connected() is a step old until this runs).
+  /// A function of ξ and the labels alone, relabelled only when the metal changed. Collective.
+  void label_metal() const;
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
   /// Puts the faradaic volume of the last solve in place (step 1 above); returns

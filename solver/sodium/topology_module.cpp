@@ -98,15 +98,12 @@ private:
   void classify() const {
     const long revision = state_.revision("label");
     Vec mask = new_scalar_vector(grid_);
-    // Before the Na model's first labelling (a run resuming from a checkpoint lists its
-    // fields before any step) no Na counts as floating yet.
+    // The metal's connectivity for ξ as it is now: the Na model's own labelling is from
+    // the start of the step, before this step's deposit and settling (a voxel filled in
+    // this step would read as floating).
+    sodium_.label_metal();
     Vec connected = sodium_.connected();
-    if (!connected) {
-      connected = new_scalar_vector(grid_);
-      NAVOX_CALL(VecSet(connected, 1.0));
-    } else {
-      NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(connected)));
-    }
+    NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(connected)));
     {
       Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, connected);
       Owned m(grid_, mask);
