@@ -69,6 +69,11 @@ struct SchemaKey {
   std::string meaning;  ///< from Section::explain; "" where the reader gave none
 };
 
+/// The same key asked for again (another list item, reader or deck) into what `into`
+/// says of it: optional wins over required; a missing kind, default or meaning is
+/// taken; two different defaults make it kDependsOnDeck (a library's value, the metal's).
+void merge_key(SchemaKey& into, const SchemaKey& again);
+
 /// A YAML map at a key path. Cheap to copy (refers to the Document).
 class Section {
 public:
@@ -95,6 +100,9 @@ public:
   /// One of `options`; an unknown value gets a did-you-mean.
   std::string choice(const std::string& key, const std::vector<std::string>& options) const;
   std::string choice(const std::string& key, const std::vector<std::string>& options, const std::string& def) const;
+  /// One of the names the deck itself defines (`names`, e.g. its materials): checked as
+  /// choice() checks, listed in the schema as "a name in <where>", not as one deck's names.
+  std::string name(const std::string& key, const std::vector<std::string>& names, const std::string& where) const;
   /// A list of strings (a single string is a list of one).
   std::vector<std::string> strings(const std::string& key, const std::vector<std::string>& def) const;
   /// A path, resolved relative to the directory of the input file.

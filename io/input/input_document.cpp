@@ -211,23 +211,22 @@ void Document::Impl::note(const std::string& path, const std::string& key, std::
   const auto map = maps.find(path);
   const bool user_name = map != maps.end() && !map->second.placeholder.empty();
   const std::string at = join_path(schema_path(path), user_name ? map->second.placeholder : key);
-  auto [it, added] = schema.try_emplace(at);
-  SchemaKey& k = it->second;
-  if (added) {
+  SchemaKey asked{at, std::move(kind), !fallback, fallback.value_or(""), ""};
+  auto [it, added] = schema.try_emplace(at, asked);
+  if (added)
     schema_order.push_back(at);
-    k.path = at;
-    k.kind = std::move(kind);
-    k.required = !fallback;
-    k.fallback = fallback.value_or("");
-    return;
-  }
-  // Asked again (another list item, another reader): optional wins over required,
-  // and a default over "absent".
-  if (fallback && k.required) k.required = false;
-  if (k.kind.empty()) k.kind = std::move(kind);
-  if (fallback && k.fallback.empty()) k.fallback = *fallback;
-  // A default that depends on the deck (a library's value, the metal's) is not one value.
-  else if (fallback && !fallback->empty() && *fallback != k.fallback) k.fallback = kDependsOnDeck;
+  else
+    merge_key(it->second, asked);
+}
+
+void merge_key(SchemaKey& into, const SchemaKey& again) {
+  if (into.meaning.empty()) into.meaning = again.meaning;
+  if (into.kind.empty()) into.kind = again.kind;
+  if (into.required && !again.required) into.required = false;
+  if (into.fallback.empty())
+    into.fallback = again.fallback;
+  else if (!again.fallback.empty() && again.fallback != into.fallback)
+    into.fallback = kDependsOnDeck;
 }
 
 YAML::Node Document::Impl::commented_map(const std::string& path) {

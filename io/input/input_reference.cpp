@@ -10,17 +10,10 @@ namespace navox::input {
 void merge_schema(std::vector<SchemaKey>& into, const std::vector<SchemaKey>& more) {
   for (const SchemaKey& k : more) {
     auto it = std::find_if(into.begin(), into.end(), [&](const SchemaKey& o) { return o.path == k.path; });
-    if (it == into.end()) {
+    if (it == into.end())
       into.push_back(k);
-      continue;
-    }
-    if (it->meaning.empty()) it->meaning = k.meaning;
-    if (it->kind.empty()) it->kind = k.kind;
-    if (it->required && !k.required) it->required = false;
-    if (it->fallback.empty())
-      it->fallback = k.fallback;
-    else if (!k.fallback.empty() && k.fallback != it->fallback)
-      it->fallback = kDependsOnDeck;
+    else
+      merge_key(*it, k);
   }
 }
 
@@ -81,13 +74,6 @@ std::string reference_markdown(const std::vector<SchemaKey>& keys, const std::ve
          << (k->meaning.empty() ? "(no meaning given)" : cell(k->meaning)) << " |\n";
   }
   return os.str();
-}
-
-std::vector<std::string> unexplained(const std::vector<SchemaKey>& keys) {
-  std::vector<std::string> out;
-  for (const SchemaKey& k : keys)
-    if (k.meaning.empty()) out.push_back(k.path);
-  return out;
 }
 
 } // namespace navox::input

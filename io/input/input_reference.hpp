@@ -11,15 +11,11 @@
 
 namespace navox::input {
 
-/// Adds the keys of `more` that `into` lacks, after it; a key in both keeps the first
-/// one's entry, with the other's meaning, default or optionality where the first has none.
+/// Adds the keys of `more` that `into` lacks, after it; a key in both is merged (merge_key).
 void merge_schema(std::vector<SchemaKey>& into, const std::vector<SchemaKey>& more);
 
 /// Markdown: a table per top-level section (key, what it takes, default, meaning);
 /// `decks` are named in the header as what the schema was gathered from.
 std::string reference_markdown(const std::vector<SchemaKey>& keys, const std::vector<std::string>& decks);
-
-/// Keys that have no meaning (Section::explain was not given one).
-std::vector<std::string> unexplained(const std::vector<SchemaKey>& keys);
 
 } // namespace navox::input

@@ -139,6 +139,15 @@ std::string Section::choice(const std::string& key, const std::vector<std::strin
   return v;
 }
 
+std::string Section::name(const std::string& key, const std::vector<std::string>& names,
+                          const std::string& where) const {
+  Reader r(*doc_->impl_, path_);
+  std::string v = r.choice(r.require(key), names);
+  r.record(key, YAML::Node(v));
+  r.note(key, "a name in " + where);
+  return v;
+}
+
 std::vector<std::string> Section::strings(const std::string& key, const std::vector<std::string>& def) const {
   Reader r(*doc_->impl_, path_);
   std::vector<std::string> v = def;

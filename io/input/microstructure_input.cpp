@@ -20,21 +20,11 @@ namespace {
 
 constexpr std::int64_t kMaxVoxels = std::int64_t(1) << 40;
 
-/// A material by its name in `materials` (read as text, so the schema does not list
-/// one deck's names as the choices).
 int material_index(const Section& s, const std::string& key, const MaterialTable& table) {
-  const std::string name = s.string(key);
   std::vector<std::string> names;
-  for (std::size_t n = 0; n < table.size(); ++n) {
-    if (table[n].name == name) return static_cast<int>(n);
-    names.push_back(table[n].name);
-  }
-  const std::string path = s.path().empty() ? key : s.path() + "." + key;
-  std::string message = "unknown value \"" + name + "\" for " + path;
-  if (auto guess = input::did_you_mean(name, names)) message += "; did you mean \"" + *guess + "\"?";
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  s.fail(key, message + " (one of: " + list + ")");
+  for (const auto& m : table) names.push_back(m.name);
+  const std::string name = s.name(key, names, "materials");
+  return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
 }
 
 Segmentation read_segmentation(const Section& s, const MaterialTable& table) {

@@ -70,6 +70,15 @@ def open_run(run_dir, fmt):
     return pv.Xdmf3ReaderS(FileName=[os.path.join(run_dir, "navox.xmf")])
 
 
+def time_values(reader):
+    """The reader's times as a list: ParaView gives one time as a bare float (and no
+    time as an empty value: [])."""
+    tv = reader.TimestepValues
+    if isinstance(tv, (int, float)):
+        return [float(tv)]
+    return list(tv) if tv else []
+
+
 def cell_arrays(source):
     return set(source.CellData.keys())
 
@@ -175,9 +184,7 @@ def main(argv):
 
     reader = open_run(run_dir, fmt)
     reader.UpdatePipelineInformation()
-    times = list(reader.TimestepValues) if reader.TimestepValues else [0.0]
-    if isinstance(reader.TimestepValues, float):
-        times = [reader.TimestepValues]
+    times = time_values(reader) or [0.0]  # a collection without times: one frame
     if args.steps == "last":
         frames = [len(times) - 1]
     elif args.steps == "all":
@@ -278,8 +285,7 @@ def main(argv):
         scene.AnimationTime = t
         for v in (v1, v2, v3):
             v.ViewTime = t
-        for rep, name in ((sl_rep, "phi"), (j_rep, "interface_current")):
-            rep.RescaleTransferFunctionToDataRange(False, True)
+        sl_rep.RescaleTransferFunctionToDataRange(False, True)
         # A symmetric range for the signed current: zero is white.
         rng = carrying.CellData["interface_current"].GetRange() if carrying.CellData.GetArray("interface_current") else (0, 0)
         span = max(abs(rng[0]), abs(rng[1]), 1e-12)

@@ -19,6 +19,9 @@ from paraview import servermanager as sm
 from paraview import simple as pv
 from vtk.util.numpy_support import vtk_to_numpy
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "paraview"))
+from render import time_values  # noqa: E402  (the render script's reading of times)
+
 TYPE_INT = ("label", "rank", "nuclei", "na_state", "void")
 
 
@@ -53,8 +56,7 @@ def main(run, nx, ny, nz, se, cc, state=None):
     xmf = pv.Xdmf3ReaderS(FileName=[os.path.join(run, "navox.xmf")])
     for name, reader in (("navox.pvd", pvd), ("navox.xmf", xmf)):
         reader.UpdatePipelineInformation()
-        tv = reader.TimestepValues
-        tv = [tv] if isinstance(tv, float) else list(tv)
+        tv = time_values(reader)
         if len(tv) != len(times) or any(abs(a - b) > 1e-12 * max(1.0, abs(b)) for a, b in zip(tv, times)):
             fail(f"{name}: times {tv}, navox.steps says {times}")
     n_arrays = None
@@ -107,8 +109,7 @@ def main(run, nx, ny, nz, se, cc, state=None):
             fail(f"navox_{int(step):06d}.pvti: materials field data {None if mats is None else mats.GetValue(0)!r}, HDF5 {want!r}")
         single = pv.Xdmf3ReaderS(FileName=[os.path.join(run, f"navox_{int(step):06d}.xmf")])
         single.UpdatePipelineInformation()
-        stv = single.TimestepValues
-        stv = [stv] if isinstance(stv, float) else list(stv)
+        stv = time_values(single)
         if stv != [t]:
             fail(f"navox_{int(step):06d}.xmf: times {stv}, want [{t}]")
         n_arrays = len(fields)
