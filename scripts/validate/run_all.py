@@ -12,7 +12,6 @@ group's: the tests behind those rows assert their targets, so a group that exits
 (ranks), ONLY (group names to run), REPORT_ONLY=1 (write the report again from the
 last run's OUT/groups.json and logs, running nothing).
 """
-import csv
 import datetime
 import glob
 import json
@@ -21,6 +20,9 @@ import resource
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from run_table import read_table  # noqa: E402  (scripts/run_table.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -116,21 +118,6 @@ def table(header, rows):
     return "\n".join(out)
 
 
-def read_csv(path):
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    names = [h.split(" [", 1)[0].strip() for h in rows[0]]
-    cols = {n: [] for n in names}
-    for r in rows[1:]:
-        if len(r) == len(names):
-            for n, v in zip(names, r):
-                try:
-                    cols[n].append(float(v))
-                except ValueError:
-                    cols[n].append(float("nan"))
-    return cols
-
-
 def plots(out, img):
     """The figures a reader of the report wants; returns [(file, caption)]."""
     try:
@@ -164,7 +151,7 @@ def plots(out, img):
     if v6:
         curves = []
         for d in v6:
-            c = read_csv(os.path.join(d, "navox.csv"))
+            c = read_table(os.path.join(d, "navox.csv"))[0]
             curves.append(([x / 36000 for x in c["charge"]], [100 * (1 - v) for v in c["void_fraction"]],
                            f"{d.rsplit('_', 1)[1]} MPa"))
         figure(curves, "stripped capacity [mAh/cm$^2$]", "Na|SE contact left [%]",
@@ -175,7 +162,7 @@ def plots(out, img):
     if v5:
         curves = []
         for d in v5:
-            c = read_csv(os.path.join(d, "navox.csv"))
+            c = read_table(os.path.join(d, "navox.csv"))[0]
             curves.append(([t / 3600 for t in c["t"]], [1e3 * v for v in c["V"]], d.rsplit("_", 1)[1] + " pellet"))
         figure(curves, "t [h] (plate 1 h, rest 1 min, strip)", "V [mV]",
                "V5: one 1 mAh/cm$^2$ cycle into porous collectors, 5 MPa", "validation_v5_cycle.png",
