@@ -5,6 +5,8 @@
 #include "mesh/collective.hpp"
 #include "solver/app/memory_guard.hpp"
 
+#include <utility>
+
 namespace navox {
 
 namespace {
@@ -89,8 +91,7 @@ AnalysisReport analyze_cell(MPI_Comm comm, io::Config& config, const io::Log& lo
     if (config.has_output) write_analysis_fields(grid, config, labels, scalar_block(grid, components));
     std::vector<int>().swap(labels);
   };
-  report.phase = measure_phase(grid, mask, connectivity, config.analysis.directions, &log, before_solves);
-  std::vector<double>().swap(mask);
+  report.phase = measure_phase(grid, std::move(mask), connectivity, config.analysis.directions, &log, before_solves);
   if (config.analysis.threshold_ensemble) report.ensemble = threshold_ensemble(grid, config, report.phase, log);
   return report;
 }

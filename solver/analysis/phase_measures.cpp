@@ -82,7 +82,7 @@ std::vector<double> phase_mask(const std::vector<int>& labels, const std::vector
   return mask;
 }
 
-PhaseReport measure_phase(const Grid& grid, const std::vector<double>& mask, int connectivity,
+PhaseReport measure_phase(const Grid& grid, std::vector<double> mask, int connectivity,
                           const std::vector<int>& directions, const io::Log* log,
                           const std::function<void(const ClusterReport&, Vec components)>& with_components) {
   PhaseReport r;
@@ -100,6 +100,7 @@ PhaseReport measure_phase(const Grid& grid, const std::vector<double>& mask, int
       NAVOX_CALL(VecDestroy(&cc.labels));
       cc = label_phase(grid, mask, 6);
     }
+    std::vector<double>().swap(mask);
     r.directions = solve_directions(grid, cc.labels, directions, log);
   } catch (...) {
     (void)VecDestroy(&cc.labels);

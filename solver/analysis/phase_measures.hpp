@@ -43,8 +43,8 @@ std::vector<double> phase_mask(const std::vector<int>& labels, const std::vector
 /// then the conduction solves along `directions` (face-connected, whatever the
 /// connectivity). `with_components`, if set, sees the clusters and their labels (global
 /// vector of grid.scalar_dm(), -1 outside the phase) before the solves. `log` null: no log lines.
-/// Collective.
-PhaseReport measure_phase(const Grid& grid, const std::vector<double>& mask, int connectivity,
+/// The mask is taken over and freed before the solves, which need the memory. Collective.
+PhaseReport measure_phase(const Grid& grid, std::vector<double> mask, int connectivity,
                           const std::vector<int>& directions, const io::Log* log,
                           const std::function<void(const ClusterReport&, Vec components)>& with_components = {});
 
