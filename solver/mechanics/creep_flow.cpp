@@ -1,0 +1,634 @@
+#include "solver/mechanics/creep_flow.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace navox {
+
+namespace {
+
+using Node = std::array<PetscInt, 3>;
+using Array = const PetscScalar* const* const*;
+constexpr int kDof = 4;
+constexpr int kPressure = 3;
+constexpr double kRegularisation = 1e-10; // drag and compressibility, relative (header)
+
+Node shifted(Node n, int axis, PetscInt by) {
+  n[std::size_t(axis)] += by;
+  return n;
+}
+
+/// One row of the scaled system as a linear form: F = Σ a x[node][dof] + c.
+struct Row {
+  struct Term {
+    Node n;
+    int dof;
+    double a;
+  };
+  Term t[48];
+  int size = 0;
+  double c = 0;
+  void add(const Node& n, int dof, double a) { t[size++] = {n, dof, a}; }
+  void scale(double s) {
+    for (int q = 0; q < size; ++q) t[q].a *= s;
+    c *= s;
+  }
+  double value(const PetscScalar* const* const* x) const {
+    double v = c;
+    for (int q = 0; q < size; ++q) v += t[q].a * x[t[q].n[2]][t[q].n[1]][kDof * t[q].n[0] + t[q].dof];
+    return v;
+  }
+};
+
+} // namespace
+
+/// The discrete operator: voxel kinds, viscosities and boundary sides, read from
+/// ghosted arrays (the DMDA's global indices; periodic axes wrap through the ghosts).
+struct CreepFlow::Stencil {
+  enum FaceKind { active, fixed, none, interior };
+  struct CellState {
+    int type; ///< Cell
+    bool slip;
+    double p; ///< [Pa] of a non-metal voxel (0; a reservoir's pressure)
+  };
+  struct Face {
+    FaceKind kind;
+    double value; ///< [m/s] of a fixed face
+    bool slip;    ///< an interior face: mirror with + (free slip) instead of − (no slip)
+  };
+
+  const CreepFlowSetup* setup = nullptr;
+  std::array<PetscInt, 3> n{};      ///< voxels along each axis
+  std::array<bool, 3> periodic{};
+  std::array<double, 3> h{};
+  double h_ref = 1, u0 = 1, p0 = 1, rate_ref = 1;
+  Array cells = nullptr, eta = nullptr, source = nullptr;
+  Array faces = nullptr; ///< node DMDA, ghosted: code() of each node's three faces
+
+  CellState cell(const Node& c) const {
+    for (int d = 0; d < 3; ++d) {
+      if (periodic[std::size_t(d)] || (c[std::size_t(d)] >= 0 && c[std::size_t(d)] < n[std::size_t(d)])) continue;
+      const CreepFlowSide& s = setup->sides[std::size_t(2 * d + (c[std::size_t(d)] >= n[std::size_t(d)]))];
+      if (s.kind == CreepFlowSide::reservoir) return {empty, false, s.pressure};
+      return {wall, s.kind == CreepFlowSide::free_slip, 0};
+    }
+    return {int(cells[c[2]][c[1]][c[0]]), false, 0};
+  }
+  double viscosity(const Node& c) const { return eta[c[2]][c[1]][c[0]]; }
+  bool metal_at(const Node& c) const { return cell(c).type == metal; }
+
+  /// The a-face at node m, between voxels m − e_a and m, from the voxel kinds (which
+  /// must be ghosted here: owned nodes, and nodes off the grid on a non-periodic axis).
+  Face classify(int a, const Node& m) const {
+    const Node l = shifted(m, a, -1);
+    const CellState L = cell(l), R = cell(m);
+    const bool wl = L.type == wall, wr = R.type == wall;
+    if (wl && wr) return {interior, 0, L.slip && R.slip};
+    if (wl || wr) {
+      double v = 0;
+      const auto ax = std::size_t(a);
+      if (!periodic[ax] && m[ax] == 0) v = -setup->sides[2 * ax].velocity;
+      if (!periodic[ax] && m[ax] == n[ax]) v = setup->sides[2 * ax + 1].velocity;
+      return {fixed, v, false};
+    }
+    if (L.type != metal && R.type != metal) return {none, 0, false};
+    return {active, 0, false};
+  }
+  static int code(const Face& f) { return f.kind == interior ? (f.slip ? 4 : 3) : int(f.kind); }
+
+  /// The a-face at node m (owned, ghosted or off the grid): from `faces`, the codes
+  /// classify() gave on the node's owner (the voxels two away are not ghosted here).
+  Face face(int a, const Node& m) const {
+    for (std::size_t d = 0; d < 3; ++d)
+      if (!periodic[d] && (m[d] < 0 || m[d] > n[d])) return classify(a, m);
+    const int c = int(faces[m[2]][m[1]][kDof * m[0] + a]);
+    if (c >= 3) return {interior, 0, c == 4};
+    if (c != fixed) return {FaceKind(c), 0, false};
+    const auto ax = std::size_t(a);
+    double v = 0;
+    if (!periodic[ax] && m[ax] == 0) v = -setup->sides[2 * ax].velocity;
+    if (!periodic[ax] && m[ax] == n[ax]) v = setup->sides[2 * ax + 1].velocity;
+    return {fixed, v, false};
+  }
+
+  /// Adds coef × u_a(m) [m/s]; an interior face (inside a wall) mirrors `partner`.
+  void velocity(Row& r, int a, const Node& m, double coef, const Node* partner) const {
+    const Face f = face(a, m);
+    if (f.kind == active) r.add(m, a, coef * u0);
+    else if (f.kind == fixed) r.c += coef * f.value;
+    else if (f.kind == interior && partner) {
+      const Face g = face(a, *partner);
+      const double s = f.slip ? 1.0 : -1.0;
+      if (g.kind == active) r.add(*partner, a, s * coef * u0);
+      else if (g.kind == fixed) r.c += s * coef * g.value;
+    }
+  }
+
+  /// Adds coef × (∂u_a/∂x_b + ∂u_b/∂x_a) on the edge at node e (x_a = e_a h_a, x_b = e_b h_b).
+  void shear_rate(Row& r, int a, int b, const Node& e, double coef) const {
+    const Node eb = shifted(e, b, -1), ea = shifted(e, a, -1);
+    velocity(r, a, e, coef / h[std::size_t(b)], &eb);
+    velocity(r, a, eb, -coef / h[std::size_t(b)], &e);
+    velocity(r, b, e, coef / h[std::size_t(a)], &ea);
+    velocity(r, b, ea, -coef / h[std::size_t(a)], &e);
+  }
+
+  /// Whether a voxel around the a-b edge at node e is empty (or a reservoir).
+  bool touches_empty(int a, int b, const Node& e) const {
+    for (int q = 0; q < 4; ++q) {
+      Node c = e;
+      if (q & 1) c[std::size_t(a)] -= 1;
+      if (q & 2) c[std::size_t(b)] -= 1;
+      if (cell(c).type == empty) return true;
+    }
+    return false;
+  }
+
+  /// η on an edge: harmonic mean of its metal voxels, 0 at a free surface or with no metal.
+  double edge_viscosity(int a, int b, const Node& e) const {
+    double inverse = 0;
+    int metals = 0;
+    for (int q = 0; q < 4; ++q) {
+      Node c = e;
+      if (q & 1) c[std::size_t(a)] -= 1;
+      if (q & 2) c[std::size_t(b)] -= 1;
+      const CellState s = cell(c);
+      if (s.type == empty) return 0;
+      if (s.type == metal) {
+        inverse += 1.0 / viscosity(c);
+        ++metals;
+      }
+    }
+    return metals ? metals / inverse : 0;
+  }
+
+  /// Adds coef × σ_aa [Pa] of voxel c.
+  void normal_stress(Row& r, int a, const Node& c, double coef) const {
+    const CellState s = cell(c);
+    if (s.type != metal) {
+      r.c -= coef * s.p;
+      return;
+    }
+    r.add(c, kPressure, -coef * p0);
+    const double e = 2 * viscosity(c) / h[std::size_t(a)];
+    velocity(r, a, shifted(c, a, 1), coef * e, nullptr);
+    velocity(r, a, c, -coef * e, nullptr);
+  }
+
+  /// The residual row of DOF `dof` at node m (scaled).
+  Row row(int dof, const Node& m) const {
+    Row r;
+    if (dof == kPressure) {
+      if (!metal_at(m)) {
+        r.add(m, dof, 1);
+        return r;
+      }
+      for (int a = 0; a < 3; ++a) {
+        velocity(r, a, shifted(m, a, 1), 1 / h[std::size_t(a)], nullptr);
+        velocity(r, a, m, -1 / h[std::size_t(a)], nullptr);
+      }
+      if (source) r.c -= source[m[2]][m[1]][m[0]];
+      r.add(m, dof, -kRegularisation * rate_ref);
+      r.scale(1 / rate_ref);
+      return r;
+    }
+    const int a = dof;
+    const Face f = face(a, m);
+    if (f.kind != active) {
+      r.add(m, dof, 1);
+      r.c = -f.value / u0;
+      return r;
+    }
+    const Node l = shifted(m, a, -1);
+    normal_stress(r, a, m, 1 / h[std::size_t(a)]);
+    normal_stress(r, a, l, -1 / h[std::size_t(a)]);
+    for (int b = 0; b < 3; ++b) {
+      if (b == a) continue;
+      for (int side = 0; side < 2; ++side) {
+        const Node e = shifted(m, b, side);
+        const double eta_e = edge_viscosity(a, b, e);
+        if (eta_e > 0) shear_rate(r, a, b, e, (side ? 1 : -1) * eta_e / h[std::size_t(b)]);
+      }
+    }
+    const int metals = int(metal_at(l)) + int(metal_at(m));
+    double eta_f = 0;
+    if (metal_at(l)) eta_f += viscosity(l) / metals;
+    if (metal_at(m)) eta_f += viscosity(m) / metals;
+    const double h_min = std::min({h[0], h[1], h[2]});
+    r.add(m, dof, -kRegularisation * eta_f / (h_min * h_min) * u0);
+    r.c += setup->body_force[std::size_t(a)] * metals / 2.0;
+    r.scale(h_ref / p0);
+    return r;
+  }
+
+  /// ε̇_eq [1/s] of metal voxel c from the velocities x.
+  double equivalent_rate(Array x, const Node& c) const {
+    double normal[3], shear[3];
+    for (int a = 0; a < 3; ++a) {
+      Row r;
+      velocity(r, a, shifted(c, a, 1), 1 / h[std::size_t(a)], nullptr);
+      velocity(r, a, c, -1 / h[std::size_t(a)], nullptr);
+      normal[a] = r.value(x);
+    }
+    const int planes[3][2] = {{0, 1}, {0, 2}, {1, 2}};
+    for (int q = 0; q < 3; ++q) {
+      const int a = planes[q][0], b = planes[q][1];
+      // The mean over the voxel's four a-b edges, leaving out those on a free surface:
+      // the velocity beyond a free surface is no Na's (0 there, not a shear).
+      Row r;
+      int edges = 0;
+      Node e[4];
+      for (int corner = 0; corner < 4; ++corner) {
+        const Node at = shifted(shifted(c, a, corner & 1), b, corner >> 1);
+        if (!touches_empty(a, b, at)) e[edges++] = at;
+      }
+      for (int q2 = 0; q2 < edges; ++q2) shear_rate(r, a, b, e[q2], 0.5 / edges);
+      shear[q] = edges ? r.value(x) : 0.0;
+    }
+    return physics::PowerLawViscosity::equivalent_rate(normal[0], normal[1], normal[2], shear[0], shear[1],
+                                                       shear[2]);
+  }
+};
+
+struct CreepFlow::Callbacks {
+  // DMDA arrays with several DOF per node are indexed [k][j][dof i + c].
+  static PetscErrorCode residual(DMDALocalInfo*, void* x, void* f, void* ctx) {
+    return static_cast<CreepFlow*>(ctx)->residual(static_cast<Array>(x), static_cast<PetscScalar***>(f));
+  }
+  static PetscErrorCode jacobian(DMDALocalInfo*, void* x, Mat j, Mat p, void* ctx) {
+    PetscFunctionBeginUser;
+    PetscCall(static_cast<CreepFlow*>(ctx)->assemble(static_cast<Array>(x), p));
+    if (j != p) {
+      PetscCall(MatAssemblyBegin(j, MAT_FINAL_ASSEMBLY));
+      PetscCall(MatAssemblyEnd(j, MAT_FINAL_ASSEMBLY));
+    }
+    PetscFunctionReturn(0);
+  }
+};
+
+namespace {
+
+/// Visits every owned node of the DMDA, x fastest.
+template <class Fn> PetscErrorCode for_each_node(DM dm, Fn&& fn) {
+  PetscFunctionBeginUser;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  PetscCall(DMDAGetCorners(dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i) PetscCall(fn(Node{i, j, k}));
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
+CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid), setup_(setup) {
+  try {
+    st_ = new Stencil;
+    const GridSpec& spec = grid.spec();
+    st_->setup = &setup_;
+    st_->periodic = {spec.periodic_lateral, spec.periodic_lateral, false};
+    for (int d = 0; d < 3; ++d) {
+      st_->n[std::size_t(d)] = PetscInt(spec.dims[std::size_t(d)]);
+      st_->h[std::size_t(d)] = spec.spacing[std::size_t(d)];
+    }
+    st_->h_ref = std::cbrt(st_->h[0] * st_->h[1] * st_->h[2]);
+    const auto& law = setup_.rheology.law;
+    st_->rate_ref = law.reference_rate;
+    st_->u0 = law.reference_rate * st_->h_ref;
+    st_->p0 = law.reference_stress;
+
+    // Nodes: node i with the owner of voxel i; the extra last node (non-periodic) with the last rank.
+    PetscInt m = 0, n = 0, p = 0;
+    NAVOX_CALL(DMDAGetInfo(grid.scalar_dm(), nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr,
+                           nullptr, nullptr, nullptr, nullptr));
+    const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+    NAVOX_CALL(DMDAGetOwnershipRanges(grid.scalar_dm(), &lx, &ly, &lz));
+    std::vector<PetscInt> nx(lx, lx + m), ny(ly, ly + n), nz(lz, lz + p);
+    const PetscInt extra = spec.periodic_lateral ? 0 : 1;
+    nx.back() += extra;
+    ny.back() += extra;
+    nz.back() += 1;
+    const DMBoundaryType lateral = spec.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+    NAVOX_CALL(DMDACreate3d(grid.comm(), lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
+                            st_->n[0] + extra, st_->n[1] + extra, st_->n[2] + 1, m, n, p, kDof, 1, nx.data(),
+                            ny.data(), nz.data(), &dm_));
+    NAVOX_CALL(DMSetUp(dm_));
+    NAVOX_CALL(DMDASetFieldName(dm_, 0, "creep_velocity_x"));
+    NAVOX_CALL(DMDASetFieldName(dm_, 1, "creep_velocity_y"));
+    NAVOX_CALL(DMDASetFieldName(dm_, 2, "creep_velocity_z"));
+    NAVOX_CALL(DMDASetFieldName(dm_, 3, "creep_pressure"));
+    NAVOX_CALL(DMCreateGlobalVector(dm_, &x_));
+    NAVOX_CALL(VecDuplicate(x_, &f_));
+    NAVOX_CALL(VecDuplicate(x_, &dx_));
+    NAVOX_CALL(DMCreateLocalVector(dm_, &x_local_));
+    NAVOX_CALL(VecDuplicate(x_local_, &faces_local_));
+    NAVOX_CALL(DMSetMatType(dm_, MATAIJ));
+    // Preallocated for the box stencil but holding only the entries assembled: the
+    // box's 108 columns per row would make the LU factors several times denser.
+    NAVOX_CALL(DMSetMatrixPreallocateOnly(dm_, PETSC_TRUE));
+    DM sdm = grid.scalar_dm();
+    NAVOX_CALL(DMCreateLocalVector(sdm, &cells_local_));
+    NAVOX_CALL(DMCreateLocalVector(sdm, &source_local_));
+    NAVOX_CALL(DMCreateGlobalVector(sdm, &eta_));
+    NAVOX_CALL(DMCreateLocalVector(sdm, &eta_local_));
+
+    auto set_linear = [](KSP ksp) {
+      PC pc = nullptr;
+      NAVOX_CALL(KSPGetPC(ksp, &pc));
+      NAVOX_CALL(PCSetType(pc, PCLU));
+      NAVOX_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+    };
+    NAVOX_CALL(SNESCreate(grid.comm(), &snes_));
+    NAVOX_CALL(SNESSetDM(snes_, dm_));
+    NAVOX_CALL(SNESSetOptionsPrefix(snes_, "creep_"));
+    NAVOX_CALL(DMDASNESSetFunctionLocal(dm_, INSERT_VALUES, Callbacks::residual, this));
+    NAVOX_CALL(DMDASNESSetJacobianLocal(dm_, Callbacks::jacobian, this));
+    // Newton–Krylov: the Jacobian by differences of F (MFFD), the Picard matrix as preconditioner.
+    NAVOX_CALL(MatCreateSNESMF(snes_, &j_));
+    // The scaled residual is a stress in units of σ_ref (per voxel) and a strain rate in units of
+    // ε̇_ref: 1e-10 of those is far below what the results need and above the differencing noise.
+    NAVOX_CALL(SNESSetTolerances(snes_, 1e-10, 1e-9, 0.0, 50, -1));
+    KSP ksp = nullptr;
+    NAVOX_CALL(SNESGetKSP(snes_, &ksp));
+    NAVOX_CALL(KSPSetType(ksp, KSPGMRES));
+    NAVOX_CALL(KSPSetTolerances(ksp, 1e-8, 1e-30, PETSC_DEFAULT, 200));
+    set_linear(ksp);
+    NAVOX_CALL(SNESSetFromOptions(snes_));
+    NAVOX_CALL(KSPCreate(grid.comm(), &picard_));
+    NAVOX_CALL(KSPSetOptionsPrefix(picard_, "creep_picard_"));
+    NAVOX_CALL(KSPSetType(picard_, KSPPREONLY));
+    set_linear(picard_);
+    NAVOX_CALL(KSPSetFromOptions(picard_));
+  } catch (...) {
+    release();
+    throw;
+  }
+}
+
+CreepFlow::~CreepFlow() { release(); }
+
+void CreepFlow::release() {
+  if (st_) let_go();
+  if (snes_) (void)SNESDestroy(&snes_);
+  if (picard_) (void)KSPDestroy(&picard_);
+  if (p_) (void)MatDestroy(&p_);
+  if (j_) (void)MatDestroy(&j_);
+  for (Vec* v : {&x_, &x_local_, &faces_local_, &f_, &dx_, &cells_local_, &source_local_, &eta_, &eta_local_})
+    if (*v) (void)VecDestroy(v);
+  if (dm_) (void)DMDestroy(&dm_);
+  delete st_;
+  st_ = nullptr;
+}
+
+PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
+  PetscFunctionBeginUser;
+  DM sdm = grid_.scalar_dm();
+  PetscScalar*** eta = nullptr;
+  PetscCall(DMDAVecGetArray(sdm, eta_, &eta));
+  const Box b = grid_.owned();
+  const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
+        double e = eta_ref;
+        if (!newtonian_ && st_->metal_at(c)) e = setup_.rheology.viscosity(st_->equivalent_rate(x, c));
+        eta[k][j][i] = e;
+      }
+  PetscCall(DMDAVecRestoreArray(sdm, eta_, &eta));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, eta_local_, &st_->eta));
+  PetscCall(DMGlobalToLocalBegin(sdm, eta_, INSERT_VALUES, eta_local_));
+  PetscCall(DMGlobalToLocalEnd(sdm, eta_, INSERT_VALUES, eta_local_));
+  PetscCall(DMDAVecGetArrayRead(sdm, eta_local_, &st_->eta));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CreepFlow::residual(const PetscScalar* const* const* x, PetscScalar*** out) {
+  PetscFunctionBeginUser;
+  PetscCall(update_viscosity(x));
+  PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+    PetscFunctionBeginUser;
+    for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m).value(x);
+    PetscFunctionReturn(0);
+  }));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p) {
+  PetscFunctionBeginUser;
+  PetscCall(update_viscosity(x));
+  PetscCall(MatSetOption(p, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
+  PetscCall(MatSetOption(p, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  PetscCall(MatZeroEntries(p));
+  PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+    PetscFunctionBeginUser;
+    for (int d = 0; d < kDof; ++d) {
+      const Row r = st_->row(d, m);
+      MatStencil row = {m[2], m[1], m[0], d}, cols[48];
+      PetscScalar values[48];
+      for (int q = 0; q < r.size; ++q) {
+        cols[q] = {r.t[q].n[2], r.t[q].n[1], r.t[q].n[0], r.t[q].dof};
+        values[q] = r.t[q].a;
+      }
+      PetscCall(MatSetValuesStencil(p, 1, &row, r.size, cols, values, ADD_VALUES));
+    }
+    PetscFunctionReturn(0);
+  }));
+  PetscCall(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+void CreepFlow::let_go() {
+  DM sdm = grid_.scalar_dm();
+  if (st_->cells) (void)DMDAVecRestoreArrayRead(sdm, cells_local_, &st_->cells);
+  if (st_->source) (void)DMDAVecRestoreArrayRead(sdm, source_local_, &st_->source);
+  if (st_->eta) (void)DMDAVecRestoreArrayRead(sdm, eta_local_, &st_->eta);
+  if (st_->faces) (void)DMDAVecRestoreArrayRead(dm_, faces_local_, &st_->faces);
+  st_->cells = st_->source = st_->eta = st_->faces = nullptr;
+}
+
+void CreepFlow::hold(Vec cells, Vec source) {
+  let_go();
+  // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix.
+  if (p_) NAVOX_CALL(MatDestroy(&p_));
+  NAVOX_CALL(DMCreateMatrix(dm_, &p_));
+  DM sdm = grid_.scalar_dm();
+  NAVOX_CALL(DMGlobalToLocalBegin(sdm, cells, INSERT_VALUES, cells_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(sdm, cells, INSERT_VALUES, cells_local_));
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, cells_local_, &st_->cells));
+  if (source) {
+    NAVOX_CALL(DMGlobalToLocalBegin(sdm, source, INSERT_VALUES, source_local_));
+    NAVOX_CALL(DMGlobalToLocalEnd(sdm, source, INSERT_VALUES, source_local_));
+    NAVOX_CALL(DMDAVecGetArrayRead(sdm, source_local_, &st_->source));
+  }
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, eta_local_, &st_->eta));
+  PetscScalar*** codes = nullptr;
+  NAVOX_CALL(DMDAVecGetArray(dm_, f_, &codes));
+  NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+    for (int a = 0; a < 3; ++a) codes[m[2]][m[1]][kDof * m[0] + a] = Stencil::code(st_->classify(a, m));
+    return 0;
+  }));
+  NAVOX_CALL(DMDAVecRestoreArray(dm_, f_, &codes));
+  NAVOX_CALL(DMGlobalToLocalBegin(dm_, f_, INSERT_VALUES, faces_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(dm_, f_, INSERT_VALUES, faces_local_));
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, faces_local_, &st_->faces));
+}
+
+PetscErrorCode CreepFlow::evaluate(bool matrix) {
+  PetscFunctionBeginUser;
+  PetscCall(DMGlobalToLocalBegin(dm_, x_, INSERT_VALUES, x_local_));
+  PetscCall(DMGlobalToLocalEnd(dm_, x_, INSERT_VALUES, x_local_));
+  const PetscScalar* const* const* xl = nullptr;
+  PetscScalar*** fl = nullptr;
+  PetscCall(DMDAVecGetArrayRead(dm_, x_local_, &xl));
+  PetscCall(DMDAVecGetArray(dm_, f_, &fl));
+  PetscCall(residual(xl, fl));
+  PetscCall(DMDAVecRestoreArray(dm_, f_, &fl));
+  if (matrix) PetscCall(assemble(xl, p_));
+  PetscCall(DMDAVecRestoreArrayRead(dm_, x_local_, &xl));
+  PetscFunctionReturn(0);
+}
+
+CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
+  hold(cells, source);
+  CreepFlowResult result;
+  // Picard: x ← x − P(x)⁻¹ F(x), until F falls by 100; from rest the first at the
+  // viscosity of ε̇_ref (a Newtonian flow: the kinematics of a driven flow, a scale for the rest).
+  double f0 = 0;
+  for (int it = 0; it < (started_ ? 2 : 4); ++it) {
+    newtonian_ = !started_ && it == 0;
+    NAVOX_CALL(evaluate(true));
+    double fn = 0;
+    NAVOX_CALL(VecNorm(f_, NORM_2, &fn));
+    if (it == 0) f0 = fn;
+    else if (fn < 1e-2 * f0) break;
+    NAVOX_CALL(KSPSetOperators(picard_, p_, p_));
+    NAVOX_CALL(KSPSolve(picard_, f_, dx_));
+    KSPConvergedReason why;
+    NAVOX_CALL(KSPGetConvergedReason(picard_, &why));
+    if (why < 0)
+      throw CollectiveError("creep flow: the Picard linear solve failed (" + std::string(KSPConvergedReasons[why]) +
+                            ")");
+    NAVOX_CALL(VecAXPY(x_, -1.0, dx_));
+    ++result.picard_iterations;
+  }
+  newtonian_ = false;
+  started_ = true;
+  NAVOX_CALL(SNESSetJacobian(snes_, j_, p_, nullptr, nullptr));
+  NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
+  SNESConvergedReason reason;
+  NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
+  PetscInt its = 0, lits = 0;
+  NAVOX_CALL(SNESGetIterationNumber(snes_, &its));
+  NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &lits));
+  result.newton_iterations = int(its);
+  result.linear_iterations = int(lits);
+  NAVOX_CALL(evaluate(false)); // the viscosity of the solution, x_local_ for the results
+  NAVOX_CALL(VecNorm(f_, NORM_2, &result.residual));
+  if (reason < 0)
+    throw CollectiveError("creep flow: Newton did not converge (" + std::string(SNESConvergedReasons[reason]) + ", " +
+                          std::to_string(its) + " iterations, scaled residual " + std::to_string(result.residual) +
+                          ")");
+  if (st_->source) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), source_local_, &st_->source);
+  st_->source = nullptr;
+  return result;
+}
+
+namespace {
+
+/// Visits every owned voxel, x fastest.
+template <class Fn> void for_each_voxel(const Box& b, Fn&& fn) {
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) fn(Node{PetscInt(i), PetscInt(j), PetscInt(k)});
+}
+
+} // namespace
+
+template <class Fn> void CreepFlow::per_voxel(Vec out, Fn&& value) const {
+  if (!st_->cells) throw Error("creep flow: results asked before a solve");
+  const PetscScalar* const* const* x = nullptr;
+  PetscScalar*** o = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, x_local_, &x));
+  NAVOX_CALL(DMDAVecGetArray(grid_.scalar_dm(), out, &o));
+  for_each_voxel(grid_.owned(), [&](const Node& c) { o[c[2]][c[1]][c[0]] = value(x, c); });
+  NAVOX_CALL(DMDAVecRestoreArray(grid_.scalar_dm(), out, &o));
+  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, x_local_, &x));
+}
+
+void CreepFlow::pressure(Vec p) const {
+  per_voxel(p, [&](Array x, const Node& c) {
+    return st_->metal_at(c) ? x[c[2]][c[1]][kDof * c[0] + kPressure] * st_->p0 : 0.0;
+  });
+}
+
+void CreepFlow::equivalent_rate(Vec rate) const {
+  per_voxel(rate, [&](Array x, const Node& c) { return st_->metal_at(c) ? st_->equivalent_rate(x, c) : 0.0; });
+}
+
+void CreepFlow::cell_velocity(Vec ux, Vec uy, Vec uz) const {
+  Vec u[3] = {ux, uy, uz};
+  for (int a = 0; a < 3; ++a)
+    per_voxel(u[a], [&](Array x, const Node& c) {
+      Row r;
+      st_->velocity(r, a, c, 0.5, nullptr);
+      st_->velocity(r, a, shifted(c, a, 1), 0.5, nullptr);
+      return r.value(x);
+    });
+}
+
+double CreepFlow::side_force(int side) const {
+  if (!st_->cells) throw Error("creep flow: results asked before a solve");
+  const int d = side / 2;
+  const auto ax = std::size_t(d);
+  const PetscInt plane = side % 2 ? st_->n[ax] - 1 : 0;
+  const double area = grid_.cell_volume() / st_->h[ax];
+  const PetscScalar* const* const* x = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, x_local_, &x));
+  double force = 0;
+  for_each_voxel(grid_.owned(), [&](const Node& c) {
+    if (c[ax] != plane || !st_->metal_at(c)) return;
+    Row r;
+    st_->normal_stress(r, d, c, -area);
+    force += r.value(x);
+  });
+  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, x_local_, &x));
+  double all = 0;
+  MPI_Allreduce(&force, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return all;
+}
+
+double CreepFlow::flux(int axis, std::int64_t plane) const {
+  if (!st_->cells) throw Error("creep flow: results asked before a solve");
+  const auto ax = std::size_t(axis);
+  const double area = grid_.cell_volume() / st_->h[ax];
+  const PetscScalar* const* const* x = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(dm_, x_local_, &x));
+  double q = 0;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  NAVOX_CALL(DMDAGetCorners(dm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i) {
+        const Node m{i, j, k};
+        bool inside = m[ax] == PetscInt(plane);
+        for (std::size_t b = 0; b < 3; ++b)
+          if (b != ax && m[b] >= st_->n[b]) inside = false;
+        if (!inside) continue;
+        Row r;
+        st_->velocity(r, axis, m, area, nullptr);
+        q += r.value(x);
+      }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, x_local_, &x));
+  double all = 0;
+  MPI_Allreduce(&q, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  return all;
+}
+
+} // namespace navox

@@ -1,0 +1,131 @@
+#pragma once
+/// Na creep as a flow (MODEL.md §3.4, §7; docs/model.md "Na creep flow"): the
+/// incompressible Stokes flow of a power-law fluid (physics/mechanics/power_law_viscosity.hpp)
+/// through the voxels that hold Na, on a staggered (MAC) grid.
+///
+///   ∇·(2η(ε̇_eq) ε̇(u)) − ∇p + f = 0,   ∇·u = s   in metal voxels,
+///
+/// u the Na velocity [m/s], p its pressure [Pa], f a body force [N/m³] (verification),
+/// s a volume source [1/s] (plated Na). Unknowns (a DMDA of 4 DOF per node, field
+/// names `creep_velocity_x/_y/_z` and `creep_pressure`, options prefix `creep_`):
+/// u_a at node (i, j, k) is the velocity normal to the a-face at x_a = i_a h_a between
+/// voxels (i, j, k) − e_a and (i, j, k); p at node (i, j, k) belongs to voxel (i, j, k).
+/// The node grid is the vertex grid of the elasticity (node i with the owner of
+/// voxel i; the extra last node, on non-periodic axes, with the last rank), so every
+/// stencil is within a box of width 1.
+///
+/// Voxel kinds (`cells`, a global Vec of grid.scalar_dm()): metal (2) is Na; empty (1)
+/// is free space at p = 0 (a free surface: the Na|empty face carries no shear and the
+/// normal stress of the Na balances p = 0); wall (0) is SE or CC, rigid: velocity
+/// 0 on its faces, no slip along it (the velocity beyond the wall mirrored, so the
+/// wall sits on the face, to second order). Outside the grid each side is a wall
+/// (no slip or free slip, moving along its normal at a set velocity: a platen) or a
+/// pressure reservoir (like empty space at a set pressure). Faces between two
+/// non-metal voxels carry no unknown.
+///
+/// Shear viscosity on an edge: the harmonic mean of its metal voxels' η, 0 when any
+/// voxel around it is empty (free surface). Two tiny regularisations keep the system
+/// regular where the physics leaves it singular, each 1e-10 relative: a drag
+/// 1e-10 η/h² on each velocity (a Na island touching nothing but empty space has no
+/// rest position otherwise) and a compressibility 1e-10 in the scaled continuity
+/// equation (the pressure of Na enclosed by walls has no reference otherwise).
+///
+/// Nonlinear solve: Picard iterations (the first at the viscosity of ε̇_ref when
+/// starting from rest), then Newton–Krylov with the Picard matrix as preconditioner
+/// (SNES, -snes_mf_operator), GMRES + LU (MUMPS) by default. Unknowns scaled by
+/// U₀ = ε̇_ref h and P₀ = σ_ref. Collective; a failed solve throws the same
+/// CollectiveError on every rank.
+#include "mesh/grid.hpp"
+#include "physics/mechanics/power_law_viscosity.hpp"
+
+#include <petscdmda.h>
+#include <petscsnes.h>
+
+#include <array>
+#include <cstdint>
+
+namespace navox {
+
+struct CreepFlowSide {
+  enum Kind { no_slip, free_slip, reservoir };
+  Kind kind = no_slip;
+  double velocity = 0; ///< [m/s] along the outward normal (walls)
+  double pressure = 0; ///< [Pa] (a reservoir)
+};
+
+struct CreepFlowSetup {
+  physics::PowerLawViscosity rheology;
+  /// Sides −x, +x, −y, +y, −z, +z (the lateral ones ignored when the grid is periodic laterally).
+  std::array<CreepFlowSide, 6> sides{};
+  std::array<double, 3> body_force{0, 0, 0}; ///< f [N/m³] in metal
+};
+
+struct CreepFlowResult {
+  int picard_iterations = 0;
+  int newton_iterations = 0;
+  int linear_iterations = 0;
+  double residual = 0; ///< final scaled residual norm
+};
+
+class CreepFlow {
+public:
+  enum Cell { wall = 0, empty = 1, metal = 2 };
+
+  CreepFlow(const Grid& grid, const CreepFlowSetup& setup);
+  ~CreepFlow();
+  CreepFlow(const CreepFlow&) = delete;
+  CreepFlow& operator=(const CreepFlow&) = delete;
+
+  /// Solves for the flow in the metal voxels of `cells` (global Vec of grid.scalar_dm()
+  /// holding Cell values) with the volume source `source` [1/s] (nullptr: none), from
+  /// the last solution. Collective.
+  CreepFlowResult solve(Vec cells, Vec source = nullptr);
+
+  // Results of the last solve. Collective.
+  /// p [Pa] in metal voxels, 0 elsewhere.
+  void pressure(Vec p) const;
+  /// The voxel-centred velocity [m/s] (mean of the two faces along each axis).
+  void cell_velocity(Vec ux, Vec uy, Vec uz) const;
+  /// ε̇_eq [1/s] in metal voxels, 0 elsewhere.
+  void equivalent_rate(Vec rate) const;
+  /// The force [N] the metal presses on side s (0..5) with, along its inward normal:
+  /// the sum of (p − 2η ∂u_n/∂n) A over the metal voxels beside it.
+  double side_force(int side) const;
+  /// The volume flux [m³/s] through the node plane x_axis = plane h_axis, along +axis.
+  double flux(int axis, std::int64_t plane) const;
+
+  DM dm() const { return dm_; }
+  Vec solution() const { return x_; }
+  const CreepFlowSetup& setup() const { return setup_; }
+
+  /// What the callbacks need (public for them; not an interface).
+  struct Callbacks;
+
+private:
+  // x: the ghosted solution as DMDA arrays index it with 4 DOF, [k][j][4 i + c].
+  PetscErrorCode residual(const PetscScalar* const* const* x, PetscScalar*** f);
+  PetscErrorCode assemble(const PetscScalar* const* const* x, Mat p);
+  PetscErrorCode update_viscosity(const PetscScalar* const* const* x);
+  /// F (f_) at x_, the viscosity of x_ and x_local_; with `matrix` the Picard matrix too.
+  PetscErrorCode evaluate(bool matrix);
+  /// Ghosts and holds the arrays of the voxel kinds, the source and the viscosity.
+  void hold(Vec cells, Vec source);
+  void let_go();
+  template <class Fn> void per_voxel(Vec out, Fn&& value) const;
+  void release();
+
+  const Grid& grid_;
+  CreepFlowSetup setup_;
+  struct Stencil;
+  Stencil* st_ = nullptr;
+  DM dm_ = nullptr;
+  SNES snes_ = nullptr;
+  KSP picard_ = nullptr;
+  Mat p_ = nullptr, j_ = nullptr; ///< Picard matrix; the Jacobian by differences
+  Vec x_ = nullptr, x_local_ = nullptr, faces_local_ = nullptr, f_ = nullptr, dx_ = nullptr;
+  Vec cells_local_ = nullptr, source_local_ = nullptr, eta_ = nullptr, eta_local_ = nullptr;
+  bool started_ = false;  ///< the solution is not the state of rest
+  bool newtonian_ = false; ///< viscosity of ε̇_ref everywhere (the first Picard step from rest)
+};
+
+} // namespace navox
