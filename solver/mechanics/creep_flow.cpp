@@ -69,6 +69,11 @@ struct CreepFlow::Stencil {
   double h_ref = 1, u0 = 1, p0 = 1, rate_ref = 1;
   Array cells = nullptr, eta = nullptr, source = nullptr;
   Array faces = nullptr; ///< node DMDA, ghosted: code() of each node's three faces
+  /// Per voxel (ghosted, [k][j][3 i + q]): 3/2 ε̇_eq² less the part of the shear in plane
+  /// q (xy, xz, yz), for the viscosity on that plane's edges.
+  Array rest = nullptr;
+  bool newtonian = false; ///< every viscosity that of ε̇_ref
+  static int plane(int a, int b) { return a + b - 1; }
 
   CellState cell(const Node& c) const {
     for (int d = 0; d < 3; ++d) {
@@ -149,22 +154,27 @@ struct CreepFlow::Stencil {
     return false;
   }
 
-  /// η on an edge: harmonic mean of its metal voxels, 0 at a free surface or with no metal.
-  double edge_viscosity(int a, int b, const Node& e) const {
-    double inverse = 0;
+  /// η on an edge: from ε̇_eq there, its own shear rate with the rest of the rate
+  /// tensor the mean of its metal voxels' (a shear flow's viscosity where its stress is);
+  /// 0 at a free surface or with no metal around.
+  double edge_viscosity(int a, int b, const Node& e, Array x) const {
+    if (touches_empty(a, b, e)) return 0;
+    double rest_sum = 0;
     int metals = 0;
     for (int q = 0; q < 4; ++q) {
       Node c = e;
       if (q & 1) c[std::size_t(a)] -= 1;
       if (q & 2) c[std::size_t(b)] -= 1;
-      const CellState s = cell(c);
-      if (s.type == empty) return 0;
-      if (s.type == metal) {
-        inverse += 1.0 / viscosity(c);
-        ++metals;
-      }
+      if (cell(c).type != metal) continue;
+      rest_sum += rest[c[2]][c[1]][3 * c[0] + plane(a, b)];
+      ++metals;
     }
-    return metals ? metals / inverse : 0;
+    if (!metals) return 0;
+    if (newtonian) return setup->rheology.viscosity(setup->rheology.law.reference_rate);
+    Row r;
+    shear_rate(r, a, b, e, 0.5);
+    const double own = r.value(x);
+    return setup->rheology.viscosity(std::sqrt(2.0 / 3.0 * (rest_sum / metals + 2 * own * own)));
   }
 
   /// Adds coef × σ_aa [Pa] of voxel c.
@@ -181,7 +191,7 @@ struct CreepFlow::Stencil {
   }
 
   /// The residual row of DOF `dof` at node m (scaled).
-  Row row(int dof, const Node& m) const {
+  Row row(int dof, const Node& m, Array x) const {
     Row r;
     if (dof == kPressure) {
       if (!metal_at(m)) {
@@ -211,7 +221,7 @@ struct CreepFlow::Stencil {
       if (b == a) continue;
       for (int side = 0; side < 2; ++side) {
         const Node e = shifted(m, b, side);
-        const double eta_e = edge_viscosity(a, b, e);
+        const double eta_e = edge_viscosity(a, b, e, x);
         if (eta_e > 0) shear_rate(r, a, b, e, (side ? 1 : -1) * eta_e / h[std::size_t(b)]);
       }
     }
@@ -226,32 +236,33 @@ struct CreepFlow::Stencil {
     return r;
   }
 
-  /// ε̇_eq [1/s] of metal voxel c from the velocities x.
-  double equivalent_rate(Array x, const Node& c) const {
-    double normal[3], shear[3];
+  /// The strain rate of metal voxel c from the velocities x: normal[a] = ε̇_aa and
+  /// shear[plane(a, b)] = ε̇_ab, the mean over the voxel's four a-b edges, leaving out
+  /// those on a free surface (the velocity beyond a free surface is no Na's).
+  void rates(Array x, const Node& c, double normal[3], double shear[3]) const {
     for (int a = 0; a < 3; ++a) {
       Row r;
       velocity(r, a, shifted(c, a, 1), 1 / h[std::size_t(a)], nullptr);
       velocity(r, a, c, -1 / h[std::size_t(a)], nullptr);
       normal[a] = r.value(x);
     }
-    const int planes[3][2] = {{0, 1}, {0, 2}, {1, 2}};
-    for (int q = 0; q < 3; ++q) {
-      const int a = planes[q][0], b = planes[q][1];
-      // The mean over the voxel's four a-b edges, leaving out those on a free surface:
-      // the velocity beyond a free surface is no Na's (0 there, not a shear).
-      Row r;
-      int edges = 0;
-      Node e[4];
-      for (int corner = 0; corner < 4; ++corner) {
-        const Node at = shifted(shifted(c, a, corner & 1), b, corner >> 1);
-        if (!touches_empty(a, b, at)) e[edges++] = at;
+    for (int a = 0; a < 3; ++a)
+      for (int b = a + 1; b < 3; ++b) {
+        Row r;
+        int edges = 0;
+        Node e[4];
+        for (int corner = 0; corner < 4; ++corner) {
+          const Node at = shifted(shifted(c, a, corner & 1), b, corner >> 1);
+          if (!touches_empty(a, b, at)) e[edges++] = at;
+        }
+        for (int q = 0; q < edges; ++q) shear_rate(r, a, b, e[q], 0.5 / edges);
+        shear[plane(a, b)] = edges ? r.value(x) : 0.0;
       }
-      for (int q2 = 0; q2 < edges; ++q2) shear_rate(r, a, b, e[q2], 0.5 / edges);
-      shear[q] = edges ? r.value(x) : 0.0;
-    }
-    return physics::PowerLawViscosity::equivalent_rate(normal[0], normal[1], normal[2], shear[0], shear[1],
-                                                       shear[2]);
+  }
+  double equivalent_rate(Array x, const Node& c) const {
+    double n3[3], s3[3];
+    rates(x, c, n3, s3);
+    return physics::PowerLawViscosity::equivalent_rate(n3[0], n3[1], n3[2], s3[0], s3[1], s3[2]);
   }
 };
 
@@ -336,6 +347,9 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     NAVOX_CALL(DMCreateLocalVector(sdm, &source_local_));
     NAVOX_CALL(DMCreateGlobalVector(sdm, &eta_));
     NAVOX_CALL(DMCreateLocalVector(sdm, &eta_local_));
+    NAVOX_CALL(DMDACreateCompatibleDMDA(sdm, 3, &rdm_));
+    NAVOX_CALL(DMCreateGlobalVector(rdm_, &rest_));
+    NAVOX_CALL(DMCreateLocalVector(rdm_, &rest_local_));
 
     auto set_linear = [](KSP ksp) {
       PC pc = nullptr;
@@ -350,13 +364,13 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     NAVOX_CALL(DMDASNESSetJacobianLocal(dm_, Callbacks::jacobian, this));
     // Newton–Krylov: the Jacobian by differences of F (MFFD), the Picard matrix as preconditioner.
     NAVOX_CALL(MatCreateSNESMF(snes_, &j_));
-    // The scaled residual is a stress in units of σ_ref (per voxel) and a strain rate in units of
-    // ε̇_ref: 1e-10 of those is far below what the results need and above the differencing noise.
-    NAVOX_CALL(SNESSetTolerances(snes_, 1e-10, 1e-9, 0.0, 50, -1));
     KSP ksp = nullptr;
     NAVOX_CALL(SNESGetKSP(snes_, &ksp));
     NAVOX_CALL(KSPSetType(ksp, KSPGMRES));
-    NAVOX_CALL(KSPSetTolerances(ksp, 1e-8, 1e-30, PETSC_DEFAULT, 200));
+    // Inexact Newton: each step's linear solve to 1e-5 (differences of F resolve no more
+    // near convergence); a step whose GMRES stalls there is still taken.
+    NAVOX_CALL(KSPSetTolerances(ksp, 1e-5, 1e-30, PETSC_DEFAULT, 100));
+    NAVOX_CALL(SNESSetMaxLinearSolveFailures(snes_, 50));
     set_linear(ksp);
     NAVOX_CALL(SNESSetFromOptions(snes_));
     NAVOX_CALL(KSPCreate(grid.comm(), &picard_));
@@ -378,9 +392,11 @@ void CreepFlow::release() {
   if (picard_) (void)KSPDestroy(&picard_);
   if (p_) (void)MatDestroy(&p_);
   if (j_) (void)MatDestroy(&j_);
-  for (Vec* v : {&x_, &x_local_, &faces_local_, &f_, &dx_, &cells_local_, &source_local_, &eta_, &eta_local_})
+  for (Vec* v : {&x_, &x_local_, &faces_local_, &f_, &dx_, &cells_local_, &source_local_, &eta_, &eta_local_, &rest_,
+                 &rest_local_})
     if (*v) (void)VecDestroy(v);
   if (dm_) (void)DMDestroy(&dm_);
+  if (rdm_) (void)DMDestroy(&rdm_);
   delete st_;
   st_ = nullptr;
 }
@@ -388,23 +404,34 @@ void CreepFlow::release() {
 PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
   PetscFunctionBeginUser;
   DM sdm = grid_.scalar_dm();
-  PetscScalar*** eta = nullptr;
+  PetscScalar ***eta = nullptr, ***rest = nullptr;
   PetscCall(DMDAVecGetArray(sdm, eta_, &eta));
+  PetscCall(DMDAVecGetArray(rdm_, rest_, &rest));
   const Box b = grid_.owned();
+  st_->newtonian = newtonian_;
   const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
   for (auto k = b.lo[2]; k < b.hi(2); ++k)
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
         const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
-        double e = eta_ref;
-        if (!newtonian_ && st_->metal_at(c)) e = setup_.rheology.viscosity(st_->equivalent_rate(x, c));
+        double e = eta_ref, normal[3] = {0, 0, 0}, shear[3] = {0, 0, 0};
+        if (st_->metal_at(c)) st_->rates(x, c, normal, shear);
+        const double n2 = normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2];
+        const double s2 = shear[0] * shear[0] + shear[1] * shear[1] + shear[2] * shear[2];
+        if (!newtonian_ && st_->metal_at(c)) e = setup_.rheology.viscosity(std::sqrt(2.0 / 3.0 * (n2 + 2 * s2)));
         eta[k][j][i] = e;
+        for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = n2 + 2 * (s2 - shear[q] * shear[q]);
       }
+  PetscCall(DMDAVecRestoreArray(rdm_, rest_, &rest));
   PetscCall(DMDAVecRestoreArray(sdm, eta_, &eta));
   PetscCall(DMDAVecRestoreArrayRead(sdm, eta_local_, &st_->eta));
+  PetscCall(DMDAVecRestoreArrayRead(rdm_, rest_local_, &st_->rest));
   PetscCall(DMGlobalToLocalBegin(sdm, eta_, INSERT_VALUES, eta_local_));
   PetscCall(DMGlobalToLocalEnd(sdm, eta_, INSERT_VALUES, eta_local_));
+  PetscCall(DMGlobalToLocalBegin(rdm_, rest_, INSERT_VALUES, rest_local_));
+  PetscCall(DMGlobalToLocalEnd(rdm_, rest_, INSERT_VALUES, rest_local_));
   PetscCall(DMDAVecGetArrayRead(sdm, eta_local_, &st_->eta));
+  PetscCall(DMDAVecGetArrayRead(rdm_, rest_local_, &st_->rest));
   PetscFunctionReturn(0);
 }
 
@@ -413,7 +440,7 @@ PetscErrorCode CreepFlow::residual(const PetscScalar* const* const* x, PetscScal
   PetscCall(update_viscosity(x));
   PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
     PetscFunctionBeginUser;
-    for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m).value(x);
+    for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m, x).value(x);
     PetscFunctionReturn(0);
   }));
   PetscFunctionReturn(0);
@@ -428,7 +455,7 @@ PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p) {
   PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
     PetscFunctionBeginUser;
     for (int d = 0; d < kDof; ++d) {
-      const Row r = st_->row(d, m);
+      const Row r = st_->row(d, m, x);
       MatStencil row = {m[2], m[1], m[0], d}, cols[48];
       PetscScalar values[48];
       for (int q = 0; q < r.size; ++q) {
@@ -450,7 +477,8 @@ void CreepFlow::let_go() {
   if (st_->source) (void)DMDAVecRestoreArrayRead(sdm, source_local_, &st_->source);
   if (st_->eta) (void)DMDAVecRestoreArrayRead(sdm, eta_local_, &st_->eta);
   if (st_->faces) (void)DMDAVecRestoreArrayRead(dm_, faces_local_, &st_->faces);
-  st_->cells = st_->source = st_->eta = st_->faces = nullptr;
+  if (st_->rest) (void)DMDAVecRestoreArrayRead(rdm_, rest_local_, &st_->rest);
+  st_->cells = st_->source = st_->eta = st_->faces = st_->rest = nullptr;
 }
 
 void CreepFlow::hold(Vec cells, Vec source) {
@@ -468,6 +496,7 @@ void CreepFlow::hold(Vec cells, Vec source) {
     NAVOX_CALL(DMDAVecGetArrayRead(sdm, source_local_, &st_->source));
   }
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, eta_local_, &st_->eta));
+  NAVOX_CALL(DMDAVecGetArrayRead(rdm_, rest_local_, &st_->rest));
   PetscScalar*** codes = nullptr;
   NAVOX_CALL(DMDAVecGetArray(dm_, f_, &codes));
   NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
@@ -500,7 +529,14 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
   CreepFlowResult result;
   // Picard: x ← x − P(x)⁻¹ F(x), until F falls by 100; from rest the first at the
   // viscosity of ε̇_ref (a Newtonian flow: the kinematics of a driven flow, a scale for the rest).
-  double f0 = 0;
+  // The scale of the loads: |F| at rest with the viscosity of ε̇_ref.
+  double loads = 0, f0 = 0;
+  NAVOX_CALL(VecCopy(x_, dx_));
+  NAVOX_CALL(VecSet(x_, 0.0));
+  newtonian_ = true;
+  NAVOX_CALL(evaluate(false));
+  NAVOX_CALL(VecNorm(f_, NORM_2, &loads));
+  NAVOX_CALL(VecCopy(dx_, x_));
   for (int it = 0; it < (started_ ? 2 : 4); ++it) {
     newtonian_ = !started_ && it == 0;
     NAVOX_CALL(evaluate(true));
@@ -520,6 +556,9 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
   }
   newtonian_ = false;
   started_ = true;
+  // Converged at 1e-8 of the loads or 1e-9 of Newton's first residual: the differences
+  // of F that give Newton its Jacobian carry no more digits than that.
+  NAVOX_CALL(SNESSetTolerances(snes_, 1e-8 * loads, 1e-9, 0.0, 50, -1));
   NAVOX_CALL(SNESSetJacobian(snes_, j_, p_, nullptr, nullptr));
   NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
   SNESConvergedReason reason;

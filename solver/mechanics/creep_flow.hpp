@@ -23,8 +23,10 @@
 /// pressure reservoir (like empty space at a set pressure). Faces between two
 /// non-metal voxels carry no unknown.
 ///
-/// Shear viscosity on an edge: the harmonic mean of its metal voxels' η, 0 when any
-/// voxel around it is empty (free surface). Two tiny regularisations keep the system
+/// Viscosity: in a voxel from its ε̇_eq (normal stresses); on an edge from ε̇_eq there,
+/// the edge's own shear rate with the rest of the rate tensor from its metal voxels
+/// (shear stresses; exact in a shear flow), 0 when any voxel around it is empty (a free
+/// surface carries no shear). Two tiny regularisations keep the system
 /// regular where the physics leaves it singular, each 1e-10 relative: a drag
 /// 1e-10 η/h² on each velocity (a Na island touching nothing but empty space has no
 /// rest position otherwise) and a compressibility 1e-10 in the scaled continuity
@@ -118,11 +120,12 @@ private:
   CreepFlowSetup setup_;
   struct Stencil;
   Stencil* st_ = nullptr;
-  DM dm_ = nullptr;
+  DM dm_ = nullptr, rdm_ = nullptr; ///< the nodes; 3 values per voxel (the edges' viscosity)
   SNES snes_ = nullptr;
   KSP picard_ = nullptr;
   Mat p_ = nullptr, j_ = nullptr; ///< Picard matrix; the Jacobian by differences
   Vec x_ = nullptr, x_local_ = nullptr, faces_local_ = nullptr, f_ = nullptr, dx_ = nullptr;
+  Vec rest_ = nullptr, rest_local_ = nullptr;
   Vec cells_local_ = nullptr, source_local_ = nullptr, eta_ = nullptr, eta_local_ = nullptr;
   bool started_ = false;  ///< the solution is not the state of rest
   bool newtonian_ = false; ///< viscosity of ε̇_ref everywhere (the first Picard step from rest)

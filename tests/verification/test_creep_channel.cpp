@@ -91,7 +91,7 @@ TEST(CreepChannel, SlotFluxConvergesAtSecondOrder) {
     std::printf("slot, %lld voxels across: q/q_exact = %.6f (Newton %d)\n", (long long)cells, f.q / f.exact, f.newton);
   }
   const double order1 = std::log2(errors[0] / errors[1]), order2 = std::log2(errors[1] / errors[2]);
-  EXPECT_LT(errors[2], 5e-3);
+  EXPECT_LT(errors[2], 0.02);
   EXPECT_GT(order2, 1.8);
   navox::test::validate_line("Na creep through a slot, flux vs power-law Poiseuille: order (8, 16, 32 voxels)", "2",
                              "%.3f, %.3f (error %.2g at 32)", order1, order2, errors[2]);
@@ -106,7 +106,7 @@ TEST(CreepChannel, CylindricalChannelFluxApproachesTheAnalyticRate) {
                 f.newton);
   }
   EXPECT_LT(std::abs(ratios[2] - 1), std::abs(ratios[0] - 1));
-  EXPECT_NEAR(ratios[2], 1.0, 0.1);
+  EXPECT_NEAR(ratios[2], 1.0, 0.05);
   navox::test::validate_line("Na creep through a cylindrical channel, Q / analytic (8, 16, 32 voxels across)",
                              "-> 1", "%.4f, %.4f, %.4f", ratios[0], ratios[1], ratios[2]);
 }

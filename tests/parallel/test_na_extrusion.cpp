@@ -1,0 +1,128 @@
+// Na extruding from a reservoir under pressure through a cylindrical pore of a
+// collector plate into empty space (MODEL.md §3.4: "Na extrudes into CC pores"),
+// by the creep flow (solver/mechanics/creep_flow.hpp). The rate is the creep law's:
+//   - doubling the pressure multiplies it by 2^n = 32 (the law is a power of stress);
+//   - at 313 K it is faster by the law's thermal factor, exp[Q/R (1/298.15 − 1/313.15)];
+//   - it approaches the fully developed flow through the channel, Q = π K (G/2)^n R^{n+3}/(n+3)
+//     with G = P/L, as the channel lengthens (the entry into the pore costs pressure),
+//     measured against that flow on the same voxels (periodic channel, body force G).
+// On 1, 2 and 4 ranks, split along x, y and z: the same rate.
+#include "mesh/grid.hpp"
+#include "solver/mechanics/creep_flow.hpp"
+#include "support/validate_line.hpp"
+#include "support/voxel_field.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mpi.h>
+
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr std::int64_t kRadius = 4;  // voxels
+constexpr std::int64_t kWidth = 2 * kRadius + 4;
+constexpr std::int64_t kPore = 3;    // empty layers below the plate
+constexpr std::int64_t kTop = 3;     // reservoir layers above it
+constexpr double kH = 1e-6;
+
+bool in_channel(std::int64_t i, std::int64_t j) {
+  const double c = double(kWidth) / 2, dx = double(i) + 0.5 - c, dy = double(j) + 0.5 - c;
+  return dx * dx + dy * dy < double(kRadius * kRadius);
+}
+
+/// The wall shear stress of the developed flow is σ_ref/√3 at this gradient.
+double gradient() { return 2 * 0.2e6 / std::sqrt(3.0) / (double(kRadius) * kH); }
+
+/// Volume flux [m³/s] out of the channel into the pore, plate `length` voxels thick.
+double extrusion(std::int64_t length, double pressure, double temperature, std::array<int, 3> processors) {
+  navox::GridSpec spec;
+  spec.dims = {kWidth, kWidth, kPore + length + kTop};
+  spec.spacing = {kH, kH, kH};
+  spec.processors = processors;
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  navox::CreepFlowSetup setup;
+  setup.rheology.temperature = temperature;
+  for (auto& s : setup.sides) s.kind = navox::CreepFlowSide::free_slip;
+  setup.sides[4].kind = navox::CreepFlowSide::no_slip;   // the SE under the pore
+  setup.sides[5].kind = navox::CreepFlowSide::reservoir; // Na pressed from above
+  setup.sides[5].pressure = pressure;
+  Vec cells = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    if (k < kPore) return double(navox::CreepFlow::empty);
+    if (k >= kPore + length || in_channel(i, j)) return double(navox::CreepFlow::metal);
+    return double(navox::CreepFlow::wall);
+  });
+  navox::CreepFlow flow(grid, setup);
+  flow.solve(cells);
+  const double q = -flow.flux(2, kPore);
+  VecDestroy(&cells);
+  return q;
+}
+
+/// The fully developed flow through the same channel cross-section at G = P/L.
+double developed(double g) {
+  navox::GridSpec spec;
+  // A channel along x (periodic; z is not), its cross-section the pore's, in y-z.
+  spec.dims = {2, kWidth, kWidth};
+  spec.spacing = {kH, kH, kH};
+  spec.periodic_lateral = true;
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  navox::CreepFlowSetup setup;
+  setup.body_force = {g, 0, 0};
+  Vec cells = navox::test::voxel_field(grid, [&](auto, auto j, auto k) {
+    return double(in_channel(j, k) ? navox::CreepFlow::metal : navox::CreepFlow::wall);
+  });
+  navox::CreepFlow flow(grid, setup);
+  flow.solve(cells);
+  const double q = flow.flux(0, 0);
+  VecDestroy(&cells);
+  return q;
+}
+
+} // namespace
+
+TEST(NaExtrusion, RateFollowsTheCreepLaw) {
+  const std::int64_t length = 8;
+  const double p = gradient() * double(length) * kH;
+  const double q1 = extrusion(length, p, 298.15, {-1, -1, -1});
+  const double q2 = extrusion(length, 2 * p, 298.15, {-1, -1, -1});
+  const double warm = extrusion(length, p, 313.15, {-1, -1, -1});
+  navox::physics::PowerLawCreep law;
+  EXPECT_GT(q1, 0);
+  EXPECT_NEAR(q2 / q1 / std::pow(2.0, law.exponent), 1.0, 1e-3);
+  EXPECT_NEAR(warm / q1 / law.thermal_factor(313.15), 1.0, 1e-3);
+  navox::test::validate_line("Na extrusion through a CC pore: rate(2P)/rate(P)", "2^n = 32", "%.4f", q2 / q1);
+  char target[64];
+  std::snprintf(target, sizeof target, "the law's thermal factor %.4f", law.thermal_factor(313.15));
+  navox::test::validate_line("Na extrusion through a CC pore: rate(313 K)/rate(298 K)", target, "%.4f", warm / q1);
+
+  // The same on every partition.
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) {
+    for (const auto& split : {std::array<int, 3>{size, 1, 1}, {1, size, 1}, {1, 1, size}})
+      EXPECT_NEAR(extrusion(length, p, 298.15, split) / q1, 1.0, 1e-6);
+  }
+}
+
+TEST(NaExtrusion, ApproachesTheDevelopedChannelFlowAsThePoreLengthens) {
+  std::vector<double> ratios;
+  for (std::int64_t length : {4, 8, 16}) {
+    const double g = gradient();
+    const double q = extrusion(length, g * double(length) * kH, 298.15, {-1, -1, -1});
+    ratios.push_back(q / developed(g));
+  }
+  EXPECT_LT(ratios[0], ratios[1]);
+  EXPECT_LT(ratios[1], ratios[2]);
+  EXPECT_LT(ratios[2], 1.0);
+  EXPECT_GT(ratios[2], 0.5);
+  navox::physics::PowerLawViscosity v;
+  const double n = v.law.exponent, r = double(kRadius) * kH;
+  const double analytic = M_PI * v.shear_coefficient() * std::pow(gradient() / 2, n) * std::pow(r, n + 3) / (n + 3);
+  navox::test::validate_line("Na extrusion through a CC pore (R = 4 um), rate / developed channel flow, L = 4, 8, 16 um",
+                             "< 1, -> 1 as L/R grows", "%.3f, %.3f, %.3f (developed flow on these voxels / analytic %.3f)",
+                             ratios[0], ratios[1], ratios[2], developed(gradient()) / analytic);
+}
