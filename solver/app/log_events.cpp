@@ -8,7 +8,7 @@ PetscLogEvent log_event(Event e) {
   static const std::array<PetscLogEvent, static_cast<int>(Event::count)> ids = [] {
     static const char* const names[] = {"NaActivity", "NaComponents", "IonicSolve", "NaDeposit", "NaSettle",
                                         "NaSweep",    "NaPaths",      "NaLift",     "NaPhaseField", "Output",
-                                        "MechBearing", "MechElastic", "NaVacancies", "NaVacancyAssemble"};
+                                        "MechBearing", "MechElastic", "NaVacancies", "NaVacancyAssemble", "MechCreepFlow"};
     PetscClassId cls = 0;
     NAVOX_CALL(PetscClassIdRegister("navox", &cls));
     std::array<PetscLogEvent, static_cast<int>(Event::count)> out{};

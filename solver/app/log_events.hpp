@@ -10,7 +10,7 @@
 namespace navox {
 
 enum class Event {
-  activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, bearing, elasticity, vacancies, vacancy_assembly, count
+  activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, bearing, elasticity, vacancies, vacancy_assembly, creep_flow, count
 };
 
 /// The event's id, registered on first use (collective on the first call: every rank

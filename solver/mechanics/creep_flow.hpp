@@ -60,6 +60,14 @@ struct CreepFlowSetup {
   /// Sides −x, +x, −y, +y, −z, +z (the lateral ones ignored when the grid is periodic laterally).
   std::array<CreepFlowSide, 6> sides{};
   std::array<double, 3> body_force{0, 0, 0}; ///< f [N/m³] in metal
+  /// > 0: Picard iterations only, until |F| ≤ picard_tolerance × |loads| (at most 40), each
+  /// solved by GMRES preconditioned with an LU factorisation kept across iterations while
+  /// GMRES needs few iterations with it: cheap where only a few digits are wanted. 0:
+  /// Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
+  double picard_tolerance = 0;
+  /// Picard only: the factorisation is kept for the next iteration while GMRES needed at
+  /// most this many iterations with it (0: a new factorisation every iteration).
+  int picard_reuse_limit = 15;
 };
 
 struct CreepFlowResult {
@@ -82,6 +90,8 @@ public:
   /// holding Cell values) with the volume source `source` [1/s] (nullptr: none), from
   /// the last solution. Collective.
   CreepFlowResult solve(Vec cells, Vec source = nullptr);
+  /// The next solve starts from rest (a restart point: the same iterations again).
+  void forget_solution();
 
   // Results of the last solve. Collective.
   /// p [Pa] in metal voxels, 0 elsewhere.

@@ -14,6 +14,7 @@
 #include "solver/app/log_events.hpp"
 #include "solver/mechanics/contact_load.hpp"
 #include "solver/mechanics/elasticity.hpp"
+#include "solver/mechanics/extrusion_limit.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "solver/sodium/sodium_module.hpp"
 #include "solver/time/state.hpp"
@@ -64,6 +65,7 @@ physics::PowerLawCreep read_creep(const input::Section& s, const io::Config& c) 
 struct MechanicsSpec {
   enum class Elastic { output, step, off };
   Elastic elasticity = Elastic::output; ///< when the elastic stresses are solved
+  bool creep_flow = false;              ///< walled-in plated Na reaches free space at the creep rate
   physics::PowerLawCreep creep;
 };
 
@@ -72,8 +74,13 @@ MechanicsSpec read_mechanics(const input::Section& s, const io::Config& c) {
   s.explain({{"", "stack-pressure mechanics: when the elastic stresses of SE and CC are solved, and the Na creep "
                   "law (docs/model.md, Mechanics)"},
              {"elasticity", "output: at each output step; step: after every step; off: never (without a stack "
-                            "pressure it is off)"}});
+                            "pressure it is off)"},
+             {"creep_flow", "on: plated Na walled in by Na reaches free space (collector pores, gaps) at the "
+                            "rate its creep flow allows under the bearing pressure, the rest lifts the collector; "
+                            "off (default): all of it at once (the fast-creep limit). Only with a stack pressure; "
+                            "costs a creep-flow solve in each step with walled-in Na (docs/performance.md)"}});
   const std::string when = s.choice("elasticity", {"output", "step", "off"}, "output");
+  m.creep_flow = s.choice("creep_flow", {"on", "off"}, "off") == "on";
   m.elasticity = when == "step" ? MechanicsSpec::Elastic::step
                  : when == "off" ? MechanicsSpec::Elastic::off
                                  : MechanicsSpec::Elastic::output;
@@ -96,6 +103,14 @@ public:
         stress_{s.config.sodium.molar_volume}, spec_(spec(s.config)),
         stack_pressure_(s.config.conditions.stack_pressure),
         pressure_modelled_(s.config.conditions.stack_pressure_given) {
+    if (pressure_modelled_ && spec_.creep_flow) {
+      extrusion_ = std::make_unique<ExtrusionLimit>(grid_, materials_, spec_.creep);
+      sodium_.set_path_limit([this](Vec labels, Vec xi, Vec excess) {
+        if (!(dt_ > 0)) return 2.0; // settling before any step: nothing plated
+        ScopedEvent event(Event::creep_flow);
+        return extrusion_->share(labels, xi, excess, load_.pressure, temperature_, dt_);
+      });
+    }
     // The last elastic solve's columns are repeated on rows without a solve: a run
     // restarted from a checkpoint must repeat them too.
     s.state.bind_real("max_von_mises_se", max_von_mises_se_);
@@ -114,12 +129,14 @@ public:
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"stack_pressure", "Pa"}, {"bearing_pressure", "Pa"}, {"bearing_fraction", ""},
-                           {"mean_na_pressure", "Pa"}, {"max_von_mises_se", "Pa"}, {"elastic_its", ""}});
+                           {"mean_na_pressure", "Pa"}, {"max_von_mises_se", "Pa"}, {"elastic_its", ""},
+                           {"extrusion_share", ""}, {"extrusion_pressure", "Pa"}});
   }
   void values(std::vector<double>& out) const override {
     const double area = grid_.spec().xy_area();
     out.insert(out.end(), {stack_pressure_, load_.pressure, load_.bearing_area() / area, mean_na_pressure(),
-                           max_von_mises_se_, double(elastic_its_)});
+                           max_von_mises_se_, double(elastic_its_), extrusion_ ? extrusion_->last_share() : 1.0,
+                           extrusion_ ? extrusion_->last_pressure() : 0.0});
   }
 
   void initial(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
@@ -133,6 +150,8 @@ public:
     // stack pressure in the deck, at once (the fast-creep limit).
     if (pressure_modelled_)
       sodium_.set_closure(spec_.creep.closed_share(load_.pressure, ctx.drive.temperature, ctx.dt), true);
+    temperature_ = ctx.drive.temperature;
+    dt_ = ctx.dt;
   }
   void accept(const StepContext&) override {
     if (elastic_wanted() && spec_.elasticity == MechanicsSpec::Elastic::step) solve_elasticity();
@@ -249,6 +268,8 @@ private:
   mutable std::vector<double> hydrostatic_, von_mises_; ///< owned blocks of the last solve [Pa]
   mutable double max_von_mises_se_ = 0;
   mutable std::int64_t elastic_its_ = 0;
+  std::unique_ptr<ExtrusionLimit> extrusion_; ///< with a stack pressure and mechanics.creep_flow: on
+  double temperature_ = 298.15, dt_ = 0;      ///< of the step being taken (for the settling's extrusion limit)
 };
 
 } // namespace

@@ -130,6 +130,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     budget_.assign(n, std::numeric_limits<double>::infinity());
     if (closure_share_ <= 1)
       for (std::size_t o = 0; o < n; ++o) budget_[o] = closure_share_ * std::max(0.0, 1.0 - t[o]);
+    sent_.assign(n, 0.0);
     NAVOX_CALL(VecRestoreArrayRead(tot_, &t));
   }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
@@ -550,9 +551,19 @@ bool SettleSweeps::sweep(double& unplaced) {
           }
           if (to >= 0) dl[g + face_step_[to]] += need;
         } else if (paths[0] && dist[g] < kNoRoute && end[g] >= 0) {
-          // A walled-in Na voxel: its surplus is carried through full Na to the end of its path.
-          pushes_.push_back({end[g], global_index(i, j, k), need});
-          to = 0;
+          // A walled-in Na voxel: its surplus is carried through full Na to the end of its
+          // path; where creep limits the flow, no more than the share of all it held
+          // (what it holds now and what it sent: sent ≤ share (need + sent)).
+          double& sent = sent_[static_cast<std::size_t>(o)];
+          const double amount =
+              path_share_ >= 1 ? need : std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
+          if (amount > kTiny) {
+            pushes_.push_back({end[g], global_index(i, j, k), amount});
+            sent += amount;
+            dl[g] -= amount;
+            local[0] = 1;
+          }
+          return;
         }
         // With nowhere to go the surplus stays (overflow): the collector lifts.
         if (to >= 0) {

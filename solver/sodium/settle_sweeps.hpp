@@ -29,7 +29,8 @@
 ///     to the nearest one with room), from each voxel to its face neighbour one
 ///     step nearer (the first in face order), carried within the sweep to the
 ///     first voxel on that path beside room (`end_`), where the next sweep shares
-///     it out. The field is found again only when the set of voxels with room or
+///     it out (at most a share of its surplus per step when creep limits it:
+///     set_path_share). The field is found again only when the set of voxels with room or
 ///     the labels changed and a walled-in voxel needs it. Surplus with no room
 ///     reachable stays where it is (overflow of a Na or CC voxel): then the
 ///     collector lifts (SodiumModel::settle).
@@ -62,6 +63,11 @@ public:
   void set_closure(double share, bool empty_voids) { closure_share_ = share, close_empty_ = empty_voids; }
   /// The share of its room a compacting voxel fills per step, at most 1.
   double closure_share() const { return std::min(closure_share_, 1.0); }
+  /// Creep-limited extrusion (MODEL.md §3.4; docs/model.md "Na creep as a flow"): over
+  /// the sweeps after the next load(), a walled-in Na voxel carries along its path at
+  /// most `share` of all the surplus it held (at the load and received since; share ≥ 1:
+  /// all of it). What stays is overflow: the collector lifts. Call before load().
+  void set_path_share(double share) { path_share_ = share; }
   /// One sweep; returns whether anything moved, anywhere. `unplaced` gets the
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);
@@ -121,6 +127,8 @@ private:
   double closure_share_ = 2;            ///< set_closure(): > 1 = no limit
   bool close_empty_ = false;
   std::vector<double> budget_;          ///< per owned voxel: what compaction may still take [voxel volumes]
+  double path_share_ = 2;               ///< set_path_share(): > 1 = no limit
+  std::vector<double> sent_;            ///< per owned voxel: surplus carried along its path since the load
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order

@@ -468,6 +468,7 @@ SettleResult SodiumModel::settle() {
   for (int round = 0;; ++round) {
     if (round == 64)
       throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
+    sweeps_->set_path_share(round == 0 && path_limit_ ? path_limit_(labels_, xi_, excess_) : 2.0);
     sweeps_->load(labels_, materials_, xi_, excess_);
     bool moved = true;
     while (moved && result.sweeps < 10000) {

@@ -41,6 +41,7 @@
 
 #include <petscvec.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -96,6 +97,12 @@ public:
   void set_closure(double share, bool empty_voids) { sweeps_->set_closure(share, empty_voids); }
   /// The share set_closure() gave (1: all at once, no stack pressure modelled).
   double closure_share() const { return sweeps_->closure_share(); }
+  /// The share of the walled-in surplus that creep carries to room in a step, asked of
+  /// `limit(labels, xi, excess)` by settle() before its first round (the plated Na is in
+  /// ξ and overflow then); after a collector lift the rest finds room without limit (the
+  /// lift made it). None set: all of it (SettleSweeps::set_path_share). Collective.
+  using PathLimit = std::function<double(Vec labels, Vec xi, Vec excess)>;
+  void set_path_limit(PathLimit limit) { path_limit_ = std::move(limit); }
 
   /// With vacancy transport (solver/sodium/vacancies.hpp): a face whose metal-side
   /// voxel holds Na exchanges its atoms with that voxel's lattice (the vacant sites are
@@ -141,6 +148,7 @@ private:
   struct Snapshot;
   std::unique_ptr<Snapshot> snapshot() const;
   void restore(const Snapshot& s);
+  PathLimit path_limit_;
   std::unique_ptr<Snapshot> squeezed_; ///< the state before this settle()'s last squeeze, until its Na found room
   /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
   void update_connected(Vec mask) const;

@@ -1,0 +1,51 @@
+#pragma once
+/// How much of the plated Na that is walled in creep can carry to free space in a
+/// step (MODEL.md §3.2, §3.4; docs/model.md "Na creep as a flow", "Settling").
+///
+/// Plated Na that has no room beside it must flow through the Na it is in to empty
+/// space it touches (a pore of the collector, a gap) or push the collector back. The
+/// flow (solver/mechanics/creep_flow.hpp) is solved over the step's state after plating:
+/// voxels that hold Na and are full are metal, with the surplus as a source
+/// s = (ξ + overflow − 1)/Δt; voxels that hold Na and have room are empty space at
+/// p = 0; SE and CC are walls. The largest pressure p_max at a walled-in source is
+/// what pushing all of the surplus through takes. The Na cannot be pressed harder than
+/// the collector presses it, the bearing pressure p_c of the force balance: beyond, the
+/// collector gives way. Since the flow is a power law in stress, the share of the
+/// surplus that creep carries at p_c is
+///   φ = min(1, (p_c / p_max)^n),
+/// rounded down to 10 significant bits so that results to the flow's tolerance give the
+/// same share on any partition; the rest stays as overflow and lifts the collector
+/// (SodiumModel::settle). The flow is solved from rest each time (a restarted run
+/// repeats it) and only in steps where some surplus is walled in.
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+#include "solver/mechanics/creep_flow.hpp"
+
+#include <memory>
+
+namespace navox {
+
+class ExtrusionLimit {
+public:
+  ExtrusionLimit(const Grid& grid, const MaterialTable& materials, const physics::PowerLawCreep& law);
+
+  /// φ for the state after plating (labels, ξ and overflow: global Vecs of
+  /// grid.scalar_dm()) at bearing pressure p_c [Pa], temperature [K] and step dt [s];
+  /// 2 (no limit) when no surplus is walled in. Collective.
+  double share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature, double dt);
+
+  double last_share() const { return share_; }       ///< of the last share() (1 without a solve)
+  double last_pressure() const { return pressure_; } ///< p_max [Pa] of the last share() (0 without a solve)
+  int last_iterations() const { return iterations_; } ///< Picard + Newton of the last solve
+
+private:
+  const Grid& grid_;
+  const MaterialTable& materials_;
+  physics::PowerLawCreep law_;
+  std::unique_ptr<CreepFlow> flow_;
+  double flow_temperature_ = -1;
+  double share_ = 1, pressure_ = 0;
+  int iterations_ = 0;
+};
+
+} // namespace navox
