@@ -94,7 +94,7 @@ PetscErrorCode ones(KSP, Vec b, void*) {
 }
 
 void row(const char* what, std::int64_t n, double unknowns, PetscInt its, const Timing& setup, const Timing& solve) {
-  std::printf("%-12s %4lld %11.0f %5d %9.2f %9.2f %9.2f %12.2f\n", what, (long long)n, unknowns, int(its), setup.wall,
+  std::printf("%-12s %4lld %11.0f %5d %9.4f %9.4f %9.4f %12.3f\n", what, (long long)n, unknowns, int(its), setup.wall,
               solve.wall, solve.cpu, solve.wall / (unknowns / 1e6));
 }
 
