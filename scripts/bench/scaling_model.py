@@ -16,9 +16,10 @@ behind, so E_floor is where a navox solve would land if it reached the floor.
 
 Model (every number here an assumption unless it comes from the CSV):
   - compute per rank = s (seconds per step or solve per million unknowns, measured on
-    1 rank at the suite's largest N) x unknowns per rank / 1e6 / E2, where E2 is the
-    measured 1 -> 2 rank CPU-time efficiency of the same benchmark (what filling a
-    node's cores costs: shared memory bandwidth; capped at 1);
+    1 rank at the suite's N with the fewest seconds per million unknowns and
+    iteration) x unknowns per rank / 1e6 / E2, where E2 is the
+    measured 1 -> 2 rank CPU-time efficiency of the same benchmark at the largest N
+    (what filling a node's cores costs: shared memory bandwidth; capped at 1);
   - network: alpha = 2 us latency per message, beta = 10 GB/s per link, one link per
     rank; an exchange costs 6 alpha + bytes / beta;
   - a Krylov iteration with a multigrid V-cycle makes 5 exchanges per level (residual,
@@ -29,7 +30,7 @@ Model (every number here an assumption unless it comes from the CSV):
     L x alpha x log2(P) per iteration, L = log2(G) - 1 levels in all (latency bound);
   - a plating step adds 45 fine-level exchanges outside the solve (the settling:
     ~9 sweeps of 4 exchanges and a reverse one, docs/performance.md "Plating");
-  - iterations per step or solve: the CSV's, at its largest N on 1 rank.
+  - iterations per step or solve: the CSV's, at that N on 1 rank.
 Efficiency = E2 x t_compute / (t_compute + t_halo + t_coarse + t_dots), against one
 rank's throughput. Load imbalance, the multigrid set-up, I/O and the growth of
 iterations with N are not in it.
@@ -56,15 +57,18 @@ def blocks(p):
 
 
 def measured(rows, name):
-    """(s per Munknown, iterations, E2) of benchmark `name` at its largest N."""
+    """(N, s per Munknown, iterations, E2) of benchmark `name`. s and the iterations from
+    the 1-rank run with the fewest seconds per million unknowns and iteration (on a
+    shared machine the least disturbed one, and the least compute to hide communication
+    behind); E2 from the largest N measured on 1 and 2 ranks (fixed costs weigh least)."""
     mine = [r for r in rows if r["benchmark"] == name and r["N"]]
-    if not mine:
-        sys.exit(f"no {name} rows in the CSV")
-    n = max(int(r["N"]) for r in mine)
-    one = next(r for r in mine if int(r["N"]) == n and r["ranks"] == "1")
-    two = next((r for r in mine if int(r["N"]) == n and r["ranks"] == "2"), None)
-    e2 = float(two["efficiency_cpu"]) if two and two["efficiency_cpu"] else 1.0
-    return n, float(one["seconds_per_Munknown"]), float(one["iterations"] or 1), min(e2, 1.0)
+    ones = [r for r in mine if r["ranks"] == "1"]
+    if not ones:
+        sys.exit(f"no 1-rank {name} rows in the CSV")
+    one = min(ones, key=lambda r: float(r["seconds_per_Munknown"]) / float(r["iterations"] or 1))
+    twos = [r for r in mine if r["ranks"] == "2" and r["efficiency_cpu"]]
+    e2 = float(max(twos, key=lambda r: int(r["N"]))["efficiency_cpu"]) if twos else 1.0
+    return int(one["N"]), float(one["seconds_per_Munknown"]), float(one["iterations"] or 1), min(e2, 1.0)
 
 
 def main():
@@ -79,7 +83,7 @@ def main():
     solves = {"ionic": measured(rows, "ionic_solve"), "step": measured(rows, "plating_step"),
               "elastic": measured(rows, "elasticity_reuse"), "floor": measured(rows, "gmg_poisson_reuse")}
     for k, (n, s, its, e2) in solves.items():
-        print(f"# {k}: N={n}, {s:.3g} s per 1e6 unknowns on 1 rank, {its:.1f} iterations, E2 (CPU) {e2:.2f}")
+        print(f"# {k}: {s:.3g} s per 1e6 unknowns on 1 rank, {its:.1f} iterations (N={n}); E2 (CPU, largest N) {e2:.2f}")
     print(f"# network (assumed): latency {a.alpha * 1e6:.1f} us, bandwidth {a.beta / 1e9:.0f} GB/s per link")
     alpha, beta = a.alpha, a.beta
 
