@@ -47,10 +47,11 @@ GROUPS = [
 
 # What MODEL.md asks for that navox does not model yet: listed, not hidden.
 NOT_YET = [
-    ("Na creep flow inside a run (plated Na carried by the flow, the collector pushed back by the force balance)",
+    ("Na carried by the creep flow inside a run (the collector pushed back by the force balance, not by layers)",
      "MODEL.md §3.2, §3.4",
-     "the flow is built and checked on its own (cube, channels, extrusion: the mechanics group); "
-     "a run still moves Na by the settling rules with a creep-rate closure (docs/model.md, Mechanics)"),
+     "the flow is built and checked (cube, channels, extrusion: the mechanics group); with mechanics.creep_flow: on it "
+     "limits how much walled-in plated Na reaches free space per step and lifts the collector beyond p_c, but the "
+     "settling still places the Na and the option is off by default for its cost (docs/model.md, Mechanics)"),
 ]
 
 

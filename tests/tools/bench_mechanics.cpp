@@ -15,10 +15,10 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
+#include "tools/bench_timing.hpp"
 
 #include <petscdmda.h>
 #include <petscksp.h>
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -27,27 +27,8 @@
 
 namespace {
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-struct Timing {
-  double wall = 0, cpu = 0; // cpu summed over ranks
-};
-
-template <class Fn> Timing timed(Fn&& fn) {
-  MPI_Barrier(MPI_COMM_WORLD);
-  const double w0 = MPI_Wtime(), c0 = cpu_seconds();
-  fn();
-  MPI_Barrier(MPI_COMM_WORLD);
-  Timing t;
-  t.wall = MPI_Wtime() - w0;
-  double mine = cpu_seconds() - c0;
-  MPI_Allreduce(&mine, &t.cpu, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-  return t;
-}
+using navox::bench::Timing;
+using navox::bench::timed;
 
 /// 7-point Laplacian with Dirichlet rows on the boundary (PETSc KSP tutorial ex45's
 /// operator), on any level's DMDA.
