@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/vertex_dm.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -313,22 +314,8 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     st_->u0 = law.reference_rate * st_->h_ref;
     st_->p0 = law.reference_stress;
 
-    // Nodes: node i with the owner of voxel i; the extra last node (non-periodic) with the last rank.
-    PetscInt m = 0, n = 0, p = 0;
-    NAVOX_CALL(DMDAGetInfo(grid.scalar_dm(), nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr,
-                           nullptr, nullptr, nullptr, nullptr));
-    const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-    NAVOX_CALL(DMDAGetOwnershipRanges(grid.scalar_dm(), &lx, &ly, &lz));
-    std::vector<PetscInt> nx(lx, lx + m), ny(ly, ly + n), nz(lz, lz + p);
-    const PetscInt extra = spec.periodic_lateral ? 0 : 1;
-    nx.back() += extra;
-    ny.back() += extra;
-    nz.back() += 1;
-    const DMBoundaryType lateral = spec.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-    NAVOX_CALL(DMDACreate3d(grid.comm(), lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
-                            st_->n[0] + extra, st_->n[1] + extra, st_->n[2] + 1, m, n, p, kDof, 1, nx.data(),
-                            ny.data(), nz.data(), &dm_));
-    NAVOX_CALL(DMSetUp(dm_));
+    // The vertex grid: u_a at node m is on the lower a-face of voxel m, p in voxel m.
+    dm_ = create_vertex_dm(grid, kDof);
     NAVOX_CALL(DMDASetFieldName(dm_, 0, "creep_velocity_x"));
     NAVOX_CALL(DMDASetFieldName(dm_, 1, "creep_velocity_y"));
     NAVOX_CALL(DMDASetFieldName(dm_, 2, "creep_velocity_z"));
@@ -536,67 +523,80 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
   // Picard: x ← x − P(x)⁻¹ F(x), until F falls by 100; from rest the first at the
   // viscosity of ε̇_ref (a Newtonian flow: the kinematics of a driven flow, a scale for the rest).
   // The scale of the loads: |F| at rest with the viscosity of ε̇_ref.
-  double loads = 0, f0 = 0;
+  double loads = 0;
   NAVOX_CALL(VecCopy(x_, dx_));
   NAVOX_CALL(VecSet(x_, 0.0));
   newtonian_ = true;
   NAVOX_CALL(evaluate(false));
   NAVOX_CALL(VecNorm(f_, NORM_2, &loads));
   NAVOX_CALL(VecCopy(dx_, x_));
-  const bool picard_only = setup_.picard_tolerance > 0;
-  const int picard_max = picard_only ? 40 : started_ ? 2 : 4;
-  bool refactor = true;
-  for (int it = 0; it < picard_max; ++it) {
-    newtonian_ = !started_ && it == 0;
-    NAVOX_CALL(evaluate(true));
-    double fn = 0;
-    NAVOX_CALL(VecNorm(f_, NORM_2, &fn));
-    if (fn <= (picard_only ? setup_.picard_tolerance : 1e-8) * loads) break; // converged
-    if (it == 0) f0 = fn;
-    else if (!picard_only && fn < 1e-2 * f0) break;
-    // A factorisation is kept while GMRES converges in a few iterations with it; the
-    // first real viscosity (after the Newtonian step from rest) always gets its own.
-    NAVOX_CALL(KSPSetOperators(picard_, p_, p_));
-    NAVOX_CALL(KSPSetReusePreconditioner(picard_, refactor ? PETSC_FALSE : PETSC_TRUE));
-    NAVOX_CALL(KSPSolve(picard_, f_, dx_));
-    KSPConvergedReason why;
-    NAVOX_CALL(KSPGetConvergedReason(picard_, &why));
-    if (why < 0)
-      throw CollectiveError("creep flow: the Picard linear solve failed (" + std::string(KSPConvergedReasons[why]) +
-                            ")");
-    PetscInt lits = 0;
-    NAVOX_CALL(KSPGetIterationNumber(picard_, &lits));
-    result.linear_iterations += int(lits);
-    refactor = !picard_only || newtonian_ || lits > setup_.picard_reuse_limit;
-    NAVOX_CALL(VecAXPY(x_, -1.0, dx_));
-    ++result.picard_iterations;
-    if (picard_only && it + 1 == picard_max)
-      throw CollectiveError("creep flow: Picard did not converge in 40 iterations (residual " +
-                            std::to_string(fn / loads) + " of the loads)");
-  }
-  if (picard_only) {
-    newtonian_ = false;
-    started_ = true;
+  // Picard iterations: at most `max_its`, until |F| ≤ tol × loads (or, with `first_drop`,
+  // until F has fallen by 100 since the first). The factorisation is kept while GMRES
+  // converges in a few iterations with it (`reuse`); the first real viscosity (after
+  // the Newtonian step from rest) always gets its own.
+  auto picard = [&](int max_its, double tol, bool first_drop, bool reuse) {
+    double f0 = 0;
+    bool refactor = true;
+    for (int it = 0; it < max_its; ++it) {
+      newtonian_ = !started_ && it == 0;
+      NAVOX_CALL(evaluate(true));
+      double fn = 0;
+      NAVOX_CALL(VecNorm(f_, NORM_2, &fn));
+      if (fn <= tol * loads) return true;
+      if (it == 0) f0 = fn;
+      else if (first_drop && fn < 1e-2 * f0) return true;
+      NAVOX_CALL(KSPSetOperators(picard_, p_, p_));
+      NAVOX_CALL(KSPSetReusePreconditioner(picard_, refactor ? PETSC_FALSE : PETSC_TRUE));
+      NAVOX_CALL(KSPSolve(picard_, f_, dx_));
+      KSPConvergedReason why;
+      NAVOX_CALL(KSPGetConvergedReason(picard_, &why));
+      if (why < 0)
+        throw CollectiveError("creep flow: the Picard linear solve failed (" +
+                              std::string(KSPConvergedReasons[why]) + ")");
+      PetscInt lits = 0;
+      NAVOX_CALL(KSPGetIterationNumber(picard_, &lits));
+      result.linear_iterations += int(lits);
+      refactor = !reuse || newtonian_ || lits > setup_.picard_reuse_limit;
+      NAVOX_CALL(VecAXPY(x_, -1.0, dx_));
+      ++result.picard_iterations;
+      newtonian_ = false;
+      started_ = true;
+    }
+    return false;
+  };
+  if (setup_.picard_tolerance > 0) {
+    if (!picard(40, setup_.picard_tolerance, false, true))
+      throw CollectiveError("creep flow: Picard did not converge in 40 iterations");
     NAVOX_CALL(evaluate(false));
     NAVOX_CALL(VecNorm(f_, NORM_2, &result.residual));
     if (st_->source) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), source_local_, &st_->source);
     st_->source = nullptr;
     return result;
   }
-  newtonian_ = false;
-  started_ = true;
+  // Newton–Krylov after a few Picard steps; if Newton fails from there (a line search
+  // that finds no descent far from the solution), Picard brings it closer and Newton
+  // starts again once.
   // Converged at 1e-8 of the loads or 1e-9 of Newton's first residual: the differences
   // of F that give Newton its Jacobian carry no more digits than that.
   NAVOX_CALL(SNESSetTolerances(snes_, 1e-8 * loads, 1e-9, 0.0, 50, -1));
-  NAVOX_CALL(SNESSetJacobian(snes_, j_, p_, nullptr, nullptr));
-  NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
-  SNESConvergedReason reason;
-  NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
-  PetscInt its = 0, lits = 0;
-  NAVOX_CALL(SNESGetIterationNumber(snes_, &its));
-  NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &lits));
+  SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
+  PetscInt its = 0;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool close = attempt == 0 ? picard(started_ ? 2 : 4, 1e-8, true, false) : picard(40, 1e-6, false, true);
+    (void)close;
+    newtonian_ = false;
+    started_ = true;
+    NAVOX_CALL(SNESSetJacobian(snes_, j_, p_, nullptr, nullptr));
+    NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
+    NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
+    PetscInt lits = 0, n = 0;
+    NAVOX_CALL(SNESGetIterationNumber(snes_, &n));
+    NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &lits));
+    its += n;
+    result.linear_iterations += int(lits);
+    if (reason > 0) break;
+  }
   result.newton_iterations = int(its);
-  result.linear_iterations += int(lits);
   NAVOX_CALL(evaluate(false)); // the viscosity of the solution, x_local_ for the results
   NAVOX_CALL(VecNorm(f_, NORM_2, &result.residual));
   if (reason < 0)

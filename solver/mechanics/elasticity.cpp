@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/vertex_dm.hpp"
 #include "mesh/voxel_walk.hpp"
 
 #include <algorithm>
@@ -105,25 +106,7 @@ int Elasticity::material(std::int64_t i, std::int64_t j, std::int64_t k) const {
 
 void Elasticity::create_vertex_dm() {
   const GridSpec& spec = grid_.spec();
-  const bool periodic = spec.periodic_lateral;
-  const DMBoundaryType lateral = periodic ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-  PetscInt m = 0, n = 0, p = 0;
-  NAVOX_CALL(DMDAGetInfo(grid_.scalar_dm(), nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr,
-                         nullptr, nullptr, nullptr, nullptr));
-  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-  NAVOX_CALL(DMDAGetOwnershipRanges(grid_.scalar_dm(), &lx, &ly, &lz));
-  // Node i belongs to the owner of voxel i; the extra last node (non-periodic axes) to the last rank.
-  std::vector<PetscInt> nx(lx, lx + m), ny(ly, ly + n), nz(lz, lz + p);
-  if (!periodic) {
-    nx.back() += 1;
-    ny.back() += 1;
-  }
-  nz.back() += 1;
-  const PetscInt extra = periodic ? 0 : 1;
-  NAVOX_CALL(DMDACreate3d(grid_.comm(), lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX,
-                          PetscInt(spec.dims[0]) + extra, PetscInt(spec.dims[1]) + extra, PetscInt(spec.dims[2]) + 1,
-                          m, n, p, 3, 1, nx.data(), ny.data(), nz.data(), &vdm_));
-  NAVOX_CALL(DMSetUp(vdm_));
+  vdm_ = navox::create_vertex_dm(grid_, 3);
   NAVOX_CALL(DMDASetFieldName(vdm_, 0, "displacement_x"));
   NAVOX_CALL(DMDASetFieldName(vdm_, 1, "displacement_y"));
   NAVOX_CALL(DMDASetFieldName(vdm_, 2, "displacement_z"));

@@ -6,6 +6,7 @@
 // the pressure σ_f/3 in every voxel. On 1, 2 and 4 ranks, split along x, y and z.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
+#include "support/creep_box.hpp"
 #include "support/validate_line.hpp"
 #include "support/voxel_field.hpp"
 
@@ -32,14 +33,9 @@ struct Compression {
 };
 
 Compression compress(double rate, double temperature, std::array<int, 3> processors) {
-  navox::GridSpec spec;
-  spec.dims = {kN + 2 * kGap, kN + 2 * kGap, kN};
-  spec.spacing = {kH, kH, kH};
-  spec.processors = processors;
+  const navox::GridSpec spec = navox::test::cubic_voxels({kN + 2 * kGap, kN + 2 * kGap, kN}, kH, processors);
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
-  navox::CreepFlowSetup setup;
-  setup.rheology.temperature = temperature;
-  for (auto& s : setup.sides) s.kind = navox::CreepFlowSide::free_slip;
+  navox::CreepFlowSetup setup = navox::test::free_slip_box(temperature);
   setup.sides[5].velocity = -rate * double(kN) * kH; // the top platen moves down
   Vec cells = navox::test::voxel_field(grid, [&](auto i, auto j, auto) {
     const bool in = i >= kGap && i < kGap + kN && j >= kGap && j < kGap + kN;

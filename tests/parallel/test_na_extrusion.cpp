@@ -9,6 +9,7 @@
 // On 1, 2 and 4 ranks, split along x, y and z: the same rate.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
+#include "support/creep_box.hpp"
 #include "support/validate_line.hpp"
 #include "support/voxel_field.hpp"
 
@@ -39,14 +40,9 @@ double gradient() { return 2 * 0.2e6 / std::sqrt(3.0) / (double(kRadius) * kH); 
 
 /// Volume flux [m³/s] out of the channel into the pore, plate `length` voxels thick.
 double extrusion(std::int64_t length, double pressure, double temperature, std::array<int, 3> processors) {
-  navox::GridSpec spec;
-  spec.dims = {kWidth, kWidth, kPore + length + kTop};
-  spec.spacing = {kH, kH, kH};
-  spec.processors = processors;
-  navox::Grid grid(MPI_COMM_WORLD, spec, {});
-  navox::CreepFlowSetup setup;
-  setup.rheology.temperature = temperature;
-  for (auto& s : setup.sides) s.kind = navox::CreepFlowSide::free_slip;
+  navox::Grid grid(MPI_COMM_WORLD, navox::test::cubic_voxels({kWidth, kWidth, kPore + length + kTop}, kH, processors),
+                   {});
+  navox::CreepFlowSetup setup = navox::test::free_slip_box(temperature);
   setup.sides[4].kind = navox::CreepFlowSide::no_slip;   // the SE under the pore
   setup.sides[5].kind = navox::CreepFlowSide::reservoir; // Na pressed from above
   setup.sides[5].pressure = pressure;

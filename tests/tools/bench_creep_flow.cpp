@@ -72,23 +72,10 @@ void creep(std::int64_t n, int rank) {
 } // namespace
 
 int main(int argc, char** argv) {
-  PetscInitialize(&argc, &argv, nullptr, nullptr);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  int status = 0;
-  try {
-    std::vector<std::int64_t> sizes;
-    for (int a = 1; a < argc && argv[a][0] != '-'; ++a) sizes.push_back(std::atoll(argv[a]));
-    if (sizes.empty()) sizes = {16, 32};
+  return navox::bench::main(argc, argv, 1, {16, 32}, [](const auto& sizes, int rank, int size) {
     if (rank == 0)
       std::printf("# %d rank(s)\n%-12s %4s %11s %9s %6s %6s %6s %9s %9s %12s\n", size, "problem", "N", "unknowns",
                   "Na_voxels", "picard", "newton", "gmres", "solve_s", "cpu_s", "s/Munk");
     for (auto n : sizes) creep(n, rank);
-  } catch (const std::exception& e) {
-    if (rank == 0) std::fprintf(stderr, "navox_bench_creep_flow: %s\n", e.what());
-    status = 1;
-  }
-  PetscFinalize();
-  return status;
+  });
 }

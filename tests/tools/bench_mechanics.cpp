@@ -159,16 +159,8 @@ void poisson(std::int64_t n, int rank) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (PetscInitialize(&argc, &argv, nullptr, nullptr)) return 1;
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  int status = 0;
-  try {
-    std::vector<std::int64_t> sizes;
-    const bool floor_only = argc > 1 && std::strcmp(argv[1], "floor") == 0;
-    for (int a = floor_only ? 2 : 1; a < argc && argv[a][0] != '-'; ++a) sizes.push_back(std::atoll(argv[a]));
-    if (sizes.empty()) sizes = {32, 64};
+  const bool floor_only = argc > 1 && std::strcmp(argv[1], "floor") == 0;
+  return navox::bench::main(argc, argv, floor_only ? 2 : 1, {32, 64}, [&](const auto& sizes, int rank, int size) {
     if (rank == 0)
       std::printf("# %d rank(s); setup = assembly (elasticity) or DM + KSP creation (Poisson); solve includes the\n"
                   "# multigrid set-up; cpu_s summed over ranks; s/Munk = solve wall s per million unknowns\n"
@@ -178,10 +170,5 @@ int main(int argc, char** argv) {
       if (!floor_only) elasticity(n, rank);
       poisson(n, rank);
     }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rank %d: %s\n", rank, e.what());
-    status = 1;
-  }
-  PetscFinalize();
-  return status;
+  });
 }
