@@ -88,6 +88,15 @@ struct CreepFlow::Stencil {
   double viscosity(const Node& c) const { return eta[c[2]][c[1]][c[0]]; }
   bool metal_at(const Node& c) const { return cell(c).type == metal; }
 
+  /// The velocity [m/s] of a wall face at node m along a: the side's platen on the grid's
+  /// boundary (its outward velocity, signed along +a), 0 inside.
+  double wall_velocity(int a, const Node& m) const {
+    const auto ax = std::size_t(a);
+    if (!periodic[ax] && m[ax] == 0) return -setup->sides[2 * ax].velocity;
+    if (!periodic[ax] && m[ax] == n[ax]) return setup->sides[2 * ax + 1].velocity;
+    return 0;
+  }
+
   /// The a-face at node m, between voxels m − e_a and m, from the voxel kinds (which
   /// must be ghosted here: owned nodes, and nodes off the grid on a non-periodic axis).
   Face classify(int a, const Node& m) const {
@@ -95,13 +104,7 @@ struct CreepFlow::Stencil {
     const CellState L = cell(l), R = cell(m);
     const bool wl = L.type == wall, wr = R.type == wall;
     if (wl && wr) return {interior, 0, L.slip && R.slip};
-    if (wl || wr) {
-      double v = 0;
-      const auto ax = std::size_t(a);
-      if (!periodic[ax] && m[ax] == 0) v = -setup->sides[2 * ax].velocity;
-      if (!periodic[ax] && m[ax] == n[ax]) v = setup->sides[2 * ax + 1].velocity;
-      return {fixed, v, false};
-    }
+    if (wl || wr) return {fixed, wall_velocity(a, m), false};
     if (L.type != metal && R.type != metal) return {none, 0, false};
     return {active, 0, false};
   }
@@ -115,11 +118,7 @@ struct CreepFlow::Stencil {
     const int c = int(faces[m[2]][m[1]][kDof * m[0] + a]);
     if (c >= 3) return {interior, 0, c == 4};
     if (c != fixed) return {FaceKind(c), 0, false};
-    const auto ax = std::size_t(a);
-    double v = 0;
-    if (!periodic[ax] && m[ax] == 0) v = -setup->sides[2 * ax].velocity;
-    if (!periodic[ax] && m[ax] == n[ax]) v = setup->sides[2 * ax + 1].velocity;
-    return {fixed, v, false};
+    return {fixed, wall_velocity(a, m), false};
   }
 
   /// Adds coef × u_a(m) [m/s]; an interior face (inside a wall) mirrors `partner`.
@@ -144,14 +143,13 @@ struct CreepFlow::Stencil {
     velocity(r, b, ea, -coef / h[std::size_t(a)], &e);
   }
 
+  /// Voxel q (0..3) of the four around the a-b edge at node e: e − (q&1) e_a − (q>>1) e_b.
+  static Node edge_voxel(int a, int b, const Node& e, int q) { return shifted(shifted(e, a, -(q & 1)), b, -(q >> 1)); }
+
   /// Whether a voxel around the a-b edge at node e is empty (or a reservoir).
   bool touches_empty(int a, int b, const Node& e) const {
-    for (int q = 0; q < 4; ++q) {
-      Node c = e;
-      if (q & 1) c[std::size_t(a)] -= 1;
-      if (q & 2) c[std::size_t(b)] -= 1;
-      if (cell(c).type == empty) return true;
-    }
+    for (int q = 0; q < 4; ++q)
+      if (cell(edge_voxel(a, b, e, q)).type == empty) return true;
     return false;
   }
 
@@ -163,9 +161,7 @@ struct CreepFlow::Stencil {
     double rest_sum = 0;
     int metals = 0;
     for (int q = 0; q < 4; ++q) {
-      Node c = e;
-      if (q & 1) c[std::size_t(a)] -= 1;
-      if (q & 2) c[std::size_t(b)] -= 1;
+      const Node c = edge_voxel(a, b, e, q);
       if (cell(c).type != metal) continue;
       rest_sum += rest[c[2]][c[1]][3 * c[0] + plane(a, b)];
       ++metals;
@@ -178,6 +174,12 @@ struct CreepFlow::Stencil {
     return setup->rheology.viscosity(std::sqrt(2.0 / 3.0 * (rest_sum / metals + 2 * own * own)));
   }
 
+  /// Adds coef × ∂u_a/∂x_a [1/s] of voxel c (from its two a-faces).
+  void normal_rate(Row& r, int a, const Node& c, double coef) const {
+    velocity(r, a, shifted(c, a, 1), coef / h[std::size_t(a)], nullptr);
+    velocity(r, a, c, -coef / h[std::size_t(a)], nullptr);
+  }
+
   /// Adds coef × σ_aa [Pa] of voxel c.
   void normal_stress(Row& r, int a, const Node& c, double coef) const {
     const CellState s = cell(c);
@@ -186,9 +188,7 @@ struct CreepFlow::Stencil {
       return;
     }
     r.add(c, kPressure, -coef * p0);
-    const double e = 2 * viscosity(c) / h[std::size_t(a)];
-    velocity(r, a, shifted(c, a, 1), coef * e, nullptr);
-    velocity(r, a, c, -coef * e, nullptr);
+    normal_rate(r, a, c, coef * 2 * viscosity(c));
   }
 
   /// The residual row of DOF `dof` at node m (scaled).
@@ -199,10 +199,7 @@ struct CreepFlow::Stencil {
         r.add(m, dof, 1);
         return r;
       }
-      for (int a = 0; a < 3; ++a) {
-        velocity(r, a, shifted(m, a, 1), 1 / h[std::size_t(a)], nullptr);
-        velocity(r, a, m, -1 / h[std::size_t(a)], nullptr);
-      }
+      for (int a = 0; a < 3; ++a) normal_rate(r, a, m, 1);
       if (source) r.c -= source[m[2]][m[1]][m[0]];
       r.add(m, dof, -kRegularisation * rate_ref);
       r.scale(1 / rate_ref);
@@ -243,8 +240,7 @@ struct CreepFlow::Stencil {
   void rates(Array x, const Node& c, double normal[3], double shear[3]) const {
     for (int a = 0; a < 3; ++a) {
       Row r;
-      velocity(r, a, shifted(c, a, 1), 1 / h[std::size_t(a)], nullptr);
-      velocity(r, a, c, -1 / h[std::size_t(a)], nullptr);
+      normal_rate(r, a, c, 1);
       normal[a] = r.value(x);
     }
     for (int a = 0; a < 3; ++a)
@@ -259,11 +255,6 @@ struct CreepFlow::Stencil {
         for (int q = 0; q < edges; ++q) shear_rate(r, a, b, e[q], 0.5 / edges);
         shear[plane(a, b)] = edges ? r.value(x) : 0.0;
       }
-  }
-  double equivalent_rate(Array x, const Node& c) const {
-    double n3[3], s3[3];
-    rates(x, c, n3, s3);
-    return physics::PowerLawViscosity::equivalent_rate(n3[0], n3[1], n3[2], s3[0], s3[1], s3[2]);
   }
 };
 
@@ -406,7 +397,9 @@ PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
         if (st_->metal_at(c)) st_->rates(x, c, normal, shear);
         const double n2 = normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2];
         const double s2 = shear[0] * shear[0] + shear[1] * shear[1] + shear[2] * shear[2];
-        if (!newtonian_ && st_->metal_at(c)) e = setup_.rheology.viscosity(std::sqrt(2.0 / 3.0 * (n2 + 2 * s2)));
+        if (!newtonian_ && st_->metal_at(c))
+          e = setup_.rheology.viscosity(physics::PowerLawViscosity::equivalent_rate(
+              normal[0], normal[1], normal[2], shear[0], shear[1], shear[2]));
         eta[k][j][i] = e;
         for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = n2 + 2 * (s2 - shear[q] * shear[q]);
       }
@@ -434,9 +427,9 @@ PetscErrorCode CreepFlow::residual(const PetscScalar* const* const* x, PetscScal
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p) {
+PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p, bool viscosity_current) {
   PetscFunctionBeginUser;
-  PetscCall(update_viscosity(x));
+  if (!viscosity_current) PetscCall(update_viscosity(x));
   PetscCall(MatSetOption(p, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
   PetscCall(MatSetOption(p, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
   PetscCall(MatZeroEntries(p));
@@ -507,7 +500,7 @@ PetscErrorCode CreepFlow::evaluate(bool matrix) {
   PetscCall(DMDAVecGetArray(dm_, f_, &fl));
   PetscCall(residual(xl, fl));
   PetscCall(DMDAVecRestoreArray(dm_, f_, &fl));
-  if (matrix) PetscCall(assemble(xl, p_));
+  if (matrix) PetscCall(assemble(xl, p_, true)); // residual() has just set the viscosity of x
   PetscCall(DMDAVecRestoreArrayRead(dm_, x_local_, &xl));
   PetscFunctionReturn(0);
 }
@@ -582,8 +575,8 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
   SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
   PetscInt its = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const bool close = attempt == 0 ? picard(started_ ? 2 : 4, 1e-8, true, false) : picard(40, 1e-6, false, true);
-    (void)close;
+    if (attempt == 0) picard(started_ ? 2 : 4, 1e-8, true, false);
+    else picard(40, 1e-6, false, true);
     newtonian_ = false;
     started_ = true;
     NAVOX_CALL(SNESSetJacobian(snes_, j_, p_, nullptr, nullptr));
@@ -634,10 +627,6 @@ void CreepFlow::pressure(Vec p) const {
   per_voxel(p, [&](Array x, const Node& c) {
     return st_->metal_at(c) ? x[c[2]][c[1]][kDof * c[0] + kPressure] * st_->p0 : 0.0;
   });
-}
-
-void CreepFlow::equivalent_rate(Vec rate) const {
-  per_voxel(rate, [&](Array x, const Node& c) { return st_->metal_at(c) ? st_->equivalent_rate(x, c) : 0.0; });
 }
 
 void CreepFlow::cell_velocity(Vec ux, Vec uy, Vec uz) const {

@@ -33,8 +33,9 @@
 /// equation (the pressure of Na enclosed by walls has no reference otherwise).
 ///
 /// Nonlinear solve: Picard iterations (the first at the viscosity of ε̇_ref when
-/// starting from rest), then Newton–Krylov with the Picard matrix as preconditioner
-/// (SNES, -snes_mf_operator), GMRES + LU (MUMPS) by default. Unknowns scaled by
+/// starting from rest), then Newton–Krylov: the Jacobian by differences of the residual
+/// (MatCreateSNESMF), GMRES preconditioned by the Picard matrix's LU (MUMPS); if Newton's
+/// line search fails, more Picard iterations and Newton once more. Unknowns scaled by
 /// U₀ = ε̇_ref h and P₀ = σ_ref. Collective; a failed solve throws the same
 /// CollectiveError on every rank.
 #include "mesh/grid.hpp"
@@ -98,8 +99,6 @@ public:
   void pressure(Vec p) const;
   /// The voxel-centred velocity [m/s] (mean of the two faces along each axis).
   void cell_velocity(Vec ux, Vec uy, Vec uz) const;
-  /// ε̇_eq [1/s] in metal voxels, 0 elsewhere.
-  void equivalent_rate(Vec rate) const;
   /// The force [N] the metal presses on side s (0..5) with, along its inward normal:
   /// the sum of (p − 2η ∂u_n/∂n) A over the metal voxels beside it.
   double side_force(int side) const;
@@ -116,7 +115,8 @@ public:
 private:
   // x: the ghosted solution as DMDA arrays index it with 4 DOF, [k][j][4 i + c].
   PetscErrorCode residual(const PetscScalar* const* const* x, PetscScalar*** f);
-  PetscErrorCode assemble(const PetscScalar* const* const* x, Mat p);
+  /// The Picard matrix at x; the viscosity of x first unless `viscosity_current`.
+  PetscErrorCode assemble(const PetscScalar* const* const* x, Mat p, bool viscosity_current = false);
   PetscErrorCode update_viscosity(const PetscScalar* const* const* x);
   /// F (f_) at x_, the viscosity of x_ and x_local_; with `matrix` the Picard matrix too.
   PetscErrorCode evaluate(bool matrix);
