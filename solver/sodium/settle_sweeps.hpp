@@ -104,6 +104,8 @@ private:
   void publish(const PetscScalar* local, Vec global) const;
   /// Whether face f of (i, j, k) has a neighbour (not across the bottom, top or a lateral wall).
   bool has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const;
+  /// has_face of the owned voxel at ghosted index g, from the table.
+  bool has(std::int64_t g, int f) const { return (faces_[static_cast<std::size_t>(g)] >> f) & 1u; }
   /// route_: per CC contact voxel, contact steps to the nearest one beside a Na-holding
   /// voxel at the SE (0 there; kNoRoute if none); -1 elsewhere. Also at_se_. Collective.
   void find_routes();
@@ -117,6 +119,10 @@ private:
   const Grid& grid_;
   std::int64_t g_lo_[3] = {0, 0, 0}, g_n_[3] = {0, 0, 0}; ///< the ghosted box
   std::vector<std::uint8_t> kind_;                       ///< per ghosted voxel
+  std::vector<std::uint8_t> faces_;                      ///< per ghosted voxel (owned ones): bit f = has_face
+  /// Per ghosted voxel (owned Na-holding ones): bit f = a Na-holding neighbour across face f,
+  /// bit 8 + f = and it is owned too. Found with the routes (the labels changed).
+  std::vector<std::uint16_t> links_;
   std::vector<std::uint8_t> kind_routed_;                ///< kind_ when the routes were found
   std::vector<std::uint8_t> at_se_;                      ///< per ghosted voxel: Na-holding with an SE face neighbour
   std::int64_t face_step_[6] = {0, 0, 0, 0, 0, 0};      ///< ghosted index offset across each face
@@ -132,6 +138,7 @@ private:
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order
+  std::vector<std::vector<std::int64_t>> buckets_; ///< find_paths: ghosted voxels by distance (kept for their storage)
   std::vector<std::int64_t> starts_[3];    ///< first voxel of each rank's block along each axis, ascending
   std::vector<int> rank_of_;               ///< rank of block (a, b, c) of starts_, a fastest
   Vec tot_ = nullptr, role_ = nullptr, offer_ = nullptr, give_ = nullptr, delta_ = nullptr, route_ = nullptr,
