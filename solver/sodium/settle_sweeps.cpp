@@ -21,6 +21,7 @@ constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or be
 enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
 constexpr int kBelow = 4, kAbove = 5; ///< the -z and +z faces (mesh/stencil.hpp)
 constexpr double kNoRoute = 1e9;      ///< no room (or contact edge) reachable
+constexpr double kOpen = 2;           ///< added to an offer (at most 1): the voxel passes surplus on
 
 } // namespace
 
@@ -518,7 +519,12 @@ bool SettleSweeps::sweep(double& unplaced) {
       const double tot = t[g];
       // Room below kTiny is no room: offering it would keep a walled-in sender from its
       // path while taking nothing (the move would be below kTiny).
-      o_[o] = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
+      const double offer = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
+      // Open: room of its own and a neighbour with room beyond, so what it takes past its
+      // room passes on (flagged by kOpen on top of the offer, which is at most 1).
+      bool open = false;
+      for (int f = 0; f < 6 && offer > 0 && !open; ++f) open = has(g, f) && room(t, g + face_step_[f]);
+      o_[o] = open ? offer + kOpen : offer;
       g_[o] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
     NAVOX_CALL(VecRestoreArray(give_, &g_));
@@ -546,12 +552,16 @@ bool SettleSweeps::sweep(double& unplaced) {
       const double tot = t[g];
       // need > 0: volume to send; need < 0: volume wanted.
       const double need = me == sender ? (kd == cc ? tot : tot - 1) : (me == deficit ? tot : tot - 1);
-      double cap[6] = {0, 0, 0, 0, 0, 0}, sum_cap = 0;
+      double cap[6] = {0, 0, 0, 0, 0, 0}, sum_cap = 0, open_cap = 0;
+      bool open[6] = {false, false, false, false, false, false};
       for (int f = 0; f < 6; ++f) {
         if (!has(g, f)) continue;
         const std::int64_t n = g + face_step_[f];
         if (kind_[static_cast<std::size_t>(n)] != na || (kd == cc && !at_se_[static_cast<std::size_t>(n)])) continue;
-        if (me == sender) cap[f] = ol[n];
+        if (me == sender) {
+          cap[f] = ol[n] >= kOpen ? ol[n] - kOpen : ol[n];
+          if (ol[n] >= kOpen) open_cap += cap[f], open[f] = true;
+        }
         else if (me == deficit || f == kAbove) cap[f] = gl[n];
         sum_cap += cap[f];
       }
@@ -600,11 +610,17 @@ bool SettleSweeps::sweep(double& unplaced) {
         if (me == deficit) local[1] += -tot;
         return;
       }
-      // Shared in proportion to what each neighbour can take or give.
+      // Shared in proportion to what each neighbour can take or give. A Na sender with
+      // more than its neighbours' room passes the rest through the open ones, in
+      // proportion to their room: the Na pushed into free space spreads on through it in
+      // the same step (a pore fills outward from where the Na enters it, a voxel per sweep
+      // along every direction at once, not one voxel at a time).
       const double sign = need > 0 ? 1.0 : -1.0;
+      const double beyond = me == sender && kd == na && open_cap > 0 ? need - amount : 0.0;
       for (int f = 0; f < 6; ++f) {
         if (cap[f] <= 0) continue;
-        const double a = sign * amount * cap[f] / sum_cap;
+        double a = sign * amount * cap[f] / sum_cap;
+        if (open[f] && beyond > 0) a += beyond * cap[f] / open_cap;
         dl[g + face_step_[f]] += a;
         dl[g] -= a;
       }

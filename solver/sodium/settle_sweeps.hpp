@@ -12,7 +12,9 @@
 ///   - sender (total > 1 in Na, any overflow in CC): passes the surplus to the
 ///     Na-holding face neighbours with room, in proportion to their room (a CC
 ///     voxel only to those with an SE face of their own: Na formed in a contact
-///     leaves it along the SE, not through the collector);
+///     leaves it along the SE, not through the collector); a Na sender with more
+///     than that room passes the rest through the open ones (room and a neighbour
+///     with room beyond), which pass it on in the next sweep;
 ///   - deficit (total < 0): takes it from Na-holding neighbours;
 ///   - compaction (0 < total < 1 resting on SE or on a voxel holding Na): takes Na
 ///     from above (a column of Na moves down as one plug);
@@ -26,7 +28,7 @@
 ///     through full Na towards the nearest voxel with room that it reaches through
 ///     Na-holding voxels (creep flow of the confined Na into free space it
 ///     touches): down the distance field `dist_` (steps through Na-holding voxels
-///     to the nearest one with room), from each voxel to its face neighbour one
+///     to the nearest one with room; a bucketed breadth-first search), from each voxel to its face neighbour one
 ///     step nearer (the first in face order), carried within the sweep to the
 ///     first voxel on that path beside room (`end_`), where the next sweep shares
 ///     it out (at most a share of its surplus per step when creep limits it:

@@ -4,6 +4,8 @@
 //  - a full Na voxel walled in by CC high up a channel of full Na gets its surplus
 //    to the channel's one empty voxel, down and sideways, in a few sweeps whatever
 //    the channel's length; an empty pore just above it, across CC, stays empty;
+//  - a surplus of 20 voxels carried there fills an empty pore outward in a few
+//    sweeps, not one voxel per sweep;
 //  - likewise past a neighbour whose room is below the smallest amount moved
 //    (round-off of a full voxel), which must not hold the surplus;
 //  - Na formed in an SE|CC contact leaves along the SE to the contact's edge, not
@@ -121,6 +123,32 @@ TEST_P(SettleRoutes, WalledInSurplusFlowsThroughNaToTheRoomItReaches) {
   EXPECT_NEAR(s.xi.at(kSource), 1.0, 1e-15);
   EXPECT_NEAR(s.xi.at(kRoom), 0.75, 1e-15);
   EXPECT_EQ(s.xi.at(kAbove), 0.0); // across CC: never reached, though nearer
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, ASurplusOfManyVoxelsFillsAPoreOutwardInFewSweeps) {
+  // The channel ends in an empty pore of 4 x 4 x 3 voxels (x, y in [3, 6], z in [2, 4]);
+  // the source holds 20 voxels more than fits. The surplus arrives at the pore's entry
+  // (6, 2, 2) in one sweep and spreads through the open voxels, a layer per sweep.
+  auto pores = channel();
+  std::vector<Voxel> box;
+  for (std::int64_t k = 2; k <= 4; ++k)
+    for (std::int64_t j = 3; j <= 6; ++j)
+      for (std::int64_t i = 3; i <= 6; ++i) {
+        pores[{i, j, k}] = 0.0;
+        box.push_back({i, j, k});
+      }
+  pores[kSource] = 21.0;
+  const Settled s = settle(GetParam(), pores, box);
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 10); // 8 on any partition; 19 when a sender gave no more than the room
+  double in_box = 0;
+  for (const auto& [p, v] : s.xi) {
+    EXPECT_GE(v, 0.0);
+    EXPECT_LE(v, 1.0);
+    in_box += v;
+  }
+  EXPECT_NEAR(in_box, 20.0, 1e-12);
   EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
 }
 
