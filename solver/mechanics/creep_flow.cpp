@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/option_default.hpp"
 #include "mesh/vertex_dm.hpp"
 
 #include <algorithm>
@@ -333,11 +334,7 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // options say otherwise: its automatic choice (METIS here) spent 3 s analysing each
     // new pattern at 32 x 32 x 40 voxels on 2 ranks, AMD 0.02 s, for factors that cost
     // the same to apply (docs/performance.md, "Creep flow").
-    for (const char* prefix : {"creep_", "creep_picard_"}) {
-      PetscBool given = PETSC_FALSE;
-      NAVOX_CALL(PetscOptionsHasName(nullptr, prefix, "-mat_mumps_icntl_7", &given));
-      if (!given) NAVOX_CALL(PetscOptionsSetValue(nullptr, ("-" + std::string(prefix) + "mat_mumps_icntl_7").c_str(), "0"));
-    }
+    for (const char* prefix : {"creep_", "creep_picard_"}) set_option_default(prefix, "mat_mumps_icntl_7", "0");
     auto set_linear = [](KSP ksp) {
       PC pc = nullptr;
       NAVOX_CALL(KSPGetPC(ksp, &pc));

@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/option_default.hpp"
 #include "mesh/vertex_dm.hpp"
 #include "mesh/voxel_walk.hpp"
 
@@ -184,9 +185,7 @@ void Elasticity::assemble() {
   // estimate (×1.1) falls short and the preconditioner turns indefinite (CG stops
   // with DIVERGED_INDEFINITE_PC on the asperity test at 24^3). ×1.2 unless the
   // user's options say otherwise.
-  PetscBool given = PETSC_FALSE;
-  NAVOX_CALL(PetscOptionsHasName(nullptr, "displacement_", "-mg_levels_ksp_chebyshev_esteig", &given));
-  if (!given) NAVOX_CALL(PetscOptionsSetValue(nullptr, "-displacement_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2"));
+  set_option_default("displacement_", "mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
   NAVOX_CALL(KSPCreate(grid_.comm(), &ksp_));
   NAVOX_CALL(KSPSetOptionsPrefix(ksp_, "displacement_"));
   NAVOX_CALL(KSPSetOperators(ksp_, a_, a_));

@@ -447,6 +447,12 @@ bool SettleSweeps::sweep(double& unplaced) {
   auto room = [&](const PetscScalar* t, std::int64_t g) {
     return kind_[static_cast<std::size_t>(g)] == na && t[g] < 1 - kTiny;
   };
+  // Whether an owned voxel has a face neighbour with room.
+  auto room_beside = [&](const PetscScalar* t, std::int64_t g) {
+    for (int f = 0; f < 6; ++f)
+      if (has(g, f) && room(t, g + face_step_[f])) return true;
+    return false;
+  };
 
   // Roles: senders hold more than fits (total > 1, or any in a CC voxel); requesters
   // hold less than 0 (a deficit, taken from any Na neighbour) or are partly filled
@@ -470,9 +476,7 @@ bool SettleSweeps::sweep(double& unplaced) {
       int role = none;
       if (tot > 1 + kTiny) {
         role = sender;
-        bool walled = true;
-        for (int f = 0; f < 6 && walled; ++f) walled = !(has(g, f) && room(t, g + face_step_[f]));
-        if (walled) flags[0] = 1;
+        if (!room_beside(t, g)) flags[0] = 1; // walled in
       } else if (tot < -kTiny) role = deficit;
       else if ((tot > kTiny || close_empty_) && tot < 1 - kTiny && k > 0 && k + 1 < nz &&
                budget_[static_cast<std::size_t>(o)] > kTiny) {
@@ -522,9 +526,7 @@ bool SettleSweeps::sweep(double& unplaced) {
       const double offer = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
       // Open: room of its own and a neighbour with room beyond, so what it takes past its
       // room passes on (flagged by kOpen on top of the offer, which is at most 1).
-      bool open = false;
-      for (int f = 0; f < 6 && offer > 0 && !open; ++f) open = has(g, f) && room(t, g + face_step_[f]);
-      o_[o] = open ? offer + kOpen : offer;
+      o_[o] = offer > 0 && room_beside(t, g) ? offer + kOpen : offer;
       g_[o] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
     NAVOX_CALL(VecRestoreArray(give_, &g_));
