@@ -15,7 +15,7 @@ std::string usage() {
          "  navox reference DECK...                            every key of a deck, its unit, default and meaning\n"
          "                   (Markdown; the schema as the decks reach it: docs/input-reference.md)\n"
          "  navox --version                                    navox, PETSc, HDF5, VTK and MPI versions\n"
-         "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type mg),\n"
+         "PETSc options of the ionic solve take the prefix -phi_ (e.g. -phi_ksp_monitor -phi_pc_type gamg),\n"
          "those of the analysis solves -analyze_ (e.g. -analyze_ksp_monitor -analyze_pc_type mg).\n";
 }
 

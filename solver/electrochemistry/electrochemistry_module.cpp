@@ -16,13 +16,12 @@ ElectrochemistryModule::ElectrochemistryModule(const ModuleSetup& s)
     : grid_(s.grid), state_(s.state), materials_(s.config.materials),
       ionic_(s.grid, s.state.field("label"), s.config.materials) {
   phi_ = state_.add_field("phi", grid_.field_dm("phi"));
-  state_.add_block("eta_old", {6, [this](std::size_t n) { return ionic_.faces()[n].eta_old; },
-                               [this](std::size_t n, double v) { ionic_.faces()[n].eta_old = v; }});
+  state_.add_block("eta_old", State::member_block(6, ionic_.faces(), &ElectrodeFace::eta_old));
   labels_seen_ = state_.revision("label");
 }
 
 void ElectrochemistryModule::outputs(std::vector<io::OutputField>& out) const {
-  // phi lives in the SE only: the solve's vector holds V or 0 elsewhere (identity rows),
+  // phi lives in the SE only: the solve writes V (metal) or 0 (pores) elsewhere,
   // the files hold NaN there, so a slice's colour range is the electrolyte's. The
   // electrode's potential V is its own field, defined in the CC.
   std::vector<double> phi = scalar_block(grid_, phi_);

@@ -3,7 +3,8 @@
 #include "solver/electrochemistry/ionic_assembly.hpp"
 
 #include "mesh/stencil.hpp"
-#include "solver/electrochemistry/two_point_row.hpp"
+
+#include <algorithm>
 
 namespace navox::ionic {
 
@@ -55,75 +56,165 @@ FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, d
   return {0, 0, 0};
 }
 
-namespace {
-
-/// Value held in a voxel without an ionic unknown (shown in the output).
-double inactive_value(const IonicPotential::Context& c, int material) {
-  const Phase p = (*c.materials)[material].phase;
-  return (p == Phase::CC || p == Phase::NA) ? c.conditions.electrode_potential : 0.0;
-}
-
-} // namespace
-
-PetscErrorCode residual(DMDALocalInfo* info, void* xv, void* fv, void* ctxv) {
+PetscErrorCode build_rows(IonicPotential::Context& c) {
   PetscFunctionBeginUser;
-  auto* c = static_cast<IonicPotential::Context*>(ctxv);
-  auto x = static_cast<const PetscScalar* const* const*>(xv);
-  auto f = static_cast<PetscScalar***>(fv);
+  DM sdm = c.grid->scalar_dm();
+  DMDALocalInfo info;
+  PetscCall(DMDAGetLocalInfo(sdm, &info));
+  const auto& mats = *c.materials;
   const PetscScalar*** lab = nullptr;
-  PetscCall(DMDAVecGetArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
-  for (PetscInt k = info->zs; k < info->zs + info->zm; ++k)
-    for (PetscInt j = info->ys; j < info->ys + info->ym; ++j)
-      for (PetscInt i = info->xs; i < info->xs + info->xm; ++i) {
-        const int m = static_cast<int>(lab[k][j][i]);
-        const double phi = x[k][j][i];
-        if ((*c->materials)[m].phase != Phase::SE) {
-          f[k][j][i] = phi - inactive_value(*c, m);
-          continue;
-        }
-        const std::size_t voxel = owned_offset(info, i, j, k);
-        double inflow = 0;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
+  auto is_se = [&](PetscInt i, PetscInt j, PetscInt k) { return mats[int(lab[k][j][i])].phase == Phase::SE; };
+  c.row_voxel.clear();
+  c.electrode_faces.clear();
+  c.counter_faces.clear();
+  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i)
+        if (is_se(i, j, k)) c.row_voxel.push_back(owned_offset(&info, i, j, k));
+  const PetscInt rows = PetscInt(c.row_voxel.size());
+  PetscInt start = 0;
+  PetscCallMPI(MPI_Exscan(&rows, &start, 1, MPIU_INT, MPI_SUM, c.grid->comm()));
+  PetscMPIInt rank = 0;
+  PetscCallMPI(MPI_Comm_rank(c.grid->comm(), &rank));
+  if (rank == 0) start = 0; // MPI_Exscan leaves rank 0's result undefined
+
+  // Every SE voxel's global row, with the neighbours' from the ghosts.
+  Vec index = nullptr;
+  PetscCall(DMGetGlobalVector(sdm, &index));
+  {
+    PetscScalar*** ia = nullptr;
+    PetscCall(DMDAVecGetArray(sdm, index, &ia));
+    PetscInt r = start;
+    for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+      for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+        for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) ia[k][j][i] = is_se(i, j, k) ? double(r++) : -1.0;
+    PetscCall(DMDAVecRestoreArray(sdm, index, &ia));
+  }
+  if (!c.row_index) PetscCall(DMCreateLocalVector(sdm, &c.row_index));
+  PetscCall(DMGlobalToLocalBegin(sdm, index, INSERT_VALUES, c.row_index));
+  PetscCall(DMGlobalToLocalEnd(sdm, index, INSERT_VALUES, c.row_index));
+  PetscCall(DMRestoreGlobalVector(sdm, &index));
+
+  // Faces and the exact number of entries per row (a neighbour met through two faces,
+  // on a periodic grid one or two voxels wide, is one entry; so is the voxel itself).
+  std::vector<PetscInt> d_nnz(std::size_t(rows), 0), o_nnz(std::size_t(rows), 0);
+  const PetscScalar*** ri = nullptr;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
+  PetscInt row = 0;
+  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
+        if (!is_se(i, j, k)) continue;
+        const int m = int(lab[k][j][i]);
+        const std::size_t voxel = owned_offset(&info, i, j, k);
+        PetscInt cols[7] = {start + row};
+        int n_cols = 1;
         for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(*c, lab, info, i, j, k, face);
-          const double phi_n = n.kind == Across::se ? x[n.k][n.j][n.i] : 0.0;
-          inflow += face_current(*c, n, phi, phi_n, m, voxel, face).value;
+          const Neighbour n = across(c, lab, &info, i, j, k, face);
+          if (n.kind == Across::electrode) c.electrode_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
+          if (n.kind == Across::counter) c.counter_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
+          if (n.kind != Across::se) continue;
+          const PetscInt col = PetscInt(ri[n.k][n.j][n.i]);
+          if (std::find(cols, cols + n_cols, col) == cols + n_cols) cols[n_cols++] = col;
         }
-        f[k][j][i] = -inflow * c->scale;
+        for (int e = 0; e < n_cols; ++e)
+          ++(cols[e] >= start && cols[e] < start + rows ? d_nnz : o_nnz)[std::size_t(row)];
+        ++row;
       }
-  PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
+
+  if (c.conduction) PetscCall(MatDestroy(&c.conduction));
+  PetscCall(MatCreate(c.grid->comm(), &c.conduction));
+  PetscCall(MatSetSizes(c.conduction, rows, rows, PETSC_DETERMINE, PETSC_DETERMINE));
+  PetscCall(MatSetType(c.conduction, MATAIJ));
+  PetscCall(MatXAIJSetPreallocation(c.conduction, 1, d_nnz.data(), o_nnz.data(), nullptr, nullptr));
+  PetscCall(MatSetOption(c.conduction, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  if (c.diagonal) PetscCall(VecDestroy(&c.diagonal));
+  PetscCall(MatCreateVecs(c.conduction, &c.diagonal, nullptr));
+  c.conduction_sigma.clear();
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv) {
+PetscErrorCode assemble_conduction(IonicPotential::Context& c) {
+  PetscFunctionBeginUser;
+  DM sdm = c.grid->scalar_dm();
+  DMDALocalInfo info;
+  PetscCall(DMDAGetLocalInfo(sdm, &info));
+  PetscBool assembled = PETSC_FALSE;
+  PetscCall(MatAssembled(c.conduction, &assembled));
+  if (assembled) PetscCall(MatZeroEntries(c.conduction));
+  const PetscScalar*** lab = nullptr;
+  const PetscScalar*** ri = nullptr;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
+  PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
+  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
+        if ((*c.materials)[int(lab[k][j][i])].phase != Phase::SE) continue;
+        const int m = int(lab[k][j][i]);
+        const std::size_t voxel = owned_offset(&info, i, j, k);
+        const PetscInt row = PetscInt(ri[k][j][i]);
+        // The SE|SE and counter-electrode terms are linear: their derivatives are the matrix.
+        PetscInt cols[7] = {row};
+        PetscScalar vals[7] = {0};
+        int n_cols = 1;
+        for (int face = 0; face < 6; ++face) {
+          const Neighbour n = across(c, lab, &info, i, j, k, face);
+          if (n.kind != Across::se && n.kind != Across::counter) continue;
+          const FaceCurrent fc = face_current(c, n, 0.0, 0.0, m, voxel, face);
+          vals[0] -= fc.d_self * c.scale;
+          if (n.kind == Across::se) {
+            cols[n_cols] = PetscInt(ri[n.k][n.j][n.i]);
+            vals[n_cols++] = -fc.d_other * c.scale;
+          }
+        }
+        // ADD_VALUES: a neighbour met through two faces adds into its one entry.
+        PetscCall(MatSetValues(c.conduction, 1, &row, n_cols, cols, vals, ADD_VALUES));
+      }
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
+  PetscCall(MatAssemblyBegin(c.conduction, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(c.conduction, MAT_FINAL_ASSEMBLY));
+  c.conduction_sigma = c.sigma;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode residual(SNES, Vec x, Vec f, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
-  auto x = static_cast<const PetscScalar* const* const*>(xv);
-  const PetscScalar*** lab = nullptr;
-  PetscCall(DMDAVecGetArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
-  for (PetscInt k = info->zs; k < info->zs + info->zm; ++k)
-    for (PetscInt j = info->ys; j < info->ys + info->ym; ++j)
-      for (PetscInt i = info->xs; i < info->xs + info->xm; ++i) {
-        const int m = static_cast<int>(lab[k][j][i]);
-        MatStencil row = {k, j, i, 0};
-        if ((*c->materials)[m].phase != Phase::SE) {
-          PetscCall(insert_identity_row(P, row));
-          continue;
-        }
-        const bool periodic = c->grid->spec().periodic_lateral;
-        TwoPointRow jrow(row, periodic ? info->mx : 0, periodic ? info->my : 0);
-        const double phi = x[k][j][i];
-        const std::size_t voxel = owned_offset(info, i, j, k);
-        for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(*c, lab, info, i, j, k, face);
-          const double phi_n = n.kind == Across::se ? x[n.k][n.j][n.i] : 0.0;
-          const FaceCurrent fc = face_current(*c, n, phi, phi_n, m, voxel, face);
-          jrow.add_self(-fc.d_self * c->scale);
-          if (n.kind == Across::se) jrow.add_neighbour({n.k, n.j, n.i, 0}, -fc.d_other * c->scale);
-        }
-        PetscCall(jrow.insert(P));
-      }
-  PetscCall(DMDAVecRestoreArrayRead(c->grid->scalar_dm(), c->labels_local, &lab));
-  PetscCall(finish_assembly(A, P));
+  PetscCall(MatMult(c->conduction, x, f));
+  const PetscScalar* xa = nullptr;
+  PetscScalar* fa = nullptr;
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArray(f, &fa));
+  for (const FaceRef& r : c->electrode_faces)
+    fa[r.row] -= electrode_face(*c, (*c->faces)[r.slot], r.material, xa[r.row], r.face).current * c->scale;
+  PetscCall(VecRestoreArray(f, &fa));
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode jacobian(SNES, Vec x, Mat A, Mat P, void* ctxv) {
+  PetscFunctionBeginUser;
+  auto* c = static_cast<IonicPotential::Context*>(ctxv);
+  // The conduction part never changes between solves; the faces add to the diagonal only.
+  PetscCall(MatCopy(c->conduction, P, SAME_NONZERO_PATTERN));
+  PetscCall(VecSet(c->diagonal, 0.0));
+  const PetscScalar* xa = nullptr;
+  PetscScalar* d = nullptr;
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArray(c->diagonal, &d));
+  for (const FaceRef& r : c->electrode_faces)
+    d[r.row] += electrode_face(*c, (*c->faces)[r.slot], r.material, xa[r.row], r.face).d_current * c->scale;
+  PetscCall(VecRestoreArray(c->diagonal, &d));
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscCall(MatDiagonalSet(P, c->diagonal, ADD_VALUES));
+  if (A != P) {
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -12,11 +12,24 @@
 #include "solver/electrochemistry/ionic_potential.hpp"
 
 #include <petscdmda.h>
+#include <petscsnes.h>
 
 #include <cstddef>
 #include <vector>
 
 namespace navox {
+
+namespace ionic {
+/// One face of an owned SE voxel that the linear conduction matrix does not hold:
+/// an SE|metal or SE|pore face (Butler–Volmer and double layer, nonlinear), or a
+/// face on the counter electrode (linear; listed for the measured current).
+struct FaceRef {
+  PetscInt row;     ///< the SE voxel's local row
+  std::size_t slot; ///< voxel * 6 + face: its ElectrodeFace in IonicPotential::faces()
+  int material;     ///< the SE voxel's material
+  int face;         ///< 0..5 (mesh/stencil.hpp)
+};
+} // namespace ionic
 
 struct IonicPotential::Context {
   const Grid* grid = nullptr;
@@ -27,6 +40,20 @@ struct IonicPotential::Context {
   std::vector<double> sigma; ///< per material at the current temperature; 0 for non-SE
   std::vector<physics::InterfaceKinetics> kinetics; ///< per SE material at the current temperature
   double scale = 1;          ///< row scaling 1/(sigma_max h_min) [1/(S)]
+
+  // The unknowns: one row per owned SE voxel, in the owned block's order (x fastest).
+  // The SE never changes during a run (the collector moves through pores and Na only),
+  // so neither do the rows, the matrix's pattern or the face lists.
+  std::vector<std::size_t> row_voxel;          ///< owned offset of each local row
+  std::vector<ionic::FaceRef> electrode_faces; ///< SE|non-SE faces
+  std::vector<ionic::FaceRef> counter_faces;   ///< faces on the counter electrode (z = 0)
+  /// The linear part of the scaled residual, SE|SE and counter-electrode faces: the
+  /// residual is conduction * phi minus the scaled electrode-face currents, and the
+  /// Jacobian this matrix plus those faces' derivatives on the diagonal.
+  Mat conduction = nullptr;
+  std::vector<double> conduction_sigma; ///< the sigma the conduction matrix was filled with
+  Vec row_index = nullptr;              ///< local (ghosted) vector of the scalar DM: each SE voxel's global row, -1 elsewhere
+  Vec diagonal = nullptr;               ///< work: the electrode faces' part of the diagonal
 };
 
 namespace ionic {
@@ -57,11 +84,16 @@ inline std::size_t owned_offset(const DMDALocalInfo* info, PetscInt i, PetscInt 
   return static_cast<std::size_t>(((k - info->zs) * info->ym + (j - info->ys)) * info->xm + (i - info->xs));
 }
 
-/// DMDASNESSetFunctionLocal callback: scaled net current into each SE voxel;
-/// identity rows (phi minus its display value) elsewhere.
-PetscErrorCode residual(DMDALocalInfo* info, void* xv, void* fv, void* ctxv);
-/// DMDASNESSetJacobianLocal callback: the exact Jacobian of residual().
-PetscErrorCode jacobian(DMDALocalInfo* info, void* xv, Mat A, Mat P, void* ctxv);
+/// The row layout, the face lists and the conduction matrix (preallocated exactly,
+/// not yet filled) from the labels (c.labels_local, ghosted). Collective.
+PetscErrorCode build_rows(IonicPotential::Context& c);
+/// Fills the conduction matrix for the current sigma and scale (same pattern).
+PetscErrorCode assemble_conduction(IonicPotential::Context& c);
+
+/// SNESSetFunction callback on the SE unknowns: scaled net current out of each SE voxel.
+PetscErrorCode residual(SNES snes, Vec x, Vec f, void* ctxv);
+/// SNESSetJacobian callback: the exact Jacobian of residual().
+PetscErrorCode jacobian(SNES snes, Vec x, Mat A, Mat P, void* ctxv);
 
 } // namespace ionic
 } // namespace navox

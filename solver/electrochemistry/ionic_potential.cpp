@@ -2,9 +2,12 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/reductions.hpp"
 #include "mesh/stencil.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
 #include "solver/electrochemistry/ionic_assembly.hpp"
+
+#include <petscdmshell.h>
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +24,6 @@ using ionic::across;
 using ionic::electrode_face;
 using ionic::face_current;
 using ionic::Neighbour;
-using ionic::owned_offset;
 
 IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable& materials)
     : grid_(grid), dm_(grid.field_dm("phi")), ctx_(new Context) {
@@ -62,15 +64,33 @@ IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
 
+  create_rows();
+}
+
+void IonicPotential::create_rows() {
+  NAVOX_CALL(ionic::build_rows(*ctx_));
+  // Filled once with the zero conductivities of an unset temperature, which puts every
+  // entry in place for the Jacobian's copy (set_conditions fills it for real).
+  NAVOX_CALL(ionic::assemble_conduction(*ctx_));
+  NAVOX_CALL(MatDuplicate(ctx_->conduction, MAT_DO_NOT_COPY_VALUES, &jacobian_));
+  NAVOX_CALL(MatCreateVecs(ctx_->conduction, &x_, nullptr));
   create_solver();
 }
 
 void IonicPotential::create_solver() {
   NAVOX_CALL(SNESCreate(grid_.comm(), &snes_));
   NAVOX_CALL(SNESSetOptionsPrefix(snes_, "phi_"));
-  NAVOX_CALL(SNESSetDM(snes_, dm_));
-  NAVOX_CALL(DMDASNESSetFunctionLocal(dm_, INSERT_VALUES, ionic::residual, ctx_));
-  NAVOX_CALL(DMDASNESSetJacobianLocal(dm_, ionic::jacobian, ctx_));
+  // The unknowns are the SE voxels only (no identity rows for the rest of the grid):
+  // no DM, the rows of IonicPotential::Context.
+  Vec r = nullptr;
+  NAVOX_CALL(VecDuplicate(x_, &r));
+  NAVOX_CALL(SNESSetFunction(snes_, r, ionic::residual, ctx_));
+  NAVOX_CALL(VecDestroy(&r));
+  NAVOX_CALL(SNESSetJacobian(snes_, jacobian_, jacobian_, ionic::jacobian, ctx_));
+  // Vectors for what asks the SNES's DM for them (finite-difference Jacobians, -phi_snes_test_jacobian).
+  DM shell = nullptr;
+  NAVOX_CALL(SNESGetDM(snes_, &shell));
+  NAVOX_CALL(DMShellSetGlobalVector(shell, x_));
   // Newton on a symmetric positive definite Jacobian: CG with algebraic multigrid.
   // The face terms change only the diagonal at SE|metal faces, so the multigrid
   // hierarchy stays a good preconditioner for many Newton steps and time steps.
@@ -103,6 +123,10 @@ void IonicPotential::create_solver() {
 IonicPotential::~IonicPotential() {
   if (snes_) (void)SNESDestroy(&snes_);
   if (labels_local_) (void)VecDestroy(&labels_local_);
+  for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index})
+    if (*v) (void)VecDestroy(v);
+  for (Mat* m : {&jacobian_, &ctx_->conduction})
+    if (*m) (void)MatDestroy(m);
   delete ctx_;
 }
 
@@ -129,11 +153,33 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
     }
   const auto& h = grid_.spec().spacing;
   c.scale = sigma_max > 0 ? 1.0 / (sigma_max * std::min({h[0], h[1], h[2]})) : 1.0;
+  // A new temperature (a protocol step's) changes the conductivities, and with them the
+  // linear part of every row.
+  if (c.sigma != c.conduction_sigma) NAVOX_CALL(ionic::assemble_conduction(c));
 }
 
 void IonicPotential::set_labels(Vec labels) {
   NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
+  // The collector moves through pores and Na, never through the SE: the rows stand.
+  // Should a caller change the SE itself, the rows, the matrices and the solver start over.
+  const PetscScalar*** lab = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  const Box b = grid_.owned();
+  std::size_t se = 0;
+  bool same = true;
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i)
+        if ((*ctx_->materials)[static_cast<int>(lab[k][j][i])].phase == Phase::SE)
+          same = same && se < ctx_->row_voxel.size() && ctx_->row_voxel[se++] == std::size_t(b.offset(i, j, k));
+  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  same = same && se == ctx_->row_voxel.size();
+  if (!global_or(grid_, !same)) return;
+  NAVOX_CALL(SNESDestroy(&snes_));
+  NAVOX_CALL(MatDestroy(&jacobian_));
+  NAVOX_CALL(VecDestroy(&x_));
+  create_rows();
 }
 
 void IonicPotential::restart_preconditioner() {
@@ -146,12 +192,54 @@ void IonicPotential::restart_preconditioner() {
 }
 
 void IonicPotential::accept_step() {
-  for (auto& f : faces_) f.eta_old = f.eta;
+  // Only SE|metal and SE|pore faces carry a double layer (the others' eta stays 0).
+  for (const ionic::FaceRef& r : ctx_->electrode_faces) faces_[r.slot].eta_old = faces_[r.slot].eta;
+}
+
+Vec IonicPotential::create_unknowns() const {
+  Vec v = nullptr;
+  NAVOX_CALL(VecDuplicate(x_, &v));
+  return v;
+}
+
+void IonicPotential::gather(Vec phi) {
+  const PetscScalar* p = nullptr;
+  PetscScalar* x = nullptr;
+  NAVOX_CALL(VecGetArrayRead(phi, &p));
+  NAVOX_CALL(VecGetArray(x_, &x));
+  for (std::size_t r = 0; r < ctx_->row_voxel.size(); ++r) x[r] = p[ctx_->row_voxel[r]];
+  NAVOX_CALL(VecRestoreArray(x_, &x));
+  NAVOX_CALL(VecRestoreArrayRead(phi, &p));
+}
+
+void IonicPotential::scatter(Vec phi) const {
+  // Outside the SE: V in the metal (CC and Na), 0 in pores (the output files write NaN
+  // there, ElectrochemistryModule::outputs).
+  const auto& mats = *ctx_->materials;
+  const double v = ctx_->conditions.electrode_potential;
+  const Box b = grid_.owned();
+  const PetscScalar*** lab = nullptr;
+  PetscScalar* p = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  NAVOX_CALL(VecGetArray(phi, &p));
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const Phase ph = mats[static_cast<int>(lab[k][j][i])].phase;
+        p[b.offset(i, j, k)] = (ph == Phase::CC || ph == Phase::NA) ? v : 0.0;
+      }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  const PetscScalar* x = nullptr;
+  NAVOX_CALL(VecGetArrayRead(x_, &x));
+  for (std::size_t r = 0; r < ctx_->row_voxel.size(); ++r) p[ctx_->row_voxel[r]] = x[r];
+  NAVOX_CALL(VecRestoreArrayRead(x_, &x));
+  NAVOX_CALL(VecRestoreArray(phi, &p));
 }
 
 IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
   set_conditions(conditions);
-  NAVOX_CALL(SNESSolve(snes_, nullptr, phi));
+  gather(phi);
+  NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
   SNESConvergedReason reason;
   NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
   KSP ksp = nullptr;
@@ -161,7 +249,8 @@ IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
   if (reason < 0 || kreason < 0)
     throw CollectiveError(std::string("ionic potential solve failed: ") + SNESConvergedReasons[reason] + " / " +
                           KSPConvergedReasons[kreason] + " (try -phi_snes_monitor, -phi_ksp_monitor, -phi_pc_type)");
-  IonicResult r = measure(phi);
+  scatter(phi);
+  IonicResult r = measure();
   NAVOX_CALL(SNESGetIterationNumber(snes_, &r.snes_iterations));
   NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &r.ksp_iterations));
   r.electrode_potential = conditions.electrode_potential;
@@ -175,8 +264,8 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
   const double tolerance = 1e-9 * std::max(std::abs(current), 1e-2 * area); // 1e-9 of >= 1 uA/cm^2
   IonicResult total;
   Vec rhs = nullptr, z = nullptr;
-  NAVOX_CALL(DMGetGlobalVector(dm_, &rhs));
-  NAVOX_CALL(DMGetGlobalVector(dm_, &z));
+  NAVOX_CALL(VecDuplicate(x_, &rhs));
+  NAVOX_CALL(VecDuplicate(x_, &z));
   std::string failure;
   voltage_estimate_ = std::numeric_limits<double>::quiet_NaN();
   for (int it = 1; it <= 40; ++it) {
@@ -193,34 +282,31 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
       break;
     }
     // Sensitivity: rhs_P = scale * sum_f dI_f/ddelta over P's electrode faces.
-    const Box b = grid_.owned();
-    PetscScalar*** ra = nullptr;
-    NAVOX_CALL(DMDAVecGetArray(dm_, rhs, &ra));
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) ra[k][j][i] = dvoxel_[std::size_t(b.offset(i, j, k))] * ctx_->scale;
-    NAVOX_CALL(DMDAVecRestoreArray(dm_, rhs, &ra));
+    {
+      PetscScalar* ra = nullptr;
+      NAVOX_CALL(VecGetArray(rhs, &ra));
+      for (std::size_t row = 0; row < drow_.size(); ++row) ra[row] = drow_[row] * ctx_->scale;
+      NAVOX_CALL(VecRestoreArray(rhs, &ra));
+    }
     // The Jacobian at the converged phi (the SNES may have taken no step at all),
     // preconditioned by whatever multigrid hierarchy the SNES last built.
     KSP ksp = nullptr;
     Mat A = nullptr, P = nullptr;
     NAVOX_CALL(SNESGetKSP(snes_, &ksp));
     NAVOX_CALL(SNESGetJacobian(snes_, &A, &P, nullptr, nullptr));
-    NAVOX_CALL(SNESComputeJacobian(snes_, phi, A, P));
+    NAVOX_CALL(SNESComputeJacobian(snes_, x_, A, P));
     NAVOX_CALL(KSPSetOperators(ksp, A, P));
     NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_TRUE));
     NAVOX_CALL(KSPSolve(ksp, rhs, z));
     NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
-    const PetscScalar*** za = nullptr;
-    NAVOX_CALL(DMDAVecGetArrayRead(dm_, z, &za));
     double slope = 0;
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-          const double dv = dvoxel_[std::size_t(b.offset(i, j, k))];
-          if (dv != 0) slope += dv * (1.0 - za[k][j][i]);
-        }
-    NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, z, &za));
+    {
+      const PetscScalar* za = nullptr;
+      NAVOX_CALL(VecGetArrayRead(z, &za));
+      for (std::size_t row = 0; row < drow_.size(); ++row)
+        if (drow_[row] != 0) slope += drow_[row] * (1.0 - za[row]);
+      NAVOX_CALL(VecRestoreArrayRead(z, &za));
+    }
     double global_slope = 0;
     MPI_Allreduce(&slope, &global_slope, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
     if (!(global_slope > 0) || !std::isfinite(global_slope)) {
@@ -245,51 +331,38 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
       failure = text;
     }
   }
-  NAVOX_CALL(DMRestoreGlobalVector(dm_, &z));
-  NAVOX_CALL(DMRestoreGlobalVector(dm_, &rhs));
+  NAVOX_CALL(VecDestroy(&z));
+  NAVOX_CALL(VecDestroy(&rhs));
   if (!failure.empty()) throw CollectiveError("galvanostatic solve: " + failure);
   return total;
 }
 
-IonicResult IonicPotential::measure(Vec phi) {
+IonicResult IonicPotential::measure() {
   // Face currents from the solution: stored per face for the Na model, summed per
-  // voxel (dI/ddelta) for the galvanostatic sensitivity, and over the cell.
+  // row (dI/ddelta) for the galvanostatic sensitivity, and over the cell. Only P's
+  // own potential enters a face current here.
   const Context& c = *ctx_;
-  const auto& mats = *c.materials;
-  // Only P's own potential enters a face current here: the owned values suffice.
-  DMDALocalInfo info;
-  NAVOX_CALL(DMDAGetLocalInfo(dm_, &info));
-  const PetscScalar*** xa = nullptr;
-  const PetscScalar*** lab = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayRead(dm_, phi, &xa));
-  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-  dvoxel_.assign(static_cast<std::size_t>(grid_.owned().size()), 0.0);
-  double sums[3] = {0, 0, 0}, max_density = 0;
   const auto& h = grid_.spec().spacing;
-  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
-    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
-      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
-        const int m = static_cast<int>(lab[k][j][i]);
-        if (mats[m].phase != Phase::SE) continue;
-        const double phi_p = xa[k][j][i];
-        const std::size_t voxel = owned_offset(&info, i, j, k);
-        for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(c, lab, &info, i, j, k, face);
-          if (n.kind == Across::counter) sums[0] += face_current(c, n, phi_p, 0, m, voxel, face).value;
-          if (n.kind != Across::electrode) continue;
-          ElectrodeFace& f = faces_[voxel * 6 + face];
-          const auto s = electrode_face(c, f, m, phi_p, face);
-          f.eta = s.eta;
-          f.current = s.current;
-          f.faradaic = s.faradaic;
-          dvoxel_[voxel] += s.d_current;
-          sums[1] += s.current;
-          sums[2] += s.faradaic;
-          max_density = std::max(max_density, std::abs(s.current) / face_area(h, face));
-        }
-      }
-  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-  NAVOX_CALL(DMDAVecRestoreArrayRead(dm_, phi, &xa));
+  const PetscScalar* x = nullptr;
+  NAVOX_CALL(VecGetArrayRead(x_, &x));
+  drow_.assign(c.row_voxel.size(), 0.0);
+  double sums[3] = {0, 0, 0}, max_density = 0;
+  for (const ionic::FaceRef& r : c.counter_faces) {
+    const Neighbour n{Across::counter, 0, 0, 0, 0};
+    sums[0] += face_current(c, n, x[r.row], 0, r.material, r.slot / 6, r.face).value;
+  }
+  for (const ionic::FaceRef& r : c.electrode_faces) {
+    ElectrodeFace& f = faces_[r.slot];
+    const auto s = electrode_face(c, f, r.material, x[r.row], r.face);
+    f.eta = s.eta;
+    f.current = s.current;
+    f.faradaic = s.faradaic;
+    drow_[std::size_t(r.row)] += s.d_current;
+    sums[1] += s.current;
+    sums[2] += s.faradaic;
+    max_density = std::max(max_density, std::abs(s.current) / face_area(h, r.face));
+  }
+  NAVOX_CALL(VecRestoreArrayRead(x_, &x));
   double global[3];
   MPI_Allreduce(sums, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
   IonicResult r;

@@ -4,13 +4,17 @@
 /// counter electrode at z = 0) and physics::solve_face (Butler–Volmer plus double
 /// layer on every SE|metal face).
 ///
-/// The unknown lives in SE voxels; every other voxel gets an identity row (its
-/// value is set to the electrode potential in metal and 0 in pores; the output
-/// files write NaN there, see ElectrochemistryModule::outputs),
-/// so the mask stays here and out of the physics. Rows are scaled by one global
+/// The unknowns are the SE voxels only: one row each, numbered rank by rank in the
+/// owned block's order, with no rows for the rest of the grid (the "phi" DM's
+/// vector gets the electrode potential in metal and 0 in pores after each solve;
+/// the output files write NaN there, see ElectrochemistryModule::outputs), so the
+/// mask stays here and out of the physics. The SE|SE and counter-electrode terms
+/// are linear and assembled once per temperature; a Jacobian is that matrix plus
+/// the SE|metal faces' derivatives on its diagonal. Rows are scaled by one global
 /// factor 1/(sigma_max h_min); the Jacobian is symmetric positive definite, so the
-/// defaults are Newton with CG + GAMG (preconditioner rebuilt every few Newton
-/// iterations only). Any -phi_... option overrides.
+/// defaults are Newton with CG + BoomerAMG (GAMG without hypre), the
+/// preconditioner rebuilt every few Newton iterations only. Any -phi_... option
+/// overrides (not those that need a DM, such as geometric multigrid).
 ///
 /// The CC and the Na connected to it are one conductor at potential V. With a
 /// prescribed current (galvanostatic) V is the extra unknown: an outer Newton
@@ -107,18 +111,29 @@ public:
 
   struct Context; ///< what the PETSc callbacks see
 
+  /// A vector laid out as the solver's unknowns (one row per SE voxel), for tests.
+  Vec create_unknowns() const;
+
 private:
-  IonicResult measure(Vec phi);
+  IonicResult measure();
   void create_solver();
+  /// The rows, the matrices, the unknowns and the solver, from the labels.
+  void create_rows();
+  /// The SE voxels' values of phi (a global vector of the "phi" DM) into the unknowns.
+  void gather(Vec phi);
+  /// The unknowns into phi, with the display values elsewhere.
+  void scatter(Vec phi) const;
 
   const Grid& grid_;
   DM dm_ = nullptr;
   SNES snes_ = nullptr;
+  Mat jacobian_ = nullptr;
+  Vec x_ = nullptr; ///< the unknowns: phi in the SE voxels
   Vec labels_local_ = nullptr;
   Context* ctx_ = nullptr;
   std::vector<ElectrodeFace> faces_;
   double voltage_estimate_ = 0;
-  std::vector<double> dvoxel_; ///< per owned voxel: sum of dI/ddelta over its electrode faces, from measure()
+  std::vector<double> drow_; ///< per row: sum of dI/ddelta over its electrode faces, from measure()
 };
 
 } // namespace navox

@@ -218,10 +218,9 @@ namespace navox {
 
 void Nucleation::register_state(State& state, IonicPotential& ionic) {
   state.bind_integer("nuclei_formed", count_);
-  state.add_block("nuclei", {1, [this](std::size_t n) { return per_voxel_[n]; },
-                             [this](std::size_t n, double v) { per_voxel_[n] = v; }});
-  state.add_block("coverage", {6, [&ionic](std::size_t n) { return ionic.faces()[n].coverage; },
-                               [&ionic](std::size_t n, double v) { ionic.faces()[n].coverage = v; }});
+  state.add_block("nuclei", {1, [this](std::vector<double>& out) { out = per_voxel_; },
+                             [this](const std::vector<double>& in) { per_voxel_ = in; }});
+  state.add_block("coverage", State::member_block(6, ionic.faces(), &ElectrodeFace::coverage));
 }
 
 } // namespace navox

@@ -58,7 +58,7 @@ std::vector<double> State::block(const std::string& name) const {
   if (it == blocks_.end()) throw Error("state: no block array " + name);
   const auto& a = it->second;
   std::vector<double> out(static_cast<std::size_t>(grid_.owned().size()) * a.components);
-  for (std::size_t n = 0; n < out.size(); ++n) out[n] = a.get(n);
+  a.read(out);
   return out;
 }
 
@@ -68,7 +68,7 @@ void State::set_block(const std::string& name, const std::vector<double>& values
   const auto& a = it->second;
   if (values.size() != static_cast<std::size_t>(grid_.owned().size()) * a.components)
     throw Error("state: block array " + name + " does not match this rank's block");
-  for (std::size_t n = 0; n < values.size(); ++n) a.set(n, values[n]);
+  a.write(values);
 }
 
 template <class T>

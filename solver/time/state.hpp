@@ -49,11 +49,23 @@ public:
   /// A Vec of a grid DM that a module owns, registered under `name` (a reference is taken).
   void adopt_field(const std::string& name, Vec vec);
 
+  /// Whole-array access (a snapshot is taken every step: one call, not one per value).
   struct BlockAccess {
-    int components = 1;                            ///< values per owned voxel: 1 or 6
-    std::function<double(std::size_t)> get;        ///< value n = components × owned offset + c
-    std::function<void(std::size_t, double)> set;
+    int components = 1; ///< values per owned voxel: 1 or 6
+    /// Fills `out` (sized components × owned voxels): value n = components × owned offset + c.
+    std::function<void(std::vector<double>& out)> read;
+    std::function<void(const std::vector<double>& in)> write;
   };
+  /// The block array of member `m` of each element of `v` (one per value; `v` outlives the State).
+  template <class T>
+  static BlockAccess member_block(int components, std::vector<T>& v, double T::*m) {
+    return {components, [&v, m](std::vector<double>& out) {
+              for (std::size_t n = 0; n < out.size(); ++n) out[n] = v[n].*m;
+            },
+            [&v, m](const std::vector<double>& in) {
+              for (std::size_t n = 0; n < in.size(); ++n) v[n].*m = in[n];
+            }};
+  }
   void add_block(const std::string& name, BlockAccess access);
   int block_components(const std::string& name) const;
   std::vector<double> block(const std::string& name) const;
