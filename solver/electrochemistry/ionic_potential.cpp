@@ -69,6 +69,8 @@ IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable
 
 void IonicPotential::create_rows() {
   NAVOX_CALL(ionic::build_rows(*ctx_));
+  electrode_slots_.clear();
+  for (const ionic::FaceRef& r : ctx_->electrode_faces) electrode_slots_.push_back(r.slot);
   // Filled once with the zero conductivities of an unset temperature, which puts every
   // entry in place for the Jacobian's copy (set_conditions fills it for real).
   NAVOX_CALL(ionic::assemble_conduction(*ctx_));
@@ -193,7 +195,7 @@ void IonicPotential::restart_preconditioner() {
 
 void IonicPotential::accept_step() {
   // Only SE|metal and SE|pore faces carry a double layer (the others' eta stays 0).
-  for (const ionic::FaceRef& r : ctx_->electrode_faces) faces_[r.slot].eta_old = faces_[r.slot].eta;
+  for (std::size_t n : electrode_slots_) faces_[n].eta_old = faces_[n].eta;
 }
 
 Vec IonicPotential::create_unknowns() const {

@@ -95,6 +95,9 @@ public:
   std::size_t face_index(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
     return static_cast<std::size_t>(grid_.owned().offset(i, j, k)) * 6 + static_cast<std::size_t>(face);
   }
+  /// Indices into faces() of the SE|metal and SE|pore faces, the only ones a solve
+  /// reads or writes (the SE never changes in a run, so neither does this list).
+  const std::vector<std::size_t>& electrode_slots() const { return electrode_slots_; }
   /// Makes the last solve's overpotentials the double layer's starting state.
   void accept_step();
   /// Starts the nonlinear solver afresh (a new SNES, Jacobian and preconditioner):
@@ -132,6 +135,7 @@ private:
   Vec labels_local_ = nullptr;
   Context* ctx_ = nullptr;
   std::vector<ElectrodeFace> faces_;
+  std::vector<std::size_t> electrode_slots_;
   double voltage_estimate_ = 0;
   std::vector<double> drow_; ///< per row: sum of dI/ddelta over its electrode faces, from measure()
 };

@@ -42,7 +42,7 @@ void SodiumModule::values(std::vector<double>& out) const {
   const auto& faces = ionic_.faces();
   const auto& h = grid_.spec().spacing;
   double local[2] = {0, 0}, global[2] = {0, 0};
-  for (std::size_t n = 0; n < faces.size(); ++n) {
+  for (std::size_t n : ionic_.electrode_slots()) {
     const double a = face_area(h, static_cast<int>(n % 6));
     local[0] += faces[n].active_anodic * a;
     local[1] += faces[n].active_cathodic * a;

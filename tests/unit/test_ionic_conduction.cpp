@@ -57,7 +57,14 @@ TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
   navox::IonicPotential ionic(grid, labels, mats);
   ionic.set_conditions({298.15, -0.02});
 
+  // One unknown per SE voxel (materials 0 and 1 below the Cu layer k = 5), none elsewhere.
   Vec x = ionic.create_unknowns();
+  PetscInt rows = 0, se = 0;
+  VecGetSize(x, &rows);
+  for (int k = 0; k < 5; ++k)
+    for (int j = 0; j < 4; ++j)
+      for (int i = 0; i < 5; ++i) se += (i * 7 + j * 3 + k * 5) % 4 < 2;
+  EXPECT_EQ(rows, se);
   PetscRandom rnd;
   PetscRandomCreate(PETSC_COMM_SELF, &rnd);
   PetscRandomSetInterval(rnd, -0.02, 0.0);
