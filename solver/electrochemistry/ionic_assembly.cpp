@@ -96,9 +96,22 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
   PetscCall(DMGlobalToLocalEnd(sdm, index, INSERT_VALUES, c.row_index));
   PetscCall(DMRestoreGlobalVector(sdm, &index));
 
+  // The balanced layout: PetscSplitOwnership's share of the N rows on each rank.
+  PetscInt total = 0;
+  PetscCallMPI(MPI_Allreduce(&rows, &total, 1, MPIU_INT, MPI_SUM, c.grid->comm()));
+  PetscMPIInt size = 1;
+  PetscCallMPI(MPI_Comm_size(c.grid->comm(), &size));
+  const PetscInt share = total / size, extra = total % size;
+  auto first_row = [&](PetscInt r) { return r * share + std::min(r, extra); }; // of rank r
+  auto owner = [&](PetscInt g) { // the rank whose balanced range holds row g
+    const PetscInt r = extra * (share + 1) > g ? g / (share + 1) : extra + (g - extra * (share + 1)) / share;
+    return r;
+  };
+
   // Faces and the exact number of entries per row (a neighbour met through two faces,
-  // on a periodic grid one or two voxels wide, is one entry; so is the voxel itself).
-  std::vector<PetscInt> d_nnz(std::size_t(rows), 0), o_nnz(std::size_t(rows), 0);
+  // on a periodic grid one or two voxels wide, is one entry; so is the voxel itself),
+  // counted here in the natural layout against the range of the row's balanced owner.
+  std::vector<double> d_nnz(std::size_t(rows), 0), o_nnz(std::size_t(rows), 0);
   const PetscScalar*** ri = nullptr;
   PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
   PetscInt row = 0;
@@ -118,21 +131,61 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
           const PetscInt col = PetscInt(ri[n.k][n.j][n.i]);
           if (std::find(cols, cols + n_cols, col) == cols + n_cols) cols[n_cols++] = col;
         }
-        for (int e = 0; e < n_cols; ++e)
-          ++(cols[e] >= start && cols[e] < start + rows ? d_nnz : o_nnz)[std::size_t(row)];
+        const PetscInt o = owner(start + row), lo = first_row(o), hi = first_row(o + 1);
+        for (int e = 0; e < n_cols; ++e) ++(cols[e] >= lo && cols[e] < hi ? d_nnz : o_nnz)[std::size_t(row)];
         ++row;
       }
   PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
   PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
 
-  if (c.conduction) PetscCall(MatDestroy(&c.conduction));
-  PetscCall(MatCreate(c.grid->comm(), &c.conduction));
-  PetscCall(MatSetSizes(c.conduction, rows, rows, PETSC_DETERMINE, PETSC_DETERMINE));
-  PetscCall(MatSetType(c.conduction, MATAIJ));
-  PetscCall(MatXAIJSetPreallocation(c.conduction, 1, d_nnz.data(), o_nnz.data(), nullptr, nullptr));
+  // The two layouts of the same rows and the scatter between them.
+  for (Vec* v : {&c.natural, &c.natural_work, &c.diagonal})
+    if (*v) PetscCall(VecDestroy(v));
+  if (c.to_balanced) PetscCall(VecScatterDestroy(&c.to_balanced));
+  PetscCall(VecCreateMPI(c.grid->comm(), rows, total, &c.natural));
+  PetscCall(VecDuplicate(c.natural, &c.natural_work));
+  PetscCall(VecCreateMPI(c.grid->comm(), PETSC_DECIDE, total, &c.diagonal));
+  IS mine = nullptr;
+  PetscCall(ISCreateStride(c.grid->comm(), rows, start, 1, &mine));
+  PetscCall(VecScatterCreate(c.natural, mine, c.diagonal, mine, &c.to_balanced));
+  PetscCall(ISDestroy(&mine));
+
+  // The counts to the rows' balanced owners.
+  {
+    Vec nat_d = nullptr, nat_o = nullptr, bal_d = nullptr, bal_o = nullptr;
+    PetscCall(VecDuplicate(c.natural, &nat_d));
+    PetscCall(VecDuplicate(c.natural, &nat_o));
+    PetscCall(VecDuplicate(c.diagonal, &bal_d));
+    PetscCall(VecDuplicate(c.diagonal, &bal_o));
+    PetscScalar *a = nullptr, *b = nullptr;
+    PetscCall(VecGetArray(nat_d, &a));
+    PetscCall(VecGetArray(nat_o, &b));
+    std::copy(d_nnz.begin(), d_nnz.end(), a);
+    std::copy(o_nnz.begin(), o_nnz.end(), b);
+    PetscCall(VecRestoreArray(nat_o, &b));
+    PetscCall(VecRestoreArray(nat_d, &a));
+    for (auto [from, to] : {std::pair{nat_d, bal_d}, std::pair{nat_o, bal_o}}) {
+      PetscCall(VecScatterBegin(c.to_balanced, from, to, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(VecScatterEnd(c.to_balanced, from, to, INSERT_VALUES, SCATTER_FORWARD));
+    }
+    PetscInt n_bal = 0;
+    PetscCall(VecGetLocalSize(bal_d, &n_bal));
+    std::vector<PetscInt> dn(static_cast<std::size_t>(n_bal)), on(static_cast<std::size_t>(n_bal));
+    const PetscScalar *da = nullptr, *oa = nullptr;
+    PetscCall(VecGetArrayRead(bal_d, &da));
+    PetscCall(VecGetArrayRead(bal_o, &oa));
+    for (PetscInt r = 0; r < n_bal; ++r) dn[std::size_t(r)] = PetscInt(da[r]), on[std::size_t(r)] = PetscInt(oa[r]);
+    PetscCall(VecRestoreArrayRead(bal_o, &oa));
+    PetscCall(VecRestoreArrayRead(bal_d, &da));
+    for (Vec* v : {&nat_d, &nat_o, &bal_d, &bal_o}) PetscCall(VecDestroy(v));
+
+    if (c.conduction) PetscCall(MatDestroy(&c.conduction));
+    PetscCall(MatCreate(c.grid->comm(), &c.conduction));
+    PetscCall(MatSetSizes(c.conduction, n_bal, n_bal, total, total));
+    PetscCall(MatSetType(c.conduction, MATAIJ));
+    PetscCall(MatXAIJSetPreallocation(c.conduction, 1, dn.data(), on.data(), nullptr, nullptr));
+  }
   PetscCall(MatSetOption(c.conduction, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  if (c.diagonal) PetscCall(VecDestroy(&c.diagonal));
-  PetscCall(MatCreateVecs(c.conduction, &c.diagonal, nullptr));
   c.conduction_sigma.clear();
   PetscFunctionReturn(0);
 }
@@ -181,18 +234,50 @@ PetscErrorCode assemble_conduction(IonicPotential::Context& c) {
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode to_natural(const IonicPotential::Context& c, Vec balanced, Vec natural) {
+  PetscFunctionBeginUser;
+  PetscCall(VecScatterBegin(c.to_balanced, balanced, natural, INSERT_VALUES, SCATTER_REVERSE));
+  PetscCall(VecScatterEnd(c.to_balanced, balanced, natural, INSERT_VALUES, SCATTER_REVERSE));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode to_balanced(const IonicPotential::Context& c, Vec natural, Vec balanced, InsertMode mode) {
+  PetscFunctionBeginUser;
+  PetscCall(VecScatterBegin(c.to_balanced, natural, balanced, mode, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(c.to_balanced, natural, balanced, mode, SCATTER_FORWARD));
+  PetscFunctionReturn(0);
+}
+
+namespace {
+
+/// Per natural row, the sum over its SE|metal faces of what `term` gives the face's
+/// solution (the faces' part of the residual or of the Jacobian's diagonal), at the
+/// potentials of the balanced vector x; into c.natural_work.
+template <class Term>
+PetscErrorCode face_sums(IonicPotential::Context& c, Vec x, Term term) {
+  PetscFunctionBeginUser;
+  PetscCall(to_natural(c, x, c.natural));
+  const PetscScalar* xa = nullptr;
+  PetscScalar* sa = nullptr;
+  PetscCall(VecGetArrayRead(c.natural, &xa));
+  PetscCall(VecSet(c.natural_work, 0.0));
+  PetscCall(VecGetArray(c.natural_work, &sa));
+  for (const FaceRef& r : c.electrode_faces)
+    sa[r.row] += term(electrode_face(c, (*c.faces)[r.slot], r.material, xa[r.row], r.face));
+  PetscCall(VecRestoreArray(c.natural_work, &sa));
+  PetscCall(VecRestoreArrayRead(c.natural, &xa));
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
 PetscErrorCode residual(SNES, Vec x, Vec f, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
   PetscCall(MatMult(c->conduction, x, f));
-  const PetscScalar* xa = nullptr;
-  PetscScalar* fa = nullptr;
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArray(f, &fa));
-  for (const FaceRef& r : c->electrode_faces)
-    fa[r.row] -= electrode_face(*c, (*c->faces)[r.slot], r.material, xa[r.row], r.face).current * c->scale;
-  PetscCall(VecRestoreArray(f, &fa));
-  PetscCall(VecRestoreArrayRead(x, &xa));
+  const double scale = c->scale;
+  PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return -s.current * scale; }));
+  PetscCall(to_balanced(*c, c->natural_work, f, ADD_VALUES));
   PetscFunctionReturn(0);
 }
 
@@ -201,15 +286,9 @@ PetscErrorCode jacobian(SNES, Vec x, Mat A, Mat P, void* ctxv) {
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
   // The conduction part never changes between solves; the faces add to the diagonal only.
   PetscCall(MatCopy(c->conduction, P, SAME_NONZERO_PATTERN));
-  PetscCall(VecSet(c->diagonal, 0.0));
-  const PetscScalar* xa = nullptr;
-  PetscScalar* d = nullptr;
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArray(c->diagonal, &d));
-  for (const FaceRef& r : c->electrode_faces)
-    d[r.row] += electrode_face(*c, (*c->faces)[r.slot], r.material, xa[r.row], r.face).d_current * c->scale;
-  PetscCall(VecRestoreArray(c->diagonal, &d));
-  PetscCall(VecRestoreArrayRead(x, &xa));
+  const double scale = c->scale;
+  PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return s.d_current * scale; }));
+  PetscCall(to_balanced(*c, c->natural_work, c->diagonal, INSERT_VALUES));
   PetscCall(MatDiagonalSet(P, c->diagonal, ADD_VALUES));
   if (A != P) {
     PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));

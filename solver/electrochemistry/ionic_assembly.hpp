@@ -24,7 +24,7 @@ namespace ionic {
 /// an SE|metal or SE|pore face (Butler–Volmer and double layer, nonlinear), or a
 /// face on the counter electrode (linear; listed for the measured current).
 struct FaceRef {
-  PetscInt row;     ///< the SE voxel's local row
+  PetscInt row;     ///< the SE voxel's local row in the natural layout
   std::size_t slot; ///< voxel * 6 + face: its ElectrodeFace in IonicPotential::faces()
   int material;     ///< the SE voxel's material
   int face;         ///< 0..5 (mesh/stencil.hpp)
@@ -41,10 +41,14 @@ struct IonicPotential::Context {
   std::vector<physics::InterfaceKinetics> kinetics; ///< per SE material at the current temperature
   double scale = 1;          ///< row scaling 1/(sigma_max h_min) [1/(S)]
 
-  // The unknowns: one row per owned SE voxel, in the owned block's order (x fastest).
-  // The SE never changes during a run (the collector moves through pores and Na only),
-  // so neither do the rows, the matrix's pattern or the face lists.
-  std::vector<std::size_t> row_voxel;          ///< owned offset of each local row
+  // The unknowns: one row per SE voxel, numbered rank by rank in the owned blocks'
+  // order (x fastest), in two layouts of the same numbers: natural, each rank the rows
+  // of its own SE voxels (where faces are evaluated), and balanced, PETSc's equal share
+  // per rank (the matrices, the solution and the Krylov solve: an SE slab at the
+  // bottom of a grid split along z would otherwise leave ranks without rows). The SE
+  // never changes during a run (the collector moves through pores and Na only), so
+  // neither do the rows, the matrix's pattern or the face lists.
+  std::vector<std::size_t> row_voxel;          ///< owned offset of each natural local row
   std::vector<ionic::FaceRef> electrode_faces; ///< SE|non-SE faces
   std::vector<ionic::FaceRef> counter_faces;   ///< faces on the counter electrode (z = 0)
   /// The linear part of the scaled residual, SE|SE and counter-electrode faces: the
@@ -53,7 +57,9 @@ struct IonicPotential::Context {
   Mat conduction = nullptr;
   std::vector<double> conduction_sigma; ///< the sigma the conduction matrix was filled with
   Vec row_index = nullptr;              ///< local (ghosted) vector of the scalar DM: each SE voxel's global row, -1 elsewhere
-  Vec diagonal = nullptr;               ///< work: the electrode faces' part of the diagonal
+  Vec diagonal = nullptr;               ///< balanced work: the electrode faces' part of the diagonal
+  Vec natural = nullptr, natural_work = nullptr; ///< natural-layout work vectors
+  VecScatter to_balanced = nullptr;     ///< natural -> balanced (forward), balanced -> natural (reverse)
 };
 
 namespace ionic {
@@ -89,6 +95,10 @@ inline std::size_t owned_offset(const DMDALocalInfo* info, PetscInt i, PetscInt 
 PetscErrorCode build_rows(IonicPotential::Context& c);
 /// Fills the conduction matrix for the current sigma and scale (same pattern).
 PetscErrorCode assemble_conduction(IonicPotential::Context& c);
+
+/// A balanced vector into a natural one, and a natural one into (or onto) a balanced one.
+PetscErrorCode to_natural(const IonicPotential::Context& c, Vec balanced, Vec natural);
+PetscErrorCode to_balanced(const IonicPotential::Context& c, Vec natural, Vec balanced, InsertMode mode);
 
 /// SNESSetFunction callback on the SE unknowns: scaled net current out of each SE voxel.
 PetscErrorCode residual(SNES snes, Vec x, Vec f, void* ctxv);

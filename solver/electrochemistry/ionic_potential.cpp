@@ -125,8 +125,9 @@ void IonicPotential::create_solver() {
 IonicPotential::~IonicPotential() {
   if (snes_) (void)SNESDestroy(&snes_);
   if (labels_local_) (void)VecDestroy(&labels_local_);
-  for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index})
+  for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index, &ctx_->natural, &ctx_->natural_work})
     if (*v) (void)VecDestroy(v);
+  if (ctx_->to_balanced) (void)VecScatterDestroy(&ctx_->to_balanced);
   for (Mat* m : {&jacobian_, &ctx_->conduction})
     if (*m) (void)MatDestroy(m);
   delete ctx_;
@@ -208,10 +209,11 @@ void IonicPotential::gather(Vec phi) {
   const PetscScalar* p = nullptr;
   PetscScalar* x = nullptr;
   NAVOX_CALL(VecGetArrayRead(phi, &p));
-  NAVOX_CALL(VecGetArray(x_, &x));
+  NAVOX_CALL(VecGetArray(ctx_->natural, &x));
   for (std::size_t r = 0; r < ctx_->row_voxel.size(); ++r) x[r] = p[ctx_->row_voxel[r]];
-  NAVOX_CALL(VecRestoreArray(x_, &x));
+  NAVOX_CALL(VecRestoreArray(ctx_->natural, &x));
   NAVOX_CALL(VecRestoreArrayRead(phi, &p));
+  NAVOX_CALL(ionic::to_balanced(*ctx_, ctx_->natural, x_, INSERT_VALUES));
 }
 
 void IonicPotential::scatter(Vec phi) const {
@@ -231,10 +233,11 @@ void IonicPotential::scatter(Vec phi) const {
         p[b.offset(i, j, k)] = (ph == Phase::CC || ph == Phase::NA) ? v : 0.0;
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
+  NAVOX_CALL(ionic::to_natural(*ctx_, x_, ctx_->natural));
   const PetscScalar* x = nullptr;
-  NAVOX_CALL(VecGetArrayRead(x_, &x));
+  NAVOX_CALL(VecGetArrayRead(ctx_->natural, &x));
   for (std::size_t r = 0; r < ctx_->row_voxel.size(); ++r) p[ctx_->row_voxel[r]] = x[r];
-  NAVOX_CALL(VecRestoreArrayRead(x_, &x));
+  NAVOX_CALL(VecRestoreArrayRead(ctx_->natural, &x));
   NAVOX_CALL(VecRestoreArray(phi, &p));
 }
 
@@ -286,9 +289,10 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
     // Sensitivity: rhs_P = scale * sum_f dI_f/ddelta over P's electrode faces.
     {
       PetscScalar* ra = nullptr;
-      NAVOX_CALL(VecGetArray(rhs, &ra));
+      NAVOX_CALL(VecGetArray(ctx_->natural_work, &ra));
       for (std::size_t row = 0; row < drow_.size(); ++row) ra[row] = drow_[row] * ctx_->scale;
-      NAVOX_CALL(VecRestoreArray(rhs, &ra));
+      NAVOX_CALL(VecRestoreArray(ctx_->natural_work, &ra));
+      NAVOX_CALL(ionic::to_balanced(*ctx_, ctx_->natural_work, rhs, INSERT_VALUES));
     }
     // The Jacobian at the converged phi (the SNES may have taken no step at all),
     // preconditioned by whatever multigrid hierarchy the SNES last built.
@@ -303,11 +307,12 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
     NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
     double slope = 0;
     {
+      NAVOX_CALL(ionic::to_natural(*ctx_, z, ctx_->natural_work));
       const PetscScalar* za = nullptr;
-      NAVOX_CALL(VecGetArrayRead(z, &za));
+      NAVOX_CALL(VecGetArrayRead(ctx_->natural_work, &za));
       for (std::size_t row = 0; row < drow_.size(); ++row)
         if (drow_[row] != 0) slope += drow_[row] * (1.0 - za[row]);
-      NAVOX_CALL(VecRestoreArrayRead(z, &za));
+      NAVOX_CALL(VecRestoreArrayRead(ctx_->natural_work, &za));
     }
     double global_slope = 0;
     MPI_Allreduce(&slope, &global_slope, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
@@ -345,8 +350,9 @@ IonicResult IonicPotential::measure() {
   // own potential enters a face current here.
   const Context& c = *ctx_;
   const auto& h = grid_.spec().spacing;
+  NAVOX_CALL(ionic::to_natural(c, x_, c.natural));
   const PetscScalar* x = nullptr;
-  NAVOX_CALL(VecGetArrayRead(x_, &x));
+  NAVOX_CALL(VecGetArrayRead(c.natural, &x));
   drow_.assign(c.row_voxel.size(), 0.0);
   double sums[3] = {0, 0, 0}, max_density = 0;
   for (const ionic::FaceRef& r : c.counter_faces) {
@@ -364,7 +370,7 @@ IonicResult IonicPotential::measure() {
     sums[2] += s.faradaic;
     max_density = std::max(max_density, std::abs(s.current) / face_area(h, r.face));
   }
-  NAVOX_CALL(VecRestoreArrayRead(x_, &x));
+  NAVOX_CALL(VecRestoreArrayRead(c.natural, &x));
   double global[3];
   MPI_Allreduce(sums, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
   IonicResult r;
