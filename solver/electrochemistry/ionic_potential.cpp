@@ -329,6 +329,11 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
     voltage_estimate_ = conditions.electrode_potential - mismatch / global_slope;
     const double dv = std::clamp(-mismatch / global_slope, -0.2, 0.2);
     conditions.electrode_potential += dv;
+    // The next solve starts from phi + (dphi/dV) dV, the linear prediction: its residual
+    // is left with the faces' curvature only, often below the absolute tolerance, so
+    // it may need no Newton iteration of its own.
+    NAVOX_CALL(VecAXPY(x_, dv, z));
+    scatter(phi);
     if (it == 40) {
       char text[160];
       std::snprintf(text, sizeof text,
