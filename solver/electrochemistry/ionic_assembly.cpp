@@ -56,22 +56,71 @@ FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, d
   return {0, 0, 0};
 }
 
+PetscErrorCode se_voxels(const IonicPotential::Context& c, std::vector<std::size_t>& out) {
+  PetscFunctionBeginUser;
+  DM sdm = c.grid->scalar_dm();
+  DMDALocalInfo info;
+  PetscCall(DMDAGetLocalInfo(sdm, &info));
+  const PetscScalar*** lab = nullptr;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
+  out.clear();
+  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
+    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i)
+        if ((*c.materials)[int(lab[k][j][i])].phase == Phase::SE) out.push_back(owned_offset(&info, i, j, k));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
+  PetscFunctionReturn(0);
+}
+
+namespace {
+
+/// Adds the linear SE|SE and counter-electrode terms of every owned SE voxel's row
+/// into A (global rows; a neighbour met through two faces adds into its one entry).
+PetscErrorCode add_conduction(const IonicPotential::Context& c, Mat A) {
+  PetscFunctionBeginUser;
+  DM sdm = c.grid->scalar_dm();
+  DMDALocalInfo info;
+  PetscCall(DMDAGetLocalInfo(sdm, &info));
+  const PetscScalar*** lab = nullptr;
+  const PetscScalar*** ri = nullptr;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
+  PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
+  for (std::size_t voxel : c.row_voxel) {
+    PetscInt i, j, k;
+    owned_voxel(&info, voxel, i, j, k);
+    const int m = int(lab[k][j][i]);
+    const PetscInt row = PetscInt(ri[k][j][i]);
+    // The SE|SE and counter-electrode terms are linear: their derivatives are the matrix.
+    PetscInt cols[7] = {row};
+    PetscScalar vals[7] = {0};
+    int n_cols = 1;
+    for (int face = 0; face < 6; ++face) {
+      const Neighbour n = across(c, lab, &info, i, j, k, face);
+      if (n.kind != Across::se && n.kind != Across::counter) continue;
+      const FaceCurrent fc = face_current(c, n, 0.0, 0.0, m, voxel, face);
+      vals[0] -= fc.d_self * c.scale;
+      if (n.kind == Across::se) {
+        cols[n_cols] = PetscInt(ri[n.k][n.j][n.i]);
+        vals[n_cols++] = -fc.d_other * c.scale;
+      }
+    }
+    PetscCall(MatSetValues(A, 1, &row, n_cols, cols, vals, ADD_VALUES));
+  }
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
+  PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
 PetscErrorCode build_rows(IonicPotential::Context& c) {
   PetscFunctionBeginUser;
   DM sdm = c.grid->scalar_dm();
   DMDALocalInfo info;
   PetscCall(DMDAGetLocalInfo(sdm, &info));
-  const auto& mats = *c.materials;
-  const PetscScalar*** lab = nullptr;
-  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
-  auto is_se = [&](PetscInt i, PetscInt j, PetscInt k) { return mats[int(lab[k][j][i])].phase == Phase::SE; };
-  c.row_voxel.clear();
+  PetscCall(se_voxels(c, c.row_voxel));
   c.electrode_faces.clear();
   c.counter_faces.clear();
-  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
-    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
-      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i)
-        if (is_se(i, j, k)) c.row_voxel.push_back(owned_offset(&info, i, j, k));
   const PetscInt rows = PetscInt(c.row_voxel.size());
   PetscInt start = 0;
   PetscCallMPI(MPI_Exscan(&rows, &start, 1, MPIU_INT, MPI_SUM, c.grid->comm()));
@@ -83,62 +132,37 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
   Vec index = nullptr;
   PetscCall(DMGetGlobalVector(sdm, &index));
   {
-    PetscScalar*** ia = nullptr;
-    PetscCall(DMDAVecGetArray(sdm, index, &ia));
-    PetscInt r = start;
-    for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
-      for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
-        for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) ia[k][j][i] = is_se(i, j, k) ? double(r++) : -1.0;
-    PetscCall(DMDAVecRestoreArray(sdm, index, &ia));
+    PetscCall(VecSet(index, -1.0));
+    PetscScalar* ia = nullptr;
+    PetscCall(VecGetArray(index, &ia));
+    for (PetscInt r = 0; r < rows; ++r) ia[c.row_voxel[std::size_t(r)]] = double(start + r);
+    PetscCall(VecRestoreArray(index, &ia));
   }
   if (!c.row_index) PetscCall(DMCreateLocalVector(sdm, &c.row_index));
   PetscCall(DMGlobalToLocalBegin(sdm, index, INSERT_VALUES, c.row_index));
   PetscCall(DMGlobalToLocalEnd(sdm, index, INSERT_VALUES, c.row_index));
   PetscCall(DMRestoreGlobalVector(sdm, &index));
 
-  // The balanced layout: PetscSplitOwnership's share of the N rows on each rank.
-  PetscInt total = 0;
-  PetscCallMPI(MPI_Allreduce(&rows, &total, 1, MPIU_INT, MPI_SUM, c.grid->comm()));
-  PetscMPIInt size = 1;
-  PetscCallMPI(MPI_Comm_size(c.grid->comm(), &size));
-  const PetscInt share = total / size, extra = total % size;
-  auto first_row = [&](PetscInt r) { return r * share + std::min(r, extra); }; // of rank r
-  auto owner = [&](PetscInt g) { // the rank whose balanced range holds row g
-    const PetscInt r = extra * (share + 1) > g ? g / (share + 1) : extra + (g - extra * (share + 1)) / share;
-    return r;
-  };
-
-  // Faces and the exact number of entries per row (a neighbour met through two faces,
-  // on a periodic grid one or two voxels wide, is one entry; so is the voxel itself),
-  // counted here in the natural layout against the range of the row's balanced owner.
-  std::vector<double> d_nnz(std::size_t(rows), 0), o_nnz(std::size_t(rows), 0);
-  const PetscScalar*** ri = nullptr;
-  PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
-  PetscInt row = 0;
-  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
-    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
-      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
-        if (!is_se(i, j, k)) continue;
-        const int m = int(lab[k][j][i]);
-        const std::size_t voxel = owned_offset(&info, i, j, k);
-        PetscInt cols[7] = {start + row};
-        int n_cols = 1;
-        for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(c, lab, &info, i, j, k, face);
-          if (n.kind == Across::electrode) c.electrode_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
-          if (n.kind == Across::counter) c.counter_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
-          if (n.kind != Across::se) continue;
-          const PetscInt col = PetscInt(ri[n.k][n.j][n.i]);
-          if (std::find(cols, cols + n_cols, col) == cols + n_cols) cols[n_cols++] = col;
-        }
-        const PetscInt o = owner(start + row), lo = first_row(o), hi = first_row(o + 1);
-        for (int e = 0; e < n_cols; ++e) ++(cols[e] >= lo && cols[e] < hi ? d_nnz : o_nnz)[std::size_t(row)];
-        ++row;
-      }
-  PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
+  // The faces the conduction matrix does not hold.
+  const PetscScalar*** lab = nullptr;
+  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
+  for (PetscInt row = 0; row < rows; ++row) {
+    const std::size_t voxel = c.row_voxel[std::size_t(row)];
+    PetscInt i, j, k;
+    owned_voxel(&info, voxel, i, j, k);
+    const int m = int(lab[k][j][i]);
+    for (int face = 0; face < 6; ++face) {
+      const Across kind = across(c, lab, &info, i, j, k, face).kind;
+      if (kind == Across::electrode) c.electrode_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
+      if (kind == Across::counter) c.counter_faces.push_back({row, voxel * 6 + std::size_t(face), m, face});
+    }
+  }
   PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
 
-  // The two layouts of the same rows and the scatter between them.
+  // The two layouts of the same rows (the balanced one PETSc's default share) and the
+  // scatter between them.
+  PetscInt total = 0;
+  PetscCallMPI(MPI_Allreduce(&rows, &total, 1, MPIU_INT, MPI_SUM, c.grid->comm()));
   for (Vec* v : {&c.natural, &c.natural_work, &c.diagonal})
     if (*v) PetscCall(VecDestroy(v));
   if (c.to_balanced) PetscCall(VecScatterDestroy(&c.to_balanced));
@@ -150,41 +174,23 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
   PetscCall(VecScatterCreate(c.natural, mine, c.diagonal, mine, &c.to_balanced));
   PetscCall(ISDestroy(&mine));
 
-  // The counts to the rows' balanced owners.
-  {
-    Vec nat_d = nullptr, nat_o = nullptr, bal_d = nullptr, bal_o = nullptr;
-    PetscCall(VecDuplicate(c.natural, &nat_d));
-    PetscCall(VecDuplicate(c.natural, &nat_o));
-    PetscCall(VecDuplicate(c.diagonal, &bal_d));
-    PetscCall(VecDuplicate(c.diagonal, &bal_o));
-    PetscScalar *a = nullptr, *b = nullptr;
-    PetscCall(VecGetArray(nat_d, &a));
-    PetscCall(VecGetArray(nat_o, &b));
-    std::copy(d_nnz.begin(), d_nnz.end(), a);
-    std::copy(o_nnz.begin(), o_nnz.end(), b);
-    PetscCall(VecRestoreArray(nat_o, &b));
-    PetscCall(VecRestoreArray(nat_d, &a));
-    for (auto [from, to] : {std::pair{nat_d, bal_d}, std::pair{nat_o, bal_o}}) {
-      PetscCall(VecScatterBegin(c.to_balanced, from, to, INSERT_VALUES, SCATTER_FORWARD));
-      PetscCall(VecScatterEnd(c.to_balanced, from, to, INSERT_VALUES, SCATTER_FORWARD));
-    }
-    PetscInt n_bal = 0;
-    PetscCall(VecGetLocalSize(bal_d, &n_bal));
-    std::vector<PetscInt> dn(static_cast<std::size_t>(n_bal)), on(static_cast<std::size_t>(n_bal));
-    const PetscScalar *da = nullptr, *oa = nullptr;
-    PetscCall(VecGetArrayRead(bal_d, &da));
-    PetscCall(VecGetArrayRead(bal_o, &oa));
-    for (PetscInt r = 0; r < n_bal; ++r) dn[std::size_t(r)] = PetscInt(da[r]), on[std::size_t(r)] = PetscInt(oa[r]);
-    PetscCall(VecRestoreArrayRead(bal_o, &oa));
-    PetscCall(VecRestoreArrayRead(bal_d, &da));
-    for (Vec* v : {&nat_d, &nat_o, &bal_d, &bal_o}) PetscCall(VecDestroy(v));
-
-    if (c.conduction) PetscCall(MatDestroy(&c.conduction));
-    PetscCall(MatCreate(c.grid->comm(), &c.conduction));
-    PetscCall(MatSetSizes(c.conduction, n_bal, n_bal, total, total));
-    PetscCall(MatSetType(c.conduction, MATAIJ));
-    PetscCall(MatXAIJSetPreallocation(c.conduction, 1, dn.data(), on.data(), nullptr, nullptr));
-  }
+  // The conduction matrix, preallocated exactly by PETSc's preallocator from the same
+  // insertions as its assembly (rows go to their balanced owners), its pattern filled
+  // with zeros; set_conditions fills it for real.
+  Mat pattern = nullptr;
+  PetscCall(MatCreate(c.grid->comm(), &pattern));
+  PetscCall(MatSetSizes(pattern, PETSC_DECIDE, PETSC_DECIDE, total, total));
+  PetscCall(MatSetType(pattern, MATPREALLOCATOR));
+  PetscCall(MatSetUp(pattern));
+  PetscCall(add_conduction(c, pattern));
+  PetscCall(MatAssemblyBegin(pattern, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(pattern, MAT_FINAL_ASSEMBLY));
+  if (c.conduction) PetscCall(MatDestroy(&c.conduction));
+  PetscCall(MatCreate(c.grid->comm(), &c.conduction));
+  PetscCall(MatSetSizes(c.conduction, PETSC_DECIDE, PETSC_DECIDE, total, total));
+  PetscCall(MatSetType(c.conduction, MATAIJ));
+  PetscCall(MatPreallocatorPreallocate(pattern, PETSC_TRUE, c.conduction));
+  PetscCall(MatDestroy(&pattern));
   PetscCall(MatSetOption(c.conduction, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   c.conduction_sigma.clear();
   PetscFunctionReturn(0);
@@ -192,42 +198,8 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
 
 PetscErrorCode assemble_conduction(IonicPotential::Context& c) {
   PetscFunctionBeginUser;
-  DM sdm = c.grid->scalar_dm();
-  DMDALocalInfo info;
-  PetscCall(DMDAGetLocalInfo(sdm, &info));
-  PetscBool assembled = PETSC_FALSE;
-  PetscCall(MatAssembled(c.conduction, &assembled));
-  if (assembled) PetscCall(MatZeroEntries(c.conduction));
-  const PetscScalar*** lab = nullptr;
-  const PetscScalar*** ri = nullptr;
-  PetscCall(DMDAVecGetArrayRead(sdm, c.labels_local, &lab));
-  PetscCall(DMDAVecGetArrayRead(sdm, c.row_index, &ri));
-  for (PetscInt k = info.zs; k < info.zs + info.zm; ++k)
-    for (PetscInt j = info.ys; j < info.ys + info.ym; ++j)
-      for (PetscInt i = info.xs; i < info.xs + info.xm; ++i) {
-        if ((*c.materials)[int(lab[k][j][i])].phase != Phase::SE) continue;
-        const int m = int(lab[k][j][i]);
-        const std::size_t voxel = owned_offset(&info, i, j, k);
-        const PetscInt row = PetscInt(ri[k][j][i]);
-        // The SE|SE and counter-electrode terms are linear: their derivatives are the matrix.
-        PetscInt cols[7] = {row};
-        PetscScalar vals[7] = {0};
-        int n_cols = 1;
-        for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(c, lab, &info, i, j, k, face);
-          if (n.kind != Across::se && n.kind != Across::counter) continue;
-          const FaceCurrent fc = face_current(c, n, 0.0, 0.0, m, voxel, face);
-          vals[0] -= fc.d_self * c.scale;
-          if (n.kind == Across::se) {
-            cols[n_cols] = PetscInt(ri[n.k][n.j][n.i]);
-            vals[n_cols++] = -fc.d_other * c.scale;
-          }
-        }
-        // ADD_VALUES: a neighbour met through two faces adds into its one entry.
-        PetscCall(MatSetValues(c.conduction, 1, &row, n_cols, cols, vals, ADD_VALUES));
-      }
-  PetscCall(DMDAVecRestoreArrayRead(sdm, c.row_index, &ri));
-  PetscCall(DMDAVecRestoreArrayRead(sdm, c.labels_local, &lab));
+  PetscCall(MatZeroEntries(c.conduction));
+  PetscCall(add_conduction(c, c.conduction));
   PetscCall(MatAssemblyBegin(c.conduction, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(c.conduction, MAT_FINAL_ASSEMBLY));
   c.conduction_sigma = c.sigma;

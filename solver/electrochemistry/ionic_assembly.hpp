@@ -89,9 +89,18 @@ physics::FaceCurrent face_current(const IonicPotential::Context& c, const Neighb
 inline std::size_t owned_offset(const DMDALocalInfo* info, PetscInt i, PetscInt j, PetscInt k) {
   return static_cast<std::size_t>(((k - info->zs) * info->ym + (j - info->ys)) * info->xm + (i - info->xs));
 }
+/// The inverse of owned_offset.
+inline void owned_voxel(const DMDALocalInfo* info, std::size_t offset, PetscInt& i, PetscInt& j, PetscInt& k) {
+  const PetscInt o = PetscInt(offset);
+  i = info->xs + o % info->xm;
+  j = info->ys + o / info->xm % info->ym;
+  k = info->zs + o / (info->xm * info->ym);
+}
 
+/// The owned offsets of the owned SE voxels, in order (c.labels_local).
+PetscErrorCode se_voxels(const IonicPotential::Context& c, std::vector<std::size_t>& out);
 /// The row layout, the face lists and the conduction matrix (preallocated exactly,
-/// not yet filled) from the labels (c.labels_local, ghosted). Collective.
+/// its pattern filled with zeros) from the labels (c.labels_local, ghosted). Collective.
 PetscErrorCode build_rows(IonicPotential::Context& c);
 /// Fills the conduction matrix for the current sigma and scale (same pattern).
 PetscErrorCode assemble_conduction(IonicPotential::Context& c);

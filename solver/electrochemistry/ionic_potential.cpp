@@ -71,9 +71,6 @@ void IonicPotential::create_rows() {
   NAVOX_CALL(ionic::build_rows(*ctx_));
   electrode_slots_.clear();
   for (const ionic::FaceRef& r : ctx_->electrode_faces) electrode_slots_.push_back(r.slot);
-  // Filled once with the zero conductivities of an unset temperature, which puts every
-  // entry in place for the Jacobian's copy (set_conditions fills it for real).
-  NAVOX_CALL(ionic::assemble_conduction(*ctx_));
   NAVOX_CALL(MatDuplicate(ctx_->conduction, MAT_DO_NOT_COPY_VALUES, &jacobian_));
   NAVOX_CALL(MatCreateVecs(ctx_->conduction, &x_, nullptr));
   create_solver();
@@ -166,19 +163,9 @@ void IonicPotential::set_labels(Vec labels) {
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
   // The collector moves through pores and Na, never through the SE: the rows stand.
   // Should a caller change the SE itself, the rows, the matrices and the solver start over.
-  const PetscScalar*** lab = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-  const Box b = grid_.owned();
-  std::size_t se = 0;
-  bool same = true;
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i)
-        if ((*ctx_->materials)[static_cast<int>(lab[k][j][i])].phase == Phase::SE)
-          same = same && se < ctx_->row_voxel.size() && ctx_->row_voxel[se++] == std::size_t(b.offset(i, j, k));
-  NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-  same = same && se == ctx_->row_voxel.size();
-  if (!global_or(grid_, !same)) return;
+  std::vector<std::size_t> se;
+  NAVOX_CALL(ionic::se_voxels(*ctx_, se));
+  if (!global_or(grid_, se != ctx_->row_voxel)) return;
   NAVOX_CALL(SNESDestroy(&snes_));
   NAVOX_CALL(MatDestroy(&jacobian_));
   NAVOX_CALL(VecDestroy(&x_));
@@ -242,8 +229,12 @@ void IonicPotential::scatter(Vec phi) const {
 }
 
 IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
-  set_conditions(conditions);
   gather(phi);
+  return solve_unknowns(phi, conditions);
+}
+
+IonicResult IonicPotential::solve_unknowns(Vec phi, const IonicConditions& conditions) {
+  set_conditions(conditions);
   NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
   SNESConvergedReason reason;
   NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
@@ -273,8 +264,9 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
   NAVOX_CALL(VecDuplicate(x_, &z));
   std::string failure;
   voltage_estimate_ = std::numeric_limits<double>::quiet_NaN();
+  gather(phi);
   for (int it = 1; it <= 40; ++it) {
-    IonicResult r = solve(phi, conditions);
+    IonicResult r = solve_unknowns(phi, conditions);
     total.snes_iterations += r.snes_iterations;
     total.ksp_iterations += r.ksp_iterations;
     const double mismatch = r.electrode_current - current;
@@ -333,7 +325,6 @@ IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, d
     // is left with the faces' curvature only, often below the absolute tolerance, so
     // it may need no Newton iteration of its own.
     NAVOX_CALL(VecAXPY(x_, dv, z));
-    scatter(phi);
     if (it == 40) {
       char text[160];
       std::snprintf(text, sizeof text,

@@ -119,6 +119,8 @@ public:
 
 private:
   IonicResult measure();
+  /// solve() from the unknowns as they stand (x_), phi written from them after.
+  IonicResult solve_unknowns(Vec phi, const IonicConditions& conditions);
   void create_solver();
   /// The rows, the matrices, the unknowns and the solver, from the labels.
   void create_rows();
