@@ -4,7 +4,7 @@
 #include "mesh/connected_components.hpp"
 #include "mesh/stencil.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
-#include "solver/analysis/aggregation_mg.hpp"
+#include "solver/multigrid/aggregation_mg.hpp"
 
 #include <petscksp.h>
 #include <petsctime.h>

@@ -3,6 +3,7 @@
 #include "solver/electrochemistry/ionic_assembly.hpp"
 
 #include "mesh/stencil.hpp"
+#include "solver/multigrid/aggregation_mg.hpp"
 
 #include <algorithm>
 
@@ -196,6 +197,31 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode balanced_cells(const IonicPotential::Context& c, std::vector<std::int64_t>& cells) {
+  PetscFunctionBeginUser;
+  DMDALocalInfo info;
+  PetscCall(DMDAGetLocalInfo(c.grid->scalar_dm(), &info));
+  const auto& dims = c.grid->spec().dims;
+  // Global indices below 2^53 travel exactly as doubles.
+  PetscScalar* n = nullptr;
+  PetscCall(VecGetArray(c.natural_work, &n));
+  for (std::size_t r = 0; r < c.row_voxel.size(); ++r) {
+    PetscInt i, j, k;
+    owned_voxel(&info, c.row_voxel[r], i, j, k);
+    n[r] = double(i + dims[0] * (j + dims[1] * std::int64_t(k)));
+  }
+  PetscCall(VecRestoreArray(c.natural_work, &n));
+  PetscCall(to_balanced(c, c.natural_work, c.diagonal, INSERT_VALUES));
+  PetscInt rows = 0;
+  const PetscScalar* b = nullptr;
+  PetscCall(VecGetLocalSize(c.diagonal, &rows));
+  PetscCall(VecGetArrayRead(c.diagonal, &b));
+  cells.resize(std::size_t(rows));
+  for (PetscInt r = 0; r < rows; ++r) cells[std::size_t(r)] = std::int64_t(b[r]);
+  PetscCall(VecRestoreArrayRead(c.diagonal, &b));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode assemble_conduction(IonicPotential::Context& c) {
   PetscFunctionBeginUser;
   PetscCall(MatZeroEntries(c.conduction));
@@ -253,7 +279,7 @@ PetscErrorCode residual(SNES, Vec x, Vec f, void* ctxv) {
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode jacobian(SNES, Vec x, Mat A, Mat P, void* ctxv) {
+PetscErrorCode jacobian(SNES snes, Vec x, Mat A, Mat P, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
   // The conduction part never changes between solves; the faces add to the diagonal only.
@@ -262,6 +288,13 @@ PetscErrorCode jacobian(SNES, Vec x, Mat A, Mat P, void* ctxv) {
   PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return s.d_current * scale; }));
   PetscCall(to_balanced(*c, c->natural_work, c->diagonal, INSERT_VALUES));
   PetscCall(MatDiagonalSet(P, c->diagonal, ADD_VALUES));
+  if (c->mg) {
+    KSP ksp = nullptr;
+    PC pc = nullptr;
+    PetscCall(SNESGetKSP(snes, &ksp));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(c->mg->refresh(pc, P));
+  }
   if (A != P) {
     PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
     PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));

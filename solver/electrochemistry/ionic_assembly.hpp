@@ -15,9 +15,12 @@
 #include <petscsnes.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace navox {
+
+class AggregationMG;
 
 namespace ionic {
 /// One face of an owned SE voxel that the linear conduction matrix does not hold:
@@ -60,6 +63,9 @@ struct IonicPotential::Context {
   Vec diagonal = nullptr;               ///< balanced work: the electrode faces' part of the diagonal
   Vec natural = nullptr, natural_work = nullptr; ///< natural-layout work vectors
   VecScatter to_balanced = nullptr;     ///< natural -> balanced (forward), balanced -> natural (reverse)
+  /// The default preconditioner's hierarchy (IonicPotential owns it), or null: each
+  /// Jacobian passes its diagonal down the levels (the faces change nothing else).
+  AggregationMG* mg = nullptr;
 };
 
 namespace ionic {
@@ -104,6 +110,9 @@ PetscErrorCode se_voxels(const IonicPotential::Context& c, std::vector<std::size
 PetscErrorCode build_rows(IonicPotential::Context& c);
 /// Fills the conduction matrix for the current sigma and scale (same pattern).
 PetscErrorCode assemble_conduction(IonicPotential::Context& c);
+
+/// The voxel of each balanced local row, as its global index i + nx (j + ny k). Collective.
+PetscErrorCode balanced_cells(const IonicPotential::Context& c, std::vector<std::int64_t>& cells);
 
 /// A balanced vector into a natural one, and a natural one into (or onto) a balanced one.
 PetscErrorCode to_natural(const IonicPotential::Context& c, Vec balanced, Vec natural);

@@ -6,6 +6,7 @@
 #include "mesh/stencil.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
 #include "solver/electrochemistry/ionic_assembly.hpp"
+#include "solver/multigrid/aggregation_mg.hpp"
 
 #include <petscdmshell.h>
 
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace navox {
@@ -24,6 +26,11 @@ using ionic::across;
 using ionic::electrode_face;
 using ionic::face_current;
 using ionic::Neighbour;
+
+namespace {
+/// Unknowns of the ionic multigrid's coarsest level (see create_solver).
+constexpr PetscInt kCoarsestIonic = 256;
+} // namespace
 
 IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable& materials)
     : grid_(grid), dm_(grid.field_dm("phi")), ctx_(new Context) {
@@ -73,10 +80,18 @@ void IonicPotential::create_rows() {
   for (const ionic::FaceRef& r : ctx_->electrode_faces) electrode_slots_.push_back(r.slot);
   NAVOX_CALL(MatDuplicate(ctx_->conduction, MAT_DO_NOT_COPY_VALUES, &jacobian_));
   NAVOX_CALL(MatCreateVecs(ctx_->conduction, &x_, nullptr));
-  create_solver();
+  // The solver follows in set_conditions, once the conduction matrix has its values
+  // (the multigrid hierarchy is built from them).
+}
+
+void IonicPotential::destroy_solver() {
+  if (snes_) NAVOX_CALL(SNESDestroy(&snes_));
+  ctx_->mg = nullptr;
+  mg_.reset();
 }
 
 void IonicPotential::create_solver() {
+  destroy_solver();
   NAVOX_CALL(SNESCreate(grid_.comm(), &snes_));
   NAVOX_CALL(SNESSetOptionsPrefix(snes_, "phi_"));
   // The unknowns are the SE voxels only (no identity rows for the rest of the grid):
@@ -90,17 +105,12 @@ void IonicPotential::create_solver() {
   DM shell = nullptr;
   NAVOX_CALL(SNESGetDM(snes_, &shell));
   NAVOX_CALL(DMShellSetGlobalVector(shell, x_));
-  // Newton on a symmetric positive definite Jacobian: CG with algebraic multigrid.
-  // The face terms change only the diagonal at SE|metal faces, so the multigrid
-  // hierarchy stays a good preconditioner for many Newton steps and time steps.
   NAVOX_CALL(SNESSetType(snes_, SNESNEWTONLS));
   // Residual rows are currents scaled by 1/(sigma_max h_min): volts. An absolute
   // tolerance of 1e-12 V per voxel (in the 2-norm) ends the solve from a start that
   // is already the answer, where no relative decrease is possible.
   const double atol = 1e-12 * std::sqrt(double(grid_.voxel_count()));
   NAVOX_CALL(SNESSetTolerances(snes_, atol, 1e-10, 0.0, 50, PETSC_DEFAULT));
-  NAVOX_CALL(SNESSetLagPreconditioner(snes_, 10));
-  NAVOX_CALL(SNESSetLagPreconditionerPersists(snes_, PETSC_TRUE));
   KSP ksp = nullptr;
   PC pc = nullptr;
   NAVOX_CALL(SNESGetKSP(snes_, &ksp));
@@ -111,16 +121,38 @@ void IonicPotential::create_solver() {
   // sensitivity solve of solve_current() only steers the Newton iteration on V.
   NAVOX_CALL(KSPSetTolerances(ksp, 1e-6, 1e-50, PETSC_DEFAULT, 1000));
   NAVOX_CALL(KSPGetPC(ksp, &pc));
-  // BoomerAMG where PETSc has hypre (Debian's does): on the plating benchmark a
-  // third fewer CPU seconds per run than GAMG (docs/performance.md).
-  PetscBool hypre = PETSC_FALSE;
-  NAVOX_CALL(PetscHasExternalPackage("hypre", &hypre));
-  NAVOX_CALL(PCSetType(pc, hypre ? PCHYPRE : PCGAMG));
+  // Newton on a symmetric positive definite Jacobian: the conduction matrix, fixed for
+  // a temperature, plus the SE|metal faces' derivatives on the diagonal. The default
+  // preconditioner is the analysis solve's geometric aggregation multigrid, built once
+  // from the conduction matrix; each Jacobian only passes its diagonal down the levels
+  // (ionic::jacobian), so nothing is rebuilt per Newton iteration or time step.
+  // -phi_pc_type picks any other (hypre, gamg), rebuilt every 10 Newton iterations.
+  char type[64] = "";
+  PetscBool chosen = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsGetString(nullptr, "phi_", "-pc_type", type, sizeof type, &chosen));
+  if (!chosen || std::string(type) == PCMG) {
+    std::vector<std::int64_t> cells;
+    NAVOX_CALL(ionic::balanced_cells(*ctx_, cells));
+    // The coarsest level is factorised again at every Newton iteration (its diagonal
+    // changes with the faces'): coarsened down to a few hundred unknowns.
+    mg_ = std::make_unique<AggregationMG>(grid_.comm(), std::move(cells), grid_.spec().dims, ctx_->conduction,
+                                          kCoarsestIonic);
+    mg_->configure(pc);
+    ctx_->mg = mg_.get();
+    // Coarse levels are solved by a few Krylov iterations: a flexible outer CG.
+    NAVOX_CALL(KSPSetType(ksp, KSPFCG));
+    NAVOX_CALL(KSPFCGSetMmax(ksp, 1)); // Notay's FCG(1): one stored direction, as CG
+  } else {
+    NAVOX_CALL(PCSetType(pc, type));
+    NAVOX_CALL(SNESSetLagPreconditioner(snes_, 10));
+    NAVOX_CALL(SNESSetLagPreconditionerPersists(snes_, PETSC_TRUE));
+  }
   NAVOX_CALL(SNESSetFromOptions(snes_));
 }
 
 IonicPotential::~IonicPotential() {
   if (snes_) (void)SNESDestroy(&snes_);
+  mg_.reset();
   if (labels_local_) (void)VecDestroy(&labels_local_);
   for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index, &ctx_->natural, &ctx_->natural_work})
     if (*v) (void)VecDestroy(v);
@@ -155,7 +187,13 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
   c.scale = sigma_max > 0 ? 1.0 / (sigma_max * std::min({h[0], h[1], h[2]})) : 1.0;
   // A new temperature (a protocol step's) changes the conductivities, and with them the
   // linear part of every row.
-  if (c.sigma != c.conduction_sigma) NAVOX_CALL(ionic::assemble_conduction(c));
+  // The preconditioner's hierarchy is built from it: a fresh solver.
+  if (c.sigma != c.conduction_sigma) {
+    NAVOX_CALL(ionic::assemble_conduction(c));
+    create_solver();
+  } else if (!snes_) {
+    create_solver();
+  }
 }
 
 void IonicPotential::set_labels(Vec labels) {
@@ -166,19 +204,20 @@ void IonicPotential::set_labels(Vec labels) {
   std::vector<std::size_t> se;
   NAVOX_CALL(ionic::se_voxels(*ctx_, se));
   if (!global_or(grid_, se != ctx_->row_voxel)) return;
-  NAVOX_CALL(SNESDestroy(&snes_));
+  destroy_solver();
   NAVOX_CALL(MatDestroy(&jacobian_));
   NAVOX_CALL(VecDestroy(&x_));
   create_rows();
 }
 
 void IonicPotential::restart_preconditioner() {
-  // A fresh SNES (with its Jacobian, KSP and GAMG hierarchy): the lagged
-  // preconditioner and what GAMG keeps from one set-up to the next (a second set-up
-  // differs from a first in the last bits, even after PCReset) start over, as in a
-  // run restarted here.
-  NAVOX_CALL(SNESDestroy(&snes_));
-  create_solver();
+  // A fresh SNES (with its Jacobian, KSP and multigrid hierarchy): a lagged
+  // preconditioner and what an algebraic multigrid keeps from one set-up to the next
+  // (a second set-up differs from a first in the last bits, even after PCReset) start
+  // over, as in a run restarted here. Without the conduction matrix's values yet
+  // (new labels), set_conditions creates it.
+  destroy_solver();
+  if (!ctx_->conduction_sigma.empty()) create_solver();
 }
 
 void IonicPotential::accept_step() {

@@ -26,9 +26,13 @@
 
 #include <petscsnes.h>
 
+#include <memory>
+
 #include <vector>
 
 namespace navox {
+
+class AggregationMG;
 
 struct IonicConditions {
   double temperature = 298.15;    ///< [K]
@@ -121,7 +125,9 @@ private:
   IonicResult measure();
   /// solve() from the unknowns as they stand (x_), phi written from them after.
   IonicResult solve_unknowns(Vec phi, const IonicConditions& conditions);
+  /// A fresh SNES and preconditioner (the hierarchy from the conduction matrix as it stands).
   void create_solver();
+  void destroy_solver();
   /// The rows, the matrices, the unknowns and the solver, from the labels.
   void create_rows();
   /// The SE voxels' values of phi (a global vector of the "phi" DM) into the unknowns.
@@ -132,6 +138,7 @@ private:
   const Grid& grid_;
   DM dm_ = nullptr;
   SNES snes_ = nullptr;
+  std::unique_ptr<AggregationMG> mg_; ///< the default preconditioner's hierarchy, from the conduction matrix
   Mat jacobian_ = nullptr;
   Vec x_ = nullptr; ///< the unknowns: phi in the SE voxels
   Vec labels_local_ = nullptr;

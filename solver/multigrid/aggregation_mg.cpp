@@ -1,4 +1,4 @@
-#include "solver/analysis/aggregation_mg.hpp"
+#include "solver/multigrid/aggregation_mg.hpp"
 
 #include "mesh/collective.hpp"
 #include "mesh/disjoint_sets.hpp"
@@ -9,9 +9,6 @@
 namespace navox {
 
 namespace {
-
-/// Coarse problems this small are solved directly.
-constexpr PetscInt kCoarsest = 4096;
 
 /// Gauss-Seidel sweeps before and after each coarse correction: two cost about
 /// as much as the iterations they save against one, and keep the count flatter.
@@ -36,21 +33,29 @@ Mat galerkin_product(Mat A, Mat P) {
   return C;
 }
 
-} // namespace
-
-AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A)
-    : comm_(grid.comm()) {
-  // Rows are numbered in block order, so row r's cell is the r-th voxel with an unknown.
+/// Rows numbered in block order: row r's cell is the r-th voxel with an unknown.
+std::vector<std::int64_t> cells_of(const std::vector<PetscInt>& index) {
   std::vector<std::int64_t> cells;
   for (std::size_t v = 0; v < index.size(); ++v)
     if (index[v] >= 0) cells.push_back(static_cast<std::int64_t>(v));
-  std::array<std::int64_t, 3> n = grid.owned().n;
+  return cells;
+}
+
+} // namespace
+
+AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A)
+    : AggregationMG(grid.comm(), cells_of(index), grid.owned().n, A) {}
+
+AggregationMG::AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, const std::array<std::int64_t, 3>& box,
+                             Mat A, PetscInt coarsest)
+    : comm_(comm) {
+  std::array<std::int64_t, 3> n = box;
   try {
     Mat fine = A;
     for (;;) {
       PetscInt rows = 0, coarse_rows = 0;
       NAVOX_CALL(MatGetSize(fine, &rows, nullptr));
-      if (rows <= kCoarsest) break;
+      if (rows <= coarsest) break;
       Mat P = aggregate(fine, cells, n);
       NAVOX_CALL(MatGetSize(P, nullptr, &coarse_rows));
       if (4 * coarse_rows > 3 * rows) { // aggregation has stalled
@@ -67,6 +72,12 @@ AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& inde
     }
     NAVOX_CALL(MatCreateVecs(A, &fine_diagonal_, nullptr));
     NAVOX_CALL(MatGetDiagonal(A, fine_diagonal_));
+    changes_.push_back(nullptr);
+    NAVOX_CALL(VecDuplicate(fine_diagonal_, &changes_.back()));
+    for (Vec d : diagonals_) {
+      changes_.push_back(nullptr);
+      NAVOX_CALL(VecDuplicate(d, &changes_.back()));
+    }
   } catch (...) {
     destroy();
     throw;
@@ -126,6 +137,7 @@ void AggregationMG::destroy() {
   for (Mat& m : interp_) (void)MatDestroy(&m);
   for (Mat& m : ops_) (void)MatDestroy(&m);
   for (Vec& v : diagonals_) (void)VecDestroy(&v);
+  for (Vec& v : changes_) (void)VecDestroy(&v);
   (void)VecDestroy(&fine_diagonal_);
 }
 
@@ -174,30 +186,28 @@ void AggregationMG::configure(PC pc) const {
   }
 }
 
-void AggregationMG::update(PC pc, Mat A) {
+void AggregationMG::update(PC pc, Mat A) { NAVOX_CALL(refresh(pc, A)); }
+
+PetscErrorCode AggregationMG::refresh(PC pc, Mat A) {
+  PetscFunctionBeginUser;
   // With piecewise-constant P, P^T D P is diagonal for diagonal D: a change of
   // A's diagonal by d changes level l+1's by scale P^T d_l, and nothing else.
-  Vec change = nullptr, coarse_change = nullptr, diagonal = nullptr;
-  NAVOX_CALL(VecDuplicate(fine_diagonal_, &change));
-  NAVOX_CALL(MatGetDiagonal(A, change));
-  NAVOX_CALL(VecAXPY(change, -1.0, fine_diagonal_));
+  PetscCall(MatGetDiagonal(A, changes_[0]));
+  PetscCall(VecAXPY(changes_[0], -1.0, fine_diagonal_));
   for (std::size_t l = 0; l < interp_.size(); ++l) {
-    NAVOX_CALL(VecDuplicate(diagonals_[l], &coarse_change));
-    NAVOX_CALL(MatMultTranspose(interp_[l], change, coarse_change));
-    NAVOX_CALL(VecScale(coarse_change, kCoarseScale));
-    NAVOX_CALL(VecDuplicate(diagonals_[l], &diagonal));
-    NAVOX_CALL(VecWAXPY(diagonal, 1.0, diagonals_[l], coarse_change));
-    NAVOX_CALL(MatDiagonalSet(ops_[l], diagonal, INSERT_VALUES));
-    NAVOX_CALL(VecDestroy(&diagonal));
-    NAVOX_CALL(VecDestroy(&change));
-    change = coarse_change;
-    NAVOX_CALL(PCMGSetInterpolation(pc, 1, interp_[l]));
+    Vec coarse = changes_[l + 1];
+    PetscCall(MatMultTranspose(interp_[l], changes_[l], coarse));
+    PetscCall(VecScale(coarse, kCoarseScale));
+    // ops_[l]'s diagonal as built plus the change (kept for the level below).
+    PetscCall(MatDiagonalSet(ops_[l], diagonals_[l], INSERT_VALUES));
+    PetscCall(MatDiagonalSet(ops_[l], coarse, ADD_VALUES));
+    PetscCall(PCMGSetInterpolation(pc, 1, interp_[l]));
     KSP solve = nullptr;
-    NAVOX_CALL(PCMGGetCoarseSolve(pc, &solve));
-    NAVOX_CALL(KSPSetOperators(solve, ops_[l], ops_[l]));
-    NAVOX_CALL(KSPGetPC(solve, &pc));
+    PetscCall(PCMGGetCoarseSolve(pc, &solve));
+    PetscCall(KSPSetOperators(solve, ops_[l], ops_[l]));
+    PetscCall(KSPGetPC(solve, &pc));
   }
-  NAVOX_CALL(VecDestroy(&change));
+  PetscFunctionReturn(0);
 }
 
 } // namespace navox

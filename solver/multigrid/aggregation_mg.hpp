@@ -3,10 +3,13 @@
 /// unknowns are a subset of the voxels (one phase, high conductivity contrast).
 ///
 /// Coarsening follows the grid and the coefficient: level \f$m\f$ groups the
-/// cells of level \f$m-1\f$ in 2 x 2 x 2 blocks of the rank's own block (cell
-/// \f$c\f$, counted from the block's first voxel, lies in block \f$\lfloor c/2
-/// \rfloor\f$), and the unknowns of one block that are connected inside it
-/// (through non-zeros of the operator) form one aggregate. Voxels without an
+/// cells of level \f$m-1\f$ in 2 x 2 x 2 blocks of a box of cells (cell \f$c\f$,
+/// counted from the box's first cell, lies in block \f$\lfloor c/2 \rfloor\f$),
+/// and the unknowns of one block on one rank that are connected inside it
+/// (through non-zeros of the operator) form one aggregate. The box is the rank's
+/// own block of the grid (the analysis solve: unknowns on the voxels' owners) or
+/// the whole grid (the ionic solve: rows balanced over the ranks, so one rank's
+/// rows may come from several blocks). Voxels without an
 /// unknown take no part, and two pores that meet a block without touching in it
 /// stay apart, so coarse levels never short-circuit the pore network.
 /// Interpolation is piecewise constant, \f$P_{ij} = 1\f$ for unknown \f$i\f$
@@ -39,6 +42,13 @@ public:
   /// connections (not values) decide the aggregates. Coarsens until at most
   /// kCoarsest unknowns are left. Collective.
   AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A);
+  /// `cells`: the cell of each of this rank's rows of `A`, in row order, as i + n0 (j + n1 k)
+  /// in a box of n0 x n1 x n2 cells; coarsens until at most `coarsest` unknowns are left
+  /// (a small coarsest level where its factorisation is redone often). Collective.
+  AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, const std::array<std::int64_t, 3>& n, Mat A,
+                PetscInt coarsest = kCoarsest);
+  /// Coarse problems this small are solved directly (by default).
+  static constexpr PetscInt kCoarsest = 4096;
   ~AggregationMG();
   AggregationMG(const AggregationMG&) = delete;
   AggregationMG& operator=(const AggregationMG&) = delete;
@@ -53,6 +63,8 @@ public:
   /// only (the directions of one conduction problem differ by their electrode
   /// terms); call whenever A's diagonal changes.
   void update(PC pc, Mat A);
+  /// update() for PETSc callbacks: returns the error instead of throwing.
+  PetscErrorCode refresh(PC pc, Mat A);
 
 private:
   static void configure_level(PC pc, bool coarsest);
@@ -65,6 +77,7 @@ private:
   std::vector<Mat> interp_; ///< interp_[l]: level l+1 to level l (0 = the caller's operator)
   std::vector<Mat> ops_;    ///< ops_[l]: operator of level l+1
   std::vector<Vec> diagonals_;   ///< diagonals_[l]: ops_[l]'s diagonal as built
+  std::vector<Vec> changes_;     ///< refresh's work: changes_[l] for level l (0 = the caller's)
   Vec fine_diagonal_ = nullptr;  ///< the constructor's A's diagonal
 };
 
