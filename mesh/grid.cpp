@@ -69,6 +69,7 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
   for (int d = 0; d < 3; ++d) {
     start[d].assign(np[d] + 1, 0);
     for (PetscInt r = 0; r < np[d]; ++r) start[d][r + 1] = start[d][r] + l[d][r];
+    starts_[d].assign(start[d].begin(), start[d].end() - 1);
   }
   for (PetscInt rz = 0; rz < p; ++rz)
     for (PetscInt ry = 0; ry < n; ++ry)
@@ -86,6 +87,16 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
   const Box& mine = boxes_[rank_];
   if (mine.lo != std::array<std::int64_t, 3>{xs, ys, zs} || mine.n != std::array<std::int64_t, 3>{xm, ym, zm})
     throw Error("grid: internal error, rank layout does not match the DMDA");
+}
+
+int Grid::owner(std::int64_t i, std::int64_t j, std::int64_t k) const {
+  // PETSc numbers ranks x fastest over the process grid of slabs.
+  const std::int64_t c[3] = {i, j, k};
+  std::size_t at[3];
+  for (int d = 0; d < 3; ++d)
+    at[d] = static_cast<std::size_t>(std::upper_bound(starts_[d].begin(), starts_[d].end(), c[d]) -
+                                     starts_[d].begin() - 1);
+  return static_cast<int>(at[0] + starts_[0].size() * (at[1] + starts_[1].size() * at[2]));
 }
 
 Grid::~Grid() {

@@ -54,6 +54,8 @@ public:
   Box owned() const { return boxes_[rank_]; }
   /// Every rank's block, indexed by rank (known locally from the DMDA's ownership ranges).
   const std::vector<Box>& blocks() const { return boxes_; }
+  /// The rank owning voxel (i, j, k) of the grid (no wrapping: inside the grid).
+  int owner(std::int64_t i, std::int64_t j, std::int64_t k) const;
 
   const std::vector<std::string>& fields() const { return fields_; }
   /// The DM of one solution field; throws navox::Error for unknown names.
@@ -70,6 +72,7 @@ private:
   std::vector<DM> field_dms_;
   DM sdm_ = nullptr;
   std::vector<Box> boxes_;
+  std::array<std::vector<std::int64_t>, 3> starts_; ///< first voxel of each rank slab along x, y, z
 };
 
 } // namespace navox

@@ -22,10 +22,12 @@ enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
 constexpr int kBelow = 4, kAbove = 5; ///< the -z and +z faces (mesh/stencil.hpp)
 constexpr double kNoRoute = 1e9;      ///< no room (or contact edge) reachable
 constexpr double kOpen = 2;           ///< added to an offer (at most 1): the voxel passes surplus on
+/// local_end gives up (and the global search decides) past this many voxels reached.
+constexpr std::size_t kLocalSearch = 4096;
 
 } // namespace
 
-SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
+SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid), halo_(grid) {
   DM dm = grid.scalar_dm();
   PetscInt x = 0, y = 0, z = 0, m = 0, n = 0, p = 0;
   NAVOX_CALL(DMDAGetGhostCorners(dm, &x, &y, &z, &m, &n, &p));
@@ -35,12 +37,13 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
     face_step_[f] = kFaceOffset[f][0] + g_n_[0] * (kFaceOffset[f][1] + g_n_[1] * kFaceOffset[f][2]);
   kind_.assign(static_cast<std::size_t>(m * n * p), other);
   at_se_.assign(kind_.size(), 0);
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &dist_, &end_}) {
+  for (auto* v : {&tot_, &role_, &delta_}) v->assign(kind_.size(), 0.0);
+  offer_give_.assign(2 * kind_.size(), 0.0);
+  for (Vec* v : {&route_}) {
     NAVOX_CALL(DMCreateGlobalVector(dm, v));
     NAVOX_CALL(VecSet(*v, 0.0));
   }
-  for (Vec* v : {&tot_l_, &role_l_, &offer_l_, &give_l_, &delta_l_, &route_l_, &dist_l_, &end_l_})
-    NAVOX_CALL(DMCreateLocalVector(dm, v));
+  for (Vec* v : {&route_l_, &dist_l_, &end_l_}) NAVOX_CALL(DMCreateLocalVector(dm, v));
   const Box me = grid.owned();
   faces_.assign(kind_.size(), 0);
   for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
@@ -49,37 +52,23 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid) {
   });
   room_seen_.assign(static_cast<std::size_t>(me.size()), 0);
   room_now_.assign(room_seen_.size(), 0);
-  // Who owns a voxel: the blocks are a tensor product of ranges along x, y and z.
-  const auto& blocks = grid.blocks();
-  for (int d = 0; d < 3; ++d) {
-    for (const Box& b : blocks) starts_[d].push_back(b.lo[d]);
-    std::sort(starts_[d].begin(), starts_[d].end());
-    starts_[d].erase(std::unique(starts_[d].begin(), starts_[d].end()), starts_[d].end());
-  }
-  rank_of_.assign(starts_[0].size() * starts_[1].size() * starts_[2].size(), -1);
-  for (int r = 0; r < grid.size(); ++r) {
-    std::size_t at[3];
-    for (int d = 0; d < 3; ++d)
-      at[d] = static_cast<std::size_t>(
-          std::lower_bound(starts_[d].begin(), starts_[d].end(), blocks[static_cast<std::size_t>(r)].lo[d]) -
-          starts_[d].begin());
-    rank_of_[at[0] + starts_[0].size() * (at[1] + starts_[1].size() * at[2])] = r;
-  }
+  local_ends_.assign(room_seen_.size(), -1.0);
+  depth_.assign(kind_.size(), -1);
+  // Ghosts that are copies of voxels of this block across a periodic face.
+  wrap_.assign(kind_.size(), -1);
+  const auto& dims = grid.spec().dims;
+  for (auto k = g_lo_[2]; k < g_lo_[2] + g_n_[2]; ++k)
+    for (auto j = g_lo_[1]; j < g_lo_[1] + g_n_[1]; ++j)
+      for (auto i = g_lo_[0]; i < g_lo_[0] + g_n_[0]; ++i) {
+        const std::int64_t wi = (i % dims[0] + dims[0]) % dims[0], wj = (j % dims[1] + dims[1]) % dims[1];
+        if (!me.contains(i, j, k) && me.contains(wi, wj, k))
+          wrap_[static_cast<std::size_t>(ghost_index(i, j, k))] = ghost_index(wi, wj, k);
+      }
 }
 
 SettleSweeps::~SettleSweeps() {
-  for (Vec* v : {&tot_, &role_, &offer_, &give_, &delta_, &route_, &dist_, &end_, &tot_l_, &role_l_, &offer_l_,
-                 &give_l_, &delta_l_, &route_l_, &dist_l_, &end_l_})
+  for (Vec* v : {&route_, &route_l_, &dist_l_, &end_l_})
     if (*v) (void)VecDestroy(v);
-}
-
-int SettleSweeps::owner(std::int64_t i, std::int64_t j, std::int64_t k) const {
-  const std::int64_t c[3] = {i, j, k};
-  std::size_t at[3];
-  for (int d = 0; d < 3; ++d)
-    at[d] = static_cast<std::size_t>(std::upper_bound(starts_[d].begin(), starts_[d].end(), c[d]) -
-                                     starts_[d].begin() - 1);
-  return rank_of_[at[0] + starts_[0].size() * (at[1] + starts_[1].size() * at[2])];
 }
 
 double SettleSweeps::global_index(std::int64_t i, std::int64_t j, std::int64_t k) const {
@@ -128,53 +117,43 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
       }
     });
   }
-  NAVOX_CALL(VecWAXPY(tot_, 1.0, xi, excess));
-  // Compaction budgets: the share of its room a voxel may fill by creep in this step.
+  // The totals, and the compaction budgets: the share of its room a voxel may fill by
+  // creep in this step.
   {
-    const PetscScalar* t = nullptr;
-    NAVOX_CALL(VecGetArrayRead(tot_, &t));
+    const PetscScalar *x = nullptr, *e = nullptr;
+    NAVOX_CALL(VecGetArrayRead(xi, &x));
+    NAVOX_CALL(VecGetArrayRead(excess, &e));
     const std::size_t n = static_cast<std::size_t>(grid_.owned().size());
     budget_.assign(n, std::numeric_limits<double>::infinity());
-    if (closure_share_ <= 1)
-      for (std::size_t o = 0; o < n; ++o) budget_[o] = closure_share_ * std::max(0.0, 1.0 - t[o]);
     sent_.assign(n, 0.0);
-    NAVOX_CALL(VecRestoreArrayRead(tot_, &t));
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
+      const double t = x[o] + e[o];
+      tot_[static_cast<std::size_t>(g)] = t;
+      if (closure_share_ <= 1) budget_[static_cast<std::size_t>(o)] = closure_share_ * std::max(0.0, 1.0 - t);
+    });
+    NAVOX_CALL(VecRestoreArrayRead(excess, &e));
+    NAVOX_CALL(VecRestoreArrayRead(xi, &x));
   }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
-  for (Vec v : {role_, offer_, give_}) NAVOX_CALL(VecSet(v, 0.0));
-}
-
-void SettleSweeps::publish(const PetscScalar* local, Vec global) const {
-  // (DMLocalToGlobal cannot insert on a periodic DMDA.)
-  const Box b = grid_.owned();
-  PetscScalar* v = nullptr;
-  NAVOX_CALL(VecGetArray(global, &v));
-  std::int64_t o = 0;
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) v[o] = local[ghost_index(i, j, k)];
-  NAVOX_CALL(VecRestoreArray(global, &v));
+  std::fill(role_.begin(), role_.end(), 0.0);
+  std::fill(offer_give_.begin(), offer_give_.end(), 0.0);
 }
 
 void SettleSweeps::find_routes() {
   const Box b = grid_.owned();
   // Na-holding voxels with an SE face neighbour: where Na leaving a contact comes out.
   {
-    PetscScalar* s = nullptr;
-    NAVOX_CALL(VecGetArray(offer_, &s));
-    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o) {
+    std::vector<double>& s = delta_; // as scratch
+    std::fill(s.begin(), s.end(), 0.0);
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
       bool at_se = false;
       if (kind_[static_cast<std::size_t>(g)] == na)
         for (int f = 0; f < 6; ++f)
           at_se = at_se || (has(g, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
-      s[o] = at_se ? 1.0 : 0.0;
+      s[static_cast<std::size_t>(g)] = at_se ? 1.0 : 0.0;
     });
-    NAVOX_CALL(VecRestoreArray(offer_, &s));
-    exchange(offer_, offer_l_);
-    const PetscScalar* sl = nullptr;
-    NAVOX_CALL(VecGetArrayRead(offer_l_, &sl));
-    for (std::size_t g = 0; g < at_se_.size(); ++g) at_se_[g] = sl[g] > 0 ? 1 : 0;
-    NAVOX_CALL(VecRestoreArrayRead(offer_l_, &sl));
+    halo_.fill(s.data());
+    for (std::size_t g = 0; g < at_se_.size(); ++g) at_se_[g] = s[g] > 0 ? 1 : 0;
   }
   // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside a Na-holding voxel at the SE.
   {
@@ -276,10 +255,7 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
       }
       buckets[at].clear();
     }
-    publish(d, dist_);
-    NAVOX_CALL(VecRestoreArray(dist_l_, &d));
-    exchange(dist_, dist_l_);
-    NAVOX_CALL(VecGetArray(dist_l_, &d));
+    halo_.fill(d);
     int lowered = 0, any = 0;
     first = buckets.size();
     for (const auto& [g, n] : rims_)
@@ -336,13 +312,93 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
     }
     MPI_Allreduce(&found, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
     if (!any) break;
-    publish(e, end_);
-    NAVOX_CALL(VecRestoreArray(end_l_, &e));
-    exchange(end_, end_l_);
-    NAVOX_CALL(VecGetArray(end_l_, &e));
+    halo_.fill(e);
   }
   NAVOX_CALL(VecRestoreArray(end_l_, &e));
   NAVOX_CALL(VecRestoreArray(dist_l_, &d));
+}
+
+double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
+  // Breadth-first from g0 through Na-holding voxels of the block, level by level, up to
+  // the first level that holds a voxel with room, at D steps. The voxels on the shortest
+  // paths are those whose distance to room (find_paths' dist) is D minus their steps
+  // from g0, so find_paths' rule (from each voxel, the first face in face order to a
+  // neighbour one step nearer room) picks the same next voxel among them, and the same
+  // end (D - 1 steps from g0). Exact only while every voxel within D - 1 steps has all
+  // its Na-holding neighbours in the block (no shorter path can leave it and return).
+  auto& depth = depth_;
+  auto& seen = seen_;
+  // The Na-holding neighbour across face f of a voxel with links `link` within the block
+  // (across a periodic face too, when the voxel there is this block's), or -1.
+  auto across = [&](std::int64_t g, unsigned link, int f) -> std::int64_t {
+    const std::int64_t n = g + face_step_[f];
+    return (link >> (f + 8)) & 1u ? n : wrap_[static_cast<std::size_t>(n)];
+  };
+  seen.clear();
+  seen.push_back(g0);
+  depth[static_cast<std::size_t>(g0)] = 0;
+  std::vector<std::size_t> level{0, 1}; // seen[level[k] .. level[k + 1]) are k steps from g0
+  std::int32_t found = -1;
+  bool fail = false;
+  for (std::int32_t k = 0; found < 0 && !fail; ++k) {
+    const std::size_t first = level[static_cast<std::size_t>(k)], last = level[static_cast<std::size_t>(k) + 1];
+    if (first == last || seen.size() > kLocalSearch) {
+      fail = true; // no room within the block (it may lie beyond), or too far
+      break;
+    }
+    for (std::size_t q = first; q < last && !fail; ++q) {
+      const std::int64_t g = seen[q];
+      const unsigned link = links_[static_cast<std::size_t>(g)];
+      for (int f = 0; f < 6; ++f) {
+        if (!((link >> f) & 1u)) continue;
+        const std::int64_t n = across(g, link, f);
+        if (n < 0) {
+          fail = true; // a Na-holding neighbour outside the block
+          break;
+        }
+        if (depth[static_cast<std::size_t>(n)] >= 0) continue;
+        depth[static_cast<std::size_t>(n)] = k + 1;
+        seen.push_back(n);
+        if (tot[n] < 1 - kTiny) found = k + 1;
+      }
+    }
+    level.push_back(seen.size());
+  }
+  double end = -1;
+  if (!fail) {
+    // On a shortest path: the voxels with room at D steps, then back level by level, each
+    // voxel with a neighbour on a shortest path one level further (marked by depth + D + 1).
+    const std::int32_t mark = found + 1;
+    auto on_path = [&](std::int64_t n, std::int32_t k) {
+      return n >= 0 && depth[static_cast<std::size_t>(n)] == k + mark;
+    };
+    for (std::size_t q = level[static_cast<std::size_t>(found)]; q < level[static_cast<std::size_t>(found) + 1]; ++q)
+      if (tot[seen[q]] < 1 - kTiny) depth[static_cast<std::size_t>(seen[q])] += mark;
+    for (std::int32_t k = found - 1; k >= 1; --k)
+      for (std::size_t q = level[static_cast<std::size_t>(k)]; q < level[static_cast<std::size_t>(k) + 1]; ++q) {
+        const std::int64_t g = seen[q];
+        const unsigned link = links_[static_cast<std::size_t>(g)];
+        for (int f = 0; f < 6; ++f)
+          if (((link >> f) & 1u) && on_path(across(g, link, f), k + 1)) {
+            depth[static_cast<std::size_t>(g)] += mark;
+            break;
+          }
+      }
+    std::int64_t g = g0;
+    for (std::int32_t k = 0; k + 1 < found; ++k) {
+      const unsigned link = links_[static_cast<std::size_t>(g)];
+      for (int f = 0; f < 6; ++f)
+        if (((link >> f) & 1u) && on_path(across(g, link, f), k + 1)) {
+          g = across(g, link, f);
+          break;
+        }
+    }
+    const std::int64_t i = g % g_n_[0] + g_lo_[0], j = (g / g_n_[0]) % g_n_[1] + g_lo_[1],
+                       k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
+    end = global_index(i, j, k);
+  }
+  for (const std::int64_t g : seen) depth[static_cast<std::size_t>(g)] = -1;
+  return end;
 }
 
 void SettleSweeps::deliver(PetscScalar* delta) {
@@ -364,7 +420,7 @@ void SettleSweeps::deliver(PetscScalar* delta) {
     for (const Push& p : pushes_) {
       std::int64_t i, j, k;
       coords(p.end, i, j, k);
-      auto& o = out[static_cast<std::size_t>(owner(i, j, k))];
+      auto& o = out[static_cast<std::size_t>(grid_.owner(i, j, k))];
       o.insert(o.end(), {p.end, p.source, p.amount});
     }
     pushes_.clear();
@@ -404,26 +460,20 @@ void SettleSweeps::deliver(PetscScalar* delta) {
 }
 
 void SettleSweeps::store(Vec xi, Vec excess) const {
-  const Box b = grid_.owned();
-  const PetscScalar* t = nullptr;
   PetscScalar *x = nullptr, *e = nullptr;
-  NAVOX_CALL(VecGetArrayRead(tot_, &t));
   NAVOX_CALL(VecGetArray(xi, &x));
   NAVOX_CALL(VecGetArray(excess, &e));
-  std::int64_t o = 0;
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
-        if (kind_[static_cast<std::size_t>(ghost_index(i, j, k))] == cc) {
-          e[o] = t[o];
-          continue;
-        }
-        x[o] = std::clamp(t[o], 0.0, 1.0);
-        e[o] = t[o] - x[o];
-      }
+  for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
+    const double t = tot_[static_cast<std::size_t>(g)];
+    if (kind_[static_cast<std::size_t>(g)] == cc) {
+      e[o] = t;
+      return;
+    }
+    x[o] = std::clamp(t, 0.0, 1.0);
+    e[o] = t - x[o];
+  });
   NAVOX_CALL(VecRestoreArray(excess, &e));
   NAVOX_CALL(VecRestoreArray(xi, &x));
-  NAVOX_CALL(VecRestoreArrayRead(tot_, &t));
 }
 
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
@@ -458,25 +508,29 @@ bool SettleSweeps::sweep(double& unplaced) {
   // hold less than 0 (a deficit, taken from any Na neighbour) or are partly filled
   // with SE or full Na right below them (compaction: the stack pressure pushes the
   // Na above, +z, down into them).
-  exchange(tot_, tot_l_);
-  const PetscScalar* t = nullptr;
-  NAVOX_CALL(VecGetArrayRead(tot_l_, &t));
-  int flags[2] = {0, paths_stale_ ? 1 : 0}; // a walled-in Na sender; the voxels with room changed
+  halo_.fill(tot_.data());
+  const double* t = tot_.data();
+  // A walled-in Na sender whose path local_end could not find; the voxels with room
+  // changed; a walled-in Na sender at all (its surplus is delivered, a collective step).
+  int flags[3] = {0, paths_stale_ ? 1 : 0, 0};
   {
-    PetscScalar* r = nullptr;
-    NAVOX_CALL(VecGetArray(role_, &r));
+    double* r = role_.data();
     std::fill(room_now_.begin(), room_now_.end(), 0);
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const double tot = t[g];
       if (kd == cc) {
-        r[o] = tot > kTiny ? sender : none;
+        r[g] = tot > kTiny ? sender : none;
         return;
       }
       room_now_[static_cast<std::size_t>(o)] = tot < 1 - kTiny ? 1 : 0;
+      local_ends_[static_cast<std::size_t>(o)] = -1;
       int role = none;
       if (tot > 1 + kTiny) {
         role = sender;
-        if (!room_beside(t, g)) flags[0] = 1; // walled in
+        if (!room_beside(t, g)) { // walled in
+          flags[2] = 1;
+          walled_.emplace_back(g, o);
+        }
       } else if (tot < -kTiny) role = deficit;
       else if ((tot > kTiny || close_empty_) && tot < 1 - kTiny && k > 0 && k + 1 < nz &&
                budget_[static_cast<std::size_t>(o)] > kTiny) {
@@ -486,30 +540,43 @@ bool SettleSweeps::sweep(double& unplaced) {
         // not drained from its foot while the Na above it stays.
         if (below == se || (below == na && t[gb] > kTiny)) role = compaction;
       }
-      r[o] = role;
+      r[g] = role;
     });
-    NAVOX_CALL(VecRestoreArray(role_, &r));
+  }
+  // Each walled-in sender's own search, while their voxels reached stay below half the
+  // block's (many senders at once, as after a lift, share one global search).
+  {
+    ScopedEvent event(Event::paths);
+    const std::size_t budget = std::max<std::size_t>(kLocalSearch, room_now_.size() / 2);
+    std::size_t spent = 0;
+    for (const auto& [g, o] : walled_) {
+      double& e = local_ends_[static_cast<std::size_t>(o)];
+      if (spent < budget) {
+        e = local_end(t, g);
+        spent += seen_.size();
+      }
+      if (e < 0) flags[0] = 1;
+    }
+    walled_.clear();
   }
   if (!flags[1] && room_now_ != room_seen_) flags[1] = 1;
-  int paths[2] = {0, 0};
-  MPI_Allreduce(flags, paths, 2, MPI_INT, MPI_MAX, grid_.comm());
-  // The paths through Na, found again only when a walled-in sender needs them and the
-  // voxels with room (or the labels) changed since they were last found.
+  int paths[3] = {0, 0, 0};
+  MPI_Allreduce(flags, paths, 3, MPI_INT, MPI_MAX, grid_.comm());
+  // The paths through Na, found again only when a walled-in sender needs them (its own
+  // search left the block) and the voxels with room (or the labels) changed since they
+  // were last found.
   if (paths[0] && paths[1]) {
     find_paths(t);
     room_seen_ = room_now_;
     paths_stale_ = false;
   }
-  exchange(role_, role_l_);
-  const PetscScalar* rl = nullptr;
-  NAVOX_CALL(VecGetArrayRead(role_l_, &rl));
+  halo_.fill(role_.data());
+  const double* rl = role_.data();
 
   // What each Na voxel can take from each sending neighbour, and give each requesting one.
   // A CC neighbour sends only into a voxel at the SE (Na leaves a contact along the SE).
   {
-    PetscScalar *o_ = nullptr, *g_ = nullptr;
-    NAVOX_CALL(VecGetArray(offer_, &o_));
-    NAVOX_CALL(VecGetArray(give_, &g_));
+    double* og = offer_give_.data();
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       if (kd != na) return;
       int senders = 0, takers = 0;
@@ -526,27 +593,24 @@ bool SettleSweeps::sweep(double& unplaced) {
       const double offer = senders > 0 && tot < 1 - kTiny ? (1 - std::max(tot, 0.0)) / senders : 0.0;
       // Open: room of its own and a neighbour with room beyond, so what it takes past its
       // room passes on (flagged by kOpen on top of the offer, which is at most 1).
-      o_[o] = offer > 0 && room_beside(t, g) ? offer + kOpen : offer;
-      g_[o] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
+      og[2 * g] = offer > 0 && room_beside(t, g) ? offer + kOpen : offer;
+      og[2 * g + 1] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
-    NAVOX_CALL(VecRestoreArray(give_, &g_));
-    NAVOX_CALL(VecRestoreArray(offer_, &o_));
   }
-  exchange(offer_, offer_l_);
-  exchange(give_, give_l_);
+  halo_.fill(offer_give_.data(), 2);
 
   // The moves, summed into a ghosted local vector and then into the owners'.
   double local[2] = {0, 0}; // moved anything, unplaced deficit
   {
-    const PetscScalar *ol = nullptr, *gl = nullptr, *route = nullptr, *dist = nullptr, *end = nullptr;
-    PetscScalar* dl = nullptr;
-    NAVOX_CALL(VecGetArrayRead(offer_l_, &ol));
-    NAVOX_CALL(VecGetArrayRead(give_l_, &gl));
+    const double* og = offer_give_.data();
+    auto ol = [og](std::int64_t n) { return og[2 * n]; };     // what n offers
+    auto gl = [og](std::int64_t n) { return og[2 * n + 1]; }; // what n gives
+    const PetscScalar *route = nullptr, *dist = nullptr, *end = nullptr;
     NAVOX_CALL(VecGetArrayRead(route_l_, &route));
     NAVOX_CALL(VecGetArrayRead(dist_l_, &dist));
     NAVOX_CALL(VecGetArrayRead(end_l_, &end));
-    NAVOX_CALL(VecSet(delta_l_, 0.0));
-    NAVOX_CALL(VecGetArray(delta_l_, &dl));
+    std::fill(delta_.begin(), delta_.end(), 0.0);
+    double* dl = delta_.data();
     pushes_.clear();
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
@@ -561,10 +625,10 @@ bool SettleSweeps::sweep(double& unplaced) {
         const std::int64_t n = g + face_step_[f];
         if (kind_[static_cast<std::size_t>(n)] != na || (kd == cc && !at_se_[static_cast<std::size_t>(n)])) continue;
         if (me == sender) {
-          cap[f] = ol[n] >= kOpen ? ol[n] - kOpen : ol[n];
-          if (ol[n] >= kOpen) open_cap += cap[f], open[f] = true;
+          cap[f] = ol(n) >= kOpen ? ol(n) - kOpen : ol(n);
+          if (ol(n) >= kOpen) open_cap += cap[f], open[f] = true;
         }
-        else if (me == deficit || f == kAbove) cap[f] = gl[n];
+        else if (me == deficit || f == kAbove) cap[f] = gl(n);
         sum_cap += cap[f];
       }
       if (me == sender && sum_cap <= 0) {
@@ -580,7 +644,10 @@ bool SettleSweeps::sweep(double& unplaced) {
             if (mine == 0 ? at_se_[static_cast<std::size_t>(n)] != 0 : route[n] == mine - 1) to = f;
           }
           if (to >= 0) dl[g + face_step_[to]] += need;
-        } else if (paths[0] && dist[g] < kNoRoute && end[g] >= 0) {
+        } else if (const double path_end = local_ends_[static_cast<std::size_t>(o)] >= 0
+                                               ? local_ends_[static_cast<std::size_t>(o)]
+                                               : (paths[0] && dist[g] < kNoRoute ? end[g] : -1.0);
+                   path_end >= 0) {
           // A walled-in Na voxel: its surplus is carried through full Na to the end of its
           // path; where creep limits the flow, no more than the share of all it held
           // (what it holds now and what it sent: sent ≤ share (need + sent)).
@@ -588,7 +655,7 @@ bool SettleSweeps::sweep(double& unplaced) {
           const double amount =
               path_share_ >= 1 ? need : std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
           if (amount > kTiny) {
-            pushes_.push_back({end[g], global_index(i, j, k), amount});
+            pushes_.push_back({path_end, global_index(i, j, k), amount});
             sent += amount;
             dl[g] -= amount;
             local[0] = 1;
@@ -628,20 +695,16 @@ bool SettleSweeps::sweep(double& unplaced) {
       }
       local[0] = 1;
     });
-    if (paths[0]) deliver(dl);
-    NAVOX_CALL(VecRestoreArray(delta_l_, &dl));
+    if (paths[2]) deliver(dl);
     NAVOX_CALL(VecRestoreArrayRead(end_l_, &end));
     NAVOX_CALL(VecRestoreArrayRead(dist_l_, &dist));
     NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
-    NAVOX_CALL(VecRestoreArrayRead(give_l_, &gl));
-    NAVOX_CALL(VecRestoreArrayRead(offer_l_, &ol));
   }
-  NAVOX_CALL(VecRestoreArrayRead(role_l_, &rl));
-  NAVOX_CALL(VecRestoreArrayRead(tot_l_, &t));
-  NAVOX_CALL(VecSet(delta_, 0.0));
-  NAVOX_CALL(DMLocalToGlobalBegin(grid_.scalar_dm(), delta_l_, ADD_VALUES, delta_));
-  NAVOX_CALL(DMLocalToGlobalEnd(grid_.scalar_dm(), delta_l_, ADD_VALUES, delta_));
-  NAVOX_CALL(VecAXPY(tot_, 1.0, delta_));
+  // The moves into other blocks' voxels to their owners, then onto the totals.
+  halo_.add_to_owners(delta_.data());
+  for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
+    tot_[static_cast<std::size_t>(g)] += delta_[static_cast<std::size_t>(g)];
+  });
   double global[2] = {0, 0};
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
   unplaced = global[1];

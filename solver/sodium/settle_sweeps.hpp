@@ -5,7 +5,8 @@
 ///
 /// One sweep is Jacobi style: every voxel decides from the previous sweep's
 /// values (one ghost exchange of the totals, then of the roles and of what each
-/// voxel offers and gives), and the moves are summed with one reverse exchange.
+/// voxel offers and gives), and the moves are summed with one reverse exchange;
+/// the exchanges move the face ghosts only (mesh/face_halo.hpp).
 /// Na moves only between face neighbours that hold Na (PORE and NA voxels), and
 /// out of a CC voxel at an SE contact into the Na-holding voxels at the SE beside
 /// it: never through CC or SE. Rules per voxel:
@@ -32,12 +33,14 @@
 ///     step nearer (the first in face order), carried within the sweep to the
 ///     first voxel on that path beside room (`end_`), where the next sweep shares
 ///     it out (at most a share of its surplus per step when creep limits it:
-///     set_path_share). The field is found again only when the set of voxels with room or
-///     the labels changed and a walled-in voxel needs it. Surplus with no room
+///     set_path_share). A search from the sender alone (local_end) gives the same end
+///     when it stays inside the block; the field is found again only when one of
+///     those fails and the set of voxels with room or the labels changed. Surplus with no room
 ///     reachable stays where it is (overflow of a Na or CC voxel): then the
 ///     collector lifts (SodiumModel::settle).
 /// Work vectors are allocated once; `load` reads ξ, overflow and the voxel
 /// kinds, `store` writes ξ and overflow back.
+#include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 
@@ -102,8 +105,6 @@ private:
         for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o, ++g) f(i, j, k, g, o);
       }
   }
-  /// The owned part of a ghosted array into `global`.
-  void publish(const PetscScalar* local, Vec global) const;
   /// Whether face f of (i, j, k) has a neighbour (not across the bottom, top or a lateral wall).
   bool has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const;
   /// has_face of the owned voxel at ghosted index g, from the table.
@@ -113,12 +114,16 @@ private:
   void find_routes();
   /// dist_l_ and end_l_ from the totals `tot` (ghosted). Collective.
   void find_paths(const PetscScalar* tot);
+  /// The end of walled-in Na sender g's path (as find_paths gives it), found by a
+  /// breadth-first search from g alone when the search stays inside the rank's block;
+  /// -1 when it would leave the block or grow past a bound (then find_paths decides).
+  double local_end(const PetscScalar* tot, std::int64_t g);
   /// Adds each push's amount at its end voxel in `delta` (owned part), wherever it
   /// was recorded, in the order of (end, source). Collective.
   void deliver(PetscScalar* delta);
-  int owner(std::int64_t i, std::int64_t j, std::int64_t k) const;
 
   const Grid& grid_;
+  FaceHalo halo_;                                        ///< the face ghosts of the arrays below
   std::int64_t g_lo_[3] = {0, 0, 0}, g_n_[3] = {0, 0, 0}; ///< the ghosted box
   std::vector<std::uint8_t> kind_;                       ///< per ghosted voxel
   std::vector<std::uint8_t> faces_;                      ///< per ghosted voxel (owned ones): bit f = has_face
@@ -140,13 +145,17 @@ private:
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order
+  std::vector<double> local_ends_;         ///< per owned voxel: local_end() of a walled-in sender this sweep, else -1
+  std::vector<std::pair<std::int64_t, std::int64_t>> walled_; ///< this sweep's walled-in Na senders (ghosted, owned index)
+  std::vector<std::int32_t> depth_;        ///< local_end: steps from the sender per ghosted voxel, -1 unseen
+  std::vector<std::int64_t> seen_;         ///< local_end: the voxels it reached, level by level
+  std::vector<std::int64_t> wrap_;         ///< per ghosted voxel: the owned voxel it copies across a periodic face, else -1
   std::vector<std::vector<std::int64_t>> buckets_; ///< find_paths: ghosted voxels by distance (kept for their storage)
-  std::vector<std::int64_t> starts_[3];    ///< first voxel of each rank's block along each axis, ascending
-  std::vector<int> rank_of_;               ///< rank of block (a, b, c) of starts_, a fastest
-  Vec tot_ = nullptr, role_ = nullptr, offer_ = nullptr, give_ = nullptr, delta_ = nullptr, route_ = nullptr,
-      dist_ = nullptr, end_ = nullptr; ///< global
-  Vec tot_l_ = nullptr, role_l_ = nullptr, offer_l_ = nullptr, give_l_ = nullptr, delta_l_ = nullptr,
-      route_l_ = nullptr, dist_l_ = nullptr, end_l_ = nullptr; ///< ghosted
+  /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
+  /// each offers and gives (interleaved), and a sweep's moves.
+  std::vector<double> tot_, role_, offer_give_, delta_;
+  Vec route_ = nullptr;                                        ///< global
+  Vec route_l_ = nullptr, dist_l_ = nullptr, end_l_ = nullptr; ///< ghosted
 };
 
 } // namespace navox

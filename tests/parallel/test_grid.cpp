@@ -24,10 +24,15 @@ navox::GridSpec spec(bool periodic) {
 TEST(Grid, BlocksTileTheVolumeOnce) {
   navox::Grid grid(MPI_COMM_WORLD, spec(false), {"phi", "xi"});
   std::vector<int> hits(7 * 6 * 9, 0);
-  for (const auto& b : grid.blocks())
+  for (std::size_t r = 0; r < grid.blocks().size(); ++r) {
+    const auto& b = grid.blocks()[r];
     for (auto k = b.lo[2]; k < b.hi(2); ++k)
       for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) hits[(k * 6 + j) * 7 + i]++;
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          hits[(k * 6 + j) * 7 + i]++;
+          ASSERT_EQ(grid.owner(i, j, k), int(r)); // the owner lookup agrees with the blocks
+        }
+  }
   for (int h : hits) ASSERT_EQ(h, 1);
   EXPECT_EQ(int(grid.blocks().size()), grid.size());
   EXPECT_THROW(grid.field_dm("theta"), navox::Error);

@@ -4,6 +4,9 @@
 //  - a full Na voxel walled in by CC high up a channel of full Na gets its surplus
 //    to the channel's one empty voxel, down and sideways, in a few sweeps whatever
 //    the channel's length; an empty pore just above it, across CC, stays empty;
+//  - of two empty voxels at the same distance, the one the first face in face order
+//    leads to gets the surplus, whichever search (the sender's own, or the global
+//    field when the sender's leaves the rank's block) found the path;
 //  - a surplus of 20 voxels carried there fills an empty pore outward in a few
 //    sweeps, not one voxel per sweep;
 //  - likewise past a neighbour whose room is below the smallest amount moved
@@ -123,6 +126,25 @@ TEST_P(SettleRoutes, WalledInSurplusFlowsThroughNaToTheRoomItReaches) {
   EXPECT_NEAR(s.xi.at(kSource), 1.0, 1e-15);
   EXPECT_NEAR(s.xi.at(kRoom), 0.75, 1e-15);
   EXPECT_EQ(s.xi.at(kAbove), 0.0); // across CC: never reached, though nearer
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, OfTwoRoomsAtEqualDistanceTheFirstFaceInOrderWins) {
+  // A column of full Na from (3, 3, 12) down to the SE, then two equal branches along
+  // x at the SE, each ending in an empty voxel two steps away: (1, 3, 2) and (5, 3, 2).
+  // From (3, 3, 2) the path takes its first face in face order one step nearer room,
+  // -x. On one rank the sender's own search finds it; split along x the search leaves
+  // the block and the global field decides: the same voxel either way.
+  std::map<Voxel, double> p;
+  for (std::int64_t k = 2; k <= 12; ++k) p[{3, 3, k}] = 1.0;
+  for (std::int64_t i = 1; i <= 5; ++i) p[{i, 3, 2}] = 1.0;
+  p[{1, 3, 2}] = p[{5, 3, 2}] = 0.0;
+  p[{3, 3, 12}] = 1.75;
+  const Settled s = settle(GetParam(), p, {{1, 3, 2}, {5, 3, 2}, {3, 3, 12}});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_NEAR(s.xi.at({1, 3, 2}), 0.75, 1e-15);
+  EXPECT_EQ(s.xi.at({5, 3, 2}), 0.0);
+  EXPECT_NEAR(s.xi.at({3, 3, 12}), 1.0, 1e-15);
   EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
 }
 
