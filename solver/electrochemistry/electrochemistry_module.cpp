@@ -16,7 +16,9 @@ ElectrochemistryModule::ElectrochemistryModule(const ModuleSetup& s)
     : grid_(s.grid), state_(s.state), materials_(s.config.materials),
       ionic_(s.grid, s.state.field("label"), s.config.materials) {
   phi_ = state_.add_field("phi", grid_.field_dm("phi"));
-  state_.add_block("eta_old", State::member_block(6, ionic_.faces(), &ElectrodeFace::eta_old));
+  // Only the SE's electrode faces carry a double layer (IonicPotential::accept_step).
+  state_.add_block("eta_old",
+                   State::member_block(6, ionic_.faces(), &ElectrodeFace::eta_old, ionic_.electrode_slots()));
   labels_seen_ = state_.revision("label");
 }
 

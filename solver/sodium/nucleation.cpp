@@ -220,7 +220,9 @@ void Nucleation::register_state(State& state, IonicPotential& ionic) {
   state.bind_integer("nuclei_formed", count_);
   state.add_block("nuclei", {1, [this](std::vector<double>& out) { out = per_voxel_; },
                              [this](const std::vector<double>& in) { per_voxel_ = in; }});
-  state.add_block("coverage", State::member_block(6, ionic.faces(), &ElectrodeFace::coverage));
+  // Footprints cover SE|CC faces only (bare_collector), which are electrode faces.
+  state.add_block("coverage",
+                  State::member_block(6, ionic.faces(), &ElectrodeFace::coverage, ionic.electrode_slots()));
 }
 
 } // namespace navox

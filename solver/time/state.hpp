@@ -23,6 +23,7 @@
 #include <petscvec.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,14 +57,20 @@ public:
     std::function<void(std::vector<double>& out)> read;
     std::function<void(const std::vector<double>& in)> write;
   };
-  /// The block array of member `m` of each element of `v` (one per value; `v` outlives the State).
+  /// The block array of member `m` of the elements of `v` listed in `slots` (`v` and
+  /// `slots` outlive the State; one value per element of `v`): the others read as 0 and
+  /// are never written. For a member only those elements carry (the faces' double-layer
+  /// state and nuclei coverage live on the SE's electrode faces, a few of six per
+  /// voxel): a step's snapshot walks the few, not every face of every voxel.
   template <class T>
-  static BlockAccess member_block(int components, std::vector<T>& v, double T::*m) {
-    return {components, [&v, m](std::vector<double>& out) {
-              for (std::size_t n = 0; n < out.size(); ++n) out[n] = v[n].*m;
+  static BlockAccess member_block(int components, std::vector<T>& v, double T::*m,
+                                  const std::vector<std::size_t>& slots) {
+    return {components, [&v, m, &slots](std::vector<double>& out) {
+              std::fill(out.begin(), out.end(), 0.0);
+              for (const std::size_t n : slots) out[n] = v[n].*m;
             },
-            [&v, m](const std::vector<double>& in) {
-              for (std::size_t n = 0; n < in.size(); ++n) v[n].*m = in[n];
+            [&v, m, &slots](const std::vector<double>& in) {
+              for (const std::size_t n : slots) v[n].*m = in[n];
             }};
   }
   void add_block(const std::string& name, BlockAccess access);
