@@ -59,6 +59,7 @@ FaceHalo::FaceHalo(const Grid& grid) {
   NAVOX_CALL(PetscSFSetGraph(sf_, static_cast<PetscInt>(size_), static_cast<PetscInt>(leaves.size()), leaves.data(),
                              PETSC_COPY_VALUES, roots.data(), PETSC_COPY_VALUES));
   NAVOX_CALL(PetscSFSetUp(sf_));
+  ghosts_ = leaves;
   MPI_Type_contiguous(2, MPI_DOUBLE, &pair_);
   MPI_Type_commit(&pair_);
 }

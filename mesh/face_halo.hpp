@@ -11,6 +11,7 @@
 #include <petscsf.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace navox {
 
@@ -29,11 +30,14 @@ public:
   void fill(double* ghosted, int width = 1) const;
   /// Each owner adds what its face ghosts on other blocks hold (the ghosts keep it). Collective.
   void add_to_owners(double* ghosted) const;
+  /// The ghosted indices of this block's face ghosts.
+  const std::vector<PetscInt>& ghosts() const { return ghosts_; }
 
 private:
   PetscSF sf_ = nullptr;
   MPI_Datatype pair_ = MPI_DATATYPE_NULL; ///< two doubles, for width 2
   std::int64_t size_ = 0;
+  std::vector<PetscInt> ghosts_;
 };
 
 } // namespace navox

@@ -137,6 +137,17 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
   std::fill(role_.begin(), role_.end(), 0.0);
   std::fill(offer_give_.begin(), offer_give_.end(), 0.0);
+  // The voxels a sweep visits: those holding Na, and the CC voxels that hold some or
+  // can receive some (contact voxels, route_ >= 0). Na moves only into Na-holding voxels
+  // and along contacts, so no other voxel's total can change before the next load.
+  movable_.clear();
+  const PetscScalar* route = nullptr;
+  NAVOX_CALL(VecGetArrayRead(route_l_, &route));
+  for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
+    const std::uint8_t kd = kind_[static_cast<std::size_t>(g)];
+    if (kd == na || (kd == cc && (route[g] >= 0 || tot_[static_cast<std::size_t>(g)] != 0))) movable_.emplace_back(g, o);
+  });
+  NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
 }
 
 void SettleSweeps::find_routes() {
@@ -154,6 +165,7 @@ void SettleSweeps::find_routes() {
     });
     halo_.fill(s.data());
     for (std::size_t g = 0; g < at_se_.size(); ++g) at_se_[g] = s[g] > 0 ? 1 : 0;
+    std::fill(s.begin(), s.end(), 0.0); // delta_ is all zeros between sweeps
   }
   // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside a Na-holding voxel at the SE.
   {
@@ -487,12 +499,14 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
 bool SettleSweeps::sweep(double& unplaced) {
   ScopedEvent event(Event::sweep);
   const std::int64_t nz = grid_.spec().dims[2];
-  // Runs f(i, j, k, g, o) on the owned voxels that hold Na or are CC (g: ghosted index, o: owned).
+  // Runs f(i, j, k, g, o, kind) on the voxels load() found movable, in block order (g:
+  // ghosted index, o: owned): a sweep's sums are made in the same order on every call.
   auto for_movable = [&](auto&& f) {
-    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o) {
-      const std::uint8_t kd = kind_[static_cast<std::size_t>(g)];
-      if (kd == na || kd == cc) f(i, j, k, g, o, kd);
-    });
+    const std::int64_t nxy = g_n_[0] * g_n_[1];
+    for (const auto& [g, o] : movable_) {
+      const std::int64_t i = g % g_n_[0] + g_lo_[0], j = g / g_n_[0] % g_n_[1] + g_lo_[1], k = g / nxy + g_lo_[2];
+      f(i, j, k, g, o, kind_[static_cast<std::size_t>(g)]);
+    }
   };
   auto room = [&](const PetscScalar* t, std::int64_t g) {
     return kind_[static_cast<std::size_t>(g)] == na && t[g] < 1 - kTiny;
@@ -609,8 +623,7 @@ bool SettleSweeps::sweep(double& unplaced) {
     NAVOX_CALL(VecGetArrayRead(route_l_, &route));
     NAVOX_CALL(VecGetArrayRead(dist_l_, &dist));
     NAVOX_CALL(VecGetArrayRead(end_l_, &end));
-    std::fill(delta_.begin(), delta_.end(), 0.0);
-    double* dl = delta_.data();
+    double* dl = delta_.data(); // all zeros here (see the end of the sweep)
     pushes_.clear();
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
@@ -702,9 +715,13 @@ bool SettleSweeps::sweep(double& unplaced) {
   }
   // The moves into other blocks' voxels to their owners, then onto the totals.
   halo_.add_to_owners(delta_.data());
-  for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
+  // Moves land only on movable voxels (Na-holding or contact CC) and face ghosts: those
+  // change, and are all the entries of delta_ to zero again for the next sweep.
+  for (const auto& [g, o] : movable_) {
     tot_[static_cast<std::size_t>(g)] += delta_[static_cast<std::size_t>(g)];
-  });
+    delta_[static_cast<std::size_t>(g)] = 0.0;
+  }
+  for (const PetscInt g : halo_.ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
   double global[2] = {0, 0};
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
   unplaced = global[1];

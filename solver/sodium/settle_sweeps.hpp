@@ -147,6 +147,7 @@ private:
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order
   std::vector<double> local_ends_;         ///< per owned voxel: local_end() of a walled-in sender this sweep, else -1
   std::vector<std::pair<std::int64_t, std::int64_t>> walled_; ///< this sweep's walled-in Na senders (ghosted, owned index)
+  std::vector<std::pair<std::int64_t, std::int64_t>> movable_; ///< load(): the voxels sweeps visit (ghosted, owned index)
   std::vector<std::int32_t> depth_;        ///< local_end: steps from the sender per ghosted voxel, -1 unseen
   std::vector<std::int64_t> seen_;         ///< local_end: the voxels it reached, level by level
   std::vector<std::int64_t> wrap_;         ///< per ghosted voxel: the owned voxel it copies across a periodic face, else -1
