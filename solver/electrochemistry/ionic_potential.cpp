@@ -86,6 +86,10 @@ void IonicPotential::create_rows() {
 
 void IonicPotential::destroy_solver() {
   if (snes_) NAVOX_CALL(SNESDestroy(&snes_));
+}
+
+void IonicPotential::drop_hierarchy() {
+  destroy_solver(); // its preconditioner holds the hierarchy's levels
   ctx_->mg = nullptr;
   mg_.reset();
 }
@@ -131,12 +135,16 @@ void IonicPotential::create_solver() {
   PetscBool chosen = PETSC_FALSE;
   NAVOX_CALL(PetscOptionsGetString(nullptr, "phi_", "-pc_type", type, sizeof type, &chosen));
   if (!chosen || std::string(type) == PCMG) {
-    std::vector<std::int64_t> cells;
-    NAVOX_CALL(ionic::balanced_cells(*ctx_, cells));
-    // The coarsest level is factorised again at every Newton iteration (its diagonal
-    // changes with the faces'): coarsened down to a few hundred unknowns.
-    mg_ = std::make_unique<AggregationMG>(grid_.comm(), std::move(cells), grid_.spec().dims, ctx_->conduction,
-                                          kCoarsestIonic);
+    // The hierarchy depends on the conduction matrix alone (each Jacobian sets its
+    // coarse diagonals afresh): kept across new solvers until that matrix changes.
+    if (!mg_) {
+      std::vector<std::int64_t> cells;
+      NAVOX_CALL(ionic::balanced_cells(*ctx_, cells));
+      // The coarsest level is factorised again at every Newton iteration (its diagonal
+      // changes with the faces'): coarsened down to a few hundred unknowns.
+      mg_ = std::make_unique<AggregationMG>(grid_.comm(), std::move(cells), grid_.spec().dims, ctx_->conduction,
+                                            kCoarsestIonic);
+    }
     mg_->configure(pc);
     ctx_->mg = mg_.get();
     // Coarse levels are solved by a few Krylov iterations: a flexible outer CG.
@@ -189,6 +197,7 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
   // linear part of every row.
   // The preconditioner's hierarchy is built from it: a fresh solver.
   if (c.sigma != c.conduction_sigma) {
+    drop_hierarchy();
     NAVOX_CALL(ionic::assemble_conduction(c));
     create_solver();
   } else if (!snes_) {
@@ -204,18 +213,19 @@ void IonicPotential::set_labels(Vec labels) {
   std::vector<std::size_t> se;
   NAVOX_CALL(ionic::se_voxels(*ctx_, se));
   if (!global_or(grid_, se != ctx_->row_voxel)) return;
-  destroy_solver();
+  drop_hierarchy();
   NAVOX_CALL(MatDestroy(&jacobian_));
   NAVOX_CALL(VecDestroy(&x_));
   create_rows();
 }
 
 void IonicPotential::restart_preconditioner() {
-  // A fresh SNES (with its Jacobian, KSP and multigrid hierarchy): a lagged
-  // preconditioner and what an algebraic multigrid keeps from one set-up to the next
-  // (a second set-up differs from a first in the last bits, even after PCReset) start
-  // over, as in a run restarted here. Without the conduction matrix's values yet
-  // (new labels), set_conditions creates it.
+  // A fresh SNES (with its Jacobian, KSP and preconditioner): a lagged preconditioner
+  // and what an algebraic multigrid keeps from one set-up to the next (a second set-up
+  // differs from a first in the last bits, even after PCReset) start over, as in a run
+  // restarted here. The aggregation hierarchy stays: it is a function of the conduction
+  // matrix, which a restarted run rebuilds the same. Without the conduction matrix's
+  // values yet (new labels), set_conditions creates the solver.
   destroy_solver();
   if (!ctx_->conduction_sigma.empty()) create_solver();
 }

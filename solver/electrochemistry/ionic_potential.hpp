@@ -27,7 +27,6 @@
 #include <petscsnes.h>
 
 #include <memory>
-
 #include <vector>
 
 namespace navox {
@@ -128,6 +127,8 @@ private:
   /// A fresh SNES and preconditioner (the hierarchy from the conduction matrix as it stands).
   void create_solver();
   void destroy_solver();
+  /// destroy_solver, and the aggregation hierarchy too (the conduction matrix changes).
+  void drop_hierarchy();
   /// The rows, the matrices, the unknowns and the solver, from the labels.
   void create_rows();
   /// The SE voxels' values of phi (a global vector of the "phi" DM) into the unknowns.

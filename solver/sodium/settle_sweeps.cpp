@@ -219,11 +219,6 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
   ++path_searches_;
   const Box b = grid_.owned();
   const std::size_t ghosted = kind_.size();
-  auto coords = [&](std::int64_t g, std::int64_t& i, std::int64_t& j, std::int64_t& k) {
-    i = g % g_n_[0] + g_lo_[0];
-    j = (g / g_n_[0]) % g_n_[1] + g_lo_[1];
-    k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
-  };
   // dist: steps through Na-holding voxels to the nearest one with room. Exact shortest
   // paths (unit steps, so a breadth-first search with one bucket per distance within the
   // block, seeded from the ghosts after each exchange, until no rank lowers one): the same
@@ -315,7 +310,7 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
     for (const auto& [g, n] : chain) {
       if (e[g] >= 0) continue;
       std::int64_t i, j, k;
-      coords(n, i, j, k);
+      ghost_coords(n, i, j, k);
       const double to = d[n] == 1 ? global_index(i, j, k) : e[n];
       if (to >= 0) {
         e[g] = to;
@@ -346,10 +341,11 @@ double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
     const std::int64_t n = g + face_step_[f];
     return (link >> (f + 8)) & 1u ? n : wrap_[static_cast<std::size_t>(n)];
   };
+  auto& level = levels_;
   seen.clear();
   seen.push_back(g0);
   depth[static_cast<std::size_t>(g0)] = 0;
-  std::vector<std::size_t> level{0, 1}; // seen[level[k] .. level[k + 1]) are k steps from g0
+  level.assign({0, 1});
   std::int32_t found = -1;
   bool fail = false;
   for (std::int32_t k = 0; found < 0 && !fail; ++k) {
@@ -405,8 +401,8 @@ double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
           break;
         }
     }
-    const std::int64_t i = g % g_n_[0] + g_lo_[0], j = (g / g_n_[0]) % g_n_[1] + g_lo_[1],
-                       k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
     end = global_index(i, j, k);
   }
   for (const std::int64_t g : seen) depth[static_cast<std::size_t>(g)] = -1;
@@ -502,9 +498,9 @@ bool SettleSweeps::sweep(double& unplaced) {
   // Runs f(i, j, k, g, o, kind) on the voxels load() found movable, in block order (g:
   // ghosted index, o: owned): a sweep's sums are made in the same order on every call.
   auto for_movable = [&](auto&& f) {
-    const std::int64_t nxy = g_n_[0] * g_n_[1];
+    std::int64_t i, j, k;
     for (const auto& [g, o] : movable_) {
-      const std::int64_t i = g % g_n_[0] + g_lo_[0], j = g / g_n_[0] % g_n_[1] + g_lo_[1], k = g / nxy + g_lo_[2];
+      ghost_coords(g, i, j, k);
       f(i, j, k, g, o, kind_[static_cast<std::size_t>(g)]);
     }
   };

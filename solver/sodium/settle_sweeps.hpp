@@ -87,6 +87,12 @@ private:
   std::int64_t ghost_index(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return ((k - g_lo_[2]) * g_n_[1] + (j - g_lo_[1])) * g_n_[0] + (i - g_lo_[0]);
   }
+  /// The inverse of ghost_index: the coordinates (i, j, k) of ghosted index g.
+  void ghost_coords(std::int64_t g, std::int64_t& i, std::int64_t& j, std::int64_t& k) const {
+    i = g % g_n_[0] + g_lo_[0];
+    j = g / g_n_[0] % g_n_[1] + g_lo_[1];
+    k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
+  }
   /// Global voxel index i + nx (j + ny k) of (i, j, k), lateral coordinates wrapped.
   double global_index(std::int64_t i, std::int64_t j, std::int64_t k) const;
   struct Push {
@@ -150,6 +156,7 @@ private:
   std::vector<std::pair<std::int64_t, std::int64_t>> movable_; ///< load(): the voxels sweeps visit (ghosted, owned index)
   std::vector<std::int32_t> depth_;        ///< local_end: steps from the sender per ghosted voxel, -1 unseen
   std::vector<std::int64_t> seen_;         ///< local_end: the voxels it reached, level by level
+  std::vector<std::size_t> levels_;        ///< local_end: seen_[levels_[k] .. levels_[k + 1]) are k steps away
   std::vector<std::int64_t> wrap_;         ///< per ghosted voxel: the owned voxel it copies across a periodic face, else -1
   std::vector<std::vector<std::int64_t>> buckets_; ///< find_paths: ghosted voxels by distance (kept for their storage)
   /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
