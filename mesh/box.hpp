@@ -18,6 +18,10 @@ struct Box {
   std::int64_t offset(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return ((k - lo[2]) * n[1] + (j - lo[1])) * n[0] + (i - lo[0]);
   }
+  /// The inverse of offset: the global voxel at `offset` of a block-sized array.
+  std::array<std::int64_t, 3> voxel(std::int64_t offset) const {
+    return {lo[0] + offset % n[0], lo[1] + (offset / n[0]) % n[1], lo[2] + offset / (n[0] * n[1])};
+  }
 };
 
 /// Calls fn(i, j, k) for the voxels of `b` on the plane `plane` normal to `axis`

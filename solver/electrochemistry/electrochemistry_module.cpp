@@ -40,8 +40,9 @@ void ElectrochemistryModule::outputs(std::vector<io::OutputField>& out) const {
   std::vector<double> current(static_cast<std::size_t>(grid_.owned().size()), 0.0);
   const auto& faces = ionic_.faces();
   const auto& h = grid_.spec().spacing;
+  const auto& slots = ionic_.electrode_slots();
   for (std::size_t n = 0; n < faces.size(); ++n)
-    if (faces[n].current != 0) current[n / 6] += faces[n].current / face_area(h, static_cast<int>(n % 6));
+    if (faces[n].current != 0) current[slots[n] / 6] += faces[n].current / face_area(h, static_cast<int>(slots[n] % 6));
   out.push_back({"interface_current", io::OutputField::Type::float64, std::move(current), "A/m^2"});
 }
 

@@ -260,8 +260,11 @@ PetscErrorCode face_sums(IonicPotential::Context& c, Vec x, Term term) {
   PetscCall(VecGetArrayRead(c.natural, &xa));
   PetscCall(VecSet(c.natural_work, 0.0));
   PetscCall(VecGetArray(c.natural_work, &sa));
-  for (const FaceRef& r : c.electrode_faces)
-    sa[r.row] += term(electrode_face(c, (*c.faces)[r.slot], r.material, xa[r.row], r.face));
+  const std::vector<ElectrodeFace>& faces = *c.faces;
+  for (std::size_t n = 0; n < c.electrode_faces.size(); ++n) {
+    const FaceRef& r = c.electrode_faces[n];
+    sa[r.row] += term(electrode_face(c, faces[n], r.material, xa[r.row], r.face));
+  }
   PetscCall(VecRestoreArray(c.natural_work, &sa));
   PetscCall(VecRestoreArrayRead(c.natural, &xa));
   PetscFunctionReturn(0);

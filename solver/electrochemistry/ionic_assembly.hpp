@@ -28,7 +28,7 @@ namespace ionic {
 /// face on the counter electrode (linear; listed for the measured current).
 struct FaceRef {
   PetscInt row;     ///< the SE voxel's local row in the natural layout
-  std::size_t slot; ///< voxel * 6 + face: its ElectrodeFace in IonicPotential::faces()
+  std::size_t slot; ///< owned offset * 6 + face (IonicPotential::electrode_slots)
   int material;     ///< the SE voxel's material
   int face;         ///< 0..5 (mesh/stencil.hpp)
 };
@@ -52,7 +52,7 @@ struct IonicPotential::Context {
   // never changes during a run (the collector moves through pores and Na only), so
   // neither do the rows, the matrix's pattern or the face lists.
   std::vector<std::size_t> row_voxel;          ///< owned offset of each natural local row
-  std::vector<ionic::FaceRef> electrode_faces; ///< SE|non-SE faces
+  std::vector<ionic::FaceRef> electrode_faces; ///< SE|non-SE faces, in the order of IonicPotential::faces()
   std::vector<ionic::FaceRef> counter_faces;   ///< faces on the counter electrode (z = 0)
   /// The linear part of the scaled residual, SE|SE and counter-electrode faces: the
   /// residual is conduction * phi minus the scaled electrode-face currents, and the

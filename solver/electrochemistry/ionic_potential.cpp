@@ -45,39 +45,50 @@ IonicPotential::IonicPotential(const Grid& grid, Vec labels, const MaterialTable
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
   ctx_->labels_local = labels_local_;
 
+  create_rows();
+
   // Default face states from the labels alone (no Na phase field yet).
-  faces_.assign(static_cast<std::size_t>(grid_.owned().size()) * 6, ElectrodeFace{});
-  const Box b = grid_.owned();
   const PetscScalar*** lab = nullptr;
   NAVOX_CALL(DMDAVecGetArrayRead(grid_.scalar_dm(), labels_local_, &lab));
   DMDALocalInfo info;
   NAVOX_CALL(DMDAGetLocalInfo(grid_.scalar_dm(), &info));
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        if (materials[static_cast<int>(lab[k][j][i])].phase != Phase::SE) continue;
-        for (int face = 0; face < 6; ++face) {
-          const Neighbour n = across(*ctx_, lab, &info, PetscInt(i), PetscInt(j), PetscInt(k), face);
-          if (n.kind != Across::electrode) continue;
-          const Material& metal = materials[static_cast<int>(lab[n.k][n.j][n.i])];
-          ElectrodeFace& f = faces_[face_index(i, j, k, face)];
-          if (metal.phase == Phase::CC) {
-            f.active_cathodic = metal.bare_surface_active ? 1 : 0;
-            f.metal_fraction = 1;
-          } else if (metal.phase == Phase::NA) {
-            f.active_anodic = f.active_cathodic = f.metal_fraction = 1;
-          }
-        }
-      }
+  for (std::size_t n = 0; n < faces_.size(); ++n) {
+    const std::size_t slot = electrode_slots_[n];
+    PetscInt i, j, k;
+    ionic::owned_voxel(&info, slot / 6, i, j, k);
+    const Neighbour nb = across(*ctx_, lab, &info, i, j, k, int(slot % 6));
+    const Material& metal = materials[static_cast<int>(lab[nb.k][nb.j][nb.i])];
+    ElectrodeFace& f = faces_[n];
+    if (metal.phase == Phase::CC) {
+      f.active_cathodic = metal.bare_surface_active ? 1 : 0;
+      f.metal_fraction = 1;
+    } else if (metal.phase == Phase::NA) {
+      f.active_anodic = f.active_cathodic = f.metal_fraction = 1;
+    }
+  }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab));
-
-  create_rows();
 }
 
 void IonicPotential::create_rows() {
   NAVOX_CALL(ionic::build_rows(*ctx_));
-  electrode_slots_.clear();
-  for (const ionic::FaceRef& r : ctx_->electrode_faces) electrode_slots_.push_back(r.slot);
+  // The faces' states carry over by place (new faces, should the SE have changed, start blank).
+  const std::vector<ElectrodeFace> old_faces = std::move(faces_);
+  const std::vector<std::size_t> old_slots = std::move(electrode_slots_);
+  const auto& refs = ctx_->electrode_faces;
+  if (refs.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw Error("ionic potential: more electrode faces on one rank than 32-bit offsets index; use more ranks");
+  electrode_slots_.resize(refs.size());
+  faces_.assign(refs.size(), ElectrodeFace{});
+  face_start_.assign(static_cast<std::size_t>(grid_.owned().size()) + 1, 0);
+  std::size_t p = 0;
+  for (std::size_t n = 0; n < refs.size(); ++n) {
+    const std::size_t slot = refs[n].slot;
+    electrode_slots_[n] = slot;
+    ++face_start_[slot / 6 + 1];
+    while (p < old_slots.size() && old_slots[p] < slot) ++p;
+    if (p < old_slots.size() && old_slots[p] == slot) faces_[n] = old_faces[p];
+  }
+  for (std::size_t v = 1; v < face_start_.size(); ++v) face_start_[v] += face_start_[v - 1];
   NAVOX_CALL(MatDuplicate(ctx_->conduction, MAT_DO_NOT_COPY_VALUES, &jacobian_));
   NAVOX_CALL(MatCreateVecs(ctx_->conduction, &x_, nullptr));
   // The solver follows in set_conditions, once the conduction matrix has its values
@@ -232,7 +243,7 @@ void IonicPotential::restart_preconditioner() {
 
 void IonicPotential::accept_step() {
   // Only SE|metal and SE|pore faces carry a double layer (the others' eta stays 0).
-  for (std::size_t n : electrode_slots_) faces_[n].eta_old = faces_[n].eta;
+  for (ElectrodeFace& f : faces_) f.eta_old = f.eta;
 }
 
 Vec IonicPotential::create_unknowns() const {
@@ -404,8 +415,9 @@ IonicResult IonicPotential::measure() {
     const Neighbour n{Across::counter, 0, 0, 0, 0};
     sums[0] += face_current(c, n, x[r.row], 0, r.material, r.slot / 6, r.face).value;
   }
-  for (const ionic::FaceRef& r : c.electrode_faces) {
-    ElectrodeFace& f = faces_[r.slot];
+  for (std::size_t m = 0; m < c.electrode_faces.size(); ++m) {
+    const ionic::FaceRef& r = c.electrode_faces[m];
+    ElectrodeFace& f = faces_[m];
     const auto s = electrode_face(c, f, r.material, x[r.row], r.face);
     f.eta = s.eta;
     f.current = s.current;

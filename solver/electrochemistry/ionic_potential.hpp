@@ -26,6 +26,7 @@
 
 #include <petscsnes.h>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -92,15 +93,34 @@ public:
   /// needs, at its last iterate [V]; NaN when it converged at once.
   double voltage_estimate() const { return voltage_estimate_; }
 
-  /// The faces of owned SE voxels, indexed by face_index(); faces to SE voxels and walls are unused.
+  /// The electrode faces (SE|metal and SE|pore) of owned SE voxels, the only faces
+  /// a solve reads or writes: element n is the face electrode_slots()[n]. Only these
+  /// are stored (a few of the six faces of a few voxels), not six per voxel.
   std::vector<ElectrodeFace>& faces() { return faces_; }
   const std::vector<ElectrodeFace>& faces() const { return faces_; }
-  std::size_t face_index(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
-    return static_cast<std::size_t>(grid_.owned().offset(i, j, k)) * 6 + static_cast<std::size_t>(face);
-  }
-  /// Indices into faces() of the SE|metal and SE|pore faces, the only ones a solve
-  /// reads or writes (the SE never changes in a run, so neither does this list).
+  /// Per element of faces(), its place among the six faces of the owned voxels:
+  /// owned offset × 6 + face (mesh/stencil.hpp), ascending. The SE never changes in
+  /// a run, so neither does this list.
   const std::vector<std::size_t>& electrode_slots() const { return electrode_slots_; }
+  /// The electrode face `face` of owned voxel (i, j, k); null if that face is none
+  /// (the voxel is no SE voxel, or the face is an SE|SE, wall or counter face).
+  ElectrodeFace* face_at(std::int64_t i, std::int64_t j, std::int64_t k, int face) {
+    const std::size_t n = face_number(i, j, k, face);
+    return n == kNoFace ? nullptr : &faces_[n];
+  }
+  const ElectrodeFace* face_at(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
+    const std::size_t n = face_number(i, j, k, face);
+    return n == kNoFace ? nullptr : &faces_[n];
+  }
+  static constexpr std::size_t kNoFace = static_cast<std::size_t>(-1);
+  /// The index into faces() of that face, or kNoFace.
+  std::size_t face_number(std::int64_t i, std::int64_t j, std::int64_t k, int face) const {
+    const auto v = static_cast<std::size_t>(grid_.owned().offset(i, j, k));
+    const std::size_t slot = v * 6 + static_cast<std::size_t>(face);
+    for (std::size_t n = face_start_[v]; n < face_start_[v + 1]; ++n)
+      if (electrode_slots_[n] == slot) return n;
+    return kNoFace;
+  }
   /// Makes the last solve's overpotentials the double layer's starting state.
   void accept_step();
   /// Starts the nonlinear solver afresh (a new SNES, Jacobian and preconditioner):
@@ -146,6 +166,8 @@ private:
   Context* ctx_ = nullptr;
   std::vector<ElectrodeFace> faces_;
   std::vector<std::size_t> electrode_slots_;
+  /// Per owned voxel v, its electrode faces are faces_[face_start_[v] .. face_start_[v + 1]).
+  std::vector<std::uint32_t> face_start_;
   double voltage_estimate_ = 0;
   std::vector<double> drow_; ///< per row: sum of dI/ddelta over its electrode faces, from measure()
 };

@@ -21,7 +21,6 @@ constexpr int kUp = 5;                  ///< the +z face (mesh/stencil.hpp)
 ContactLoad contact_load(const Grid& grid, Vec labels, const MaterialTable& materials, const IonicPotential& ionic,
                          double stack_pressure) {
   Ghosted lab(grid, labels);
-  const auto& faces = ionic.faces();
   std::int64_t local[2] = {0, 0}; // solid, Na: Σ metal fraction in units of 2^-30
   for_owned(grid, [&](auto i, auto j, auto k) {
     if (materials[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
@@ -29,7 +28,7 @@ ContactLoad contact_load(const Grid& grid, Vec labels, const MaterialTable& mate
     if (!neighbour(grid, i, j, k, kUp, ni, nj, nk)) return;
     const Phase above = materials[static_cast<int>(lab(ni, nj, nk))].phase;
     if (above == Phase::SE) return;
-    const double w = faces[ionic.face_index(i, j, k, kUp)].metal_fraction;
+    const double w = ionic.face_at(i, j, k, kUp)->metal_fraction; // SE|non-SE: an electrode face
     local[above == Phase::CC ? 0 : 1] += static_cast<std::int64_t>(std::llround(w * kUnit));
   });
   std::int64_t global[2] = {0, 0};

@@ -240,7 +240,7 @@ private:
     load_ = contact_load(grid_, state_.field("label"), materials_, ionic_, stack_pressure);
     const double shift = stress_.shift(load_.pressure);
     auto& faces = ionic_.faces();
-    for (std::size_t n : ionic_.electrode_slots()) faces[n].stress_shift = faces[n].metal_fraction > 0 ? shift : 0.0;
+    for (ElectrodeFace& f : faces) f.stress_shift = f.metal_fraction > 0 ? shift : 0.0;
   }
   /// The volume-weighted mean pressure over all Na [Pa].
   double mean_na_pressure() const {

@@ -18,17 +18,17 @@ namespace {
 /// Stream of the nucleation draws in io::random_keys (0-5 are the generators').
 constexpr std::uint64_t kNucleationStream = 6;
 
-/// Calls f(face index, i, j, k, face) for every bare face of an owned SE voxel.
+/// Calls f(face index, i, j, k, face) for every bare face of an owned SE voxel, in
+/// the owned block's order (bare faces are SE|CC faces: electrode faces).
 template <class F> void for_bare_faces(const Grid& grid, const IonicPotential& ionic, F&& f) {
   const Box b = grid.owned();
   const auto& faces = ionic.faces();
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i)
-        for (int face = 0; face < 6; ++face) {
-          const std::size_t n = ionic.face_index(i, j, k, face);
-          if (faces[n].bare_collector >= 0) f(n, i, j, k, face);
-        }
+  const auto& slots = ionic.electrode_slots();
+  for (std::size_t n = 0; n < faces.size(); ++n) {
+    if (faces[n].bare_collector < 0) continue;
+    const auto v = b.voxel(static_cast<std::int64_t>(slots[n] / 6));
+    f(n, v[0], v[1], v[2], static_cast<int>(slots[n] % 6));
+  }
 }
 
 } // namespace
@@ -70,8 +70,8 @@ void Nucleation::draw(IonicPotential& ionic, long step, double dt, double temper
   // Candidates: the faces whose Poisson process fires within the step, with the time
   // it fires (u < p = 1 − e^{−λΔt} is the first arrival τ = −ln(1 − u)/λ < Δt).
   std::vector<NucleusEvent> mine;
-  for_bare_faces(grid_, ionic, [&](std::size_t, std::int64_t i, std::int64_t j, std::int64_t k, int face) {
-    const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+  for_bare_faces(grid_, ionic, [&](std::size_t n, std::int64_t i, std::int64_t j, std::int64_t k, int face) {
+    const ElectrodeFace& f = faces[n];
     const physics::ClassicalNucleation& cnt = materials_[f.bare_collector].nucleation;
     const double p = cnt.probability(f.eta_old, temperature, (1 - f.coverage) * face_area(h, face), dt);
     if (!(p > 0)) return;
@@ -117,7 +117,8 @@ void Nucleation::draw(IonicPotential& ionic, long step, double dt, double temper
     });
     if (suppressed) continue;
     pending_.push_back(c);
-    if (grid_.owned().contains(idx[0], idx[1], idx[2])) seeded_.push_back(ionic.face_index(idx[0], idx[1], idx[2], face));
+    if (grid_.owned().contains(idx[0], idx[1], idx[2]))
+      seeded_.push_back(static_cast<std::size_t>(grid_.owned().offset(idx[0], idx[1], idx[2])));
   }
   std::sort(pending_.begin(), pending_.end(),
             [](const NucleusEvent& a, const NucleusEvent& b) { return a.face < b.face; });
@@ -180,7 +181,8 @@ void Nucleation::cover(IonicPotential& ionic, const NucleusEvent& e) {
         const std::int64_t idx[3] = {(ii % d[0] + d[0]) % d[0], (jj % d[1] + d[1]) % d[1], kk};
         if (!b.contains(idx[0], idx[1], idx[2])) continue;
         for (int face = 0; face < 6; ++face) {
-          const std::size_t n = ionic.face_index(idx[0], idx[1], idx[2], face);
+          const std::size_t n = ionic.face_number(idx[0], idx[1], idx[2], face);
+          if (n == IonicPotential::kNoFace) continue; // no electrode face, so no bare one
           ElectrodeFace& f = faces[n];
           if (f.bare_collector < 0 || f.coverage >= 1 || !covers(e, idx, face)) continue;
           covered_.emplace_back(n, f.coverage);
@@ -201,7 +203,7 @@ void Nucleation::discard(IonicPotential& ionic) {
 
 std::vector<NucleusEvent> Nucleation::accept(double t) {
   if (!enabled_) return {};
-  for (std::size_t n : seeded_) per_voxel_[n / 6] += 1;
+  for (std::size_t v : seeded_) per_voxel_[v] += 1;
   covered_.clear();
   seeded_.clear();
   count_ += static_cast<std::int64_t>(pending_.size());
@@ -218,7 +220,7 @@ namespace navox {
 
 void Nucleation::register_state(State& state, IonicPotential& ionic) {
   state.bind_integer("nuclei_formed", count_);
-  state.add_block("nuclei", {1, [this](std::vector<double>& out) { out = per_voxel_; },
+  state.add_block("nuclei", {1, nullptr, [this](std::vector<double>& out) { out = per_voxel_; },
                              [this](const std::vector<double>& in) { per_voxel_ = in; }});
   // Footprints cover SE|CC faces only (bare_collector), which are electrode faces.
   state.add_block("coverage",

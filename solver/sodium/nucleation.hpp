@@ -102,7 +102,7 @@ private:
   NucleationSpec spec_;
   bool enabled_ = false;
   std::vector<std::pair<std::size_t, double>> covered_; ///< faces the last draw covered, with their old coverage
-  std::vector<std::size_t> seeded_;   ///< owned faces that got a nucleus in the last draw
+  std::vector<std::size_t> seeded_;   ///< owned offsets of the voxels whose face got a nucleus in the last draw
   std::vector<NucleusEvent> pending_; ///< the last draw's events on all ranks, by face; t unset
   std::int64_t count_ = 0;
   std::vector<double> per_voxel_; ///< nuclei per owned voxel, by the SE voxel they face

@@ -130,14 +130,15 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   Ghosted xi(grid_, xi_);
   Ghosted con(grid_, connected_);
   const auto& h = grid_.spec().spacing;
-  auto& faces = ionic.faces();
   for_owned(grid_, [&](auto i, auto j, auto k) {
     if (phase_of(lab(i, j, k)) != Phase::SE) return;
     for (int face = 0; face < 6; ++face) {
       std::int64_t ni, nj, nk;
       if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
       const double l = lab(ni, nj, nk);
-      ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      ElectrodeFace* fp = ionic.face_at(i, j, k, face);
+      if (!fp) continue; // SE|SE
+      ElectrodeFace& f = *fp;
       f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
       f.bare_collector = -1;
       if (phase_of(l) == Phase::CC) {
@@ -222,15 +223,14 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   {
     Ghosted lab(grid_, labels_), xi(grid_, xi_);
     Scatter s(grid_), to_lattice(grid_);
-    const auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
       for (int face = 0; face < 6; ++face) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-        if (f.faradaic == 0) continue;
-        const double v = metal_.plated_volume(f.faradaic, dt) * inv_cell;
+        const ElectrodeFace* f = ionic.face_at(i, j, k, face);
+        if (!f || f->faradaic == 0) continue;
+        const double v = metal_.plated_volume(f->faradaic, dt) * inv_cell;
         // Into or out of an existing Na lattice: the vacancy model exchanges the atoms
         // with its vacant sites (stripping leaves vacancies, plating fills them first).
         if (vacancies_ && holds_na(lab(ni, nj, nk)) && physics::SodiumMetal::holds(xi(ni, nj, nk)))

@@ -42,8 +42,9 @@ void SodiumModule::values(std::vector<double>& out) const {
   const auto& faces = ionic_.faces();
   const auto& h = grid_.spec().spacing;
   double local[2] = {0, 0}, global[2] = {0, 0};
-  for (std::size_t n : ionic_.electrode_slots()) {
-    const double a = face_area(h, static_cast<int>(n % 6));
+  const auto& slots = ionic_.electrode_slots();
+  for (std::size_t n = 0; n < faces.size(); ++n) {
+    const double a = face_area(h, static_cast<int>(slots[n] % 6));
     local[0] += faces[n].active_anodic * a;
     local[1] += faces[n].active_cathodic * a;
   }

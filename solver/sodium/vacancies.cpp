@@ -100,14 +100,13 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
   }
   Ghosted lab(grid_, labels_);
   Ghosted vd(grid_, void_);
-  auto& faces = ionic.faces();
   for_owned(grid_, [&](auto i, auto j, auto k) {
     if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
     for (int face = 0; face < 6; ++face) {
       std::int64_t ni, nj, nk;
       if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || vd(ni, nj, nk) == 0) continue;
-      ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
-      f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+      ElectrodeFace* f = ionic.face_at(i, j, k, face);
+      if (f) f->active_anodic = f->active_cathodic = f->metal_fraction = 0;
     }
   });
 }
@@ -334,13 +333,14 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
     Ghosted lab(grid_, labels_);
     Ghosted vd(grid_, void_), th_new(grid_, theta), th_old(grid_, theta_old), kx(grid_, sink), xi(grid_, xi_vec);
     Scatter s(grid_);
-    const auto& faces = ionic.faces();
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
       for (int face = 0; face < 6; ++face) {
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || vd(ni, nj, nk) != 0) continue;
-        const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+        const ElectrodeFace* fp = ionic.face_at(i, j, k, face);
+        if (!fp) continue; // SE|SE
+        const ElectrodeFace& f = *fp;
         if (!(f.faradaic > 0) || !holds_sodium(materials_[static_cast<int>(lab(ni, nj, nk))].phase)) continue;
         const double area = face_area(h, face), depth = h[face_axis(face)];
         const double k = SodiumMetal::holds(xi(ni, nj, nk)) ? kx(ni, nj, nk) / xi(ni, nj, nk) : 0.0;
@@ -407,7 +407,6 @@ VoidCensus Vacancies::census(const IonicPotential& ionic) const {
   const auto& h = grid_.spec().spacing;
   Ghosted lab(grid_, labels_);
   Ghosted xi(grid_, sodium_.xi()), v(grid_, vacancy_), vd(grid_, void_), con(grid_, sodium_.connected());
-  const auto& faces = ionic.faces();
   double local[2] = {0, 0}, theta_min = 1;
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const Material& m = materials_[static_cast<int>(lab(i, j, k))];
@@ -423,7 +422,7 @@ VoidCensus Vacancies::census(const IonicPotential& ionic) const {
       const double x = xi(ni, nj, nk);
       if (!SodiumMetal::holds(x)) continue;
       local[1] += area;
-      const ElectrodeFace& f = faces[ionic.face_index(i, j, k, face)];
+      const ElectrodeFace& f = *ionic.face_at(i, j, k, face); // SE|Na: an electrode face
       const double theta = 1 - v(ni, nj, nk) / x;
       const double k = con(ni, nj, nk) != 0 ? sink_rate_ : 0.0;
       theta_min = std::min(theta_min, f.faradaic > 0 ? law_.face_occupancy(theta, f.faradaic, area, h[face_axis(face)], k)

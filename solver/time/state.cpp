@@ -53,12 +53,27 @@ int State::block_components(const std::string& name) const {
   return it->second.components;
 }
 
+namespace {
+
+std::size_t entries(const State::BlockAccess& a, std::size_t owned) {
+  return a.slots ? a.slots->size() : owned * static_cast<std::size_t>(a.components);
+}
+
+} // namespace
+
 std::vector<double> State::block(const std::string& name) const {
   const auto it = blocks_.find(name);
   if (it == blocks_.end()) throw Error("state: no block array " + name);
   const auto& a = it->second;
-  std::vector<double> out(static_cast<std::size_t>(grid_.owned().size()) * a.components);
-  a.read(out);
+  const auto owned = static_cast<std::size_t>(grid_.owned().size());
+  std::vector<double> out(owned * a.components, 0.0);
+  if (!a.slots) {
+    a.read(out);
+    return out;
+  }
+  std::vector<double> part(a.slots->size());
+  a.read(part);
+  for (std::size_t n = 0; n < part.size(); ++n) out[(*a.slots)[n]] = part[n];
   return out;
 }
 
@@ -68,7 +83,13 @@ void State::set_block(const std::string& name, const std::vector<double>& values
   const auto& a = it->second;
   if (values.size() != static_cast<std::size_t>(grid_.owned().size()) * a.components)
     throw Error("state: block array " + name + " does not match this rank's block");
-  a.write(values);
+  if (!a.slots) {
+    a.write(values);
+    return;
+  }
+  std::vector<double> part(a.slots->size());
+  for (std::size_t n = 0; n < part.size(); ++n) part[n] = values[(*a.slots)[n]];
+  a.write(part);
 }
 
 template <class T>
@@ -120,7 +141,13 @@ void State::save(const std::string& slot) {
     NAVOX_CALL(VecCopy(f.vec, copy));
     snap.revisions[name] = f.revision;
   }
-  for (const auto& [name, b] : blocks_) snap.blocks[name] = block(name);
+  // Block arrays keep their entries only, in the snapshot's own storage (no per-step allocation).
+  const auto owned = static_cast<std::size_t>(grid_.owned().size());
+  for (const auto& [name, b] : blocks_) {
+    std::vector<double>& copy = snap.blocks[name];
+    copy.resize(entries(b, owned));
+    b.read(copy);
+  }
   for (const auto& [name, v] : reals_) snap.reals[name] = *v.value;
   for (const auto& [name, v] : integers_) snap.integers[name] = *v.value;
 }
@@ -134,7 +161,12 @@ void State::restore(const std::string& slot) {
     // A field changed since the snapshot changes again by being put back.
     if (f.revision != snap.revisions.at(name)) ++f.revision;
   }
-  for (const auto& [name, b] : blocks_) set_block(name, snap.blocks.at(name));
+  const auto owned = static_cast<std::size_t>(grid_.owned().size());
+  for (const auto& [name, b] : blocks_) {
+    const std::vector<double>& copy = snap.blocks.at(name);
+    if (copy.size() != entries(b, owned)) throw Error("state: block array " + name + " changed size since " + slot);
+    b.write(copy);
+  }
   for (auto& [name, v] : reals_) *v.value = snap.reals.at(name);
   for (auto& [name, v] : integers_) *v.value = snap.integers.at(name);
 }

@@ -53,28 +53,33 @@ public:
   /// Whole-array access (a snapshot is taken every step: one call, not one per value).
   struct BlockAccess {
     int components = 1; ///< values per owned voxel: 1 or 6
-    /// Fills `out` (sized components × owned voxels): value n = components × owned offset + c.
+    /// The entries read and write exchange: their places n = components × owned offset + c
+    /// in the block, ascending; the others are 0 and never written. Null: every entry,
+    /// in that order. A snapshot keeps these entries only.
+    const std::vector<std::size_t>* slots = nullptr;
+    /// Fills `out` (sized to the entries) / takes `in`, in the order of the entries.
     std::function<void(std::vector<double>& out)> read;
     std::function<void(const std::vector<double>& in)> write;
   };
-  /// The block array of member `m` of the elements of `v` listed in `slots` (`v` and
-  /// `slots` outlive the State; one value per element of `v`): the others read as 0 and
-  /// are never written. For a member only those elements carry (the faces' double-layer
-  /// state and nuclei coverage live on the SE's electrode faces, a few of six per
-  /// voxel): a step's snapshot walks the few, not every face of every voxel.
+  /// The block array of member `m` of the elements of `v`, element n at place slots[n]
+  /// (`v` and `slots` outlive the State and stay the same size). For a member that only
+  /// a few elements carry (the faces' double-layer state and nuclei coverage live on the
+  /// SE's electrode faces, a few of six per voxel): a step's snapshot copies the few, not
+  /// every face of every voxel.
   template <class T>
   static BlockAccess member_block(int components, std::vector<T>& v, double T::*m,
                                   const std::vector<std::size_t>& slots) {
-    return {components, [&v, m, &slots](std::vector<double>& out) {
-              std::fill(out.begin(), out.end(), 0.0);
-              for (const std::size_t n : slots) out[n] = v[n].*m;
+    return {components, &slots,
+            [&v, m](std::vector<double>& out) {
+              for (std::size_t n = 0; n < v.size(); ++n) out[n] = v[n].*m;
             },
-            [&v, m, &slots](const std::vector<double>& in) {
-              for (const std::size_t n : slots) v[n].*m = in[n];
+            [&v, m](const std::vector<double>& in) {
+              for (std::size_t n = 0; n < v.size(); ++n) v[n].*m = in[n];
             }};
   }
   void add_block(const std::string& name, BlockAccess access);
   int block_components(const std::string& name) const;
+  /// The whole block array (components × owned voxels values) / its entries from one.
   std::vector<double> block(const std::string& name) const;
   void set_block(const std::string& name, const std::vector<double>& values);
 

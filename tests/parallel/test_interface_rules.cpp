@@ -65,7 +65,13 @@ TEST_P(InterfaceRules, TripleLinesAreContactEdgesAndLeftoversAreNotNa) {
       for (auto j = b.lo[1]; j < b.hi(1); ++j)
         for (auto i = b.lo[0]; i < b.hi(0); ++i) {
           if (label(i, j, k) != 0) continue;
-          const auto& f = ionic.faces()[ionic.face_index(i, j, k, 5)];
+          const navox::ElectrodeFace* fp = ionic.face_at(i, j, k, 5);
+          if (label(i, j, k + 1) == 0) {
+            EXPECT_EQ(fp, nullptr) << "an SE|SE face is no electrode face";
+            continue;
+          }
+          ASSERT_NE(fp, nullptr) << "an SE|non-SE face is an electrode face";
+          const auto& f = *fp;
           if (f.bare_collector >= 0) ++local[label(i, j, k + 1) == 1 ? 0 : 1];
           if (f.active_cathodic > 0 || f.active_anodic > 0) ++local[2];
           if (i == 0 && j == 0 && k == 1) {

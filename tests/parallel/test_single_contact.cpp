@@ -48,7 +48,9 @@ TEST(SingleContact, CurrentPeaksAtTheEdgeAndSumsToTheApplied) {
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
         if (b.lo[2] > 5 || b.hi(2) <= 5 || !in_contact(i, j)) continue;
-        const double density = ionic.faces()[ionic.face_index(i, j, 5, 5)].current / 1e-12;
+        const navox::ElectrodeFace* f = ionic.face_at(i, j, 5, 5);
+        ASSERT_NE(f, nullptr) << "the contact's faces are electrode faces";
+        const double density = f->current / 1e-12;
         const int edges = (i == 4 || i == 7) + (j == 4 || j == 7);
         const int kind = edges == 2 ? 0 : edges == 1 ? 1 : 2;
         local[kind] = std::min(local[kind], density);
