@@ -32,24 +32,27 @@ std::uint64_t value_hash(std::uint64_t key, std::uint64_t index, double value) {
   return mix(key ^ mix(index ^ mix(bits)));
 }
 
-/// Σ of the hashes of everything in `c`: blocks by global index (any partition gives
-/// the same sum), scalars counted on rank 0 only. Collective.
-std::uint64_t checksum(const Grid& grid, const CheckpointContent& c) {
+/// Σ of the hashes of one block's values on this rank, by global index (any partition
+/// gives the same sum over the ranks).
+std::uint64_t block_hash(const Grid& grid, const std::string& name, int components, const std::vector<double>& values) {
   const Box mine = grid.owned();
   const auto& dims = grid.spec().dims;
+  const std::uint64_t key = name_key(name);
   std::uint64_t local = 0;
-  for (const auto& b : c.blocks) {
-    const std::uint64_t key = name_key(b.name);
-    std::size_t n = 0;
-    for (std::int64_t k = mine.lo[2]; k < mine.hi(2); ++k)
-      for (std::int64_t j = mine.lo[1]; j < mine.hi(1); ++j)
-        for (std::int64_t i = mine.lo[0]; i < mine.hi(0); ++i) {
-          const std::uint64_t g = static_cast<std::uint64_t>((k * dims[1] + j) * dims[0] + i);
-          for (int q = 0; q < b.components; ++q, ++n)
-            local += value_hash(key, g * static_cast<std::uint64_t>(b.components) + static_cast<std::uint64_t>(q),
-                                b.values[n]);
-        }
-  }
+  std::size_t n = 0;
+  for (std::int64_t k = mine.lo[2]; k < mine.hi(2); ++k)
+    for (std::int64_t j = mine.lo[1]; j < mine.hi(1); ++j)
+      for (std::int64_t i = mine.lo[0]; i < mine.hi(0); ++i) {
+        const std::uint64_t g = static_cast<std::uint64_t>((k * dims[1] + j) * dims[0] + i);
+        for (int q = 0; q < components; ++q, ++n)
+          local += value_hash(key, g * static_cast<std::uint64_t>(components) + static_cast<std::uint64_t>(q), values[n]);
+      }
+  return local;
+}
+
+/// The checksum from the ranks' block hashes (`local`) and the scalars of `c`
+/// (counted on rank 0 only). Collective.
+std::uint64_t checksum(const Grid& grid, std::uint64_t local, const CheckpointContent& c) {
   if (grid.rank() == 0) {
     for (const auto& [name, v] : c.reals) local += value_hash(name_key("real:" + name), 0, v);
     for (const auto& [name, v] : c.integers) local += value_hash(name_key("integer:" + name), 0, double(v));
@@ -98,7 +101,6 @@ std::string read_string_attribute(hid_t obj, const char* name, const std::string
 } // namespace
 
 void write_checkpoint_file(const Grid& grid, const std::string& path, const CheckpointContent& content) {
-  const std::uint64_t sum = checksum(grid, content);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access list");
   check(H5Pset_fapl_mpio(fapl, grid.comm(), MPI_INFO_NULL), "MPI-IO driver");
@@ -110,7 +112,6 @@ void write_checkpoint_file(const Grid& grid, const std::string& path, const Chec
   attribute(file, "step", H5T_NATIVE_LONG, &content.step, 1);
   attribute(file, "time", H5T_NATIVE_DOUBLE, &content.time, 1);
   attribute(file, "dims", H5T_NATIVE_INT64, grid.spec().dims.data(), 3);
-  attribute(file, "checksum", H5T_NATIVE_UINT64, &sum, 1);
   string_attribute(file, "navox_version", NAVOX_VERSION);
   string_attribute(file, "entries", entries(content));
   {
@@ -122,21 +123,35 @@ void write_checkpoint_file(const Grid& grid, const std::string& path, const Chec
   Handle group(H5Gcreate2(file, "blocks", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "group /blocks");
   Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer list");
   check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "collective transfer");
+  // One block in memory at a time where the content fills them (CheckpointBlock::fill).
+  std::uint64_t local = 0;
+  std::vector<double> buffer;
   for (const auto& b : content.blocks) {
+    const std::vector<double>* values = &b.values;
+    if (b.fill) {
+      b.fill(buffer);
+      values = &buffer;
+    }
+    if (values->size() != static_cast<std::size_t>(grid.owned().size()) * b.components)
+      throw Error("checkpoint: block " + b.name + " does not match this rank's block"); // a caller's bug
+    local += block_hash(grid, b.name, b.components, *values);
     const Extents e = extents(grid, b.components);
     Handle filespace(H5Screate_simple(e.rank, e.global.data(), nullptr), H5Sclose, "file space");
     Handle memspace(H5Screate_simple(e.rank, e.count.data(), nullptr), H5Sclose, "memory space");
     Handle dset(H5Dcreate2(group, b.name.c_str(), H5T_IEEE_F64LE, filespace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Dclose, "dataset /blocks/" + b.name);
     check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, e.start.data(), nullptr, e.count.data(), nullptr), "hyperslab");
-    if (b.values.empty()) {
+    if (values->empty()) {
       H5Sselect_none(filespace);
       H5Sselect_none(memspace);
     }
     errno = 0;
-    const herr_t written = H5Dwrite(dset, H5T_NATIVE_DOUBLE, memspace, filespace, xfer, b.values.data());
+    const herr_t written = H5Dwrite(dset, H5T_NATIVE_DOUBLE, memspace, filespace, xfer, values->data());
     agree(grid.comm(), written, written < 0 ? errno : 0, "write /blocks/" + b.name + " to " + path);
   }
+  buffer = {};
+  const std::uint64_t sum = checksum(grid, local, content);
+  attribute(file, "checksum", H5T_NATIVE_UINT64, &sum, 1);
   errno = 0;
   const herr_t flushed = H5Fflush(file, H5F_SCOPE_GLOBAL);
   agree(grid.comm(), flushed, flushed < 0 ? errno : 0, "flush " + path);
@@ -191,13 +206,15 @@ CheckpointContent read_checkpoint_file(const Grid& grid, const std::string& path
       Handle memspace(H5Screate_simple(e.rank, e.count.data(), nullptr), H5Sclose, "memory space");
       check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, e.start.data(), nullptr, e.count.data(), nullptr), "hyperslab");
       CheckpointBlock b{want.name, want.components,
-                        std::vector<double>(static_cast<std::size_t>(grid.owned().size()) * want.components)};
+                        std::vector<double>(static_cast<std::size_t>(grid.owned().size()) * want.components), {}};
       check(H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, b.values.data()),
             "read /blocks/" + want.name + " from " + path);
       out.blocks.push_back(std::move(b));
     }
   });
-  if (checksum(grid, out) != stored)
+  std::uint64_t local = 0;
+  for (const auto& b : out.blocks) local += block_hash(grid, b.name, b.components, b.values);
+  if (checksum(grid, local, out) != stored)
     throw CollectiveError(path + " is damaged: its checksum does not match its contents");
   return out;
 }

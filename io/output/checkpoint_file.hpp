@@ -13,6 +13,7 @@
 #include "mesh/grid.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,9 @@ struct CheckpointBlock {
   std::string name;
   int components = 1;          ///< 1 or 6
   std::vector<double> values;  ///< this rank's block: components × (x fastest offset) + component
+  /// Where set, what write_checkpoint_file writes instead of `values`: it fills the
+  /// block when its turn comes, so one block at a time is held, not all of them.
+  std::function<void(std::vector<double>& values)> fill;
 };
 
 struct CheckpointContent {

@@ -60,8 +60,8 @@ void sync_path(const std::string& path, int flags) {
 
 io::CheckpointContent layout(const State& state) {
   io::CheckpointContent c;
-  for (const auto& name : state.field_names()) c.blocks.push_back({name, 1, {}});
-  for (const auto& name : state.block_names()) c.blocks.push_back({name, state.block_components(name), {}});
+  for (const auto& name : state.field_names()) c.blocks.push_back({name, 1, {}, {}});
+  for (const auto& name : state.block_names()) c.blocks.push_back({name, state.block_components(name), {}, {}});
   for (const auto& name : state.real_names()) c.reals.emplace_back(name, 0.0);
   for (const auto& name : state.integer_names()) c.integers.emplace_back(name, 0);
   return c;
@@ -72,14 +72,20 @@ io::CheckpointContent layout(const State& state) {
 Checkpoints::Checkpoints(const Grid& grid, std::string directory, int keep, const io::Log& log)
     : grid_(grid), directory_(std::move(directory)), keep_(keep), log_(log) {}
 
-std::string Checkpoints::write(const State& state, long step, double t) {
+std::string Checkpoints::write(const State& state, long step, double t, const std::string& slot) {
   io::CheckpointContent c = layout(state);
   c.step = step;
   c.time = t;
-  for (auto& b : c.blocks)
-    b.values = state.has_field(b.name) ? scalar_block(grid_, state.field(b.name)) : state.block(b.name);
-  for (auto& [name, v] : c.reals) v = state.real(name);
-  for (auto& [name, v] : c.integers) v = state.integer(name);
+  for (auto& b : c.blocks) {
+    const std::string name = b.name;
+    b.fill = [this, &state, name, &slot](std::vector<double>& out) {
+      out = !slot.empty()             ? state.saved_block(slot, name)
+            : state.has_field(name) ? scalar_block(grid_, state.field(name))
+                                    : state.block(name);
+    };
+  }
+  for (auto& [name, v] : c.reals) v = slot.empty() ? state.real(name) : state.saved_real(slot, name);
+  for (auto& [name, v] : c.integers) v = slot.empty() ? state.integer(name) : state.saved_integer(slot, name);
 
   const std::string path = (fs::path(directory_) / file_name(step)).string(), tmp = path + ".tmp";
   io::write_checkpoint_file(grid_, tmp, c);

@@ -21,9 +21,10 @@ class Checkpoints {
 public:
   Checkpoints(const Grid& grid, std::string directory, int keep, const io::Log& log);
 
-  /// Writes `state` at (step, t) and removes checkpoints beyond the newest `keep`;
+  /// Writes `state` at (step, t), or what it saved in `slot` when one is named (the
+  /// state itself left alone), and removes checkpoints beyond the newest `keep`;
   /// returns the file's path. Collective; throws CollectiveError with errno text.
-  std::string write(const State& state, long step, double t);
+  std::string write(const State& state, long step, double t, const std::string& slot = "");
   /// Reads `which` (a path, or "latest") into `state`; returns the path read, or ""
   /// when "latest" finds no checkpoint at all. Collective; throws CollectiveError
   /// when the named file, or every checkpoint found, cannot be used.

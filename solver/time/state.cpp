@@ -1,5 +1,6 @@
 #include "solver/time/state.hpp"
 
+#include "mesh/block_access.hpp"
 #include "mesh/error.hpp"
 
 namespace navox {
@@ -61,20 +62,20 @@ std::size_t entries(const State::BlockAccess& a, std::size_t owned) {
 
 } // namespace
 
+std::vector<double> State::whole(const BlockAccess& a, const std::vector<double>& entries) const {
+  if (!a.slots) return entries;
+  std::vector<double> out(static_cast<std::size_t>(grid_.owned().size()) * a.components, 0.0);
+  for (std::size_t n = 0; n < entries.size(); ++n) out[(*a.slots)[n]] = entries[n];
+  return out;
+}
+
 std::vector<double> State::block(const std::string& name) const {
   const auto it = blocks_.find(name);
   if (it == blocks_.end()) throw Error("state: no block array " + name);
   const auto& a = it->second;
-  const auto owned = static_cast<std::size_t>(grid_.owned().size());
-  std::vector<double> out(owned * a.components, 0.0);
-  if (!a.slots) {
-    a.read(out);
-    return out;
-  }
-  std::vector<double> part(a.slots->size());
+  std::vector<double> part(entries(a, static_cast<std::size_t>(grid_.owned().size())));
   a.read(part);
-  for (std::size_t n = 0; n < part.size(); ++n) out[(*a.slots)[n]] = part[n];
-  return out;
+  return whole(a, part);
 }
 
 void State::set_block(const std::string& name, const std::vector<double>& values) {
@@ -169,6 +170,28 @@ void State::restore(const std::string& slot) {
   }
   for (auto& [name, v] : reals_) *v.value = snap.reals.at(name);
   for (auto& [name, v] : integers_) *v.value = snap.integers.at(name);
+}
+
+const State::Snapshot& State::snapshot(const std::string& slot) const {
+  const auto it = snapshots_.find(slot);
+  if (it == snapshots_.end()) throw Error("state: nothing saved in " + slot);
+  return it->second;
+}
+
+std::vector<double> State::saved_block(const std::string& slot, const std::string& name) const {
+  const Snapshot& snap = snapshot(slot);
+  if (const auto f = snap.fields.find(name); f != snap.fields.end()) return scalar_block(grid_, f->second);
+  const auto b = blocks_.find(name);
+  if (b == blocks_.end()) throw Error("state: no entry " + name);
+  return whole(b->second, snap.blocks.at(name));
+}
+
+double State::saved_real(const std::string& slot, const std::string& name) const {
+  return snapshot(slot).reals.at(name);
+}
+
+std::int64_t State::saved_integer(const std::string& slot, const std::string& name) const {
+  return snapshot(slot).integers.at(name);
 }
 
 void State::changed(const std::string& name) {

@@ -103,6 +103,13 @@ public:
   void save(const std::string& slot);
   void restore(const std::string& slot);
 
+  /// What save(slot) kept of entry `name`, the current state left as it is (a
+  /// checkpoint of an earlier restart point). A cell field or a whole block array
+  /// (as block()); throws navox::Error if nothing was saved in `slot`.
+  std::vector<double> saved_block(const std::string& slot, const std::string& name) const;
+  double saved_real(const std::string& slot, const std::string& name) const;
+  std::int64_t saved_integer(const std::string& slot, const std::string& name) const;
+
   /// Marks cell field `name` changed (outside a solve); revision() counts such changes.
   void changed(const std::string& name);
   long revision(const std::string& name) const;
@@ -126,6 +133,9 @@ private:
     std::map<std::string, double> reals;
     std::map<std::string, std::int64_t> integers;
   };
+  const Snapshot& snapshot(const std::string& slot) const;
+  /// The whole block array of `a` from its entries.
+  std::vector<double> whole(const BlockAccess& a, const std::vector<double>& entries) const;
   template <class T>
   static T& value(std::map<std::string, Value<T>>& map, std::vector<std::string>& order, const std::string& name,
                   T* bound, T initial);

@@ -177,18 +177,16 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
   long checkpoint_step = long(ls.step); ///< the step of the newest checkpoint
   double checkpoint_wall = MPI_Wtime();
   std::string last_checkpoint = restarted;
-  // Writes the newest restart point, leaving the current state as it is.
+  // Writes the newest restart point, leaving the current state as it is: from the
+  // "restart" slot itself when the run is past it (no copy of the current state).
   auto checkpoint_restart_point = [&] {
     const bool current = restart_saved < 0 || restart_saved == ls.step;
-    if (!current) {
-      state.save("end");
-      state.restore("restart");
-    }
+    const std::string slot = current ? "" : "restart";
+    const double t = current ? ls.t : state.saved_real(slot, "t");
     ScopedEvent output(Event::output);
-    checkpoint_step = long(ls.step);
-    last_checkpoint = checkpoints.write(state, checkpoint_step, ls.t);
-    log_.info("checkpoint: %s (step %ld, t = %.6g s)", last_checkpoint.c_str(), checkpoint_step, ls.t);
-    if (!current) state.restore("end");
+    checkpoint_step = current ? long(ls.step) : long(state.saved_integer(slot, "step"));
+    last_checkpoint = checkpoints.write(state, checkpoint_step, t, slot);
+    log_.info("checkpoint: %s (step %ld, t = %.6g s)", last_checkpoint.c_str(), checkpoint_step, t);
     checkpoint_wall = MPI_Wtime();
   };
 
