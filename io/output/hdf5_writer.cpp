@@ -67,9 +67,11 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
   check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "collective transfer");
 
   std::vector<std::int32_t> ints;
+  std::vector<double> buffer;
   for (const auto& f : fields) {
     if (f.components < 1) throw Error("output field " + f.name + " has " + std::to_string(f.components) + " components");
-    if (static_cast<std::int64_t>(f.values.size()) != mine.size() * f.components)
+    const std::vector<double>& values = f.data(buffer);
+    if (static_cast<std::int64_t>(values.size()) != mine.size() * f.components)
       throw Error("output field " + f.name + " does not match this rank's block");
     // [z][y][x] for a scalar, [z][y][x][c] for a field of several components.
     const Extents e = extents(spec.dims, mine, f.components);
@@ -81,10 +83,10 @@ void write_hdf5_step(const Grid& grid, const std::string& path, const StepInfo& 
                 H5Dclose, "dataset /fields/" + f.name);
     string_attribute(dset, "units", f.units);
     check(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, e.start.data(), nullptr, e.count.data(), nullptr), "hyperslab");
-    const void* data = f.values.data();
+    const void* data = values.data();
     hid_t mem_type = H5T_NATIVE_DOUBLE;
     if (is_int) {
-      ints.assign(f.values.begin(), f.values.end());
+      ints.assign(values.begin(), values.end());
       data = ints.data();
       mem_type = H5T_NATIVE_INT32;
     }

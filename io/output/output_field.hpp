@@ -1,5 +1,6 @@
 #pragma once
 /// One named cell field of this rank's block, ready to be written.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,17 @@ struct OutputField {
   /// Vector attribute, a VTK array of 3 components. Last, so `{name, type, values,
   /// units}` still initialises a scalar.
   int components = 1;
+  /// Where set, computes the values when a writer reaches the field, instead of
+  /// `values` held from the start: a step's output then holds one field at a time.
+  /// Called on every rank in the fields' order (it may be collective), once per format.
+  std::function<std::vector<double>()> make = nullptr;
+
+  /// The values: `values`, or make()'s, kept in `buffer`.
+  const std::vector<double>& data(std::vector<double>& buffer) const {
+    if (!make) return values;
+    buffer = make();
+    return buffer;
+  }
 };
 
 } // namespace navox::io

@@ -55,25 +55,27 @@ void write_vti_piece(const Grid& grid, const std::string& path, const std::vecto
   image->SetExtent(int(b.lo[0]), int(b.hi(0)), int(b.lo[1]), int(b.hi(1)), int(b.lo[2]), int(b.hi(2)));
   image->SetOrigin(s.origin[0], s.origin[1], s.origin[2]);
   image->SetSpacing(s.spacing[0], s.spacing[1], s.spacing[2]);
+  std::vector<double> buffer;
   for (const auto& f : fields) {
     if (f.components < 1) throw Error("output field " + f.name + " has " + std::to_string(f.components) + " components");
-    if (static_cast<std::int64_t>(f.values.size()) != b.size() * f.components)
+    const std::vector<double>& values = f.data(buffer);
+    if (static_cast<std::int64_t>(values.size()) != b.size() * f.components)
       throw Error("output field " + f.name + " does not match this rank's block");
     // One tuple per cell, its components interleaved as OutputField holds them.
-    const vtkIdType n_values = static_cast<vtkIdType>(f.values.size());
+    const vtkIdType n_values = static_cast<vtkIdType>(values.size());
     if (f.type == OutputField::Type::int32) {
       vtkNew<vtkIntArray> a;
       a->SetName(f.name.c_str());
       a->SetNumberOfComponents(f.components);
       a->SetNumberOfTuples(b.size());
-      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, static_cast<int>(f.values[n]));
+      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, static_cast<int>(values[n]));
       image->GetCellData()->AddArray(a);
     } else {
       vtkNew<vtkDoubleArray> a;
       a->SetName(f.name.c_str());
       a->SetNumberOfComponents(f.components);
       a->SetNumberOfTuples(b.size());
-      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, f.values[n]);
+      for (vtkIdType n = 0; n < n_values; ++n) a->SetValue(n, values[n]);
       image->GetCellData()->AddArray(a);
     }
   }

@@ -23,27 +23,35 @@ ElectrochemistryModule::ElectrochemistryModule(const ModuleSetup& s)
 }
 
 void ElectrochemistryModule::outputs(std::vector<io::OutputField>& out) const {
+  using T = io::OutputField::Type;
+  // Each computed when written (io::OutputField::make).
   // phi lives in the SE only: the solve writes V (metal) or 0 (pores) elsewhere,
-  // the files hold NaN there, so a slice's colour range is the electrolyte's. The
-  // electrode's potential V is its own field, defined in the CC.
-  std::vector<double> phi = scalar_block(grid_, phi_);
-  const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
-  std::vector<double> electrode(phi.size(), NAN);
-  for (std::size_t n = 0; n < phi.size(); ++n) {
-    const Phase p = materials_[static_cast<std::size_t>(labels[n])].phase;
-    if (p == Phase::CC) electrode[n] = last_.electrode_potential;
-    if (p != Phase::SE) phi[n] = NAN;
-  }
-  out.push_back({"phi", io::OutputField::Type::float64, std::move(phi), "V"});
-  out.push_back({"electrode_potential", io::OutputField::Type::float64, std::move(electrode), "V"});
+  // the files hold NaN there, so a slice's colour range is the electrolyte's.
+  out.push_back({"phi", T::float64, {}, "V", 1, [this] {
+                   std::vector<double> phi = scalar_block(grid_, phi_);
+                   const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
+                   for (std::size_t n = 0; n < phi.size(); ++n)
+                     if (materials_[static_cast<std::size_t>(labels[n])].phase != Phase::SE) phi[n] = NAN;
+                   return phi;
+                 }});
+  // The electrode's potential V is its own field, defined in the CC.
+  out.push_back({"electrode_potential", T::float64, {}, "V", 1, [this] {
+                   std::vector<double> v = scalar_block(grid_, state_.field("label"));
+                   for (double& x : v)
+                     x = materials_[static_cast<std::size_t>(x)].phase == Phase::CC ? last_.electrode_potential : NAN;
+                   return v;
+                 }});
   // Current density through each SE voxel's SE|metal faces, summed [A/m^2].
-  std::vector<double> current(static_cast<std::size_t>(grid_.owned().size()), 0.0);
-  const auto& faces = ionic_.faces();
-  const auto& h = grid_.spec().spacing;
-  const auto& slots = ionic_.electrode_slots();
-  for (std::size_t n = 0; n < faces.size(); ++n)
-    if (faces[n].current != 0) current[slots[n] / 6] += faces[n].current / face_area(h, static_cast<int>(slots[n] % 6));
-  out.push_back({"interface_current", io::OutputField::Type::float64, std::move(current), "A/m^2"});
+  out.push_back({"interface_current", T::float64, {}, "A/m^2", 1, [this] {
+                   std::vector<double> current(static_cast<std::size_t>(grid_.owned().size()), 0.0);
+                   const auto& faces = ionic_.faces();
+                   const auto& h = grid_.spec().spacing;
+                   const auto& slots = ionic_.electrode_slots();
+                   for (std::size_t n = 0; n < faces.size(); ++n)
+                     if (faces[n].current != 0)
+                       current[slots[n] / 6] += faces[n].current / face_area(h, static_cast<int>(slots[n] % 6));
+                   return current;
+                 }});
 }
 
 void ElectrochemistryModule::columns(std::vector<io::TimeSeries::Column>& out) const {

@@ -119,7 +119,7 @@ public:
   const char* name() const override { return "mechanics"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
-    out.push_back({"pressure", io::OutputField::Type::float64, na_pressure(), "Pa"});
+    out.push_back({"pressure", io::OutputField::Type::float64, {}, "Pa", 1, [this] { return na_pressure(); }});
     if (!elastic_wanted()) return;
     // Not before the first force balance: a run resuming from a checkpoint asks for the
     // fields' names before any step (the Na pressure is not known yet, and a solve there

@@ -58,7 +58,8 @@ public:
   const char* name() const override { return "nucleation"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
-    if (nucleation_.enabled()) out.push_back({"nuclei", io::OutputField::Type::int32, nucleation_.field(), ""});
+    if (nucleation_.enabled())
+      out.push_back({"nuclei", io::OutputField::Type::int32, {}, "", 1, [this] { return nucleation_.field(); }});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"nuclei", ""}, {"nucleus_density", "1/m^2"}});

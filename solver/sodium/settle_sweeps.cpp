@@ -52,18 +52,16 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid), halo_(grid) {
   });
   room_seen_.assign(static_cast<std::size_t>(me.size()), 0);
   room_now_.assign(room_seen_.size(), 0);
-  local_ends_.assign(room_seen_.size(), -1.0);
   depth_.assign(kind_.size(), -1);
-  // Ghosts that are copies of voxels of this block across a periodic face.
-  wrap_.assign(kind_.size(), -1);
-  const auto& dims = grid.spec().dims;
-  for (auto k = g_lo_[2]; k < g_lo_[2] + g_n_[2]; ++k)
-    for (auto j = g_lo_[1]; j < g_lo_[1] + g_n_[1]; ++j)
-      for (auto i = g_lo_[0]; i < g_lo_[0] + g_n_[0]; ++i) {
-        const std::int64_t wi = (i % dims[0] + dims[0]) % dims[0], wj = (j % dims[1] + dims[1]) % dims[1];
-        if (!me.contains(i, j, k) && me.contains(wi, wj, k))
-          wrap_[static_cast<std::size_t>(ghost_index(i, j, k))] = ghost_index(wi, wj, k);
-      }
+}
+
+std::int64_t SettleSweeps::wrapped(std::int64_t g) const {
+  std::int64_t i, j, k;
+  ghost_coords(g, i, j, k);
+  const Box me = grid_.owned();
+  const auto& dims = grid_.spec().dims;
+  const std::int64_t wi = (i % dims[0] + dims[0]) % dims[0], wj = (j % dims[1] + dims[1]) % dims[1];
+  return !me.contains(i, j, k) && me.contains(wi, wj, k) ? ghost_index(wi, wj, k) : -1;
 }
 
 SettleSweeps::~SettleSweeps() {
@@ -339,7 +337,7 @@ double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
   // (across a periodic face too, when the voxel there is this block's), or -1.
   auto across = [&](std::int64_t g, unsigned link, int f) -> std::int64_t {
     const std::int64_t n = g + face_step_[f];
-    return (link >> (f + 8)) & 1u ? n : wrap_[static_cast<std::size_t>(n)];
+    return (link >> (f + 8)) & 1u ? n : wrapped(n);
   };
   auto& level = levels_;
   seen.clear();
@@ -533,7 +531,6 @@ bool SettleSweeps::sweep(double& unplaced) {
         return;
       }
       room_now_[static_cast<std::size_t>(o)] = tot < 1 - kTiny ? 1 : 0;
-      local_ends_[static_cast<std::size_t>(o)] = -1;
       int role = none;
       if (tot > 1 + kTiny) {
         role = sender;
@@ -559,14 +556,17 @@ bool SettleSweeps::sweep(double& unplaced) {
     ScopedEvent event(Event::paths);
     const std::size_t budget = std::max<std::size_t>(kLocalSearch, room_now_.size() / 2);
     std::size_t spent = 0;
+    local_ends_.clear();
     for (const auto& [g, o] : walled_) {
-      double& e = local_ends_[static_cast<std::size_t>(o)];
+      double e = -1;
       if (spent < budget) {
         e = local_end(t, g);
         spent += seen_.size();
       }
       if (e < 0) flags[0] = 1;
+      local_ends_.emplace_back(o, e);
     }
+    std::sort(local_ends_.begin(), local_ends_.end()); // in block order already; kept so for the lookup
     walled_.clear();
   }
   if (!flags[1] && room_now_ != room_seen_) flags[1] = 1;
@@ -653,9 +653,8 @@ bool SettleSweeps::sweep(double& unplaced) {
             if (mine == 0 ? at_se_[static_cast<std::size_t>(n)] != 0 : route[n] == mine - 1) to = f;
           }
           if (to >= 0) dl[g + face_step_[to]] += need;
-        } else if (const double path_end = local_ends_[static_cast<std::size_t>(o)] >= 0
-                                               ? local_ends_[static_cast<std::size_t>(o)]
-                                               : (paths[0] && dist[g] < kNoRoute ? end[g] : -1.0);
+        } else if (const double own = local_end_of(o),
+                   path_end = own >= 0 ? own : (paths[0] && dist[g] < kNoRoute ? end[g] : -1.0);
                    path_end >= 0) {
           // A walled-in Na voxel: its surplus is carried through full Na to the end of its
           // path; where creep limits the flow, no more than the share of all it held

@@ -93,6 +93,14 @@ private:
     j = g / g_n_[0] % g_n_[1] + g_lo_[1];
     k = g / (g_n_[0] * g_n_[1]) + g_lo_[2];
   }
+  /// The owned voxel that ghost g copies across a periodic face, else -1 (computed, not
+  /// tabled: a table took 8 B per voxel for the few ghosts it concerns).
+  std::int64_t wrapped(std::int64_t g) const;
+  /// local_end() of owned voxel o this sweep, or -1 when it is no walled-in sender or its search failed.
+  double local_end_of(std::int64_t o) const {
+    const auto it = std::lower_bound(local_ends_.begin(), local_ends_.end(), std::make_pair(o, -2.0));
+    return it != local_ends_.end() && it->first == o ? it->second : -1.0;
+  }
   /// Global voxel index i + nx (j + ny k) of (i, j, k), lateral coordinates wrapped.
   double global_index(std::int64_t i, std::int64_t j, std::int64_t k) const;
   struct Push {
@@ -151,13 +159,13 @@ private:
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order
-  std::vector<double> local_ends_;         ///< per owned voxel: local_end() of a walled-in sender this sweep, else -1
+  /// This sweep's walled-in senders (owned index, ascending) with their local_end() (-1: none).
+  std::vector<std::pair<std::int64_t, double>> local_ends_;
   std::vector<std::pair<std::int64_t, std::int64_t>> walled_; ///< this sweep's walled-in Na senders (ghosted, owned index)
   std::vector<std::pair<std::int64_t, std::int64_t>> movable_; ///< load(): the voxels sweeps visit (ghosted, owned index)
   std::vector<std::int32_t> depth_;        ///< local_end: steps from the sender per ghosted voxel, -1 unseen
   std::vector<std::int64_t> seen_;         ///< local_end: the voxels it reached, level by level
   std::vector<std::size_t> levels_;        ///< local_end: seen_[levels_[k] .. levels_[k + 1]) are k steps away
-  std::vector<std::int64_t> wrap_;         ///< per ghosted voxel: the owned voxel it copies across a periodic face, else -1
   std::vector<std::vector<std::int64_t>> buckets_; ///< find_paths: ghosted voxels by distance (kept for their storage)
   /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
   /// each offers and gives (interleaved), and a sweep's moves.

@@ -29,7 +29,7 @@ SodiumModule::SodiumModule(const ModuleSetup& s)
 }
 
 void SodiumModule::outputs(std::vector<io::OutputField>& out) const {
-  out.push_back({"xi", io::OutputField::Type::float64, scalar_block(grid_, sodium_.xi()), "1"});
+  out.push_back({"xi", io::OutputField::Type::float64, {}, "1", 1, [this] { return scalar_block(grid_, sodium_.xi()); }});
 }
 
 void SodiumModule::columns(std::vector<io::TimeSeries::Column>& out) const {

@@ -60,8 +60,10 @@ public:
   const char* name() const override { return "topology"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
-    classify();
-    out.push_back({"na_state", io::OutputField::Type::int32, na_state_, ""});
+    out.push_back({"na_state", io::OutputField::Type::int32, {}, "", 1, [this] {
+                     classify();
+                     return na_state_;
+                   }});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"trapped_na_volume", "m^3"}, {"isolated_na_volume", "m^3"}});

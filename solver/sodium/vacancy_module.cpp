@@ -68,8 +68,8 @@ public:
   const char* name() const override { return "vacancies"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
-    out.push_back({"theta", io::OutputField::Type::float64, vacancies_.occupancy(), "1"});
-    out.push_back({"void", io::OutputField::Type::int32, vacancies_.voids(), ""});
+    out.push_back({"theta", io::OutputField::Type::float64, {}, "1", 1, [this] { return vacancies_.occupancy(); }});
+    out.push_back({"void", io::OutputField::Type::int32, {}, "", 1, [this] { return vacancies_.voids(); }});
   }
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"void_fraction", ""}, {"theta_min", ""}, {"vacancy_volume", "m^3"}, {"theta_its", ""}});

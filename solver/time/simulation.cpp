@@ -67,8 +67,11 @@ Vec Simulation::xi() const { return state_->field("xi"); }
 std::vector<io::OutputField> Simulation::output_fields() const {
   using T = io::OutputField::Type;
   std::vector<io::OutputField> out;
-  out.push_back({"label", T::int32, scalar_block(*grid_, state_->field("label")), ""});
-  out.push_back({"rank", T::int32, std::vector<double>(grid_->owned().size(), double(grid_->rank())), ""});
+  // Each computed when written (io::OutputField::make): one field in memory at a time.
+  out.push_back({"label", T::int32, {}, "", 1, [this] { return scalar_block(*grid_, state_->field("label")); }});
+  out.push_back({"rank", T::int32, {}, "", 1, [this] {
+                   return std::vector<double>(static_cast<std::size_t>(grid_->owned().size()), double(grid_->rank()));
+                 }});
   for (const auto& m : modules_) m->outputs(out);
   return out;
 }
