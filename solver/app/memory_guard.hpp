@@ -10,11 +10,11 @@
 
 namespace navox {
 
-/// Bytes per voxel of a run (ionic solve, Na model, output; 64^3-128^3 plating: 1.3-1.4 KB
-/// beside the library baseline, and the State's snapshots for a retry, the restart
-/// point and the end: 48^3 plating peaks 0.43 KB/voxel higher with them) and of an
-/// analysis (conduction solve: 0.25 KB).
-constexpr double kRunBytesPerVoxel = 1850;
+/// Bytes per voxel of a run (ionic solve, Na model, the State's snapshots, output and
+/// checkpoints: 64^3 and 128^3 plating peak at 0.61-0.67 KB beside the library
+/// baseline, docs/performance.md "Memory per voxel"; 1 KB leaves room for the vacancy
+/// and creep fields) and of an analysis (conduction solve: 0.25 KB).
+constexpr double kRunBytesPerVoxel = 1000;
 constexpr double kAnalysisBytesPerVoxel = 300;
 
 /// Throws CollectiveError on every rank, with the estimate, if the grid does not fit:

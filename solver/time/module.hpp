@@ -84,7 +84,8 @@ public:
   virtual ~Module() = default;
   virtual const char* name() const = 0;
 
-  /// Cell fields written at each output step.
+  /// Cell fields written at each output step: preferably as io::OutputField::make, so
+  /// each is computed when the writer reaches it and no two are held at once.
   virtual void outputs(std::vector<io::OutputField>&) const {}
   /// Time-series columns and, in the same order, this step's values.
   virtual void columns(std::vector<io::TimeSeries::Column>&) const {}
