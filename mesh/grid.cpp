@@ -46,17 +46,9 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
                          nullptr, nullptr, nullptr));
   const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
   NAVOX_CALL(DMDAGetOwnershipRanges(sdm_, &lx, &ly, &lz));
-  for (const auto& name : fields_) {
-    DM dm = nullptr;
-    NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, nx, ny, nz, m, n, p, 1,
-                            1, lx, ly, lz, &dm));
-    field_dms_.push_back(dm);
-    NAVOX_CALL(DMSetUp(dm));
-    NAVOX_CALL(DMDASetFieldName(dm, 0, name.c_str()));
-    // No coordinates: a coordinate DM and vector (3 values per voxel) on every field
-    // DM cost ~60 B/voxel each, for PETSc viewers only; the output files carry the
-    // geometry (origin and spacing) themselves.
-  }
+  // The field DMs follow on first use (field_dm): a DMDA's scatters and mappings cost
+  // ~16 B/voxel, and a run uses only the fields of its modules.
+  field_dms_.assign(fields_.size(), nullptr);
 
   // PETSc numbers ranks x fastest over the process grid.
   boxes_.resize(size_);
@@ -105,7 +97,25 @@ Grid::~Grid() {
 DM Grid::field_dm(const std::string& name) const {
   auto it = std::find(fields_.begin(), fields_.end(), name);
   if (it == fields_.end()) throw Error("no solution field named \"" + name + "\"");
-  return field_dms_[static_cast<std::size_t>(it - fields_.begin())];
+  DM& dm = field_dms_[static_cast<std::size_t>(it - fields_.begin())];
+  if (dm) return dm;
+  // The scalar DM's partition exactly: every rank's slab lengths along x, y, z.
+  std::array<std::vector<PetscInt>, 3> lengths;
+  for (int d = 0; d < 3; ++d) {
+    const auto& st = starts_[d];
+    for (std::size_t r = 0; r < st.size(); ++r)
+      lengths[d].push_back(PetscInt((r + 1 < st.size() ? st[r + 1] : spec_.dims[d]) - st[r]));
+  }
+  const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, PetscInt(spec_.dims[0]),
+                          PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]), PetscInt(lengths[0].size()),
+                          PetscInt(lengths[1].size()), PetscInt(lengths[2].size()), 1, 1, lengths[0].data(),
+                          lengths[1].data(), lengths[2].data(), &dm));
+  NAVOX_CALL(DMSetUp(dm));
+  NAVOX_CALL(DMDASetFieldName(dm, 0, name.c_str()));
+  // No coordinates: a coordinate DM and vector (3 values per voxel) cost ~60 B/voxel,
+  // for PETSc viewers only; the output files carry the geometry themselves.
+  return dm;
 }
 
 } // namespace navox

@@ -58,7 +58,8 @@ public:
   int owner(std::int64_t i, std::int64_t j, std::int64_t k) const;
 
   const std::vector<std::string>& fields() const { return fields_; }
-  /// The DM of one solution field; throws navox::Error for unknown names.
+  /// The DM of one solution field (the scalar DM's partition, a star stencil), created
+  /// on first use: collective then. Throws navox::Error for unknown names.
   DM field_dm(const std::string& name) const;
 
   double cell_volume() const { return spec_.spacing[0] * spec_.spacing[1] * spec_.spacing[2]; }
@@ -69,7 +70,7 @@ private:
   int rank_ = 0, size_ = 1;
   GridSpec spec_;
   std::vector<std::string> fields_;
-  std::vector<DM> field_dms_;
+  mutable std::vector<DM> field_dms_; ///< per field name, null until field_dm asks for it
   DM sdm_ = nullptr;
   std::vector<Box> boxes_;
   std::array<std::vector<std::int64_t>, 3> starts_; ///< first voxel of each rank slab along x, y, z
