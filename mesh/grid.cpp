@@ -99,18 +99,15 @@ DM Grid::field_dm(const std::string& name) const {
   if (it == fields_.end()) throw Error("no solution field named \"" + name + "\"");
   DM& dm = field_dms_[static_cast<std::size_t>(it - fields_.begin())];
   if (dm) return dm;
-  // The scalar DM's partition exactly: every rank's slab lengths along x, y, z.
-  std::array<std::vector<PetscInt>, 3> lengths;
-  for (int d = 0; d < 3; ++d) {
-    const auto& st = starts_[d];
-    for (std::size_t r = 0; r < st.size(); ++r)
-      lengths[d].push_back(PetscInt((r + 1 < st.size() ? st[r + 1] : spec_.dims[d]) - st[r]));
-  }
+  // The scalar DM's partition exactly: its process grid and ownership ranges.
+  PetscInt m = 0, n = 0, p = 0;
+  NAVOX_CALL(DMDAGetInfo(sdm_, nullptr, nullptr, nullptr, nullptr, &m, &n, &p, nullptr, nullptr, nullptr, nullptr,
+                         nullptr, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  NAVOX_CALL(DMDAGetOwnershipRanges(sdm_, &lx, &ly, &lz));
   const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
   NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, PetscInt(spec_.dims[0]),
-                          PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]), PetscInt(lengths[0].size()),
-                          PetscInt(lengths[1].size()), PetscInt(lengths[2].size()), 1, 1, lengths[0].data(),
-                          lengths[1].data(), lengths[2].data(), &dm));
+                          PetscInt(spec_.dims[1]), PetscInt(spec_.dims[2]), m, n, p, 1, 1, lx, ly, lz, &dm));
   NAVOX_CALL(DMSetUp(dm));
   NAVOX_CALL(DMDASetFieldName(dm, 0, name.c_str()));
   // No coordinates: a coordinate DM and vector (3 values per voxel) cost ~60 B/voxel,
