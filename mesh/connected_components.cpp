@@ -48,7 +48,17 @@ ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivit
   std::copy_if(offsets.begin(), offsets.end(), std::back_inserter(ahead), forward);
   const Box b = grid.owned();
   const GridSpec& s = grid.spec();
-  const std::vector<double> in = scalar_block(grid, mask);
+  // The mask as one byte per voxel: the labelling is the largest transient of a step.
+  std::vector<std::uint8_t> in(static_cast<std::size_t>(b.size()));
+  {
+    PetscInt n = 0;
+    NAVOX_CALL(VecGetLocalSize(mask, &n));
+    if (n != b.size()) throw Error("connected components: the mask is no cell field of this grid");
+    const PetscScalar* m = nullptr;
+    NAVOX_CALL(VecGetArrayRead(mask, &m)); // owned values in block order, x fastest
+    for (std::size_t v = 0; v < in.size(); ++v) in[v] = m[v] != 0 ? 1 : 0;
+    NAVOX_CALL(VecRestoreArrayRead(mask, &m));
+  }
   DisjointSets sets(b.size());
   auto inside = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return in[b.offset(i, j, k)] != 0; };
 
@@ -89,10 +99,11 @@ ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivit
   NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &out.labels));
   Vec local = nullptr;
   NAVOX_CALL(DMCreateLocalVector(grid.scalar_dm(), &local));
-  std::vector<double> block(static_cast<std::size_t>(b.size()));
   for (;;) {
-    for (std::int64_t v = 0; v < b.size(); ++v) block[v] = in[v] != 0 ? root_label[sets.find(v)] : -1.0;
-    set_scalar_block(grid, out.labels, block);
+    PetscScalar* l = nullptr;
+    NAVOX_CALL(VecGetArray(out.labels, &l)); // owned values in block order
+    for (std::int64_t v = 0; v < b.size(); ++v) l[v] = in[v] != 0 ? root_label[sets.find(v)] : -1.0;
+    NAVOX_CALL(VecRestoreArray(out.labels, &l));
     ++out.sweeps;
     NAVOX_CALL(DMGlobalToLocalBegin(grid.scalar_dm(), out.labels, INSERT_VALUES, local));
     NAVOX_CALL(DMGlobalToLocalEnd(grid.scalar_dm(), out.labels, INSERT_VALUES, local));

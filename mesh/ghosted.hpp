@@ -2,6 +2,8 @@
 /// Read access to a scalar field with its ghost layer: a local copy of a global
 /// vector of grid.scalar_dm() (or of any field DM, which share its layout),
 /// indexed by global voxel indices a(i, j, k), released when the view goes.
+/// The local vector is its own, not one of the DM's pool: the pool keeps as many
+/// as were ever in use at once for the rest of the run (8 B per voxel each).
 #include "mesh/error.hpp"
 #include "mesh/grid.hpp"
 
@@ -14,14 +16,14 @@ namespace navox {
 class Ghosted {
 public:
   Ghosted(const Grid& grid, Vec global) : dm_(grid.scalar_dm()) {
-    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
+    NAVOX_CALL(DMCreateLocalVector(dm_, &local_));
     NAVOX_CALL(DMGlobalToLocalBegin(dm_, global, INSERT_VALUES, local_));
     NAVOX_CALL(DMGlobalToLocalEnd(dm_, global, INSERT_VALUES, local_));
     NAVOX_CALL(DMDAVecGetArrayRead(dm_, local_, &a_));
   }
   ~Ghosted() {
     (void)DMDAVecRestoreArrayRead(dm_, local_, &a_);
-    (void)DMRestoreLocalVector(dm_, &local_);
+    (void)VecDestroy(&local_);
   }
   Ghosted(const Ghosted&) = delete;
   Ghosted& operator=(const Ghosted&) = delete;

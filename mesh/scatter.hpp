@@ -14,13 +14,13 @@ namespace navox {
 class Scatter {
 public:
   explicit Scatter(const Grid& grid) : dm_(grid.scalar_dm()) {
-    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
+    NAVOX_CALL(DMCreateLocalVector(dm_, &local_));
     NAVOX_CALL(VecSet(local_, 0.0));
     NAVOX_CALL(DMDAVecGetArray(dm_, local_, &a_));
   }
   ~Scatter() {
     if (a_) (void)DMDAVecRestoreArray(dm_, local_, &a_);
-    (void)DMRestoreLocalVector(dm_, &local_);
+    (void)VecDestroy(&local_);
   }
   Scatter(const Scatter&) = delete;
   Scatter& operator=(const Scatter&) = delete;

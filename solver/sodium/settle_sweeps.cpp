@@ -37,8 +37,6 @@ SettleSweeps::SettleSweeps(const Grid& grid) : grid_(grid), halo_(grid) {
     face_step_[f] = kFaceOffset[f][0] + g_n_[0] * (kFaceOffset[f][1] + g_n_[1] * kFaceOffset[f][2]);
   kind_.assign(static_cast<std::size_t>(m * n * p), other);
   at_se_.assign(kind_.size(), 0);
-  for (auto* v : {&tot_, &role_, &delta_}) v->assign(kind_.size(), 0.0);
-  offer_give_.assign(2 * kind_.size(), 0.0);
   for (Vec* v : {&route_}) {
     NAVOX_CALL(DMCreateGlobalVector(dm, v));
     NAVOX_CALL(VecSet(*v, 0.0));
@@ -81,6 +79,10 @@ void SettleSweeps::exchange(Vec global, Vec local) const {
 }
 
 void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec excess) {
+  // The sweeps' work arrays live from here to store(): between settlings the step's other
+  // parts (the labelling a lift runs, the ionic solve) have the memory.
+  for (auto* v : {&tot_, &role_, &delta_}) v->assign(kind_.size(), 0.0);
+  offer_give_.assign(2 * kind_.size(), 0.0);
   {
     Ghosted lab(grid_, labels);
     for (auto k = g_lo_[2]; k < g_lo_[2] + g_n_[2]; ++k)
@@ -122,8 +124,9 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     NAVOX_CALL(VecGetArrayRead(xi, &x));
     NAVOX_CALL(VecGetArrayRead(excess, &e));
     const std::size_t n = static_cast<std::size_t>(grid_.owned().size());
-    budget_.assign(n, std::numeric_limits<double>::infinity());
-    sent_.assign(n, 0.0);
+    // Without a creep limit neither is needed (an unlimited budget is never the smaller).
+    budget_.assign(closure_share_ <= 1 ? n : 0, 0.0);
+    sent_.assign(path_share_ < 1 ? n : 0, 0.0);
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
       const double t = x[o] + e[o];
       tot_[static_cast<std::size_t>(g)] = t;
@@ -132,9 +135,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     NAVOX_CALL(VecRestoreArrayRead(excess, &e));
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
   }
-  // Voxels that neither hold Na nor are CC keep role, offer and give 0 until the next load.
-  std::fill(role_.begin(), role_.end(), 0.0);
-  std::fill(offer_give_.begin(), offer_give_.end(), 0.0);
+  // Voxels that neither hold Na nor are CC keep role, offer and give 0 (as allocated) until store().
   // The voxels a sweep visits: those holding Na, and the CC voxels that hold some or
   // can receive some (contact voxels, route_ >= 0). Na moves only into Na-holding voxels
   // and along contacts, so no other voxel's total can change before the next load.
@@ -465,7 +466,7 @@ void SettleSweeps::deliver(PetscScalar* delta) {
   pushes_.clear();
 }
 
-void SettleSweeps::store(Vec xi, Vec excess) const {
+void SettleSweeps::store(Vec xi, Vec excess) {
   PetscScalar *x = nullptr, *e = nullptr;
   NAVOX_CALL(VecGetArray(xi, &x));
   NAVOX_CALL(VecGetArray(excess, &e));
@@ -480,6 +481,8 @@ void SettleSweeps::store(Vec xi, Vec excess) const {
   });
   NAVOX_CALL(VecRestoreArray(excess, &e));
   NAVOX_CALL(VecRestoreArray(xi, &x));
+  // The work arrays go until the next load() (its allocation costs far less than a sweep).
+  for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_}) std::vector<double>().swap(*v);
 }
 
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
@@ -492,6 +495,7 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
 
 bool SettleSweeps::sweep(double& unplaced) {
   ScopedEvent event(Event::sweep);
+  if (tot_.size() != kind_.size()) throw Error("settling: sweep() without load() since the last store()");
   const std::int64_t nz = grid_.spec().dims[2];
   // Runs f(i, j, k, g, o, kind) on the voxels load() found movable, in block order (g:
   // ghosted index, o: owned): a sweep's sums are made in the same order on every call.
@@ -540,7 +544,7 @@ bool SettleSweeps::sweep(double& unplaced) {
         }
       } else if (tot < -kTiny) role = deficit;
       else if ((tot > kTiny || close_empty_) && tot < 1 - kTiny && k > 0 && k + 1 < nz &&
-               budget_[static_cast<std::size_t>(o)] > kTiny) {
+               (budget_.empty() || budget_[static_cast<std::size_t>(o)] > kTiny)) {
         const std::int64_t gb = g + face_step_[kBelow];
         const std::uint8_t below = kind_[static_cast<std::size_t>(gb)];
         // On SE or on Na, full or not: the Na in a pore is pushed down as one plug,
@@ -659,12 +663,12 @@ bool SettleSweeps::sweep(double& unplaced) {
           // A walled-in Na voxel: its surplus is carried through full Na to the end of its
           // path; where creep limits the flow, no more than the share of all it held
           // (what it holds now and what it sent: sent ≤ share (need + sent)).
-          double& sent = sent_[static_cast<std::size_t>(o)];
+          const double sent = sent_.empty() ? 0.0 : sent_[static_cast<std::size_t>(o)];
           const double amount =
-              path_share_ >= 1 ? need : std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
+              sent_.empty() ? need : std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
           if (amount > kTiny) {
             pushes_.push_back({path_end, global_index(i, j, k), amount});
-            sent += amount;
+            if (!sent_.empty()) sent_[static_cast<std::size_t>(o)] += amount;
             dl[g] -= amount;
             local[0] = 1;
           }
@@ -678,7 +682,7 @@ bool SettleSweeps::sweep(double& unplaced) {
         return;
       }
       double amount = std::min(std::abs(need), sum_cap);
-      if (me == compaction) {
+      if (me == compaction && !budget_.empty()) {
         double& budget = budget_[static_cast<std::size_t>(o)];
         amount = std::min(amount, budget);
         budget -= amount;

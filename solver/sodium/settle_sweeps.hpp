@@ -38,8 +38,9 @@
 ///     those fails and the set of voxels with room or the labels changed. Surplus with no room
 ///     reachable stays where it is (overflow of a Na or CC voxel): then the
 ///     collector lifts (SodiumModel::settle).
-/// Work vectors are allocated once; `load` reads ξ, overflow and the voxel
-/// kinds, `store` writes ξ and overflow back.
+/// `load` reads ξ, overflow and the voxel kinds and allocates the sweeps' work
+/// arrays; `store` writes ξ and overflow back and frees them, so they take no
+/// memory while the rest of the step runs.
 #include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
@@ -77,8 +78,9 @@ public:
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);
   /// ξ = the total clamped to [0, 1] in Na-holding voxels, overflow = the rest
-  /// (surplus with no room reachable, in Na-holding or CC voxels).
-  void store(Vec xi, Vec excess) const;
+  /// (surplus with no room reachable, in Na-holding or CC voxels). Frees the sweeps'
+  /// work arrays: the next sweep needs a load() first.
+  void store(Vec xi, Vec excess);
   /// How often the distance field was found since construction (for tests and profiling).
   int path_searches() const { return path_searches_; }
 
@@ -153,9 +155,9 @@ private:
   std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
   double closure_share_ = 2;            ///< set_closure(): > 1 = no limit
   bool close_empty_ = false;
-  std::vector<double> budget_;          ///< per owned voxel: what compaction may still take [voxel volumes]
+  std::vector<double> budget_;          ///< per owned voxel: what compaction may still take [voxel volumes]; empty: no limit
   double path_share_ = 2;               ///< set_path_share(): > 1 = no limit
-  std::vector<double> sent_;            ///< per owned voxel: surplus carried along its path since the load
+  std::vector<double> sent_;            ///< per owned voxel: surplus carried along its path since the load; empty: no limit
   bool paths_stale_ = true;             ///< the labels changed since the paths were found
   int path_searches_ = 0;
   std::vector<Push> pushes_;               ///< this sweep's walled-in senders, in loop order

@@ -5,6 +5,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/packed_values.hpp"
 #include "mesh/reductions.hpp"
 #include "mesh/scatter.hpp"
 #include "mesh/stencil.hpp"
@@ -43,7 +44,7 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
 }
 
 SodiumModel::~SodiumModel() {
-  for (Vec* v : {&xi_, &excess_, &mask_seen_, &connected_, &lattice_exchange_})
+  for (Vec* v : {&xi_, &excess_, &connected_, &lattice_exchange_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -88,25 +89,23 @@ void SodiumModel::register_state(State& state) {
 }
 
 void SodiumModel::label_metal() const {
-  Ghosted lab(grid_, labels_);
-  Ghosted xi(grid_, xi_);
-  auto is_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return phase_of(lab(i, j, k)) == Phase::CC; };
-  auto bulk = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-    return holds_na(lab(i, j, k)) && xi(i, j, k) >= metal_.connect_threshold;
-  };
-
-  auto on_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-    for (int face = 0; face < 6; ++face) {
-      std::int64_t ni, nj, nk;
-      if (neighbour(grid_, i, j, k, face, ni, nj, nk) && is_cc(ni, nj, nk)) return true;
-    }
-    return false;
-  };
-
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
   Vec mask = new_scalar_vector(grid_);
-  {
+  { // (the views go before the labelling, the step's largest transient)
+    Ghosted lab(grid_, labels_);
+    Ghosted xi(grid_, xi_);
+    auto is_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return phase_of(lab(i, j, k)) == Phase::CC; };
+    auto bulk = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+      return holds_na(lab(i, j, k)) && xi(i, j, k) >= metal_.connect_threshold;
+    };
+    auto on_cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
+      for (int face = 0; face < 6; ++face) {
+        std::int64_t ni, nj, nk;
+        if (neighbour(grid_, i, j, k, face, ni, nj, nk) && is_cc(ni, nj, nk)) return true;
+      }
+      return false;
+    };
     Owned m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
@@ -170,18 +169,16 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
 void SodiumModel::update_connected(Vec mask) const {
   // The labelling is a function of the mask alone (CC voxels are marked 2 in it), so an
   // unchanged mask (no voxel crossed ξ_c, no lift) keeps the last answer.
-  if (mask_seen_) {
-    PetscBool same = PETSC_FALSE;
-    NAVOX_CALL(VecEqual(mask, mask_seen_, &same));
-    if (same) return;
-  } else {
-    mask_seen_ = new_scalar_vector(grid_);
-    connected_ = new_scalar_vector(grid_);
-  }
+  PackedValues now;
+  now.pack(mask);
+  int same = mask_seen_ && mask_seen_->same_as(now) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &same, 1, MPI_INT, MPI_MIN, grid_.comm());
+  if (same) return;
+  if (!connected_) connected_ = new_scalar_vector(grid_);
   ScopedEvent event(Event::components);
-  NAVOX_CALL(VecCopy(mask, mask_seen_));
-  Ghosted metal(grid_, mask);
+  mask_seen_ = std::move(now);
   ComponentLabels comp = connected_components(grid_, mask);
+  Ghosted metal(grid_, mask);
   // Components holding a CC voxel or touching the top face carry the CC's potential.
   std::vector<double> mine;
   {
@@ -282,23 +279,16 @@ bool SodiumModel::room_to_squeeze(const std::vector<int>& lowest_cc) const {
 
 /// What a squeeze changes, kept until its Na has found room (SodiumModel::settle).
 struct SodiumModel::Snapshot {
-  std::vector<Vec> copies; ///< labels, ξ, overflow, then the carried fields
+  std::vector<PackedValues> copies; ///< labels, ξ, overflow, then the carried fields
   std::int64_t lift = 0;
-  ~Snapshot() {
-    for (Vec& v : copies) (void)VecDestroy(&v);
-  }
 };
 
 std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
   auto s = std::make_unique<Snapshot>();
   std::vector<Vec> from{labels_, xi_, excess_};
   for (const auto& c : carried_) from.push_back(c.first);
-  for (Vec v : from) {
-    Vec copy = nullptr;
-    NAVOX_CALL(VecDuplicate(v, &copy));
-    s->copies.push_back(copy);
-    NAVOX_CALL(VecCopy(v, copy));
-  }
+  s->copies.resize(from.size());
+  for (std::size_t n = 0; n < from.size(); ++n) s->copies[n].pack(from[n]);
   s->lift = lift_;
   return s;
 }
@@ -306,7 +296,7 @@ std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
 void SodiumModel::restore(const Snapshot& s) {
   std::vector<Vec> to{labels_, xi_, excess_};
   for (const auto& c : carried_) to.push_back(c.first);
-  for (std::size_t n = 0; n < to.size(); ++n) NAVOX_CALL(VecCopy(s.copies[n], to[n]));
+  for (std::size_t n = 0; n < to.size(); ++n) s.copies[n].unpack(to[n]);
   lift_ = s.lift;
 }
 

@@ -35,6 +35,7 @@
 /// the SE|CC faces of a nucleating CC and the SE|PORE faces with an edge on a
 /// CC|PORE|SE triple line (SE, the empty pore and CC meet along the edge).
 #include "mesh/grid.hpp"
+#include "mesh/packed_values.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/sodium/settle_sweeps.hpp"
@@ -43,6 +44,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace navox {
@@ -161,7 +163,8 @@ private:
   std::unique_ptr<SettleSweeps> sweeps_;
   Vec xi_ = nullptr, excess_ = nullptr;
   std::int64_t lift_ = 0;
-  mutable Vec mask_seen_ = nullptr, connected_ = nullptr; ///< the last labelling's metal mask and answer
+  mutable std::optional<PackedValues> mask_seen_; ///< the last labelling's metal mask (packed: mostly 0)
+  mutable Vec connected_ = nullptr;               ///< and its answer
   double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]

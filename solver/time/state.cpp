@@ -8,8 +8,6 @@ namespace navox {
 State::State(const Grid& grid) : grid_(grid) {}
 
 State::~State() {
-  for (auto& [slot, snap] : snapshots_)
-    for (auto& [name, v] : snap.fields) (void)VecDestroy(&v);
   for (auto& [name, f] : fields_) (void)VecDestroy(&f.vec);
 }
 
@@ -136,10 +134,9 @@ void State::bind_integer(const std::string& name, std::int64_t& v) {
 
 void State::save(const std::string& slot) {
   Snapshot& snap = snapshots_[slot];
+  // Cell fields packed (runs of one value stored once): most of a field is one value.
   for (auto& [name, f] : fields_) {
-    Vec& copy = snap.fields[name];
-    if (!copy) NAVOX_CALL(VecDuplicate(f.vec, &copy));
-    NAVOX_CALL(VecCopy(f.vec, copy));
+    snap.fields[name].pack(f.vec);
     snap.revisions[name] = f.revision;
   }
   // Block arrays keep their entries only, in the snapshot's own storage (no per-step allocation).
@@ -158,7 +155,7 @@ void State::restore(const std::string& slot) {
   if (it == snapshots_.end()) throw Error("state: nothing saved in " + slot);
   const Snapshot& snap = it->second;
   for (auto& [name, f] : fields_) {
-    NAVOX_CALL(VecCopy(snap.fields.at(name), f.vec));
+    snap.fields.at(name).unpack(f.vec);
     // A field changed since the snapshot changes again by being put back.
     if (f.revision != snap.revisions.at(name)) ++f.revision;
   }
@@ -180,7 +177,8 @@ const State::Snapshot& State::snapshot(const std::string& slot) const {
 
 std::vector<double> State::saved_block(const std::string& slot, const std::string& name) const {
   const Snapshot& snap = snapshot(slot);
-  if (const auto f = snap.fields.find(name); f != snap.fields.end()) return scalar_block(grid_, f->second);
+  // (A cell field's owned values are in the block's order: x fastest.)
+  if (const auto f = snap.fields.find(name); f != snap.fields.end()) return f->second.unpacked();
   const auto b = blocks_.find(name);
   if (b == blocks_.end()) throw Error("state: no entry " + name);
   return whole(b->second, snap.blocks.at(name));

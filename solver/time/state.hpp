@@ -19,6 +19,7 @@
 /// so modules that cache something derived from it know when to rebuild; restore()
 /// and a checkpoint read count as changes.
 #include "mesh/grid.hpp"
+#include "mesh/packed_values.hpp"
 
 #include <petscvec.h>
 
@@ -127,7 +128,7 @@ private:
     T* value = nullptr;
   };
   struct Snapshot {
-    std::map<std::string, Vec> fields;
+    std::map<std::string, PackedValues> fields; ///< the owned values, runs packed
     std::map<std::string, long> revisions;
     std::map<std::string, std::vector<double>> blocks;
     std::map<std::string, double> reals;
