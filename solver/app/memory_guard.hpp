@@ -11,9 +11,9 @@
 namespace navox {
 
 /// Bytes per voxel of a run (ionic solve, Na model, the State's snapshots, output and
-/// checkpoints: 64^3 and 128^3 plating peak at 0.58-0.62 KB beside the library
-/// baseline, docs/performance.md "Memory per voxel"; 1 KB leaves room for the vacancy
-/// and creep fields) and of an analysis (conduction solve: 0.25 KB).
+/// checkpoints: 64^3 and 128^3 plating peak at 0.42-0.47 KB beside the library
+/// baseline, docs/performance.md "Memory per voxel, fourth round"; 1 KB leaves room
+/// for the vacancy and creep fields) and of an analysis (conduction solve: 0.25 KB).
 constexpr double kRunBytesPerVoxel = 1000;
 constexpr double kAnalysisBytesPerVoxel = 300;
 
