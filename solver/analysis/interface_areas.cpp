@@ -28,7 +28,7 @@ InterfaceFaces count_interface_faces(const Grid& grid, Vec labels, int materials
   for (auto& f : local) f.assign(m * m, 0);
   DM dm = grid.scalar_dm();
   Vec loc = nullptr;
-  NAVOX_CALL(DMGetLocalVector(dm, &loc));
+  NAVOX_CALL(DMCreateLocalVector(dm, &loc)); // not the pool's: it would stay through the solves
   NAVOX_CALL(DMGlobalToLocalBegin(dm, labels, INSERT_VALUES, loc));
   NAVOX_CALL(DMGlobalToLocalEnd(dm, labels, INSERT_VALUES, loc));
   const PetscScalar*** v = nullptr;
@@ -50,7 +50,7 @@ InterfaceFaces count_interface_faces(const Grid& grid, Vec labels, int materials
         }
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(dm, loc, &v));
-  NAVOX_CALL(DMRestoreLocalVector(dm, &loc));
+  NAVOX_CALL(VecDestroy(&loc));
   for (int axis = 0; axis < 3; ++axis) {
     r.faces[axis].assign(m * m, 0);
     MPI_Allreduce(local[axis].data(), r.faces[axis].data(), static_cast<int>(m * m), MPI_INT64_T, MPI_SUM,

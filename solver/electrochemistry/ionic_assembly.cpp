@@ -131,7 +131,7 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
 
   // Every SE voxel's global row, with the neighbours' from the ghosts.
   Vec index = nullptr;
-  PetscCall(DMGetGlobalVector(sdm, &index));
+  PetscCall(DMCreateGlobalVector(sdm, &index)); // not the pool's: it would stay for the run
   {
     PetscCall(VecSet(index, -1.0));
     PetscScalar* ia = nullptr;
@@ -142,7 +142,7 @@ PetscErrorCode build_rows(IonicPotential::Context& c) {
   if (!c.row_index) PetscCall(DMCreateLocalVector(sdm, &c.row_index));
   PetscCall(DMGlobalToLocalBegin(sdm, index, INSERT_VALUES, c.row_index));
   PetscCall(DMGlobalToLocalEnd(sdm, index, INSERT_VALUES, c.row_index));
-  PetscCall(DMRestoreGlobalVector(sdm, &index));
+  PetscCall(VecDestroy(&index));
 
   // The faces the conduction matrix does not hold.
   const PetscScalar*** lab = nullptr;
