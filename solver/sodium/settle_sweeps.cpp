@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <cmath>
 #include <functional>
 #include <utility>
@@ -83,6 +84,9 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   // parts (the labelling a lift runs, the ionic solve) have the memory.
   for (auto* v : {&tot_, &role_, &delta_}) v->assign(kind_.size(), 0.0);
   offer_give_.assign(2 * kind_.size(), 0.0);
+  awake_.assign(kind_.size(), 0);
+  awake_list_.clear();
+  awake_ready_ = false;
   {
     Ghosted lab(grid_, labels);
     for (auto k = g_lo_[2]; k < g_lo_[2] + g_n_[2]; ++k)
@@ -460,6 +464,7 @@ void SettleSweeps::deliver(PetscScalar* delta) {
     std::int64_t i, j, k;
     coords(mine[p].end, i, j, k);
     delta[ghost_index(i, j, k)] += sum;
+    delivered_.push_back(ghost_index(i, j, k));
     p = q;
   }
   pushes_.swap(mine);
@@ -483,6 +488,8 @@ void SettleSweeps::store(Vec xi, Vec excess) {
   NAVOX_CALL(VecRestoreArray(xi, &x));
   // The work arrays go until the next load() (its allocation costs far less than a sweep).
   for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_}) std::vector<double>().swap(*v);
+  std::vector<std::uint8_t>().swap(awake_);
+  std::vector<std::uint32_t>().swap(awake_list_);
 }
 
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
@@ -493,15 +500,68 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
   return grid_.spec().periodic_lateral || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
 }
 
+void SettleSweeps::wake_around(std::int64_t g) {
+  std::int64_t i, j, k;
+  ghost_coords(g, i, j, k);
+  const Box me = grid_.owned();
+  auto set = [&](std::int64_t n) {
+    if (!awake_[static_cast<std::size_t>(n)]) awake_[static_cast<std::size_t>(n)] = 1, awake_changed_ = true;
+  };
+  if (me.contains(i, j, k)) set(g);
+  for (int f = 0; f < 6; ++f) {
+    const std::int64_t ni = i + kFaceOffset[f][0], nj = j + kFaceOffset[f][1], nk = k + kFaceOffset[f][2];
+    if (me.contains(ni, nj, nk)) set(ghost_index(ni, nj, nk));
+  }
+}
+
+void SettleSweeps::wake(const double* t) {
+  if (close_empty_) {
+    // An empty voxel resting on SE or full Na compacts too: every movable voxel acts.
+    if (!awake_ready_) {
+      std::fill(room_now_.begin(), room_now_.end(), 0);
+      for (const auto& [g, o] : movable_) awake_[static_cast<std::size_t>(g)] = 1;
+      awake_list_.resize(movable_.size());
+      std::iota(awake_list_.begin(), awake_list_.end(), 0u);
+      awake_ready_ = true;
+    }
+    return;
+  }
+  if (!awake_ready_) {
+    // A movable voxel that holds Na or has a face neighbour that does (ghosts included);
+    // the others (no role, nothing offered or given, nothing received) sleep until a
+    // neighbour holds Na. Their room does not change while they sleep.
+    std::fill(room_now_.begin(), room_now_.end(), 0);
+    for (const auto& [g, o] : movable_) {
+      bool live = holds(t[g]);
+      for (int f = 0; f < 6 && !live; ++f) live = has(g, f) && holds(t[g + face_step_[f]]);
+      if (live) awake_[static_cast<std::size_t>(g)] = 1;
+      if (kind_[static_cast<std::size_t>(g)] != cc) room_now_[static_cast<std::size_t>(o)] = t[g] < 1 - kTiny ? 1 : 0;
+    }
+    awake_ready_ = true;
+    awake_changed_ = true;
+  } else {
+    // Face ghosts that hold Na wake the owned voxels beside them (their moves may reach them).
+    for (const PetscInt g : halo_.ghosts())
+      if (holds(t[g])) wake_around(g);
+  }
+  if (!awake_changed_) return;
+  awake_list_.clear();
+  for (std::size_t m = 0; m < movable_.size(); ++m)
+    if (awake_[static_cast<std::size_t>(movable_[m].first)]) awake_list_.push_back(static_cast<std::uint32_t>(m));
+  awake_changed_ = false;
+}
+
 bool SettleSweeps::sweep(double& unplaced) {
   ScopedEvent event(Event::sweep);
   if (tot_.size() != kind_.size()) throw Error("settling: sweep() without load() since the last store()");
   const std::int64_t nz = grid_.spec().dims[2];
   // Runs f(i, j, k, g, o, kind) on the voxels load() found movable, in block order (g:
   // ghosted index, o: owned): a sweep's sums are made in the same order on every call.
+  // Only the awake ones (wake()): a quiet voxel would do nothing, so skipping it changes nothing.
   auto for_movable = [&](auto&& f) {
     std::int64_t i, j, k;
-    for (const auto& [g, o] : movable_) {
+    for (const std::uint32_t m : awake_list_) {
+      const auto& [g, o] = movable_[m];
       ghost_coords(g, i, j, k);
       f(i, j, k, g, o, kind_[static_cast<std::size_t>(g)]);
     }
@@ -522,12 +582,12 @@ bool SettleSweeps::sweep(double& unplaced) {
   // Na above, +z, down into them).
   halo_.fill(tot_.data());
   const double* t = tot_.data();
+  wake(t);
   // A walled-in Na sender whose path local_end could not find; the voxels with room
   // changed; a walled-in Na sender at all (its surplus is delivered, a collective step).
   int flags[3] = {0, paths_stale_ ? 1 : 0, 0};
   {
     double* r = role_.data();
-    std::fill(room_now_.begin(), room_now_.end(), 0);
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const double tot = t[g];
       if (kd == cc) {
@@ -714,12 +774,22 @@ bool SettleSweeps::sweep(double& unplaced) {
   }
   // The moves into other blocks' voxels to their owners, then onto the totals.
   halo_.add_to_owners(delta_.data());
-  // Moves land only on movable voxels (Na-holding or contact CC) and face ghosts: those
-  // change, and are all the entries of delta_ to zero again for the next sweep.
-  for (const auto& [g, o] : movable_) {
-    tot_[static_cast<std::size_t>(g)] += delta_[static_cast<std::size_t>(g)];
+  // Moves land only on awake voxels (a neighbour's move needs their offer or give; a
+  // path's end holds Na, and deliver() names it) and face ghosts: those change, and are
+  // all the entries of delta_ to zero again for the next sweep. A voxel that now holds
+  // Na wakes its neighbours for the next sweep.
+  // (A voxel that held Na already has its neighbours awake.)
+  auto land = [&](std::int64_t g) {
+    double& v = tot_[static_cast<std::size_t>(g)];
+    const bool held = holds(v);
+    v += delta_[static_cast<std::size_t>(g)];
     delta_[static_cast<std::size_t>(g)] = 0.0;
-  }
+    if (!held && holds(v)) wake_around(g);
+  };
+  for (const std::uint32_t m : awake_list_) land(movable_[m].first);
+  for (const std::int64_t g : delivered_)
+    if (!awake_[static_cast<std::size_t>(g)]) land(g);
+  delivered_.clear();
   for (const PetscInt g : halo_.ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
   double global[2] = {0, 0};
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
