@@ -787,8 +787,9 @@ bool SettleSweeps::sweep(double& unplaced) {
     if (!held && holds(v)) wake_around(g);
   };
   for (const std::uint32_t m : awake_list_) land(movable_[m].first);
+  // (A delivery's amount is positive: one still in delta_ found its end voxel asleep.)
   for (const std::int64_t g : delivered_)
-    if (!awake_[static_cast<std::size_t>(g)]) land(g);
+    if (delta_[static_cast<std::size_t>(g)] != 0) land(g);
   delivered_.clear();
   for (const PetscInt g : halo_.ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
   double global[2] = {0, 0};
