@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace navox {
 
@@ -117,6 +118,15 @@ void PackedValues::unpack(Vec v) const {
 bool PackedValues::same_as(const PackedValues& o) const {
   return size_ == o.size_ && lengths_ == o.lengths_ && values_.size() == o.values_.size() &&
          std::memcmp(values_.data(), o.values_.data(), values_.size() * sizeof(double)) == 0;
+}
+
+bool PackedValues::repack(Vec v, MPI_Comm comm) {
+  PackedValues now;
+  now.pack(v);
+  int same = same_as(now) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &same, 1, MPI_INT, MPI_MIN, comm);
+  *this = std::move(now);
+  return same != 0;
 }
 
 std::size_t PackedValues::bytes() const {

@@ -9,6 +9,7 @@
 /// Equal means equal bits, so unpack() gives back exactly what pack() read
 /// (−0 and 0, NaN payloads included). A dense array costs 8 B per value plus
 /// 16 B; a constant one 16 B in all.
+#include <mpi.h>
 #include <petscvec.h>
 
 #include <cstddef>
@@ -31,6 +32,10 @@ public:
   std::size_t size() const { return size_; }
   /// Whether both hold the same values, bit for bit (the packing is unique).
   bool same_as(const PackedValues& o) const;
+  /// Packs v's owned values in place of the content and returns, agreed on every rank
+  /// of `comm`, whether they are bit for bit the values held before: the check of a
+  /// cache keyed on a field (a default-constructed object matches nothing). Collective.
+  bool repack(Vec v, MPI_Comm comm);
   /// Bytes held (the capacity of the storage), for tests and profiling.
   std::size_t bytes() const;
 

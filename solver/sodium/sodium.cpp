@@ -169,14 +169,9 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
 void SodiumModel::update_connected(Vec mask) const {
   // The labelling is a function of the mask alone (CC voxels are marked 2 in it), so an
   // unchanged mask (no voxel crossed ξ_c, no lift) keeps the last answer.
-  PackedValues now;
-  now.pack(mask);
-  int same = mask_seen_ && mask_seen_->same_as(now) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &same, 1, MPI_INT, MPI_MIN, grid_.comm());
-  if (same) return;
+  if (mask_seen_.repack(mask, grid_.comm())) return;
   if (!connected_) connected_ = new_scalar_vector(grid_);
   ScopedEvent event(Event::components);
-  mask_seen_ = std::move(now);
   ComponentLabels comp = connected_components(grid_, mask);
   Ghosted metal(grid_, mask);
   // Components holding a CC voxel or touching the top face carry the CC's potential.

@@ -44,7 +44,6 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <vector>
 
 namespace navox {
@@ -163,7 +162,7 @@ private:
   std::unique_ptr<SettleSweeps> sweeps_;
   Vec xi_ = nullptr, excess_ = nullptr;
   std::int64_t lift_ = 0;
-  mutable std::optional<PackedValues> mask_seen_; ///< the last labelling's metal mask (packed: mostly 0)
+  mutable PackedValues mask_seen_; ///< the last labelling's metal mask (packed: mostly 0)
   mutable Vec connected_ = nullptr;               ///< and its answer
   double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;

@@ -14,6 +14,7 @@
 #include "mesh/block_access.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/packed_values.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/sodium/sodium_module.hpp"
@@ -54,9 +55,6 @@ public:
       : grid_(s.grid), state_(s.state), materials_(s.config.materials), sodium_(sodium.model()), spec_(spec),
         short_time_(s.state.real("short_time", std::nan(""))), short_x_(s.state.real("short_x", std::nan(""))),
         short_y_(s.state.real("short_y", std::nan(""))) {}
-  ~TopologyModule() override {
-    if (seen_) (void)VecDestroy(&seen_);
-  }
   const char* name() const override { return "topology"; }
 
   void outputs(std::vector<io::OutputField>& out) const override {
@@ -115,12 +113,9 @@ private:
       });
     }
     NAVOX_CALL(VecDestroy(&connected));
-    PetscBool same = PETSC_FALSE;
-    if (seen_ && revision == revision_) NAVOX_CALL(VecEqual(mask, seen_, &same));
+    const bool same_mask = seen_.repack(mask, grid_.comm());
     // The volumes follow ξ (and the vacancies) even when the pieces did not change.
-    if (!same) {
-      if (!seen_) NAVOX_CALL(VecDuplicate(mask, &seen_));
-      NAVOX_CALL(VecCopy(mask, seen_));
+    if (!same_mask || revision != revision_) {
       revision_ = revision;
       label(mask);
     }
@@ -196,7 +191,7 @@ private:
   const MaterialTable& materials_;
   SodiumModel& sodium_;
   TopologySpec spec_;
-  mutable Vec seen_ = nullptr;
+  mutable PackedValues seen_; ///< the last classified mask (packed: mostly 0)
   mutable long revision_ = -1;
   mutable std::vector<double> na_state_;
   mutable double trapped_ = 0, floating_ = 0;

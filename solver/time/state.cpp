@@ -1,6 +1,5 @@
 #include "solver/time/state.hpp"
 
-#include "mesh/block_access.hpp"
 #include "mesh/error.hpp"
 
 namespace navox {

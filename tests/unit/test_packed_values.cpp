@@ -120,3 +120,19 @@ TEST(PackedValues, VecRoundTripAndSizeCheck) {
   VecDestroy(&v);
   VecDestroy(&w);
 }
+
+TEST(PackedValues, RepackReportsAnUnchangedField) {
+  Vec v = nullptr;
+  ASSERT_EQ(VecCreateSeq(PETSC_COMM_SELF, 20, &v), 0);
+  ASSERT_EQ(VecSet(v, 0.0), 0);
+  PackedValues seen;
+  EXPECT_FALSE(seen.repack(v, PETSC_COMM_SELF)); // a new cache matches nothing
+  EXPECT_TRUE(seen.repack(v, PETSC_COMM_SELF));
+  ASSERT_EQ(VecSetValue(v, 3, 2.0, INSERT_VALUES), 0);
+  ASSERT_EQ(VecAssemblyBegin(v), 0);
+  ASSERT_EQ(VecAssemblyEnd(v), 0);
+  EXPECT_FALSE(seen.repack(v, PETSC_COMM_SELF));
+  EXPECT_TRUE(seen.repack(v, PETSC_COMM_SELF));
+  EXPECT_EQ(seen.unpacked()[3], 2.0);
+  VecDestroy(&v);
+}
