@@ -42,8 +42,10 @@ struct ConductivitySolver::System {
   PetscInt first = 0;          ///< this rank's first row
   PetscInt total = 0;          ///< rows on all ranks
   Mat A = nullptr;
-  Vec wall_diagonal = nullptr; ///< diagonal of A with all six domain faces insulating
-  Vec diagonal = nullptr, b = nullptr, x = nullptr;
+  /// Rows of voxels on the domain's faces and their diagonal with insulating faces: what
+  /// a direction's electrode terms change (a full diagonal would cost a vector).
+  std::vector<std::pair<PetscInt, PetscScalar>> face_rows;
+  Vec b = nullptr, x = nullptr;
   KSP ksp = nullptr;
   std::unique_ptr<AggregationMG> mg;
 
@@ -53,7 +55,7 @@ struct ConductivitySolver::System {
   ~System();
 
   /// Numbers the voxels of the spanning components rank by rank (block order).
-  void number_unknowns(const Grid& grid, Vec components);
+  void number_unknowns(const Grid& grid, const std::vector<double>& components);
   /// Assembles the operator with insulating domain faces: two-point fluxes between
   /// face neighbours that both carry an unknown, rows scaled by `scale`.
   void assemble_operator(const Grid& grid, double scale);
@@ -66,8 +68,6 @@ ConductivitySolver::System::~System() {
     (void)KSPDestroy(&ksp);
     (void)VecDestroy(&x);
     (void)VecDestroy(&b);
-    (void)VecDestroy(&diagonal);
-    (void)VecDestroy(&wall_diagonal);
     (void)MatDestroy(&A);
 }
 
@@ -120,10 +120,6 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
   std::vector<PetscInt>().swap(on_rank);
   std::vector<PetscInt>().swap(off_rank);
   NAVOX_CALL(MatCreateVecs(A, &x, &b));
-  NAVOX_CALL(VecDuplicate(x, &diagonal));
-  NAVOX_CALL(VecDuplicate(x, &wall_diagonal));
-  PetscScalar* diag = nullptr;
-  NAVOX_CALL(VecGetArray(wall_diagonal, &diag));
   for (auto k = box.lo[2]; k < box.hi(2); ++k)
     for (auto j = box.lo[1]; j < box.hi(1); ++j)
       for (auto i = box.lo[0]; i < box.hi(0); ++i) {
@@ -140,25 +136,22 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
           vals[n++] = -c;
           vals[0] += c;
         }
-        diag[row - first] = vals[0];
+        if (i == 0 || j == 0 || k == 0 || i == dims[0] - 1 || j == dims[1] - 1 || k == dims[2] - 1)
+          face_rows.emplace_back(row, vals[0]);
         NAVOX_CALL(MatSetValues(A, 1, &row, n, cols, vals, INSERT_VALUES));
       }
-  NAVOX_CALL(VecRestoreArray(wall_diagonal, &diag));
   NAVOX_CALL(DMDAVecRestoreArrayRead(dm, local, &row_of));
   NAVOX_CALL(VecDestroy(&local));
   NAVOX_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   NAVOX_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
 }
 
-void ConductivitySolver::System::number_unknowns(const Grid& grid, Vec components) {
-  const PetscScalar* lab = nullptr;
-  NAVOX_CALL(VecGetArrayRead(components, &lab));
+void ConductivitySolver::System::number_unknowns(const Grid& grid, const std::vector<double>& lab) {
   index.assign(static_cast<std::size_t>(grid.owned().size()), -1);
   PetscInt rows = 0;
   for (std::size_t v = 0; v < index.size(); ++v)
     if (lab[v] >= 0 && std::binary_search(spanning.begin(), spanning.end(), std::int64_t(lab[v])))
       index[v] = rows++;
-  NAVOX_CALL(VecRestoreArrayRead(components, &lab));
   first = static_cast<PetscInt>(lower_ranks_sum(grid.comm(), rows));
   for (PetscInt& r : index)
     if (r >= 0) r += first;
@@ -191,7 +184,7 @@ void ConductivitySolver::System::create_solver(const Grid& grid) {
   NAVOX_CALL(KSPSetFromOptions(ksp));
 }
 
-ConductivitySolver::ConductivitySolver(const Grid& grid, Vec components) : grid_(grid), components_(components) {
+ConductivitySolver::ConductivitySolver(const Grid& grid, Vec components) : grid_(grid) {
   if (grid.spec().periodic_lateral)
     throw Error("effective conductivity: needs a non-periodic grid (zero flux on the side faces)");
   const PetscScalar* lab = nullptr;
@@ -201,6 +194,12 @@ ConductivitySolver::ConductivitySolver(const Grid& grid, Vec components) : grid_
   const double mine = static_cast<double>(std::count_if(lab, lab + n, [](PetscScalar l) { return l >= 0; }));
   NAVOX_CALL(VecRestoreArrayRead(components, &lab));
   MPI_Allreduce(&mine, &phase_voxels_, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
+  for (int axis = 0; axis < 3; ++axis) {
+    const std::vector<std::int64_t> in = labels_on_face(grid, components, axis, 0);
+    const std::vector<std::int64_t> out = labels_on_face(grid, components, axis, 1);
+    std::set_intersection(in.begin(), in.end(), out.begin(), out.end(), std::back_inserter(spanning_[axis]));
+  }
+  components_.pack(components);
 }
 
 ConductivitySolver::~ConductivitySolver() = default;
@@ -209,10 +208,7 @@ ConductivityResult ConductivitySolver::solve(int axis) {
   if (axis < 0 || axis > 2) throw Error("effective conductivity: axis must be 0, 1 or 2");
   PetscLogDouble t0 = 0, t1 = 0;
   NAVOX_CALL(PetscTime(&t0));
-  const std::vector<std::int64_t> in = labels_on_face(grid_, components_, axis, 0);
-  const std::vector<std::int64_t> out = labels_on_face(grid_, components_, axis, 1);
-  std::vector<std::int64_t> spanning;
-  std::set_intersection(in.begin(), in.end(), out.begin(), out.end(), std::back_inserter(spanning));
+  const std::vector<std::int64_t>& spanning = spanning_[axis];
 
   ConductivityResult r;
   r.axis = axis;
@@ -227,10 +223,10 @@ ConductivityResult ConductivitySolver::solve(int axis) {
   // Row scaling: makes the diagonal O(1) on isotropic grids.
   const double scale = std::pow(std::min({h[0], h[1], h[2]}), 2) / grid_.cell_volume();
   if (!system_ || system_->spanning != spanning) {
-    system_.reset();
+    system_.reset(); // before the labels are unpacked: the old system's memory is free again
     auto s = std::make_unique<System>();
     s->spanning = spanning;
-    s->number_unknowns(grid_, components_);
+    s->number_unknowns(grid_, components_.unpacked());
     s->assemble_operator(grid_, scale);
     s->create_solver(grid_);
     system_ = std::move(s);
@@ -242,11 +238,14 @@ ConductivityResult ConductivitySolver::solve(int axis) {
   const Box b = grid_.owned();
   const std::int64_t last = grid_.spec().dims[axis] - 1;
   const double g_electrode = electrode_conductance(h, axis) * scale;
-  NAVOX_CALL(VecCopy(s.wall_diagonal, s.diagonal));
+  // A's diagonal is made in x (idle until the solve): the faces' rows get their
+  // insulating value back, and this direction's electrode rows their terms.
+  NAVOX_CALL(MatGetDiagonal(s.A, s.x));
   NAVOX_CALL(VecSet(s.b, 0.0));
   PetscScalar *diag = nullptr, *rhs = nullptr;
-  NAVOX_CALL(VecGetArray(s.diagonal, &diag));
+  NAVOX_CALL(VecGetArray(s.x, &diag));
   NAVOX_CALL(VecGetArray(s.b, &rhs));
+  for (const auto& [row, wall] : s.face_rows) diag[row - s.first] = wall;
   for (std::int64_t plane : {std::int64_t(0), last})
     for_each_on_plane(b, axis, plane, [&](std::int64_t i, std::int64_t j, std::int64_t k) {
       const PetscInt row = s.index[static_cast<std::size_t>(b.offset(i, j, k))];
@@ -255,11 +254,11 @@ ConductivityResult ConductivitySolver::solve(int axis) {
       if (plane == 0) rhs[row - s.first] += g_electrode * 1.0; // inlet potential 1, outlet 0
     });
   NAVOX_CALL(VecRestoreArray(s.b, &rhs));
-  NAVOX_CALL(VecRestoreArray(s.diagonal, &diag));
-  NAVOX_CALL(MatDiagonalSet(s.A, s.diagonal, INSERT_VALUES));
+  NAVOX_CALL(VecRestoreArray(s.x, &diag));
+  NAVOX_CALL(MatDiagonalSet(s.A, s.x, INSERT_VALUES));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(s.ksp, &pc));
-  if (s.mg) s.mg->update(pc, s.A);
+  if (s.mg) s.mg->update(pc, s.A, s.x); // x is idle until the solve
   NAVOX_CALL(KSPSetOperators(s.ksp, s.A, s.A));
   NAVOX_CALL(VecSet(s.x, 0.0));
   NAVOX_CALL(KSPSolve(s.ksp, s.b, s.x));

@@ -27,9 +27,12 @@
 /// `-analyze_pc_type` (gamg, hypre, ...) works on the same matrix (with CG).
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
+#include "mesh/packed_values.hpp"
 
 #include <petscvec.h>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,7 +66,9 @@ const char* axis_name(int axis);
 /// changes), the multigrid hierarchy, the vectors and the KSP are reused.
 class ConductivitySolver {
 public:
-  /// `components` as for effective_conductivity; must outlive the solver. Collective.
+  /// `components` as for effective_conductivity. The solver keeps them packed (a run
+  /// of one label stored once, mesh/packed_values.hpp) with the components that span
+  /// each axis, so the caller may destroy the Vec before the solves. Collective.
   ConductivitySolver(const Grid& grid, Vec components);
   ~ConductivitySolver();
   ConductivitySolver(const ConductivitySolver&) = delete;
@@ -75,7 +80,8 @@ public:
 private:
   struct System;
   const Grid& grid_;
-  Vec components_;
+  PackedValues components_;
+  std::array<std::vector<std::int64_t>, 3> spanning_; ///< labels of the components touching both faces
   double phase_voxels_ = 0; ///< voxels of the phase, all ranks
   std::unique_ptr<System> system_;
 };

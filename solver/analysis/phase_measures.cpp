@@ -6,6 +6,7 @@
 #include <petsctime.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace navox {
 
@@ -50,11 +51,9 @@ ClusterReport count_clusters(const Grid& grid, Vec comps) {
   return r;
 }
 
-std::vector<DirectionReport> solve_directions(const Grid& grid, Vec comps, const std::vector<int>& directions,
+std::vector<DirectionReport> solve_directions(ConductivitySolver& solver, const std::vector<int>& directions,
                                               const io::Log* log) {
   std::vector<DirectionReport> out;
-  if (directions.empty()) return out;
-  ConductivitySolver solver(grid, comps);
   for (int axis : directions) {
     DirectionReport dir;
     dir.result.axis = axis;
@@ -101,12 +100,14 @@ PhaseReport measure_phase(const Grid& grid, std::vector<double> mask, int connec
       cc = label_phase(grid, mask, 6);
     }
     std::vector<double>().swap(mask);
-    r.directions = solve_directions(grid, cc.labels, directions, log);
+    std::unique_ptr<ConductivitySolver> solver;
+    if (!directions.empty()) solver = std::make_unique<ConductivitySolver>(grid, cc.labels);
+    NAVOX_CALL(VecDestroy(&cc.labels)); // the solver keeps them packed
+    if (solver) r.directions = solve_directions(*solver, directions, log);
   } catch (...) {
     (void)VecDestroy(&cc.labels);
     throw;
   }
-  NAVOX_CALL(VecDestroy(&cc.labels));
   return r;
 }
 

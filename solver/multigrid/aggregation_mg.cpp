@@ -1,5 +1,7 @@
 #include "solver/multigrid/aggregation_mg.hpp"
 
+#include "solver/multigrid/aggregate_interpolation.hpp"
+
 #include "mesh/collective.hpp"
 #include "mesh/disjoint_sets.hpp"
 
@@ -56,15 +58,23 @@ AggregationMG::AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, con
       PetscInt rows = 0, coarse_rows = 0;
       NAVOX_CALL(MatGetSize(fine, &rows, nullptr));
       if (rows <= coarsest) break;
-      Mat P = aggregate(fine, cells, n);
-      NAVOX_CALL(MatGetSize(P, nullptr, &coarse_rows));
-      if (4 * coarse_rows > 3 * rows) { // aggregation has stalled
-        NAVOX_CALL(MatDestroy(&P));
-        break;
+      std::vector<PetscInt> of = aggregate(fine, cells, n);
+      const auto mine = static_cast<PetscInt>(cells.size());
+      MPI_Allreduce(&mine, &coarse_rows, 1, MPIU_INT, MPI_SUM, comm_);
+      if (4 * coarse_rows > 3 * rows) break; // aggregation has stalled
+      // The Galerkin product needs P as a matrix; the cycle needs only its products.
+      Mat P = aggregate_interpolation_aij(comm_, of, mine);
+      Mat C = nullptr;
+      try {
+        C = galerkin_product(fine, P);
+      } catch (...) {
+        (void)MatDestroy(&P);
+        throw;
       }
-      interp_.push_back(P);
-      ops_.push_back(galerkin_product(fine, P));
+      NAVOX_CALL(MatDestroy(&P));
+      ops_.push_back(C);
       NAVOX_CALL(MatScale(ops_.back(), kCoarseScale));
+      interp_.push_back(aggregate_interpolation(comm_, std::move(of), mine));
       diagonals_.push_back(nullptr);
       NAVOX_CALL(MatCreateVecs(ops_.back(), &diagonals_.back(), nullptr));
       NAVOX_CALL(MatGetDiagonal(ops_.back(), diagonals_.back()));
@@ -72,19 +82,13 @@ AggregationMG::AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, con
     }
     NAVOX_CALL(MatCreateVecs(A, &fine_diagonal_, nullptr));
     NAVOX_CALL(MatGetDiagonal(A, fine_diagonal_));
-    changes_.push_back(nullptr);
-    NAVOX_CALL(VecDuplicate(fine_diagonal_, &changes_.back()));
-    for (Vec d : diagonals_) {
-      changes_.push_back(nullptr);
-      NAVOX_CALL(VecDuplicate(d, &changes_.back()));
-    }
   } catch (...) {
     destroy();
     throw;
   }
 }
 
-Mat AggregationMG::aggregate(Mat fine, std::vector<std::int64_t>& cells, std::array<std::int64_t, 3>& n) const {
+std::vector<PetscInt> AggregationMG::aggregate(Mat fine, std::vector<std::int64_t>& cells, std::array<std::int64_t, 3>& n) const {
   const std::array<std::int64_t, 3> nc = {(n[0] + 1) / 2, (n[1] + 1) / 2, (n[2] + 1) / 2};
   auto parent = [&](std::int64_t cell) {
     const std::int64_t i = cell % n[0], j = cell / n[0] % n[1], k = cell / (n[0] * n[1]);
@@ -117,18 +121,10 @@ Mat AggregationMG::aggregate(Mat fine, std::vector<std::int64_t>& cells, std::ar
       coarse_cells.push_back(parent(cells[static_cast<std::size_t>(r)]));
     }
   }
-  const auto cols = static_cast<PetscInt>(coarse_cells.size());
-  const auto coarse_first = static_cast<PetscInt>(lower_ranks_sum(comm_, cols));
-  Mat P = nullptr;
-  NAVOX_CALL(MatCreateAIJ(comm_, rows, cols, PETSC_DETERMINE, PETSC_DETERMINE, 1, nullptr, 0, nullptr, &P));
-  for (PetscInt r = 0; r < rows; ++r)
-    NAVOX_CALL(MatSetValue(P, first + r, coarse_first + aggregate[static_cast<std::size_t>(sets.find(r))], 1.0,
-                           INSERT_VALUES));
-  NAVOX_CALL(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  NAVOX_CALL(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  for (PetscInt r = 0; r < rows; ++r) aggregate[static_cast<std::size_t>(r)] = aggregate[static_cast<std::size_t>(sets.find(r))];
   cells = std::move(coarse_cells);
   n = nc;
-  return P;
+  return aggregate;
 }
 
 AggregationMG::~AggregationMG() { destroy(); }
@@ -137,7 +133,6 @@ void AggregationMG::destroy() {
   for (Mat& m : interp_) (void)MatDestroy(&m);
   for (Mat& m : ops_) (void)MatDestroy(&m);
   for (Vec& v : diagonals_) (void)VecDestroy(&v);
-  for (Vec& v : changes_) (void)VecDestroy(&v);
   (void)VecDestroy(&fine_diagonal_);
 }
 
@@ -186,17 +181,36 @@ void AggregationMG::configure(PC pc) const {
   }
 }
 
-void AggregationMG::update(PC pc, Mat A) { NAVOX_CALL(refresh(pc, A)); }
+void AggregationMG::update(PC pc, Mat A, Vec work) { NAVOX_CALL(refresh(pc, A, work)); }
 
-PetscErrorCode AggregationMG::refresh(PC pc, Mat A) {
+PetscErrorCode AggregationMG::refresh(PC pc, Mat A, Vec work) {
+  PetscFunctionBeginUser;
+  // The changes live only here: kept between solves they would cost a vector per level,
+  // and a fine one made here would add to the solver's vectors at the run's peak.
+  std::vector<Vec> made;
+  const PetscErrorCode e = refresh_levels(pc, A, work, made);
+  for (Vec& v : made) PetscCall(VecDestroy(&v));
+  PetscCall(e);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode AggregationMG::refresh_levels(PC pc, Mat A, Vec work, std::vector<Vec>& made) {
   PetscFunctionBeginUser;
   // With piecewise-constant P, P^T D P is diagonal for diagonal D: a change of
   // A's diagonal by d changes level l+1's by scale P^T d_l, and nothing else.
-  PetscCall(MatGetDiagonal(A, changes_[0]));
-  PetscCall(VecAXPY(changes_[0], -1.0, fine_diagonal_));
+  Vec fine = work;
+  if (!fine) {
+    made.push_back(nullptr);
+    PetscCall(VecDuplicate(fine_diagonal_, &made.back()));
+    fine = made.back();
+  }
+  PetscCall(MatGetDiagonal(A, fine));
+  PetscCall(VecAXPY(fine, -1.0, fine_diagonal_));
   for (std::size_t l = 0; l < interp_.size(); ++l) {
-    Vec coarse = changes_[l + 1];
-    PetscCall(MatMultTranspose(interp_[l], changes_[l], coarse));
+    made.push_back(nullptr);
+    PetscCall(VecDuplicate(diagonals_[l], &made.back()));
+    Vec coarse = made.back();
+    PetscCall(MatMultTranspose(interp_[l], fine, coarse));
     PetscCall(VecScale(coarse, kCoarseScale));
     // ops_[l]'s diagonal as built plus the change (kept for the level below).
     PetscCall(MatDiagonalSet(ops_[l], diagonals_[l], INSERT_VALUES));
@@ -206,6 +220,7 @@ PetscErrorCode AggregationMG::refresh(PC pc, Mat A) {
     PetscCall(PCMGGetCoarseSolve(pc, &solve));
     PetscCall(KSPSetOperators(solve, ops_[l], ops_[l]));
     PetscCall(KSPGetPC(solve, &pc));
+    fine = coarse;
   }
   PetscFunctionReturn(0);
 }

@@ -61,23 +61,26 @@ public:
   /// Gives `pc` (as left by configure) its interpolations and the coarse
   /// operators of `A`, which may differ from the constructor's on the diagonal
   /// only (the directions of one conduction problem differ by their electrode
-  /// terms); call whenever A's diagonal changes.
-  void update(PC pc, Mat A);
+  /// terms); call whenever A's diagonal changes. `work`, if given, is a vector of A's
+  /// rows whose values may be overwritten (spares a temporary of that size).
+  void update(PC pc, Mat A, Vec work = nullptr);
   /// update() for PETSc callbacks: returns the error instead of throwing.
-  PetscErrorCode refresh(PC pc, Mat A);
+  PetscErrorCode refresh(PC pc, Mat A, Vec work = nullptr);
 
 private:
   static void configure_level(PC pc, bool coarsest);
   void destroy();
-  /// Interpolation from the aggregates of `fine` (rows in `cells` of a block of
-  /// `n` cells) to them; turns `cells` and `n` into the coarse level's.
-  Mat aggregate(Mat fine, std::vector<std::int64_t>& cells, std::array<std::int64_t, 3>& n) const;
+  /// refresh()'s work; the vectors it makes go to `made`, for refresh() to destroy.
+  PetscErrorCode refresh_levels(PC pc, Mat A, Vec work, std::vector<Vec>& made);
+  /// The aggregate (coarse row, counted from this rank's first) of each of this rank's
+  /// rows of `fine` (rows in `cells` of a block of `n` cells); turns `cells` and `n`
+  /// into the coarse level's (one cell per aggregate, in coarse-row order).
+  std::vector<PetscInt> aggregate(Mat fine, std::vector<std::int64_t>& cells, std::array<std::int64_t, 3>& n) const;
 
   MPI_Comm comm_;
-  std::vector<Mat> interp_; ///< interp_[l]: level l+1 to level l (0 = the caller's operator)
+  std::vector<Mat> interp_; ///< interp_[l]: level l+1 to level l (0 = the caller's operator), shells (aggregate_interpolation.hpp)
   std::vector<Mat> ops_;    ///< ops_[l]: operator of level l+1
   std::vector<Vec> diagonals_;   ///< diagonals_[l]: ops_[l]'s diagonal as built
-  std::vector<Vec> changes_;     ///< refresh's work: changes_[l] for level l (0 = the caller's)
   Vec fine_diagonal_ = nullptr;  ///< the constructor's A's diagonal
 };
 

@@ -1,11 +1,13 @@
 // The geometric aggregation multigrid (solver/multigrid/aggregation_mg.hpp) with rows
-// balanced over the ranks, as the ionic solve uses it: a diagonal change passed down the
+// balanced over the ranks, as the ionic solve uses it: its interpolation (a shell holding
+// one index per row) gives the AIJ matrix's products bit for bit; a diagonal change passed down the
 // levels by refresh() gives exactly the coarse operators of a hierarchy built from the
 // changed matrix, and the ionic solve with it as default preconditioner converges in a
 // few iterations per linear solve to the same potential as a one-level preconditioner.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
+#include "solver/multigrid/aggregate_interpolation.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
 #include "support/voxel_field.hpp"
 
@@ -13,6 +15,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace {
@@ -118,6 +121,81 @@ TEST(AggregationMG, RefreshedDiagonalEqualsRebuiltHierarchy) {
   KSPDestroy(&k1);
   MatDestroy(&A0);
   MatDestroy(&A1);
+}
+
+/// Whether two vectors hold the same bits (signed zeros included).
+bool same_bits(Vec a, Vec b) {
+  PetscInt n = 0, m = 0;
+  VecGetLocalSize(a, &n);
+  VecGetLocalSize(b, &m);
+  const PetscScalar *x = nullptr, *y = nullptr;
+  VecGetArrayRead(a, &x);
+  VecGetArrayRead(b, &y);
+  bool same = n == m && std::memcmp(x, y, sizeof(PetscScalar) * static_cast<std::size_t>(n)) == 0;
+  VecRestoreArrayRead(a, &x);
+  VecRestoreArrayRead(b, &y);
+  int mine = same ? 1 : 0, all = 0;
+  MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return all == 1;
+}
+
+/// Values of every sign and size, zeros of both signs among them, keyed on the global row.
+void fill(Vec v, unsigned salt) {
+  PetscInt first = 0, end = 0;
+  VecGetOwnershipRange(v, &first, &end);
+  PetscScalar* x = nullptr;
+  VecGetArray(v, &x);
+  for (PetscInt r = first; r < end; ++r) {
+    const unsigned h = (unsigned(r) * 2654435761u) ^ salt;
+    x[r - first] = h % 7 == 0 ? (h % 2 ? -0.0 : 0.0) : std::ldexp(double(h % 1000) - 500.0, int(h % 60) - 30);
+  }
+  VecRestoreArray(v, &x);
+}
+
+TEST(AggregateInterpolation, ShellProductsEqualTheMatrixBitForBit) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  // Uneven aggregates per rank, one of them empty, rows in no particular order.
+  const PetscInt rows = 37 + 5 * rank, coarse = 9 + rank;
+  std::vector<PetscInt> of(static_cast<std::size_t>(rows));
+  for (PetscInt r = 0; r < rows; ++r) of[static_cast<std::size_t>(r)] = (r * 7 + r / 3) % (coarse - 1);
+  Mat shell = navox::aggregate_interpolation(MPI_COMM_WORLD, of, coarse);
+  Mat aij = navox::aggregate_interpolation_aij(MPI_COMM_WORLD, of, coarse);
+  Vec xf = nullptr, xc = nullptr, yf[2] = {nullptr, nullptr}, yc[2] = {nullptr, nullptr};
+  MatCreateVecs(aij, &xc, &xf);
+  for (int m = 0; m < 2; ++m) {
+    VecDuplicate(xf, &yf[m]);
+    VecDuplicate(xc, &yc[m]);
+  }
+  fill(xf, 1u);
+  fill(xc, 2u);
+  Mat ops[2] = {aij, shell};
+  for (int m = 0; m < 2; ++m) MatMult(ops[m], xc, yf[m]);
+  EXPECT_TRUE(same_bits(yf[0], yf[1])) << "P x";
+  for (int m = 0; m < 2; ++m) MatMultTranspose(ops[m], xf, yc[m]);
+  EXPECT_TRUE(same_bits(yc[0], yc[1])) << "P^T x";
+  for (int m = 0; m < 2; ++m) {
+    fill(yf[m], 3u);
+    MatMultAdd(ops[m], xc, yf[m], yf[m]); // in place, as PCMG interpolates
+  }
+  EXPECT_TRUE(same_bits(yf[0], yf[1])) << "y + P x";
+  for (int m = 0; m < 2; ++m) {
+    fill(yc[m], 4u);
+    MatMultTransposeAdd(ops[m], xf, yc[m], yc[m]);
+  }
+  EXPECT_TRUE(same_bits(yc[0], yc[1])) << "y + P^T x";
+  // Not a formality: the products are not all zero.
+  PetscReal norm = 0;
+  VecNorm(yc[1], NORM_INFINITY, &norm);
+  EXPECT_GT(norm, 0.0);
+  for (int m = 0; m < 2; ++m) {
+    VecDestroy(&yf[m]);
+    VecDestroy(&yc[m]);
+  }
+  VecDestroy(&xf);
+  VecDestroy(&xc);
+  MatDestroy(&shell);
+  MatDestroy(&aij);
 }
 
 /// A rough SE|Na interface: NBH below, Na fingers reaching down into it, Na above.
