@@ -141,20 +141,24 @@ void AggregationMG::configure_level(PC pc, bool coarsest) {
   NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
   NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
   // Forward Gauss-Seidel sweeps before the coarse correction and as many
-  // backward sweeps after it keep the cycle symmetric.
+  // backward sweeps after it keep the cycle symmetric. The sweeps before start
+  // from zero, so they need no Krylov method: PCSOR applied once runs them all
+  // (the same MatSOR call as Richardson's), and the work vectors a Richardson KSP
+  // holds (two per level) are spared; the sweeps after start from the cycle's iterate.
   KSP down = nullptr, up = nullptr;
   NAVOX_CALL(PCMGGetSmootherDown(pc, 1, &down));
   NAVOX_CALL(PCMGGetSmootherUp(pc, 1, &up));
-  const MatSORType sweeps[2] = {SOR_LOCAL_FORWARD_SWEEP, SOR_LOCAL_BACKWARD_SWEEP};
-  KSP smoothers[2] = {down, up};
-  for (int s = 0; s < 2; ++s) {
-    PC sor = nullptr;
-    NAVOX_CALL(KSPSetType(smoothers[s], KSPRICHARDSON));
-    NAVOX_CALL(KSPSetTolerances(smoothers[s], PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSweeps));
-    NAVOX_CALL(KSPGetPC(smoothers[s], &sor));
-    NAVOX_CALL(PCSetType(sor, PCSOR));
-    NAVOX_CALL(PCSORSetSymmetric(sor, sweeps[s]));
-  }
+  PC sor = nullptr;
+  NAVOX_CALL(KSPSetType(down, KSPPREONLY));
+  NAVOX_CALL(KSPGetPC(down, &sor));
+  NAVOX_CALL(PCSetType(sor, PCSOR));
+  NAVOX_CALL(PCSORSetSymmetric(sor, SOR_LOCAL_FORWARD_SWEEP));
+  NAVOX_CALL(PCSORSetIterations(sor, kSweeps, 1));
+  NAVOX_CALL(KSPSetType(up, KSPRICHARDSON));
+  NAVOX_CALL(KSPSetTolerances(up, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, kSweeps));
+  NAVOX_CALL(KSPGetPC(up, &sor));
+  NAVOX_CALL(PCSetType(sor, PCSOR));
+  NAVOX_CALL(PCSORSetSymmetric(sor, SOR_LOCAL_BACKWARD_SWEEP));
   if (coarsest) return; // PCMG's default: a direct solve, redundant on every rank
   // K-cycle: the coarse problem gets a few flexible CG iterations, each
   // preconditioned by the same two-level cycle one level down.
