@@ -500,6 +500,10 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
   return grid_.spec().periodic_lateral || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
 }
 
+bool SettleSweeps::active(double t, std::int64_t g) const {
+  return holds(t) && !(kind_[static_cast<std::size_t>(g)] == na && t >= 1 - kTiny && t <= 1 + kTiny);
+}
+
 void SettleSweeps::wake_around(std::int64_t g) {
   std::int64_t i, j, k;
   ghost_coords(g, i, j, k);
@@ -527,22 +531,22 @@ void SettleSweeps::wake(const double* t) {
     return;
   }
   if (!awake_ready_) {
-    // A movable voxel that holds Na or has a face neighbour that does (ghosts included);
+    // A movable voxel that is active or has a face neighbour that is (ghosts included);
     // the others (no role, nothing offered or given, nothing received) sleep until a
-    // neighbour holds Na. Their room does not change while they sleep.
+    // neighbour becomes active. Their room does not change while they sleep.
     std::fill(room_now_.begin(), room_now_.end(), 0);
     for (const auto& [g, o] : movable_) {
-      bool live = holds(t[g]);
-      for (int f = 0; f < 6 && !live; ++f) live = has(g, f) && holds(t[g + face_step_[f]]);
+      bool live = active(t[g], g);
+      for (int f = 0; f < 6 && !live; ++f) live = has(g, f) && active(t[g + face_step_[f]], g + face_step_[f]);
       if (live) awake_[static_cast<std::size_t>(g)] = 1;
       if (kind_[static_cast<std::size_t>(g)] != cc) room_now_[static_cast<std::size_t>(o)] = t[g] < 1 - kTiny ? 1 : 0;
     }
     awake_ready_ = true;
     awake_changed_ = true;
   } else {
-    // Face ghosts that hold Na wake the owned voxels beside them (their moves may reach them).
+    // Active face ghosts wake the owned voxels beside them (their moves may reach them).
     for (const PetscInt g : halo_.ghosts())
-      if (holds(t[g])) wake_around(g);
+      if (active(t[g], g)) wake_around(g);
   }
   if (!awake_changed_) return;
   awake_list_.clear();
@@ -776,15 +780,15 @@ bool SettleSweeps::sweep(double& unplaced) {
   halo_.add_to_owners(delta_.data());
   // Moves land only on awake voxels (a neighbour's move needs their offer or give; a
   // path's end holds Na, and deliver() names it) and face ghosts: those change, and are
-  // all the entries of delta_ to zero again for the next sweep. A voxel that now holds
-  // Na wakes its neighbours for the next sweep.
-  // (A voxel that held Na already has its neighbours awake.)
+  // all the entries of delta_ to zero again for the next sweep. A voxel that becomes
+  // active wakes its neighbours for the next sweep.
+  // (An active voxel already has its neighbours awake.)
   auto land = [&](std::int64_t g) {
     double& v = tot_[static_cast<std::size_t>(g)];
-    const bool held = holds(v);
+    const bool was = active(v, g);
     v += delta_[static_cast<std::size_t>(g)];
     delta_[static_cast<std::size_t>(g)] = 0.0;
-    if (!held && holds(v)) wake_around(g);
+    if (!was && active(v, g)) wake_around(g);
   };
   for (const std::uint32_t m : awake_list_) land(movable_[m].first);
   // (A delivery's amount is positive: one still in delta_ found its end voxel asleep.)

@@ -173,21 +173,25 @@ private:
   /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
   /// each offers and gives (interleaved), and a sweep's moves.
   std::vector<double> tot_, role_, offer_give_, delta_;
-  /// Sleeping voxels: a movable voxel that holds no Na (+0 exactly) and whose face
-  /// neighbours hold none has no role, offers and gives nothing and receives nothing, so
-  /// a sweep skips it (the result is the same bit for bit); it wakes, for the rest of the
-  /// settling round, when a neighbour comes to hold Na. Per ghosted voxel: awake; the
-  /// awake voxels' positions in movable_, in block order. Between load() and store().
+  /// Sleeping voxels: a movable voxel that is quiet (holds no Na, +0 exactly, or is a Na
+  /// voxel exactly full to kTiny) and whose face neighbours are quiet has no role, offers
+  /// and gives nothing and receives nothing, so a sweep skips it (the result is the same
+  /// bit for bit); it wakes, for the rest of the settling round, when a neighbour stops
+  /// being quiet. Per ghosted voxel: awake; the awake voxels' positions in movable_, in
+  /// block order. Between load() and store().
   std::vector<std::uint8_t> awake_;
   std::vector<std::uint32_t> awake_list_;
   bool awake_ready_ = false, awake_changed_ = false;
   std::vector<std::int64_t> delivered_; ///< the end voxels deliver() added to this sweep
   /// Holds Na, or is −0: anything but +0 (a sleeping voxel's total stays +0 bit for bit).
   static bool holds(double t) { return t != 0 || std::signbit(t); }
+  /// Not quiet: holds Na, and unless a Na voxel, not full (1 - kTiny <= t <= 1 + kTiny:
+  /// no room, nothing to send, and what it gives goes only to a neighbour that is not quiet).
+  bool active(double t, std::int64_t g) const;
   /// Wakes the movable voxels among owned voxel or ghost g and its owned face neighbours.
   void wake_around(std::int64_t g);
   /// At a sweep's start (totals and their face ghosts exchanged): the first sweep after
-  /// load() finds the awake voxels, later ones wake those beside ghosts that hold Na;
+  /// load() finds the awake voxels, later ones wake those beside ghosts that are active;
   /// awake_list_ follows. Also room_now_ of every movable voxel on the first sweep.
   void wake(const double* t);
   Vec route_ = nullptr;                                        ///< global
