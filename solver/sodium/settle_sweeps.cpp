@@ -106,10 +106,12 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     kind_routed_ = kind_;
     paths_stale_ = true;
     rims_.clear();
+    na_owned_.clear();
     links_.assign(kind_.size(), 0);
     const Box b = grid_.owned();
     for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
       if (kind_[static_cast<std::size_t>(g)] != na) return;
+      na_owned_.push_back(g);
       auto& link = links_[static_cast<std::size_t>(g)];
       for (int f = 0; f < 6; ++f) {
         if (!has(g, f) || kind_[static_cast<std::size_t>(g + face_step_[f])] != na) continue;
@@ -220,16 +222,15 @@ void SettleSweeps::find_routes() {
 void SettleSweeps::find_paths(const PetscScalar* tot) {
   ScopedEvent event(Event::paths);
   ++path_searches_;
-  const Box b = grid_.owned();
-  const std::size_t ghosted = kind_.size();
   // dist: steps through Na-holding voxels to the nearest one with room. Exact shortest
   // paths (unit steps, so a breadth-first search with one bucket per distance within the
   // block, seeded from the ghosts after each exchange, until no rank lowers one): the same
   // integers on any partition. The buckets make it linear in the Na voxels; a priority
   // queue made it a third of a plating run.
+  // Only the Na voxels' entries are read (an owned one's, a face ghost's after an
+  // exchange), so only they are set: the rest of the arrays may hold old values.
   PetscScalar* d = nullptr;
   NAVOX_CALL(VecGetArray(dist_l_, &d));
-  std::fill(d, d + ghosted, -1.0);
   auto& buckets = buckets_;
   for (auto& q : buckets) q.clear();
   auto push = [&](std::int64_t g, double dv) {
@@ -238,14 +239,10 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
     buckets[at].push_back(g);
   };
   std::size_t first = 0; // the lowest bucket that may hold an entry
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        const std::int64_t g = ghost_index(i, j, k);
-        if (kind_[static_cast<std::size_t>(g)] != na) continue;
-        d[g] = tot[g] < 1 - kTiny ? 0.0 : kNoRoute;
-        if (d[g] == 0) push(g, 0.0);
-      }
+  for (const std::int64_t g : na_owned_) {
+    d[g] = tot[g] < 1 - kTiny ? 0.0 : kNoRoute;
+    if (d[g] == 0) push(g, 0.0);
+  }
   for (;;) {
     for (std::size_t at = first; at < buckets.size(); ++at) {
       // (push may grow `buckets`: index, do not hold a reference across it.)
@@ -285,12 +282,8 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
   std::vector<std::pair<std::int64_t, std::int64_t>> chain; // (voxel, next voxel), ascending dist
   {
     // In order of (dist, voxel): the voxels in index order, each into its distance's bucket.
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-          const std::int64_t g = ghost_index(i, j, k);
-          if (kind_[static_cast<std::size_t>(g)] == na && d[g] >= 2 && d[g] < kNoRoute) push(g, d[g]);
-        }
+    for (const std::int64_t g : na_owned_)
+      if (d[g] >= 2 && d[g] < kNoRoute) push(g, d[g]);
     for (std::size_t at = 2; at < buckets.size(); ++at) {
       for (const std::int64_t g : buckets[at]) {
         const unsigned link = links_[static_cast<std::size_t>(g)]; // Na neighbours, ghosts too
@@ -305,9 +298,11 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
       buckets[at].clear();
     }
   }
+  // The first pass below reads the ends of face ghosts before any exchange.
   PetscScalar* e = nullptr;
   NAVOX_CALL(VecGetArray(end_l_, &e));
-  std::fill(e, e + ghosted, -1.0);
+  for (const std::int64_t g : na_owned_) e[g] = -1.0;
+  for (const PetscInt g : halo_.ghosts()) e[g] = -1.0;
   for (;;) {
     int found = 0, any = 0;
     for (const auto& [g, n] : chain) {

@@ -152,6 +152,8 @@ private:
   std::int64_t face_step_[6] = {0, 0, 0, 0, 0, 0};      ///< ghosted index offset across each face
   /// Owned Na-holding voxel and its Na-holding face neighbour outside the owned block (ghosted indices).
   std::vector<std::pair<std::int64_t, std::int64_t>> rims_;
+  /// The owned Na-holding voxels (ghosted indices, block order): what find_paths() visits.
+  std::vector<std::int64_t> na_owned_;
   std::vector<std::uint8_t> room_seen_; ///< per owned voxel: Na-holding with room when the paths were found
   std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
   double closure_share_ = 2;            ///< set_closure(): > 1 = no limit
