@@ -63,37 +63,58 @@ ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivit
   auto inside = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return in[b.offset(i, j, k)] != 0; };
 
   // Neighbours inside the block: only the forward half of the offsets, so each pair is seen once.
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        if (!inside(i, j, k)) continue;
-        const auto v = b.offset(i, j, k);
-        for (const auto& o : ahead) {
-          const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
-          if (b.contains(ni, nj, nk) && inside(ni, nj, nk)) sets.unite(v, b.offset(ni, nj, nk));
+  const std::int64_t sy = b.n[0], sz = b.n[0] * b.n[1];
+  if (connectivity == 6) { // the usual case, by strides: +x, +y, +z
+    std::int64_t v = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++v) {
+          if (!in[static_cast<std::size_t>(v)]) continue;
+          if (i + 1 < b.hi(0) && in[static_cast<std::size_t>(v + 1)]) sets.unite(v, v + 1);
+          if (j + 1 < b.hi(1) && in[static_cast<std::size_t>(v + sy)]) sets.unite(v, v + sy);
+          if (k + 1 < b.hi(2) && in[static_cast<std::size_t>(v + sz)]) sets.unite(v, v + sz);
         }
-      }
+  } else {
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          if (!inside(i, j, k)) continue;
+          const auto v = b.offset(i, j, k);
+          for (const auto& o : ahead) {
+            const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
+            if (b.contains(ni, nj, nk) && inside(ni, nj, nk)) sets.unite(v, b.offset(ni, nj, nk));
+          }
+        }
+  }
 
   // Component label = smallest global index among the block's members, held at the root.
+  // The root is the smallest member in block order, which is global order within a block,
+  // so the label is the root's own global index. Only the block's outer voxels have
+  // neighbours outside it.
   std::vector<double> root_label(static_cast<std::size_t>(b.size()), -1.0);
   std::vector<GhostLink> links;
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        if (!inside(i, j, k)) continue;
-        const auto root = sets.find(b.offset(i, j, k));
-        const double g = double(i + s.dims[0] * (j + s.dims[1] * k));
-        if (root_label[root] < 0 || g < root_label[root]) root_label[root] = g;
-        for (const auto& o : offsets) {
-          const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
-          if (b.contains(ni, nj, nk)) continue;
-          if (nk < 0 || nk >= s.dims[2]) continue;
-          // Periodic lateral ghosts sit at -1 and n in the ghosted array, even on one rank;
-          // the box stencil ghosts edge and corner neighbours as well as face neighbours.
-          if (!s.periodic_lateral && (ni < 0 || ni >= s.dims[0] || nj < 0 || nj >= s.dims[1])) continue;
-          links.push_back({root, PetscInt(ni), PetscInt(nj), PetscInt(nk)});
+  {
+    std::int64_t v = 0;
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++v) {
+          if (!in[static_cast<std::size_t>(v)]) continue;
+          const auto root = sets.find(v);
+          if (root == v) root_label[static_cast<std::size_t>(v)] = double(i + s.dims[0] * (j + s.dims[1] * k));
+          const bool outer = i == b.lo[0] || i + 1 == b.hi(0) || j == b.lo[1] || j + 1 == b.hi(1) ||
+                             k == b.lo[2] || k + 1 == b.hi(2);
+          if (!outer) continue;
+          for (const auto& o : offsets) {
+            const std::int64_t ni = i + o[0], nj = j + o[1], nk = k + o[2];
+            if (b.contains(ni, nj, nk)) continue;
+            if (nk < 0 || nk >= s.dims[2]) continue;
+            // Periodic lateral ghosts sit at -1 and n in the ghosted array, even on one rank;
+            // the box stencil ghosts edge and corner neighbours as well as face neighbours.
+            if (!s.periodic_lateral && (ni < 0 || ni >= s.dims[0] || nj < 0 || nj >= s.dims[1])) continue;
+            links.push_back({root, PetscInt(ni), PetscInt(nj), PetscInt(nk)});
+          }
         }
-      }
+  }
 
   ComponentLabels out;
   NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &out.labels));
