@@ -28,6 +28,25 @@ private:
   PetscScalar*** a_ = nullptr;
 };
 
+/// Read-only owned entries of a global vector of grid.scalar_dm() (or of any field DM,
+/// which share its layout), by global voxel index: for pointwise reads, which need no
+/// ghost exchange (Ghosted makes one, into a vector of its own).
+class OwnedRead {
+public:
+  OwnedRead(const Grid& grid, Vec global) : dm_(grid.scalar_dm()), v_(global) {
+    NAVOX_CALL(DMDAVecGetArrayRead(dm_, v_, &a_));
+  }
+  ~OwnedRead() { (void)DMDAVecRestoreArrayRead(dm_, v_, &a_); }
+  OwnedRead(const OwnedRead&) = delete;
+  OwnedRead& operator=(const OwnedRead&) = delete;
+  double operator()(std::int64_t i, std::int64_t j, std::int64_t k) const { return a_[k][j][i]; }
+
+private:
+  DM dm_;
+  Vec v_;
+  const PetscScalar*** a_ = nullptr;
+};
+
 /// Calls f(i, j, k) for every owned voxel, x fastest.
 template <class F> void for_owned(const Grid& grid, F&& f) {
   const Box b = grid.owned();

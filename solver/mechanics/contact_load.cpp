@@ -48,7 +48,7 @@ std::vector<double> sodium_pressure(const Grid& grid, Vec labels, const Material
     p.assign(static_cast<std::size_t>(grid.owned().size()), NAN);
     return p;
   }
-  Ghosted lab(grid, labels), x(grid, xi), con(grid, connected);
+  OwnedRead lab(grid, labels), x(grid, xi), con(grid, connected); // pointwise: no ghosts
   p.reserve(static_cast<std::size_t>(grid.owned().size()));
   for_owned(grid, [&](auto i, auto j, auto k) {
     const bool na = holds_sodium(materials[static_cast<int>(lab(i, j, k))].phase) &&

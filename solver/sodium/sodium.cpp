@@ -173,15 +173,16 @@ void SodiumModel::update_connected(Vec mask) const {
   if (!connected_) connected_ = new_scalar_vector(grid_);
   ScopedEvent event(Event::components);
   ComponentLabels comp = connected_components(grid_, mask);
-  Ghosted metal(grid_, mask);
+  OwnedRead metal(grid_, mask); // (the reads here are pointwise: no ghost exchange)
   // Components holding a CC voxel or touching the top face carry the CC's potential.
   std::vector<double> mine;
   {
     const std::vector<double> c = [&] {
-      Ghosted cl(grid_, comp.labels);
+      OwnedRead cl(grid_, comp.labels);
       std::vector<double> out;
       for_owned(grid_, [&](auto i, auto j, auto k) {
-        if (metal(i, j, k) == 2) out.push_back(cl(i, j, k));
+        // (a run of one component's voxels adds its label once)
+        if (metal(i, j, k) == 2 && (out.empty() || out.back() != cl(i, j, k))) out.push_back(cl(i, j, k));
       });
       return out;
     }();
@@ -198,11 +199,14 @@ void SodiumModel::update_connected(Vec mask) const {
   for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
 
   {
-    Ghosted cl(grid_, comp.labels);
+    OwnedRead cl(grid_, comp.labels);
     Owned c(grid_, connected_);
+    double last = -1; // the last label looked up, and whether it is a source
+    bool last_source = false;
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double l = cl(i, j, k);
-      c(i, j, k) = (l >= 0 && sources.count(l)) ? 1 : 0;
+      if (l >= 0 && l != last) last = l, last_source = sources.count(l) != 0;
+      c(i, j, k) = (l >= 0 && last_source) ? 1 : 0;
     });
   }
   NAVOX_CALL(VecDestroy(&comp.labels));

@@ -115,7 +115,7 @@ private:
     Vec connected = sodium_.connected();
     NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(connected)));
     {
-      Ghosted lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, connected);
+      OwnedRead lab(grid_, state_.field("label")), xi(grid_, sodium_.xi()), con(grid_, connected); // pointwise
       Owned m(grid_, mask);
       for_owned(grid_, [&](auto i, auto j, auto k) {
         if (holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && physics::SodiumMetal::holds(xi(i, j, k)))
