@@ -241,8 +241,7 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   // Na-holding voxels take it in ξ (settle() resolves ξ outside [0, 1]); CC voxels hold it as overflow.
   double largest = 0;
   {
-    Ghosted lab(grid_, labels_);
-    Ghosted add(grid_, added);
+    OwnedRead lab(grid_, labels_), add(grid_, added); // pointwise
     Owned xi(grid_, xi_), ex(grid_, excess_);
     double emptied = 1; // the smallest share of the step after which a stripped voxel runs dry
     for_owned(grid_, [&](auto i, auto j, auto k) {
@@ -264,7 +263,7 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
 bool SodiumModel::room_to_squeeze(const std::vector<int>& lowest_cc) const {
   const auto& d = grid_.spec().dims;
   double room = 0, columns = 0;
-  Ghosted lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
+  OwnedRead lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_); // pointwise
   for_owned(grid_, [&](auto i, auto j, auto k) {
     const int kc = lowest_cc[static_cast<std::size_t>(j * d[0] + i)];
     if (kc == INT_MAX || k >= kc) return;
@@ -304,13 +303,15 @@ int SodiumModel::try_lift(int direction) {
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
   const auto& d = grid_.spec().dims;
   std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
-  Ghosted lab(grid_, labels_);
-  for_owned(grid_, [&](auto i, auto j, auto k) {
-    if (phase_of(lab(i, j, k)) == Phase::CC) {
-      int& l = low[static_cast<std::size_t>(j * d[0] + i)];
-      l = std::min(l, static_cast<int>(k));
-    }
-  });
+  {
+    OwnedRead lab(grid_, labels_); // pointwise (the views go before anything writes the fields)
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (phase_of(lab(i, j, k)) == Phase::CC) {
+        int& l = low[static_cast<std::size_t>(j * d[0] + i)];
+        l = std::min(l, static_cast<int>(k));
+      }
+    });
+  }
   MPI_Allreduce(low.data(), global.data(), static_cast<int>(low.size()), MPI_INT, MPI_MIN, grid_.comm());
   // The grid is a window fixed to the SE: each lift pushes the collector's top layer
   // out through the top face. With no CC below the top layer left, plating cannot go on.
@@ -322,7 +323,6 @@ int SodiumModel::try_lift(int direction) {
     const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
     return global[static_cast<std::size_t>(jj * d[0] + ii)];
   };
-  Ghosted xi(grid_, xi_), ex(grid_, excess_);
   // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
   // Na in the top layer (it would leave the cell). Down: an empty layer under it (a gap,
   // or the deck's own Na used up), which is either a gap an earlier lift opened, or
@@ -335,25 +335,29 @@ int SodiumModel::try_lift(int direction) {
   // the settling sweeps carry it into the room (the Na film between a porous
   // collector and the SE thins under load; MODEL.md §3.4). Should that Na find no
   // room it can reach, settle() undoes the squeeze.
+  // (Pointwise reads: the move itself, which reads the voxel below or above, has ghosts.)
   bool ok = true, on_na = true, squeeze = true;
-  for_owned(grid_, [&](auto i, auto j, auto k) {
-    const int kc = column(i, j);
-    if (kc == INT_MAX) return;
-    const double l = lab(i, j, k);
-    if (direction > 0) {
-      if (k >= kc && phase_of(l) == Phase::SE) ok = false;
-    } else if (k == kc - 1) {
-      // Empty: clean() has removed the rounding leftovers, so no Na at all.
-      const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
-      const bool empty = xi(i, j, k) == 0 && ex(i, j, k) == 0;
-      if (!(gap || na) || !empty) ok = false;
-      // (Not over a deficit: a step that stripped more than was there is rejected.)
-      if (!holds_na(l) || xi(i, j, k) < 0 || ex(i, j, k) < 0) squeeze = false;
-    } else if (k == kc - 2) {
-      if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
-    }
-    if (direction < 0 && kc < 2) ok = squeeze = false;
-  });
+  {
+    OwnedRead lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const int kc = column(i, j);
+      if (kc == INT_MAX) return;
+      const double l = lab(i, j, k);
+      if (direction > 0) {
+        if (k >= kc && phase_of(l) == Phase::SE) ok = false;
+      } else if (k == kc - 1) {
+        // Empty: clean() has removed the rounding leftovers, so no Na at all.
+        const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
+        const bool empty = xi(i, j, k) == 0 && ex(i, j, k) == 0;
+        if (!(gap || na) || !empty) ok = false;
+        // (Not over a deficit: a step that stripped more than was there is rejected.)
+        if (!holds_na(l) || xi(i, j, k) < 0 || ex(i, j, k) < 0) squeeze = false;
+      } else if (k == kc - 2) {
+        if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
+      }
+      if (direction < 0 && kc < 2) ok = squeeze = false;
+    });
+  }
   if (direction > 0 && global_or(grid_, !ok)) return 0;
   bool squeezing = false;
   if (direction < 0 && global_or(grid_, !ok)) {
@@ -364,6 +368,7 @@ int SodiumModel::try_lift(int direction) {
   }
   const bool follows_na = !global_or(grid_, !on_na);
   if (direction > 0 ? gap_material_ < 0 : !(squeezing || follows_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
+  Ghosted lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
   // Up: the overflow held in a column's CC voxels fills the gap opening under it;
   // Na in the pores of the top layer leaves the cell with the collector (counted).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
