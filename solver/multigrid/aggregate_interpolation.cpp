@@ -35,34 +35,33 @@ PetscErrorCode mult(Mat P, Vec coarse, Vec fine) {
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode mult_add(Mat P, Vec coarse, Vec add, Vec fine) {
+/// out = add + f's sums of `in` (out may be add): the products that accumulate.
+template <class F>
+PetscErrorCode accumulate(Mat P, Vec in, Vec add, Vec out, F&& f) {
   PetscFunctionBeginUser;
   const Aggregates* a = aggregates_of(P);
   PetscCheck(a, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "aggregate interpolation without its aggregates");
-  if (add != fine) PetscCall(VecCopy(add, fine));
+  if (add != out) PetscCall(VecCopy(add, out));
   const PetscScalar* x = nullptr;
   PetscScalar* y = nullptr;
-  PetscCall(VecGetArrayRead(coarse, &x));
-  PetscCall(VecGetArray(fine, &y));
-  for (std::size_t r = 0; r < a->of.size(); ++r) y[r] += x[a->of[r]];
-  PetscCall(VecRestoreArray(fine, &y));
-  PetscCall(VecRestoreArrayRead(coarse, &x));
+  PetscCall(VecGetArrayRead(in, &x));
+  PetscCall(VecGetArray(out, &y));
+  f(a->of, x, y);
+  PetscCall(VecRestoreArray(out, &y));
+  PetscCall(VecRestoreArrayRead(in, &x));
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode mult_add(Mat P, Vec coarse, Vec add, Vec fine) {
+  return accumulate(P, coarse, add, fine, [](const std::vector<PetscInt>& of, const PetscScalar* x, PetscScalar* y) {
+    for (std::size_t r = 0; r < of.size(); ++r) y[r] += x[of[r]];
+  });
+}
+
 PetscErrorCode mult_transpose_add(Mat P, Vec fine, Vec add, Vec coarse) {
-  PetscFunctionBeginUser;
-  const Aggregates* a = aggregates_of(P);
-  PetscCheck(a, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "aggregate interpolation without its aggregates");
-  if (add != coarse) PetscCall(VecCopy(add, coarse));
-  const PetscScalar* x = nullptr;
-  PetscScalar* y = nullptr;
-  PetscCall(VecGetArrayRead(fine, &x));
-  PetscCall(VecGetArray(coarse, &y));
-  for (std::size_t r = 0; r < a->of.size(); ++r) y[a->of[r]] += x[r];
-  PetscCall(VecRestoreArray(coarse, &y));
-  PetscCall(VecRestoreArrayRead(fine, &x));
-  PetscFunctionReturn(0);
+  return accumulate(P, fine, add, coarse, [](const std::vector<PetscInt>& of, const PetscScalar* x, PetscScalar* y) {
+    for (std::size_t r = 0; r < of.size(); ++r) y[of[r]] += x[r];
+  });
 }
 
 PetscErrorCode mult_transpose(Mat P, Vec fine, Vec coarse) {
