@@ -514,10 +514,11 @@ void SettleSweeps::wake_around(std::int64_t g) {
 }
 
 void SettleSweeps::wake(const double* t) {
+  // A round's first sweep: the room of sleeping voxels is found below (0 elsewhere).
+  if (!awake_ready_) std::fill(room_now_.begin(), room_now_.end(), 0);
   if (close_empty_) {
     // An empty voxel resting on SE or full Na compacts too: every movable voxel acts.
     if (!awake_ready_) {
-      std::fill(room_now_.begin(), room_now_.end(), 0);
       for (const auto& [g, o] : movable_) awake_[static_cast<std::size_t>(g)] = 1;
       awake_list_.resize(movable_.size());
       std::iota(awake_list_.begin(), awake_list_.end(), 0u);
@@ -529,7 +530,6 @@ void SettleSweeps::wake(const double* t) {
     // A movable voxel that is active or has a face neighbour that is (ghosts included);
     // the others (no role, nothing offered or given, nothing received) sleep until a
     // neighbour becomes active. Their room does not change while they sleep.
-    std::fill(room_now_.begin(), room_now_.end(), 0);
     for (const auto& [g, o] : movable_) {
       bool live = active(t[g], g);
       for (int f = 0; f < 6 && !live; ++f) live = has(g, f) && active(t[g + face_step_[f]], g + face_step_[f]);
