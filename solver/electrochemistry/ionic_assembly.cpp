@@ -3,6 +3,7 @@
 #include "solver/electrochemistry/ionic_assembly.hpp"
 
 #include "mesh/stencil.hpp"
+#include "solver/electrochemistry/cell_potential.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
 
 #include <algorithm>
@@ -272,9 +273,15 @@ PetscErrorCode face_sums(IonicPotential::Context& c, Vec x, Term term) {
 
 } // namespace
 
-PetscErrorCode residual(SNES, Vec x, Vec f, void* ctxv) {
+PetscErrorCode residual(SNES snes, Vec x, Vec f, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
+  // Galvanostatic: the faces carry the applied current at V(x) (cell_potential.hpp).
+  if (c->control.on) {
+    PetscBool found = PETSC_TRUE;
+    PetscCall(follow_current(*c, x, &found));
+    if (!found && snes) PetscCall(SNESSetFunctionDomainError(snes));
+  }
   PetscCall(MatMult(c->conduction, x, f));
   const double scale = c->scale;
   PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return -s.current * scale; }));
@@ -285,12 +292,19 @@ PetscErrorCode residual(SNES, Vec x, Vec f, void* ctxv) {
 PetscErrorCode jacobian(SNES snes, Vec x, Mat A, Mat P, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
+  if (c->control.on) { // at V(x), as the residual (its last evaluation may have been elsewhere)
+    PetscBool found = PETSC_TRUE;
+    PetscCall(follow_current(*c, x, &found));
+    if (!found) PetscCall(SNESSetJacobianDomainError(snes));
+  }
   // The conduction part never changes between solves; the faces add to the diagonal only.
   PetscCall(MatCopy(c->conduction, P, SAME_NONZERO_PATTERN));
   const double scale = c->scale;
   PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return s.d_current * scale; }));
   PetscCall(to_balanced(*c, c->natural_work, c->diagonal, INSERT_VALUES));
   PetscCall(MatDiagonalSet(P, c->diagonal, ADD_VALUES));
+  // Galvanostatic: A is the shell J - u u^T / sum(u) over P and the faces' diagonal u.
+  if (c->control.on) PetscCall(set_coupling(*c, c->diagonal));
   if (c->mg) {
     KSP ksp = nullptr;
     PC pc = nullptr;

@@ -32,6 +32,19 @@ struct FaceRef {
   int material;     ///< the SE voxel's material
   int face;         ///< 0..5 (mesh/stencil.hpp)
 };
+
+/// Galvanostatic control as the Schur complement of the bordered system
+/// (cell_potential.hpp): what the callbacks need of it.
+struct CellControl {
+  bool on = false;            ///< V follows phi (galvanostatic); off: V is conditions.electrode_potential
+  double current = 0;         ///< the applied current into the SE through SE|metal faces [A]
+  Mat jacobian = nullptr;     ///< J, the assembled potentiostatic Jacobian (the shell's first term)
+  Vec coupling = nullptr;     ///< u = s dI/ddelta summed per row (balanced), from the last Jacobian
+  double coupling_sum = 0;    ///< sum of u over all rows: s dI/dV
+  long evaluations = 0;       ///< evaluations of the cell current (a pass over the faces each)
+  bool failed = false;        ///< the last follow_current found no V
+  double estimate = 0;        ///< then: where the V the current needs lies [V] (+-inf: no face conducts)
+};
 } // namespace ionic
 
 struct IonicPotential::Context {
@@ -66,6 +79,8 @@ struct IonicPotential::Context {
   /// The default preconditioner's hierarchy (IonicPotential owns it), or null: each
   /// Jacobian passes its diagonal down the levels (the faces change nothing else).
   AggregationMG* mg = nullptr;
+  /// Galvanostatic: the current V must carry, and the Jacobian's rank-one term.
+  ionic::CellControl control;
 };
 
 namespace ionic {

@@ -5,6 +5,7 @@
 #include "mesh/reductions.hpp"
 #include "mesh/stencil.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
+#include "solver/electrochemistry/cell_potential.hpp"
 #include "solver/electrochemistry/ionic_assembly.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
 
@@ -91,6 +92,9 @@ void IonicPotential::create_rows() {
   for (std::size_t v = 1; v < face_start_.size(); ++v) face_start_[v] += face_start_[v - 1];
   NAVOX_CALL(MatDuplicate(ctx_->conduction, MAT_DO_NOT_COPY_VALUES, &jacobian_));
   NAVOX_CALL(MatCreateVecs(ctx_->conduction, &x_, nullptr));
+  ctx_->control.jacobian = jacobian_;
+  NAVOX_CALL(VecDuplicate(x_, &ctx_->control.coupling));
+  NAVOX_CALL(ionic::create_schur_jacobian(*ctx_, &schur_));
   // The solver follows in set_conditions, once the conduction matrix has its values
   // (the multigrid hierarchy is built from them).
 }
@@ -173,10 +177,10 @@ IonicPotential::~IonicPotential() {
   if (snes_) (void)SNESDestroy(&snes_);
   mg_.reset();
   if (labels_local_) (void)VecDestroy(&labels_local_);
-  for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index, &ctx_->natural, &ctx_->natural_work})
+  for (Vec* v : {&x_, &ctx_->diagonal, &ctx_->row_index, &ctx_->natural, &ctx_->natural_work, &ctx_->control.coupling})
     if (*v) (void)VecDestroy(v);
   if (ctx_->to_balanced) (void)VecScatterDestroy(&ctx_->to_balanced);
-  for (Mat* m : {&jacobian_, &ctx_->conduction})
+  for (Mat* m : {&schur_, &jacobian_, &ctx_->conduction})
     if (*m) (void)MatDestroy(m);
   delete ctx_;
 }
@@ -216,6 +220,12 @@ void IonicPotential::set_conditions(const IonicConditions& conditions) {
   }
 }
 
+void IonicPotential::set_current(double current) {
+  ctx_->control.on = true;
+  ctx_->control.current = current;
+  NAVOX_CALL(SNESSetJacobian(snes_, schur_, jacobian_, nullptr, nullptr));
+}
+
 void IonicPotential::set_labels(Vec labels) {
   NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), labels, INSERT_VALUES, labels_local_));
@@ -225,7 +235,9 @@ void IonicPotential::set_labels(Vec labels) {
   NAVOX_CALL(ionic::se_voxels(*ctx_, se));
   if (!global_or(grid_, se != ctx_->row_voxel)) return;
   drop_hierarchy();
+  NAVOX_CALL(MatDestroy(&schur_));
   NAVOX_CALL(MatDestroy(&jacobian_));
+  NAVOX_CALL(VecDestroy(&ctx_->control.coupling));
   NAVOX_CALL(VecDestroy(&x_));
   create_rows();
 }
@@ -290,11 +302,14 @@ void IonicPotential::scatter(Vec phi) const {
 
 IonicResult IonicPotential::solve(Vec phi, const IonicConditions& conditions) {
   gather(phi);
+  ctx_->control.on = false;
   return solve_unknowns(phi, conditions);
 }
 
 IonicResult IonicPotential::solve_unknowns(Vec phi, const IonicConditions& conditions) {
   set_conditions(conditions);
+  // The operator: J, or galvanostatic J less its rank-one term; J preconditions both.
+  NAVOX_CALL(SNESSetJacobian(snes_, ctx_->control.on ? schur_ : jacobian_, jacobian_, nullptr, nullptr));
   NAVOX_CALL(SNESSolve(snes_, nullptr, x_));
   SNESConvergedReason reason;
   NAVOX_CALL(SNESGetConvergedReason(snes_, &reason));
@@ -309,107 +324,53 @@ IonicResult IonicPotential::solve_unknowns(Vec phi, const IonicConditions& condi
   IonicResult r = measure();
   NAVOX_CALL(SNESGetIterationNumber(snes_, &r.snes_iterations));
   NAVOX_CALL(SNESGetLinearSolveIterations(snes_, &r.ksp_iterations));
-  r.electrode_potential = conditions.electrode_potential;
+  r.electrode_potential = ctx_->conditions.electrode_potential;
   return r;
 }
 
 IonicResult IonicPotential::solve_current(Vec phi, IonicConditions conditions, double current) {
-  // Newton on V: I(V) is monotone increasing. dI/dV = sum_f dI_f/ddelta (1 - dphi_P/dV),
-  // with J dphi/dV = -dF/dV from one linear solve with the last Jacobian.
-  const double area = grid_.spec().xy_area();
-  const double tolerance = 1e-9 * std::max(std::abs(current), 1e-2 * area); // 1e-9 of >= 1 uA/cm^2
-  IonicResult total;
-  Vec rhs = nullptr, z = nullptr;
-  NAVOX_CALL(VecDuplicate(x_, &rhs));
-  NAVOX_CALL(VecDuplicate(x_, &z));
-  std::string failure;
+  // V is no outer iteration: each residual evaluation sets it to the root of the faces'
+  // current at that phi, and the SNES solves for phi alone (cell_potential.hpp).
+  ionic::CellControl& control = ctx_->control;
+  control.on = true;
+  control.current = current;
+  control.evaluations = 0;
+  control.failed = false;
   voltage_estimate_ = std::numeric_limits<double>::quiet_NaN();
   gather(phi);
-  for (int it = 1; it <= 40; ++it) {
-    IonicResult r = solve_unknowns(phi, conditions);
-    total.snes_iterations += r.snes_iterations;
-    total.ksp_iterations += r.ksp_iterations;
-    const double mismatch = r.electrode_current - current;
-    if (std::abs(mismatch) <= tolerance) {
-      const PetscInt snes_its = total.snes_iterations, ksp_its = total.ksp_iterations;
-      total = r;
-      total.snes_iterations = snes_its;
-      total.ksp_iterations = ksp_its;
-      total.potential_iterations = it;
-      break;
+  IonicResult r;
+  try {
+    r = solve_unknowns(phi, conditions);
+  } catch (const CollectiveError&) {
+    control.on = false;
+    if (!control.failed) {
+      voltage_estimate_ = ctx_->conditions.electrode_potential; // V(phi) at the last iterate
+      throw;
     }
-    // Sensitivity: rhs_P = scale * sum_f dI_f/ddelta over P's electrode faces.
-    {
-      PetscScalar* ra = nullptr;
-      NAVOX_CALL(VecGetArray(ctx_->natural_work, &ra));
-      for (std::size_t row = 0; row < drow_.size(); ++row) ra[row] = drow_[row] * ctx_->scale;
-      NAVOX_CALL(VecRestoreArray(ctx_->natural_work, &ra));
-      NAVOX_CALL(ionic::to_balanced(*ctx_, ctx_->natural_work, rhs, INSERT_VALUES));
-    }
-    // The Jacobian at the converged phi (the SNES may have taken no step at all),
-    // preconditioned by whatever multigrid hierarchy the SNES last built.
-    KSP ksp = nullptr;
-    Mat A = nullptr, P = nullptr;
-    NAVOX_CALL(SNESGetKSP(snes_, &ksp));
-    NAVOX_CALL(SNESGetJacobian(snes_, &A, &P, nullptr, nullptr));
-    NAVOX_CALL(SNESComputeJacobian(snes_, x_, A, P));
-    NAVOX_CALL(KSPSetOperators(ksp, A, P));
-    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_TRUE));
-    NAVOX_CALL(KSPSolve(ksp, rhs, z));
-    NAVOX_CALL(KSPSetReusePreconditioner(ksp, PETSC_FALSE));
-    double slope = 0;
-    {
-      NAVOX_CALL(ionic::to_natural(*ctx_, z, ctx_->natural_work));
-      const PetscScalar* za = nullptr;
-      NAVOX_CALL(VecGetArrayRead(ctx_->natural_work, &za));
-      for (std::size_t row = 0; row < drow_.size(); ++row)
-        if (drow_[row] != 0) slope += drow_[row] * (1.0 - za[row]);
-      NAVOX_CALL(VecRestoreArrayRead(ctx_->natural_work, &za));
-    }
-    double global_slope = 0;
-    MPI_Allreduce(&slope, &global_slope, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
-    if (!(global_slope > 0) || !std::isfinite(global_slope)) {
-      failure = "no current can flow: every SE|metal face is blocking (no Na, no active current collector, "
-                "no double layer)";
-      // No voltage carries the current: the estimate lies beyond any cut-off in its direction
-      // (a strip that has run out of Na in contact ends there, as on a cycler).
-      if (current != 0) voltage_estimate_ = current > 0 ? HUGE_VAL : -HUGE_VAL;
-      break;
-    }
-    // At most 0.2 V per iteration: Butler–Volmer is exponential, a full step can overshoot far.
-    // The full step is the linear estimate of the V the current needs (every rank alike).
-    voltage_estimate_ = conditions.electrode_potential - mismatch / global_slope;
-    const double dv = std::clamp(-mismatch / global_slope, -0.2, 0.2);
-    conditions.electrode_potential += dv;
-    // The next solve starts from phi + (dphi/dV) dV, the linear prediction: its residual
-    // is left with the faces' curvature only, often below the absolute tolerance, so
-    // it may need no Newton iteration of its own.
-    NAVOX_CALL(VecAXPY(x_, dv, z));
-    if (it == 40) {
-      char text[160];
+    voltage_estimate_ = control.estimate;
+    char text[200];
+    if (std::isinf(control.estimate))
       std::snprintf(text, sizeof text,
-                    "the cell voltage did not converge to the applied current in 40 iterations (at V = %.4g V; "
-                    "a linear estimate needs V = %.4g V)",
-                    conditions.electrode_potential, voltage_estimate_);
-      failure = text;
-    }
+                    "no current can flow: every SE|metal face is blocking (no Na, no active current collector, "
+                    "no double layer)");
+    else
+      std::snprintf(text, sizeof text, "no cell voltage within %g V of %.4g V carries the applied current",
+                    ionic::kVoltageSpan, conditions.electrode_potential);
+    throw CollectiveError(std::string("galvanostatic solve: ") + text);
   }
-  NAVOX_CALL(VecDestroy(&z));
-  NAVOX_CALL(VecDestroy(&rhs));
-  if (!failure.empty()) throw CollectiveError("galvanostatic solve: " + failure);
-  return total;
+  control.on = false;
+  r.potential_iterations = int(control.evaluations);
+  return r;
 }
 
 IonicResult IonicPotential::measure() {
-  // Face currents from the solution: stored per face for the Na model, summed per
-  // row (dI/ddelta) for the galvanostatic sensitivity, and over the cell. Only P's
-  // own potential enters a face current here.
+  // Face currents from the solution: stored per face for the Na model, and summed over
+  // the cell. Only P's own potential enters a face current here.
   const Context& c = *ctx_;
   const auto& h = grid_.spec().spacing;
   NAVOX_CALL(ionic::to_natural(c, x_, c.natural));
   const PetscScalar* x = nullptr;
   NAVOX_CALL(VecGetArrayRead(c.natural, &x));
-  drow_.assign(c.row_voxel.size(), 0.0);
   double sums[3] = {0, 0, 0}, max_density = 0;
   for (const ionic::FaceRef& r : c.counter_faces) {
     const Neighbour n{Across::counter, 0, 0, 0, 0};
@@ -422,7 +383,6 @@ IonicResult IonicPotential::measure() {
     f.eta = s.eta;
     f.current = s.current;
     f.faradaic = s.faradaic;
-    drow_[std::size_t(r.row)] += s.d_current;
     sums[1] += s.current;
     sums[2] += s.faradaic;
     max_density = std::max(max_density, std::abs(s.current) / face_area(h, r.face));

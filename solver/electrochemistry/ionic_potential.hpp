@@ -17,9 +17,10 @@
 /// overrides (not those that need a DM, such as geometric multigrid).
 ///
 /// The CC and the Na connected to it are one conductor at potential V. With a
-/// prescribed current (galvanostatic) V is the extra unknown: an outer Newton
-/// iteration on V whose derivative dI/dV comes from one extra linear solve with
-/// the converged Jacobian (the bordered system solved by block elimination).
+/// prescribed current (galvanostatic) V is the extra unknown of a bordered system,
+/// solved as its Schur complement (cell_potential.hpp): V follows phi in every
+/// residual evaluation (a scalar root of the faces' current), and each Newton
+/// iteration on phi is one linear solve with the Jacobian less a rank-one term.
 #include "mesh/grid.hpp"
 #include "physics/electrochemistry/interface_kinetics.hpp"
 #include "physics/materials/material.hpp"
@@ -64,7 +65,7 @@ struct ElectrodeFace {
 struct IonicResult {
   PetscInt snes_iterations = 0;
   PetscInt ksp_iterations = 0;
-  int potential_iterations = 0;  ///< outer iterations on V (galvanostatic)
+  int potential_iterations = 0;  ///< galvanostatic: evaluations of the cell current in V (one pass over the faces each)
   double electrode_potential = 0; ///< V [V]
   double counter_current = 0;    ///< current entering the SE from the counter electrode (z = 0) [A]
   double electrode_current = 0;  ///< current entering the SE through SE|metal faces [A]
@@ -89,8 +90,8 @@ public:
   /// faces equals `current` [A] (positive = stripping); conditions.electrode_potential
   /// is the first guess.
   IonicResult solve_current(Vec phi, IonicConditions conditions, double current);
-  /// From the last solve_current: the linear (Newton) estimate of the V its current
-  /// needs, at its last iterate [V]; NaN when it converged at once.
+  /// After a failed solve_current: the V its current needs at its last iterate [V],
+  /// or where it lies (+-inf: no face can carry it); NaN after a successful one.
   double voltage_estimate() const { return voltage_estimate_; }
 
   /// The electrode faces (SE|metal and SE|pore) of owned SE voxels, the only faces
@@ -134,6 +135,10 @@ public:
   SNES snes() const { return snes_; }
   /// Sets the conditions the residual uses, without solving.
   void set_conditions(const IonicConditions& conditions);
+  /// Makes the residual and Jacobian the SNES sees the galvanostatic ones at `current`
+  /// [A] (V following phi), without solving, until the next solve; for checks. Call
+  /// after set_conditions.
+  void set_current(double current);
 
   struct Context; ///< what the PETSc callbacks see
 
@@ -142,7 +147,8 @@ public:
 
 private:
   IonicResult measure();
-  /// solve() from the unknowns as they stand (x_), phi written from them after.
+  /// solve() from the unknowns as they stand (x_), phi written from them after; V as
+  /// ctx_->control says (galvanostatic: following phi).
   IonicResult solve_unknowns(Vec phi, const IonicConditions& conditions);
   /// A fresh SNES and preconditioner (the hierarchy from the conduction matrix as it stands).
   void create_solver();
@@ -161,6 +167,7 @@ private:
   SNES snes_ = nullptr;
   std::unique_ptr<AggregationMG> mg_; ///< the default preconditioner's hierarchy, from the conduction matrix
   Mat jacobian_ = nullptr;
+  Mat schur_ = nullptr; ///< the galvanostatic Jacobian: jacobian_ less a rank-one term (cell_potential.hpp)
   Vec x_ = nullptr; ///< the unknowns: phi in the SE voxels
   Vec labels_local_ = nullptr;
   Context* ctx_ = nullptr;
@@ -169,7 +176,6 @@ private:
   /// Per owned voxel v, its electrode faces are faces_[face_start_[v] .. face_start_[v + 1]).
   std::vector<std::uint32_t> face_start_;
   double voltage_estimate_ = 0;
-  std::vector<double> drow_; ///< per row: sum of dI/ddelta over its electrode faces, from measure()
 };
 
 } // namespace navox

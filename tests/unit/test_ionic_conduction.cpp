@@ -1,5 +1,7 @@
-// The ionic conduction face term against hand-computed values, and the
-// assembled Jacobian against finite differences of the assembled residual.
+// The ionic conduction face term against hand-computed values, the assembled
+// Jacobian against finite differences of the assembled residual, and the
+// galvanostatic Jacobian (V following phi, cell_potential.hpp) against finite
+// differences of the galvanostatic residual.
 #include "mesh/block_access.hpp"
 #include "mesh/grid.hpp"
 #include "physics/electrochemistry/ionic_conduction.hpp"
@@ -87,6 +89,67 @@ TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
   MatIsSymmetric(J, 1e-12, &symmetric);
   EXPECT_TRUE(symmetric);
   MatDestroy(&Jfd);
+  PetscRandomDestroy(&rnd);
+  VecDestroy(&x);
+  VecDestroy(&labels);
+}
+
+TEST(IonicPotential, GalvanostaticJacobianMatchesFiniteDifferences) {
+  navox::GridSpec spec;
+  spec.dims = {5, 4, 6};
+  spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
+  navox::Grid grid(PETSC_COMM_SELF, spec, {"phi"});
+  navox::MaterialTable mats(4);
+  mats[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
+  mats[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
+  mats[2] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
+  mats[3] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
+  // Butler–Volmer faces (1 Ω cm², i0 = 257 A/m²) with a double layer: smooth in V.
+  for (int m : {0, 1}) {
+    mats[m].charge_transfer_resistance = 1e-4;
+    mats[m].double_layer_capacitance = 0.2;
+  }
+  Vec labels = navox::test::voxel_field(
+      grid, [](auto i, auto j, auto k) { return k == 5 ? 2.0 : double((i * 7 + j * 3 + k * 5) % 4); });
+  navox::IonicPotential ionic(grid, labels, mats);
+  ionic.set_conditions({298.15, -0.02, 10.0});
+  ionic.set_current(-2e-9); // plating, 2 nA
+
+  Vec x = ionic.create_unknowns();
+  PetscInt rows = 0;
+  VecGetSize(x, &rows);
+  PetscRandom rnd;
+  PetscRandomCreate(PETSC_COMM_SELF, &rnd);
+  PetscRandomSetInterval(rnd, -0.02, 0.0);
+  VecSetRandom(x, rnd);
+  // The operator is a shell (J less a rank-one term): its columns, against the
+  // finite differences of the residual with V(phi) inside (a dense matrix: the
+  // rank-one term couples every face row).
+  Mat A, P, Ja, Jfd;
+  ASSERT_EQ(SNESGetJacobian(ionic.snes(), &A, &P, nullptr, nullptr), 0);
+  ASSERT_NE(A, P);
+  ASSERT_EQ(SNESComputeJacobian(ionic.snes(), x, A, P), 0);
+  ASSERT_EQ(MatComputeOperator(A, MATDENSE, &Ja), 0);
+  ASSERT_EQ(MatCreateDense(PETSC_COMM_SELF, rows, rows, rows, rows, nullptr, &Jfd), 0);
+  ASSERT_EQ(SNESComputeJacobianDefault(ionic.snes(), x, Jfd, Jfd, nullptr), 0);
+  PetscReal norm_j, norm_diff, norm_rank_one;
+  MatNorm(Ja, NORM_FROBENIUS, &norm_j);
+  Mat diff;
+  MatDuplicate(Jfd, MAT_COPY_VALUES, &diff);
+  MatAXPY(diff, -1.0, Ja, SAME_NONZERO_PATTERN);
+  MatNorm(diff, NORM_FROBENIUS, &norm_diff);
+  EXPECT_LT(norm_diff / norm_j, 1e-6);
+  // The rank-one term matters (the check would pass for J alone otherwise).
+  Mat Jp;
+  MatConvert(P, MATDENSE, MAT_INITIAL_MATRIX, &Jp);
+  MatAXPY(Jp, -1.0, Ja, SAME_NONZERO_PATTERN);
+  MatNorm(Jp, NORM_FROBENIUS, &norm_rank_one);
+  EXPECT_GT(norm_rank_one / norm_j, 1e-3);
+  // Symmetric, as CG needs.
+  PetscBool symmetric = PETSC_FALSE;
+  MatIsSymmetric(Ja, 1e-12 * norm_j, &symmetric);
+  EXPECT_TRUE(symmetric);
+  for (Mat* m : {&Ja, &Jfd, &diff, &Jp}) MatDestroy(m);
   PetscRandomDestroy(&rnd);
   VecDestroy(&x);
   VecDestroy(&labels);
