@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace navox::physics {
 
@@ -55,6 +56,13 @@ struct InterfaceKinetics {
   double d_butler_volmer(double eta) const {
     const double f = kFaraday / (kGasConstant * temperature);
     return exchange_current * f * (alpha_anodic * ea(eta) + alpha_cathodic * ec(eta));
+  }
+  /// Both at once, from one pair of exponentials.
+  void butler_volmer_and_slope(double eta, double& i, double& di) const {
+    const double f = kFaraday / (kGasConstant * temperature);
+    const double a = ea(eta), c = ec(eta);
+    i = exchange_current * (a - c);
+    di = exchange_current * f * (alpha_anodic * a + alpha_cathodic * c);
   }
 
 private:
@@ -84,7 +92,6 @@ struct FaceSolution {
 
 inline FaceSolution solve_face(const InterfaceKinetics& k, const FaceCondition& c, double delta) {
   auto w = [&](double eta) { return eta > 0 ? c.active_anodic : c.active_cathodic; };
-  auto kinetic = [&](double eta) { return c.area * w(eta) * k.butler_volmer(eta); };
   const double cdl = c.metal_fraction * k.capacitance * c.inv_dt;
   auto capacitive = [&](double eta) { return c.area * cdl * (eta - c.eta_old); };
   FaceSolution s;
@@ -96,33 +103,37 @@ inline FaceSolution solve_face(const InterfaceKinetics& k, const FaceCondition& 
     return s;
   }
   // F(η) = g (δ − η) − kinetic(η) − capacitive(η): strictly decreasing, one root.
-  auto residual = [&](double eta) { return c.conductance * (delta - eta) - kinetic(eta) - capacitive(eta); };
-  auto slope = [&](double eta) {
-    return c.conductance + c.area * (w(eta) * k.d_butler_volmer(eta) + cdl);
+  // Its value and slope come from one pair of exponentials.
+  struct Point {
+    double residual, slope, kinetic;
   };
-  // Bracket the root, starting from δ (the root for a blocking face) and doubling.
-  double lo = delta, hi = delta;
-  const double r0 = residual(delta);
-  double step = 1e-3;
-  if (r0 > 0)
-    do { lo = hi; hi += step; step *= 2; } while (residual(hi) > 0 && step < 1e4);
-  else if (r0 < 0)
-    do { hi = lo; lo -= step; step *= 2; } while (residual(lo) < 0 && step < 1e4);
-  double eta = r0 == 0 ? delta : 0.5 * (lo + hi);
-  for (int it = 0; it < 200 && r0 != 0; ++it) {
-    const double r = residual(eta);
-    if (r > 0) lo = eta; else hi = eta;
-    double next = eta + r / slope(eta);
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+  auto at = [&](double eta) {
+    double bv = 0, dbv = 0;
+    k.butler_volmer_and_slope(eta, bv, dbv);
+    const double kin = c.area * w(eta) * bv;
+    return Point{c.conductance * (delta - eta) - kin - capacitive(eta),
+                 c.conductance + c.area * (w(eta) * dbv + cdl), kin};
+  };
+  // Newton's method from δ (the root for a blocking face), kept inside the bracket
+  // the residuals' signs give (bisection where a step would leave it).
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double lo = -inf, hi = inf, eta = delta;
+  Point p = at(eta);
+  for (int it = 0; it < 200 && p.residual != 0; ++it) {
+    if (p.residual > 0) lo = eta; else hi = eta;
+    double next = eta + p.residual / p.slope;
+    // (A step below round-off lands on eta, the bracket's end: it ends the iteration below.)
+    if (!(next > lo && next < hi) && next != eta) next = 0.5 * (lo + hi);
     const bool done = std::abs(next - eta) <= 1e-15 + 1e-13 * std::abs(eta) || hi - lo <= 1e-15;
     eta = next;
+    p = at(eta);
     if (done) break;
   }
   s.eta = eta;
   // Evaluated on the interface side: g (δ − η) loses every digit when g is large.
-  s.faradaic = kinetic(eta);
+  s.faradaic = p.kinetic;
   s.current = s.faradaic + capacitive(eta);
-  const double G = slope(eta) - c.conductance;
+  const double G = p.slope - c.conductance;
   s.d_current = c.conductance * G / (c.conductance + G);
   return s;
 }
