@@ -28,8 +28,10 @@ Model (every number here an assumption unless it comes from the CSV):
     products) of alpha log2(P) each;
   - the coarse grid (the levels below L_local, gathered to few ranks) costs
     L x alpha x log2(P) per iteration, L = log2(G) - 1 levels in all (latency bound);
-  - a plating step adds 45 fine-level exchanges outside the solve (the settling:
-    ~9 sweeps of 4 exchanges and a reverse one, docs/performance.md "Plating");
+  - a plating step adds the settling's sweeps outside the solve, each 4 fine-level
+    exchanges, a reverse one and 2 allreduces: 65 sweeps per step at 128^3 (measured;
+    35 at 64^3), scaled with the grid's side (the surplus spreads into the pores a voxel
+    per sweep, docs/performance.md "Why a step takes tens of sweeps"; --sweeps);
   - iterations per step or solve: the CSV's, at that N on 1 rank.
 Efficiency = E2 x t_compute / (t_compute + t_halo + t_coarse + t_dots), against one
 rank's throughput. Load imbalance, the multigrid set-up, I/O and the growth of
@@ -76,6 +78,8 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--alpha", type=float, default=2e-6, help="latency per message [s] (assumed)")
     ap.add_argument("--beta", type=float, default=10e9, help="bandwidth per link [B/s] (assumed)")
+    ap.add_argument("--sweeps", type=float, default=65.0,
+                    help="settling sweeps per plating step at 128^3 (scaled with the grid's side)")
     ap.add_argument("--grids", type=int, nargs="+", default=[512, 1024])
     ap.add_argument("--ranks", type=int, nargs="+", default=[64, 128, 256, 512, 1024, 2048, 4096])
     a = ap.parse_args()
@@ -101,9 +105,11 @@ def main():
             dof = 3 if k == "elastic" else 1
             comp = s * dof * nx * ny * nz / 1e6 / e2
             halo = sum(5 * exchange(faces / 4 ** lev, dof)[0] for lev in range(l_local)) * its
-            if k == "step":
-                halo += 45 * exchange(faces, 1)[0]
             coarse = (levels + 2) * alpha * lg * its  # coarse grid, and CG's 2 dot products
+            if k == "step":
+                sweeps = a.sweeps * g / 128
+                halo += 5 * sweeps * exchange(faces, 1)[0]
+                coarse += 2 * sweeps * alpha * lg
             out[k] = (e2 * comp / (comp + halo + coarse), comp, halo, coarse)
         return out
 

@@ -44,18 +44,31 @@ TEST(IonicConduction, ArrheniusConductivity) {
   EXPECT_NEAR(expected / 0.09, 7.17, 0.01);
 }
 
-TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
+/// The cell both Jacobian checks use: 5 x 4 x 6 voxels, two SE materials and pores in
+/// a pattern under a Cu layer (k = 5).
+navox::GridSpec small_cell() {
   navox::GridSpec spec;
   spec.dims = {5, 4, 6};
   spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
-  navox::Grid grid(PETSC_COMM_SELF, spec, {"phi"});
+  return spec;
+}
+navox::MaterialTable small_cell_materials() {
   navox::MaterialTable mats(4);
   mats[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
   mats[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
   mats[2] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
   mats[3] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
-  Vec labels = navox::test::voxel_field(
+  return mats;
+}
+Vec small_cell_labels(const navox::Grid& grid) {
+  return navox::test::voxel_field(
       grid, [](auto i, auto j, auto k) { return k == 5 ? 2.0 : double((i * 7 + j * 3 + k * 5) % 4); });
+}
+
+TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
+  navox::Grid grid(PETSC_COMM_SELF, small_cell(), {"phi"});
+  navox::MaterialTable mats = small_cell_materials();
+  Vec labels = small_cell_labels(grid);
   navox::IonicPotential ionic(grid, labels, mats);
   ionic.set_conditions({298.15, -0.02});
 
@@ -95,22 +108,14 @@ TEST(IonicPotential, JacobianMatchesFiniteDifferences) {
 }
 
 TEST(IonicPotential, GalvanostaticJacobianMatchesFiniteDifferences) {
-  navox::GridSpec spec;
-  spec.dims = {5, 4, 6};
-  spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
-  navox::Grid grid(PETSC_COMM_SELF, spec, {"phi"});
-  navox::MaterialTable mats(4);
-  mats[0] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
-  mats[1] = {"NZSP", navox::Phase::SE, 0.5, 0, 298.15};
-  mats[2] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
-  mats[3] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
+  navox::Grid grid(PETSC_COMM_SELF, small_cell(), {"phi"});
+  navox::MaterialTable mats = small_cell_materials();
   // Butler–Volmer faces (1 Ω cm², i0 = 257 A/m²) with a double layer: smooth in V.
   for (int m : {0, 1}) {
     mats[m].charge_transfer_resistance = 1e-4;
     mats[m].double_layer_capacitance = 0.2;
   }
-  Vec labels = navox::test::voxel_field(
-      grid, [](auto i, auto j, auto k) { return k == 5 ? 2.0 : double((i * 7 + j * 3 + k * 5) % 4); });
+  Vec labels = small_cell_labels(grid);
   navox::IonicPotential ionic(grid, labels, mats);
   ionic.set_conditions({298.15, -0.02, 10.0});
   ionic.set_current(-2e-9); // plating, 2 nA
