@@ -32,18 +32,21 @@ PetscErrorCode follow_current(IonicPotential::Context& c, Vec x, PetscBool* foun
   PetscCall(VecGetArrayRead(c.natural, &xa));
   const std::vector<ElectrodeFace>& faces = *c.faces;
   double& v = c.conditions.electrode_potential; // electrode_face reads V from here
-  // g = G(V), w = dG/dV, summed over every rank's faces.
-  auto evaluate = [&](double& g, double& w) -> PetscErrorCode {
-    double local[2] = {0, 0}, global[2] = {0, 0};
+  // g = G(V), w = dG/dV, summed over every rank's faces, and the size of the sum's
+  // terms (its rounding error is a small multiple of 1e-16 of that).
+  auto evaluate = [&](double& g, double& w, double& size) -> PetscErrorCode {
+    double local[3] = {0, 0, 0}, global[3] = {0, 0, 0};
     for (std::size_t n = 0; n < c.electrode_faces.size(); ++n) {
       const FaceRef& r = c.electrode_faces[n];
       const physics::FaceSolution s = electrode_face(c, faces[n], r.material, xa[r.row], r.face);
       local[0] += s.current;
       local[1] += s.d_current;
+      local[2] += std::abs(s.current);
     }
-    PetscCallMPI(MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, c.grid->comm()));
+    PetscCallMPI(MPI_Allreduce(local, global, 3, MPI_DOUBLE, MPI_SUM, c.grid->comm()));
     g = global[0] - cc.current;
     w = global[1];
+    size = global[2] + std::abs(cc.current);
     ++cc.evaluations;
     return 0;
   };
@@ -51,11 +54,14 @@ PetscErrorCode follow_current(IonicPotential::Context& c, Vec x, PetscBool* foun
   constexpr double inf = std::numeric_limits<double>::infinity();
   double lo = -inf, hi = inf; // G(lo) < 0 < G(hi) once found
   double reach = 0.05;        // the largest step before a bracket is found; doubles when taken
-  double g = 0, w = 0;
-  PetscCall(evaluate(g, w));
+  double g = 0, w = 0, size = 0;
+  PetscCall(evaluate(g, w, size));
   bool conducting = w > 0, ok = false;
   for (int it = 0; it < 200; ++it) {
-    if (g == 0) {
+    // G is zero, or zero to its rounding (1e-13 of its terms): the Newton step is taken
+    // (V stays a smooth function of phi), and further steps would chase the sums' noise.
+    if (g == 0 || (w > 0 && std::abs(g) <= 1e-13 * size)) {
+      if (g != 0) v -= g / w;
       ok = true;
       break;
     }
@@ -76,7 +82,7 @@ PetscErrorCode follow_current(IonicPotential::Context& c, Vec x, PetscBool* foun
       ok = true;
       break;
     }
-    PetscCall(evaluate(g, w));
+    PetscCall(evaluate(g, w, size));
     conducting = conducting || w > 0;
   }
   PetscCall(VecRestoreArrayRead(c.natural, &xa));
