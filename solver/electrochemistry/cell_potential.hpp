@@ -7,8 +7,9 @@
 /// \f[ G(\phi, V) = \sum_f I_f(V - \phi_P + \Omega_{Na} p_f/F) - I = 0. \f]
 /// Each face current is non-decreasing in V, so for a given phi G has one root V(phi)
 /// wherever a face conducts: follow_current finds it by Newton's method safeguarded
-/// by bisection (a pass over the faces and a two-number reduction per iterate),
-/// in every residual evaluation. The SNES then solves \f$\tilde F(\phi) = F(\phi, V(\phi)) = 0\f$
+/// by bisection (a pass over the faces and one reduction per iterate), in every
+/// residual evaluation, until G is zero to its rounding (1e-13 of the sum of the
+/// faces' |I_f|; that last Newton step taken) or a step is below 1e-13 of V. The SNES then solves \f$\tilde F(\phi) = F(\phi, V(\phi)) = 0\f$
 /// for phi alone. Its Jacobian is
 /// \f[ \tilde J = J + \frac{\partial F}{\partial V}\Big(\frac{dV}{d\phi}\Big)^T
 ///     = J - \frac{u\,u^T}{\sum_P u_P},\qquad u_P = s \sum_{f \in P} \frac{dI_f}{d\delta}, \f]
