@@ -24,25 +24,21 @@ PetscErrorCode schur_mult(Mat shell, Vec x, Vec y) {
 
 } // namespace
 
-PetscErrorCode follow_current(IonicPotential::Context& c, Vec x, PetscBool* found) {
+PetscErrorCode follow_current(IonicPotential::Context& c, PetscBool* found) {
   PetscFunctionBeginUser;
   CellControl& cc = c.control;
-  PetscCall(to_natural(c, x, c.natural));
   const PetscScalar* xa = nullptr;
   PetscCall(VecGetArrayRead(c.natural, &xa));
-  const std::vector<ElectrodeFace>& faces = *c.faces;
   double& v = c.conditions.electrode_potential; // electrode_face reads V from here
   // g = G(V), w = dG/dV, summed over every rank's faces, and the size of the sum's
   // terms (its rounding error is a small multiple of 1e-16 of that).
   auto evaluate = [&](double& g, double& w, double& size) -> PetscErrorCode {
     double local[3] = {0, 0, 0}, global[3] = {0, 0, 0};
-    for (std::size_t n = 0; n < c.electrode_faces.size(); ++n) {
-      const FaceRef& r = c.electrode_faces[n];
-      const physics::FaceSolution s = electrode_face(c, faces[n], r.material, xa[r.row], r.face);
+    for_electrode_faces(c, xa, [&](const FaceRef&, const physics::FaceSolution& s) {
       local[0] += s.current;
       local[1] += s.d_current;
       local[2] += std::abs(s.current);
-    }
+    });
     PetscCallMPI(MPI_Allreduce(local, global, 3, MPI_DOUBLE, MPI_SUM, c.grid->comm()));
     g = global[0] - cc.current;
     w = global[1];

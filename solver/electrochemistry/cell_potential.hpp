@@ -30,11 +30,11 @@
 namespace navox::ionic {
 
 /// Sets c.conditions.electrode_potential to V(x), the voltage at which the SE|metal
-/// faces carry c.control.current at the potentials of the balanced vector x, starting
-/// from the V it holds. *found is false (alike on every rank) when no V within
+/// faces carry c.control.current at the potentials x in c.natural (the natural layout,
+/// scattered there by the caller), starting from the V it holds. *found is false (alike on every rank) when no V within
 /// kVoltageSpan of the start carries it: V is then left as it was, and
 /// c.control.estimate says where the root lies. Collective.
-PetscErrorCode follow_current(IonicPotential::Context& c, Vec x, PetscBool* found);
+PetscErrorCode follow_current(IonicPotential::Context& c, PetscBool* found);
 
 /// The furthest follow_current looks from its start [V].
 constexpr double kVoltageSpan = 20.0;

@@ -251,23 +251,27 @@ namespace {
 
 /// Per natural row, the sum over its SE|metal faces of what `term` gives the face's
 /// solution (the faces' part of the residual or of the Jacobian's diagonal), at the
-/// potentials of the balanced vector x; into c.natural_work.
+/// potentials in c.natural (the caller scattered them there); into c.natural_work.
 template <class Term>
-PetscErrorCode face_sums(IonicPotential::Context& c, Vec x, Term term) {
+PetscErrorCode face_sums(IonicPotential::Context& c, Term term) {
   PetscFunctionBeginUser;
-  PetscCall(to_natural(c, x, c.natural));
   const PetscScalar* xa = nullptr;
   PetscScalar* sa = nullptr;
   PetscCall(VecGetArrayRead(c.natural, &xa));
   PetscCall(VecSet(c.natural_work, 0.0));
   PetscCall(VecGetArray(c.natural_work, &sa));
-  const std::vector<ElectrodeFace>& faces = *c.faces;
-  for (std::size_t n = 0; n < c.electrode_faces.size(); ++n) {
-    const FaceRef& r = c.electrode_faces[n];
-    sa[r.row] += term(electrode_face(c, faces[n], r.material, xa[r.row], r.face));
-  }
+  for_electrode_faces(c, xa, [&](const FaceRef& r, const physics::FaceSolution& s) { sa[r.row] += term(s); });
   PetscCall(VecRestoreArray(c.natural_work, &sa));
   PetscCall(VecRestoreArrayRead(c.natural, &xa));
+  PetscFunctionReturn(0);
+}
+
+/// x into c.natural, once for the callback; galvanostatic: V set to V(x) there.
+PetscErrorCode prepare_faces(IonicPotential::Context& c, Vec x, PetscBool* found) {
+  PetscFunctionBeginUser;
+  PetscCall(to_natural(c, x, c.natural));
+  *found = PETSC_TRUE;
+  if (c.control.on) PetscCall(follow_current(c, found));
   PetscFunctionReturn(0);
 }
 
@@ -277,14 +281,12 @@ PetscErrorCode residual(SNES snes, Vec x, Vec f, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
   // Galvanostatic: the faces carry the applied current at V(x) (cell_potential.hpp).
-  if (c->control.on) {
-    PetscBool found = PETSC_TRUE;
-    PetscCall(follow_current(*c, x, &found));
-    if (!found && snes) PetscCall(SNESSetFunctionDomainError(snes));
-  }
+  PetscBool found = PETSC_TRUE;
+  PetscCall(prepare_faces(*c, x, &found));
+  if (!found && snes) PetscCall(SNESSetFunctionDomainError(snes));
   PetscCall(MatMult(c->conduction, x, f));
   const double scale = c->scale;
-  PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return -s.current * scale; }));
+  PetscCall(face_sums(*c, [scale](const physics::FaceSolution& s) { return -s.current * scale; }));
   PetscCall(to_balanced(*c, c->natural_work, f, ADD_VALUES));
   PetscFunctionReturn(0);
 }
@@ -292,15 +294,14 @@ PetscErrorCode residual(SNES snes, Vec x, Vec f, void* ctxv) {
 PetscErrorCode jacobian(SNES snes, Vec x, Mat A, Mat P, void* ctxv) {
   PetscFunctionBeginUser;
   auto* c = static_cast<IonicPotential::Context*>(ctxv);
-  if (c->control.on) { // at V(x), as the residual (its last evaluation may have been elsewhere)
-    PetscBool found = PETSC_TRUE;
-    PetscCall(follow_current(*c, x, &found));
-    if (!found) PetscCall(SNESSetJacobianDomainError(snes));
-  }
+  // At V(x), as the residual (its last evaluation may have been elsewhere).
+  PetscBool found = PETSC_TRUE;
+  PetscCall(prepare_faces(*c, x, &found));
+  if (!found) PetscCall(SNESSetJacobianDomainError(snes));
   // The conduction part never changes between solves; the faces add to the diagonal only.
   PetscCall(MatCopy(c->conduction, P, SAME_NONZERO_PATTERN));
   const double scale = c->scale;
-  PetscCall(face_sums(*c, x, [scale](const physics::FaceSolution& s) { return s.d_current * scale; }));
+  PetscCall(face_sums(*c, [scale](const physics::FaceSolution& s) { return s.d_current * scale; }));
   PetscCall(to_balanced(*c, c->natural_work, c->diagonal, INSERT_VALUES));
   PetscCall(MatDiagonalSet(P, c->diagonal, ADD_VALUES));
   // Galvanostatic: A is the shell J - u u^T / sum(u) over P and the faces' diagonal u.

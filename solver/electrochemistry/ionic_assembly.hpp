@@ -102,6 +102,17 @@ Neighbour across(const IonicPotential::Context& c, const PetscScalar* const* con
 physics::FaceSolution electrode_face(const IonicPotential::Context& c, const ElectrodeFace& f, int m, double phi_p,
                                      int face);
 
+/// Calls f(r, solution) for every SE|metal face r of c.electrode_faces (in order), at
+/// the potentials `x` of the natural layout.
+template <class F>
+void for_electrode_faces(const IonicPotential::Context& c, const PetscScalar* x, F&& f) {
+  const std::vector<ElectrodeFace>& faces = *c.faces;
+  for (std::size_t n = 0; n < c.electrode_faces.size(); ++n) {
+    const FaceRef& r = c.electrode_faces[n];
+    f(r, electrode_face(c, faces[n], r.material, x[r.row], r.face));
+  }
+}
+
 /// The current into SE voxel P (material m, owned voxel `voxel`) through `face`, whatever lies across.
 physics::FaceCurrent face_current(const IonicPotential::Context& c, const Neighbour& n, double phi_p, double phi_n,
                                   int m, std::size_t voxel, int face);
