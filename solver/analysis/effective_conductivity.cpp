@@ -1,5 +1,7 @@
 #include "solver/analysis/effective_conductivity.hpp"
 
+#include "solver/analysis/conduction_stencil.hpp"
+
 #include "mesh/collective.hpp"
 #include "mesh/connected_components.hpp"
 #include "mesh/stencil.hpp"
@@ -11,7 +13,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 
 namespace navox {
@@ -33,6 +34,14 @@ double electrode_conductance(const std::array<double, 3>& h, int axis) {
   return -IonicConduction::to_electrode(0, 0, 1.0, face_area(h, 2 * axis), h[axis]).d_self;
 }
 
+/// The preconditioner `-analyze_pc_type` names, else the default.
+std::string requested_pc() {
+  char pc_type[64] = "";
+  PetscBool pc_set = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsGetString(nullptr, "analyze_", "-pc_type", pc_type, sizeof pc_type, &pc_set));
+  return pc_set ? pc_type : kDefaultPC;
+}
+
 } // namespace
 
 /// Everything that depends on which components span the direction, but not on the direction.
@@ -42,8 +51,10 @@ struct ConductivitySolver::System {
   PetscInt first = 0;          ///< this rank's first row
   PetscInt total = 0;          ///< rows on all ranks
   Mat A = nullptr;
-  /// Rows of voxels on the domain's faces and their diagonal with insulating faces: what
-  /// a direction's electrode terms change (a full diagonal would cost a vector).
+  /// The default preconditioner's operator, without an assembled matrix (A is its shell).
+  std::unique_ptr<ConductionStencil> stencil;
+  /// With an assembled A: rows of voxels on the domain's faces and their diagonal with
+  /// insulating faces, what a direction's electrode terms change (a full diagonal would cost a vector).
   std::vector<std::pair<PetscInt, PetscScalar>> face_rows;
   Vec b = nullptr, x = nullptr;
   KSP ksp = nullptr;
@@ -57,8 +68,11 @@ struct ConductivitySolver::System {
   /// Numbers the voxels of the spanning components rank by rank (block order).
   void number_unknowns(const Grid& grid, const std::vector<double>& components);
   /// Assembles the operator with insulating domain faces: two-point fluxes between
-  /// face neighbours that both carry an unknown, rows scaled by `scale`.
+  /// face neighbours that both carry an unknown, rows scaled by `scale` (for a
+  /// preconditioner other than the default, which needs the matrix).
   void assemble_operator(const Grid& grid, double scale);
+  /// The same operator as a stencil (ConductionStencil): what the default preconditioner uses.
+  void create_stencil(const Grid& grid, double scale);
   /// CG with the default or requested preconditioner; aggregation multigrid gets its hierarchy here.
   void create_solver(const Grid& grid);
 };
@@ -80,16 +94,7 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
   }));
   // The rows of off-rank neighbours come from a ghost exchange of the numbering.
   DM dm = grid.scalar_dm();
-  Vec global = nullptr, local = nullptr;
-  NAVOX_CALL(DMCreateGlobalVector(dm, &global));
-  PetscScalar* g = nullptr;
-  NAVOX_CALL(VecGetArray(global, &g));
-  for (std::size_t v = 0; v < index.size(); ++v) g[v] = index[v];
-  NAVOX_CALL(VecRestoreArray(global, &g));
-  NAVOX_CALL(DMCreateLocalVector(dm, &local));
-  NAVOX_CALL(DMGlobalToLocalBegin(dm, global, INSERT_VALUES, local));
-  NAVOX_CALL(DMGlobalToLocalEnd(dm, global, INSERT_VALUES, local));
-  NAVOX_CALL(VecDestroy(&global));
+  Vec local = exchange_numbering(grid, index);
   const PetscScalar*** row_of = nullptr;
   NAVOX_CALL(DMDAVecGetArrayRead(dm, local, &row_of));
   auto neighbour = [&](std::int64_t i, std::int64_t j, std::int64_t k, int face) -> PetscInt {
@@ -146,6 +151,16 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
   NAVOX_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
 }
 
+void ConductivitySolver::System::create_stencil(const Grid& grid, double scale) {
+  const auto& h = grid.spec().spacing;
+  stencil = std::make_unique<ConductionStencil>(
+      grid, index,
+      std::array<double, 3>{face_conductance(h, 0) * scale, face_conductance(h, 2) * scale, face_conductance(h, 4) * scale});
+  A = stencil->mat();
+  NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(A)));
+  NAVOX_CALL(MatCreateVecs(A, &x, &b));
+}
+
 void ConductivitySolver::System::number_unknowns(const Grid& grid, const std::vector<double>& lab) {
   index.assign(static_cast<std::size_t>(grid.owned().size()), -1);
   PetscInt rows = 0;
@@ -168,18 +183,17 @@ void ConductivitySolver::System::create_solver(const Grid& grid) {
   NAVOX_CALL(KSPGetPC(ksp, &pc));
   // PCMG needs its level count before the options are read, so that
   // -analyze_pc_mg_levels and the level smoothers' options still apply.
-  char pc_type[64] = "";
-  PetscBool pc_set = PETSC_FALSE;
-  NAVOX_CALL(PetscOptionsGetString(nullptr, "analyze_", "-pc_type", pc_type, sizeof pc_type, &pc_set));
-  const char* type = pc_set ? pc_type : kDefaultPC;
-  if (std::strcmp(type, PCMG) == 0) {
+  const std::string type = requested_pc();
+  if (type == PCMG) {
     // The multigrid preconditioner is itself iterative on coarse levels: flexible outer CG.
-    mg = std::make_unique<AggregationMG>(grid, index, A);
+    // The stencil's diagonal changes by the electrode terms, which solve() knows: no copy of it kept.
+    mg = std::make_unique<AggregationMG>(grid, index, A, !stencil);
+    if (stencil) stencil->release_rows(); // the hierarchy is built: no more rows asked for
     mg->configure(pc);
     NAVOX_CALL(KSPSetType(ksp, KSPFCG));
     NAVOX_CALL(KSPFCGSetMmax(ksp, 1)); // Notay's FCG(1): one stored direction, as CG
   } else {
-    NAVOX_CALL(PCSetType(pc, type));
+    NAVOX_CALL(PCSetType(pc, type.c_str()));
   }
   NAVOX_CALL(KSPSetFromOptions(ksp));
 }
@@ -227,7 +241,8 @@ ConductivityResult ConductivitySolver::solve(int axis) {
     auto s = std::make_unique<System>();
     s->spanning = spanning;
     s->number_unknowns(grid_, components_.unpacked());
-    s->assemble_operator(grid_, scale);
+    if (requested_pc() == PCMG) s->create_stencil(grid_, scale);
+    else s->assemble_operator(grid_, scale);
     s->create_solver(grid_);
     system_ = std::move(s);
   }
@@ -238,9 +253,16 @@ ConductivityResult ConductivitySolver::solve(int axis) {
   const Box b = grid_.owned();
   const std::int64_t last = grid_.spec().dims[axis] - 1;
   const double g_electrode = electrode_conductance(h, axis) * scale;
-  // A's diagonal is made in x (idle until the solve): the faces' rows get their
-  // insulating value back, and this direction's electrode rows their terms.
-  NAVOX_CALL(MatGetDiagonal(s.A, s.x));
+  // An assembled A's diagonal is made in x (idle until the solve): the faces' rows get
+  // their insulating value back, and this direction's electrode rows their terms. The
+  // stencil adds its electrode terms itself, and x gets them alone: the change of its
+  // diagonal since it was built, for the coarse levels.
+  if (s.stencil) {
+    s.stencil->set_electrodes(axis, g_electrode);
+    NAVOX_CALL(VecSet(s.x, 0.0));
+  } else {
+    NAVOX_CALL(MatGetDiagonal(s.A, s.x));
+  }
   NAVOX_CALL(VecSet(s.b, 0.0));
   PetscScalar *diag = nullptr, *rhs = nullptr;
   NAVOX_CALL(VecGetArray(s.x, &diag));
@@ -255,10 +277,11 @@ ConductivityResult ConductivitySolver::solve(int axis) {
     });
   NAVOX_CALL(VecRestoreArray(s.b, &rhs));
   NAVOX_CALL(VecRestoreArray(s.x, &diag));
-  NAVOX_CALL(MatDiagonalSet(s.A, s.x, INSERT_VALUES));
+  if (!s.stencil) NAVOX_CALL(MatDiagonalSet(s.A, s.x, INSERT_VALUES));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(s.ksp, &pc));
-  if (s.mg) s.mg->update(pc, s.A, s.x); // x is idle until the solve
+  if (s.stencil) s.mg->update_by(pc, s.x); // x is idle until the solve
+  else if (s.mg) s.mg->update(pc, s.A, s.x);
   NAVOX_CALL(KSPSetOperators(s.ksp, s.A, s.A));
   NAVOX_CALL(VecSet(s.x, 0.0));
   NAVOX_CALL(KSPSolve(s.ksp, s.b, s.x));

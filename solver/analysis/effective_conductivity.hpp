@@ -21,10 +21,11 @@
 /// symmetric for CG without changing the answer.
 ///
 /// The unknowns are the spanning voxels only, numbered rank by rank; the
-/// matrix (7-point, assembled once per set of spanning components) is solved
+/// operator (7-point, set up once per set of spanning components) is solved
 /// by KSP with prefix "analyze_": flexible CG preconditioned by geometric
-/// aggregation multigrid on the voxel grid (AggregationMG) by default; any other
-/// `-analyze_pc_type` (gamg, hypre, ...) works on the same matrix (with CG).
+/// aggregation multigrid on the voxel grid (AggregationMG) by default, the fine
+/// level matrix-free (ConductionStencil); any other `-analyze_pc_type` (gamg,
+/// hypre, ...) gets the same operator as an assembled matrix (with CG).
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
 #include "mesh/packed_values.hpp"

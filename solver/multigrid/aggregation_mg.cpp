@@ -35,6 +35,114 @@ Mat galerkin_product(Mat A, Mat P) {
   return C;
 }
 
+/// P^T A P by rows, for an operator that has rows but no AIJ storage (a matrix-free fine
+/// level): each coarse row sums the rows of its aggregate, column by column, in the
+/// order of the fine rows. Transient memory: a coarse row's entries, and the aggregate
+/// of each off-rank column (exchanged once).
+Mat galerkin_by_rows(Mat A, const std::vector<PetscInt>& of, PetscInt coarse_rows) {
+  MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(A));
+  PetscInt first = 0, end = 0;
+  NAVOX_CALL(MatGetOwnershipRange(A, &first, &end));
+  const PetscInt rows = end - first;
+  const auto coarse_first = static_cast<PetscInt>(lower_ranks_sum(comm, coarse_rows));
+  auto for_row = [&](PetscInt r, auto&& f) {
+    PetscInt count = 0;
+    const PetscInt* cols = nullptr;
+    const PetscScalar* vals = nullptr;
+    NAVOX_CALL(MatGetRow(A, first + r, &count, &cols, &vals));
+    for (PetscInt e = 0; e < count; ++e) f(cols[e], vals[e]);
+    NAVOX_CALL(MatRestoreRow(A, first + r, &count, &cols, &vals));
+  };
+  // The coarse row of each off-rank column, from its owner.
+  std::vector<PetscInt> off;
+  for (PetscInt r = 0; r < rows; ++r)
+    for_row(r, [&](PetscInt c, PetscScalar) {
+      if (c < first || c >= end) off.push_back(c);
+    });
+  std::sort(off.begin(), off.end());
+  off.erase(std::unique(off.begin(), off.end()), off.end());
+  std::vector<PetscInt> off_coarse(off.size());
+  {
+    Vec owner = nullptr, ghost = nullptr;
+    IS is = nullptr;
+    VecScatter scatter = nullptr;
+    PetscErrorCode e = MatCreateVecs(A, &owner, nullptr);
+    PetscScalar* v = nullptr;
+    if (!e) e = VecGetArray(owner, &v);
+    if (!e) {
+      for (PetscInt r = 0; r < rows; ++r) v[r] = coarse_first + of[static_cast<std::size_t>(r)];
+      e = VecRestoreArray(owner, &v);
+    }
+    if (!e) e = VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(off.size()), &ghost);
+    if (!e) e = ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(off.size()), off.data(), PETSC_USE_POINTER, &is);
+    if (!e) e = VecScatterCreate(owner, is, ghost, nullptr, &scatter);
+    if (!e) e = VecScatterBegin(scatter, owner, ghost, INSERT_VALUES, SCATTER_FORWARD);
+    if (!e) e = VecScatterEnd(scatter, owner, ghost, INSERT_VALUES, SCATTER_FORWARD);
+    const PetscScalar* g = nullptr;
+    if (!e) e = VecGetArrayRead(ghost, &g);
+    if (!e) {
+      for (std::size_t i = 0; i < off.size(); ++i) off_coarse[i] = static_cast<PetscInt>(g[i]);
+      e = VecRestoreArrayRead(ghost, &g);
+    }
+    (void)VecScatterDestroy(&scatter);
+    (void)ISDestroy(&is);
+    (void)VecDestroy(&ghost);
+    (void)VecDestroy(&owner);
+    NAVOX_CALL(e);
+  }
+  auto coarse_of = [&](PetscInt c) {
+    if (c >= first && c < end) return coarse_first + of[static_cast<std::size_t>(c - first)];
+    return off_coarse[static_cast<std::size_t>(std::lower_bound(off.begin(), off.end(), c) - off.begin())];
+  };
+  // The fine rows of each aggregate (a counting sort), then each coarse row's entries.
+  std::vector<PetscInt> start(static_cast<std::size_t>(coarse_rows) + 1, 0), members(static_cast<std::size_t>(rows));
+  for (PetscInt a : of) ++start[static_cast<std::size_t>(a) + 1];
+  for (std::size_t a = 0; a < static_cast<std::size_t>(coarse_rows); ++a) start[a + 1] += start[a];
+  {
+    std::vector<PetscInt> next(start.begin(), start.end() - 1);
+    for (PetscInt r = 0; r < rows; ++r) members[static_cast<std::size_t>(next[static_cast<std::size_t>(of[static_cast<std::size_t>(r)])]++)] = r;
+  }
+  std::vector<PetscInt> row_start(1, 0), cols;
+  std::vector<PetscScalar> vals;
+  std::vector<PetscInt> diag_count(static_cast<std::size_t>(coarse_rows), 0), off_count(static_cast<std::size_t>(coarse_rows), 0);
+  std::vector<std::pair<PetscInt, PetscScalar>> entries;
+  for (PetscInt a = 0; a < coarse_rows; ++a) {
+    entries.clear();
+    for (PetscInt m = start[static_cast<std::size_t>(a)]; m < start[static_cast<std::size_t>(a) + 1]; ++m)
+      for_row(members[static_cast<std::size_t>(m)], [&](PetscInt c, PetscScalar v) { entries.emplace_back(coarse_of(c), v); });
+    // Stable: each column's values add in the order of the fine rows.
+    std::stable_sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (std::size_t e = 0; e < entries.size();) {
+      const PetscInt c = entries[e].first;
+      PetscScalar sum = 0;
+      for (; e < entries.size() && entries[e].first == c; ++e) sum += entries[e].second;
+      cols.push_back(c);
+      vals.push_back(sum);
+      ++(c >= coarse_first && c < coarse_first + coarse_rows ? diag_count : off_count)[static_cast<std::size_t>(a)];
+    }
+    row_start.push_back(static_cast<PetscInt>(cols.size()));
+  }
+  Mat C = nullptr;
+  NAVOX_CALL(MatCreate(comm, &C));
+  try {
+    NAVOX_CALL(MatSetSizes(C, coarse_rows, coarse_rows, PETSC_DETERMINE, PETSC_DETERMINE));
+    NAVOX_CALL(MatSetType(C, MATAIJ));
+    NAVOX_CALL(MatSeqAIJSetPreallocation(C, 0, diag_count.data()));
+    NAVOX_CALL(MatMPIAIJSetPreallocation(C, 0, diag_count.data(), 0, off_count.data()));
+    for (PetscInt a = 0; a < coarse_rows; ++a) {
+      const PetscInt row = coarse_first + a, b = row_start[static_cast<std::size_t>(a)];
+      NAVOX_CALL(MatSetValues(C, 1, &row, row_start[static_cast<std::size_t>(a) + 1] - b, cols.data() + b, vals.data() + b,
+                              INSERT_VALUES));
+    }
+    NAVOX_CALL(MatAssemblyBegin(C, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(C, MAT_FINAL_ASSEMBLY));
+  } catch (...) {
+    (void)MatDestroy(&C);
+    throw;
+  }
+  return C;
+}
+
 /// Rows numbered in block order: row r's cell is the r-th voxel with an unknown.
 std::vector<std::int64_t> cells_of(const std::vector<PetscInt>& index) {
   std::vector<std::int64_t> cells;
@@ -45,8 +153,10 @@ std::vector<std::int64_t> cells_of(const std::vector<PetscInt>& index) {
 
 } // namespace
 
-AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A)
-    : AggregationMG(grid.comm(), cells_of(index), grid.owned().n, A) {}
+AggregationMG::AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A, bool keep_diagonal)
+    : AggregationMG(grid.comm(), cells_of(index), grid.owned().n, A) {
+  if (!keep_diagonal) NAVOX_CALL(VecDestroy(&fine_diagonal_));
+}
 
 AggregationMG::AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, const std::array<std::int64_t, 3>& box,
                              Mat A, PetscInt coarsest)
@@ -62,16 +172,22 @@ AggregationMG::AggregationMG(MPI_Comm comm, std::vector<std::int64_t> cells, con
       const auto mine = static_cast<PetscInt>(cells.size());
       MPI_Allreduce(&mine, &coarse_rows, 1, MPIU_INT, MPI_SUM, comm_);
       if (4 * coarse_rows > 3 * rows) break; // aggregation has stalled
-      // The Galerkin product needs P as a matrix; the cycle needs only its products.
-      Mat P = aggregate_interpolation_aij(comm_, of, mine);
       Mat C = nullptr;
-      try {
-        C = galerkin_product(fine, P);
-      } catch (...) {
-        (void)MatDestroy(&P);
-        throw;
+      PetscBool shell = PETSC_FALSE;
+      NAVOX_CALL(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(fine), MATSHELL, &shell));
+      if (shell) {
+        C = galerkin_by_rows(fine, of, mine); // a matrix-free level: its rows only
+      } else {
+        // The Galerkin product needs P as a matrix; the cycle needs only its products.
+        Mat P = aggregate_interpolation_aij(comm_, of, mine);
+        try {
+          C = galerkin_product(fine, P);
+        } catch (...) {
+          (void)MatDestroy(&P);
+          throw;
+        }
+        NAVOX_CALL(MatDestroy(&P));
       }
-      NAVOX_CALL(MatDestroy(&P));
       ops_.push_back(C);
       NAVOX_CALL(MatScale(ops_.back(), kCoarseScale));
       interp_.push_back(aggregate_interpolation(comm_, std::move(of), mine));
@@ -189,27 +305,37 @@ void AggregationMG::update(PC pc, Mat A, Vec work) { NAVOX_CALL(refresh(pc, A, w
 
 PetscErrorCode AggregationMG::refresh(PC pc, Mat A, Vec work) {
   PetscFunctionBeginUser;
+  PetscCheck(fine_diagonal_, comm_, PETSC_ERR_ARG_WRONGSTATE, "aggregation multigrid: the fine diagonal was not kept");
   // The changes live only here: kept between solves they would cost a vector per level,
   // and a fine one made here would add to the solver's vectors at the run's peak.
   std::vector<Vec> made;
-  const PetscErrorCode e = refresh_levels(pc, A, work, made);
+  Vec fine = work;
+  PetscErrorCode e = 0;
+  if (!fine) {
+    made.push_back(nullptr);
+    e = VecDuplicate(fine_diagonal_, &made.back());
+    fine = made.back();
+  }
+  if (!e) e = MatGetDiagonal(A, fine);
+  if (!e) e = VecAXPY(fine, -1.0, fine_diagonal_);
+  if (!e) e = refresh_levels(pc, fine, made);
   for (Vec& v : made) PetscCall(VecDestroy(&v));
   PetscCall(e);
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode AggregationMG::refresh_levels(PC pc, Mat A, Vec work, std::vector<Vec>& made) {
+void AggregationMG::update_by(PC pc, Vec change) {
+  std::vector<Vec> made;
+  const PetscErrorCode e = refresh_levels(pc, change, made);
+  for (Vec& v : made) (void)VecDestroy(&v);
+  NAVOX_CALL(e);
+}
+
+PetscErrorCode AggregationMG::refresh_levels(PC pc, Vec change, std::vector<Vec>& made) {
   PetscFunctionBeginUser;
   // With piecewise-constant P, P^T D P is diagonal for diagonal D: a change of
   // A's diagonal by d changes level l+1's by scale P^T d_l, and nothing else.
-  Vec fine = work;
-  if (!fine) {
-    made.push_back(nullptr);
-    PetscCall(VecDuplicate(fine_diagonal_, &made.back()));
-    fine = made.back();
-  }
-  PetscCall(MatGetDiagonal(A, fine));
-  PetscCall(VecAXPY(fine, -1.0, fine_diagonal_));
+  Vec fine = change;
   for (std::size_t l = 0; l < interp_.size(); ++l) {
     made.push_back(nullptr);
     PetscCall(VecDuplicate(diagonals_[l], &made.back()));

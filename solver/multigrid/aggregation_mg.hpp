@@ -41,7 +41,9 @@ public:
   /// for voxels without an unknown; `A`: the operator on those rows, whose
   /// connections (not values) decide the aggregates. Coarsens until at most
   /// kCoarsest unknowns are left. Collective.
-  AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A);
+  /// Without `keep_diagonal` the fine diagonal is not kept (a vector of A's rows): then
+  /// only update_by() may refresh the hierarchy.
+  AggregationMG(const Grid& grid, const std::vector<PetscInt>& index, Mat A, bool keep_diagonal = true);
   /// `cells`: the cell of each of this rank's rows of `A`, in row order, as i + n0 (j + n1 k)
   /// in a box of n0 x n1 x n2 cells; coarsens until at most `coarsest` unknowns are left
   /// (a small coarsest level where its factorisation is redone often). Collective.
@@ -66,12 +68,15 @@ public:
   void update(PC pc, Mat A, Vec work = nullptr);
   /// update() for PETSc callbacks: returns the error instead of throwing.
   PetscErrorCode refresh(PC pc, Mat A, Vec work = nullptr);
+  /// update() from the change of A's diagonal since the constructor, `change` (a vector
+  /// of A's rows, overwritten): what a caller that knows it spares keeping the diagonal.
+  void update_by(PC pc, Vec change);
 
 private:
   static void configure_level(PC pc, bool coarsest);
   void destroy();
   /// refresh()'s work; the vectors it makes go to `made`, for refresh() to destroy.
-  PetscErrorCode refresh_levels(PC pc, Mat A, Vec work, std::vector<Vec>& made);
+  PetscErrorCode refresh_levels(PC pc, Vec change, std::vector<Vec>& made);
   /// The aggregate (coarse row, counted from this rank's first) of each of this rank's
   /// rows of `fine` (rows in `cells` of a block of `n` cells); turns `cells` and `n`
   /// into the coarse level's (one cell per aggregate, in coarse-row order).

@@ -1,0 +1,334 @@
+#include "solver/analysis/conduction_stencil.hpp"
+
+#include "mesh/error.hpp"
+#include "mesh/stencil.hpp"
+
+#include <petscdmda.h>
+
+#include <algorithm>
+
+namespace navox {
+
+/// Everything the shell's callbacks need; owned by the shell.
+struct ConductionStencil::Context {
+  Box box;
+  std::array<std::int64_t, 3> dims{0, 0, 0};
+  const std::vector<PetscInt>* index = nullptr;
+  PetscInt first = 0, rows = 0;
+  std::array<double, 3> g{0, 0, 0};
+  int axis = -1;      ///< electrode axis, -1: none
+  double ge = 0;      ///< electrode conductance
+  std::int64_t step[6] = {0, 0, 0, 0, 0, 0}; ///< block offset across each face
+  /// Per face of the block inside the domain: the ghost slot of each voxel beyond it
+  /// (plane_index order), -1 without an unknown; empty on the domain's boundary.
+  std::array<std::vector<PetscInt>, 6> side;
+  std::vector<PetscInt> ghost_rows; ///< global row of each ghost slot, ascending
+  Vec ghost = nullptr;              ///< the ghost slots' values (sequential)
+  VecScatter scatter = nullptr;     ///< owned rows (any rank) -> ghost
+  // MatGetRow: its buffers, and each local row's block offset (made by the first call,
+  // freed by ConductionStencil::release_rows: rows are asked for only while the
+  // multigrid hierarchy is built).
+  PetscInt row_cols[7] = {0, 0, 0, 0, 0, 0, 0};
+  PetscScalar row_vals[7] = {0, 0, 0, 0, 0, 0, 0};
+  std::vector<std::int64_t> row_offset;
+
+  /// Offset of (i, j, k) on the plane of face f's side (the two other axes, lower first).
+  std::int64_t plane_index(const std::int64_t c[3], int f) const {
+    const int a = face_axis(f), u = a == 0 ? 1 : 0, v = a == 2 ? 1 : 2;
+    return (c[v] - box.lo[v]) * box.n[u] + (c[u] - box.lo[u]);
+  }
+  /// Local columns of owned voxel c (block offset o) across each face: < rows owned,
+  /// rows + slot a ghost, -1 none.
+  void columns(std::int64_t o, const std::int64_t c[3], PetscInt col[6]) const {
+    for (int f = 0; f < 6; ++f) {
+      const int a = face_axis(f);
+      const std::int64_t n = c[a] + kFaceOffset[f][a];
+      if (n < box.lo[a] || n >= box.hi(a)) {
+        col[f] = side[f].empty() ? -1 : side[f][static_cast<std::size_t>(plane_index(c, f))];
+        if (col[f] >= 0) col[f] += rows;
+      } else {
+        const PetscInt r = (*index)[static_cast<std::size_t>(o + step[f])];
+        col[f] = r < 0 ? -1 : r - first;
+      }
+    }
+  }
+  /// The diagonal of a row: its faces' conductances in face order, then the electrode terms.
+  double diagonal(const std::int64_t c[3], const PetscInt col[6]) const {
+    double d = 0;
+    for (int f = 0; f < 6; ++f)
+      if (col[f] >= 0) d += g[face_axis(f)];
+    if (axis >= 0) {
+      if (c[axis] == 0) d += ge;
+      if (c[axis] == dims[axis] - 1) d += ge;
+    }
+    return d;
+  }
+  /// f(o, c, l) for every owned voxel with an unknown, in block order (reverse: backwards).
+  template <class F> void for_rows(bool reverse, F&& f) const {
+    const std::int64_t size = box.size();
+    for (std::int64_t s = 0; s < size; ++s) {
+      const std::int64_t o = reverse ? size - 1 - s : s;
+      const PetscInt r = (*index)[static_cast<std::size_t>(o)];
+      if (r < 0) continue;
+      const auto v = box.voxel(o);
+      const std::int64_t c[3] = {v[0], v[1], v[2]};
+      f(o, c, r - first);
+    }
+  }
+  PetscErrorCode update_ghosts(Vec x) const {
+    PetscFunctionBeginUser;
+    PetscCall(VecScatterBegin(scatter, x, ghost, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(scatter, x, ghost, INSERT_VALUES, SCATTER_FORWARD));
+    PetscFunctionReturn(0);
+  }
+};
+
+namespace {
+
+using Context = ConductionStencil::Context;
+
+PetscErrorCode context_of(Mat A, Context** ctx) {
+  PetscFunctionBeginUser;
+  void* p = nullptr;
+  PetscCall(MatShellGetContext(A, &p));
+  PetscCheck(p, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "conduction stencil without its context");
+  *ctx = static_cast<Context*>(p);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode mult(Mat A, Vec x, Vec y) {
+  PetscFunctionBeginUser;
+  Context* s = nullptr;
+  PetscCall(context_of(A, &s));
+  PetscCall(s->update_ghosts(x));
+  const PetscScalar *xv = nullptr, *gv = nullptr;
+  PetscScalar* yv = nullptr;
+  PetscCall(VecGetArrayRead(x, &xv));
+  PetscCall(VecGetArrayRead(s->ghost, &gv));
+  PetscCall(VecGetArrayWrite(y, &yv));
+  s->for_rows(false, [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
+    PetscInt col[6];
+    s->columns(o, c, col);
+    double sum = s->diagonal(c, col) * xv[l];
+    for (int f = 0; f < 6; ++f)
+      if (col[f] >= 0) sum -= s->g[face_axis(f)] * (col[f] < s->rows ? xv[col[f]] : gv[col[f] - s->rows]);
+    yv[l] = sum;
+  });
+  PetscCall(VecRestoreArrayWrite(y, &yv));
+  PetscCall(VecRestoreArrayRead(s->ghost, &gv));
+  PetscCall(VecRestoreArrayRead(x, &xv));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode get_diagonal(Mat A, Vec d) {
+  PetscFunctionBeginUser;
+  Context* s = nullptr;
+  PetscCall(context_of(A, &s));
+  PetscScalar* dv = nullptr;
+  PetscCall(VecGetArrayWrite(d, &dv));
+  s->for_rows(false, [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
+    PetscInt col[6];
+    s->columns(o, c, col);
+    dv[l] = s->diagonal(c, col);
+  });
+  PetscCall(VecRestoreArrayWrite(d, &dv));
+  PetscFunctionReturn(0);
+}
+
+/// Gauss-Seidel on this rank's rows, the ghosts' values fixed during each of `its`
+/// outer iterations (refreshed between them), `lits` local sweeps each: PETSc's
+/// SOR_LOCAL_* semantics. The global SOR_FORWARD/BACKWARD/SYMMETRIC_SWEEP flags (what
+/// PCSOR asks of a sequential matrix) mean the same on one rank and are taken as local.
+PetscErrorCode sor(Mat A, Vec b, PetscReal omega, MatSORType flag, PetscReal shift, PetscInt its, PetscInt lits, Vec x) {
+  PetscFunctionBeginUser;
+  Context* s = nullptr;
+  PetscCall(context_of(A, &s));
+  PetscCheck(omega == 1.0 && shift == 0.0, PETSC_COMM_SELF, PETSC_ERR_SUP,
+             "conduction stencil: SOR only with omega 1 and no shift");
+  const int known = SOR_SYMMETRIC_SWEEP | SOR_LOCAL_SYMMETRIC_SWEEP | SOR_ZERO_INITIAL_GUESS;
+  PetscCheck((flag & ~known) == 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "conduction stencil: SOR type %d not supported",
+             static_cast<int>(flag));
+  const bool forward = flag & (SOR_FORWARD_SWEEP | SOR_LOCAL_FORWARD_SWEEP);
+  const bool backward = flag & (SOR_BACKWARD_SWEEP | SOR_LOCAL_BACKWARD_SWEEP);
+  const bool zero = flag & SOR_ZERO_INITIAL_GUESS;
+  if (zero) {
+    PetscCall(VecSet(x, 0.0));
+    PetscCall(VecSet(s->ghost, 0.0));
+  }
+  for (PetscInt it = 0; it < its; ++it) {
+    if (!(zero && it == 0)) PetscCall(s->update_ghosts(x));
+    const PetscScalar *bv = nullptr, *gv = nullptr;
+    PetscScalar* xv = nullptr;
+    PetscCall(VecGetArrayRead(b, &bv));
+    PetscCall(VecGetArrayRead(s->ghost, &gv));
+    PetscCall(VecGetArray(x, &xv));
+    auto relax = [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
+      PetscInt col[6];
+      s->columns(o, c, col);
+      double sum = bv[l];
+      for (int f = 0; f < 6; ++f)
+        if (col[f] >= 0) sum += s->g[face_axis(f)] * (col[f] < s->rows ? xv[col[f]] : gv[col[f] - s->rows]);
+      xv[l] = sum / s->diagonal(c, col);
+    };
+    for (PetscInt l = 0; l < lits; ++l) {
+      if (forward) s->for_rows(false, relax);
+      if (backward) s->for_rows(true, relax);
+    }
+    PetscCall(VecRestoreArray(x, &xv));
+    PetscCall(VecRestoreArrayRead(s->ghost, &gv));
+    PetscCall(VecRestoreArrayRead(b, &bv));
+  }
+  PetscFunctionReturn(0);
+}
+
+/// Row `row` (global; this rank's): the diagonal first, then the face neighbours in face order.
+PetscErrorCode get_row(Mat A, PetscInt row, PetscInt* count, PetscInt** cols, PetscScalar** vals) {
+  PetscFunctionBeginUser;
+  Context* s = nullptr;
+  PetscCall(context_of(A, &s));
+  const PetscInt l = row - s->first;
+  PetscCheck(l >= 0 && l < s->rows, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "row %d is not this rank's",
+             static_cast<int>(row));
+  if (s->row_offset.empty()) {
+    s->row_offset.reserve(static_cast<std::size_t>(s->rows));
+    s->for_rows(false, [&](std::int64_t o, const std::int64_t*, PetscInt) { s->row_offset.push_back(o); });
+  }
+  const std::int64_t o = s->row_offset[static_cast<std::size_t>(l)];
+  const auto v = s->box.voxel(o);
+  const std::int64_t c[3] = {v[0], v[1], v[2]};
+  PetscInt col[6];
+  s->columns(o, c, col);
+  PetscInt n = 0;
+  s->row_cols[n] = row;
+  s->row_vals[n++] = s->diagonal(c, col);
+  for (int f = 0; f < 6; ++f) {
+    if (col[f] < 0) continue;
+    s->row_cols[n] = col[f] < s->rows ? s->first + col[f] : s->ghost_rows[static_cast<std::size_t>(col[f] - s->rows)];
+    s->row_vals[n++] = -s->g[face_axis(f)];
+  }
+  if (count) *count = n;
+  if (cols) *cols = s->row_cols;
+  if (vals) *vals = s->row_vals;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode restore_row(Mat, PetscInt, PetscInt*, PetscInt**, PetscScalar**) { return 0; }
+
+PetscErrorCode destroy(void* p) {
+  PetscFunctionBeginUser;
+  auto* s = static_cast<Context*>(p);
+  PetscCall(VecScatterDestroy(&s->scatter));
+  PetscCall(VecDestroy(&s->ghost));
+  delete s;
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
+Vec exchange_numbering(const Grid& grid, const std::vector<PetscInt>& index) {
+  DM dm = grid.scalar_dm();
+  Vec global = nullptr, local = nullptr;
+  NAVOX_CALL(DMCreateGlobalVector(dm, &global));
+  try {
+    PetscScalar* g = nullptr;
+    NAVOX_CALL(VecGetArray(global, &g));
+    for (std::size_t v = 0; v < index.size(); ++v) g[v] = index[v];
+    NAVOX_CALL(VecRestoreArray(global, &g));
+    NAVOX_CALL(DMCreateLocalVector(dm, &local));
+    NAVOX_CALL(DMGlobalToLocalBegin(dm, global, INSERT_VALUES, local));
+    NAVOX_CALL(DMGlobalToLocalEnd(dm, global, INSERT_VALUES, local));
+  } catch (...) {
+    (void)VecDestroy(&local);
+    (void)VecDestroy(&global);
+    throw;
+  }
+  NAVOX_CALL(VecDestroy(&global));
+  return local;
+}
+
+ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscInt>& index,
+                                     const std::array<double, 3>& conductance) {
+  auto* s = new Context;
+  s->box = grid.owned();
+  s->dims = grid.spec().dims;
+  s->index = &index;
+  s->g = conductance;
+  s->rows = static_cast<PetscInt>(std::count_if(index.begin(), index.end(), [](PetscInt r) { return r >= 0; }));
+  const auto first = std::find_if(index.begin(), index.end(), [](PetscInt r) { return r >= 0; });
+  const Box& b = s->box;
+  for (int f = 0; f < 6; ++f) {
+    const int a = face_axis(f);
+    s->step[f] = kFaceOffset[f][a] * (a == 0 ? 1 : a == 1 ? b.n[0] : b.n[0] * b.n[1]);
+  }
+  PetscErrorCode e = MatCreateShell(grid.comm(), s->rows, s->rows, PETSC_DETERMINE, PETSC_DETERMINE, s, &mat_);
+  if (!e) e = MatShellSetContextDestroy(mat_, destroy); // from here on the shell owns s
+  if (e) {
+    delete s;
+    (void)MatDestroy(&mat_);
+    NAVOX_CALL(e);
+  }
+  ctx_ = s;
+  try {
+    NAVOX_CALL(MatGetOwnershipRange(mat_, &s->first, nullptr));
+    if (first != index.end() && *first != s->first)
+      throw Error("conduction stencil: the rows are not numbered rank by rank in block order");
+    // The rows of the voxels beyond the block's faces, from a ghost exchange of the numbering.
+    Vec local = exchange_numbering(grid, index);
+    const PetscScalar*** row_of = nullptr;
+    NAVOX_CALL(DMDAVecGetArrayRead(grid.scalar_dm(), local, &row_of));
+    std::array<std::vector<PetscInt>, 6> beyond;
+    for (int f = 0; f < 6; ++f) {
+      const int a = face_axis(f), u = a == 0 ? 1 : 0, v = a == 2 ? 1 : 2;
+      const std::int64_t plane = f % 2 == 0 ? b.lo[a] - 1 : b.hi(a);
+      if (plane < 0 || plane >= s->dims[a]) continue;
+      beyond[f].resize(static_cast<std::size_t>(b.n[u] * b.n[v]));
+      std::int64_t c[3];
+      c[a] = plane;
+      for (c[v] = b.lo[v]; c[v] < b.hi(v); ++c[v])
+        for (c[u] = b.lo[u]; c[u] < b.hi(u); ++c[u])
+          beyond[f][static_cast<std::size_t>(s->plane_index(c, f))] = static_cast<PetscInt>(row_of[c[2]][c[1]][c[0]]);
+    }
+    NAVOX_CALL(DMDAVecRestoreArrayRead(grid.scalar_dm(), local, &row_of));
+    NAVOX_CALL(VecDestroy(&local));
+    for (const auto& rows : beyond)
+      for (PetscInt r : rows)
+        if (r >= 0) s->ghost_rows.push_back(r);
+    std::sort(s->ghost_rows.begin(), s->ghost_rows.end());
+    s->ghost_rows.erase(std::unique(s->ghost_rows.begin(), s->ghost_rows.end()), s->ghost_rows.end());
+    for (int f = 0; f < 6; ++f) {
+      s->side[f] = std::move(beyond[f]);
+      for (PetscInt& r : s->side[f])
+        if (r >= 0)
+          r = static_cast<PetscInt>(std::lower_bound(s->ghost_rows.begin(), s->ghost_rows.end(), r) - s->ghost_rows.begin());
+    }
+    const auto ghosts = static_cast<PetscInt>(s->ghost_rows.size());
+    NAVOX_CALL(VecCreateSeq(PETSC_COMM_SELF, ghosts, &s->ghost));
+    IS from = nullptr;
+    Vec layout = nullptr;
+    NAVOX_CALL(ISCreateGeneral(PETSC_COMM_SELF, ghosts, s->ghost_rows.data(), PETSC_USE_POINTER, &from));
+    PetscErrorCode se = MatCreateVecs(mat_, &layout, nullptr);
+    if (!se) se = VecScatterCreate(layout, from, s->ghost, nullptr, &s->scatter);
+    (void)VecDestroy(&layout);
+    (void)ISDestroy(&from);
+    NAVOX_CALL(se);
+    NAVOX_CALL(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
+    NAVOX_CALL(MatShellSetOperation(mat_, MATOP_GET_DIAGONAL, reinterpret_cast<void (*)(void)>(get_diagonal)));
+    NAVOX_CALL(MatShellSetOperation(mat_, MATOP_SOR, reinterpret_cast<void (*)(void)>(sor)));
+    NAVOX_CALL(MatShellSetOperation(mat_, MATOP_GET_ROW, reinterpret_cast<void (*)(void)>(get_row)));
+    NAVOX_CALL(MatShellSetOperation(mat_, MATOP_RESTORE_ROW, reinterpret_cast<void (*)(void)>(restore_row)));
+  } catch (...) {
+    (void)MatDestroy(&mat_);
+    throw;
+  }
+}
+
+ConductionStencil::~ConductionStencil() { (void)MatDestroy(&mat_); }
+
+void ConductionStencil::release_rows() { std::vector<std::int64_t>().swap(ctx_->row_offset); }
+
+void ConductionStencil::set_electrodes(int axis, double g) {
+  ctx_->axis = axis;
+  ctx_->ge = g;
+}
+
+} // namespace navox
