@@ -3,6 +3,8 @@
 #include "mesh/block_access.hpp"
 #include "mesh/disjoint_sets.hpp"
 
+#include <petscsf.h>
+
 #include <algorithm>
 #include <utility>
 #include <array>
@@ -16,8 +18,8 @@ namespace {
 
 /// An owned phase voxel and a neighbour that lies outside the owned block.
 struct GhostLink {
-  std::int64_t root; ///< local root of the voxel's component
-  PetscInt i, j, k;  ///< neighbour, in the ghosted array's indices
+  std::int64_t root;  ///< local root of the voxel's component
+  std::int64_t other; ///< the neighbour: global index, lateral coordinates wrapped; then its leaf
 };
 
 /// The neighbour offsets of a voxel for `connectivity` 6, 18 or 26: those with
@@ -111,39 +113,65 @@ ComponentLabels connected_components(const Grid& grid, Vec mask, int connectivit
             // Periodic lateral ghosts sit at -1 and n in the ghosted array, even on one rank;
             // the box stencil ghosts edge and corner neighbours as well as face neighbours.
             if (!s.periodic_lateral && (ni < 0 || ni >= s.dims[0] || nj < 0 || nj >= s.dims[1])) continue;
-            links.push_back({root, PetscInt(ni), PetscInt(nj), PetscInt(nk)});
+            const std::int64_t wi = (ni + s.dims[0]) % s.dims[0], wj = (nj + s.dims[1]) % s.dims[1];
+            links.push_back({root, wi + s.dims[0] * (wj + s.dims[1] * nk)});
           }
         }
   }
 
-  ComponentLabels out;
-  NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &out.labels));
-  Vec local = nullptr;
-  NAVOX_CALL(DMCreateLocalVector(grid.scalar_dm(), &local));
-  for (;;) {
-    PetscScalar* l = nullptr;
-    NAVOX_CALL(VecGetArray(out.labels, &l)); // owned values in block order
-    for (std::int64_t v = 0; v < b.size(); ++v) l[v] = in[v] != 0 ? root_label[sets.find(v)] : -1.0;
-    NAVOX_CALL(VecRestoreArray(out.labels, &l));
-    ++out.sweeps;
-    NAVOX_CALL(DMGlobalToLocalBegin(grid.scalar_dm(), out.labels, INSERT_VALUES, local));
-    NAVOX_CALL(DMGlobalToLocalEnd(grid.scalar_dm(), out.labels, INSERT_VALUES, local));
-    const PetscScalar*** ghost = nullptr;
-    NAVOX_CALL(DMDAVecGetArrayRead(grid.scalar_dm(), local, &ghost));
-    int changed = 0;
-    for (const GhostLink& l : links) {
-      const double other = ghost[l.k][l.j][l.i];
-      if (other >= 0 && other < root_label[l.root]) {
-        root_label[l.root] = other;
-        changed = 1;
-      }
-    }
-    NAVOX_CALL(DMDAVecRestoreArrayRead(grid.scalar_dm(), local, &ghost));
-    int any = 0;
-    MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, grid.comm());
-    if (!any) break;
+  // The neighbours' labels travel by a star forest whose leaves are just the voxels the
+  // links name (one each), not by the DM's ghost exchange: no ghosted copy of the grid,
+  // and only the block's outer neighbours move.
+  std::vector<std::int64_t> others(links.size());
+  std::transform(links.begin(), links.end(), others.begin(), [](const GhostLink& l) { return l.other; });
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  std::vector<PetscSFNode> owners(others.size());
+  for (std::size_t n = 0; n < others.size(); ++n) {
+    const std::int64_t g = others[n], i = g % s.dims[0], j = g / s.dims[0] % s.dims[1], k = g / (s.dims[0] * s.dims[1]);
+    const int r = grid.owner(i, j, k);
+    owners[n] = {r, static_cast<PetscInt>(grid.blocks()[static_cast<std::size_t>(r)].offset(i, j, k))};
   }
-  NAVOX_CALL(VecDestroy(&local));
+  for (GhostLink& l : links)
+    l.other = std::lower_bound(others.begin(), others.end(), l.other) - others.begin();
+  std::vector<PetscScalar> ghost(others.size());
+  std::vector<std::int64_t>().swap(others);
+  PetscSF sf = nullptr;
+  NAVOX_CALL(PetscSFCreate(grid.comm(), &sf));
+  ComponentLabels out;
+  try {
+    NAVOX_CALL(PetscSFSetGraph(sf, static_cast<PetscInt>(b.size()), static_cast<PetscInt>(owners.size()), nullptr,
+                               PETSC_OWN_POINTER, owners.data(), PETSC_COPY_VALUES));
+    std::vector<PetscSFNode>().swap(owners);
+    NAVOX_CALL(PetscSFSetUp(sf));
+    NAVOX_CALL(DMCreateGlobalVector(grid.scalar_dm(), &out.labels));
+    for (;;) {
+      PetscScalar* l = nullptr;
+      NAVOX_CALL(VecGetArray(out.labels, &l)); // owned values in block order
+      for (std::int64_t v = 0; v < b.size(); ++v) l[v] = in[v] != 0 ? root_label[sets.find(v)] : -1.0;
+      ++out.sweeps;
+      const PetscErrorCode e = PetscSFBcastBegin(sf, MPIU_SCALAR, l, ghost.data(), MPI_REPLACE);
+      const PetscErrorCode f = e ? e : PetscSFBcastEnd(sf, MPIU_SCALAR, l, ghost.data(), MPI_REPLACE);
+      NAVOX_CALL(VecRestoreArray(out.labels, &l));
+      NAVOX_CALL(f);
+      int changed = 0;
+      for (const GhostLink& k : links) {
+        const double other = ghost[static_cast<std::size_t>(k.other)];
+        if (other >= 0 && other < root_label[static_cast<std::size_t>(k.root)]) {
+          root_label[static_cast<std::size_t>(k.root)] = other;
+          changed = 1;
+        }
+      }
+      int any = 0;
+      MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, grid.comm());
+      if (!any) break;
+    }
+  } catch (...) {
+    (void)PetscSFDestroy(&sf);
+    (void)VecDestroy(&out.labels);
+    throw;
+  }
+  NAVOX_CALL(PetscSFDestroy(&sf));
   return out;
 }
 

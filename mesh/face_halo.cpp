@@ -37,6 +37,7 @@ FaceHalo::FaceHalo(const Grid& grid) {
       throw Error("FaceHalo: the scalar DM's ghosted box is not the one expected (stencil width 1)");
   }
   size_ = mine.size();
+  box_ = mine;
   // Leaves: the face ghosts (one coordinate outside the block, the others inside).
   std::vector<PetscInt> leaves;
   std::vector<PetscSFNode> roots;

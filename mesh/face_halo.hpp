@@ -25,6 +25,8 @@ public:
 
   /// Values per ghosted array: the ghosted box's voxel count.
   std::int64_t size() const { return size_; }
+  /// The ghosted box (global voxel coordinates): a voxel's place in a ghosted array is box().offset(i, j, k).
+  const Box& box() const { return box_; }
   /// Each face ghost of `ghosted` gets its owner's value; `width` doubles per voxel,
   /// interleaved (width 1 or 2). Collective.
   void fill(double* ghosted, int width = 1) const;
@@ -37,6 +39,7 @@ private:
   PetscSF sf_ = nullptr;
   MPI_Datatype pair_ = MPI_DATATYPE_NULL; ///< two doubles, for width 2
   std::int64_t size_ = 0;
+  Box box_;
   std::vector<PetscInt> ghosts_;
 };
 

@@ -3,8 +3,6 @@
 #include "mesh/error.hpp"
 #include "mesh/stencil.hpp"
 
-#include <petscdmda.h>
-
 #include <algorithm>
 
 namespace navox {
@@ -225,25 +223,15 @@ PetscErrorCode destroy(void* p) {
 
 } // namespace
 
-Vec exchange_numbering(const Grid& grid, const std::vector<PetscInt>& index) {
-  DM dm = grid.scalar_dm();
-  Vec global = nullptr, local = nullptr;
-  NAVOX_CALL(DMCreateGlobalVector(dm, &global));
-  try {
-    PetscScalar* g = nullptr;
-    NAVOX_CALL(VecGetArray(global, &g));
-    for (std::size_t v = 0; v < index.size(); ++v) g[v] = index[v];
-    NAVOX_CALL(VecRestoreArray(global, &g));
-    NAVOX_CALL(DMCreateLocalVector(dm, &local));
-    NAVOX_CALL(DMGlobalToLocalBegin(dm, global, INSERT_VALUES, local));
-    NAVOX_CALL(DMGlobalToLocalEnd(dm, global, INSERT_VALUES, local));
-  } catch (...) {
-    (void)VecDestroy(&local);
-    (void)VecDestroy(&global);
-    throw;
+std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, const std::vector<PetscInt>& index) {
+  const Box b = grid.owned(), &gb = halo.box();
+  std::vector<double> rows(static_cast<std::size_t>(halo.size()), -1.0);
+  for (std::int64_t o = 0; o < b.size(); ++o) {
+    const auto c = b.voxel(o);
+    rows[static_cast<std::size_t>(gb.offset(c[0], c[1], c[2]))] = index[static_cast<std::size_t>(o)];
   }
-  NAVOX_CALL(VecDestroy(&global));
-  return local;
+  halo.fill(rows.data());
+  return rows;
 }
 
 ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscInt>& index,
@@ -273,23 +261,23 @@ ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscIn
     if (first != index.end() && *first != s->first)
       throw Error("conduction stencil: the rows are not numbered rank by rank in block order");
     // The rows of the voxels beyond the block's faces, from a ghost exchange of the numbering.
-    Vec local = exchange_numbering(grid, index);
-    const PetscScalar*** row_of = nullptr;
-    NAVOX_CALL(DMDAVecGetArrayRead(grid.scalar_dm(), local, &row_of));
     std::array<std::vector<PetscInt>, 6> beyond;
-    for (int f = 0; f < 6; ++f) {
-      const int a = face_axis(f), u = a == 0 ? 1 : 0, v = a == 2 ? 1 : 2;
-      const std::int64_t plane = f % 2 == 0 ? b.lo[a] - 1 : b.hi(a);
-      if (plane < 0 || plane >= s->dims[a]) continue;
-      beyond[f].resize(static_cast<std::size_t>(b.n[u] * b.n[v]));
-      std::int64_t c[3];
-      c[a] = plane;
-      for (c[v] = b.lo[v]; c[v] < b.hi(v); ++c[v])
-        for (c[u] = b.lo[u]; c[u] < b.hi(u); ++c[u])
-          beyond[f][static_cast<std::size_t>(s->plane_index(c, f))] = static_cast<PetscInt>(row_of[c[2]][c[1]][c[0]]);
+    {
+      const FaceHalo halo(grid);
+      const std::vector<double> row_of = exchange_numbering(grid, halo, index);
+      for (int f = 0; f < 6; ++f) {
+        const int a = face_axis(f), u = a == 0 ? 1 : 0, v = a == 2 ? 1 : 2;
+        const std::int64_t plane = f % 2 == 0 ? b.lo[a] - 1 : b.hi(a);
+        if (plane < 0 || plane >= s->dims[a]) continue;
+        beyond[f].resize(static_cast<std::size_t>(b.n[u] * b.n[v]));
+        std::int64_t c[3];
+        c[a] = plane;
+        for (c[v] = b.lo[v]; c[v] < b.hi(v); ++c[v])
+          for (c[u] = b.lo[u]; c[u] < b.hi(u); ++c[u])
+            beyond[f][static_cast<std::size_t>(s->plane_index(c, f))] =
+                static_cast<PetscInt>(row_of[static_cast<std::size_t>(halo.box().offset(c[0], c[1], c[2]))]);
+      }
     }
-    NAVOX_CALL(DMDAVecRestoreArrayRead(grid.scalar_dm(), local, &row_of));
-    NAVOX_CALL(VecDestroy(&local));
     for (const auto& rows : beyond)
       for (PetscInt r : rows)
         if (r >= 0) s->ghost_rows.push_back(r);

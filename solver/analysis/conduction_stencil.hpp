@@ -16,6 +16,7 @@
 /// Galerkin product of AggregationMG) and MatSOR: local Gauss-Seidel sweeps (forward,
 /// backward, symmetric; ω = 1, no shift) with the off-rank neighbours' values fixed
 /// during a sweep, as PETSc's MPIAIJ `SOR_LOCAL_*` sweeps do.
+#include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
 
 #include <petscmat.h>
@@ -49,8 +50,9 @@ private:
   Context* ctx_ = nullptr; ///< owned by mat_
 };
 
-/// A local vector of grid.scalar_dm() holding `index` (as for ConductionStencil) with its
-/// ghosts: the rows of the neighbours beyond the rank's block. Collective; the caller destroys it.
-Vec exchange_numbering(const Grid& grid, const std::vector<PetscInt>& index);
+/// `index` (as for ConductionStencil) in the ghosted box of `halo` (halo.box().offset(i, j,
+/// k)), with its face ghosts: the rows of the face neighbours beyond the rank's block
+/// (edge and corner ghosts are not filled). Collective.
+std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, const std::vector<PetscInt>& index);
 
 } // namespace navox

@@ -93,15 +93,13 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
     return r >= 0;
   }));
   // The rows of off-rank neighbours come from a ghost exchange of the numbering.
-  DM dm = grid.scalar_dm();
-  Vec local = exchange_numbering(grid, index);
-  const PetscScalar*** row_of = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayRead(dm, local, &row_of));
+  const FaceHalo halo(grid);
+  const std::vector<double> row_of = exchange_numbering(grid, halo, index);
   auto neighbour = [&](std::int64_t i, std::int64_t j, std::int64_t k, int face) -> PetscInt {
     const std::int64_t n[3] = {i + kFaceOffset[face][0], j + kFaceOffset[face][1], k + kFaceOffset[face][2]};
     for (int d = 0; d < 3; ++d)
       if (n[d] < 0 || n[d] >= dims[d]) return -1;
-    return static_cast<PetscInt>(row_of[n[2]][n[1]][n[0]]);
+    return static_cast<PetscInt>(row_of[static_cast<std::size_t>(halo.box().offset(n[0], n[1], n[2]))]);
   };
   // Exact preallocation: one pass counts, the next inserts.
   std::vector<PetscInt> on_rank(static_cast<std::size_t>(rows), 1), off_rank(static_cast<std::size_t>(rows), 0);
@@ -145,8 +143,6 @@ void ConductivitySolver::System::assemble_operator(const Grid& grid, double scal
           face_rows.emplace_back(row, vals[0]);
         NAVOX_CALL(MatSetValues(A, 1, &row, n, cols, vals, INSERT_VALUES));
       }
-  NAVOX_CALL(DMDAVecRestoreArrayRead(dm, local, &row_of));
-  NAVOX_CALL(VecDestroy(&local));
   NAVOX_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   NAVOX_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
 }
