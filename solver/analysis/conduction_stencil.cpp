@@ -4,6 +4,7 @@
 #include "mesh/stencil.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace navox {
 
@@ -23,12 +24,14 @@ struct ConductionStencil::Context {
   std::vector<PetscInt> ghost_rows; ///< global row of each ghost slot, ascending
   Vec ghost = nullptr;              ///< the ghost slots' values (sequential)
   VecScatter scatter = nullptr;     ///< owned rows (any rank) -> ghost
-  // MatGetRow: its buffers, and each local row's block offset (made by the first call,
-  // freed by ConductionStencil::release_rows: rows are asked for only while the
-  // multigrid hierarchy is built).
+  /// Each local row's block offset, kOuter added where the voxel lies on a face of the
+  /// block (its neighbours need more than the strides): the kernels loop over the rows,
+  /// not over every voxel with a branch on each (4 B per row).
+  std::vector<std::uint32_t> row_offset;
+  static constexpr std::uint32_t kOuter = 1u << 31;
+  // MatGetRow's buffers.
   PetscInt row_cols[7] = {0, 0, 0, 0, 0, 0, 0};
   PetscScalar row_vals[7] = {0, 0, 0, 0, 0, 0, 0};
-  std::vector<std::int64_t> row_offset;
 
   /// Offset of (i, j, k) on the plane of face f's side (the two other axes, lower first).
   std::int64_t plane_index(const std::int64_t c[3], int f) const {
@@ -61,16 +64,44 @@ struct ConductionStencil::Context {
     }
     return d;
   }
-  /// f(o, c, l) for every owned voxel with an unknown, in block order (reverse: backwards).
-  template <class F> void for_rows(bool reverse, F&& f) const {
-    const std::int64_t size = box.size();
-    for (std::int64_t s = 0; s < size; ++s) {
-      const std::int64_t o = reverse ? size - 1 - s : s;
-      const PetscInt r = (*index)[static_cast<std::size_t>(o)];
-      if (r < 0) continue;
-      const auto v = box.voxel(o);
-      const std::int64_t c[3] = {v[0], v[1], v[2]};
-      f(o, c, r - first);
+  /// f(l, col, w, d, inner) for every row in block order (reverse: backwards): its
+  /// columns (as columns(), but a missing neighbour is the row itself with weight 0, so
+  /// the kernels need no branch on it), the faces' weights w (g or 0), its diagonal, and
+  /// whether every column is owned (then no branch on ghosts either). Voxels away from the
+  /// block's faces find their neighbours' rows by the strides alone.
+  template <class F> void for_stencil(bool reverse, F&& f) const {
+    const PetscInt* idx = index->data();
+    const bool electrodes = axis >= 0;
+    for (PetscInt s = 0; s < rows; ++s) {
+      const PetscInt l = reverse ? rows - 1 - s : s;
+      const std::uint32_t at = row_offset[static_cast<std::size_t>(l)];
+      const std::int64_t o = at & ~kOuter;
+      PetscInt col[6];
+      double w[6];
+      const bool inner = !(at & kOuter);
+      if (inner) {
+        for (int q = 0; q < 6; ++q) {
+          const PetscInt m = idx[o + step[q]];
+          col[q] = m < 0 ? l : m - first;
+          w[q] = m < 0 ? 0.0 : g[q / 2];
+        }
+      } else {
+        const auto v = box.voxel(o);
+        const std::int64_t c[3] = {v[0], v[1], v[2]};
+        columns(o, c, col);
+        for (int q = 0; q < 6; ++q) {
+          w[q] = col[q] < 0 ? 0.0 : g[q / 2];
+          if (col[q] < 0) col[q] = l;
+        }
+      }
+      // The faces' conductances in face order, then the electrode terms (as diagonal()).
+      double d = ((((w[0] + w[1]) + w[2]) + w[3]) + w[4]) + w[5];
+      if (electrodes && !inner) {
+        const std::int64_t c = box.voxel(o)[static_cast<std::size_t>(axis)];
+        if (c == 0) d += ge;
+        if (c == dims[axis] - 1) d += ge;
+      }
+      f(l, col, w, d, inner);
     }
   }
   PetscErrorCode update_ghosts(Vec x) const {
@@ -104,12 +135,13 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
   PetscCall(VecGetArrayRead(x, &xv));
   PetscCall(VecGetArrayRead(s->ghost, &gv));
   PetscCall(VecGetArrayWrite(y, &yv));
-  s->for_rows(false, [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
-    PetscInt col[6];
-    s->columns(o, c, col);
-    double sum = s->diagonal(c, col) * xv[l];
-    for (int f = 0; f < 6; ++f)
-      if (col[f] >= 0) sum -= s->g[face_axis(f)] * (col[f] < s->rows ? xv[col[f]] : gv[col[f] - s->rows]);
+  const PetscInt rows = s->rows;
+  s->for_stencil(false, [&](PetscInt l, const PetscInt col[6], const double w[6], double d, bool inner) {
+    double sum = d * xv[l];
+    if (inner)
+      for (int f = 0; f < 6; ++f) sum -= w[f] * xv[col[f]];
+    else
+      for (int f = 0; f < 6; ++f) sum -= w[f] * (col[f] < rows ? xv[col[f]] : gv[col[f] - rows]);
     yv[l] = sum;
   });
   PetscCall(VecRestoreArrayWrite(y, &yv));
@@ -124,11 +156,7 @@ PetscErrorCode get_diagonal(Mat A, Vec d) {
   PetscCall(context_of(A, &s));
   PetscScalar* dv = nullptr;
   PetscCall(VecGetArrayWrite(d, &dv));
-  s->for_rows(false, [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
-    PetscInt col[6];
-    s->columns(o, c, col);
-    dv[l] = s->diagonal(c, col);
-  });
+  s->for_stencil(false, [&](PetscInt l, const PetscInt*, const double*, double d, bool) { dv[l] = d; });
   PetscCall(VecRestoreArrayWrite(d, &dv));
   PetscFunctionReturn(0);
 }
@@ -160,17 +188,18 @@ PetscErrorCode sor(Mat A, Vec b, PetscReal omega, MatSORType flag, PetscReal shi
     PetscCall(VecGetArrayRead(b, &bv));
     PetscCall(VecGetArrayRead(s->ghost, &gv));
     PetscCall(VecGetArray(x, &xv));
-    auto relax = [&](std::int64_t o, const std::int64_t c[3], PetscInt l) {
-      PetscInt col[6];
-      s->columns(o, c, col);
+    const PetscInt rows = s->rows;
+    auto relax = [&](PetscInt l, const PetscInt col[6], const double w[6], double d, bool inner) {
       double sum = bv[l];
-      for (int f = 0; f < 6; ++f)
-        if (col[f] >= 0) sum += s->g[face_axis(f)] * (col[f] < s->rows ? xv[col[f]] : gv[col[f] - s->rows]);
-      xv[l] = sum / s->diagonal(c, col);
+      if (inner)
+        for (int f = 0; f < 6; ++f) sum += w[f] * xv[col[f]];
+      else
+        for (int f = 0; f < 6; ++f) sum += w[f] * (col[f] < rows ? xv[col[f]] : gv[col[f] - rows]);
+      xv[l] = sum * (1.0 / d); // the reciprocal does not wait for the sweep (as SOR's inverted diagonal)
     };
     for (PetscInt l = 0; l < lits; ++l) {
-      if (forward) s->for_rows(false, relax);
-      if (backward) s->for_rows(true, relax);
+      if (forward) s->for_stencil(false, relax);
+      if (backward) s->for_stencil(true, relax);
     }
     PetscCall(VecRestoreArray(x, &xv));
     PetscCall(VecRestoreArrayRead(s->ghost, &gv));
@@ -187,11 +216,7 @@ PetscErrorCode get_row(Mat A, PetscInt row, PetscInt* count, PetscInt** cols, Pe
   const PetscInt l = row - s->first;
   PetscCheck(l >= 0 && l < s->rows, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "row %d is not this rank's",
              static_cast<int>(row));
-  if (s->row_offset.empty()) {
-    s->row_offset.reserve(static_cast<std::size_t>(s->rows));
-    s->for_rows(false, [&](std::int64_t o, const std::int64_t*, PetscInt) { s->row_offset.push_back(o); });
-  }
-  const std::int64_t o = s->row_offset[static_cast<std::size_t>(l)];
+  const std::int64_t o = s->row_offset[static_cast<std::size_t>(l)] & ~Context::kOuter;
   const auto v = s->box.voxel(o);
   const std::int64_t c[3] = {v[0], v[1], v[2]};
   PetscInt col[6];
@@ -247,6 +272,18 @@ ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscIn
   for (int f = 0; f < 6; ++f) {
     const int a = face_axis(f);
     s->step[f] = kFaceOffset[f][a] * (a == 0 ? 1 : a == 1 ? b.n[0] : b.n[0] * b.n[1]);
+  }
+  if (b.size() >= static_cast<std::int64_t>(Context::kOuter)) {
+    const std::string size = std::to_string(b.size());
+    delete s;
+    throw Error("conduction stencil: a rank's block of " + size + " voxels is too large (at most 2^31); use more ranks");
+  }
+  s->row_offset.reserve(static_cast<std::size_t>(s->rows));
+  for (std::int64_t o = 0; o < b.size(); ++o) {
+    if (index[static_cast<std::size_t>(o)] < 0) continue;
+    const std::int64_t i = o % b.n[0], j = o / b.n[0] % b.n[1], k = o / (b.n[0] * b.n[1]);
+    const bool outer = i == 0 || j == 0 || k == 0 || i + 1 == b.n[0] || j + 1 == b.n[1] || k + 1 == b.n[2];
+    s->row_offset.push_back(static_cast<std::uint32_t>(o) | (outer ? Context::kOuter : 0u));
   }
   PetscErrorCode e = MatCreateShell(grid.comm(), s->rows, s->rows, PETSC_DETERMINE, PETSC_DETERMINE, s, &mat_);
   if (!e) e = MatShellSetContextDestroy(mat_, destroy); // from here on the shell owns s
@@ -311,8 +348,6 @@ ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscIn
 }
 
 ConductionStencil::~ConductionStencil() { (void)MatDestroy(&mat_); }
-
-void ConductionStencil::release_rows() { std::vector<std::int64_t>().swap(ctx_->row_offset); }
 
 void ConductionStencil::set_electrodes(int axis, double g) {
   ctx_->axis = axis;

@@ -40,8 +40,6 @@ public:
   Mat mat() const { return mat_; }
   /// Electrode terms g on the first and last plane along `axis` (0, 1, 2); axis -1: none.
   void set_electrodes(int axis, double g);
-  /// Frees what MatGetRow made (8 B per row): call once the rows are no longer asked for.
-  void release_rows();
 
   struct Context; ///< what the shell's callbacks see
 

@@ -184,7 +184,6 @@ void ConductivitySolver::System::create_solver(const Grid& grid) {
     // The multigrid preconditioner is itself iterative on coarse levels: flexible outer CG.
     // The stencil's diagonal changes by the electrode terms, which solve() knows: no copy of it kept.
     mg = std::make_unique<AggregationMG>(grid, index, A, !stencil);
-    if (stencil) stencil->release_rows(); // the hierarchy is built: no more rows asked for
     mg->configure(pc);
     NAVOX_CALL(KSPSetType(ksp, KSPFCG));
     NAVOX_CALL(KSPFCGSetMmax(ksp, 1)); // Notay's FCG(1): one stored direction, as CG
