@@ -9,6 +9,7 @@
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/multigrid/aggregate_interpolation.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
+#include "support/coarse_operators.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -51,26 +52,6 @@ double no_shift(PetscInt) { return 0.0; }
 /// Face terms on scattered rows, as SE|metal faces add to the ionic Jacobian's diagonal.
 double face_shift(PetscInt r) { return r % 5 == 0 ? 0.3 + 1e-3 * double(r % 17) : 0.0; }
 
-/// The coarse operators of the PCMG hierarchy configured on `pc`, level 1 down.
-std::vector<Mat> coarse_operators(PC pc) {
-  std::vector<Mat> ops;
-  for (;;) {
-    PetscInt levels = 0;
-    PCMGGetLevels(pc, &levels);
-    if (levels < 2) break;
-    KSP solve = nullptr;
-    PCMGGetCoarseSolve(pc, &solve);
-    Mat A = nullptr;
-    KSPGetOperators(solve, &A, nullptr);
-    ops.push_back(A);
-    KSPGetPC(solve, &pc);
-    PCType type = nullptr;
-    PCGetType(pc, &type);
-    if (std::string(type) != PCMG) break;
-  }
-  return ops;
-}
-
 TEST(AggregationMG, RefreshedDiagonalEqualsRebuiltHierarchy) {
   std::vector<std::int64_t> cells;
   const std::array<std::int64_t, 3> box{kN, kN, kN};
@@ -88,7 +69,7 @@ TEST(AggregationMG, RefreshedDiagonalEqualsRebuiltHierarchy) {
   built1.configure(p1);
   built0.update(p0, A1); // the hierarchy of A0, told A1's diagonal
   built1.update(p1, A1);
-  const std::vector<Mat> refreshed = coarse_operators(p0), rebuilt = coarse_operators(p1);
+  const std::vector<Mat> refreshed = navox::test::coarse_operators(p0), rebuilt = navox::test::coarse_operators(p1);
   ASSERT_GE(refreshed.size(), 2u);
   ASSERT_EQ(refreshed.size(), rebuilt.size());
   for (std::size_t l = 0; l < refreshed.size(); ++l) {

@@ -9,6 +9,7 @@
 #include "mesh/grid.hpp"
 #include "solver/analysis/conduction_stencil.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
+#include "support/coarse_operators.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -118,23 +119,6 @@ double relative_difference(Vec a, Vec b) {
   VecNorm(a, NORM_INFINITY, &na);
   VecDestroy(&d);
   return nd / na;
-}
-
-/// The coarse operators of a PCMG hierarchy as AggregationMG::configure nests them.
-std::vector<Mat> coarse_operators(PC pc) {
-  std::vector<Mat> ops;
-  for (;;) {
-    PetscInt levels = 0;
-    PCMGGetLevels(pc, &levels);
-    if (levels < 2) break;
-    KSP coarse = nullptr;
-    PCMGGetCoarseSolve(pc, &coarse);
-    Mat op = nullptr;
-    KSPGetOperators(coarse, &op, nullptr);
-    ops.push_back(op);
-    KSPGetPC(coarse, &pc);
-  }
-  return ops;
 }
 
 double matrix_difference(Mat a, Mat b) {
@@ -259,7 +243,7 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
     }
     from_rows.update_by(pa, x);
     from_matrix.update(pb, B);
-    const std::vector<Mat> ra = coarse_operators(pa), rb = coarse_operators(pb);
+    const std::vector<Mat> ra = navox::test::coarse_operators(pa), rb = navox::test::coarse_operators(pb);
     ASSERT_EQ(ra.size(), rb.size());
     EXPECT_GE(ra.size(), 1u);
     for (std::size_t l = 0; l < ra.size(); ++l)
