@@ -1,5 +1,6 @@
 #include "solver/analysis/conduction_stencil.hpp"
 
+#include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "mesh/stencil.hpp"
 
@@ -261,6 +262,13 @@ std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, c
 
 ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscInt>& index,
                                      const std::array<double, 3>& conductance) {
+  // The rows' block offsets are 31-bit (the top bit marks the block's faces): every rank
+  // agrees before any of them builds the shell.
+  collectively(grid.comm(), [&] {
+    if (grid.owned().size() >= static_cast<std::int64_t>(Context::kOuter))
+      throw Error("conduction stencil: this rank's block of " + std::to_string(grid.owned().size()) +
+                  " voxels is more than 2^31; run on more ranks");
+  });
   auto* s = new Context;
   s->box = grid.owned();
   s->dims = grid.spec().dims;
@@ -272,11 +280,6 @@ ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscIn
   for (int f = 0; f < 6; ++f) {
     const int a = face_axis(f);
     s->step[f] = kFaceOffset[f][a] * (a == 0 ? 1 : a == 1 ? b.n[0] : b.n[0] * b.n[1]);
-  }
-  if (b.size() >= static_cast<std::int64_t>(Context::kOuter)) {
-    const std::string size = std::to_string(b.size());
-    delete s;
-    throw Error("conduction stencil: a rank's block of " + size + " voxels is too large (at most 2^31); use more ranks");
   }
   s->row_offset.reserve(static_cast<std::size_t>(s->rows));
   for (std::int64_t o = 0; o < b.size(); ++o) {
