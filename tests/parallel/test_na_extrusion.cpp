@@ -14,7 +14,6 @@
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
-#include <petscsys.h>
 
 #include <mpi.h>
 
@@ -79,22 +78,9 @@ double developed(double g) {
   return q;
 }
 
-/// The flow's LU preconditioner ordered by nested dissection (METIS) instead of the
-/// default minimum degree: on these small boxes minimum degree's dense fronts made a
-/// solve 2-3 times slower (the reference BLAS's dgemm was 92 % of the test's time),
-/// which a loaded CI machine stretched past the test's time limit. The flow converges
-/// to the same tolerance either way; the ordering is only the preconditioner's.
-class NaExtrusion : public ::testing::Test {
-protected:
-  void SetUp() override {
-    for (const char* option : {"-creep_mat_mumps_icntl_7", "-creep_picard_mat_mumps_icntl_7"})
-      ASSERT_EQ(PetscOptionsSetValue(nullptr, option, "5"), 0);
-  }
-};
-
 } // namespace
 
-TEST_F(NaExtrusion, RateFollowsTheCreepLaw) {
+TEST(NaExtrusion, RateFollowsTheCreepLaw) {
   const std::int64_t length = 8;
   const double p = gradient() * double(length) * kH;
   const double q1 = extrusion(length, p, 298.15, {-1, -1, -1});
@@ -118,7 +104,7 @@ TEST_F(NaExtrusion, RateFollowsTheCreepLaw) {
   }
 }
 
-TEST_F(NaExtrusion, ApproachesTheDevelopedChannelFlowAsThePoreLengthens) {
+TEST(NaExtrusion, ApproachesTheDevelopedChannelFlowAsThePoreLengthens) {
   std::vector<double> ratios;
   for (std::int64_t length : {4, 8, 16}) {
     const double g = gradient();
