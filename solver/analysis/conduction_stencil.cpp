@@ -2,9 +2,11 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/row_gather.hpp"
 #include "mesh/stencil.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 namespace navox {
@@ -23,8 +25,7 @@ struct ConductionStencil::Context {
   /// (plane_index order), -1 without an unknown; empty on the domain's boundary.
   std::array<std::vector<PetscInt>, 6> side;
   std::vector<PetscInt> ghost_rows; ///< global row of each ghost slot, ascending
-  Vec ghost = nullptr;              ///< the ghost slots' values (sequential)
-  VecScatter scatter = nullptr;     ///< owned rows (any rank) -> ghost
+  std::unique_ptr<RowGather> ghost; ///< the ghost slots' values, from their owners
   /// Each local row's block offset, kOuter added where the voxel lies on a face of the
   /// block (its neighbours need more than the strides): the kernels loop over the rows,
   /// not over every voxel with a branch on each (4 B per row).
@@ -54,63 +55,50 @@ struct ConductionStencil::Context {
       }
     }
   }
-  /// The diagonal of a row: its faces' conductances in face order, then the electrode terms.
-  double diagonal(const std::int64_t c[3], const PetscInt col[6]) const {
-    double d = 0;
-    for (int f = 0; f < 6; ++f)
-      if (col[f] >= 0) d += g[face_axis(f)];
-    if (axis >= 0) {
-      if (c[axis] == 0) d += ge;
-      if (c[axis] == dims[axis] - 1) d += ge;
+  /// Row l (local; its block offset o and whether the voxel lies on a face of the
+  /// block): its columns (as columns(), but a missing neighbour is the row itself with
+  /// weight 0, so the kernels need no branch on it), the faces' weights w (g or 0), and
+  /// the diagonal: the faces' conductances in face order, then the electrode terms.
+  /// Voxels away from the block's faces find their neighbours' rows by the strides alone.
+  double row(PetscInt l, std::int64_t o, bool inner, PetscInt col[6], double w[6]) const {
+    if (inner) {
+      const PetscInt* idx = index->data();
+      for (int q = 0; q < 6; ++q) {
+        const PetscInt m = idx[o + step[q]];
+        col[q] = m < 0 ? l : m - first;
+        w[q] = m < 0 ? 0.0 : g[q / 2];
+      }
+    } else {
+      const auto v = box.voxel(o);
+      const std::int64_t c[3] = {v[0], v[1], v[2]};
+      columns(o, c, col);
+      for (int q = 0; q < 6; ++q) {
+        w[q] = col[q] < 0 ? 0.0 : g[q / 2];
+        if (col[q] < 0) col[q] = l;
+      }
+    }
+    double d = ((((w[0] + w[1]) + w[2]) + w[3]) + w[4]) + w[5];
+    if (axis >= 0 && !inner) { // an electrode plane is a face of the block
+      const std::int64_t c = box.voxel(o)[static_cast<std::size_t>(axis)];
+      if (c == 0) d += ge;
+      if (c == dims[axis] - 1) d += ge;
     }
     return d;
   }
-  /// f(l, col, w, d, inner) for every row in block order (reverse: backwards): its
-  /// columns (as columns(), but a missing neighbour is the row itself with weight 0, so
-  /// the kernels need no branch on it), the faces' weights w (g or 0), its diagonal, and
-  /// whether every column is owned (then no branch on ghosts either). Voxels away from the
-  /// block's faces find their neighbours' rows by the strides alone.
+  /// f(l, col, w, d, inner) for every row in block order (reverse: backwards), from
+  /// row(); inner: every column is owned (then no branch on ghosts either).
   template <class F> void for_stencil(bool reverse, F&& f) const {
-    const PetscInt* idx = index->data();
-    const bool electrodes = axis >= 0;
     for (PetscInt s = 0; s < rows; ++s) {
       const PetscInt l = reverse ? rows - 1 - s : s;
       const std::uint32_t at = row_offset[static_cast<std::size_t>(l)];
-      const std::int64_t o = at & ~kOuter;
+      const bool inner = !(at & kOuter);
       PetscInt col[6];
       double w[6];
-      const bool inner = !(at & kOuter);
-      if (inner) {
-        for (int q = 0; q < 6; ++q) {
-          const PetscInt m = idx[o + step[q]];
-          col[q] = m < 0 ? l : m - first;
-          w[q] = m < 0 ? 0.0 : g[q / 2];
-        }
-      } else {
-        const auto v = box.voxel(o);
-        const std::int64_t c[3] = {v[0], v[1], v[2]};
-        columns(o, c, col);
-        for (int q = 0; q < 6; ++q) {
-          w[q] = col[q] < 0 ? 0.0 : g[q / 2];
-          if (col[q] < 0) col[q] = l;
-        }
-      }
-      // The faces' conductances in face order, then the electrode terms (as diagonal()).
-      double d = ((((w[0] + w[1]) + w[2]) + w[3]) + w[4]) + w[5];
-      if (electrodes && !inner) {
-        const std::int64_t c = box.voxel(o)[static_cast<std::size_t>(axis)];
-        if (c == 0) d += ge;
-        if (c == dims[axis] - 1) d += ge;
-      }
+      const double d = row(l, at & ~kOuter, inner, col, w);
       f(l, col, w, d, inner);
     }
   }
-  PetscErrorCode update_ghosts(Vec x) const {
-    PetscFunctionBeginUser;
-    PetscCall(VecScatterBegin(scatter, x, ghost, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecScatterEnd(scatter, x, ghost, INSERT_VALUES, SCATTER_FORWARD));
-    PetscFunctionReturn(0);
-  }
+  PetscErrorCode update_ghosts(Vec x) const { return ghost->gather(x); }
 };
 
 namespace {
@@ -134,7 +122,7 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
   const PetscScalar *xv = nullptr, *gv = nullptr;
   PetscScalar* yv = nullptr;
   PetscCall(VecGetArrayRead(x, &xv));
-  PetscCall(VecGetArrayRead(s->ghost, &gv));
+  PetscCall(VecGetArrayRead(s->ghost->values(), &gv));
   PetscCall(VecGetArrayWrite(y, &yv));
   const PetscInt rows = s->rows;
   s->for_stencil(false, [&](PetscInt l, const PetscInt col[6], const double w[6], double d, bool inner) {
@@ -146,7 +134,7 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
     yv[l] = sum;
   });
   PetscCall(VecRestoreArrayWrite(y, &yv));
-  PetscCall(VecRestoreArrayRead(s->ghost, &gv));
+  PetscCall(VecRestoreArrayRead(s->ghost->values(), &gv));
   PetscCall(VecRestoreArrayRead(x, &xv));
   PetscFunctionReturn(0);
 }
@@ -180,14 +168,14 @@ PetscErrorCode sor(Mat A, Vec b, PetscReal omega, MatSORType flag, PetscReal shi
   const bool zero = flag & SOR_ZERO_INITIAL_GUESS;
   if (zero) {
     PetscCall(VecSet(x, 0.0));
-    PetscCall(VecSet(s->ghost, 0.0));
+    PetscCall(VecSet(s->ghost->values(), 0.0));
   }
   for (PetscInt it = 0; it < its; ++it) {
     if (!(zero && it == 0)) PetscCall(s->update_ghosts(x));
     const PetscScalar *bv = nullptr, *gv = nullptr;
     PetscScalar* xv = nullptr;
     PetscCall(VecGetArrayRead(b, &bv));
-    PetscCall(VecGetArrayRead(s->ghost, &gv));
+    PetscCall(VecGetArrayRead(s->ghost->values(), &gv));
     PetscCall(VecGetArray(x, &xv));
     const PetscInt rows = s->rows;
     auto relax = [&](PetscInt l, const PetscInt col[6], const double w[6], double d, bool inner) {
@@ -203,7 +191,7 @@ PetscErrorCode sor(Mat A, Vec b, PetscReal omega, MatSORType flag, PetscReal shi
       if (backward) s->for_stencil(true, relax);
     }
     PetscCall(VecRestoreArray(x, &xv));
-    PetscCall(VecRestoreArrayRead(s->ghost, &gv));
+    PetscCall(VecRestoreArrayRead(s->ghost->values(), &gv));
     PetscCall(VecRestoreArrayRead(b, &bv));
   }
   PetscFunctionReturn(0);
@@ -217,18 +205,16 @@ PetscErrorCode get_row(Mat A, PetscInt row, PetscInt* count, PetscInt** cols, Pe
   const PetscInt l = row - s->first;
   PetscCheck(l >= 0 && l < s->rows, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "row %d is not this rank's",
              static_cast<int>(row));
-  const std::int64_t o = s->row_offset[static_cast<std::size_t>(l)] & ~Context::kOuter;
-  const auto v = s->box.voxel(o);
-  const std::int64_t c[3] = {v[0], v[1], v[2]};
+  const std::uint32_t at = s->row_offset[static_cast<std::size_t>(l)];
   PetscInt col[6];
-  s->columns(o, c, col);
+  double w[6];
   PetscInt n = 0;
   s->row_cols[n] = row;
-  s->row_vals[n++] = s->diagonal(c, col);
+  s->row_vals[n++] = s->row(l, at & ~Context::kOuter, !(at & Context::kOuter), col, w);
   for (int f = 0; f < 6; ++f) {
-    if (col[f] < 0) continue;
+    if (w[f] == 0.0) continue; // no neighbour across face f
     s->row_cols[n] = col[f] < s->rows ? s->first + col[f] : s->ghost_rows[static_cast<std::size_t>(col[f] - s->rows)];
-    s->row_vals[n++] = -s->g[face_axis(f)];
+    s->row_vals[n++] = -w[f];
   }
   if (count) *count = n;
   if (cols) *cols = s->row_cols;
@@ -241,13 +227,52 @@ PetscErrorCode restore_row(Mat, PetscInt, PetscInt*, PetscInt**, PetscScalar**) 
 PetscErrorCode destroy(void* p) {
   PetscFunctionBeginUser;
   auto* s = static_cast<Context*>(p);
-  PetscCall(VecScatterDestroy(&s->scatter));
-  PetscCall(VecDestroy(&s->ghost));
   delete s;
   PetscFunctionReturn(0);
 }
 
 } // namespace
+
+Mat assembled_rows(Mat A) {
+  PetscInt first = 0, end = 0;
+  NAVOX_CALL(MatGetOwnershipRange(A, &first, &end));
+  auto for_rows = [&](auto&& f) {
+    for (PetscInt r = first; r < end; ++r) {
+      PetscInt n = 0;
+      const PetscInt* cols = nullptr;
+      const PetscScalar* vals = nullptr;
+      NAVOX_CALL(MatGetRow(A, r, &n, &cols, &vals));
+      f(r, n, cols, vals);
+      NAVOX_CALL(MatRestoreRow(A, r, &n, &cols, &vals));
+    }
+  };
+  // Exact preallocation: one pass counts, the next inserts.
+  std::vector<PetscInt> on_rank(static_cast<std::size_t>(end - first), 0), off_rank(on_rank.size(), 0);
+  for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar*) {
+    for (PetscInt e = 0; e < n; ++e)
+      ++(cols[e] >= first && cols[e] < end ? on_rank : off_rank)[static_cast<std::size_t>(r - first)];
+  });
+  Mat B = nullptr;
+  NAVOX_CALL(MatCreate(PetscObjectComm(reinterpret_cast<PetscObject>(A)), &B));
+  try {
+    NAVOX_CALL(MatSetSizes(B, end - first, end - first, PETSC_DETERMINE, PETSC_DETERMINE));
+    NAVOX_CALL(MatSetType(B, MATAIJ));
+    NAVOX_CALL(MatSeqAIJSetPreallocation(B, 0, on_rank.data()));
+    NAVOX_CALL(MatMPIAIJSetPreallocation(B, 0, on_rank.data(), 0, off_rank.data()));
+    NAVOX_CALL(MatSetOption(B, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+    std::vector<PetscInt>().swap(on_rank);
+    std::vector<PetscInt>().swap(off_rank);
+    for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar* vals) {
+      NAVOX_CALL(MatSetValues(B, 1, &r, n, cols, vals, INSERT_VALUES));
+    });
+    NAVOX_CALL(MatAssemblyBegin(B, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(B, MAT_FINAL_ASSEMBLY));
+  } catch (...) {
+    (void)MatDestroy(&B);
+    throw;
+  }
+  return B;
+}
 
 std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, const std::vector<PetscInt>& index) {
   const Box b = grid.owned(), &gb = halo.box();
@@ -329,16 +354,15 @@ ConductionStencil::ConductionStencil(const Grid& grid, const std::vector<PetscIn
         if (r >= 0)
           r = static_cast<PetscInt>(std::lower_bound(s->ghost_rows.begin(), s->ghost_rows.end(), r) - s->ghost_rows.begin());
     }
-    const auto ghosts = static_cast<PetscInt>(s->ghost_rows.size());
-    NAVOX_CALL(VecCreateSeq(PETSC_COMM_SELF, ghosts, &s->ghost));
-    IS from = nullptr;
     Vec layout = nullptr;
-    NAVOX_CALL(ISCreateGeneral(PETSC_COMM_SELF, ghosts, s->ghost_rows.data(), PETSC_USE_POINTER, &from));
-    PetscErrorCode se = MatCreateVecs(mat_, &layout, nullptr);
-    if (!se) se = VecScatterCreate(layout, from, s->ghost, nullptr, &s->scatter);
-    (void)VecDestroy(&layout);
-    (void)ISDestroy(&from);
-    NAVOX_CALL(se);
+    NAVOX_CALL(MatCreateVecs(mat_, &layout, nullptr));
+    try {
+      s->ghost = std::make_unique<RowGather>(layout, s->ghost_rows);
+    } catch (...) {
+      (void)VecDestroy(&layout);
+      throw;
+    }
+    NAVOX_CALL(VecDestroy(&layout));
     NAVOX_CALL(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
     NAVOX_CALL(MatShellSetOperation(mat_, MATOP_GET_DIAGONAL, reinterpret_cast<void (*)(void)>(get_diagonal)));
     NAVOX_CALL(MatShellSetOperation(mat_, MATOP_SOR, reinterpret_cast<void (*)(void)>(sor)));

@@ -48,6 +48,10 @@ private:
   Context* ctx_ = nullptr; ///< owned by mat_
 };
 
+/// The AIJ matrix of `A`'s rows (MatGetRow; A a ConductionStencil's or any matrix
+/// with rows), exactly preallocated: for preconditioners that need a matrix. Collective.
+Mat assembled_rows(Mat A);
+
 /// `index` (as for ConductionStencil) in the ghosted box of `halo` (halo.box().offset(i, j,
 /// k)), with its face ghosts: the rows of the face neighbours beyond the rank's block
 /// (edge and corner ghosts are not filled). Collective.

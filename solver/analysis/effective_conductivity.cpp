@@ -50,12 +50,12 @@ struct ConductivitySolver::System {
   std::vector<PetscInt> index; ///< global row of each owned voxel (block order), -1 without unknown
   PetscInt first = 0;          ///< this rank's first row
   PetscInt total = 0;          ///< rows on all ranks
-  Mat A = nullptr;
-  /// The default preconditioner's operator, without an assembled matrix (A is its shell).
+  std::string pc_type;         ///< the preconditioner: -analyze_pc_type, else the default
+  /// The operator without an assembled matrix; a direction's electrode terms are set on it.
   std::unique_ptr<ConductionStencil> stencil;
-  /// With an assembled A: rows of voxels on the domain's faces and their diagonal with
-  /// insulating faces, what a direction's electrode terms change (a full diagonal would cost a vector).
-  std::vector<std::pair<PetscInt, PetscScalar>> face_rows;
+  /// The default preconditioner's operator is the stencil itself; any other gets the
+  /// matrix of its rows, whose diagonal each direction takes from the stencil's.
+  Mat A = nullptr;
   Vec b = nullptr, x = nullptr;
   KSP ksp = nullptr;
   std::unique_ptr<AggregationMG> mg;
@@ -67,12 +67,10 @@ struct ConductivitySolver::System {
 
   /// Numbers the voxels of the spanning components rank by rank (block order).
   void number_unknowns(const Grid& grid, const std::vector<double>& components);
-  /// Assembles the operator with insulating domain faces: two-point fluxes between
-  /// face neighbours that both carry an unknown, rows scaled by `scale` (for a
-  /// preconditioner other than the default, which needs the matrix).
-  void assemble_operator(const Grid& grid, double scale);
-  /// The same operator as a stencil (ConductionStencil): what the default preconditioner uses.
-  void create_stencil(const Grid& grid, double scale);
+  /// The operator with insulating domain faces (ConductionStencil): two-point fluxes
+  /// between face neighbours that both carry an unknown, rows scaled by `scale`; A is the
+  /// stencil for the default preconditioner, else the matrix of its rows.
+  void create_operator(const Grid& grid, double scale);
   /// CG with the default or requested preconditioner; aggregation multigrid gets its hierarchy here.
   void create_solver(const Grid& grid);
 };
@@ -85,75 +83,18 @@ ConductivitySolver::System::~System() {
     (void)MatDestroy(&A);
 }
 
-void ConductivitySolver::System::assemble_operator(const Grid& grid, double scale) {
-  const Box box = grid.owned();
-  const auto& dims = grid.spec().dims;
-  const auto& h = grid.spec().spacing;
-  const PetscInt rows = static_cast<PetscInt>(std::count_if(index.begin(), index.end(), [](PetscInt r) {
-    return r >= 0;
-  }));
-  // The rows of off-rank neighbours come from a ghost exchange of the numbering.
-  const FaceHalo halo(grid);
-  const std::vector<double> row_of = exchange_numbering(grid, halo, index);
-  auto neighbour = [&](std::int64_t i, std::int64_t j, std::int64_t k, int face) -> PetscInt {
-    const std::int64_t n[3] = {i + kFaceOffset[face][0], j + kFaceOffset[face][1], k + kFaceOffset[face][2]};
-    for (int d = 0; d < 3; ++d)
-      if (n[d] < 0 || n[d] >= dims[d]) return -1;
-    return static_cast<PetscInt>(row_of[static_cast<std::size_t>(halo.box().offset(n[0], n[1], n[2]))]);
-  };
-  // Exact preallocation: one pass counts, the next inserts.
-  std::vector<PetscInt> on_rank(static_cast<std::size_t>(rows), 1), off_rank(static_cast<std::size_t>(rows), 0);
-  for (auto k = box.lo[2]; k < box.hi(2); ++k)
-    for (auto j = box.lo[1]; j < box.hi(1); ++j)
-      for (auto i = box.lo[0]; i < box.hi(0); ++i) {
-        const PetscInt row = index[static_cast<std::size_t>(box.offset(i, j, k))];
-        if (row < 0) continue;
-        for (int face = 0; face < 6; ++face) {
-          const PetscInt col = neighbour(i, j, k, face);
-          if (col < 0) continue;
-          ++(col >= first && col < first + rows ? on_rank : off_rank)[static_cast<std::size_t>(row - first)];
-        }
-      }
-  NAVOX_CALL(MatCreate(grid.comm(), &A));
-  NAVOX_CALL(MatSetSizes(A, rows, rows, total, total));
-  NAVOX_CALL(MatSetType(A, MATAIJ));
-  NAVOX_CALL(MatSeqAIJSetPreallocation(A, 0, on_rank.data()));
-  NAVOX_CALL(MatMPIAIJSetPreallocation(A, 0, on_rank.data(), 0, off_rank.data()));
-  NAVOX_CALL(MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  std::vector<PetscInt>().swap(on_rank);
-  std::vector<PetscInt>().swap(off_rank);
-  NAVOX_CALL(MatCreateVecs(A, &x, &b));
-  for (auto k = box.lo[2]; k < box.hi(2); ++k)
-    for (auto j = box.lo[1]; j < box.hi(1); ++j)
-      for (auto i = box.lo[0]; i < box.hi(0); ++i) {
-        const PetscInt row = index[static_cast<std::size_t>(box.offset(i, j, k))];
-        if (row < 0) continue;
-        PetscInt cols[7] = {row};
-        PetscScalar vals[7] = {0};
-        int n = 1;
-        for (int face = 0; face < 6; ++face) {
-          const PetscInt col = neighbour(i, j, k, face);
-          if (col < 0) continue;
-          const double c = face_conductance(h, face) * scale;
-          cols[n] = col;
-          vals[n++] = -c;
-          vals[0] += c;
-        }
-        if (i == 0 || j == 0 || k == 0 || i == dims[0] - 1 || j == dims[1] - 1 || k == dims[2] - 1)
-          face_rows.emplace_back(row, vals[0]);
-        NAVOX_CALL(MatSetValues(A, 1, &row, n, cols, vals, INSERT_VALUES));
-      }
-  NAVOX_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-  NAVOX_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-}
-
-void ConductivitySolver::System::create_stencil(const Grid& grid, double scale) {
+void ConductivitySolver::System::create_operator(const Grid& grid, double scale) {
   const auto& h = grid.spec().spacing;
   stencil = std::make_unique<ConductionStencil>(
       grid, index,
       std::array<double, 3>{face_conductance(h, 0) * scale, face_conductance(h, 2) * scale, face_conductance(h, 4) * scale});
-  A = stencil->mat();
-  NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(A)));
+  const Mat S = stencil->mat();
+  if (pc_type == kDefaultPC) {
+    A = S;
+    NAVOX_CALL(PetscObjectReference(reinterpret_cast<PetscObject>(A)));
+  } else {
+    A = assembled_rows(S);
+  }
   NAVOX_CALL(MatCreateVecs(A, &x, &b));
 }
 
@@ -179,16 +120,15 @@ void ConductivitySolver::System::create_solver(const Grid& grid) {
   NAVOX_CALL(KSPGetPC(ksp, &pc));
   // PCMG needs its level count before the options are read, so that
   // -analyze_pc_mg_levels and the level smoothers' options still apply.
-  const std::string type = requested_pc();
-  if (type == PCMG) {
+  if (pc_type == PCMG) {
     // The multigrid preconditioner is itself iterative on coarse levels: flexible outer CG.
     // The stencil's diagonal changes by the electrode terms, which solve() knows: no copy of it kept.
-    mg = std::make_unique<AggregationMG>(grid, index, A, !stencil);
+    mg = std::make_unique<AggregationMG>(grid, index, A, /*keep_diagonal=*/false);
     mg->configure(pc);
     NAVOX_CALL(KSPSetType(ksp, KSPFCG));
     NAVOX_CALL(KSPFCGSetMmax(ksp, 1)); // Notay's FCG(1): one stored direction, as CG
   } else {
-    NAVOX_CALL(PCSetType(pc, type.c_str()));
+    NAVOX_CALL(PCSetType(pc, pc_type.c_str()));
   }
   NAVOX_CALL(KSPSetFromOptions(ksp));
 }
@@ -235,9 +175,9 @@ ConductivityResult ConductivitySolver::solve(int axis) {
     system_.reset(); // before the labels are unpacked: the old system's memory is free again
     auto s = std::make_unique<System>();
     s->spanning = spanning;
+    s->pc_type = requested_pc();
     s->number_unknowns(grid_, components_.unpacked());
-    if (requested_pc() == PCMG) s->create_stencil(grid_, scale);
-    else s->assemble_operator(grid_, scale);
+    s->create_operator(grid_, scale);
     s->create_solver(grid_);
     system_ = std::move(s);
   }
@@ -248,35 +188,32 @@ ConductivityResult ConductivitySolver::solve(int axis) {
   const Box b = grid_.owned();
   const std::int64_t last = grid_.spec().dims[axis] - 1;
   const double g_electrode = electrode_conductance(h, axis) * scale;
-  // An assembled A's diagonal is made in x (idle until the solve): the faces' rows get
-  // their insulating value back, and this direction's electrode rows their terms. The
-  // stencil adds its electrode terms itself, and x gets them alone: the change of its
-  // diagonal since it was built, for the coarse levels.
-  if (s.stencil) {
-    s.stencil->set_electrodes(axis, g_electrode);
-    NAVOX_CALL(VecSet(s.x, 0.0));
-  } else {
-    NAVOX_CALL(MatGetDiagonal(s.A, s.x));
-  }
+  // The stencil adds this direction's electrode terms itself. The multigrid gets their
+  // change of the diagonal since it was built (in x, idle until the solve); an assembled
+  // A gets the stencil's whole diagonal.
+  s.stencil->set_electrodes(axis, g_electrode);
+  if (s.mg) NAVOX_CALL(VecSet(s.x, 0.0));
   NAVOX_CALL(VecSet(s.b, 0.0));
   PetscScalar *diag = nullptr, *rhs = nullptr;
   NAVOX_CALL(VecGetArray(s.x, &diag));
   NAVOX_CALL(VecGetArray(s.b, &rhs));
-  for (const auto& [row, wall] : s.face_rows) diag[row - s.first] = wall;
   for (std::int64_t plane : {std::int64_t(0), last})
     for_each_on_plane(b, axis, plane, [&](std::int64_t i, std::int64_t j, std::int64_t k) {
       const PetscInt row = s.index[static_cast<std::size_t>(b.offset(i, j, k))];
       if (row < 0) return;
-      diag[row - s.first] += g_electrode;
+      if (s.mg) diag[row - s.first] += g_electrode;
       if (plane == 0) rhs[row - s.first] += g_electrode * 1.0; // inlet potential 1, outlet 0
     });
   NAVOX_CALL(VecRestoreArray(s.b, &rhs));
   NAVOX_CALL(VecRestoreArray(s.x, &diag));
-  if (!s.stencil) NAVOX_CALL(MatDiagonalSet(s.A, s.x, INSERT_VALUES));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(s.ksp, &pc));
-  if (s.stencil) s.mg->update_by(pc, s.x); // x is idle until the solve
-  else if (s.mg) s.mg->update(pc, s.A, s.x);
+  if (s.mg) {
+    s.mg->update_by(pc, s.x);
+  } else {
+    NAVOX_CALL(MatGetDiagonal(s.stencil->mat(), s.x));
+    NAVOX_CALL(MatDiagonalSet(s.A, s.x, INSERT_VALUES));
+  }
   NAVOX_CALL(KSPSetOperators(s.ksp, s.A, s.A));
   NAVOX_CALL(VecSet(s.x, 0.0));
   NAVOX_CALL(KSPSolve(s.ksp, s.b, s.x));

@@ -4,6 +4,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/disjoint_sets.hpp"
+#include "mesh/row_gather.hpp"
 
 #include <algorithm>
 #include <array>
@@ -63,32 +64,24 @@ Mat galerkin_by_rows(Mat A, const std::vector<PetscInt>& of, PetscInt coarse_row
   off.erase(std::unique(off.begin(), off.end()), off.end());
   std::vector<PetscInt> off_coarse(off.size());
   {
-    Vec owner = nullptr, ghost = nullptr;
-    IS is = nullptr;
-    VecScatter scatter = nullptr;
-    PetscErrorCode e = MatCreateVecs(A, &owner, nullptr);
-    PetscScalar* v = nullptr;
-    if (!e) e = VecGetArray(owner, &v);
-    if (!e) {
+    Vec owner = nullptr;
+    NAVOX_CALL(MatCreateVecs(A, &owner, nullptr));
+    try {
+      PetscScalar* v = nullptr;
+      NAVOX_CALL(VecGetArray(owner, &v));
       for (PetscInt r = 0; r < rows; ++r) v[r] = coarse_first + of[static_cast<std::size_t>(r)];
-      e = VecRestoreArray(owner, &v);
-    }
-    if (!e) e = VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(off.size()), &ghost);
-    if (!e) e = ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(off.size()), off.data(), PETSC_USE_POINTER, &is);
-    if (!e) e = VecScatterCreate(owner, is, ghost, nullptr, &scatter);
-    if (!e) e = VecScatterBegin(scatter, owner, ghost, INSERT_VALUES, SCATTER_FORWARD);
-    if (!e) e = VecScatterEnd(scatter, owner, ghost, INSERT_VALUES, SCATTER_FORWARD);
-    const PetscScalar* g = nullptr;
-    if (!e) e = VecGetArrayRead(ghost, &g);
-    if (!e) {
+      NAVOX_CALL(VecRestoreArray(owner, &v));
+      const RowGather gather(owner, off);
+      NAVOX_CALL(gather.gather(owner));
+      const PetscScalar* g = nullptr;
+      NAVOX_CALL(VecGetArrayRead(gather.values(), &g));
       for (std::size_t i = 0; i < off.size(); ++i) off_coarse[i] = static_cast<PetscInt>(g[i]);
-      e = VecRestoreArrayRead(ghost, &g);
+      NAVOX_CALL(VecRestoreArrayRead(gather.values(), &g));
+    } catch (...) {
+      (void)VecDestroy(&owner);
+      throw;
     }
-    (void)VecScatterDestroy(&scatter);
-    (void)ISDestroy(&is);
-    (void)VecDestroy(&ghost);
-    (void)VecDestroy(&owner);
-    NAVOX_CALL(e);
+    NAVOX_CALL(VecDestroy(&owner));
   }
   auto coarse_of = [&](PetscInt c) {
     if (c >= first && c < end) return coarse_first + of[static_cast<std::size_t>(c - first)];

@@ -79,27 +79,6 @@ std::vector<double> gather(Vec x) {
   return out;
 }
 
-/// The AIJ matrix of `A`'s rows (MatGetRow).
-Mat assembled(Mat A) {
-  PetscInt first = 0, end = 0, m = 0;
-  MatGetOwnershipRange(A, &first, &end);
-  MatGetLocalSize(A, &m, nullptr);
-  Mat B = nullptr;
-  MatCreateAIJ(PetscObjectComm(reinterpret_cast<PetscObject>(A)), m, m, PETSC_DETERMINE, PETSC_DETERMINE, 7, nullptr, 6,
-               nullptr, &B);
-  for (PetscInt r = first; r < end; ++r) {
-    PetscInt n = 0;
-    const PetscInt* cols = nullptr;
-    const PetscScalar* vals = nullptr;
-    MatGetRow(A, r, &n, &cols, &vals);
-    MatSetValues(B, 1, &r, n, cols, vals, INSERT_VALUES);
-    MatRestoreRow(A, r, &n, &cols, &vals);
-  }
-  MatAssemblyBegin(B, MAT_FINAL_ASSEMBLY);
-  MatAssemblyEnd(B, MAT_FINAL_ASSEMBLY);
-  return B;
-}
-
 /// A vector of A's rows with a smooth-ish pattern plus a hash (not a null vector).
 void fill(Vec x, double phase) {
   PetscInt first = 0, end = 0;
@@ -189,7 +168,7 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
     EXPECT_LT(worst, 1e-14) << "product, electrode axis " << axis;
 
     // Its rows, assembled, give the same product; its diagonal is theirs.
-    Mat B = assembled(A);
+    Mat B = navox::assembled_rows(A);
     MatMult(B, x, z);
     EXPECT_LT(relative_difference(z, y), 1e-14) << "rows, electrode axis " << axis;
     MatGetDiagonal(A, y);
@@ -215,7 +194,7 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
   // The hierarchy from the stencil's rows against PETSc's Galerkin product of the matrix,
   // and after the electrode terms of one direction (update_by against update).
   stencil.set_electrodes(-1, 0);
-  Mat B = assembled(A);
+  Mat B = navox::assembled_rows(A);
   navox::AggregationMG from_rows(grid, index, A, false), from_matrix(grid, index, B);
   KSP ka = nullptr, kb = nullptr;
   PC pa = nullptr, pb = nullptr;
@@ -230,12 +209,12 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
     if (axis >= 0) {
       stencil.set_electrodes(axis, kElectrode);
       MatDestroy(&B);
-      B = assembled(A);
+      B = navox::assembled_rows(A);
       // The change of the diagonal: the electrode terms alone.
       MatGetDiagonal(B, x);
       Mat B0 = nullptr;
       stencil.set_electrodes(-1, 0);
-      B0 = assembled(A);
+      B0 = navox::assembled_rows(A);
       MatGetDiagonal(B0, y);
       MatDestroy(&B0);
       stencil.set_electrodes(axis, kElectrode);
