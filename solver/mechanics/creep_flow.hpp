@@ -62,13 +62,15 @@ struct CreepFlowSetup {
   std::array<CreepFlowSide, 6> sides{};
   std::array<double, 3> body_force{0, 0, 0}; ///< f [N/m³] in metal
   /// > 0: Picard iterations only, until |F| ≤ picard_tolerance × |loads| (at most 40), each
-  /// solved by GMRES preconditioned with an LU factorisation kept across iterations while
-  /// GMRES needs few iterations with it: cheap where only a few digits are wanted. 0:
-  /// Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
+  /// solved by GMRES preconditioned with an LU factorisation of its Picard matrix: cheap
+  /// where only a few digits are wanted. 0: Picard to a first reduction, then
+  /// Newton–Krylov to 1e-8 of the loads.
   double picard_tolerance = 0;
   /// Picard only: the factorisation is kept for the next iteration while GMRES needed at
-  /// most this many iterations with it (0: a new factorisation every iteration).
-  int picard_reuse_limit = 15;
+  /// most this many iterations with it. 0 (default): a new one every iteration, with which
+  /// GMRES converges at once. With an optimised BLAS a factorisation costs a few of the
+  /// ~10 applications a kept one needs per iteration (docs/performance.md, "Creep flow").
+  int picard_reuse_limit = 0;
 };
 
 struct CreepFlowResult {
