@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/preallocated_aij.hpp"
 #include "mesh/row_gather.hpp"
 #include "mesh/stencil.hpp"
 
@@ -252,26 +253,14 @@ Mat assembled_rows(Mat A) {
     for (PetscInt e = 0; e < n; ++e)
       ++(cols[e] >= first && cols[e] < end ? on_rank : off_rank)[static_cast<std::size_t>(r - first)];
   });
-  Mat B = nullptr;
-  NAVOX_CALL(MatCreate(PetscObjectComm(reinterpret_cast<PetscObject>(A)), &B));
-  try {
-    NAVOX_CALL(MatSetSizes(B, end - first, end - first, PETSC_DETERMINE, PETSC_DETERMINE));
-    NAVOX_CALL(MatSetType(B, MATAIJ));
-    NAVOX_CALL(MatSeqAIJSetPreallocation(B, 0, on_rank.data()));
-    NAVOX_CALL(MatMPIAIJSetPreallocation(B, 0, on_rank.data(), 0, off_rank.data()));
-    NAVOX_CALL(MatSetOption(B, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-    std::vector<PetscInt>().swap(on_rank);
-    std::vector<PetscInt>().swap(off_rank);
-    for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar* vals) {
-      NAVOX_CALL(MatSetValues(B, 1, &r, n, cols, vals, INSERT_VALUES));
-    });
-    NAVOX_CALL(MatAssemblyBegin(B, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatAssemblyEnd(B, MAT_FINAL_ASSEMBLY));
-  } catch (...) {
-    (void)MatDestroy(&B);
-    throw;
-  }
-  return B;
+  return preallocated_aij(PetscObjectComm(reinterpret_cast<PetscObject>(A)), end - first, on_rank.data(),
+                          off_rank.data(), [&](Mat B) {
+                            std::vector<PetscInt>().swap(on_rank); // PETSc has its copy
+                            std::vector<PetscInt>().swap(off_rank);
+                            for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar* vals) {
+                              NAVOX_CALL(MatSetValues(B, 1, &r, n, cols, vals, INSERT_VALUES));
+                            });
+                          });
 }
 
 std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, const std::vector<PetscInt>& index) {

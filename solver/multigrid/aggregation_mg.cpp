@@ -4,6 +4,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/disjoint_sets.hpp"
+#include "mesh/preallocated_aij.hpp"
 #include "mesh/row_gather.hpp"
 
 #include <algorithm>
@@ -115,25 +116,13 @@ Mat galerkin_by_rows(Mat A, const std::vector<PetscInt>& of, PetscInt coarse_row
     }
     row_start.push_back(static_cast<PetscInt>(cols.size()));
   }
-  Mat C = nullptr;
-  NAVOX_CALL(MatCreate(comm, &C));
-  try {
-    NAVOX_CALL(MatSetSizes(C, coarse_rows, coarse_rows, PETSC_DETERMINE, PETSC_DETERMINE));
-    NAVOX_CALL(MatSetType(C, MATAIJ));
-    NAVOX_CALL(MatSeqAIJSetPreallocation(C, 0, diag_count.data()));
-    NAVOX_CALL(MatMPIAIJSetPreallocation(C, 0, diag_count.data(), 0, off_count.data()));
+  return preallocated_aij(comm, coarse_rows, diag_count.data(), off_count.data(), [&](Mat C) {
     for (PetscInt a = 0; a < coarse_rows; ++a) {
       const PetscInt row = coarse_first + a, b = row_start[static_cast<std::size_t>(a)];
       NAVOX_CALL(MatSetValues(C, 1, &row, row_start[static_cast<std::size_t>(a) + 1] - b, cols.data() + b, vals.data() + b,
                               INSERT_VALUES));
     }
-    NAVOX_CALL(MatAssemblyBegin(C, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatAssemblyEnd(C, MAT_FINAL_ASSEMBLY));
-  } catch (...) {
-    (void)MatDestroy(&C);
-    throw;
-  }
-  return C;
+  });
 }
 
 /// Rows numbered in block order: row r's cell is the r-th voxel with an unknown.
