@@ -26,7 +26,11 @@ Box ghosted(const Box& b, const GridSpec& spec) {
 
 } // namespace
 
-FaceHalo::FaceHalo(const Grid& grid) {
+FaceHalo::FaceHalo(const Grid& grid) { build(grid, nullptr); }
+
+FaceHalo::FaceHalo(const Grid& grid, const std::vector<std::uint8_t>& keep) { build(grid, &keep); }
+
+void FaceHalo::build(const Grid& grid, const std::vector<std::uint8_t>* keep) {
   const GridSpec& spec = grid.spec();
   const auto& blocks = grid.blocks();
   const Box me = grid.owned(), mine = ghosted(me, spec);
@@ -38,6 +42,8 @@ FaceHalo::FaceHalo(const Grid& grid) {
   }
   size_ = mine.size();
   box_ = mine;
+  if (keep && keep->size() != static_cast<std::size_t>(size_))
+    throw Error("FaceHalo: the mask of ghosts to keep is not one value per ghosted voxel");
   // Leaves: the face ghosts (one coordinate outside the block, the others inside).
   std::vector<PetscInt> leaves;
   std::vector<PetscSFNode> roots;
@@ -49,7 +55,7 @@ FaceHalo::FaceHalo(const Grid& grid) {
         const std::array<std::int64_t, 3> c{i, j, k};
         int outside = 0;
         for (int d = 0; d < 3; ++d) outside += (c[d] < me.lo[d] || c[d] >= me.hi(d)) ? 1 : 0;
-        if (outside != 1) continue;
+        if (outside != 1 || (keep && !(*keep)[static_cast<std::size_t>(mine.offset(i, j, k))])) continue;
         std::array<std::int64_t, 3> w = c; // the owner's coordinates: lateral ones wrapped
         for (int d = 0; d < 2; ++d) w[d] = (w[d] % spec.dims[d] + spec.dims[d]) % spec.dims[d];
         const int r = grid.owner(w[0], w[1], w[2]);

@@ -19,6 +19,10 @@ class FaceHalo {
 public:
   /// Collective.
   explicit FaceHalo(const Grid& grid);
+  /// Only the face ghosts g with keep[g] != 0 (`keep` per ghosted voxel): where the
+  /// others' values never change and the caller knows them, the exchanges move less.
+  /// Collective.
+  FaceHalo(const Grid& grid, const std::vector<std::uint8_t>& keep);
   ~FaceHalo();
   FaceHalo(const FaceHalo&) = delete;
   FaceHalo& operator=(const FaceHalo&) = delete;
@@ -36,6 +40,7 @@ public:
   const std::vector<PetscInt>& ghosts() const { return ghosts_; }
 
 private:
+  void build(const Grid& grid, const std::vector<std::uint8_t>* keep);
   PetscSF sf_ = nullptr;
   MPI_Datatype pair_ = MPI_DATATYPE_NULL; ///< two doubles, for width 2
   std::int64_t size_ = 0;

@@ -86,6 +86,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   offer_give_.assign(2 * kind_.size(), 0.0);
   awake_.assign(kind_.size(), 0);
   awake_list_.clear();
+  woken_.clear();
   awake_ready_ = false;
   {
     Ghosted lab(grid_, labels);
@@ -153,6 +154,27 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     if (kd == na || (kd == cc && (route[g] >= 0 || tot_[static_cast<std::size_t>(g)] != 0))) movable_.emplace_back(g, o);
   });
   NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
+  // The ghosts a sweep must exchange: a voxel that is not movable never changes, and
+  // one that also holds no Na (+0) has total, role, offer, give and moves 0 throughout,
+  // which its ghosts hold from the assignments above. At 128^3 a sweep's four exchanges
+  // and its passes over the ghosts then touch the pore space's ghosts only.
+  {
+    std::vector<double>& mark = delta_; // as scratch: all zeros here and after
+    for (const auto& [g, o] : movable_) mark[static_cast<std::size_t>(g)] = 1;
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
+      if (holds(tot_[static_cast<std::size_t>(g)])) mark[static_cast<std::size_t>(g)] = 1;
+    });
+    halo_.fill(mark.data());
+    std::vector<std::uint8_t> keep(kind_.size(), 0);
+    for (const PetscInt g : halo_.ghosts()) keep[static_cast<std::size_t>(g)] = mark[static_cast<std::size_t>(g)] != 0;
+    std::fill(mark.begin(), mark.end(), 0.0);
+    int changed_ghosts = !sweep_halo_ || keep != sweep_ghosts_ ? 1 : 0, rebuild = 0;
+    MPI_Allreduce(&changed_ghosts, &rebuild, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (rebuild) {
+      sweep_halo_ = std::make_unique<FaceHalo>(grid_, keep);
+      sweep_ghosts_.swap(keep);
+    }
+  }
 }
 
 void SettleSweeps::find_routes() {
@@ -504,7 +526,9 @@ void SettleSweeps::wake_around(std::int64_t g) {
   ghost_coords(g, i, j, k);
   const Box me = grid_.owned();
   auto set = [&](std::int64_t n) {
-    if (!awake_[static_cast<std::size_t>(n)]) awake_[static_cast<std::size_t>(n)] = 1, awake_changed_ = true;
+    if (awake_[static_cast<std::size_t>(n)]) return;
+    awake_[static_cast<std::size_t>(n)] = 1;
+    woken_.push_back(n);
   };
   if (me.contains(i, j, k)) set(g);
   for (int f = 0; f < 6; ++f) {
@@ -524,6 +548,7 @@ void SettleSweeps::wake(const double* t) {
       std::iota(awake_list_.begin(), awake_list_.end(), 0u);
       awake_ready_ = true;
     }
+    woken_.clear();
     return;
   }
   if (!awake_ready_) {
@@ -537,17 +562,29 @@ void SettleSweeps::wake(const double* t) {
       if (kind_[static_cast<std::size_t>(g)] != cc) room_now_[static_cast<std::size_t>(o)] = t[g] < 1 - kTiny ? 1 : 0;
     }
     awake_ready_ = true;
-    awake_changed_ = true;
+    awake_list_.clear();
+    for (std::size_t m = 0; m < movable_.size(); ++m)
+      if (awake_[static_cast<std::size_t>(movable_[m].first)]) awake_list_.push_back(static_cast<std::uint32_t>(m));
+    woken_.clear();
+    return;
   } else {
     // Active face ghosts wake the owned voxels beside them (their moves may reach them).
-    for (const PetscInt g : halo_.ghosts())
+    for (const PetscInt g : sweep_halo_->ghosts())
       if (active(t[g], g)) wake_around(g);
   }
-  if (!awake_changed_) return;
-  awake_list_.clear();
-  for (std::size_t m = 0; m < movable_.size(); ++m)
-    if (awake_[static_cast<std::size_t>(movable_[m].first)]) awake_list_.push_back(static_cast<std::uint32_t>(m));
-  awake_changed_ = false;
+  if (woken_.empty()) return;
+  // The voxels woken since the last sweep (the movable ones: movable_ is in ascending
+  // ghosted index), merged into the list in block order: scanning all of movable_ for
+  // them took longer than the sweep's own work on the awake voxels.
+  const std::size_t before = awake_list_.size();
+  for (const std::int64_t g : woken_) {
+    const auto it = std::lower_bound(movable_.begin(), movable_.end(), g,
+                                     [](const std::pair<std::int64_t, std::int64_t>& m, std::int64_t v) { return m.first < v; });
+    if (it != movable_.end() && it->first == g) awake_list_.push_back(static_cast<std::uint32_t>(it - movable_.begin()));
+  }
+  woken_.clear();
+  std::sort(awake_list_.begin() + static_cast<std::ptrdiff_t>(before), awake_list_.end());
+  std::inplace_merge(awake_list_.begin(), awake_list_.begin() + static_cast<std::ptrdiff_t>(before), awake_list_.end());
 }
 
 bool SettleSweeps::sweep(double& unplaced) {
@@ -579,9 +616,14 @@ bool SettleSweeps::sweep(double& unplaced) {
   // hold less than 0 (a deficit, taken from any Na neighbour) or are partly filled
   // with SE or full Na right below them (compaction: the stack pressure pushes the
   // Na above, +z, down into them).
-  halo_.fill(tot_.data());
+  sweep_halo_->fill(tot_.data());
   const double* t = tot_.data();
+  const bool first = !awake_ready_;
   wake(t);
+  if (first) { // wake() set room_now_ afresh: count the differences once
+    room_changes_ = 0;
+    for (std::size_t o = 0; o < room_now_.size(); ++o) room_changes_ += room_now_[o] != room_seen_[o] ? 1 : 0;
+  }
   // A walled-in Na sender whose path local_end could not find; the voxels with room
   // changed; a walled-in Na sender at all (its surplus is delivered, a collective step).
   int flags[3] = {0, paths_stale_ ? 1 : 0, 0};
@@ -593,7 +635,7 @@ bool SettleSweeps::sweep(double& unplaced) {
         r[g] = tot > kTiny ? sender : none;
         return;
       }
-      room_now_[static_cast<std::size_t>(o)] = tot < 1 - kTiny ? 1 : 0;
+      set_room(o, tot < 1 - kTiny ? 1 : 0);
       int role = none;
       if (tot > 1 + kTiny) {
         role = sender;
@@ -632,7 +674,7 @@ bool SettleSweeps::sweep(double& unplaced) {
     std::sort(local_ends_.begin(), local_ends_.end()); // in block order already; kept so for the lookup
     walled_.clear();
   }
-  if (!flags[1] && room_now_ != room_seen_) flags[1] = 1;
+  if (room_changes_ != 0) flags[1] = 1;
   int paths[3] = {0, 0, 0};
   MPI_Allreduce(flags, paths, 3, MPI_INT, MPI_MAX, grid_.comm());
   // The paths through Na, found again only when a walled-in sender needs them (its own
@@ -641,9 +683,10 @@ bool SettleSweeps::sweep(double& unplaced) {
   if (paths[0] && paths[1]) {
     find_paths(t);
     room_seen_ = room_now_;
+    room_changes_ = 0;
     paths_stale_ = false;
   }
-  halo_.fill(role_.data());
+  sweep_halo_->fill(role_.data());
   const double* rl = role_.data();
 
   // What each Na voxel can take from each sending neighbour, and give each requesting one.
@@ -670,7 +713,7 @@ bool SettleSweeps::sweep(double& unplaced) {
       og[2 * g + 1] = takers > 0 && static_cast<int>(rl[g]) != deficit && tot > kTiny ? tot / takers : 0.0;
     });
   }
-  halo_.fill(offer_give_.data(), 2);
+  sweep_halo_->fill(offer_give_.data(), 2);
 
   // The moves, summed into a ghosted local vector and then into the owners'.
   double local[2] = {0, 0}; // moved anything, unplaced deficit
@@ -772,7 +815,7 @@ bool SettleSweeps::sweep(double& unplaced) {
     NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));
   }
   // The moves into other blocks' voxels to their owners, then onto the totals.
-  halo_.add_to_owners(delta_.data());
+  sweep_halo_->add_to_owners(delta_.data());
   // Moves land only on awake voxels (a neighbour's move needs their offer or give; a
   // path's end holds Na, and deliver() names it) and face ghosts: those change, and are
   // all the entries of delta_ to zero again for the next sweep. A voxel that becomes
@@ -790,7 +833,7 @@ bool SettleSweeps::sweep(double& unplaced) {
   for (const std::int64_t g : delivered_)
     if (delta_[static_cast<std::size_t>(g)] != 0) land(g);
   delivered_.clear();
-  for (const PetscInt g : halo_.ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
+  for (const PetscInt g : sweep_halo_->ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
   double global[2] = {0, 0};
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
   unplaced = global[1];

@@ -50,6 +50,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace navox {
@@ -141,6 +142,12 @@ private:
 
   const Grid& grid_;
   FaceHalo halo_;                                        ///< the face ghosts of the arrays below
+  /// The face ghosts a sweep's exchanges move: those of movable voxels and of voxels
+  /// holding Na at the load (the others' totals, roles, offers and moves stay 0 until
+  /// store(), on their owner and as ghosts alike). Found by load(), built again only
+  /// when that set changes.
+  std::unique_ptr<FaceHalo> sweep_halo_;
+  std::vector<std::uint8_t> sweep_ghosts_; ///< per ghosted voxel: a ghost sweep_halo_ moves
   std::int64_t g_lo_[3] = {0, 0, 0}, g_n_[3] = {0, 0, 0}; ///< the ghosted box
   std::vector<std::uint8_t> kind_;                       ///< per ghosted voxel
   std::vector<std::uint8_t> faces_;                      ///< per ghosted voxel (owned ones): bit f = has_face
@@ -156,6 +163,16 @@ private:
   std::vector<std::int64_t> na_owned_;
   std::vector<std::uint8_t> room_seen_; ///< per owned voxel: Na-holding with room when the paths were found
   std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
+  /// How many owned voxels room_now_ and room_seen_ differ in (kept as room_now_ changes:
+  /// comparing the two arrays in every sweep cost a pass over the block).
+  std::int64_t room_changes_ = 0;
+  void set_room(std::int64_t o, std::uint8_t room) {
+    std::uint8_t& now = room_now_[static_cast<std::size_t>(o)];
+    if (now == room) return;
+    const std::uint8_t seen = room_seen_[static_cast<std::size_t>(o)];
+    room_changes_ += (room != seen ? 1 : 0) - (now != seen ? 1 : 0);
+    now = room;
+  }
   double closure_share_ = 2;            ///< set_closure(): > 1 = no limit
   bool close_empty_ = false;
   std::vector<double> budget_;          ///< per owned voxel: what compaction may still take [voxel volumes]; empty: no limit
@@ -183,7 +200,8 @@ private:
   /// block order. Between load() and store().
   std::vector<std::uint8_t> awake_;
   std::vector<std::uint32_t> awake_list_;
-  bool awake_ready_ = false, awake_changed_ = false;
+  bool awake_ready_ = false;
+  std::vector<std::int64_t> woken_; ///< owned voxels woken since the last wake() (ghosted indices)
   std::vector<std::int64_t> delivered_; ///< the end voxels deliver() added to this sweep
   /// Holds Na, or is −0: anything but +0 (a sleeping voxel's total stays +0 bit for bit).
   static bool holds(double t) { return t != 0 || std::signbit(t); }

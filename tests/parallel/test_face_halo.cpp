@@ -1,7 +1,9 @@
 // FaceHalo (mesh/face_halo.hpp) against PETSc's own ghost exchange: after fill() every
 // face ghost holds what DMGlobalToLocal puts there (periodic wrap laterally, walls
 // clipped), for one and two values per voxel; add_to_owners() adds the face ghosts
-// into their owners as DMLocalToGlobal(ADD_VALUES) does. Ranks split along x, y and z.
+// into their owners as DMLocalToGlobal(ADD_VALUES) does. A halo over a subset of the
+// face ghosts moves those only, in both directions. Ranks split along x, y and z.
+#include "mesh/error.hpp"
 #include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
 
@@ -10,6 +12,7 @@
 #include <mpi.h>
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 namespace {
@@ -114,15 +117,75 @@ void check(bool periodic, std::array<int, 3> processors) {
   VecDestroy(&global);
 }
 
-TEST(FaceHalo, MatchesDMDAExchangeSplitAlongEachAxis) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  for (bool periodic : {false, true}) {
-    check(periodic, {-1, -1, -1});
-    check(periodic, {size, 1, 1});
-    check(periodic, {1, size, 1});
-    check(periodic, {1, 1, size});
+// The halo kept to the face ghosts of voxels with i + j + k even (wrapped coordinates,
+// so owner and ghost agree): those get their owner's value and add into it, the others
+// keep what they held and add nothing.
+void check_subset(bool periodic, std::array<int, 3> processors) {
+  navox::GridSpec spec;
+  spec.dims = {7, 6, 9};
+  spec.spacing = {1e-6, 1e-6, 1e-6};
+  spec.periodic_lateral = periodic;
+  spec.processors = processors;
+  navox::Grid grid(MPI_COMM_WORLD, spec, {"phi"});
+  const navox::FaceHalo all(grid);
+  const navox::Box gb = all.box(), b = grid.owned();
+  auto wrap = [&](std::int64_t v, int d) { return (v % spec.dims[d] + spec.dims[d]) % spec.dims[d]; };
+  auto kept = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return (wrap(i, 0) + wrap(j, 1) + k) % 2 == 0; };
+  std::vector<std::uint8_t> keep(static_cast<std::size_t>(all.size()), 0);
+  for (auto k = gb.lo[2]; k < gb.hi(2); ++k)
+    for (auto j = gb.lo[1]; j < gb.hi(1); ++j)
+      for (auto i = gb.lo[0]; i < gb.hi(0); ++i) keep[static_cast<std::size_t>(gb.offset(i, j, k))] = kept(i, j, k);
+  const navox::FaceHalo some(grid, keep);
+  EXPECT_THROW(navox::FaceHalo(grid, std::vector<std::uint8_t>(3, 1)), navox::Error);
+  std::size_t expected_ghosts = 0;
+  for (const PetscInt g : all.ghosts()) expected_ghosts += keep[static_cast<std::size_t>(g)];
+  EXPECT_EQ(some.ghosts().size(), expected_ghosts);
+  std::vector<double> v(static_cast<std::size_t>(all.size()), -1.0), sum(v.size(), 0.0);
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) v[static_cast<std::size_t>(gb.offset(i, j, k))] = tag(i, j, k);
+  some.fill(v.data());
+  for (const PetscInt g : all.ghosts()) {
+    const auto c = gb.voxel(g);
+    EXPECT_EQ(v[static_cast<std::size_t>(g)], kept(c[0], c[1], c[2]) ? tag(wrap(c[0], 0), wrap(c[1], 1), c[2]) : -1.0)
+        << c[0] << " " << c[1] << " " << c[2];
+  }
+  // Adding: each face ghost holds 1; an owned voxel gains one per kept ghost copy of it.
+  for (const PetscInt g : all.ghosts()) sum[static_cast<std::size_t>(g)] = 1.0;
+  some.add_to_owners(sum.data());
+  std::vector<double> count(sum.size(), 0.0);
+  for (const PetscInt g : all.ghosts()) count[static_cast<std::size_t>(g)] = keep[static_cast<std::size_t>(g)] ? 1.0 : 0.0;
+  all.add_to_owners(count.data());
+  double total = 0;
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const auto o = static_cast<std::size_t>(gb.offset(i, j, k));
+        ASSERT_EQ(sum[o], count[o]) << i << " " << j << " " << k;
+        if (sum[o] > 0) {
+          EXPECT_TRUE(kept(i, j, k)) << i << " " << j << " " << k;
+        }
+        total += sum[o];
+      }
+  double any = 0;
+  MPI_Allreduce(&total, &any, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  if (grid.size() > 1 || periodic) {
+    EXPECT_GT(any, 0);
   }
 }
+
+/// f(periodic, processors) for walls and periodic sides, each with PETSc's split and the
+/// ranks all along x, y and z.
+template <class F> void each_layout(F&& f) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  for (bool periodic : {false, true})
+    for (const std::array<int, 3> p : {std::array<int, 3>{-1, -1, -1}, {size, 1, 1}, {1, size, 1}, {1, 1, size}})
+      f(periodic, p);
+}
+
+TEST(FaceHalo, SubsetMovesOnlyTheKeptGhosts) { each_layout(check_subset); }
+
+TEST(FaceHalo, MatchesDMDAExchangeSplitAlongEachAxis) { each_layout(check); }
 
 } // namespace
