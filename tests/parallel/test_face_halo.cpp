@@ -19,12 +19,18 @@ namespace {
 
 double tag(std::int64_t i, std::int64_t j, std::int64_t k) { return double(i + 1000 * j + 1000000 * k) + 0.25; }
 
-void check(bool periodic, std::array<int, 3> processors) {
+/// A 7 x 6 x 9 grid, odd and even sizes so that no split is symmetric.
+navox::GridSpec small_grid(bool periodic, std::array<int, 3> processors) {
   navox::GridSpec spec;
   spec.dims = {7, 6, 9};
   spec.spacing = {1e-6, 1e-6, 1e-6};
   spec.periodic_lateral = periodic;
   spec.processors = processors;
+  return spec;
+}
+
+void check(bool periodic, std::array<int, 3> processors) {
+  const navox::GridSpec spec = small_grid(periodic, processors);
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi"});
   navox::FaceHalo halo(grid);
   DM dm = grid.scalar_dm();
@@ -121,11 +127,7 @@ void check(bool periodic, std::array<int, 3> processors) {
 // so owner and ghost agree): those get their owner's value and add into it, the others
 // keep what they held and add nothing.
 void check_subset(bool periodic, std::array<int, 3> processors) {
-  navox::GridSpec spec;
-  spec.dims = {7, 6, 9};
-  spec.spacing = {1e-6, 1e-6, 1e-6};
-  spec.periodic_lateral = periodic;
-  spec.processors = processors;
+  const navox::GridSpec spec = small_grid(periodic, processors);
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi"});
   const navox::FaceHalo all(grid);
   const navox::Box gb = all.box(), b = grid.owned();
