@@ -552,7 +552,8 @@ void SettleSweeps::wake_around(std::int64_t g) {
 
 void SettleSweeps::wake(const double* t) {
   // A round's first sweep: the room of sleeping voxels is found below (0 elsewhere).
-  if (!awake_ready_) std::fill(room_now_.begin(), room_now_.end(), 0);
+  if (!awake_ready_)
+    for (std::size_t o = 0; o < room_now_.size(); ++o) set_room(static_cast<std::int64_t>(o), 0);
   if (close_empty_) {
     // An empty voxel resting on SE or full Na compacts too: every movable voxel acts.
     if (!awake_ready_) {
@@ -572,7 +573,7 @@ void SettleSweeps::wake(const double* t) {
       bool live = active(t[g], g);
       for (int f = 0; f < 6 && !live; ++f) live = has(g, f) && active(t[g + face_step_[f]], g + face_step_[f]);
       if (live) awake_[static_cast<std::size_t>(g)] = 1;
-      if (kind_[static_cast<std::size_t>(g)] != cc) room_now_[static_cast<std::size_t>(o)] = t[g] < 1 - kTiny ? 1 : 0;
+      if (kind_[static_cast<std::size_t>(g)] != cc) set_room(o, t[g] < 1 - kTiny ? 1 : 0);
     }
     awake_ready_ = true;
     awake_list_.clear();
@@ -631,12 +632,7 @@ bool SettleSweeps::sweep(double& unplaced) {
   // Na above, +z, down into them).
   sweep_halo_->fill(tot_.data());
   const double* t = tot_.data();
-  const bool first = !awake_ready_;
   wake(t);
-  if (first) { // wake() set room_now_ afresh: count the differences once
-    room_changes_ = 0;
-    for (std::size_t o = 0; o < room_now_.size(); ++o) room_changes_ += room_now_[o] != room_seen_[o] ? 1 : 0;
-  }
   // A walled-in Na sender whose path local_end could not find; the voxels with room
   // changed; a walled-in Na sender at all (its surplus is delivered, a collective step).
   int flags[3] = {0, paths_stale_ ? 1 : 0, 0};

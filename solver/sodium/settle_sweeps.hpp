@@ -163,8 +163,9 @@ private:
   std::vector<std::int64_t> na_owned_;
   std::vector<std::uint8_t> room_seen_; ///< per owned voxel: Na-holding with room when the paths were found
   std::vector<std::uint8_t> room_now_;  ///< per owned voxel: Na-holding with room, this sweep
-  /// How many owned voxels room_now_ and room_seen_ differ in (kept as room_now_ changes:
-  /// comparing the two arrays in every sweep cost a pass over the block).
+  /// How many owned voxels room_now_ and room_seen_ differ in, kept by set_room (every
+  /// write to room_now_ goes through it): comparing the two arrays in every sweep cost a
+  /// pass over the block.
   std::int64_t room_changes_ = 0;
   void set_room(std::int64_t o, std::uint8_t room) {
     std::uint8_t& now = room_now_[static_cast<std::size_t>(o)];
