@@ -33,7 +33,8 @@
 /// equation (the pressure of Na enclosed by walls has no reference otherwise).
 ///
 /// Nonlinear solve: Picard iterations (the first at the viscosity of ε̇_ref when
-/// starting from rest), then Newton–Krylov: the Jacobian by differences of the residual
+/// starting from rest), then either Anderson-accelerated Picard to a set tolerance
+/// (CreepFlowSetup::picard_tolerance) or Newton–Krylov: the Jacobian by differences of the residual
 /// (MatCreateSNESMF), GMRES preconditioned by the Picard matrix's LU (MUMPS); if Newton's
 /// line search fails, more Picard iterations and Newton once more. Unknowns scaled by
 /// U₀ = ε̇_ref h and P₀ = σ_ref. Collective; a failed solve throws the same
@@ -61,16 +62,14 @@ struct CreepFlowSetup {
   /// Sides −x, +x, −y, +y, −z, +z (the lateral ones ignored when the grid is periodic laterally).
   std::array<CreepFlowSide, 6> sides{};
   std::array<double, 3> body_force{0, 0, 0}; ///< f [N/m³] in metal
-  /// > 0: Picard iterations only, until |F| ≤ picard_tolerance × |loads| (at most 40), each
-  /// solved by GMRES preconditioned with an LU factorisation of its Picard matrix: cheap
-  /// where only a few digits are wanted. 0: Picard to a first reduction, then
-  /// Newton–Krylov to 1e-8 of the loads.
+  /// > 0: converged at |F| ≤ picard_tolerance × |loads| by Picard iterations accelerated
+  /// with Anderson mixing (cheap where only a few digits are wanted): from rest the
+  /// Newtonian step, then PETSc's SNESANDERSON (options prefix `creep_anderson_`, 5
+  /// directions) over one Picard step as its nonlinear preconditioner (`creep_anderson_npc_`:
+  /// the Picard matrix as Newton's Jacobian, a full step, its LU by MUMPS), at most 40
+  /// iterations; should the mixing fail, plain Picard iterations from the Newtonian step.
+  /// 0: Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
   double picard_tolerance = 0;
-  /// Picard only: the factorisation is kept for the next iteration while GMRES needed at
-  /// most this many iterations with it. 0 (default): a new one every iteration, with which
-  /// GMRES converges at once. With an optimised BLAS a factorisation costs a few of the
-  /// ~10 applications a kept one needs per iteration (docs/performance.md, "Creep flow").
-  int picard_reuse_limit = 0;
 };
 
 struct CreepFlowResult {
@@ -78,6 +77,7 @@ struct CreepFlowResult {
   int newton_iterations = 0;
   int linear_iterations = 0;
   double residual = 0; ///< final scaled residual norm
+  int fallbacks = 0;   ///< Anderson's mixing failed and plain Picard iterations solved it (picard_tolerance > 0)
 };
 
 class CreepFlow {
@@ -134,6 +134,7 @@ private:
   Stencil* st_ = nullptr;
   DM dm_ = nullptr, rdm_ = nullptr; ///< the nodes; 3 values per voxel (the edges' viscosity)
   SNES snes_ = nullptr;
+  SNES anderson_ = nullptr; ///< Anderson mixing over Picard steps (picard_tolerance > 0)
   KSP picard_ = nullptr;
   Mat p_ = nullptr, j_ = nullptr; ///< Picard matrix; the Jacobian by differences
   Vec x_ = nullptr, x_local_ = nullptr, faces_local_ = nullptr, f_ = nullptr, dx_ = nullptr;

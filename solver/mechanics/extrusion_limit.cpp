@@ -56,9 +56,6 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
       setup.rheology.law = law_;
       setup.rheology.temperature = temperature;
       setup.picard_tolerance = 1e-4; // p_max to about 1e-4: φ ∝ p^-n to a few 1e-4
-      PetscInt reuse = setup.picard_reuse_limit; // -creep_picard_reuse_limit N: keep a factorisation (benchmarks)
-      NAVOX_CALL(PetscOptionsGetInt(nullptr, "creep_", "-picard_reuse_limit", &reuse, nullptr));
-      setup.picard_reuse_limit = static_cast<int>(std::max<PetscInt>(reuse, 0));
       flow_ = std::make_unique<CreepFlow>(grid_, setup); // sides: no-slip walls (the cell's box)
       flow_temperature_ = temperature;
     }

@@ -64,7 +64,9 @@ void same_on_every_partition(const std::string& name, const std::string& pressur
         SCOPED_TRACE(what);
         EXPECT_EQ(a.lift, b.lift);
         EXPECT_EQ(a.share, b.share);
-        EXPECT_NEAR(a.pressure / b.pressure, 1.0, 1e-6);
+        // p_max to the flow's tolerance (1e-4 of its loads): Anderson's mixing and, should
+        // it fail on one partition, the plain Picard iterations that replace it both stop within it.
+        EXPECT_NEAR(a.pressure / b.pressure, 1.0, 1e-3);
         EXPECT_NEAR(a.na_volume / b.na_volume, 1.0, 1e-12);
       });
 }

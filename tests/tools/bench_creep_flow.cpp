@@ -45,13 +45,10 @@ void creep(std::int64_t n, int rank) {
   Vec source = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k == se ? rate : 0.0; });
   navox::CreepFlowSetup setup;
   for (auto& s : setup.sides) s.kind = navox::CreepFlowSide::free_slip;
-  // -picard_tolerance T [-picard_reuse_limit L]: the Picard-only mode (as the settling's extrusion limit uses).
+  // -picard_tolerance T: Anderson-accelerated Picard to T of the loads (as the settling's extrusion limit uses).
   PetscReal tol = 0;
-  PetscInt reuse = setup.picard_reuse_limit;
   NAVOX_CALL(PetscOptionsGetReal(nullptr, nullptr, "-picard_tolerance", &tol, nullptr));
-  NAVOX_CALL(PetscOptionsGetInt(nullptr, nullptr, "-picard_reuse_limit", &reuse, nullptr));
   setup.picard_tolerance = tol;
-  setup.picard_reuse_limit = int(reuse);
   F flow(grid, setup);
   navox::CreepFlowResult r1, r2;
   const auto first = navox::bench::timed([&] { r1 = flow.solve(cells, source); });
