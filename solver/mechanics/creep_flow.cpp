@@ -385,9 +385,9 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     KSP lu = nullptr;
     NAVOX_CALL(SNESGetKSP(step, &lu));
     // GMRES on the LU to 1e-8, as the Picard steps above: MUMPS's factors of this
-    // saddle-point system are accurate to ~1e-6 and, on several ranks, differ between
-    // runs (its dynamic scheduling); a step solved on them alone would carry that into
-    // p_max, and the same run would not repeat itself.
+    // saddle-point system are accurate to ~1e-6 only; with steps solved on them alone
+    // p_max differed by 1e-5 between partitions, and between runs of the same test
+    // (docs/performance.md, "Creep flow").
     NAVOX_CALL(KSPSetType(lu, KSPGMRES));
     NAVOX_CALL(KSPSetTolerances(lu, 1e-8, 1e-30, PETSC_DEFAULT, 200));
     set_linear(lu);
