@@ -391,8 +391,7 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     NAVOX_CALL(KSPSetType(lu, KSPGMRES));
     NAVOX_CALL(KSPSetTolerances(lu, 1e-8, 1e-30, PETSC_DEFAULT, 200));
     set_linear(lu);
-    NAVOX_CALL(SNESSetFromOptions(anderson_));
-    NAVOX_CALL(SNESSetFromOptions(step));
+    NAVOX_CALL(SNESSetFromOptions(anderson_)); // and its inner step's (PETSc passes it on)
   } catch (...) {
     release();
     throw;
@@ -610,9 +609,7 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
       // The mixing failed (an inner Picard step's linear solve or a mixed iterate gone
       // bad): plain Picard iterations from the Newtonian step instead, which only
       // ever take the step their own factorisation gives.
-      ++result.fallbacks;
-      NAVOX_CALL(VecSet(x_, 0.0));
-      started_ = false;
+      forget_solution();
       if (!picard(40, setup_.picard_tolerance, false))
         throw CollectiveError(std::string("creep flow: Picard did not converge in 40 iterations (after Anderson's "
                                           "mixing failed: ") +

@@ -77,7 +77,6 @@ struct CreepFlowResult {
   int newton_iterations = 0;
   int linear_iterations = 0;
   double residual = 0; ///< final scaled residual norm
-  int fallbacks = 0;   ///< Anderson's mixing failed and plain Picard iterations solved it (picard_tolerance > 0)
 };
 
 class CreepFlow {
