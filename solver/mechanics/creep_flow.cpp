@@ -47,6 +47,38 @@ struct Row {
   }
 };
 
+/// Gives `ksp` a fresh LU preconditioner over the rows that carry unknowns: PETSc's
+/// PCREDISTRIBUTE solves the rows with only a diagonal entry (faces and voxels that carry
+/// no unknown, most of the grid) by that entry and factors the rest by MUMPS (options
+/// `<prefix>redistribute_`). Factoring the whole grid's matrix instead cost MUMPS ~10x
+/// as much per factorisation and solve for the same factors (docs/performance.md,
+/// "Creep flow"). Fresh, because PCREDISTRIBUTE finds those rows only in its first
+/// set-up: a new pattern needs a new one. The user's options apply (-<prefix>pc_type lu
+/// -<prefix>pc_factor_mat_solver_type mumps gives the whole grid's LU back).
+void fresh_reduced_lu(KSP ksp) {
+  const char* prefix = nullptr;
+  NAVOX_CALL(KSPGetOptionsPrefix(ksp, &prefix));
+  PC pc = nullptr;
+  NAVOX_CALL(PCCreate(PetscObjectComm(reinterpret_cast<PetscObject>(ksp)), &pc));
+  try {
+    NAVOX_CALL(PCSetOptionsPrefix(pc, prefix));
+    NAVOX_CALL(PCSetType(pc, PCREDISTRIBUTE)); // after the prefix: its inner KSP takes it
+    KSP inner = nullptr;
+    PC factor = nullptr;
+    NAVOX_CALL(PCRedistributeGetKSP(pc, &inner));
+    NAVOX_CALL(KSPSetType(inner, KSPPREONLY));
+    NAVOX_CALL(KSPGetPC(inner, &factor));
+    NAVOX_CALL(PCSetType(factor, PCLU));
+    NAVOX_CALL(PCFactorSetMatSolverType(factor, MATSOLVERMUMPS));
+    NAVOX_CALL(PCSetFromOptions(pc));
+    NAVOX_CALL(KSPSetPC(ksp, pc));
+  } catch (...) {
+    (void)PCDestroy(&pc);
+    throw;
+  }
+  NAVOX_CALL(PCDestroy(&pc)); // the KSP holds it
+}
+
 } // namespace
 
 /// The discrete operator: voxel kinds, viscosities and boundary sides, read from
@@ -334,13 +366,13 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // options say otherwise: its automatic choice (METIS here) spent 3 s analysing each
     // new pattern at 32 x 32 x 40 voxels on 2 ranks, AMD 0.02 s, for factors that cost
     // the same to apply (docs/performance.md, "Creep flow").
-    for (const char* prefix : {"creep_", "creep_picard_"}) set_option_default(prefix, "mat_mumps_icntl_7", "0");
-    auto set_linear = [](KSP ksp) {
-      PC pc = nullptr;
-      NAVOX_CALL(KSPGetPC(ksp, &pc));
-      NAVOX_CALL(PCSetType(pc, PCLU));
-      NAVOX_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-    };
+    // The LU of the rows that carry unknowns (fresh_reduced_lu): 100 % more than MUMPS's
+    // estimate of its workspace, not 20 %: a pressure row has no diagonal, and the delayed
+    // pivots of a system of a few thousand rows outgrew 20 % on 2 ranks (INFOG(1) = -9).
+    for (const char* prefix : {"creep_", "creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
+      set_option_default(prefix, "mat_mumps_icntl_7", "0");
+    for (const char* prefix : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
+      set_option_default(prefix, "mat_mumps_icntl_14", "100");
     NAVOX_CALL(SNESCreate(grid.comm(), &snes_));
     NAVOX_CALL(SNESSetDM(snes_, dm_));
     NAVOX_CALL(SNESSetOptionsPrefix(snes_, "creep_"));
@@ -355,13 +387,16 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // near convergence); a step whose GMRES stalls there is still taken.
     NAVOX_CALL(KSPSetTolerances(ksp, 1e-5, 1e-30, PETSC_DEFAULT, 100));
     NAVOX_CALL(SNESSetMaxLinearSolveFailures(snes_, 50));
-    set_linear(ksp);
+    // The whole grid's LU here: PCREDISTRIBUTE would read the rows of the MFFD operator.
+    PC whole = nullptr;
+    NAVOX_CALL(KSPGetPC(ksp, &whole));
+    NAVOX_CALL(PCSetType(whole, PCLU));
+    NAVOX_CALL(PCFactorSetMatSolverType(whole, MATSOLVERMUMPS));
     NAVOX_CALL(SNESSetFromOptions(snes_));
     NAVOX_CALL(KSPCreate(grid.comm(), &picard_));
     NAVOX_CALL(KSPSetOptionsPrefix(picard_, "creep_picard_"));
     NAVOX_CALL(KSPSetType(picard_, KSPGMRES));
     NAVOX_CALL(KSPSetTolerances(picard_, 1e-8, 1e-30, PETSC_DEFAULT, 200));
-    set_linear(picard_);
     NAVOX_CALL(KSPSetFromOptions(picard_));
     // Anderson mixing over one Picard step each iteration (SNESANDERSON with the Picard
     // step as right nonlinear preconditioner): Picard alone gains a factor ~2 an iteration
@@ -369,7 +404,6 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // (docs/performance.md, "Creep flow"). Five directions: its 2 × 5 stored vectors
     // are what a large grid can afford.
     set_option_default("creep_anderson_", "snes_anderson_m", "5");
-    set_option_default("creep_anderson_npc_", "mat_mumps_icntl_7", "0");
     NAVOX_CALL(SNESCreate(grid.comm(), &anderson_));
     NAVOX_CALL(SNESSetDM(anderson_, dm_));
     NAVOX_CALL(SNESSetOptionsPrefix(anderson_, "creep_anderson_"));
@@ -390,7 +424,6 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // (docs/performance.md, "Creep flow").
     NAVOX_CALL(KSPSetType(lu, KSPGMRES));
     NAVOX_CALL(KSPSetTolerances(lu, 1e-8, 1e-30, PETSC_DEFAULT, 200));
-    set_linear(lu);
     NAVOX_CALL(SNESSetFromOptions(anderson_)); // and its inner step's (PETSc passes it on)
   } catch (...) {
     release();
@@ -503,6 +536,13 @@ void CreepFlow::hold(Vec cells, Vec source) {
   // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix.
   if (p_) NAVOX_CALL(MatDestroy(&p_));
   NAVOX_CALL(DMCreateMatrix(dm_, &p_));
+  {
+    KSP step_lu = nullptr;
+    SNES step = nullptr;
+    NAVOX_CALL(SNESGetNPC(anderson_, &step));
+    NAVOX_CALL(SNESGetKSP(step, &step_lu));
+    for (KSP ksp : {picard_, step_lu}) fresh_reduced_lu(ksp);
+  }
   DM sdm = grid_.scalar_dm();
   NAVOX_CALL(DMGlobalToLocalBegin(sdm, cells, INSERT_VALUES, cells_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(sdm, cells, INSERT_VALUES, cells_local_));
