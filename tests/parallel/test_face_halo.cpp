@@ -6,6 +6,7 @@
 #include "mesh/error.hpp"
 #include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
+#include "support/partitions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -179,11 +180,10 @@ void check_subset(bool periodic, std::array<int, 3> processors) {
 /// f(periodic, processors) for walls and periodic sides, each with PETSc's split and the
 /// ranks all along x, y and z.
 template <class F> void each_layout(F&& f) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  for (bool periodic : {false, true})
-    for (const std::array<int, 3> p : {std::array<int, 3>{-1, -1, -1}, {size, 1, 1}, {1, size, 1}, {1, 1, size}})
-      f(periodic, p);
+  for (bool periodic : {false, true}) {
+    f(periodic, std::array<int, 3>{-1, -1, -1});
+    for (const auto& split : navox::test::axis_splits()) f(periodic, split);
+  }
 }
 
 TEST(FaceHalo, SubsetMovesOnlyTheKeptGhosts) { each_layout(check_subset); }

@@ -7,6 +7,7 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
 #include "support/creep_box.hpp"
+#include "support/partitions.hpp"
 #include "support/validate_line.hpp"
 #include "support/voxel_field.hpp"
 
@@ -73,14 +74,9 @@ Compression compress(double rate, double temperature, std::array<int, 3> process
 }
 
 std::vector<std::pair<std::string, std::array<int, 3>>> partitions() {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   std::vector<std::pair<std::string, std::array<int, 3>>> p = {{"default", {-1, -1, -1}}};
-  if (size > 1) {
-    p.push_back({"split along x", {size, 1, 1}});
-    p.push_back({"split along y", {1, size, 1}});
-    p.push_back({"split along z", {1, 1, size}});
-  }
+  const char* axis = "xyz";
+  for (const auto& split : navox::test::axis_splits()) p.push_back({std::string("split along ") + *axis++, split});
   return p;
 }
 

@@ -10,6 +10,7 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
 #include "support/creep_box.hpp"
+#include "support/partitions.hpp"
 #include "support/validate_line.hpp"
 #include "support/voxel_field.hpp"
 
@@ -62,15 +63,6 @@ double extrusion(std::int64_t length, double pressure, double temperature, std::
   return q;
 }
 
-/// The partitions a check repeats on besides the default: the ranks split along x, y, z
-/// (none on 1 rank).
-std::vector<std::array<int, 3>> axis_splits() {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (size == 1) return {};
-  return {{size, 1, 1}, {1, size, 1}, {1, 1, size}};
-}
-
 /// The fully developed flow through the same channel cross-section at G = P/L.
 double developed(double g) {
   navox::GridSpec spec;
@@ -109,7 +101,7 @@ TEST(NaExtrusion, RateFollowsTheCreepLaw) {
   navox::test::validate_line("Na extrusion through a CC pore: rate(313 K)/rate(298 K)", target, "%.4f", warm / q1);
 
   // The same on every partition.
-  for (const auto& split : axis_splits()) EXPECT_NEAR(extrusion(length, p, 298.15, split) / q1, 1.0, 1e-6);
+  for (const auto& split : navox::test::axis_splits()) EXPECT_NEAR(extrusion(length, p, 298.15, split) / q1, 1.0, 1e-6);
 }
 
 TEST(NaExtrusion, ApproachesTheDevelopedChannelFlowAsThePoreLengthens) {
@@ -144,6 +136,6 @@ TEST(NaExtrusion, AndersonPicardAgreesWithNewton) {
   EXPECT_NEAR(anderson / newton, 1.0, 2e-3);
   navox::test::validate_line("Na extrusion through a CC pore, Anderson-Picard to 1e-4: rate / Newton's", "1 (2e-3)",
                              "%.5f", anderson / newton);
-  for (const auto& split : axis_splits())
+  for (const auto& split : navox::test::axis_splits())
     EXPECT_NEAR(extrusion(length, p, 298.15, split, 1e-4) / newton, 1.0, 2e-3);
 }

@@ -7,12 +7,22 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace navox::test {
+
+/// The processor counts per axis (grid.processors) that split MPI_COMM_WORLD's ranks
+/// all along x, y and z in turn; none on 1 rank.
+inline std::vector<std::array<int, 3>> axis_splits() {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size == 1) return {};
+  return {{size, 1, 1}, {1, size, 1}, {1, 1, size}};
+}
 
 /// run(comm, directory, processors) on MPI_COMM_WORLD split along x, y and z (with
 /// more than one rank), then on rank 0 alone; compare(other, alone, what) on rank 0
