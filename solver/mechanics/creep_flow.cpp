@@ -49,27 +49,35 @@ struct Row {
 
 /// Gives `ksp` a fresh LU preconditioner over the rows that carry unknowns: PETSc's
 /// PCREDISTRIBUTE solves the rows with only a diagonal entry (faces and voxels that carry
-/// no unknown, most of the grid) by that entry and factors the rest by MUMPS (options
-/// `<prefix>redistribute_`). Factoring the whole grid's matrix instead cost MUMPS ~10x
-/// as much per factorisation and solve for the same factors (docs/performance.md,
-/// "Creep flow"). Fresh, because PCREDISTRIBUTE finds those rows only in its first
-/// set-up: a new pattern needs a new one. The user's options apply (-<prefix>pc_type lu
-/// -<prefix>pc_factor_mat_solver_type mumps gives the whole grid's LU back).
+/// no unknown, most of the grid) by that entry; PCTELESCOPE gathers the rest onto one
+/// rank, where MUMPS factors it (options `<prefix>redistribute_telescope_`). Factoring
+/// the whole grid's matrix instead cost MUMPS ~10x as much per factorisation and solve
+/// for the same factors (docs/performance.md, "Creep flow"). On one rank because MUMPS
+/// spread over ranks schedules its work by the ranks' load as it goes, and so rounds
+/// differently from run to run: the Na the flow carries would differ in its last bits
+/// between a run and the same run again (or restarted), and MUMPS on 2 ranks was barely
+/// faster than on one. Fresh, because PCREDISTRIBUTE finds those rows only in its first
+/// set-up: a new pattern needs a new one. The user's options apply
+/// (-<prefix>pc_type lu -<prefix>pc_factor_mat_solver_type mumps gives the whole grid's
+/// LU back; -<prefix>redistribute_pc_type lu the reduced rows' LU spread over the ranks).
 void fresh_reduced_lu(KSP ksp) {
   const char* prefix = nullptr;
   NAVOX_CALL(KSPGetOptionsPrefix(ksp, &prefix));
+  const MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(ksp));
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
   PC pc = nullptr;
-  NAVOX_CALL(PCCreate(PetscObjectComm(reinterpret_cast<PetscObject>(ksp)), &pc));
+  NAVOX_CALL(PCCreate(comm, &pc));
   try {
     NAVOX_CALL(PCSetOptionsPrefix(pc, prefix));
     NAVOX_CALL(PCSetType(pc, PCREDISTRIBUTE)); // after the prefix: its inner KSP takes it
     KSP inner = nullptr;
-    PC factor = nullptr;
+    PC gather = nullptr;
     NAVOX_CALL(PCRedistributeGetKSP(pc, &inner));
     NAVOX_CALL(KSPSetType(inner, KSPPREONLY));
-    NAVOX_CALL(KSPGetPC(inner, &factor));
-    NAVOX_CALL(PCSetType(factor, PCLU));
-    NAVOX_CALL(PCFactorSetMatSolverType(factor, MATSOLVERMUMPS));
+    NAVOX_CALL(KSPGetPC(inner, &gather));
+    NAVOX_CALL(PCSetType(gather, PCTELESCOPE));
+    NAVOX_CALL(PCTelescopeSetReductionFactor(gather, ranks));
     NAVOX_CALL(PCSetFromOptions(pc));
     NAVOX_CALL(KSPSetPC(ksp, pc));
   } catch (...) {
@@ -366,13 +374,19 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // options say otherwise: its automatic choice (METIS here) spent 3 s analysing each
     // new pattern at 32 x 32 x 40 voxels on 2 ranks, AMD 0.02 s, for factors that cost
     // the same to apply (docs/performance.md, "Creep flow").
-    // The LU of the rows that carry unknowns (fresh_reduced_lu): 100 % more than MUMPS's
-    // estimate of its workspace, not 20 %: a pressure row has no diagonal, and the delayed
-    // pivots of a system of a few thousand rows outgrew 20 % on 2 ranks (INFOG(1) = -9).
-    for (const char* prefix : {"creep_", "creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
+    // The LU of the rows that carry unknowns (fresh_reduced_lu), gathered on one rank:
+    // MUMPS with 100 % more than its estimate of its workspace, not 20 %: a pressure row
+    // has no diagonal, and the delayed pivots of a system of a few thousand rows outgrew
+    // 20 % (INFOG(1) = -9).
+    set_option_default("creep_", "mat_mumps_icntl_7", "0");
+    for (const char* outer : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"}) {
+      const std::string prefix = std::string(outer) + "telescope_";
+      set_option_default(prefix, "ksp_type", "preonly");
+      set_option_default(prefix, "pc_type", "lu");
+      set_option_default(prefix, "pc_factor_mat_solver_type", "mumps");
       set_option_default(prefix, "mat_mumps_icntl_7", "0");
-    for (const char* prefix : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
       set_option_default(prefix, "mat_mumps_icntl_14", "100");
+    }
     NAVOX_CALL(SNESCreate(grid.comm(), &snes_));
     NAVOX_CALL(SNESSetDM(snes_, dm_));
     NAVOX_CALL(SNESSetOptionsPrefix(snes_, "creep_"));
@@ -733,6 +747,32 @@ void CreepFlow::cell_velocity(Vec ux, Vec uy, Vec uz) const {
       st_->velocity(r, a, shifted(c, a, 1), 0.5, nullptr);
       return r.value(x);
     });
+}
+
+void CreepFlow::inflow(Vec rate) const {
+  per_voxel(rate, [&](Array x, const Node& c) {
+    const int type = st_->cell(c).type;
+    if (type == wall) return 0.0;
+    double q = 0;
+    for (int a = 0; a < 3; ++a)
+      for (int side = 0; side < 2; ++side) {
+        const Node m = shifted(c, a, side);  // the face's node
+        const Node o = shifted(c, a, side ? 1 : -1);
+        Row r;
+        st_->velocity(r, a, m, (side ? -1.0 : 1.0) / st_->h[std::size_t(a)], nullptr);
+        const double in = r.value(x); // [1/s]: into c, per voxel volume
+        const int other = st_->cell(o).type;
+        bool off_grid = false;
+        for (std::size_t d = 0; d < 3; ++d)
+          off_grid = off_grid || (!st_->periodic[d] && (o[d] < 0 || o[d] >= st_->n[d]));
+        // A free surface (metal beside empty space) passes on what flows out of the
+        // metal; where it recedes into the metal nothing crosses it (the metal voxel
+        // empties). A reservoir beyond the grid's side gives and takes Na.
+        if (type == metal) q += other == empty && !off_grid ? std::min(in, 0.0) : in;
+        else if (other == metal) q += std::max(in, 0.0);
+      }
+    return q;
+  });
 }
 
 double CreepFlow::side_force(int side) const {

@@ -1,6 +1,6 @@
 #pragma once
-/// How much of the plated Na that is walled in creep can carry to free space in a
-/// step (MODEL.md §3.2, §3.4; docs/model.md "Na creep as a flow", "Settling").
+/// Plated Na that is walled in, carried by its creep flow (MODEL.md §3.2, §3.4;
+/// docs/model.md "Creep-limited extrusion in a run", "Settling").
 ///
 /// Plated Na that has no room beside it must flow through the Na it is in to empty
 /// space it touches (a pore of the collector, a gap) or push the collector back. The
@@ -14,9 +14,13 @@
 /// surplus that creep carries at p_c is
 ///   φ = min(1, (p_c / p_max)^n),
 /// rounded down to 10 significant bits so that results to the flow's tolerance give the
-/// same share on any partition; the rest stays as overflow and lifts the collector
-/// (SodiumModel::settle). The flow is solved from rest each time (a restarted run
-/// repeats it) and only in steps where some surplus is walled in.
+/// same share on any partition. The flow scales with its sources, so φ × the flow is the
+/// flow of φ × the surplus: share() moves φ Δt × CreepFlow::inflow() into ξ and overflow,
+/// face by face (the sources give up φ of their surplus, the fronts the flow reaches
+/// receive it, a front overfilled passes the rest on in the settling); the rest of the
+/// surplus stays and lifts the collector (SodiumModel::settle). The flow is solved from
+/// rest each time (a restarted run repeats it, bit for bit: its LU is on one rank) and
+/// only in steps where some surplus is walled in.
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 #include "solver/mechanics/creep_flow.hpp"
@@ -29,14 +33,21 @@ class ExtrusionLimit {
 public:
   ExtrusionLimit(const Grid& grid, const MaterialTable& materials, const physics::PowerLawCreep& law);
 
-  /// φ for the state after plating (labels, ξ and overflow: global Vecs of
-  /// grid.scalar_dm()) at bearing pressure p_c [Pa], temperature [K] and step dt [s];
-  /// 2 (no limit) when no surplus is walled in. Collective.
+  /// For the state after plating (labels, ξ and overflow: global Vecs of
+  /// grid.scalar_dm()) at bearing pressure p_c [Pa], temperature [K] and step dt [s]:
+  /// moves φ of the surplus where the flow takes it (ξ and overflow change) and returns
+  /// the share of the walled-in surplus the settling's paths may still carry: 2 (no
+  /// limit) when no surplus is walled in or φ = 1 (what overfilled a front is at free
+  /// space already), 0 when φ < 1 (the rest waits for a lift). Where the flow would draw
+  /// more Na from a front than it holds (not met so far), nothing moves and φ is returned
+  /// for the paths to carry. Collective.
   double share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature, double dt);
 
   double last_share() const { return share_; }       ///< of the last share() (1 without a solve)
   double last_pressure() const { return pressure_; } ///< p_max [Pa] of the last share() (0 without a solve)
   int last_iterations() const { return iterations_; } ///< Picard + Newton of the last solve
+  /// Whether the last share() placed the flow's Na itself (false: the settling's paths did).
+  bool last_placed() const { return placed_; }
 
 private:
   const Grid& grid_;
@@ -46,6 +57,11 @@ private:
   double flow_temperature_ = -1;
   double share_ = 1, pressure_ = 0;
   int iterations_ = 0;
+  bool placed_ = false;
+
+  /// Moves share_ × the flow over dt into ξ and overflow; false (nothing moved) where it
+  /// would draw more Na from a front than the front holds. Collective.
+  bool place(Vec labels, Vec xi, Vec excess, double dt);
 };
 
 } // namespace navox

@@ -98,9 +98,10 @@ public:
   void set_closure(double share, bool empty_voids) { sweeps_->set_closure(share, empty_voids); }
   /// The share set_closure() gave (1: all at once, no stack pressure modelled).
   double closure_share() const { return sweeps_->closure_share(); }
-  /// The share of the walled-in surplus that creep carries to room in a step, asked of
-  /// `limit(labels, xi, excess)` by settle() before its first round (the plated Na is in
-  /// ξ and overflow then); after a collector lift the rest finds room without limit (the
+  /// The share of the walled-in surplus that the settling's paths may carry to room in a
+  /// step, asked of `limit(labels, xi, excess)` by settle() before its first round (the
+  /// plated Na is in ξ and overflow then; the limit may move Na itself, as the creep flow
+  /// does, conserving it); after a collector lift the rest finds room without limit (the
   /// lift made it). None set: all of it (SettleSweeps::set_path_share). Collective.
   using PathLimit = std::function<double(Vec labels, Vec xi, Vec excess)>;
   void set_path_limit(PathLimit limit) { path_limit_ = std::move(limit); }

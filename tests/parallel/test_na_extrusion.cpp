@@ -40,10 +40,16 @@ bool in_channel(std::int64_t i, std::int64_t j) {
 /// The wall shear stress of the developed flow is σ_ref/√3 at this gradient.
 double gradient() { return 2 * 0.2e6 / std::sqrt(3.0) / (double(kRadius) * kH); }
 
+/// What CreepFlow::inflow() books over the grid [m³/s]: into the empty voxels under the
+/// plate, into every voxel; and the flux the reservoir gives through the top.
+struct Carried {
+  double empty = 0, all = 0, reservoir = 0;
+};
+
 /// Volume flux [m³/s] out of the channel into the pore, plate `length` voxels thick.
 /// `picard_tolerance` > 0: the extrusion limit's mode (Anderson-accelerated Picard to it).
 double extrusion(std::int64_t length, double pressure, double temperature, std::array<int, 3> processors,
-                 double picard_tolerance = 0) {
+                 double picard_tolerance = 0, Carried* carried = nullptr) {
   navox::Grid grid(MPI_COMM_WORLD, navox::test::cubic_voxels({kWidth, kWidth, kPore + length + kTop}, kH, processors),
                    {});
   navox::CreepFlowSetup setup = navox::test::free_slip_box(temperature);
@@ -59,6 +65,19 @@ double extrusion(std::int64_t length, double pressure, double temperature, std::
   navox::CreepFlow flow(grid, setup);
   flow.solve(cells);
   const double q = -flow.flux(2, kPore);
+  if (carried) {
+    Vec rate = nullptr;
+    VecDuplicate(cells, &rate);
+    flow.inflow(rate);
+    const double v = kH * kH * kH;
+    Vec below = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < kPore ? v : 0.0; });
+    VecDot(rate, below, &carried->empty);
+    VecSum(rate, &carried->all);
+    carried->all *= v;
+    carried->reservoir = -flow.flux(2, kPore + length + kTop);
+    VecDestroy(&below);
+    VecDestroy(&rate);
+  }
   VecDestroy(&cells);
   return q;
 }
@@ -138,4 +157,28 @@ TEST(NaExtrusion, AndersonPicardAgreesWithNewton) {
                              "%.5f", anderson / newton);
   for (const auto& split : navox::test::axis_splits())
     EXPECT_NEAR(extrusion(length, p, 298.15, split, 1e-4) / newton, 1.0, 2e-3);
+}
+
+TEST(NaExtrusion, TheNaItCarriesIsItsFluxFaceByFace) {
+  // CreepFlow::inflow(), what the extrusion limit moves the Na by: the empty pore under
+  // the plate receives what leaves the channel, and over the grid what the flow carries
+  // adds up to what the reservoir gives (each face's amount leaves one voxel and enters
+  // another), on every partition.
+  const std::int64_t length = 8;
+  const double p = gradient() * double(length) * kH;
+  Carried here;
+  const double q = extrusion(length, p, 298.15, {-1, -1, -1}, 1e-4, &here);
+  EXPECT_GT(q, 0);
+  EXPECT_NEAR(here.empty / q, 1.0, 1e-9);
+  EXPECT_NEAR(here.all / here.reservoir, 1.0, 1e-9);
+  EXPECT_NEAR(here.reservoir / q, 1.0, 1e-6); // steady: what enters leaves
+  navox::test::validate_line("Na carried by the flow, extrusion through a CC pore: into the pore / channel flux; "
+                             "over the grid / reservoir flux",
+                             "1, 1 (1e-9)", "1 %+.1e, 1 %+.1e", here.empty / q - 1, here.all / here.reservoir - 1);
+  for (const auto& split : navox::test::axis_splits()) {
+    Carried there;
+    extrusion(length, p, 298.15, split, 1e-4, &there);
+    EXPECT_NEAR(there.empty / here.empty, 1.0, 2e-3);
+    EXPECT_NEAR(there.all / there.reservoir, 1.0, 1e-9);
+  }
 }
