@@ -47,11 +47,12 @@ GROUPS = [
 
 # What MODEL.md asks for that navox does not model yet: listed, not hidden.
 NOT_YET = [
-    ("Na carried by the creep flow inside a run (the collector pushed back by the force balance, not by layers)",
+    ("The collector pushed back by the force balance (not by whole layers); every deck's Na moved by the creep flow",
      "MODEL.md §3.2, §3.4",
-     "the flow is built and checked (cube, channels, extrusion: the mechanics group); with mechanics.creep_flow: on it "
-     "limits how much walled-in plated Na reaches free space per step and lifts the collector beyond p_c, but the "
-     "settling still places the Na and the option is off by default for its cost (docs/model.md, Mechanics)"),
+     "with mechanics.creep_flow: on the flow carries the walled-in plated Na face by face to the fronts it reaches "
+     "(the share it carries under the bearing pressure; the rest lifts the collector by a layer), but a front it "
+     "overfills, gaps closing under the stack pressure and the collector's moves follow the settling's rules, and the "
+     "option is off by default for its cost (docs/model.md, Mechanics)"),
 ]
 
 

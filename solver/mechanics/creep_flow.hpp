@@ -36,7 +36,8 @@
 /// starting from rest), then either Anderson-accelerated Picard to a set tolerance
 /// (CreepFlowSetup::picard_tolerance) or Newton–Krylov: the Jacobian by differences of the residual
 /// (MatCreateSNESMF), GMRES preconditioned by the Picard matrix's LU (MUMPS; in the
-/// Picard steps over the rows that carry unknowns only, by PCREDISTRIBUTE); if Newton's
+/// Picard steps over the rows that carry unknowns only, by PCREDISTRIBUTE, gathered on one
+/// rank by PCTELESCOPE: the same result run after run); if Newton's
 /// line search fails, more Picard iterations and Newton once more. Unknowns scaled by
 /// U₀ = ε̇_ref h and P₀ = σ_ref. Collective; a failed solve throws the same
 /// CollectiveError on every rank.
@@ -68,7 +69,7 @@ struct CreepFlowSetup {
   /// Newtonian step, then PETSc's SNESANDERSON (options prefix `creep_anderson_`, 5
   /// directions) over one Picard step as its nonlinear preconditioner (`creep_anderson_npc_`:
   /// the Picard matrix as Newton's Jacobian, a full step, the LU of its rows that carry
-  /// unknowns by MUMPS, `creep_anderson_npc_redistribute_`), at most 40
+  /// unknowns by MUMPS on one rank, `creep_anderson_npc_redistribute_telescope_`), at most 40
   /// iterations; should the mixing fail, plain Picard iterations from the Newtonian step.
   /// 0: Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
   double picard_tolerance = 0;

@@ -65,7 +65,7 @@ physics::PowerLawCreep read_creep(const input::Section& s, const io::Config& c) 
 struct MechanicsSpec {
   enum class Elastic { output, step, off };
   Elastic elasticity = Elastic::output; ///< when the elastic stresses are solved
-  bool creep_flow = false;              ///< walled-in plated Na reaches free space at the creep rate
+  bool creep_flow = false;              ///< walled-in plated Na carried by its creep flow
   physics::PowerLawCreep creep;
 };
 
@@ -75,10 +75,11 @@ MechanicsSpec read_mechanics(const input::Section& s, const io::Config& c) {
                   "law (docs/model.md, Mechanics)"},
              {"elasticity", "output: at each output step; step: after every step; off: never (without a stack "
                             "pressure it is off)"},
-             {"creep_flow", "on: plated Na walled in by Na reaches free space (collector pores, gaps) at the "
-                            "rate its creep flow allows under the bearing pressure, the rest lifts the collector; "
-                            "off (default): all of it at once (the fast-creep limit). Only with a stack pressure; "
-                            "costs a creep-flow solve in each step with walled-in Na (docs/performance.md)"}});
+             {"creep_flow", "on: plated Na walled in by Na is carried by its creep flow to the free space it "
+                            "reaches (collector pores, gaps), as much as the flow carries under the bearing "
+                            "pressure, the rest lifts the collector; off (default): all of it at once along paths "
+                            "through the Na (the fast-creep limit). Only with a stack pressure; costs a creep-flow "
+                            "solve in each step with walled-in Na (docs/performance.md)"}});
   const std::string when = s.choice("elasticity", {"output", "step", "off"}, "output");
   m.creep_flow = s.choice("creep_flow", {"on", "off"}, "off") == "on";
   m.elasticity = when == "step" ? MechanicsSpec::Elastic::step

@@ -5,7 +5,10 @@
 //   - at 313 K it is faster by the law's thermal factor, exp[Q/R (1/298.15 − 1/313.15)];
 //   - it approaches the fully developed flow through the channel, Q = π K (G/2)^n R^{n+3}/(n+3)
 //     with G = P/L, as the channel lengthens (the entry into the pore costs pressure),
-//     measured against that flow on the same voxels (periodic channel, body force G).
+//     measured against that flow on the same voxels (periodic channel, body force G);
+//   - the Na it carries (CreepFlow::inflow, what the extrusion limit moves) is its flux
+//     face by face: the pore receives what leaves the channel, the grid what the
+//     reservoir gives.
 // On 1, 2 and 4 ranks, split along x, y and z: the same rate.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
@@ -143,8 +146,8 @@ TEST(NaExtrusion, ApproachesTheDevelopedChannelFlowAsThePoreLengthens) {
 }
 
 TEST(NaExtrusion, AndersonPicardAgreesWithNewton) {
-  // The settling's extrusion limit solves to 1e-4 of the loads by Anderson-accelerated
-  // Picard steps; the rate it gives (∝ p^5) is Newton's (to 1e-8) to that accuracy, on every
+  // The extrusion limit's solver, Anderson-accelerated Picard steps (there to 1e-6 of the
+  // loads), here to 1e-4; the rate it gives (∝ p^5) is Newton's (to 1e-8) to that accuracy, on every
   // partition: 1.5e-4 off here, 1.4e-3 with the plain Picard iterations that replace a
   // failed mixing (forced with -creep_anderson_npc_ksp_type richardson
   // -creep_anderson_npc_ksp_max_it 1 -creep_anderson_npc_ksp_rtol 1e-30).
