@@ -671,8 +671,6 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
     }
     NAVOX_CALL(evaluate(false));
     NAVOX_CALL(VecNorm(f_, NORM_2, &result.residual));
-    if (st_->source) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), source_local_, &st_->source);
-    st_->source = nullptr;
     return result;
   }
   // Newton–Krylov after a few Picard steps; if Newton fails from there (a line search
@@ -705,9 +703,7 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
     throw CollectiveError("creep flow: Newton did not converge (" + std::string(SNESConvergedReasons[reason]) + ", " +
                           std::to_string(its) + " iterations, scaled residual " + std::to_string(result.residual) +
                           ")");
-  if (st_->source) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), source_local_, &st_->source);
-  st_->source = nullptr;
-  return result;
+  return result; // the source's ghosted copy stays held for inflow(), until the next solve
 }
 
 namespace {
@@ -750,13 +746,20 @@ void CreepFlow::cell_velocity(Vec ux, Vec uy, Vec uz) const {
 }
 
 void CreepFlow::inflow(Vec rate) const {
+  // The metal gives up its sources and what recedes from its free surfaces, and passes on
+  // what the reservoirs and platens bring; the empty voxels receive what crosses their
+  // faces from the metal, scaled so that the two balance exactly (they differ by the
+  // 1e-10 compressibility alone: without the scaling a full voxel deep in the metal
+  // would end ~1e-11 short of full, and so count as one with room).
+  double emitted = 0, received = 0; // [1/s × voxels]
   per_voxel(rate, [&](Array x, const Node& c) {
     const int type = st_->cell(c).type;
     if (type == wall) return 0.0;
-    double q = 0;
+    double q = type == metal && st_->source ? -st_->source[c[2]][c[1]][c[0]] : 0.0;
+    if (type == metal) emitted -= q;
     for (int a = 0; a < 3; ++a)
       for (int side = 0; side < 2; ++side) {
-        const Node m = shifted(c, a, side);  // the face's node
+        const Node m = shifted(c, a, side); // the face's node
         const Node o = shifted(c, a, side ? 1 : -1);
         Row r;
         st_->velocity(r, a, m, (side ? -1.0 : 1.0) / st_->h[std::size_t(a)], nullptr);
@@ -765,14 +768,26 @@ void CreepFlow::inflow(Vec rate) const {
         bool off_grid = false;
         for (std::size_t d = 0; d < 3; ++d)
           off_grid = off_grid || (!st_->periodic[d] && (o[d] < 0 || o[d] >= st_->n[d]));
-        // A free surface (metal beside empty space) passes on what flows out of the
-        // metal; where it recedes into the metal nothing crosses it (the metal voxel
-        // empties). A reservoir beyond the grid's side gives and takes Na.
-        if (type == metal) q += other == empty && !off_grid ? std::min(in, 0.0) : in;
-        else if (other == metal) q += std::max(in, 0.0);
+        if (type == metal) {
+          if (off_grid) emitted += in;                                  // a reservoir or platen
+          else if (other == empty && in > 0) q -= in, emitted += in;    // a receding free surface
+        } else if (other == metal && in > 0) {
+          q += in;
+        }
       }
+    if (type != metal) received += q;
     return q;
   });
+  double local[2] = {emitted, received}, all[2] = {0, 0};
+  MPI_Allreduce(local, all, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  if (!(all[1] > 0)) return;
+  const double scale = all[0] / all[1];
+  PetscScalar*** o = nullptr;
+  NAVOX_CALL(DMDAVecGetArray(grid_.scalar_dm(), rate, &o));
+  for_each_voxel(grid_.owned(), [&](const Node& c) {
+    if (st_->cell(c).type == empty) o[c[2]][c[1]][c[0]] *= scale;
+  });
+  NAVOX_CALL(DMDAVecRestoreArray(grid_.scalar_dm(), rate, &o));
 }
 
 double CreepFlow::side_force(int side) const {

@@ -103,14 +103,14 @@ public:
   void pressure(Vec p) const;
   /// The voxel-centred velocity [m/s] (mean of the two faces along each axis).
   void cell_velocity(Vec ux, Vec uy, Vec uz) const;
-  /// The Na volume the flow brings into each voxel per second and voxel volume [1/s]:
-  /// through a face between two metal voxels (or metal and a wall) its flux; through a
-  /// free surface (metal beside empty space) what flows out of the metal, 0 where the
-  /// surface recedes into it (that metal voxel empties instead); through a reservoir side
-  /// its flux. So a metal voxel loses its source s (and more where a surface recedes into
-  /// it), an empty one gains what its metal neighbours push into it, a wall nothing; each
-  /// face's amount enters one voxel and leaves the other, so the amounts sum to the
-  /// sources and what the reservoirs give. Collective.
+  /// The Na volume the flow brings into each voxel per second and voxel volume [1/s],
+  /// for moving Na by it. A metal voxel stays full: it gives up its source s, and where a
+  /// free surface (metal beside empty space) recedes into it, what recedes. An empty
+  /// voxel receives what crosses its faces from the metal (0 where a surface recedes);
+  /// these are scaled to add up to exactly what the metal gives up and the reservoirs
+  /// and platens bring (they differ by the 1e-10 compressibility regularisation alone).
+  /// A wall gets nothing. So the amounts sum to what enters through the grid's sides,
+  /// and in each empty voxel they are the flow's face fluxes. Collective.
   void inflow(Vec rate) const;
   /// The force [N] the metal presses on side s (0..5) with, along its inward normal:
   /// the sum of (p − 2η ∂u_n/∂n) A over the metal voxels beside it.

@@ -172,12 +172,12 @@ TEST(NaExtrusion, TheNaItCarriesIsItsFluxFaceByFace) {
   Carried here;
   const double q = extrusion(length, p, 298.15, {-1, -1, -1}, 1e-4, &here);
   EXPECT_GT(q, 0);
-  EXPECT_NEAR(here.empty / q, 1.0, 1e-9);
+  EXPECT_NEAR(here.empty / q, 1.0, 1e-7); // the flow's 1e-10 compressibility regularisation apart
   EXPECT_NEAR(here.all / here.reservoir, 1.0, 1e-9);
   EXPECT_NEAR(here.reservoir / q, 1.0, 1e-6); // steady: what enters leaves
   navox::test::validate_line("Na carried by the flow, extrusion through a CC pore: into the pore / channel flux; "
                              "over the grid / reservoir flux",
-                             "1, 1 (1e-9)", "1 %+.1e, 1 %+.1e", here.empty / q - 1, here.all / here.reservoir - 1);
+                             "1 (1e-7), 1 (1e-9)", "1 %+.1e, 1 %+.1e", here.empty / q - 1, here.all / here.reservoir - 1);
   for (const auto& split : navox::test::axis_splits()) {
     Carried there;
     extrusion(length, p, 298.15, split, 1e-4, &there);
