@@ -780,7 +780,10 @@ void CreepFlow::inflow(Vec rate) const {
   });
   double local[2] = {emitted, received}, all[2] = {0, 0};
   MPI_Allreduce(local, all, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
-  if (!(all[1] > 0)) return;
+  if (!(all[1] > 0)) { // no free space reached: nothing moves (Na sealed in by walls)
+    NAVOX_CALL(VecSet(rate, 0.0));
+    return;
+  }
   const double scale = all[0] / all[1];
   PetscScalar*** o = nullptr;
   NAVOX_CALL(DMDAVecGetArray(grid_.scalar_dm(), rate, &o));

@@ -110,7 +110,8 @@ public:
   /// these are scaled to add up to exactly what the metal gives up and the reservoirs
   /// and platens bring (they differ by the 1e-10 compressibility regularisation alone).
   /// A wall gets nothing. So the amounts sum to what enters through the grid's sides,
-  /// and in each empty voxel they are the flow's face fluxes. Collective.
+  /// and in each empty voxel they are the flow's face fluxes. Where the metal reaches no
+  /// empty voxel at all (sealed in by walls), 0 everywhere. Collective.
   void inflow(Vec rate) const;
   /// The force [N] the metal presses on side s (0..5) with, along its inward normal:
   /// the sum of (p − 2η ∂u_n/∂n) A over the metal voxels beside it.

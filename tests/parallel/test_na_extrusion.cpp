@@ -8,7 +8,7 @@
 //     measured against that flow on the same voxels (periodic channel, body force G);
 //   - the Na it carries (CreepFlow::inflow, what the extrusion limit moves) is its flux
 //     face by face: the pore receives what leaves the channel, the grid what the
-//     reservoir gives.
+//     reservoir gives; Na sealed in by walls (no free space) moves nowhere.
 // On 1, 2 and 4 ranks, split along x, y and z: the same rate.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
@@ -184,4 +184,24 @@ TEST(NaExtrusion, TheNaItCarriesIsItsFluxFaceByFace) {
     EXPECT_NEAR(there.empty / here.empty, 1.0, 2e-3);
     EXPECT_NEAR(there.all / there.reservoir, 1.0, 1e-9);
   }
+}
+
+TEST(NaExtrusion, NaSealedInByWallsMovesNowhere) {
+  // Plated Na in a box of walls with no free space: the flow has nowhere to carry it
+  // (its pressure is the regularisation's), and inflow() moves none of it.
+  navox::Grid grid(MPI_COMM_WORLD, navox::test::cubic_voxels({4, 4, 4}, kH, {-1, -1, -1}), {});
+  navox::CreepFlowSetup setup = navox::test::free_slip_box(298.15);
+  setup.picard_tolerance = 1e-6;
+  Vec cells = navox::test::voxel_field(grid, [](auto, auto, auto) { return double(navox::CreepFlow::metal); });
+  Vec source = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k == 0 ? 1e-3 : 0.0; });
+  navox::CreepFlow flow(grid, setup);
+  flow.solve(cells, source);
+  Vec rate = nullptr;
+  VecDuplicate(cells, &rate);
+  VecSet(rate, 1.0);
+  flow.inflow(rate);
+  PetscReal moved = -1;
+  VecNorm(rate, NORM_INFINITY, &moved);
+  EXPECT_EQ(moved, 0.0);
+  for (Vec* v : {&cells, &source, &rate}) VecDestroy(v);
 }
