@@ -38,7 +38,7 @@ GROUPS = [
      "nucleation overpotential on bare and Au-coated Al, and its convergence at three voxel sizes"),
     ("mechanics", "scripts/validate/mechanics",
      "elasticity (patch, bilayer, manufactured solution, contact), Na creep law, void closure, voltage under pressure, "
-     "Na creep flow (cube in compression, slot and channel flux, extrusion through a pore)"),
+     "Na creep flow (cube in compression, slot and channel flux, extrusion through a pore, the Na it carries in a run)"),
     ("pfhub7", "NP={np} scripts/validate/pfhub7", "PFHub benchmark 7a: manufactured Allen-Cahn solution, order in space and time"),
     ("pfhub8", "NP=1 scripts/validate/pfhub8", "PFHub benchmark 8a: nucleation of a seed below and above the critical radius"),
     ("coupled_mms", "NP={np} scripts/validate/coupled_mms",
