@@ -25,7 +25,7 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
   placed_ = false;
   Vec cells = new_scalar_vector(grid_), source = new_scalar_vector(grid_), total = new_scalar_vector(grid_);
   NAVOX_CALL(VecWAXPY(total, 1.0, xi, excess));
-  int walled = 0;
+  int walled = 0, open = 0; // some surplus walled in; some full Na beside room
   {
     Ghosted lab(grid_, labels), tot(grid_, total);
     Owned c(grid_, cells), s(grid_, source);
@@ -38,20 +38,26 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
     };
     for_owned(grid_, [&](auto i, auto j, auto k) {
       c(i, j, k) = !holds(i, j, k) ? CreepFlow::wall : room(i, j, k) ? CreepFlow::empty : CreepFlow::metal;
-      const double surplus = holds(i, j, k) ? tot(i, j, k) - 1 : 0;
-      if (surplus <= kTiny) return;
-      s(i, j, k) = surplus / dt;
+      if (c(i, j, k) != CreepFlow::metal) return;
       bool boxed = true;
       for (int f = 0; f < 6 && boxed; ++f) {
         std::int64_t ni, nj, nk;
         if (neighbour(grid_, i, j, k, f, ni, nj, nk) && room(ni, nj, nk)) boxed = false;
       }
+      if (!boxed) open = 1;
+      const double surplus = tot(i, j, k) - 1;
+      if (surplus <= kTiny) return;
+      s(i, j, k) = surplus / dt;
       if (boxed) walled = 1;
     });
   }
-  int any = 0;
-  MPI_Allreduce(&walled, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
-  if (any) {
+  int flags[2] = {walled, open}, any_of[2] = {0, 0};
+  MPI_Allreduce(flags, any_of, 2, MPI_INT, MPI_MAX, grid_.comm());
+  const int any = any_of[0];
+  // Walled-in Na where no full Na touches free space anywhere (a flat Na electrode
+  // under its collector): no flow can carry any of it, and none is solved.
+  if (any && !any_of[1]) share_ = 0;
+  if (any && any_of[1]) {
     if (!flow_ || flow_temperature_ != temperature) {
       CreepFlowSetup setup;
       setup.rheology.law = law_;

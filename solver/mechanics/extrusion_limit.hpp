@@ -20,7 +20,8 @@
 /// receive it, a front overfilled passes the rest on in the settling); the rest of the
 /// surplus stays and lifts the collector (SodiumModel::settle). The flow is solved from
 /// rest each time (a restarted run repeats it, bit for bit: its LU is on one rank) and
-/// only in steps where some surplus is walled in.
+/// only in steps where some surplus is walled in and some full Na touches free space;
+/// where none does (a flat Na electrode under its collector), φ = 0 without a solve.
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 #include "solver/mechanics/creep_flow.hpp"
@@ -38,7 +39,8 @@ public:
   /// moves φ of the surplus where the flow takes it (ξ and overflow change) and returns
   /// the share of the walled-in surplus the settling's paths may still carry: 2 (no
   /// limit) when no surplus is walled in or φ = 1 (what overfilled a front is at free
-  /// space already), 0 when φ < 1 (the rest waits for a lift). Where the flow would draw
+  /// space already), 0 when φ < 1 (the rest waits for a lift) or when no full Na touches
+  /// free space anywhere (then nothing is solved: φ = 0, p_max = 0). Where the flow would draw
   /// more Na from a front than it holds (not met so far), nothing moves and φ is returned
   /// for the paths to carry. Collective.
   double share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature, double dt);

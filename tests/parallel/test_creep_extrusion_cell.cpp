@@ -13,7 +13,9 @@
 //     so the narrow one, 3^8 times harder to flow through as a channel, gets a small
 //     share (~0.1, mostly while its front is at its mouth: the entry into a pore is not
 //     a channel, and one voxel across resolves neither), a third of what the settling's
-//     paths (creep_flow: off) put there.
+//     paths (creep_flow: off) put there;
+//   - a flat Na layer under a flat collector (flat_pressure.yaml), where the plated Na
+//     touches no free space: no flow is solved, the run is the one without the flow.
 #include "io/output/hdf5_writer.hpp"
 #include "mesh/box.hpp"
 #include "physics/sodium/sodium_metal.hpp"
@@ -152,4 +154,28 @@ TEST(CreepExtrusionCell, TheFlowFillsTheWiderPore) {
                              "< 0.15, < half the paths' rule (flow through a channel ~ R^(n+3))",
                              "%.2g (the paths' rule: %.2g)",
                              on[1] / on[0], off[1] / off[0]);
+}
+
+TEST(CreepExtrusionCell, FlatNaUnderItsCollectorLiftsItAsWithoutTheFlow) {
+  // A flat Na layer under a flat collector (flat_pressure.yaml): once the layer is full,
+  // the plated Na touches no free space, so no flow can carry it: no flow is solved
+  // (share 0, pressure 0 in those steps) and the collector lifts as with creep_flow off.
+  const auto on = navox::test::run_deck("tests/data/mechanics/flat_pressure.yaml", "flat_creep_on",
+                                        {"mechanics.creep_flow=on"});
+  const auto off = navox::test::run_deck("tests/data/mechanics/flat_pressure.yaml", "flat_creep_off",
+                                         {"mechanics.creep_flow=off"});
+  ASSERT_EQ(on.reports.size(), off.reports.size());
+  int sealed = 0;
+  for (std::size_t s = 0; s < on.reports.size(); ++s) {
+    const auto &a = on.reports[s], &b = off.reports[s];
+    EXPECT_EQ(a["lift"], b["lift"]);
+    EXPECT_NEAR(a["na_volume"], b["na_volume"], 1e-12 * off.reports.back()["na_volume"]);
+    EXPECT_NEAR(a["V"], b["V"], 1e-9);
+    if (a["extrusion_share"] == 0.0) {
+      ++sealed;
+      EXPECT_EQ(a["extrusion_pressure"], 0.0);
+    }
+  }
+  EXPECT_GT(sealed, 0);
+  EXPECT_GT(on.reports.back()["lift"], 0.0);
 }
