@@ -117,9 +117,13 @@ struct CreepFlow::Stencil {
   bool newtonian = false; ///< every viscosity that of ε̇_ref
   static int plane(int a, int b) { return a + b - 1; }
 
+  /// Beyond a non-periodic side of the grid (a side's wall or reservoir).
+  bool outside(const Node& c, std::size_t d) const { return !periodic[d] && (c[d] < 0 || c[d] >= n[d]); }
+  bool outside(const Node& c) const { return outside(c, 0) || outside(c, 1) || outside(c, 2); }
+
   CellState cell(const Node& c) const {
     for (int d = 0; d < 3; ++d) {
-      if (periodic[std::size_t(d)] || (c[std::size_t(d)] >= 0 && c[std::size_t(d)] < n[std::size_t(d)])) continue;
+      if (!outside(c, std::size_t(d))) continue;
       const CreepFlowSide& s = setup->sides[std::size_t(2 * d + (c[std::size_t(d)] >= n[std::size_t(d)]))];
       if (s.kind == CreepFlowSide::reservoir) return {empty, false, s.pressure};
       return {wall, s.kind == CreepFlowSide::free_slip, 0};
@@ -765,11 +769,8 @@ void CreepFlow::inflow(Vec rate) const {
         st_->velocity(r, a, m, (side ? -1.0 : 1.0) / st_->h[std::size_t(a)], nullptr);
         const double in = r.value(x); // [1/s]: into c, per voxel volume
         const int other = st_->cell(o).type;
-        bool off_grid = false;
-        for (std::size_t d = 0; d < 3; ++d)
-          off_grid = off_grid || (!st_->periodic[d] && (o[d] < 0 || o[d] >= st_->n[d]));
         if (type == metal) {
-          if (off_grid) emitted += in;                                  // a reservoir or platen
+          if (st_->outside(o)) emitted += in;                           // a reservoir or platen
           else if (other == empty && in > 0) q -= in, emitted += in;    // a receding free surface
         } else if (other == metal && in > 0) {
           q += in;

@@ -22,7 +22,7 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
   share_ = 1;
   pressure_ = 0;
   iterations_ = 0;
-  placed_ = false;
+  bool placed = false;
   Vec cells = new_scalar_vector(grid_), source = new_scalar_vector(grid_), total = new_scalar_vector(grid_);
   NAVOX_CALL(VecWAXPY(total, 1.0, xi, excess));
   int walled = 0, open = 0; // some surplus walled in; some full Na beside room
@@ -76,7 +76,7 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
     flow_->pressure(p);
     double local = 0;
     {
-      Ghosted pv(grid_, p), sv(grid_, source);
+      OwnedRead pv(grid_, p), sv(grid_, source);
       for_owned(grid_, [&](auto i, auto j, auto k) {
         if (sv(i, j, k) > 0) local = std::max(local, pv(i, j, k));
       });
@@ -90,18 +90,18 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
       const double mantissa = std::frexp(std::pow(bearing_pressure / pressure_, law_.exponent), &exponent);
       share_ = std::ldexp(std::floor(mantissa * 1024.0) / 1024.0, exponent);
     }
-    placed_ = place(labels, xi, excess, dt);
+    placed = place(xi, excess, dt);
   }
   for (Vec* v : {&cells, &source, &total}) NAVOX_CALL(VecDestroy(v));
   if (!any) return 2.0;
   // Placed: what the flow did not carry stays where it was plated, and only a lift
   // makes room for it; what overfilled a front passes on without limit (it is at the
   // free surface already). Not placed: the settling's paths carry the share.
-  if (placed_) return share_ < 1 ? 0.0 : 2.0;
+  if (placed) return share_ < 1 ? 0.0 : 2.0;
   return share_;
 }
 
-bool ExtrusionLimit::place(Vec labels, Vec xi, Vec excess, double dt) {
+bool ExtrusionLimit::place(Vec xi, Vec excess, double dt) {
   // φ × the flow's inflow over the step into every Na-holding voxel: the sources give
   // up φ of their surplus, the fronts beside them receive it face by face. The flow
   // scales with its sources (u ∝ s, p ∝ s^{1/n} for the power law), so φ × the flow is
@@ -110,18 +110,16 @@ bool ExtrusionLimit::place(Vec labels, Vec xi, Vec excess, double dt) {
   flow_->inflow(rate);
   int bad = 0;
   for (int pass = 0; pass < 2; ++pass) {
-    Ghosted lab(grid_, labels);
-    Ghosted q(grid_, rate);
+    OwnedRead q(grid_, rate); // 0 in SE and CC (walls of the flow)
     Owned x(grid_, xi), e(grid_, excess);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      const Phase p = materials_[static_cast<int>(lab(i, j, k))].phase;
-      if ((p != Phase::PORE && p != Phase::NA) || q(i, j, k) == 0) return;
+      if (q(i, j, k) == 0) return;
       const double total = x(i, j, k) + e(i, j, k) + share_ * dt * q(i, j, k);
       if (pass == 0) {
-        if (total < -kTiny) bad = 1; // the flow draws more from a front than it holds
+        if (total < -kTiny) bad = 1; // a surface receding by more than its voxel holds
         return;
       }
-      // A front drawn to a rounding leftover below 0 keeps it as overflow: the
+      // A voxel drawn to a rounding leftover below 0 keeps it as overflow: the
       // settling's clean() books it.
       x(i, j, k) = std::clamp(total, 0.0, 1.0);
       e(i, j, k) = total - x(i, j, k);

@@ -41,15 +41,13 @@ public:
   /// limit) when no surplus is walled in or φ = 1 (what overfilled a front is at free
   /// space already), 0 when φ < 1 (the rest waits for a lift) or when no full Na touches
   /// free space anywhere (then nothing is solved: φ = 0, p_max = 0). Where the flow would draw
-  /// more Na from a front than it holds (not met so far), nothing moves and φ is returned
+  /// more Na from a voxel than it holds (not met so far), nothing moves and φ is returned
   /// for the paths to carry. Collective.
   double share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature, double dt);
 
-  double last_share() const { return share_; }       ///< of the last share() (1 without a solve)
+  double last_share() const { return share_; } ///< φ of the last share() (1 without walled-in Na, 0 without free space)
   double last_pressure() const { return pressure_; } ///< p_max [Pa] of the last share() (0 without a solve)
   int last_iterations() const { return iterations_; } ///< Picard + Newton of the last solve
-  /// Whether the last share() placed the flow's Na itself (false: the settling's paths did).
-  bool last_placed() const { return placed_; }
 
 private:
   const Grid& grid_;
@@ -59,11 +57,10 @@ private:
   double flow_temperature_ = -1;
   double share_ = 1, pressure_ = 0;
   int iterations_ = 0;
-  bool placed_ = false;
 
-  /// Moves share_ × the flow over dt into ξ and overflow; false (nothing moved) where it
-  /// would draw more Na from a front than the front holds. Collective.
-  bool place(Vec labels, Vec xi, Vec excess, double dt);
+  /// Moves share_ × the flow over dt into ξ and overflow; false (nothing moved) where a
+  /// voxel would give more Na than it holds. Collective.
+  bool place(Vec xi, Vec excess, double dt);
 };
 
 } // namespace navox
