@@ -180,12 +180,17 @@ void Elasticity::assemble() {
   NAVOX_CALL(MatSetNearNullSpace(a_, near));
   NAVOX_CALL(MatNullSpaceDestroy(&near));
 
-  // GAMG's level smoothers (Chebyshev on Jacobi) need a safe upper bound of the
-  // spectrum: with the 1e-6 contrast of the ersatz material PETSc's default
+  // The multigrid's level smoothers (Chebyshev on Jacobi) need a safe upper bound of
+  // the spectrum: with the 1e-6 contrast of the ersatz material PETSc's default
   // estimate (×1.1) falls short and the preconditioner turns indefinite (CG stops
-  // with DIVERGED_INDEFINITE_PC on the asperity test at 24^3). ×1.2 unless the
+  // with DIVERGED_INDEFINITE_PC on the asperity test at 24^3, GAMG). ×1.2 unless the
   // user's options say otherwise.
   set_option_default("displacement_", "mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
+  // GAMG (where chosen): drop weak couplings from its aggregation graph (PETSc's default
+  // keeps them all): the ersatz voxels' 1e-6 couplings then stop gluing aggregates
+  // across pores. On inputs/stack_pressure.yaml, with Na pressing on the pellet, CG went
+  // from 100-121 iterations to 26-33 (docs/performance.md).
+  set_option_default("displacement_", "pc_gamg_threshold", "0.02");
   NAVOX_CALL(KSPCreate(grid_.comm(), &ksp_));
   NAVOX_CALL(KSPSetOptionsPrefix(ksp_, "displacement_"));
   NAVOX_CALL(KSPSetOperators(ksp_, a_, a_));
@@ -195,14 +200,35 @@ void Elasticity::assemble() {
   NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  NAVOX_CALL(PCSetType(pc, PCGAMG));
-  // Drop weak couplings from GAMG's aggregation graph (PETSc's default keeps them
-  // all): the ersatz voxels' 1e-6 couplings then stop gluing aggregates across pores.
-  // On inputs/stack_pressure.yaml, with Na pressing on the pellet, CG went from
-  // 100-121 iterations to 26-33 (docs/performance.md); -displacement_pc_gamg_threshold
-  // overrides it.
-  PetscReal threshold[1] = {0.02};
-  NAVOX_CALL(PCGAMGSetThreshold(pc, threshold, 1));
+  // GAMG by default; `-displacement_pc_type mg` asks for geometric multigrid on the
+  // vertex grid: PETSc's trilinear interpolation between DMDA levels and Galerkin
+  // coarse operators (P^T A P, so material contrasts and fixed nodes carry down),
+  // halved until at most 1000 nodes are left or the grid (or a rank's part of it)
+  // does not halve again. It halves the CG iterations and cuts a first solve to a
+  // third where the solid fills most of the grid (the rough-contact bench: 11 flat
+  // from 32^3 to 64^3 against 23-24), but the pellets' pores (the 1e-6 ersatz) cost
+  // it more iterations than GAMG, whose threshold drops their couplings:
+  // docs/performance.md, "Elasticity", "Geometric multigrid".
+  char requested[64] = "";
+  PetscBool given = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
+  if (given && std::string(requested) == PCMG) {
+    mg_levels_ = vertex_mg_levels(grid_, vdm_, 3, 1000);
+    const auto& d = grid_.spec().dims;
+    if (mg_levels_ < 2 || vertex_mg_coarse_nodes(grid_, mg_levels_) > kMaxCoarseNodes)
+      throw CollectiveError("-displacement_pc_type mg: the grid (" + std::to_string(d[0]) + " x " +
+                            std::to_string(d[1]) + " x " + std::to_string(d[2]) +
+                            " voxels on these ranks) does not halve down to " + std::to_string(kMaxCoarseNodes) +
+                            " nodes; leave the elastic solve to GAMG");
+    // The DM gives the interpolations only: the operators are navox's (DMActive false).
+    NAVOX_CALL(KSPSetDM(ksp_, vdm_));
+    NAVOX_CALL(KSPSetDMActive(ksp_, PETSC_FALSE));
+    NAVOX_CALL(PCSetType(pc, PCMG));
+    NAVOX_CALL(PCMGSetLevels(pc, mg_levels_, nullptr));
+    NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+  } else {
+    NAVOX_CALL(PCSetType(pc, PCGAMG));
+  }
   NAVOX_CALL(KSPSetFromOptions(ksp_));
 }
 

@@ -108,6 +108,12 @@ public:
   static constexpr double kErsatz = 1e-6;
   static constexpr double kErsatzPoisson = 0.3;
 
+  /// Levels of the geometric multigrid that preconditions the solve
+  /// (`-displacement_pc_type mg`; the set-up throws a CollectiveError where the grid
+  /// does not halve down to kMaxCoarseNodes nodes), 0 where GAMG does (the default).
+  int multigrid_levels() const { return mg_levels_; }
+  static constexpr PetscInt kMaxCoarseNodes = 8192;
+
 private:
   using Hex = physics::HexElasticity;
   void set_up();
@@ -132,6 +138,7 @@ private:
   Vec u_ = nullptr, b_ = nullptr, u_local_ = nullptr;
   Vec labels_local_ = nullptr, na_local_ = nullptr;
   const PetscScalar*** lab_ = nullptr;
+  int mg_levels_ = 0; ///< geometric multigrid levels; 0: GAMG
 };
 
 } // namespace navox

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace {
@@ -37,7 +38,7 @@ struct Fields {
 
 /// Solves the stack-pressure problem with SE below node plane `interface` and CC
 /// above (interface = nz: SE only) and checks it against the analytic answer.
-void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
+void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, bool geometric_mg = false) {
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
   const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < interface ? 0.0 : 1.0; });
@@ -46,6 +47,9 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
   load.stack_pressure = kP;
   const navox::ElasticResult r = elastic.solve(load);
   EXPECT_TRUE(r.converged);
+  // Grids that halve get the geometric multigrid, the others GAMG.
+  if (geometric_mg) EXPECT_GE(elastic.multigrid_levels(), 2);
+  else EXPECT_EQ(elastic.multigrid_levels(), 0);
 
   Fields f{};
   for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), v), 0);
@@ -81,9 +85,10 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface) {
     worst_f = std::max(worst_f, std::abs(elastic.transmitted_force(k) / force - 1));
   EXPECT_LT(worst_f, 1e-8);
   if (grid.rank() == 0)
-    std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its, max rel error u %.2e, stress %.2e, force %.2e\n",
-                (long long)d[0], (long long)d[1], (long long)d[2], (long long)interface, int(r.iterations), worst_u,
-                worst_s, worst_f);
+    std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its (%s), max rel error u %.2e, stress %.2e, force %.2e\n",
+                (long long)d[0], (long long)d[1], (long long)d[2], (long long)interface, int(r.iterations),
+                elastic.multigrid_levels() ? (std::to_string(elastic.multigrid_levels()) + " MG levels").c_str() : "GAMG",
+                worst_u, worst_s, worst_f);
   char what[160];
   std::snprintf(what, sizeof what, "%s, %lldx%lldx%lld%s",
                 interface >= d[2] ? "elastic patch test: homogeneous block in uniaxial strain"
@@ -118,6 +123,30 @@ TEST(ElasticPatch, BilayerIsPiecewiseExactOnAnySplit) {
 
 TEST(ElasticPatch, PeriodicBilayerIsTheSame) {
   for (int axis = 0; axis < 3; ++axis) check_uniaxial(block(axis, true), 5);
+}
+
+/// `-displacement_pc_type mg` for the life of the object.
+struct GeometricMultigrid {
+  GeometricMultigrid() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "mg"); }
+  ~GeometricMultigrid() { PetscOptionsClearValue(nullptr, "-displacement_pc_type"); }
+};
+
+TEST(ElasticPatch, BilayerOnAGridThatHalvesIsExactUnderGeometricMultigrid) {
+  GeometricMultigrid mg;
+  for (int axis = 0; axis < 3; ++axis) {
+    navox::GridSpec spec = block(axis, axis == 1);
+    spec.dims = {16, 16, 24};
+    check_uniaxial(spec, 7, true);
+  }
+}
+
+TEST(ElasticPatch, GeometricMultigridOnAGridThatDoesNotHalveIsRefusedOnEveryRank) {
+  GeometricMultigrid mg;
+  navox::GridSpec spec = block(2, false); // 6 x 5 x 8: y is odd
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 4 ? 0.0 : 1.0; });
+  EXPECT_THROW(navox::Elasticity(grid, labels, navox::test::elastic_materials()), navox::CollectiveError);
+  VecDestroy(&labels);
 }
 
 TEST(ElasticPatch, MissingModulusIsRefusedOnEveryRank) {
