@@ -32,11 +32,7 @@ DM create_vertex_dm(const Grid& grid, PetscInt dof) {
   return dm;
 }
 
-} // namespace navox
-
-namespace navox {
-
-int vertex_mg_levels(const Grid& grid, DM dm, PetscInt min_nodes, PetscInt coarse_nodes) {
+VertexHierarchy vertex_mg_hierarchy(const Grid& grid, DM dm, PetscInt min_nodes, PetscInt enough_nodes) {
   const GridSpec& spec = grid.spec();
   PetscInt procs[3] = {0, 0, 0};
   NAVOX_CALL(DMDAGetInfo(dm, nullptr, nullptr, nullptr, nullptr, &procs[0], &procs[1], &procs[2], nullptr, nullptr,
@@ -45,34 +41,25 @@ int vertex_mg_levels(const Grid& grid, DM dm, PetscInt min_nodes, PetscInt coars
   NAVOX_CALL(DMDAGetOwnershipRanges(dm, &ranges[0], &ranges[1], &ranges[2]));
   // Halving c times keeps the voxel counts n/2^c (nodes n/2^c, +1 on a bounded axis) and
   // each rank's range r nodes about r/2^c of them.
-  int levels = 1;
+  VertexHierarchy h; // no halving: the fine grid's nodes
+  h.coarse_nodes = 1;
+  for (int a = 0; a < 3; ++a) h.coarse_nodes *= PetscInt(spec.dims[a]) + (a < 2 && spec.periodic_lateral ? 0 : 1);
   for (int c = 1;; ++c) {
     const PetscInt f = PetscInt(1) << c;
     PetscInt nodes = 1;
     bool ok = true;
     for (int a = 0; a < 3 && ok; ++a) {
       const auto n = PetscInt(spec.dims[a]);
-      const bool periodic = a < 2 && spec.periodic_lateral;
-      if (n % f != 0) ok = false;
-      const PetscInt coarse = n / f + (periodic ? 0 : 1);
-      if (coarse < min_nodes) ok = false;
-      for (PetscInt r = 0; r < procs[a] && ok; ++r)
-        if (ranges[a][r] < 2 * f) ok = false;
+      const PetscInt coarse = n / f + (a < 2 && spec.periodic_lateral ? 0 : 1);
+      ok = n % f == 0 && coarse >= min_nodes;
+      for (PetscInt r = 0; r < procs[a] && ok; ++r) ok = ranges[a][r] >= 2 * f;
       nodes *= coarse;
     }
     if (!ok) break;
-    levels = c + 1;
-    if (nodes <= coarse_nodes) break;
+    h = {c + 1, nodes};
+    if (nodes <= enough_nodes) break;
   }
-  return levels;
-}
-
-PetscInt vertex_mg_coarse_nodes(const Grid& grid, int levels) {
-  const GridSpec& spec = grid.spec();
-  const PetscInt f = PetscInt(1) << (levels - 1);
-  PetscInt nodes = 1;
-  for (int a = 0; a < 3; ++a) nodes *= PetscInt(spec.dims[a]) / f + (a < 2 && spec.periodic_lateral ? 0 : 1);
-  return nodes;
+  return h;
 }
 
 } // namespace navox

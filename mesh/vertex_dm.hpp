@@ -14,20 +14,18 @@ namespace navox {
 /// The vertex DMDA of `grid` (set up; the caller destroys it). Collective.
 DM create_vertex_dm(const Grid& grid, PetscInt dof);
 
-} // namespace navox
+/// A geometric multigrid hierarchy that PETSc's DMCoarsen can make from a vertex DMDA.
+struct VertexHierarchy {
+  int levels = 1;           ///< levels, the fine one included (1: no halving)
+  PetscInt coarse_nodes = 0; ///< nodes of the coarsest level
+};
 
-namespace navox {
-
-/// Levels of a geometric multigrid hierarchy that PETSc's DMCoarsen can make from
-/// the vertex DMDA `dm` of `grid` (each level halves every axis): 1 + the number of
-/// halvings for which every axis's voxel count stays even, every axis keeps at least
-/// `min_nodes` nodes, and every rank keeps at least 2 nodes of each axis it owns part
-/// of (PETSc needs a rank's coarse range non-empty; 2 keeps the box stencil inside a
-/// neighbour). Stops once the coarsest level has at most `coarse_nodes` nodes. The
-/// same on every rank (global sizes and ownership ranges only).
-int vertex_mg_levels(const Grid& grid, DM dm, PetscInt min_nodes = 3, PetscInt coarse_nodes = 4096);
-
-/// Nodes of the coarsest level of that hierarchy.
-PetscInt vertex_mg_coarse_nodes(const Grid& grid, int levels);
+/// The hierarchy of the vertex DMDA `dm` of `grid` (each level halves every axis): 1 +
+/// the number of halvings for which every axis's voxel count stays even, every axis
+/// keeps at least `min_nodes` nodes, and every rank keeps at least 2 nodes of each axis
+/// it owns part of (PETSc needs a rank's coarse range non-empty; 2 keeps the box
+/// stencil inside a neighbour); it stops after the first halving that leaves at most
+/// `enough_nodes` nodes. The same on every rank (global sizes and ownership ranges only).
+VertexHierarchy vertex_mg_hierarchy(const Grid& grid, DM dm, PetscInt min_nodes, PetscInt enough_nodes);
 
 } // namespace navox

@@ -203,7 +203,7 @@ void Elasticity::assemble() {
   // GAMG by default; `-displacement_pc_type mg` asks for geometric multigrid on the
   // vertex grid: PETSc's trilinear interpolation between DMDA levels and Galerkin
   // coarse operators (P^T A P, so material contrasts and fixed nodes carry down),
-  // halved until at most 1000 nodes are left or the grid (or a rank's part of it)
+  // halved until at most kEnoughCoarseNodes are left or the grid (or a rank's part of it)
   // does not halve again. It halves the CG iterations and cuts a first solve to a
   // third where the solid fills most of the grid (the rough-contact bench: 11 flat
   // from 32^3 to 64^3 against 23-24), but the pellets' pores (the 1e-6 ersatz) cost
@@ -213,9 +213,10 @@ void Elasticity::assemble() {
   PetscBool given = PETSC_FALSE;
   NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
   if (given && std::string(requested) == PCMG) {
-    mg_levels_ = vertex_mg_levels(grid_, vdm_, 3, 1000);
+    const VertexHierarchy h = vertex_mg_hierarchy(grid_, vdm_, 3, kEnoughCoarseNodes);
+    mg_levels_ = h.levels;
     const auto& d = grid_.spec().dims;
-    if (mg_levels_ < 2 || vertex_mg_coarse_nodes(grid_, mg_levels_) > kMaxCoarseNodes)
+    if (h.levels < 2 || h.coarse_nodes > kMaxCoarseNodes)
       throw CollectiveError("-displacement_pc_type mg: the grid (" + std::to_string(d[0]) + " x " +
                             std::to_string(d[1]) + " x " + std::to_string(d[2]) +
                             " voxels on these ranks) does not halve down to " + std::to_string(kMaxCoarseNodes) +

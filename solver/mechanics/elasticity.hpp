@@ -113,6 +113,7 @@ public:
   /// does not halve down to kMaxCoarseNodes nodes), 0 where GAMG does (the default).
   int multigrid_levels() const { return mg_levels_; }
   static constexpr PetscInt kMaxCoarseNodes = 8192;
+  static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
 private:
   using Hex = physics::HexElasticity;
