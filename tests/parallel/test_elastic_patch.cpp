@@ -47,7 +47,7 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, bool ge
   load.stack_pressure = kP;
   const navox::ElasticResult r = elastic.solve(load);
   EXPECT_TRUE(r.converged);
-  // Grids that halve get the geometric multigrid, the others GAMG.
+  // -displacement_pc_type mg (GeometricMultigrid below) gets the geometric multigrid; GAMG otherwise.
   if (geometric_mg) EXPECT_GE(elastic.multigrid_levels(), 2);
   else EXPECT_EQ(elastic.multigrid_levels(), 0);
 
