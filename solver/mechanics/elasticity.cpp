@@ -41,6 +41,39 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
 }
 
 void Elasticity::set_up() {
+  material_tables();
+  create_vertex_dm();
+  NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
+  // Only the preallocation: DMCreateMatrix would otherwise insert the stencil's zeros
+  // first, 2.7 s of a 64^3 assembly on 1 rank; fill() creates the same pattern.
+  NAVOX_CALL(DMSetMatrixPreallocateOnly(vdm_, PETSC_TRUE));
+  NAVOX_CALL(DMCreateMatrix(vdm_, &a_));
+  NAVOX_CALL(MatSetBlockSize(a_, 3));
+  fill();
+  create_solver();
+}
+
+void Elasticity::relabel(Vec labels) {
+  DM sdm = grid_.scalar_dm();
+  NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, labels_local_, &lab_));
+  lab_ = nullptr;
+  NAVOX_CALL(DMGlobalToLocalBegin(sdm, labels, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(sdm, labels, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
+  material_tables();
+  // The same nonzero pattern: the values are refilled in place (the matrix's insertion
+  // into existing entries costs a third of creating them).
+  NAVOX_CALL(MatZeroEntries(a_));
+  fill();
+  // A new solver: GAMG set up again in the old KSP keeps parts of its old hierarchy (its
+  // CG took 19-25 iterations where a fresh one takes 19-22, tests/parallel/
+  // test_elastic_patch.cpp); a fresh one repeats a solver built on these labels to the bit.
+  NAVOX_CALL(KSPDestroy(&ksp_));
+  create_solver();
+  forget_solution();
+}
+
+void Elasticity::material_tables() {
   // Which materials occur anywhere (the ersatz E follows the softest solid present).
   const std::size_t nm = materials_.size();
   std::vector<int> used(nm, 0), all(nm, 0);
@@ -71,6 +104,8 @@ void Elasticity::set_up() {
 
   const double h_ref = std::cbrt(h_[0] * h_[1] * h_[2]);
   scale_ = 1.0 / (e_max * h_ref);
+  stiffness_.clear();
+  c_.clear();
   for (std::size_t m = 0; m < nm; ++m) {
     const bool s = solid(int(m)) && materials_[m].youngs_modulus > 0;
     const double e = s ? materials_[m].youngs_modulus : kErsatz * e_min;
@@ -78,9 +113,6 @@ void Elasticity::set_up() {
     stiffness_.push_back(Hex::stiffness(h_, e, nu));
     c_.push_back(Hex::constitutive(e, nu));
   }
-
-  create_vertex_dm();
-  assemble();
 }
 
 Elasticity::~Elasticity() { release(); }
@@ -130,47 +162,81 @@ bool Elasticity::fixed(PetscInt i, PetscInt j, PetscInt k, int c) const {
   return j == 0 || j == PetscInt(spec.dims[1]);
 }
 
-void Elasticity::assemble() {
-  NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
-  NAVOX_CALL(DMCreateMatrix(vdm_, &a_));
-  NAVOX_CALL(MatSetBlockSize(a_, 3));
-  MatStencil rows[24];
-  double values[24 * 24];
-  for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
-    const auto& ke = stiffness_[std::size_t(material(i, j, k))];
-    for (int a = 0; a < 8; ++a)
-      for (int c = 0; c < 3; ++c) {
-        MatStencil& s = rows[3 * a + c];
-        s.i = PetscInt(i) + (a & 1);
-        s.j = PetscInt(j) + ((a >> 1) & 1);
-        s.k = PetscInt(k) + ((a >> 2) & 1);
-        s.c = c;
-      }
-    for (int r = 0; r < 24 * 24; ++r) values[r] = ke[std::size_t(r)] * scale_;
-    NAVOX_CALL(MatSetValuesStencil(a_, 24, rows, 24, rows, values, ADD_VALUES));
-  });
-  NAVOX_CALL(MatAssemblyBegin(a_, MAT_FINAL_ASSEMBLY));
-  NAVOX_CALL(MatAssemblyEnd(a_, MAT_FINAL_ASSEMBLY));
-
-  // Dirichlet DOFs (zero displacement): rows and columns zeroed, unit diagonal.
-  std::vector<MatStencil> zero;
-  PetscInt xs, ys, zs, xm, ym, zm;
+void Elasticity::fill() {
+  // Row by row: each owned node sums the rows of its (up to) 8 elements into its 27
+  // neighbours' columns and inserts 3 full rows at once. Element by element (24 x 24
+  // additions per voxel) cost 4.5 s at 64^3 on 1 rank, most of it PETSc's search for
+  // each entry (docs/performance.md, "Row-wise assembly"). The elements are summed in
+  // ascending (k, j, i) order whatever the partition, so the matrix is the same on any
+  // number of ranks, and on 1 rank the same as the element-wise sums.
+  // Dirichlet DOFs (zero displacement): a unit diagonal in their rows, zeros in their
+  // columns (explicit zeros: the same nonzero pattern as free DOFs).
+  const GridSpec& spec = grid_.spec();
+  const bool periodic = spec.periodic_lateral;
+  PetscInt xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAGetGhostCorners(vdm_, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
+  auto exists = [&](PetscInt e, int axis) {
+    return (periodic && axis < 2) || (e >= 0 && e < PetscInt(spec.dims[std::size_t(axis)]));
+  };
+  auto wrap = [&](PetscInt n, int axis) { // a node index across a periodic side
+    const PetscInt m = PetscInt(spec.dims[std::size_t(axis)]);
+    return periodic ? (n + m) % m : n;
+  };
+  auto local = [&](PetscInt i, PetscInt j, PetscInt k) { return ((k - gzs) * gym + (j - gys)) * gxm + (i - gxs); };
+  double v[3][27][3];    // [row component][neighbour][column component]
+  bool touches[27];      // the neighbour shares an element with the node
+  PetscInt rows[3], cols[81];
+  double values[3 * 81];
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
-      for (PetscInt i = xs; i < xs + xm; ++i)
-        for (int c = 0; c < 3; ++c)
-          if (fixed(i, j, k, c)) {
-            MatStencil s;
-            s.i = i;
-            s.j = j;
-            s.k = k;
-            s.c = c;
-            zero.push_back(s);
+      for (PetscInt i = xs; i < xs + xm; ++i) {
+        std::fill(&v[0][0][0], &v[0][0][0] + 3 * 27 * 3, 0.0);
+        std::fill(touches, touches + 27, false);
+        for (int ez = 0; ez < 2; ++ez)
+          for (int ey = 0; ey < 2; ++ey)
+            for (int ex = 0; ex < 2; ++ex) {
+              const PetscInt ei = i - 1 + ex, ej = j - 1 + ey, ek = k - 1 + ez;
+              if (!exists(ei, 0) || !exists(ej, 1) || !exists(ek, 2)) continue;
+              const auto& ke = stiffness_[std::size_t(material(ei, ej, ek))];
+              const int a = (1 - ex) + 2 * (1 - ey) + 4 * (1 - ez); // the node in the element
+              for (int b = 0; b < 8; ++b) {
+                const int n = (ex + (b & 1)) + 3 * (ey + ((b >> 1) & 1)) + 9 * (ez + ((b >> 2) & 1));
+                touches[n] = true;
+                for (int c = 0; c < 3; ++c)
+                  for (int d = 0; d < 3; ++d) v[c][n][d] += ke[std::size_t((3 * a + c) * 24 + 3 * b + d)] * scale_;
+              }
+            }
+        int ncols = 0;
+        for (int n = 0; n < 27; ++n) {
+          if (!touches[n]) continue;
+          const PetscInt ni = i - 1 + n % 3, nj = j - 1 + (n / 3) % 3, nk = k - 1 + n / 9;
+          for (int d = 0; d < 3; ++d) {
+            const bool column_fixed = fixed(wrap(ni, 0), wrap(nj, 1), nk, d);
+            for (int c = 0; c < 3; ++c) {
+              const bool row_fixed = fixed(i, j, k, c);
+              double& x = values[c * 81 + ncols];
+              x = row_fixed || column_fixed ? 0.0 : v[c][n][d];
+              if (row_fixed && n == 13 && c == d) x = 1.0;
+            }
+            cols[ncols++] = 3 * local(ni, nj, nk) + d;
           }
-  NAVOX_CALL(MatZeroRowsColumnsStencil(a_, PetscInt(zero.size()), zero.data(), 1.0, nullptr, nullptr));
+        }
+        for (int c = 0; c < 3; ++c) {
+          rows[c] = 3 * local(i, j, k) + c;
+          if (ncols < 81) std::copy(values + c * 81, values + c * 81 + ncols, values + c * ncols);
+        }
+        NAVOX_CALL(MatSetValuesLocal(a_, 3, rows, ncols, cols, values, ADD_VALUES));
+      }
+  NAVOX_CALL(MatAssemblyBegin(a_, MAT_FINAL_ASSEMBLY));
+  NAVOX_CALL(MatAssemblyEnd(a_, MAT_FINAL_ASSEMBLY));
+  // New values clear what PETSc knew of the matrix; GAMG builds a symmetric graph only
+  // for a matrix it knows to be symmetric.
   NAVOX_CALL(MatSetOption(a_, MAT_SYMMETRIC, PETSC_TRUE));
   NAVOX_CALL(MatSetOption(a_, MAT_SPD, PETSC_TRUE));
+}
+
+void Elasticity::create_solver() {
 
   // Rigid-body modes (3 translations, 3 rotations) from the node coordinates.
   Vec coords = nullptr;

@@ -6,8 +6,9 @@
 /// vertex grid: a DMDA of (nx+1)×(ny+1)×(nz+1) nodes (nx×ny×(nz+1), periodic in x
 /// and y, when `periodic_lateral`), 3 DOF per node (field names `displacement_x/_y/_z`),
 /// box stencil of width 1. Node i along an axis belongs to the rank owning voxel i
-/// (the extra last node to the last rank), so each rank assembles exactly its
-/// own voxels' elements and every element's nodes are owned or ghosted.
+/// (the extra last node to the last rank), so every element of an owned node is an
+/// owned or ghost voxel: each rank assembles its nodes' rows whole, with no
+/// contributions sent to other ranks.
 ///
 /// Materials from the labels: SE and CC voxels take their material's E and ν.
 /// PORE and NA voxels (empty or holding Na) take the *ersatz material* of voxel FE
@@ -27,8 +28,8 @@
 /// (traction −P A_xy / A_solid e_z, consistent nodal forces of a quarter of each
 /// face's share per face node; exact for a uniform traction on Q1 faces); an open
 /// pore at the top takes none.
-/// Dirichlet rows and columns are zeroed with a unit diagonal (MatZeroRowsColumns),
-/// keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
+/// Dirichlet rows hold a unit diagonal and their columns zeros (explicit, the pattern
+/// of a free node), keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
 /// diagonal and element entries are of one order.
 ///
 /// Solver: CG + GAMG (options prefix `displacement_`; aggregation threshold 0.02),
@@ -78,6 +79,11 @@ public:
   Elasticity(const Elasticity&) = delete;
   Elasticity& operator=(const Elasticity&) = delete;
 
+  /// New labels (a collector move): the material tables and the matrix's values anew in
+  /// its nonzero pattern, the preconditioner set up again at the next solve, which starts
+  /// from zero. Collective; throws as the constructor does.
+  void relabel(Vec labels);
+
   /// Assembles the load and solves, from the last solution as the first guess (zero at
   /// first). Collective; throws CollectiveError (the same on all ranks) if the KSP diverges.
   ElasticResult solve(const ElasticLoad& load);
@@ -119,8 +125,10 @@ private:
   using Hex = physics::HexElasticity;
   void set_up();
   void release();
+  void material_tables();
   void create_vertex_dm();
-  void assemble();
+  void fill();
+  void create_solver();
   bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;

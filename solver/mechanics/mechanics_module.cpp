@@ -164,16 +164,17 @@ private:
   std::vector<double> na_pressure() const {
     return sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
   }
-  /// The elastic solve under the stack load and the Na pressure; the solver is set up
-  /// again when the labels change (a collector move). Collective.
+  /// The elastic solve under the stack load and the Na pressure; the matrix is refilled
+  /// and the preconditioner set up again when the labels change (a collector move).
+  /// Collective.
   void solve_elasticity() const {
     ScopedEvent event(Event::elasticity);
     const long seen = state_.revision("label");
-    if (!elastic_ || seen != labels_seen_) {
-      elastic_.reset();
+    if (!elastic_)
       elastic_ = std::make_unique<Elasticity>(grid_, state_.field("label"), materials_);
-      labels_seen_ = seen;
-    }
+    else if (seen != labels_seen_)
+      elastic_->relabel(state_.field("label"));
+    labels_seen_ = seen;
     std::vector<double> p = na_pressure();
     for (double& v : p)
       if (std::isnan(v)) v = 0;
