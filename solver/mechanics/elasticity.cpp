@@ -266,22 +266,28 @@ void Elasticity::create_solver() {
   NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  // GAMG by default; `-displacement_pc_type mg` asks for geometric multigrid on the
-  // vertex grid: PETSc's trilinear interpolation between DMDA levels and Galerkin
-  // coarse operators (P^T A P, so material contrasts and fixed nodes carry down),
-  // halved until at most kEnoughCoarseNodes are left or the grid (or a rank's part of it)
-  // does not halve again. It halves the CG iterations and cuts a first solve to a
-  // third where the solid fills most of the grid (the rough-contact bench: 11 flat
-  // from 32^3 to 64^3 against 23-24), but the pellets' pores (the 1e-6 ersatz) cost
-  // it more iterations than GAMG, whose threshold drops their couplings:
-  // docs/performance.md, "Elasticity", "Geometric multigrid".
+  // Three preconditioners (docs/model.md, "Elasticity"; docs/performance.md, "Two
+  // levels"):
+  // - by default, where the grid halves once, two levels: the vertex grid smoothed by
+  //   Chebyshev on point-block Jacobi, over GAMG on the Galerkin operator of the grid
+  //   halved (P^T A P with the DMDA's trilinear interpolation, so material contrasts and
+  //   fixed nodes carry down; the rigid-body modes of the coarse nodes as its near null
+  //   space). GAMG's set-up, its Galerkin products above all, was most of an elastic
+  //   solve; on an eighth of the unknowns it costs an eighth, and GAMG's threshold still
+  //   keeps the pores' ersatz couplings out of its aggregates, where a geometric hierarchy
+  //   all the way down averages them in;
+  // - GAMG on the whole grid where it does not halve (an odd voxel count, or a rank with
+  //   too few nodes), or with `-displacement_pc_type gamg`;
+  // - `-displacement_pc_type mg`: geometric multigrid all the way down, halved until at
+  //   most kEnoughCoarseNodes are left: the fewest iterations on dense cells (the
+  //   rough-contact bench: 11 flat from 32^3 to 64^3), more than GAMG's on pellets.
   char requested[64] = "";
   PetscBool given = PETSC_FALSE;
   NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
+  const auto& d = grid_.spec().dims;
   if (given && std::string(requested) == PCMG) {
     const VertexHierarchy h = vertex_mg_hierarchy(grid_, vdm_, 3, kEnoughCoarseNodes);
     mg_levels_ = h.levels;
-    const auto& d = grid_.spec().dims;
     if (h.levels < 2 || h.coarse_nodes > kMaxCoarseNodes)
       throw CollectiveError("-displacement_pc_type mg: the grid (" + std::to_string(d[0]) + " x " +
                             std::to_string(d[1]) + " x " + std::to_string(d[2]) +
@@ -293,10 +299,68 @@ void Elasticity::create_solver() {
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, mg_levels_, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
+  } else if (!given && vertex_mg_hierarchy(grid_, vdm_, 3, 0).levels >= 2) {
+    set_up_two_levels();
   } else {
     NAVOX_CALL(PCSetType(pc, PCGAMG));
   }
   NAVOX_CALL(KSPSetFromOptions(ksp_));
+}
+
+void Elasticity::set_up_two_levels() {
+  PC pc = nullptr;
+  NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  DM coarse_dm = nullptr;
+  Mat p = nullptr, coarse = nullptr;
+  MatNullSpace near = nullptr;
+  try {
+    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_dm));
+    const GridSpec& spec = grid_.spec();
+    const auto& o = spec.origin;
+    NAVOX_CALL(DMDASetUniformCoordinates(coarse_dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
+                                         o[2] + double(spec.dims[2]) * h_[2]));
+    NAVOX_CALL(DMCreateInterpolation(coarse_dm, vdm_, &p, nullptr));
+    NAVOX_CALL(MatPtAP(a_, p, MAT_INITIAL_MATRIX, 2.0, &coarse));
+    NAVOX_CALL(MatSetBlockSize(coarse, 3));
+    NAVOX_CALL(MatSetOption(coarse, MAT_SYMMETRIC, PETSC_TRUE));
+    NAVOX_CALL(MatSetOption(coarse, MAT_SPD, PETSC_TRUE));
+    Vec coords = nullptr;
+    NAVOX_CALL(DMGetCoordinates(coarse_dm, &coords));
+    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
+    NAVOX_CALL(MatSetNearNullSpace(coarse, near));
+    NAVOX_CALL(PCSetType(pc, PCMG));
+    NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
+    NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+    NAVOX_CALL(PCMGSetInterpolation(pc, 1, p));
+    KSP smoother = nullptr, coarse_solve = nullptr;
+    PC smoother_pc = nullptr, coarse_pc = nullptr;
+    NAVOX_CALL(PCMGGetSmoother(pc, 1, &smoother));
+    NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
+    NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
+    NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
+    NAVOX_CALL(PCMGGetCoarseSolve(pc, &coarse_solve));
+    NAVOX_CALL(KSPSetOperators(coarse_solve, coarse, coarse));
+    NAVOX_CALL(KSPSetType(coarse_solve, KSPPREONLY));
+    NAVOX_CALL(KSPGetPC(coarse_solve, &coarse_pc));
+    NAVOX_CALL(PCSetType(coarse_pc, PCGAMG));
+    // The coarse GAMG's own defaults, as for GAMG on the whole grid above.
+    set_option_default("displacement_", "mg_coarse_pc_gamg_threshold", "0.02");
+    set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
+    mg_levels_ = 0;
+    two_levels_ = true;
+  } catch (...) {
+    (void)MatNullSpaceDestroy(&near);
+    (void)MatDestroy(&coarse);
+    (void)MatDestroy(&p);
+    (void)DMDestroy(&coarse_dm);
+    throw;
+  }
+  // PCMG holds its own references.
+  NAVOX_CALL(MatNullSpaceDestroy(&near));
+  NAVOX_CALL(MatDestroy(&coarse));
+  NAVOX_CALL(MatDestroy(&p));
+  NAVOX_CALL(DMDestroy(&coarse_dm));
 }
 
 ElasticResult Elasticity::solve(const ElasticLoad& load) {

@@ -32,9 +32,11 @@
 /// of a free node), keeping the matrix symmetric; the system is scaled by 1/(E_max h) so that unit
 /// diagonal and element entries are of one order.
 ///
-/// Solver: CG + GAMG (options prefix `displacement_`; aggregation threshold 0.02),
-/// with the six rigid-body modes from the node coordinates as GAMG's near null space, block size 3,
-/// relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
+/// Solver: CG (options prefix `displacement_`) preconditioned, where the grid halves, by
+/// two levels: the vertex grid (Chebyshev on point-block Jacobi) over GAMG on the
+/// Galerkin operator of the grid halved; elsewhere by GAMG on the whole grid (aggregation
+/// threshold 0.02, the six rigid-body modes of the nodes as near null space, block size
+/// 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
 /// material contributes, so force checks measure the model, not the solve.
 #include "mesh/grid.hpp"
@@ -116,8 +118,12 @@ public:
 
   /// Levels of the geometric multigrid that preconditions the solve
   /// (`-displacement_pc_type mg`; the set-up throws a CollectiveError where the grid
-  /// does not halve down to kMaxCoarseNodes nodes), 0 where GAMG does (the default).
+  /// does not halve down to kMaxCoarseNodes nodes), 0 otherwise.
   int multigrid_levels() const { return mg_levels_; }
+  /// Whether the solve is preconditioned by the default two levels (the vertex grid over
+  /// GAMG on the grid halved); false where GAMG takes the whole grid (a grid that does
+  /// not halve, or `-displacement_pc_type gamg`) or with `-displacement_pc_type mg`.
+  bool two_levels() const { return two_levels_; }
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
@@ -129,6 +135,7 @@ private:
   void create_vertex_dm();
   void fill();
   void create_solver();
+  void set_up_two_levels();
   bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
@@ -147,7 +154,8 @@ private:
   Vec u_ = nullptr, b_ = nullptr, u_local_ = nullptr;
   Vec labels_local_ = nullptr, na_local_ = nullptr;
   const PetscScalar*** lab_ = nullptr;
-  int mg_levels_ = 0; ///< geometric multigrid levels; 0: GAMG
+  int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
+  bool two_levels_ = false; ///< the default two levels (geometric over GAMG)
 };
 
 } // namespace navox

@@ -38,7 +38,14 @@ struct Fields {
 
 /// Solves the stack-pressure problem with SE below node plane `interface` and CC
 /// above (interface = nz: SE only) and checks it against the analytic answer.
-void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, bool geometric_mg = false) {
+/// Which preconditioner the solver is expected to choose.
+enum class Pc { gamg, two_levels, geometric };
+
+const char* name(const navox::Elasticity& e) {
+  return e.multigrid_levels() ? "geometric MG" : e.two_levels() ? "two levels" : "GAMG";
+}
+
+void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, Pc pc = Pc::gamg) {
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
   const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < interface ? 0.0 : 1.0; });
@@ -47,9 +54,11 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, bool ge
   load.stack_pressure = kP;
   const navox::ElasticResult r = elastic.solve(load);
   EXPECT_TRUE(r.converged);
-  // -displacement_pc_type mg (GeometricMultigrid below) gets the geometric multigrid; GAMG otherwise.
-  if (geometric_mg) EXPECT_GE(elastic.multigrid_levels(), 2);
+  // -displacement_pc_type mg (GeometricMultigrid below) gets the geometric multigrid; a
+  // grid that halves the two levels; one that does not (block(): 5 voxels along y) GAMG.
+  if (pc == Pc::geometric) EXPECT_GE(elastic.multigrid_levels(), 2);
   else EXPECT_EQ(elastic.multigrid_levels(), 0);
+  EXPECT_EQ(elastic.two_levels(), pc == Pc::two_levels);
 
   Fields f{};
   for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), v), 0);
@@ -85,9 +94,11 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, bool ge
     worst_f = std::max(worst_f, std::abs(elastic.transmitted_force(k) / force - 1));
   EXPECT_LT(worst_f, 1e-8);
   if (grid.rank() == 0)
-    std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its (%s), max rel error u %.2e, stress %.2e, force %.2e\n",
+    std::printf("uniaxial %lldx%lldx%lld interface %lld: %d CG its (%s%s), max rel error u %.2e, stress %.2e, "
+                "force %.2e\n",
                 (long long)d[0], (long long)d[1], (long long)d[2], (long long)interface, int(r.iterations),
-                elastic.multigrid_levels() ? (std::to_string(elastic.multigrid_levels()) + " MG levels").c_str() : "GAMG",
+                name(elastic),
+                elastic.multigrid_levels() ? (", " + std::to_string(elastic.multigrid_levels()) + " levels").c_str() : "",
                 worst_u, worst_s, worst_f);
   char what[160];
   std::snprintf(what, sizeof what, "%s, %lldx%lldx%lld%s",
@@ -125,6 +136,28 @@ TEST(ElasticPatch, PeriodicBilayerIsTheSame) {
   for (int axis = 0; axis < 3; ++axis) check_uniaxial(block(axis, true), 5);
 }
 
+/// A grid that halves (on 1, 2 and 4 ranks split along any axis).
+navox::GridSpec halving(int split_axis, bool periodic) {
+  navox::GridSpec spec = block(split_axis, periodic);
+  spec.dims = {16, 16, 24};
+  return spec;
+}
+
+TEST(ElasticPatch, BilayerOnAGridThatHalvesIsExactUnderTwoLevels) {
+  for (int axis = 0; axis < 3; ++axis) check_uniaxial(halving(axis, axis == 1), 7, Pc::two_levels);
+}
+
+/// `-displacement_pc_type gamg` for the life of the object.
+struct WholeGridGamg {
+  WholeGridGamg() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "gamg"); }
+  ~WholeGridGamg() { PetscOptionsClearValue(nullptr, "-displacement_pc_type"); }
+};
+
+TEST(ElasticPatch, GamgTakesTheWholeGridWhenAsked) {
+  WholeGridGamg gamg;
+  check_uniaxial(halving(2, false), 7, Pc::gamg);
+}
+
 /// `-displacement_pc_type mg` for the life of the object.
 struct GeometricMultigrid {
   GeometricMultigrid() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "mg"); }
@@ -136,7 +169,7 @@ TEST(ElasticPatch, BilayerOnAGridThatHalvesIsExactUnderGeometricMultigrid) {
   for (int axis = 0; axis < 3; ++axis) {
     navox::GridSpec spec = block(axis, axis == 1);
     spec.dims = {16, 16, 24};
-    check_uniaxial(spec, 7, true);
+    check_uniaxial(spec, 7, Pc::geometric);
   }
 }
 
@@ -152,8 +185,9 @@ TEST(ElasticPatch, GeometricMultigridOnAGridThatDoesNotHalveIsRefusedOnEveryRank
 /// A collector move refills the solver in place (Elasticity::relabel): its solution must
 /// be the one a solver built afresh on the new labels gives.
 TEST(ElasticPatch, RelabelledSolverSolvesAsAFreshOneOnAnySplit) {
-  for (int axis = 0; axis < 3; ++axis) {
-    const navox::GridSpec spec = block(axis, axis == 1);
+  for (int n = 0; n < 6; ++n) { // GAMG (a grid that does not halve), then the two levels
+    const int axis = n % 3;
+    const navox::GridSpec spec = n < 3 ? block(axis, axis == 1) : halving(axis, axis == 1);
     navox::Grid grid(MPI_COMM_WORLD, spec, {});
     const auto mats = navox::test::elastic_materials();
     Vec before = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 3 ? 0.0 : 1.0; });
@@ -181,10 +215,10 @@ TEST(ElasticPatch, RelabelledSolverSolvesAsAFreshOneOnAnySplit) {
     // The same matrix and solver: to the bit on 1 and 2 ranks; on 4, where PETSc's
     // scatters add what arrives in arrival order, to ~1e-14 (a KSP reused for the new
     // labels: 1e-11 and other iteration counts).
-    EXPECT_LE(d, 1e-12 * u) << "split along axis " << axis;
+    EXPECT_LE(d, 1e-12 * u) << name(fresh) << ", split along axis " << axis;
     if (grid.rank() == 0)
-      std::printf("relabel, split along %d: %d CG its (fresh %d), max |u - u_fresh| / max |u| %.1e\n", axis,
-                  int(r.iterations), int(f.iterations), d / u);
+      std::printf("relabel (%s), split along %d: %d CG its (fresh %d), max |u - u_fresh| / max |u| %.1e\n",
+                  name(fresh), axis, int(r.iterations), int(f.iterations), d / u);
     for (Vec* v : {&diff, &before, &after}) VecDestroy(v);
   }
 }

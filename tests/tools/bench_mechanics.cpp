@@ -104,7 +104,7 @@ void elasticity(std::int64_t n, int rank) {
   load.stack_pressure = 1e6;
   navox::ElasticResult r;
   const Timing solve = timed([&] { r = e->solve(load); });
-  // A second solve reuses the GAMG hierarchy: the cost of a solve in a time loop.
+  // A second solve reuses the multigrid hierarchy: the cost of a solve in a time loop.
   navox::ElasticResult r2;
   e->forget_solution(); // the same solve again, with the hierarchy kept
   const Timing again = timed([&] { r2 = e->solve(load); });
