@@ -43,13 +43,24 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
 void Elasticity::set_up() {
   material_tables();
   create_vertex_dm();
-  NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
-  // Only the preallocation: DMCreateMatrix would otherwise insert the stencil's zeros
-  // first, 2.7 s of a 64^3 assembly on 1 rank; fill() creates the same pattern.
-  NAVOX_CALL(DMSetMatrixPreallocateOnly(vdm_, PETSC_TRUE));
-  NAVOX_CALL(DMCreateMatrix(vdm_, &a_));
-  NAVOX_CALL(MatSetBlockSize(a_, 3));
-  fill();
+  // The preconditioner decides the operator (create_solver below): the default two levels
+  // where the grid halves once, with K applied node by node; otherwise an assembled
+  // matrix (GAMG and the geometric hierarchy's Galerkin products need its entries).
+  PetscBool given = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsHasName(nullptr, "displacement_", "-pc_type", &given));
+  two_levels_ = !given && vertex_mg_hierarchy(grid_, vdm_, 3, 0).levels >= 2;
+  if (two_levels_) {
+    create_shell();
+    prepare_matrix_free();
+  } else {
+    NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
+    // Only the preallocation: DMCreateMatrix would otherwise insert the stencil's zeros
+    // first, 2.7 s of a 64^3 assembly on 1 rank; fill() creates the same pattern.
+    NAVOX_CALL(DMSetMatrixPreallocateOnly(vdm_, PETSC_TRUE));
+    NAVOX_CALL(DMCreateMatrix(vdm_, &a_));
+    NAVOX_CALL(MatSetBlockSize(a_, 3));
+    fill();
+  }
   create_solver();
 }
 
@@ -61,10 +72,14 @@ void Elasticity::relabel(Vec labels) {
   NAVOX_CALL(DMGlobalToLocalEnd(sdm, labels, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
   material_tables();
-  // The same nonzero pattern: the values are refilled in place (the matrix's insertion
-  // into existing entries costs a third of creating them).
-  NAVOX_CALL(MatZeroEntries(a_));
-  fill();
+  if (two_levels_) {
+    prepare_matrix_free(); // the shell reads the new labels by itself
+  } else {
+    // The same nonzero pattern: the values are refilled in place (the matrix's insertion
+    // into existing entries costs a third of creating them).
+    NAVOX_CALL(MatZeroEntries(a_));
+    fill();
+  }
   // A new solver: GAMG set up again in the old KSP keeps parts of its old hierarchy (its
   // CG took 19-25 iterations where a fresh one takes 19-22, tests/parallel/
   // test_elastic_patch.cpp); a fresh one repeats a solver built on these labels to the bit.
@@ -154,14 +169,6 @@ void Elasticity::create_vertex_dm() {
   NAVOX_CALL(VecSet(u_local_, 0.0));
 }
 
-bool Elasticity::fixed(PetscInt i, PetscInt j, PetscInt k, int c) const {
-  const GridSpec& spec = grid_.spec();
-  if (c == 2) return k == 0;
-  if (spec.periodic_lateral) return i == 0 && j == 0 && k == 0;
-  if (c == 0) return i == 0 || i == PetscInt(spec.dims[0]);
-  return j == 0 || j == PetscInt(spec.dims[1]);
-}
-
 void Elasticity::fill() {
   // Row by row: each owned node sums the rows of its (up to) 8 elements into its 27
   // neighbours' columns and inserts 3 full rows at once. Element by element (24 x 24
@@ -176,9 +183,6 @@ void Elasticity::fill() {
   PetscInt xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
   NAVOX_CALL(DMDAGetGhostCorners(vdm_, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
-  auto exists = [&](PetscInt e, int axis) {
-    return (periodic && axis < 2) || (e >= 0 && e < PetscInt(spec.dims[std::size_t(axis)]));
-  };
   auto wrap = [&](PetscInt n, int axis) { // a node index across a periodic side
     const PetscInt m = PetscInt(spec.dims[std::size_t(axis)]);
     return periodic ? (n + m) % m : n;
@@ -193,20 +197,16 @@ void Elasticity::fill() {
       for (PetscInt i = xs; i < xs + xm; ++i) {
         std::fill(&v[0][0][0], &v[0][0][0] + 3 * 27 * 3, 0.0);
         std::fill(touches, touches + 27, false);
-        for (int ez = 0; ez < 2; ++ez)
-          for (int ey = 0; ey < 2; ++ey)
-            for (int ex = 0; ex < 2; ++ex) {
-              const PetscInt ei = i - 1 + ex, ej = j - 1 + ey, ek = k - 1 + ez;
-              if (!exists(ei, 0) || !exists(ej, 1) || !exists(ek, 2)) continue;
-              const auto& ke = stiffness_[std::size_t(material(ei, ej, ek))];
-              const int a = (1 - ex) + 2 * (1 - ey) + 4 * (1 - ez); // the node in the element
-              for (int b = 0; b < 8; ++b) {
-                const int n = (ex + (b & 1)) + 3 * (ey + ((b >> 1) & 1)) + 9 * (ez + ((b >> 2) & 1));
-                touches[n] = true;
-                for (int c = 0; c < 3; ++c)
-                  for (int d = 0; d < 3; ++d) v[c][n][d] += ke[std::size_t((3 * a + c) * 24 + 3 * b + d)] * scale_;
-              }
-            }
+        for_each_element_of_node(i, j, k, [&](PetscInt ei, PetscInt ej, PetscInt ek, int ex, int ey, int ez) {
+          const auto& ke = stiffness_[std::size_t(material(ei, ej, ek))];
+          const int a = (1 - ex) + 2 * (1 - ey) + 4 * (1 - ez); // the node in the element
+          for (int b = 0; b < 8; ++b) {
+            const int n = (ex + (b & 1)) + 3 * (ey + ((b >> 1) & 1)) + 9 * (ez + ((b >> 2) & 1));
+            touches[n] = true;
+            for (int c = 0; c < 3; ++c)
+              for (int d = 0; d < 3; ++d) v[c][n][d] += ke[std::size_t((3 * a + c) * 24 + 3 * b + d)] * scale_;
+          }
+        });
         int ncols = 0;
         for (int n = 0; n < 27; ++n) {
           if (!touches[n]) continue;
@@ -238,13 +238,14 @@ void Elasticity::fill() {
 
 void Elasticity::create_solver() {
 
-  // Rigid-body modes (3 translations, 3 rotations) from the node coordinates.
-  Vec coords = nullptr;
-  MatNullSpace near = nullptr;
-  NAVOX_CALL(DMGetCoordinates(vdm_, &coords));
-  NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
-  NAVOX_CALL(MatSetNearNullSpace(a_, near));
-  NAVOX_CALL(MatNullSpaceDestroy(&near));
+  if (!two_levels_) { // GAMG's near null space: rigid-body modes from the node coordinates
+    Vec coords = nullptr;
+    MatNullSpace near = nullptr;
+    NAVOX_CALL(DMGetCoordinates(vdm_, &coords));
+    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
+    NAVOX_CALL(MatSetNearNullSpace(a_, near));
+    NAVOX_CALL(MatNullSpaceDestroy(&near));
+  }
 
   // The multigrid's level smoothers (Chebyshev on Jacobi) need a safe upper bound of
   // the spectrum: with the 1e-6 contrast of the ersatz material PETSc's default
@@ -270,9 +271,9 @@ void Elasticity::create_solver() {
   // levels"):
   // - by default, where the grid halves once, two levels: the vertex grid smoothed by
   //   Chebyshev on point-block Jacobi, over GAMG on the Galerkin operator of the grid
-  //   halved (P^T A P with the DMDA's trilinear interpolation, so material contrasts and
-  //   fixed nodes carry down; the rigid-body modes of the coarse nodes as its near null
-  //   space). GAMG's set-up, its Galerkin products above all, was most of an elastic
+  //   halved (P^T A P with the DMDA's trilinear interpolation, summed element by element,
+  //   so material contrasts and fixed nodes carry down; the rigid-body modes of the
+  //   coarse nodes as its near null space; elasticity_two_levels.cpp). GAMG's set-up, its Galerkin products above all, was most of an elastic
   //   solve; on an eighth of the unknowns it costs an eighth, and GAMG's threshold still
   //   keeps the pores' ersatz couplings out of its aggregates, where a geometric hierarchy
   //   all the way down averages them in;
@@ -299,68 +300,12 @@ void Elasticity::create_solver() {
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, mg_levels_, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
-  } else if (!given && vertex_mg_hierarchy(grid_, vdm_, 3, 0).levels >= 2) {
+  } else if (two_levels_) {
     set_up_two_levels();
   } else {
     NAVOX_CALL(PCSetType(pc, PCGAMG));
   }
   NAVOX_CALL(KSPSetFromOptions(ksp_));
-}
-
-void Elasticity::set_up_two_levels() {
-  PC pc = nullptr;
-  NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  DM coarse_dm = nullptr;
-  Mat p = nullptr, coarse = nullptr;
-  MatNullSpace near = nullptr;
-  try {
-    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_dm));
-    const GridSpec& spec = grid_.spec();
-    const auto& o = spec.origin;
-    NAVOX_CALL(DMDASetUniformCoordinates(coarse_dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                         o[2] + double(spec.dims[2]) * h_[2]));
-    NAVOX_CALL(DMCreateInterpolation(coarse_dm, vdm_, &p, nullptr));
-    NAVOX_CALL(MatPtAP(a_, p, MAT_INITIAL_MATRIX, 2.0, &coarse));
-    NAVOX_CALL(MatSetBlockSize(coarse, 3));
-    NAVOX_CALL(MatSetOption(coarse, MAT_SYMMETRIC, PETSC_TRUE));
-    NAVOX_CALL(MatSetOption(coarse, MAT_SPD, PETSC_TRUE));
-    Vec coords = nullptr;
-    NAVOX_CALL(DMGetCoordinates(coarse_dm, &coords));
-    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
-    NAVOX_CALL(MatSetNearNullSpace(coarse, near));
-    NAVOX_CALL(PCSetType(pc, PCMG));
-    NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
-    NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
-    NAVOX_CALL(PCMGSetInterpolation(pc, 1, p));
-    KSP smoother = nullptr, coarse_solve = nullptr;
-    PC smoother_pc = nullptr, coarse_pc = nullptr;
-    NAVOX_CALL(PCMGGetSmoother(pc, 1, &smoother));
-    NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
-    NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
-    NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
-    NAVOX_CALL(PCMGGetCoarseSolve(pc, &coarse_solve));
-    NAVOX_CALL(KSPSetOperators(coarse_solve, coarse, coarse));
-    NAVOX_CALL(KSPSetType(coarse_solve, KSPPREONLY));
-    NAVOX_CALL(KSPGetPC(coarse_solve, &coarse_pc));
-    NAVOX_CALL(PCSetType(coarse_pc, PCGAMG));
-    // The coarse GAMG's own defaults, as for GAMG on the whole grid above.
-    set_option_default("displacement_", "mg_coarse_pc_gamg_threshold", "0.02");
-    set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
-    mg_levels_ = 0;
-    two_levels_ = true;
-  } catch (...) {
-    (void)MatNullSpaceDestroy(&near);
-    (void)MatDestroy(&coarse);
-    (void)MatDestroy(&p);
-    (void)DMDestroy(&coarse_dm);
-    throw;
-  }
-  // PCMG holds its own references.
-  NAVOX_CALL(MatNullSpaceDestroy(&near));
-  NAVOX_CALL(MatDestroy(&coarse));
-  NAVOX_CALL(MatDestroy(&p));
-  NAVOX_CALL(DMDestroy(&coarse_dm));
 }
 
 ElasticResult Elasticity::solve(const ElasticLoad& load) {

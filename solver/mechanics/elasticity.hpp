@@ -34,7 +34,12 @@
 ///
 /// Solver: CG (options prefix `displacement_`) preconditioned, where the grid halves, by
 /// two levels: the vertex grid (Chebyshev on point-block Jacobi) over GAMG on the
-/// Galerkin operator of the grid halved; elsewhere by GAMG on the whole grid (aggregation
+/// Galerkin operator of the grid halved. There the operator is not assembled: a MatShell
+/// applies K node by node from the per-material K_e (elasticity_matrix_free.cpp: MatMult,
+/// MatGetDiagonal and the nodes' 3×3 diagonal blocks for the smoother), and the grid
+/// halved gets its Galerkin operator element by element (elasticity_two_levels.cpp); an
+/// assembled matrix held 81 entries per row, ~2.9 KB per node. Elsewhere GAMG on the
+/// whole grid (aggregation
 /// threshold 0.02, the six rigid-body modes of the nodes as near null space, block size
 /// 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
@@ -111,6 +116,19 @@ public:
   /// The vertex DMDA and the nodal displacement of the last solve (for tests and output).
   DM vertex_dm() const { return vdm_; }
   Vec solution() const { return u_; }
+  /// The operator of the solve (the scaled K: an AIJ matrix, or under the default two
+  /// levels a MatShell) and its solver, for tests.
+  Mat operator_matrix() const { return a_; }
+  KSP solver() const { return ksp_; }
+  /// Whether displacement component c (0, 1, 2) of node (i, j, k) is held at zero (the
+  /// boundary conditions above). Inline: the matrix-free product asks it of every node.
+  bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const {
+    const GridSpec& spec = grid_.spec();
+    if (c == 2) return k == 0;
+    if (spec.periodic_lateral) return i == 0 && j == 0 && k == 0;
+    if (c == 0) return i == 0 || i == PetscInt(spec.dims[0]);
+    return j == 0 || j == PetscInt(spec.dims[1]);
+  }
 
   /// E of the ersatz material relative to the softest SE or CC material present.
   static constexpr double kErsatz = 1e-6;
@@ -136,7 +154,32 @@ private:
   void fill();
   void create_solver();
   void set_up_two_levels();
-  bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const;
+  /// Calls fn(ei, ej, ek, ex, ey, ez) for each element (voxel) that has node (i, j, k),
+  /// in ascending (k, j, i) order; (ex, ey, ez): the element's offset from (i−1, j−1, k−1),
+  /// so the node is the element's corner (1−ex) + 2(1−ey) + 4(1−ez).
+  template <class Fn> void for_each_element_of_node(PetscInt i, PetscInt j, PetscInt k, Fn&& fn) const {
+    const GridSpec& spec = grid_.spec();
+    const bool wraps = spec.periodic_lateral;
+    auto exists = [&](PetscInt e, std::size_t axis) { return e >= 0 && e < PetscInt(spec.dims[axis]); };
+    for (int ez = 0; ez < 2; ++ez)
+      for (int ey = 0; ey < 2; ++ey)
+        for (int ex = 0; ex < 2; ++ex) {
+          const PetscInt ei = i - 1 + ex, ej = j - 1 + ey, ek = k - 1 + ez;
+          if ((wraps || (exists(ei, 0) && exists(ej, 1))) && exists(ek, 2)) fn(ei, ej, ek, ex, ey, ez);
+        }
+  }
+  // Matrix-free operator (elasticity_matrix_free.cpp).
+  void create_shell();
+  void prepare_matrix_free();
+  void node_block(PetscInt i, PetscInt j, PetscInt k, double block[9]) const;
+  PetscErrorCode apply(Vec x, Vec y) const;
+  PetscErrorCode diagonal(Vec d) const;
+  static PetscErrorCode shell_mult(Mat a, Vec x, Vec y);
+  static PetscErrorCode shell_get_diagonal(Mat a, Vec d);
+  static PetscErrorCode shell_invert_block_diagonal(Mat a, const PetscScalar** values);
+  // The grid halved (elasticity_two_levels.cpp).
+  Mat coarse_operator(DM coarse_dm, Vec coarse_free) const;
+  Vec coarse_free_mask(DM coarse_dm) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -155,7 +198,11 @@ private:
   Vec labels_local_ = nullptr, na_local_ = nullptr;
   const PetscScalar*** lab_ = nullptr;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
-  bool two_levels_ = false; ///< the default two levels (geometric over GAMG)
+  bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
+  std::vector<double> block_inverse_; ///< per owned node its 3×3 diagonal block inverted (two levels)
+  /// Per material the scaled 27-point stencil of a node whose eight elements are all of it,
+  /// [(dy+1) + 3 (dz+1)][row component][3 (dx+1) + column component] (two levels).
+  std::vector<std::array<double, 27 * 9>> stencil_;
 };
 
 } // namespace navox

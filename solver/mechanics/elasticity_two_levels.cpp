@@ -1,0 +1,269 @@
+// The default preconditioner of the elastic solve: two levels, the vertex grid over GAMG
+// on the grid halved (docs/model.md, "Elasticity"; docs/performance.md, "Two levels" and
+// "No fine matrix").
+//
+// The coarse operator is the Galerkin product of the grid halved, built element by
+// element instead of as P^T A P from an assembled A:
+// \f[ K_E = \sum_{c=1}^{8} Q_c^T K_{m(c)} Q_c, \f]
+// over the eight fine voxels c of coarse element E, K_m the element stiffness of voxel
+// c's material and Q_c the trilinear interpolation of E's nodal values to c's nodes (the
+// DMDA's interpolation, restricted to one element). The coarse DOFs held at zero (those of
+// fine nodes (2I, 2J, 2K) held at zero) have their columns of the interpolation P removed
+// (P~ = P diag(free)), so the coarse operator is P~^T A P~ = sum of K_E with those rows
+// and columns removed, and a unit diagonal keeps them out of the coarse solve. On every
+// fixed fine DOF P~ has a zero row (a fine node on a held plane interpolates from coarse
+// nodes of that plane only), which is why A's unit rows do not enter.
+#include "solver/mechanics/elasticity.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/error.hpp"
+#include "mesh/option_default.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace navox {
+
+namespace {
+
+/// Weight of coarse node a (0 or 1 along an axis) at fine node position p (0, 1, 2 along
+/// the axis, in fine spacings from the coarse element's low corner): trilinear.
+double weight(int p, int a) { return p == 1 ? 0.5 : (p == 0) == (a == 0) ? 1.0 : 0.0; }
+
+/// Q_c^T K Q_c for child c = (cx, cy, cz) of a coarse element (row-major 24 x 24, nodes in
+/// the element's order a = ax + 2 ay + 4 az, component fastest).
+physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::Stiffness& k, int child) {
+  double w[8][8]; // w[b][a]: fine node b of the child, coarse node a of the element
+  for (int b = 0; b < 8; ++b)
+    for (int a = 0; a < 8; ++a) {
+      double v = 1;
+      for (int axis = 0; axis < 3; ++axis)
+        v *= weight(((child >> axis) & 1) + ((b >> axis) & 1), (a >> axis) & 1);
+      w[b][a] = v;
+    }
+  // K Q first (24 x 24), then Q^T (K Q).
+  double kq[24][24] = {};
+  for (int r = 0; r < 24; ++r)
+    for (int b = 0; b < 8; ++b)
+      for (int d = 0; d < 3; ++d) {
+        const double kv = k[std::size_t(r * 24 + 3 * b + d)];
+        if (kv == 0) continue;
+        for (int a = 0; a < 8; ++a) kq[r][3 * a + d] += kv * w[b][a];
+      }
+  physics::HexElasticity::Stiffness g{};
+  for (int b = 0; b < 8; ++b)
+    for (int a = 0; a < 8; ++a) {
+      if (w[b][a] == 0) continue;
+      for (int c = 0; c < 3; ++c)
+        for (int col = 0; col < 24; ++col) g[std::size_t((3 * a + c) * 24 + col)] += w[b][a] * kq[3 * b + c][col];
+    }
+  return g;
+}
+
+/// Global PETSc numbering of the nodes of a DMDA (rank by rank, x fastest in each rank's
+/// box), for nodes that need not lie in this rank's ghost box.
+class DmdaNumbering {
+public:
+  explicit DmdaNumbering(DM dm) {
+    PetscInt dims[3], procs[3];
+    NAVOX_CALL(DMDAGetInfo(dm, nullptr, &dims[0], &dims[1], &dims[2], &procs[0], &procs[1], &procs[2], &dof_,
+                           nullptr, nullptr, nullptr, nullptr, nullptr));
+    const PetscInt* l[3] = {nullptr, nullptr, nullptr};
+    NAVOX_CALL(DMDAGetOwnershipRanges(dm, &l[0], &l[1], &l[2]));
+    for (int a = 0; a < 3; ++a) {
+      nodes_[a] = dims[a];
+      size_[a].assign(l[a], l[a] + procs[a]);
+      start_[a].assign(std::size_t(procs[a]) + 1, 0);
+      for (PetscInt r = 0; r < procs[a]; ++r) start_[a][std::size_t(r) + 1] = start_[a][std::size_t(r)] + l[a][r];
+    }
+    offset_.assign(std::size_t(procs[0] * procs[1] * procs[2]) + 1, 0);
+    for (PetscInt r = 0, rz = 0; rz < procs[2]; ++rz)
+      for (PetscInt ry = 0; ry < procs[1]; ++ry)
+        for (PetscInt rx = 0; rx < procs[0]; ++rx, ++r)
+          offset_[std::size_t(r) + 1] = offset_[std::size_t(r)] + l[0][rx] * l[1][ry] * l[2][rz];
+  }
+  /// Global row of component c of node (i, j, k), each index in [0, nodes) along its axis.
+  PetscInt row(PetscInt i, PetscInt j, PetscInt k, int c) const {
+    const PetscInt n[3] = {i, j, k};
+    PetscInt r[3], local[3];
+    for (int a = 0; a < 3; ++a) {
+      const auto& s = start_[a];
+      r[a] = PetscInt(std::upper_bound(s.begin(), s.end(), n[a]) - s.begin()) - 1;
+      local[a] = n[a] - s[std::size_t(r[a])];
+    }
+    const PetscInt px = PetscInt(size_[0].size()), py = PetscInt(size_[1].size());
+    const PetscInt rank = r[0] + px * (r[1] + py * r[2]);
+    const PetscInt inside = (local[2] * size_[1][std::size_t(r[1])] + local[1]) * size_[0][std::size_t(r[0])] + local[0];
+    return (offset_[std::size_t(rank)] + inside) * dof_ + c;
+  }
+  PetscInt nodes(int axis) const { return nodes_[axis]; }
+
+private:
+  PetscInt dof_ = 1, nodes_[3] = {0, 0, 0};
+  std::vector<PetscInt> size_[3], start_[3], offset_;
+};
+
+} // namespace
+
+Vec Elasticity::coarse_free_mask(DM coarse_dm) const {
+  Vec mask = nullptr;
+  NAVOX_CALL(DMCreateGlobalVector(coarse_dm, &mask));
+  PetscScalar**** m = nullptr;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  NAVOX_CALL(DMDAGetCorners(coarse_dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAVecGetArrayDOF(coarse_dm, mask, &m));
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i)
+        for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0;
+  NAVOX_CALL(DMDAVecRestoreArrayDOF(coarse_dm, mask, &m));
+  return mask;
+}
+
+Mat Elasticity::coarse_operator(DM coarse_dm, Vec coarse_free) const {
+  // Q_c^T K_m Q_c for every child position and material, scaled as the fine system.
+  const std::size_t nm = stiffness_.size();
+  std::vector<Hex::Stiffness> g(8 * nm);
+  for (int c = 0; c < 8; ++c)
+    for (std::size_t m = 0; m < nm; ++m) {
+      g[std::size_t(c) * nm + m] = child_galerkin(stiffness_[m], c);
+      for (double& v : g[std::size_t(c) * nm + m]) v *= scale_;
+    }
+  Mat coarse = nullptr;
+  NAVOX_CALL(DMSetMatType(coarse_dm, MATAIJ));
+  NAVOX_CALL(DMSetMatrixPreallocateOnly(coarse_dm, PETSC_TRUE));
+  NAVOX_CALL(DMCreateMatrix(coarse_dm, &coarse));
+  // A DMDA's matrix expects each MatSetValues call to bring whole sorted rows
+  // (MAT_SORTED_FULL: values are stored by position, the column indices unread); an
+  // element brings parts of rows.
+  NAVOX_CALL(MatSetOption(coarse, MAT_SORTED_FULL, PETSC_FALSE));
+  try {
+    const DmdaNumbering numbering(coarse_dm);
+    const GridSpec& spec = grid_.spec();
+    const bool periodic = spec.periodic_lateral;
+    const PetscInt cn[3] = {numbering.nodes(0), numbering.nodes(1), numbering.nodes(2)};
+    // Each coarse element is summed by the rank owning its first child (2I, 2J, 2K); its
+    // other children are owned or ghost voxels (the labels' box stencil of width 1).
+    const Box b = grid_.owned();
+    auto first_even = [](std::int64_t lo) { return lo + (lo & 1); };
+    PetscInt rows[24];
+    double ke[24 * 24];
+    for (auto k = first_even(b.lo[2]); k < b.hi(2); k += 2)
+      for (auto j = first_even(b.lo[1]); j < b.hi(1); j += 2)
+        for (auto i = first_even(b.lo[0]); i < b.hi(0); i += 2) {
+          std::fill(ke, ke + 24 * 24, 0.0);
+          for (int c = 0; c < 8; ++c) {
+            const auto& gc = g[std::size_t(c) * nm + std::size_t(material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1)))];
+            for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)];
+          }
+          bool held[24];
+          for (int a = 0; a < 8; ++a) {
+            PetscInt node[3] = {PetscInt(i / 2) + (a & 1), PetscInt(j / 2) + ((a >> 1) & 1), PetscInt(k / 2) + ((a >> 2) & 1)};
+            if (periodic)
+              for (int axis = 0; axis < 2; ++axis) node[axis] %= cn[axis];
+            for (int c = 0; c < 3; ++c) {
+              rows[3 * a + c] = numbering.row(node[0], node[1], node[2], c);
+              held[3 * a + c] = fixed(2 * node[0], 2 * node[1], 2 * node[2], c);
+            }
+          }
+          for (int r = 0; r < 24; ++r)
+            for (int col = 0; col < 24; ++col)
+              if (held[r] || held[col]) ke[r * 24 + col] = 0.0;
+          NAVOX_CALL(MatSetValues(coarse, 24, rows, 24, rows, ke, ADD_VALUES));
+        }
+    // A unit diagonal on the held coarse DOFs, once each, by their owners.
+    const PetscScalar* free = nullptr;
+    PetscInt lo = 0, hi = 0;
+    NAVOX_CALL(VecGetOwnershipRange(coarse_free, &lo, &hi));
+    NAVOX_CALL(VecGetArrayRead(coarse_free, &free));
+    for (PetscInt r = lo; r < hi; ++r)
+      if (free[r - lo] == 0.0) NAVOX_CALL(MatSetValue(coarse, r, r, 1.0, ADD_VALUES));
+    NAVOX_CALL(VecRestoreArrayRead(coarse_free, &free));
+    NAVOX_CALL(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatSetBlockSize(coarse, 3));
+    NAVOX_CALL(MatSetOption(coarse, MAT_SYMMETRIC, PETSC_TRUE));
+    NAVOX_CALL(MatSetOption(coarse, MAT_SPD, PETSC_TRUE));
+  } catch (...) {
+    (void)MatDestroy(&coarse);
+    throw;
+  }
+  return coarse;
+}
+
+void Elasticity::set_up_two_levels() {
+  // The fine level has no matrix: its smoother may ask for products, the diagonal and
+  // the point blocks only. Said up front, on every rank, rather than as PETSc's error at
+  // the first solve.
+  for (const char* option : {"-mg_levels_pc_type", "-mg_levels_1_pc_type"}) {
+    char type[64] = "";
+    PetscBool given = PETSC_FALSE;
+    NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", option, type, sizeof type, &given));
+    const std::string t = type;
+    if (given && t != PCPBJACOBI && t != PCJACOBI && t != PCNONE)
+      throw CollectiveError(std::string("-displacement_") + (option + 1) + " " + t +
+                            ": the default two levels smooth the vertex grid without an assembled matrix "
+                            "(pbjacobi, jacobi or none); -displacement_pc_type gamg or mg assemble one");
+  }
+  PC pc = nullptr;
+  NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  DM coarse_dm = nullptr;
+  Mat p = nullptr, p_free = nullptr, coarse = nullptr;
+  Vec coarse_free = nullptr;
+  MatNullSpace near = nullptr;
+  try {
+    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_dm));
+    const GridSpec& spec = grid_.spec();
+    const auto& o = spec.origin;
+    NAVOX_CALL(DMDASetUniformCoordinates(coarse_dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
+                                         o[2] + double(spec.dims[2]) * h_[2]));
+    // P~: the DMDA's trilinear interpolation without the held coarse DOFs' columns.
+    NAVOX_CALL(DMCreateInterpolation(coarse_dm, vdm_, &p, nullptr));
+    NAVOX_CALL(MatConvert(p, MATAIJ, MAT_INITIAL_MATRIX, &p_free));
+    coarse_free = coarse_free_mask(coarse_dm);
+    NAVOX_CALL(MatDiagonalScale(p_free, nullptr, coarse_free));
+    coarse = coarse_operator(coarse_dm, coarse_free);
+    Vec coords = nullptr;
+    NAVOX_CALL(DMGetCoordinates(coarse_dm, &coords));
+    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
+    NAVOX_CALL(MatSetNearNullSpace(coarse, near));
+    NAVOX_CALL(PCSetType(pc, PCMG));
+    NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
+    NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+    NAVOX_CALL(PCMGSetInterpolation(pc, 1, p_free));
+    KSP smoother = nullptr, coarse_solve = nullptr;
+    PC smoother_pc = nullptr, coarse_pc = nullptr;
+    NAVOX_CALL(PCMGGetSmoother(pc, 1, &smoother));
+    NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
+    NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
+    NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
+    NAVOX_CALL(PCMGGetCoarseSolve(pc, &coarse_solve));
+    NAVOX_CALL(KSPSetOperators(coarse_solve, coarse, coarse));
+    NAVOX_CALL(KSPSetType(coarse_solve, KSPPREONLY));
+    NAVOX_CALL(KSPGetPC(coarse_solve, &coarse_pc));
+    NAVOX_CALL(PCSetType(coarse_pc, PCGAMG));
+    // The coarse GAMG's own defaults, as for GAMG on the whole grid.
+    set_option_default("displacement_", "mg_coarse_pc_gamg_threshold", "0.02");
+    set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
+    mg_levels_ = 0;
+  } catch (...) {
+    (void)MatNullSpaceDestroy(&near);
+    (void)VecDestroy(&coarse_free);
+    (void)MatDestroy(&coarse);
+    (void)MatDestroy(&p_free);
+    (void)MatDestroy(&p);
+    (void)DMDestroy(&coarse_dm);
+    throw;
+  }
+  // PCMG holds its own references.
+  NAVOX_CALL(MatNullSpaceDestroy(&near));
+  NAVOX_CALL(VecDestroy(&coarse_free));
+  NAVOX_CALL(MatDestroy(&coarse));
+  NAVOX_CALL(MatDestroy(&p_free));
+  NAVOX_CALL(MatDestroy(&p));
+  NAVOX_CALL(DMDestroy(&coarse_dm));
+}
+
+} // namespace navox

@@ -1,0 +1,216 @@
+// The elastic operator without a matrix (solver/mechanics/elasticity_matrix_free.cpp) and
+// the element-by-element Galerkin operator of the grid halved
+// (solver/mechanics/elasticity_two_levels.cpp) against the assembled matrix of the same
+// labels (-displacement_pc_type gamg assembles it): on 1, 2 and 4 ranks split along x, y
+// and z, with rollers and with periodic sides, on labels with SE, CC and pores (the
+// ersatz material), for random vectors:
+//   A_shell x = A x,   C v = P~^T A P~ v + v_held,
+// P~ the DMDA's trilinear interpolation with the held coarse DOFs' columns removed; and
+// A_shell x the same to the bit whichever axis the ranks split.
+#include "mesh/collective.hpp"
+#include "mesh/grid.hpp"
+#include "solver/mechanics/elasticity.hpp"
+#include "support/elastic_materials.hpp"
+#include "support/voxel_field.hpp"
+
+#include <gtest/gtest.h>
+#include <petscdmda.h>
+#include <petscksp.h>
+
+#include <mpi.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct AssembledOperator {
+  AssembledOperator() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "gamg"); }
+  ~AssembledOperator() { PetscOptionsClearValue(nullptr, "-displacement_pc_type"); }
+};
+
+navox::GridSpec halving(int split_axis, bool periodic) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  navox::GridSpec spec;
+  spec.dims = {16, 16, 16};
+  spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
+  spec.periodic_lateral = periodic;
+  spec.processors = {1, 1, 1};
+  spec.processors[std::size_t(split_axis)] = size;
+  return spec;
+}
+
+/// SE below z = 6, CC above with pores (material 2) in a checkered pattern of columns and
+/// a stray SE grain: every material pairing occurs inside coarse elements.
+double label(std::int64_t i, std::int64_t j, std::int64_t k) {
+  if (k < 6) return (i * 7 + j * 3 + k) % 11 == 0 ? 2.0 : 0.0;
+  if ((i + 2 * j) % 5 == 0 && k < 13) return 2.0;
+  return (i + j + k) % 9 == 0 ? 0.0 : 1.0;
+}
+
+double relative_difference(Vec a, Vec b) {
+  Vec d = nullptr;
+  double nd = 0, na = 0;
+  EXPECT_EQ(VecDuplicate(a, &d), 0);
+  EXPECT_EQ(VecWAXPY(d, -1.0, b, a), 0);
+  EXPECT_EQ(VecNorm(d, NORM_INFINITY, &nd), 0);
+  EXPECT_EQ(VecNorm(a, NORM_INFINITY, &na), 0);
+  VecDestroy(&d);
+  return nd / na;
+}
+
+/// All of a vertex-grid vector on every rank, in natural order.
+std::vector<double> natural(DM dm, Vec v) {
+  Vec nat = nullptr, all = nullptr;
+  VecScatter to_all = nullptr;
+  EXPECT_EQ(DMDACreateNaturalVector(dm, &nat), 0);
+  EXPECT_EQ(DMDAGlobalToNaturalBegin(dm, v, INSERT_VALUES, nat), 0);
+  EXPECT_EQ(DMDAGlobalToNaturalEnd(dm, v, INSERT_VALUES, nat), 0);
+  EXPECT_EQ(VecScatterCreateToAll(nat, &to_all, &all), 0);
+  EXPECT_EQ(VecScatterBegin(to_all, nat, all, INSERT_VALUES, SCATTER_FORWARD), 0);
+  EXPECT_EQ(VecScatterEnd(to_all, nat, all, INSERT_VALUES, SCATTER_FORWARD), 0);
+  PetscInt n = 0;
+  const PetscScalar* a = nullptr;
+  EXPECT_EQ(VecGetLocalSize(all, &n), 0);
+  EXPECT_EQ(VecGetArrayRead(all, &a), 0);
+  std::vector<double> out(a, a + n);
+  EXPECT_EQ(VecRestoreArrayRead(all, &a), 0);
+  VecScatterDestroy(&to_all);
+  VecDestroy(&all);
+  VecDestroy(&nat);
+  return out;
+}
+
+/// Checks the shell against the assembled operators; returns A_shell x for an x given by
+/// the node's global indices, in natural order.
+std::vector<double> compare(int split_axis, bool periodic) {
+  const navox::GridSpec spec = halving(split_axis, periodic);
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  const auto mats = navox::test::elastic_materials();
+  Vec labels = navox::test::voxel_field(grid, label);
+  navox::Elasticity shell(grid, labels, mats);
+  EXPECT_TRUE(shell.two_levels());
+  AssembledOperator assembled_option;
+  navox::Elasticity assembled(grid, labels, mats);
+  EXPECT_FALSE(assembled.two_levels());
+  Mat a_shell = shell.operator_matrix(), a = assembled.operator_matrix();
+
+  // The fine operator.
+  PetscRandom rnd = nullptr;
+  EXPECT_EQ(PetscRandomCreate(PETSC_COMM_WORLD, &rnd), 0);
+  EXPECT_EQ(PetscRandomSetSeed(rnd, 7), 0);
+  EXPECT_EQ(PetscRandomSeed(rnd), 0);
+  Vec x = nullptr, y = nullptr, y_ref = nullptr;
+  EXPECT_EQ(DMCreateGlobalVector(shell.vertex_dm(), &x), 0);
+  EXPECT_EQ(VecDuplicate(x, &y), 0);
+  EXPECT_EQ(VecDuplicate(x, &y_ref), 0);
+  EXPECT_EQ(VecSetRandom(x, rnd), 0);
+  EXPECT_EQ(MatMult(a_shell, x, y), 0);
+  EXPECT_EQ(MatMult(a, x, y_ref), 0);
+  const double fine = relative_difference(y_ref, y);
+  EXPECT_LE(fine, 1e-13);
+  {
+    PetscScalar**** xa = nullptr;
+    PetscInt xs, ys, zs, xm, ym, zm;
+    EXPECT_EQ(DMDAGetCorners(shell.vertex_dm(), &xs, &ys, &zs, &xm, &ym, &zm), 0);
+    EXPECT_EQ(DMDAVecGetArrayDOF(shell.vertex_dm(), x, &xa), 0);
+    for (PetscInt k = zs; k < zs + zm; ++k)
+      for (PetscInt j = ys; j < ys + ym; ++j)
+        for (PetscInt i = xs; i < xs + xm; ++i)
+          for (int c = 0; c < 3; ++c) xa[k][j][i][c] = std::sin(0.37 * double(i) + 0.91 * double(j) + 1.3 * double(k) + c);
+    EXPECT_EQ(DMDAVecRestoreArrayDOF(shell.vertex_dm(), x, &xa), 0);
+  }
+  EXPECT_EQ(MatMult(a_shell, x, y), 0);
+  const std::vector<double> product = natural(shell.vertex_dm(), y);
+  // The diagonal (Jacobi smoothers ask the shell for it).
+  EXPECT_EQ(MatGetDiagonal(a_shell, y), 0);
+  EXPECT_EQ(MatGetDiagonal(a, y_ref), 0);
+  EXPECT_LE(relative_difference(y_ref, y), 1e-14);
+
+  // The coarse operator, from the two-level preconditioner.
+  PC pc = nullptr;
+  KSP coarse_solve = nullptr;
+  Mat c = nullptr;
+  EXPECT_EQ(KSPGetPC(shell.solver(), &pc), 0);
+  EXPECT_EQ(PCMGGetCoarseSolve(pc, &coarse_solve), 0);
+  EXPECT_EQ(KSPGetOperators(coarse_solve, &c, nullptr), 0);
+  DM coarse_dm = nullptr;
+  Mat p = nullptr, p_free = nullptr, ptap = nullptr;
+  EXPECT_EQ(DMCoarsen(shell.vertex_dm(), PETSC_COMM_WORLD, &coarse_dm), 0);
+  EXPECT_EQ(DMCreateInterpolation(coarse_dm, shell.vertex_dm(), &p, nullptr), 0);
+  EXPECT_EQ(MatConvert(p, MATAIJ, MAT_INITIAL_MATRIX, &p_free), 0);
+  Vec free = nullptr, held = nullptr, v = nullptr, w = nullptr, w_ref = nullptr;
+  EXPECT_EQ(DMCreateGlobalVector(coarse_dm, &free), 0);
+  PetscScalar**** f = nullptr;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  EXPECT_EQ(DMDAGetCorners(coarse_dm, &xs, &ys, &zs, &xm, &ym, &zm), 0);
+  EXPECT_EQ(DMDAVecGetArrayDOF(coarse_dm, free, &f), 0);
+  int held_here = 0;
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i)
+        for (int cpt = 0; cpt < 3; ++cpt) {
+          const bool h = shell.fixed(2 * i, 2 * j, 2 * k, cpt);
+          f[k][j][i][cpt] = h ? 0.0 : 1.0;
+          held_here += h;
+        }
+  EXPECT_EQ(DMDAVecRestoreArrayDOF(coarse_dm, free, &f), 0);
+  int held_total = 0;
+  MPI_Allreduce(&held_here, &held_total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  EXPECT_GT(held_total, 0);
+  EXPECT_EQ(MatDiagonalScale(p_free, nullptr, free), 0);
+  EXPECT_EQ(MatPtAP(a, p_free, MAT_INITIAL_MATRIX, 2.0, &ptap), 0);
+  EXPECT_EQ(VecDuplicate(free, &held), 0);
+  EXPECT_EQ(VecDuplicate(free, &v), 0);
+  EXPECT_EQ(VecDuplicate(free, &w), 0);
+  EXPECT_EQ(VecDuplicate(free, &w_ref), 0);
+  EXPECT_EQ(VecSet(held, 1.0), 0);
+  EXPECT_EQ(VecAXPY(held, -1.0, free), 0);
+  EXPECT_EQ(VecSetRandom(v, rnd), 0);
+  EXPECT_EQ(MatMult(c, v, w), 0);
+  EXPECT_EQ(MatMult(ptap, v, w_ref), 0);
+  EXPECT_EQ(VecPointwiseMult(held, held, v), 0);
+  EXPECT_EQ(VecAXPY(w_ref, 1.0, held), 0);
+  const double coarse = relative_difference(w_ref, w);
+  if (grid.rank() == 0)
+    std::printf("split along %d%s: |A_shell x - A x| %.1e, |C v - (P~^T A P~ v + v_held)| %.1e (relative, max norm), "
+                "%d held coarse DOFs\n",
+                split_axis, periodic ? ", periodic" : "", fine, coarse, held_total);
+  for (Vec* z : {&x, &y, &y_ref, &free, &held, &v, &w, &w_ref, &labels}) VecDestroy(z);
+  for (Mat* m : {&p, &p_free, &ptap}) MatDestroy(m);
+  DMDestroy(&coarse_dm);
+  PetscRandomDestroy(&rnd);
+  return product;
+}
+
+TEST(ElasticOperator, MatrixFreeAndCoarseGalerkinEqualTheAssembledOnAnySplit) {
+  const std::vector<double> first = compare(0, false);
+  for (int axis = 1; axis < 3; ++axis) EXPECT_TRUE(compare(axis, false) == first) << "split along " << axis;
+}
+
+TEST(ElasticOperator, TheSameWithPeriodicSides) {
+  const std::vector<double> first = compare(0, true);
+  for (int axis = 1; axis < 3; ++axis) EXPECT_TRUE(compare(axis, true) == first) << "split along " << axis;
+}
+
+/// A fine-level smoother that needs matrix entries is refused on every rank, with the way
+/// to an assembled matrix, before any solve.
+TEST(ElasticOperator, SmootherThatNeedsAMatrixIsRefusedOnEveryRank) {
+  const navox::GridSpec spec = halving(2, false);
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec labels = navox::test::voxel_field(grid, label);
+  PetscOptionsSetValue(nullptr, "-displacement_mg_levels_pc_type", "sor");
+  try {
+    navox::Elasticity e(grid, labels, navox::test::elastic_materials());
+    ADD_FAILURE() << "SOR on the matrix-free fine level was accepted";
+  } catch (const navox::CollectiveError& error) {
+    EXPECT_NE(std::string(error.what()).find("-displacement_mg_levels_pc_type sor"), std::string::npos) << error.what();
+  }
+  PetscOptionsClearValue(nullptr, "-displacement_mg_levels_pc_type");
+  VecDestroy(&labels);
+}
+
+} // namespace
