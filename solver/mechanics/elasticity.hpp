@@ -201,8 +201,12 @@ private:
   bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
   std::vector<double> block_inverse_; ///< per owned node its 3×3 diagonal block inverted (two levels)
   /// Per material the scaled 27-point stencil of a node whose eight elements are all of it,
-  /// [(dy+1) + 3 (dz+1)][row component][3 (dx+1) + column component] (two levels).
-  std::vector<std::array<double, 27 * 9>> stencil_;
+  /// [(dy+1) + 3 (dz+1)][3 (dx+1) + column component][row component, padded to 4] (two
+  /// levels): the three rows of a column side by side, so the product runs over 4 lanes.
+  std::vector<std::array<double, 9 * 9 * 4>> stencil_;
+  /// Per material and element corner a the scaled rows 3a..3a+2 of K_e, [column][row
+  /// component, padded to 4] (two levels).
+  std::vector<std::array<double, 8 * 24 * 4>> corner_rows_;
 };
 
 } // namespace navox

@@ -10,6 +10,8 @@
 // Node by node: a node away from the held DOFs whose eight elements are of one material
 // takes that material's stencil (243 multiply-adds, the count of an AIJ row block);
 // any other sums the rows of its elements (72 per element), in ascending (k, j, i) order.
+// A row's three components run side by side (the coefficients stored column by column,
+// padded to four lanes): the compiler vectorises that without reordering any sum.
 // Which way a node goes depends on the labels alone and each rank writes only its own
 // nodes from ghosted values, so the product is the same on any partition, with no
 // reverse halo exchange.
@@ -63,22 +65,18 @@ PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
           // Nine rows of three neighbours along x: nine contiguous values each; no held DOF
           // among them.
           const double* st = stencil_[std::size_t(m0)].data();
-          double r[3] = {0, 0, 0};
-          for (int row = 0; row < 9; ++row, st += 27) {
+          double r[4] = {0, 0, 0, 0};
+          for (int row = 0; row < 9; ++row) {
             const PetscScalar* xr = xn + row_start[row];
-            for (int c = 0; c < 3; ++c) {
-              double s = 0;
-              for (int q = 0; q < 9; ++q) s += st[9 * c + q] * xr[q];
-              r[c] += s;
-            }
+            for (int q = 0; q < 9; ++q, st += 4)
+              for (int l = 0; l < 4; ++l) r[l] += st[l] * xr[q];
           }
           for (int c = 0; c < 3; ++c) out[c] = r[c];
           continue;
         }
         // Element by element, in ascending (k, j, i) order, the held DOFs' columns out.
-        double r[3] = {0, 0, 0};
+        double r[4] = {0, 0, 0, 0};
         for_each_element_of_node(i, j, k, [&](PetscInt ei, PetscInt ej, PetscInt ek, int ex, int ey, int ez) {
-          const auto& ke = stiffness_[std::size_t(lab_[ek][ej][ei])];
           const PetscScalar* x0 = xn - (1 - ex) * sx - (1 - ey) * sy - (1 - ez) * sz;
           double xe[24];
           for (int b = 0; b < 8; ++b)
@@ -89,12 +87,9 @@ PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
                 if (fixed(wrap(ei + (b & 1), nx), wrap(ej + ((b >> 1) & 1), ny), ek + ((b >> 2) & 1), c))
                   xe[3 * b + c] = 0.0;
           const int a = (1 - ex) + 2 * (1 - ey) + 4 * (1 - ez); // the node in the element
-          for (int c = 0; c < 3; ++c) {
-            const double* row = &ke[std::size_t((3 * a + c) * 24)];
-            double s = 0;
-            for (int q = 0; q < 24; ++q) s += row[q] * xe[q];
-            r[c] += scale_ * s;
-          }
+          const double* kr = corner_rows_[std::size_t(lab_[ek][ej][ei])].data() + a * 24 * 4;
+          for (int q = 0; q < 24; ++q, kr += 4)
+            for (int l = 0; l < 4; ++l) r[l] += kr[l] * xe[q];
         });
         // The held DOFs' rows: the identity.
         for (int c = 0; c < 3; ++c) out[c] = fixed(i, j, k, c) ? xn[c] : r[c];
@@ -124,6 +119,12 @@ void Elasticity::prepare_matrix_free() {
   // The uniform nodes' stencils: a node's eight elements, element (ex, ey, ez) holding the
   // node as its corner a and neighbour n as its corner b.
   stencil_.assign(stiffness_.size(), {});
+  corner_rows_.assign(stiffness_.size(), {});
+  for (std::size_t m = 0; m < stiffness_.size(); ++m)
+    for (int a = 0; a < 8; ++a)
+      for (int q = 0; q < 24; ++q)
+        for (int c = 0; c < 3; ++c)
+          corner_rows_[m][std::size_t((a * 24 + q) * 4 + c)] = stiffness_[m][std::size_t((3 * a + c) * 24 + q)] * scale_;
   for (std::size_t m = 0; m < stiffness_.size(); ++m)
     for (int e = 0; e < 8; ++e) {
       const int ex = e & 1, ey = (e >> 1) & 1, ez = (e >> 2) & 1;
@@ -132,7 +133,7 @@ void Elasticity::prepare_matrix_free() {
         const int n = (ex + (b & 1)) + 3 * (ey + ((b >> 1) & 1)) + 9 * (ez + ((b >> 2) & 1));
         for (int c = 0; c < 3; ++c)
           for (int d = 0; d < 3; ++d)
-            stencil_[m][std::size_t(((n / 3) * 3 + c) * 9 + (n % 3) * 3 + d)] +=
+            stencil_[m][std::size_t(((n / 3) * 9 + (n % 3) * 3 + d) * 4 + c)] +=
                 stiffness_[m][std::size_t((3 * a + c) * 24 + 3 * b + d)] * scale_;
       }
     }
