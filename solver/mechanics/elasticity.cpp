@@ -273,8 +273,9 @@ void Elasticity::create_solver() {
   //   Chebyshev on point-block Jacobi, over GAMG on the Galerkin operator of the grid
   //   halved (P^T A P with the DMDA's trilinear interpolation, summed element by element,
   //   so material contrasts and fixed nodes carry down; the rigid-body modes of the
-  //   coarse nodes as its near null space; elasticity_two_levels.cpp). GAMG's set-up, its Galerkin products above all, was most of an elastic
-  //   solve; on an eighth of the unknowns it costs an eighth, and GAMG's threshold still
+  //   coarse nodes as its near null space; elasticity_two_levels.cpp). GAMG's set-up,
+  //   its Galerkin products above all, was most of an elastic solve; on an eighth of
+  //   the unknowns it costs an eighth, and GAMG's threshold still
   //   keeps the pores' ersatz couplings out of its aggregates, where a geometric hierarchy
   //   all the way down averages them in;
   // - GAMG on the whole grid where it does not halve (an odd voxel count, or a rank with

@@ -39,9 +39,8 @@
 /// MatGetDiagonal and the nodes' 3×3 diagonal blocks for the smoother), and the grid
 /// halved gets its Galerkin operator element by element (elasticity_two_levels.cpp); an
 /// assembled matrix held 81 entries per row, ~2.9 KB per node. Elsewhere GAMG on the
-/// whole grid (aggregation
-/// threshold 0.02, the six rigid-body modes of the nodes as near null space, block size
-/// 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
+/// whole grid (aggregation threshold 0.02, the six rigid-body modes of the nodes as near
+/// null space, block size 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
 /// material contributes, so force checks measure the model, not the solve.
 #include "mesh/grid.hpp"

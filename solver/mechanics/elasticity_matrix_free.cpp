@@ -22,7 +22,7 @@
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 
-#include <cmath>
+#include <algorithm>
 
 namespace navox {
 
