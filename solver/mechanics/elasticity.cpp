@@ -134,6 +134,7 @@ Elasticity::~Elasticity() { release(); }
 
 void Elasticity::release() {
   if (ksp_) (void)KSPDestroy(&ksp_);
+  release_coarse_space();
   if (a_) (void)MatDestroy(&a_);
   if (u_) (void)VecDestroy(&u_);
   if (b_) (void)VecDestroy(&b_);

@@ -141,6 +141,17 @@ public:
   /// GAMG on the grid halved); false where GAMG takes the whole grid (a grid that does
   /// not halve, or `-displacement_pc_type gamg`) or with `-displacement_pc_type mg`.
   bool two_levels() const { return two_levels_; }
+  /// What the two levels need of the grid halved besides its operator: built at the first
+  /// set-up and kept across relabel, since none of it depends on the labels. Public for
+  /// the interpolation's MatShell callbacks (elasticity_two_levels.cpp); not an interface.
+  struct CoarseSpace {
+    DM dm = nullptr;
+    Mat p = nullptr;             ///< the DMDA's trilinear interpolation P (MAIJ: one scalar AIJ for 3 DOF)
+    Vec free = nullptr;          ///< 1 on the free coarse DOFs, 0 on the held ones
+    Vec work = nullptr;          ///< a coarse vector for the products of P~
+    Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
+    MatNullSpace near = nullptr; ///< the coarse nodes' rigid-body modes, GAMG's near null space
+  };
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
@@ -177,8 +188,9 @@ private:
   static PetscErrorCode shell_get_diagonal(Mat a, Vec d);
   static PetscErrorCode shell_invert_block_diagonal(Mat a, const PetscScalar** values);
   // The grid halved (elasticity_two_levels.cpp).
-  Mat coarse_operator(DM coarse_dm, Vec coarse_free) const;
-  Vec coarse_free_mask(DM coarse_dm) const;
+  void build_coarse_space();
+  void release_coarse_space();
+  Mat coarse_operator() const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -206,6 +218,7 @@ private:
   /// Per material and element corner a the scaled rows 3a..3a+2 of K_e, [column][row
   /// component, padded to 4] (two levels).
   std::vector<std::array<double, 8 * 24 * 4>> corner_rows_;
+  CoarseSpace coarse_; ///< two levels only
 };
 
 } // namespace navox

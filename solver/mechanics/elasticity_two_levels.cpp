@@ -13,6 +13,12 @@
 // and columns removed, and a unit diagonal keeps them out of the coarse solve. On every
 // fixed fine DOF P~ has a zero row (a fine node on a held plane interpolates from coarse
 // nodes of that plane only), which is why A's unit rows do not enter.
+//
+// Only the coarse operator depends on the labels. The coarse grid, P~ and the held DOFs'
+// mask are built once and kept across collector moves (Elasticity::relabel); P~ is a
+// MatShell over the DMDA's MAIJ interpolation (one scalar AIJ for the three components)
+// that zeroes the held coarse DOFs on its coarse side, where an AIJ copy of it with
+// those columns scaled to zero held three times the entries.
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
@@ -106,22 +112,105 @@ private:
 
 } // namespace
 
-Vec Elasticity::coarse_free_mask(DM coarse_dm) const {
-  Vec mask = nullptr;
-  NAVOX_CALL(DMCreateGlobalVector(coarse_dm, &mask));
-  PetscScalar**** m = nullptr;
-  PetscInt xs, ys, zs, xm, ym, zm;
-  NAVOX_CALL(DMDAGetCorners(coarse_dm, &xs, &ys, &zs, &xm, &ym, &zm));
-  NAVOX_CALL(DMDAVecGetArrayDOF(coarse_dm, mask, &m));
-  for (PetscInt k = zs; k < zs + zm; ++k)
-    for (PetscInt j = ys; j < ys + ym; ++j)
-      for (PetscInt i = xs; i < xs + xm; ++i)
-        for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0;
-  NAVOX_CALL(DMDAVecRestoreArrayDOF(coarse_dm, mask, &m));
-  return mask;
+namespace {
+
+// P~ = P diag(free) and its transpose, applied through P (MAIJ) and the mask: the
+// same products as an AIJ copy of P with the held columns scaled to zero (an entry
+// times 0 adds 0 either way). PCMG interpolates with MatMultAdd and restricts with
+// MatMultTranspose.
+using CoarseSpace = Elasticity::CoarseSpace;
+
+CoarseSpace* space_of(Mat m) {
+  void* ctx = nullptr;
+  (void)MatShellGetContext(m, &ctx);
+  return static_cast<CoarseSpace*>(ctx);
 }
 
-Mat Elasticity::coarse_operator(DM coarse_dm, Vec coarse_free) const {
+PetscErrorCode interpolate_to_fine(Mat m, Vec coarse, Vec fine) {
+  PetscFunctionBeginUser;
+  CoarseSpace* s = space_of(m);
+  PetscCall(VecPointwiseMult(s->work, s->free, coarse));
+  PetscCall(MatMult(s->p, s->work, fine));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode interpolate_add(Mat m, Vec coarse, Vec add, Vec fine) {
+  PetscFunctionBeginUser;
+  CoarseSpace* s = space_of(m);
+  PetscCall(VecPointwiseMult(s->work, s->free, coarse));
+  PetscCall(MatMultAdd(s->p, s->work, add, fine));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode restrict_to_coarse(Mat m, Vec fine, Vec coarse) {
+  PetscFunctionBeginUser;
+  CoarseSpace* s = space_of(m);
+  PetscCall(MatMultTranspose(s->p, fine, coarse));
+  PetscCall(VecPointwiseMult(coarse, s->free, coarse));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode restrict_add(Mat m, Vec fine, Vec add, Vec coarse) {
+  PetscFunctionBeginUser;
+  CoarseSpace* s = space_of(m);
+  PetscCall(MatMultTranspose(s->p, fine, s->work));
+  PetscCall(VecPointwiseMult(s->work, s->free, s->work));
+  if (coarse != add) PetscCall(VecCopy(add, coarse));
+  PetscCall(VecAXPY(coarse, 1.0, s->work));
+  PetscFunctionReturn(0);
+}
+
+} // namespace
+
+void Elasticity::release_coarse_space() {
+  if (coarse_.interpolation) (void)MatDestroy(&coarse_.interpolation);
+  if (coarse_.near) (void)MatNullSpaceDestroy(&coarse_.near);
+  if (coarse_.work) (void)VecDestroy(&coarse_.work);
+  if (coarse_.free) (void)VecDestroy(&coarse_.free);
+  if (coarse_.p) (void)MatDestroy(&coarse_.p);
+  if (coarse_.dm) (void)DMDestroy(&coarse_.dm);
+}
+
+void Elasticity::build_coarse_space() {
+  try {
+    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_.dm));
+    const GridSpec& spec = grid_.spec();
+    const auto& o = spec.origin;
+    NAVOX_CALL(DMDASetUniformCoordinates(coarse_.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
+                                         o[2] + double(spec.dims[2]) * h_[2]));
+    NAVOX_CALL(DMCreateInterpolation(coarse_.dm, vdm_, &coarse_.p, nullptr));
+    // The mask: a coarse DOF is held where its fine node (2I, 2J, 2K) is.
+    NAVOX_CALL(DMCreateGlobalVector(coarse_.dm, &coarse_.free));
+    NAVOX_CALL(VecDuplicate(coarse_.free, &coarse_.work));
+    PetscScalar**** m = nullptr;
+    PetscInt xs, ys, zs, xm, ym, zm;
+    NAVOX_CALL(DMDAGetCorners(coarse_.dm, &xs, &ys, &zs, &xm, &ym, &zm));
+    NAVOX_CALL(DMDAVecGetArrayDOF(coarse_.dm, coarse_.free, &m));
+    for (PetscInt k = zs; k < zs + zm; ++k)
+      for (PetscInt j = ys; j < ys + ym; ++j)
+        for (PetscInt i = xs; i < xs + xm; ++i)
+          for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0;
+    NAVOX_CALL(DMDAVecRestoreArrayDOF(coarse_.dm, coarse_.free, &m));
+    PetscInt fine_rows = 0, fine_n = 0, coarse_rows = 0, coarse_n = 0;
+    NAVOX_CALL(MatGetLocalSize(coarse_.p, &fine_rows, &coarse_rows));
+    NAVOX_CALL(MatGetSize(coarse_.p, &fine_n, &coarse_n));
+    NAVOX_CALL(MatCreateShell(grid_.comm(), fine_rows, coarse_rows, fine_n, coarse_n, &coarse_, &coarse_.interpolation));
+    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT, (void (*)(void))interpolate_to_fine));
+    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
+    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_TRANSPOSE, (void (*)(void))restrict_to_coarse));
+    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_TRANSPOSE_ADD, (void (*)(void))restrict_add));
+    Vec coords = nullptr;
+    NAVOX_CALL(DMGetCoordinates(coarse_.dm, &coords));
+    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &coarse_.near));
+  } catch (...) {
+    release_coarse_space(); // the next set-up starts again from nothing
+    throw;
+  }
+}
+
+Mat Elasticity::coarse_operator() const {
+  DM coarse_dm = coarse_.dm;
   // Q_c^T K_m Q_c for every child position and material, scaled as the fine system.
   const std::size_t nm = stiffness_.size();
   std::vector<Hex::Stiffness> g(8 * nm);
@@ -175,11 +264,11 @@ Mat Elasticity::coarse_operator(DM coarse_dm, Vec coarse_free) const {
     // A unit diagonal on the held coarse DOFs, once each, by their owners.
     const PetscScalar* free = nullptr;
     PetscInt lo = 0, hi = 0;
-    NAVOX_CALL(VecGetOwnershipRange(coarse_free, &lo, &hi));
-    NAVOX_CALL(VecGetArrayRead(coarse_free, &free));
+    NAVOX_CALL(VecGetOwnershipRange(coarse_.free, &lo, &hi));
+    NAVOX_CALL(VecGetArrayRead(coarse_.free, &free));
     for (PetscInt r = lo; r < hi; ++r)
       if (free[r - lo] == 0.0) NAVOX_CALL(MatSetValue(coarse, r, r, 1.0, ADD_VALUES));
-    NAVOX_CALL(VecRestoreArrayRead(coarse_free, &free));
+    NAVOX_CALL(VecRestoreArrayRead(coarse_.free, &free));
     NAVOX_CALL(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
     NAVOX_CALL(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
     NAVOX_CALL(MatSetBlockSize(coarse, 3));
@@ -208,31 +297,14 @@ void Elasticity::set_up_two_levels() {
   }
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  DM coarse_dm = nullptr;
-  Mat p = nullptr, p_free = nullptr, coarse = nullptr;
-  Vec coarse_free = nullptr;
-  MatNullSpace near = nullptr;
+  if (!coarse_.dm) build_coarse_space();
+  Mat coarse = coarse_operator();
   try {
-    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_dm));
-    const GridSpec& spec = grid_.spec();
-    const auto& o = spec.origin;
-    NAVOX_CALL(DMDASetUniformCoordinates(coarse_dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                         o[2] + double(spec.dims[2]) * h_[2]));
-    // P~: the DMDA's trilinear interpolation without the held coarse DOFs' columns.
-    NAVOX_CALL(DMCreateInterpolation(coarse_dm, vdm_, &p, nullptr));
-    NAVOX_CALL(MatConvert(p, MATAIJ, MAT_INITIAL_MATRIX, &p_free));
-    coarse_free = coarse_free_mask(coarse_dm);
-    NAVOX_CALL(MatDiagonalScale(p_free, nullptr, coarse_free));
-    coarse = coarse_operator(coarse_dm, coarse_free);
-    Vec coords = nullptr;
-    NAVOX_CALL(DMGetCoordinates(coarse_dm, &coords));
-    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &near));
-    NAVOX_CALL(MatSetNearNullSpace(coarse, near));
+    NAVOX_CALL(MatSetNearNullSpace(coarse, coarse_.near));
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
-    NAVOX_CALL(PCMGSetInterpolation(pc, 1, p_free));
+    NAVOX_CALL(PCMGSetInterpolation(pc, 1, coarse_.interpolation));
     KSP smoother = nullptr, coarse_solve = nullptr;
     PC smoother_pc = nullptr, coarse_pc = nullptr;
     NAVOX_CALL(PCMGGetSmoother(pc, 1, &smoother));
@@ -249,21 +321,10 @@ void Elasticity::set_up_two_levels() {
     set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
     mg_levels_ = 0;
   } catch (...) {
-    (void)MatNullSpaceDestroy(&near);
-    (void)VecDestroy(&coarse_free);
     (void)MatDestroy(&coarse);
-    (void)MatDestroy(&p_free);
-    (void)MatDestroy(&p);
-    (void)DMDestroy(&coarse_dm);
     throw;
   }
-  // PCMG holds its own references.
-  NAVOX_CALL(MatNullSpaceDestroy(&near));
-  NAVOX_CALL(VecDestroy(&coarse_free));
-  NAVOX_CALL(MatDestroy(&coarse));
-  NAVOX_CALL(MatDestroy(&p_free));
-  NAVOX_CALL(MatDestroy(&p));
-  NAVOX_CALL(DMDestroy(&coarse_dm));
+  NAVOX_CALL(MatDestroy(&coarse)); // the coarse KSP holds it
 }
 
 } // namespace navox

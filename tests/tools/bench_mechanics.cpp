@@ -4,6 +4,7 @@
 //
 //   navox_bench_mechanics N [N ...]
 //   navox_bench_mechanics floor N [N ...]     (the Poisson floor only)
+//   navox_bench_mechanics product N [N ...]   (one operator product, shell against AIJ)
 //
 // The Poisson floor is solved twice: the first solve builds the multigrid hierarchy
 // ("GMG Poisson"), the second reuses it ("  (again)"), as a time loop would. Its
@@ -12,6 +13,14 @@
 // Cell: N^3 voxels of 0.5 um; SE below N/2, a gap of N/8 layers, CC above, the gap
 // bridged by square CC columns (N/8 voxels wide) on a third of a checkerboard of
 // patches: a rough SE|CC contact. Stack pressure 1 MPa, rollers, u_z = 0 at z = 0.
+//
+// `product` times one product of the elastic operator, 50 MatMults after one to warm
+// up, the default two levels' MatShell (elasticity_matrix_free.cpp) against the
+// assembled AIJ matrix of `-displacement_pc_type gamg`, on two cells: the rough contact
+// above (most nodes have eight elements of one material) and a porous one (SE below
+// N/2, CC above with square pore columns two voxels wide at a pitch of four, so that
+// many nodes touch two materials). Prints ms per product and the share of such mixed
+// nodes.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/voxel_field.hpp"
@@ -79,11 +88,15 @@ void row(const char* what, std::int64_t n, double unknowns, PetscInt its, const 
               solve.wall, solve.cpu, solve.wall / (unknowns / 1e6));
 }
 
-void elasticity(std::int64_t n, int rank) {
+navox::GridSpec cube(std::int64_t n) {
   navox::GridSpec spec;
   spec.dims = {n, n, n};
   spec.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
-  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  return spec;
+}
+
+/// SE (0), CC (1) and a pore phase (2) that takes the ersatz material.
+navox::MaterialTable bench_materials() {
   navox::MaterialTable mats(3);
   mats[0] = {"NBH", navox::Phase::SE};
   mats[0].youngs_modulus = 15e9;
@@ -92,12 +105,21 @@ void elasticity(std::int64_t n, int rank) {
   mats[1].youngs_modulus = 70.6e9;
   mats[1].poisson_ratio = 0.345;
   mats[2] = {"gap", navox::Phase::PORE};
+  return mats;
+}
+
+/// The rough contact's label at voxel (i, j, k) of the N^3 cell, its CC `lift` layers higher.
+int rough_contact(std::int64_t n, std::int64_t i, std::int64_t j, std::int64_t k, std::int64_t lift = 0) {
   const std::int64_t se = n / 2, gap = n / 8 > 0 ? n / 8 : 1, patch = n / 8 > 0 ? n / 8 : 1;
-  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
-    if (k < se) return 0.0;
-    if (k >= se + gap) return 1.0;
-    return (i / patch + j / patch) % 3 == 0 ? 1.0 : 2.0;
-  });
+  if (k < se) return 0;
+  if (k >= se + gap + lift) return 1;
+  return (i / patch + j / patch) % 3 == 0 ? 1 : 2;
+}
+
+void elasticity(std::int64_t n, int rank) {
+  navox::Grid grid(MPI_COMM_WORLD, cube(n), {});
+  const navox::MaterialTable mats = bench_materials();
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(rough_contact(n, i, j, k)); });
   navox::Elasticity* e = nullptr;
   const Timing assemble = timed([&] { e = new navox::Elasticity(grid, labels, mats); });
   navox::ElasticLoad load;
@@ -110,11 +132,7 @@ void elasticity(std::int64_t n, int rank) {
   const Timing again = timed([&] { r2 = e->solve(load); });
   // A collector move: the gap one layer higher, the matrix refilled in its pattern and
   // the multigrid set up anew (Elasticity::relabel), as a run does after each lift.
-  Vec lifted = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
-    if (k < se) return 0.0;
-    if (k >= se + gap + 1) return 1.0;
-    return (i / patch + j / patch) % 3 == 0 ? 1.0 : 2.0;
-  });
+  Vec lifted = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(rough_contact(n, i, j, k, 1)); });
   navox::ElasticResult r3;
   const Timing relabel = timed([&] { e->relabel(lifted); });
   const Timing moved = timed([&] { r3 = e->solve(load); });
@@ -127,6 +145,68 @@ void elasticity(std::int64_t n, int rank) {
   delete e;
   VecDestroy(&lifted);
   VecDestroy(&labels);
+}
+
+/// Milliseconds per product of the operator of `e` (the mean of 50, after one).
+double product_ms(const navox::Elasticity& e) {
+  Mat a = e.operator_matrix();
+  Vec x = nullptr, y = nullptr;
+  NAVOX_CALL(MatCreateVecs(a, &x, &y));
+  NAVOX_CALL(VecSet(x, 1.0));
+  NAVOX_CALL(MatMult(a, x, y)); // warm up: pages touched, caches filled
+  constexpr int kProducts = 50;
+  const Timing t = timed([&] {
+    for (int r = 0; r < kProducts; ++r) NAVOX_CALL(MatMult(a, x, y));
+  });
+  NAVOX_CALL(VecDestroy(&x));
+  NAVOX_CALL(VecDestroy(&y));
+  return 1e3 * t.wall / kProducts;
+}
+
+void products(std::int64_t n, int rank) {
+  navox::Grid grid(MPI_COMM_WORLD, cube(n), {});
+  const navox::MaterialTable mats = bench_materials();
+  const std::int64_t se = n / 2;
+  auto rough = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return rough_contact(n, i, j, k); };
+  auto porous = [&](std::int64_t i, std::int64_t j, std::int64_t k) -> int {
+    if (k < se) return 0;
+    return (i % 4 < 2 && j % 4 < 2) ? 2 : 1;
+  };
+  for (int cell = 0; cell < 2; ++cell) {
+    auto label = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return cell == 0 ? rough(i, j, k) : porous(i, j, k); };
+    // Nodes whose existing elements are not all of one material (counted on the whole
+    // grid by every rank: a figure for the table, not part of the timing).
+    std::int64_t mixed = 0;
+    for (std::int64_t k = 0; k <= n; ++k)
+      for (std::int64_t j = 0; j <= n; ++j)
+        for (std::int64_t i = 0; i <= n; ++i) {
+          int first = -1;
+          bool one = true;
+          for (int e = 0; e < 8; ++e) {
+            const std::int64_t ei = i - 1 + (e & 1), ej = j - 1 + ((e >> 1) & 1), ek = k - 1 + ((e >> 2) & 1);
+            if (ei < 0 || ej < 0 || ek < 0 || ei >= n || ej >= n || ek >= n) continue;
+            const int m = label(ei, ej, ek);
+            if (first < 0) first = m;
+            else if (m != first) one = false;
+          }
+          mixed += one ? 0 : 1;
+        }
+    Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(label(i, j, k)); });
+    double ms[2] = {0, 0};
+    for (int assembled = 0; assembled < 2; ++assembled) {
+      if (assembled) NAVOX_CALL(PetscOptionsSetValue(nullptr, "-displacement_pc_type", "gamg"));
+      {
+        const navox::Elasticity e(grid, labels, mats);
+        ms[assembled] = product_ms(e);
+      }
+      if (assembled) NAVOX_CALL(PetscOptionsClearValue(nullptr, "-displacement_pc_type"));
+    }
+    NAVOX_CALL(VecDestroy(&labels));
+    if (rank == 0)
+      std::printf("%-12s %4lld %11.0f %8.1f %%  %9.2f %9.2f\n", cell == 0 ? "rough" : "porous", (long long)n,
+                  3.0 * double((n + 1) * (n + 1) * (n + 1)), 100.0 * double(mixed) / double((n + 1) * (n + 1) * (n + 1)),
+                  ms[0], ms[1]);
+  }
 }
 
 void poisson(std::int64_t n, int rank) {
@@ -172,7 +252,18 @@ void poisson(std::int64_t n, int rank) {
 
 int main(int argc, char** argv) {
   const bool floor_only = argc > 1 && std::strcmp(argv[1], "floor") == 0;
-  return navox::bench::main(argc, argv, floor_only ? 2 : 1, {32, 64}, [&](const auto& sizes, int rank, int size) {
+  const bool product_only = argc > 1 && std::strcmp(argv[1], "product") == 0;
+  return navox::bench::main(argc, argv, floor_only || product_only ? 2 : 1, {32, 64}, [&](const auto& sizes, int rank,
+                                                                                          int size) {
+    if (product_only) {
+      if (rank == 0)
+        std::printf("# %d rank(s); one product of the elastic operator, the mean of 50 (wall ms): the two levels'\n"
+                    "# MatShell and the AIJ matrix of -displacement_pc_type gamg; mixed: nodes touching two materials\n"
+                    "%-12s %4s %11s %10s %9s %9s\n",
+                    size, "cell", "N", "unknowns", "mixed", "shell_ms", "aij_ms");
+      for (auto n : sizes) products(n, rank);
+      return;
+    }
     if (rank == 0)
       std::printf("# %d rank(s); setup = assembly (elasticity; relabel: the refill after a collector move) or DM +\n"
                   "# KSP creation (Poisson); solve includes the"
