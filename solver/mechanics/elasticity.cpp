@@ -33,14 +33,14 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
   NAVOX_CALL(DMCreateLocalVector(sdm, &na_local_));
   NAVOX_CALL(VecSet(na_local_, 0.0));
   try {
-    set_up();
+    set_up(labels);
   } catch (...) {
     release(); // no destructor runs for a constructor that throws
     throw;
   }
 }
 
-void Elasticity::set_up() {
+void Elasticity::set_up(Vec labels) {
   material_tables();
   create_vertex_dm();
   // The preconditioner decides the operator (create_solver below): the default two levels
@@ -61,7 +61,7 @@ void Elasticity::set_up() {
     NAVOX_CALL(MatSetBlockSize(a_, 3));
     fill();
   }
-  create_solver();
+  create_solver(labels);
 }
 
 void Elasticity::relabel(Vec labels) {
@@ -84,7 +84,7 @@ void Elasticity::relabel(Vec labels) {
   // CG took 19-25 iterations where a fresh one takes 19-22, tests/parallel/
   // test_elastic_patch.cpp); a fresh one repeats a solver built on these labels to the bit.
   NAVOX_CALL(KSPDestroy(&ksp_));
-  create_solver();
+  create_solver(labels);
   forget_solution();
 }
 
@@ -121,10 +121,12 @@ void Elasticity::material_tables() {
   scale_ = 1.0 / (e_max * h_ref);
   stiffness_.clear();
   c_.clear();
+  modulus_.clear();
   for (std::size_t m = 0; m < nm; ++m) {
     const bool s = solid(int(m)) && materials_[m].youngs_modulus > 0;
     const double e = s ? materials_[m].youngs_modulus : kErsatz * e_min;
     const double nu = s ? materials_[m].poisson_ratio : kErsatzPoisson;
+    modulus_.push_back(e);
     stiffness_.push_back(Hex::stiffness(h_, e, nu));
     c_.push_back(Hex::constitutive(e, nu));
   }
@@ -237,7 +239,7 @@ void Elasticity::fill() {
   NAVOX_CALL(MatSetOption(a_, MAT_SPD, PETSC_TRUE));
 }
 
-void Elasticity::create_solver() {
+void Elasticity::create_solver(Vec labels) {
 
   if (!two_levels_) { // GAMG's near null space: rigid-body modes from the node coordinates
     Vec coords = nullptr;
@@ -272,8 +274,9 @@ void Elasticity::create_solver() {
   // levels"):
   // - by default, where the grid halves once, two levels: the vertex grid smoothed by
   //   Chebyshev on point-block Jacobi, over GAMG on the Galerkin operator of the grid
-  //   halved (P^T A P with the DMDA's trilinear interpolation, summed element by element,
-  //   so material contrasts and fixed nodes carry down; the rigid-body modes of the
+  //   halved (P^T A P with a trilinear interpolation whose weights between materials
+  //   follow their stiffness, summed element by element, so material contrasts, thin pore
+  //   gaps and fixed nodes carry down; the rigid-body modes of the
   //   coarse nodes as its near null space; elasticity_two_levels.cpp). GAMG's set-up,
   //   its Galerkin products above all, was most of an elastic solve; on an eighth of
   //   the unknowns it costs an eighth, and GAMG's threshold still
@@ -303,7 +306,7 @@ void Elasticity::create_solver() {
     NAVOX_CALL(PCMGSetLevels(pc, mg_levels_, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
   } else if (two_levels_) {
-    set_up_two_levels();
+    set_up_two_levels(labels);
   } else {
     NAVOX_CALL(PCSetType(pc, PCGAMG));
   }

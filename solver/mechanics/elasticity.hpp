@@ -141,12 +141,14 @@ public:
   /// GAMG on the grid halved); false where GAMG takes the whole grid (a grid that does
   /// not halve, or `-displacement_pc_type gamg`) or with `-displacement_pc_type mg`.
   bool two_levels() const { return two_levels_; }
-  /// What the two levels need of the grid halved besides its operator: built at the first
-  /// set-up and kept across relabel, since none of it depends on the labels. Public for
-  /// the interpolation's MatShell callbacks (elasticity_two_levels.cpp); not an interface.
+  /// What the two levels need of the grid halved: the grid, the held DOFs and the rigid-body
+  /// modes built at the first set-up and kept across relabel (none depends on the labels),
+  /// P's weights rebuilt with the labels. Public for the interpolation's MatShell
+  /// callbacks (elasticity_two_levels.cpp); not an interface.
   struct CoarseSpace {
     DM dm = nullptr;
-    Mat p = nullptr;             ///< the DMDA's trilinear interpolation P (MAIJ: one scalar AIJ for 3 DOF)
+    DM wide = nullptr;           ///< the labels' DMDA with ghosts two voxels wide (the weights of P)
+    Mat p = nullptr;             ///< P (MAIJ: one scalar AIJ for the 3 DOF), rebuilt with the labels
     Vec free = nullptr;          ///< 1 on the free coarse DOFs, 0 on the held ones
     Vec work = nullptr;          ///< a coarse vector for the products of P~
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
@@ -157,13 +159,13 @@ public:
 
 private:
   using Hex = physics::HexElasticity;
-  void set_up();
+  void set_up(Vec labels);
   void release();
   void material_tables();
   void create_vertex_dm();
   void fill();
-  void create_solver();
-  void set_up_two_levels();
+  void create_solver(Vec labels);
+  void set_up_two_levels(Vec labels);
   /// Calls fn(ei, ej, ek, ex, ey, ez) for each element (voxel) that has node (i, j, k),
   /// in ascending (k, j, i) order; (ex, ey, ez): the element's offset from (i−1, j−1, k−1),
   /// so the node is the element's corner (1−ex) + 2(1−ey) + 4(1−ez).
@@ -190,7 +192,10 @@ private:
   // The grid halved (elasticity_two_levels.cpp).
   void build_coarse_space();
   void release_coarse_space();
-  Mat coarse_operator() const;
+  /// The interpolation's weights from the labels (`wide`: their local array with ghosts
+  /// two wide) into coarse_.p, and the coarse operator P~^T A P~, element by element.
+  void build_interpolation(const PetscScalar* const* const* wide);
+  Mat coarse_operator(const PetscScalar* const* const* wide) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -202,6 +207,7 @@ private:
   double scale_ = 1;                      ///< 1/(E_max h): the assembled system is K·scale_
   std::vector<Hex::Stiffness> stiffness_; ///< per material, physical [N/m]
   std::vector<Hex::Constitutive> c_;      ///< per material [Pa]
+  std::vector<double> modulus_;           ///< per material its E [Pa] (the ersatz's for pores and Na)
   DM vdm_ = nullptr;
   Mat a_ = nullptr;
   KSP ksp_ = nullptr;

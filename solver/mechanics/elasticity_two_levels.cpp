@@ -6,19 +6,31 @@
 // element instead of as P^T A P from an assembled A:
 // \f[ K_E = \sum_{c=1}^{8} Q_c^T K_{m(c)} Q_c, \f]
 // over the eight fine voxels c of coarse element E, K_m the element stiffness of voxel
-// c's material and Q_c the trilinear interpolation of E's nodal values to c's nodes (the
-// DMDA's interpolation, restricted to one element). The coarse DOFs held at zero (those of
-// fine nodes (2I, 2J, 2K) held at zero) have their columns of the interpolation P removed
-// (P~ = P diag(free)), so the coarse operator is P~^T A P~ = sum of K_E with those rows
-// and columns removed, and a unit diagonal keeps them out of the coarse solve. On every
-// fixed fine DOF P~ has a zero row (a fine node on a held plane interpolates from coarse
-// nodes of that plane only), which is why A's unit rows do not enter.
+// c's material and Q_c the interpolation of E's nodal values to c's nodes (P restricted
+// to one element: a fine node inside E interpolates from E's nodes only). The coarse DOFs
+// held at zero (those of fine nodes (2I, 2J, 2K) held at zero) have their columns of P
+// removed (P~ = P diag(free)), so the coarse operator is P~^T A P~ = sum of K_E with
+// those rows and columns removed, and a unit diagonal keeps them out of the coarse
+// solve. On every fixed fine DOF P~ has a zero row (a fine node on a held plane
+// interpolates from coarse nodes of that plane only), which is why A's unit rows do not
+// enter.
 //
-// Only the coarse operator depends on the labels. The coarse grid, P~ and the held DOFs'
-// mask are built once and kept across collector moves (Elasticity::relabel); P~ is a
-// MatShell over the DMDA's MAIJ interpolation (one scalar AIJ for the three components)
-// that zeroes the held coarse DOFs on its coarse side, where an AIJ copy of it with
-// those columns scaled to zero held three times the entries.
+// P is trilinear but for its weights between materials: a fine node halfway between two
+// coarse nodes along an axis takes them in proportion to the stiffness on each side,
+// \f[ w_{lo} = \frac{k_{lo}}{k_{lo} + k_{hi}}, \quad w_{hi} = \frac{k_{hi}}{k_{lo} + k_{hi}}, \f]
+// k_lo and k_hi the sums of Young's modulus E over the node's elements below and above it
+// along that axis (the ersatz's E for pores and Na), and a node halfway along several
+// axes the product of their weights (in x, y, z order). In one material w = 1/2 exactly:
+// the DMDA's trilinear interpolation to the bit. Across a thin pore gap (the end of a
+// strip, a collector resting on the last Na) the trilinear weights tie the gap's face
+// nodes to the solid across it, so that the coarse grid cannot move the collector without
+// straining the SE; these follow their own solid (docs/performance.md, "Two levels": CG
+// took 49-71 iterations there against 18-21 elsewhere).
+//
+// The coarse grid, the mask of held coarse DOFs and the coarse nodes' rigid-body modes are
+// built once and kept across collector moves (Elasticity::relabel); P (a scalar AIJ
+// for the three components, as MAIJ) and the coarse operator follow the labels. P~ is a
+// MatShell that zeroes the held coarse DOFs on P's coarse side.
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
@@ -26,6 +38,7 @@
 #include "mesh/option_default.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -33,21 +46,10 @@ namespace navox {
 
 namespace {
 
-/// Weight of coarse node a (0 or 1 along an axis) at fine node position p (0, 1, 2 along
-/// the axis, in fine spacings from the coarse element's low corner): trilinear.
-double weight(int p, int a) { return p == 1 ? 0.5 : (p == 0) == (a == 0) ? 1.0 : 0.0; }
-
-/// Q_c^T K Q_c for child c = (cx, cy, cz) of a coarse element (row-major 24 x 24, nodes in
-/// the element's order a = ax + 2 ay + 4 az, component fastest).
-physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::Stiffness& k, int child) {
-  double w[8][8]; // w[b][a]: fine node b of the child, coarse node a of the element
-  for (int b = 0; b < 8; ++b)
-    for (int a = 0; a < 8; ++a) {
-      double v = 1;
-      for (int axis = 0; axis < 3; ++axis)
-        v *= weight(((child >> axis) & 1) + ((b >> axis) & 1), (a >> axis) & 1);
-      w[b][a] = v;
-    }
+/// Q_c^T K Q_c for a child voxel of a coarse element (row-major 24 x 24, nodes in the
+/// element's order a = ax + 2 ay + 4 az, component fastest); w[b][a] the weight of the
+/// element's coarse node a at the child's fine node b (Q_c for each component).
+physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::Stiffness& k, const double (&w)[8][8]) {
   // K Q first (24 x 24), then Q^T (K Q).
   double kq[24][24] = {};
   for (int r = 0; r < 24; ++r)
@@ -66,6 +68,21 @@ physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::S
     }
   return g;
 }
+
+/// A fine node's weights along each axis: at an even index the coarse node it sits on
+/// (lo = 1, hi = 0), at an odd one its two coarse neighbours (lo the lower).
+struct NodeWeights {
+  double lo[3], hi[3];
+  bool trilinear() const {
+    for (int a = 0; a < 3; ++a)
+      if (!((lo[a] == 1 && hi[a] == 0) || (lo[a] == 0.5 && hi[a] == 0.5))) return false;
+    return true;
+  }
+};
+
+/// Weight of coarse node a (0 or 1) along an axis at fine position p (0, 1, 2 from the
+/// coarse element's low corner) with that node's weights (lo, hi) along the axis.
+double axis_weight(int p, int a, double lo, double hi) { return p == 1 ? (a == 0 ? lo : hi) : (p == 0) == (a == 0) ? 1.0 : 0.0; }
 
 /// Global PETSc numbering of the nodes of a DMDA (rank by rank, x fastest in each rank's
 /// box), for nodes that need not lie in this rank's ghost box.
@@ -162,12 +179,121 @@ PetscErrorCode restrict_add(Mat m, Vec fine, Vec add, Vec coarse) {
 
 } // namespace
 
+namespace {
+
+/// The weights of fine node (i, j, k) (NodeWeights) from the moduli of its elements.
+/// `wide`: the labels with ghosts two voxels wide (periodic axes wrap through them).
+NodeWeights node_weights(const PetscScalar* const* const* wide, const std::vector<double>& modulus,
+                         const std::array<std::int64_t, 3>& dims, bool periodic, PetscInt i, PetscInt j, PetscInt k) {
+  const PetscInt n[3] = {i, j, k};
+  NodeWeights w{};
+  for (int a = 0; a < 3; ++a) {
+    if (n[a] % 2 == 0) {
+      w.lo[a] = 1;
+      w.hi[a] = 0;
+      continue;
+    }
+    double side[2] = {0, 0}; // below, above along a
+    for (int e2 = 0; e2 < 2; ++e2)
+      for (int e1 = 0; e1 < 2; ++e1)
+        for (int s = 0; s < 2; ++s) {
+          PetscInt e[3];
+          e[a] = n[a] - 1 + s;
+          const int b = (a + 1) % 3, c = (a + 2) % 3;
+          e[b] = n[b] - 1 + e1;
+          e[c] = n[c] - 1 + e2;
+          bool exists = true;
+          for (int x = 0; x < 3; ++x)
+            if (!(periodic && x < 2) && (e[x] < 0 || e[x] >= PetscInt(dims[std::size_t(x)]))) exists = false;
+          if (exists) side[s] += modulus[std::size_t(wide[e[2]][e[1]][e[0]])];
+        }
+    // Summed in a fixed order whatever the rank; equal sides give 1/2 exactly.
+    w.lo[a] = side[0] / (side[0] + side[1]);
+    w.hi[a] = side[1] / (side[0] + side[1]);
+  }
+  return w;
+}
+
+} // namespace
+
+void Elasticity::build_interpolation(const PetscScalar* const* const* wide) {
+  const GridSpec& spec = grid_.spec();
+  const bool periodic = spec.periodic_lateral;
+  const DmdaNumbering coarse(coarse_.dm);
+  const PetscInt cn[3] = {coarse.nodes(0), coarse.nodes(1), coarse.nodes(2)};
+  PetscInt xs, ys, zs, xm, ym, zm, cxs, cys, czs, cxm, cym, czm;
+  NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAGetCorners(coarse_.dm, &cxs, &cys, &czs, &cxm, &cym, &czm));
+  const PetscInt clo[3] = {cxs, cys, czs}, chi[3] = {cxs + cxm, cys + cym, czs + czm};
+  // Each owned fine node's row: up to 8 coarse nodes, their scalar global indices and weights.
+  struct Row {
+    int count = 0;
+    PetscInt cols[8];
+    double values[8];
+  };
+  std::vector<Row> rows(std::size_t(xm * ym * zm));
+  std::vector<PetscInt> diagonal(rows.size(), 0), off(rows.size(), 0);
+  std::size_t r = 0;
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i, ++r) {
+        const NodeWeights w = node_weights(wide, modulus_, spec.dims, periodic, i, j, k);
+        const PetscInt n[3] = {i, j, k};
+        Row& row = rows[r];
+        for (int az = 0; az < 2; ++az)
+          for (int ay = 0; ay < 2; ++ay)
+            for (int ax = 0; ax < 2; ++ax) {
+              const int a[3] = {ax, ay, az};
+              double v = 1;
+              PetscInt node[3];
+              for (int x = 0; x < 3; ++x) {
+                v *= a[x] == 0 ? w.lo[x] : w.hi[x];
+                node[x] = n[x] / 2 + a[x];
+                if (periodic && x < 2) node[x] %= cn[x];
+              }
+              if (v == 0) continue;
+              bool mine = true;
+              for (int x = 0; x < 3; ++x) mine = mine && node[x] >= clo[x] && node[x] < chi[x];
+              (mine ? diagonal : off)[r] += 1;
+              row.cols[row.count] = coarse.row(node[0], node[1], node[2], 0) / 3;
+              row.values[row.count++] = v;
+            }
+      }
+  Mat scalar = nullptr;
+  try {
+    PetscInt coarse_rows = 0, coarse_n = 0, fine_n = 0;
+    NAVOX_CALL(VecGetLocalSize(coarse_.free, &coarse_rows));
+    NAVOX_CALL(VecGetSize(coarse_.free, &coarse_n));
+    PetscInt nodes[3];
+    NAVOX_CALL(DMDAGetInfo(vdm_, nullptr, &nodes[0], &nodes[1], &nodes[2], nullptr, nullptr, nullptr, nullptr, nullptr,
+                           nullptr, nullptr, nullptr, nullptr));
+    fine_n = nodes[0] * nodes[1] * nodes[2];
+    NAVOX_CALL(MatCreateAIJ(grid_.comm(), PetscInt(rows.size()), coarse_rows / 3, fine_n, coarse_n / 3, 0,
+                            diagonal.data(), 0, off.data(), &scalar));
+    PetscInt first = 0;
+    NAVOX_CALL(MatGetOwnershipRange(scalar, &first, nullptr));
+    for (std::size_t q = 0; q < rows.size(); ++q) {
+      const PetscInt row = first + PetscInt(q);
+      NAVOX_CALL(MatSetValues(scalar, 1, &row, rows[q].count, rows[q].cols, rows[q].values, INSERT_VALUES));
+    }
+    NAVOX_CALL(MatAssemblyBegin(scalar, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(scalar, MAT_FINAL_ASSEMBLY));
+    if (coarse_.p) NAVOX_CALL(MatDestroy(&coarse_.p));
+    NAVOX_CALL(MatCreateMAIJ(scalar, 3, &coarse_.p));
+  } catch (...) {
+    (void)MatDestroy(&scalar);
+    throw;
+  }
+  NAVOX_CALL(MatDestroy(&scalar)); // the MAIJ matrix holds it
+}
+
 void Elasticity::release_coarse_space() {
   if (coarse_.interpolation) (void)MatDestroy(&coarse_.interpolation);
   if (coarse_.near) (void)MatNullSpaceDestroy(&coarse_.near);
   if (coarse_.work) (void)VecDestroy(&coarse_.work);
   if (coarse_.free) (void)VecDestroy(&coarse_.free);
   if (coarse_.p) (void)MatDestroy(&coarse_.p);
+  if (coarse_.wide) (void)DMDestroy(&coarse_.wide);
   if (coarse_.dm) (void)DMDestroy(&coarse_.dm);
 }
 
@@ -179,7 +305,19 @@ void Elasticity::build_coarse_space() {
     NAVOX_CALL(DMDASetUniformCoordinates(coarse_.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
                                          o[1] + double(spec.dims[1]) * h_[1], o[2],
                                          o[2] + double(spec.dims[2]) * h_[2]));
-    NAVOX_CALL(DMCreateInterpolation(coarse_.dm, vdm_, &coarse_.p, nullptr));
+    // The labels with ghosts two voxels wide: a coarse element's fine nodes reach one node
+    // past the rank's own, and their weights one voxel further.
+    {
+      DM sdm = grid_.scalar_dm();
+      PetscInt mx, my, mz, px, py, pz;
+      DMBoundaryType bx, by, bz;
+      NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
+      const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+      NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
+      NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz,
+                              &coarse_.wide));
+      NAVOX_CALL(DMSetUp(coarse_.wide));
+    }
     // The mask: a coarse DOF is held where its fine node (2I, 2J, 2K) is.
     NAVOX_CALL(DMCreateGlobalVector(coarse_.dm, &coarse_.free));
     NAVOX_CALL(VecDuplicate(coarse_.free, &coarse_.work));
@@ -193,8 +331,10 @@ void Elasticity::build_coarse_space() {
           for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0;
     NAVOX_CALL(DMDAVecRestoreArrayDOF(coarse_.dm, coarse_.free, &m));
     PetscInt fine_rows = 0, fine_n = 0, coarse_rows = 0, coarse_n = 0;
-    NAVOX_CALL(MatGetLocalSize(coarse_.p, &fine_rows, &coarse_rows));
-    NAVOX_CALL(MatGetSize(coarse_.p, &fine_n, &coarse_n));
+    NAVOX_CALL(VecGetLocalSize(u_, &fine_rows));
+    NAVOX_CALL(VecGetSize(u_, &fine_n));
+    NAVOX_CALL(VecGetLocalSize(coarse_.free, &coarse_rows));
+    NAVOX_CALL(VecGetSize(coarse_.free, &coarse_n));
     NAVOX_CALL(MatCreateShell(grid_.comm(), fine_rows, coarse_rows, fine_n, coarse_n, &coarse_, &coarse_.interpolation));
     NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT, (void (*)(void))interpolate_to_fine));
     NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
@@ -209,16 +349,41 @@ void Elasticity::build_coarse_space() {
   }
 }
 
-Mat Elasticity::coarse_operator() const {
+Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   DM coarse_dm = coarse_.dm;
-  // Q_c^T K_m Q_c for every child position and material, scaled as the fine system.
+  // Q_c^T K_m Q_c for every child position and material with the trilinear weights, scaled
+  // as the fine system: the elements whose 27 fine nodes all have them.
   const std::size_t nm = stiffness_.size();
+  // w[b][a] of child c's fine node b and the element's coarse node a, from each node's
+  // weights along the axes (nodes: the 27 of the element, (px, py, pz) in 0..2).
+  auto child_weights = [](int child, const NodeWeights* nodes, double (&w)[8][8]) {
+    for (int b = 0; b < 8; ++b) {
+      int p[3];
+      for (int axis = 0; axis < 3; ++axis) p[axis] = ((child >> axis) & 1) + ((b >> axis) & 1);
+      const NodeWeights& nw = nodes[p[0] + 3 * p[1] + 9 * p[2]];
+      for (int a = 0; a < 8; ++a) {
+        double v = 1;
+        for (int axis = 0; axis < 3; ++axis) v *= axis_weight(p[axis], (a >> axis) & 1, nw.lo[axis], nw.hi[axis]);
+        w[b][a] = v;
+      }
+    }
+  };
+  NodeWeights trilinear[27];
+  for (int q = 0; q < 27; ++q)
+    for (int axis = 0; axis < 3; ++axis) {
+      const int p = axis == 0 ? q % 3 : axis == 1 ? (q / 3) % 3 : q / 9;
+      trilinear[q].lo[axis] = p == 1 ? 0.5 : 1.0;
+      trilinear[q].hi[axis] = p == 1 ? 0.5 : 0.0;
+    }
   std::vector<Hex::Stiffness> g(8 * nm);
-  for (int c = 0; c < 8; ++c)
+  for (int c = 0; c < 8; ++c) {
+    double w[8][8];
+    child_weights(c, trilinear, w);
     for (std::size_t m = 0; m < nm; ++m) {
-      g[std::size_t(c) * nm + m] = child_galerkin(stiffness_[m], c);
+      g[std::size_t(c) * nm + m] = child_galerkin(stiffness_[m], w);
       for (double& v : g[std::size_t(c) * nm + m]) v *= scale_;
     }
+  }
   Mat coarse = nullptr;
   NAVOX_CALL(DMSetMatType(coarse_dm, MATAIJ));
   NAVOX_CALL(DMSetMatrixPreallocateOnly(coarse_dm, PETSC_TRUE));
@@ -242,9 +407,24 @@ Mat Elasticity::coarse_operator() const {
       for (auto j = first_even(b.lo[1]); j < b.hi(1); j += 2)
         for (auto i = first_even(b.lo[0]); i < b.hi(0); i += 2) {
           std::fill(ke, ke + 24 * 24, 0.0);
+          NodeWeights nodes[27];
+          bool standard = true;
+          for (int q = 0; q < 27; ++q) {
+            nodes[q] = node_weights(wide, modulus_, spec.dims, periodic, PetscInt(i) + q % 3, PetscInt(j) + (q / 3) % 3,
+                                    PetscInt(k) + q / 9);
+            standard = standard && nodes[q].trilinear();
+          }
           for (int c = 0; c < 8; ++c) {
-            const auto& gc = g[std::size_t(c) * nm + std::size_t(material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1)))];
-            for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)];
+            const int m = material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
+            if (standard) {
+              const auto& gc = g[std::size_t(c) * nm + std::size_t(m)];
+              for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)];
+              continue;
+            }
+            double w[8][8];
+            child_weights(c, nodes, w);
+            const Hex::Stiffness gc = child_galerkin(stiffness_[std::size_t(m)], w);
+            for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)] * scale_;
           }
           bool held[24];
           for (int a = 0; a < 8; ++a) {
@@ -281,7 +461,7 @@ Mat Elasticity::coarse_operator() const {
   return coarse;
 }
 
-void Elasticity::set_up_two_levels() {
+void Elasticity::set_up_two_levels(Vec labels) {
   // The fine level has no matrix: its smoother may ask for products, the diagonal and
   // the point blocks only. Said up front, on every rank, rather than as PETSc's error at
   // the first solve.
@@ -298,7 +478,29 @@ void Elasticity::set_up_two_levels() {
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
   if (!coarse_.dm) build_coarse_space();
-  Mat coarse = coarse_operator();
+  Mat coarse = nullptr;
+  {
+    Vec wide_global = nullptr, wide_local = nullptr;
+    const PetscScalar*** wide = nullptr;
+    try {
+      NAVOX_CALL(DMGetGlobalVector(coarse_.wide, &wide_global));
+      NAVOX_CALL(VecCopy(labels, wide_global)); // the same layout as grid.scalar_dm()'s
+      NAVOX_CALL(DMGetLocalVector(coarse_.wide, &wide_local));
+      NAVOX_CALL(DMGlobalToLocalBegin(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
+      NAVOX_CALL(DMGlobalToLocalEnd(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
+      NAVOX_CALL(DMDAVecGetArrayRead(coarse_.wide, wide_local, &wide));
+      build_interpolation(wide);
+      coarse = coarse_operator(wide);
+    } catch (...) {
+      if (wide) (void)DMDAVecRestoreArrayRead(coarse_.wide, wide_local, &wide);
+      if (wide_local) (void)DMRestoreLocalVector(coarse_.wide, &wide_local);
+      if (wide_global) (void)DMRestoreGlobalVector(coarse_.wide, &wide_global);
+      throw;
+    }
+    NAVOX_CALL(DMDAVecRestoreArrayRead(coarse_.wide, wide_local, &wide));
+    NAVOX_CALL(DMRestoreLocalVector(coarse_.wide, &wide_local));
+    NAVOX_CALL(DMRestoreGlobalVector(coarse_.wide, &wide_global));
+  }
   try {
     NAVOX_CALL(MatSetNearNullSpace(coarse, coarse_.near));
     NAVOX_CALL(PCSetType(pc, PCMG));

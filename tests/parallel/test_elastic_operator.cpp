@@ -5,11 +5,13 @@
 // and z, with rollers and with periodic sides, on labels with SE, CC and pores (the
 // ersatz material), for random vectors:
 //   A_shell x = A x,   C v = P~^T A P~ v + v_held,
-// P~ the DMDA's trilinear interpolation with the held coarse DOFs' columns removed, which
-// the preconditioner's interpolation (a MatShell over the DMDA's MAIJ matrix) applies
-// both ways; A_shell x the same to the bit whichever axis the ranks split; and all of it
-// again after a collector move (Elasticity::relabel keeps the grid halved and rebuilds
-// only its operator).
+// P~ the preconditioner's interpolation (a MatShell: the held coarse DOFs' columns
+// removed from P, trilinear but for its weights between materials) made explicit, also
+// through its adding products; A_shell x the same to the bit whichever axis the ranks
+// split; all of it again after a collector move (Elasticity::relabel keeps the grid
+// halved and rebuilds P and the coarse operator). And P itself: in one material the
+// DMDA's trilinear interpolation to the bit; across a one-voxel pore gap the collector's
+// bottom nodes follow the collector.
 #include "mesh/collective.hpp"
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
@@ -150,10 +152,10 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   EXPECT_EQ(PCMGGetCoarseSolve(pc, &coarse_solve), 0);
   EXPECT_EQ(KSPGetOperators(coarse_solve, &c, nullptr), 0);
   DM coarse_dm = nullptr;
-  Mat p = nullptr, p_free = nullptr, ptap = nullptr;
+  Mat p_shell = nullptr, p_free = nullptr, ptap = nullptr;
   EXPECT_EQ(DMCoarsen(shell.vertex_dm(), PETSC_COMM_WORLD, &coarse_dm), 0);
-  EXPECT_EQ(DMCreateInterpolation(coarse_dm, shell.vertex_dm(), &p, nullptr), 0);
-  EXPECT_EQ(MatConvert(p, MATAIJ, MAT_INITIAL_MATRIX, &p_free), 0);
+  EXPECT_EQ(PCMGGetInterpolation(pc, 1, &p_shell), 0);
+  EXPECT_EQ(MatComputeOperator(p_shell, MATAIJ, &p_free), 0);
   Vec free = nullptr, held = nullptr, v = nullptr, w = nullptr, w_ref = nullptr;
   EXPECT_EQ(DMCreateGlobalVector(coarse_dm, &free), 0);
   PetscScalar**** f = nullptr;
@@ -173,7 +175,6 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   int held_total = 0;
   MPI_Allreduce(&held_here, &held_total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   EXPECT_GT(held_total, 0);
-  EXPECT_EQ(MatDiagonalScale(p_free, nullptr, free), 0);
   EXPECT_EQ(MatPtAP(a, p_free, MAT_INITIAL_MATRIX, 2.0, &ptap), 0);
   EXPECT_EQ(VecDuplicate(free, &held), 0);
   EXPECT_EQ(VecDuplicate(free, &v), 0);
@@ -188,9 +189,8 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   EXPECT_EQ(VecAXPY(w_ref, 1.0, held), 0);
   const double coarse = relative_difference(w_ref, w);
   EXPECT_LE(coarse, 1e-12);
-  // The preconditioner's interpolation is P~, both ways.
-  Mat p_shell = nullptr;
-  EXPECT_EQ(PCMGGetInterpolation(pc, 1, &p_shell), 0);
+  // The shell's products are those of P~ made explicit (PCMG interpolates with MatMultAdd
+  // and restricts with MatMultTranspose).
   EXPECT_EQ(VecSetRandom(v, rnd), 0);
   EXPECT_EQ(MatMult(p_shell, v, y), 0);
   EXPECT_EQ(MatMult(p_free, v, y_ref), 0);
@@ -214,7 +214,7 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
                 split_axis, periodic ? ", periodic" : "", moved ? ", relabelled" : "", fine, coarse, prolonged,
                 restricted, held_total);
   for (Vec* z : {&x, &y, &y_ref, &free, &held, &v, &w, &w_ref, &labels, &before}) VecDestroy(z);
-  for (Mat* m : {&p, &p_free, &ptap}) MatDestroy(m);
+  for (Mat* m : {&p_free, &ptap}) MatDestroy(m);
   DMDestroy(&coarse_dm);
   PetscRandomDestroy(&rnd);
   return product;
@@ -237,6 +237,92 @@ TEST(ElasticOperator, TheSameAfterACollectorMove) {
   for (int axis = 0; axis < 3; ++axis) EXPECT_TRUE(compare(axis, false, true) == fresh) << "split along " << axis;
   const std::vector<double> fresh_periodic = compare(2, true);
   EXPECT_TRUE(compare(2, true, true) == fresh_periodic);
+}
+
+/// Sets every owned coarse DOF of `v` (a global Vec of `coarse_dm`) to value(i, j, k, c).
+template <class Fn> void set_coarse(DM coarse_dm, Vec v, Fn&& value) {
+  PetscScalar**** a = nullptr;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  EXPECT_EQ(DMDAGetCorners(coarse_dm, &xs, &ys, &zs, &xm, &ym, &zm), 0);
+  EXPECT_EQ(DMDAVecGetArrayDOF(coarse_dm, v, &a), 0);
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i)
+        for (int c = 0; c < 3; ++c) a[k][j][i][c] = value(i, j, k, c);
+  EXPECT_EQ(DMDAVecRestoreArrayDOF(coarse_dm, v, &a), 0);
+}
+
+/// P explicit from the preconditioner of an Elasticity on `labels`.
+Mat interpolation_of(const navox::Elasticity& e) {
+  PC pc = nullptr;
+  Mat shell = nullptr, p = nullptr;
+  EXPECT_EQ(KSPGetPC(e.solver(), &pc), 0);
+  EXPECT_EQ(PCMGGetInterpolation(pc, 1, &shell), 0);
+  EXPECT_EQ(MatComputeOperator(shell, MATAIJ, &p), 0);
+  return p;
+}
+
+/// In one material P is the DMDA's trilinear interpolation without the held coarse DOFs'
+/// columns, to the bit; across a one-voxel pore gap between the SE and the CC (the gap's
+/// top at an odd node, where the trilinear weights are 1/2 and 1/2) the collector's bottom
+/// nodes take the coarse node in the collector with the weight of the CC's stiffness
+/// against the pore's ersatz. On 1, 2, 4 ranks split along x, y, z.
+TEST(ElasticOperator, InterpolationIsTrilinearInOneMaterialAndFollowsTheSolidAcrossAGap) {
+  for (int axis = 0; axis < 3; ++axis) {
+    const navox::GridSpec spec = halving(axis, false);
+    navox::Grid grid(MPI_COMM_WORLD, spec, {});
+    const auto mats = navox::test::elastic_materials();
+    // One material.
+    Vec se = navox::test::voxel_field(grid, [](auto, auto, auto) { return 0.0; });
+    {
+      navox::Elasticity e(grid, se, mats);
+      Mat p = interpolation_of(e), trilinear = nullptr, dmda = nullptr;
+      DM coarse_dm = nullptr;
+      EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &coarse_dm), 0);
+      EXPECT_EQ(DMCreateInterpolation(coarse_dm, e.vertex_dm(), &dmda, nullptr), 0);
+      EXPECT_EQ(MatConvert(dmda, MATAIJ, MAT_INITIAL_MATRIX, &trilinear), 0);
+      Vec free = nullptr;
+      EXPECT_EQ(DMCreateGlobalVector(coarse_dm, &free), 0);
+      set_coarse(coarse_dm, free, [&](auto i, auto j, auto k, int c) { return e.fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0; });
+      EXPECT_EQ(MatDiagonalScale(trilinear, nullptr, free), 0);
+      EXPECT_EQ(MatAXPY(trilinear, -1.0, p, DIFFERENT_NONZERO_PATTERN), 0);
+      double difference = -1;
+      EXPECT_EQ(MatNorm(trilinear, NORM_INFINITY, &difference), 0);
+      EXPECT_EQ(difference, 0.0) << "split along " << axis;
+      VecDestroy(&free);
+      for (Mat* m : {&p, &trilinear, &dmda}) MatDestroy(m);
+      DMDestroy(&coarse_dm);
+    }
+    VecDestroy(&se);
+    // SE below z = 8, a pore layer at z = 8, CC from z = 9: node k = 9 is the collector's
+    // bottom, halfway between coarse nodes K = 4 (the SE's top) and 5 (in the CC).
+    Vec gap = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 8 ? 0.0 : k == 8 ? 2.0 : 1.0; });
+    {
+      navox::Elasticity e(grid, gap, mats);
+      Mat p = interpolation_of(e);
+      Vec coarse = nullptr, fine = nullptr;
+      EXPECT_EQ(MatCreateVecs(p, &coarse, &fine), 0);
+      // u_z = 1 on the coarse nodes in the CC (K >= 5), 0 elsewhere; x and y free.
+      DM coarse_dm = nullptr;
+      EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &coarse_dm), 0);
+      set_coarse(coarse_dm, coarse, [](auto, auto, auto k, int c) { return c == 2 && k >= 5 ? 1.0 : 0.0; });
+      EXPECT_EQ(MatMult(p, coarse, fine), 0);
+      const std::vector<double> u = natural(e.vertex_dm(), fine);
+      const double e_cc = mats[1].youngs_modulus, e_pore = navox::Elasticity::kErsatz * mats[0].youngs_modulus;
+      const double expected = 4 * e_cc / (4 * e_cc + 4 * e_pore); // four elements on each side
+      const std::size_t nx = std::size_t(spec.dims[0]) + 1, ny = std::size_t(spec.dims[1]) + 1;
+      for (std::size_t j = 0; j < ny; ++j)
+        for (std::size_t i = 0; i < nx; ++i) {
+          EXPECT_EQ(u[3 * ((9 * ny + j) * nx + i) + 2], expected) << "node " << i << ", " << j << ", 9";
+          EXPECT_EQ(u[3 * ((8 * ny + j) * nx + i) + 2], 0.0) << "the SE's top, node " << i << ", " << j << ", 8";
+        }
+      VecDestroy(&coarse);
+      VecDestroy(&fine);
+      MatDestroy(&p);
+      DMDestroy(&coarse_dm);
+    }
+    VecDestroy(&gap);
+  }
 }
 
 /// A fine-level smoother that needs matrix entries is refused on every rank, with the way
