@@ -25,7 +25,7 @@
 // strip, a collector resting on the last Na) the trilinear weights tie the gap's face
 // nodes to the solid across it, so that the coarse grid cannot move the collector without
 // straining the SE; these follow their own solid (docs/performance.md, "Two levels": CG
-// took 49-71 iterations there against 18-21 elsewhere).
+// took 49-84 iterations there, 18-19 now).
 //
 // The coarse grid, the mask of held coarse DOFs and the coarse nodes' rigid-body modes are
 // built once and kept across collector moves (Elasticity::relabel); P (a scalar AIJ
@@ -176,10 +176,6 @@ PetscErrorCode restrict_add(Mat m, Vec fine, Vec add, Vec coarse) {
   PetscCall(VecAXPY(coarse, 1.0, s->work));
   PetscFunctionReturn(0);
 }
-
-} // namespace
-
-namespace {
 
 /// The weights of fine node (i, j, k) (NodeWeights) from the moduli of its elements.
 /// `wide`: the labels with ghosts two voxels wide (periodic axes wrap through them).
