@@ -32,6 +32,7 @@
 // solve seconds.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
+#include "support/elastic_materials.hpp"
 #include "support/voxel_field.hpp"
 #include "tools/bench_timing.hpp"
 
@@ -104,19 +105,6 @@ navox::GridSpec cube(std::int64_t n) {
   return spec;
 }
 
-/// SE (0), CC (1) and a pore phase (2) that takes the ersatz material.
-navox::MaterialTable bench_materials() {
-  navox::MaterialTable mats(3);
-  mats[0] = {"NBH", navox::Phase::SE};
-  mats[0].youngs_modulus = 15e9;
-  mats[0].poisson_ratio = 0.3;
-  mats[1] = {"Al", navox::Phase::CC};
-  mats[1].youngs_modulus = 70.6e9;
-  mats[1].poisson_ratio = 0.345;
-  mats[2] = {"gap", navox::Phase::PORE};
-  return mats;
-}
-
 /// The rough contact's label at voxel (i, j, k) of the N^3 cell, its CC `lift` layers higher.
 int rough_contact(std::int64_t n, std::int64_t i, std::int64_t j, std::int64_t k, std::int64_t lift = 0) {
   const std::int64_t se = n / 2, gap = n / 8 > 0 ? n / 8 : 1, patch = n / 8 > 0 ? n / 8 : 1;
@@ -127,7 +115,7 @@ int rough_contact(std::int64_t n, std::int64_t i, std::int64_t j, std::int64_t k
 
 void elasticity(std::int64_t n, int rank) {
   navox::Grid grid(MPI_COMM_WORLD, cube(n), {});
-  const navox::MaterialTable mats = bench_materials();
+  const navox::MaterialTable mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) { return double(rough_contact(n, i, j, k)); });
   navox::Elasticity* e = nullptr;
   const Timing assemble = timed([&] { e = new navox::Elasticity(grid, labels, mats); });
@@ -174,7 +162,7 @@ double product_ms(const navox::Elasticity& e) {
 
 void products(std::int64_t n, int rank) {
   navox::Grid grid(MPI_COMM_WORLD, cube(n), {});
-  const navox::MaterialTable mats = bench_materials();
+  const navox::MaterialTable mats = navox::test::elastic_materials();
   const std::int64_t se = n / 2;
   auto rough = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return rough_contact(n, i, j, k); };
   auto porous = [&](std::int64_t i, std::int64_t j, std::int64_t k) -> int {
@@ -220,7 +208,7 @@ void products(std::int64_t n, int rank) {
 
 void floating_collector(std::int64_t n, int rank) {
   navox::Grid grid(MPI_COMM_WORLD, cube(n), {});
-  const navox::MaterialTable mats = bench_materials();
+  const navox::MaterialTable mats = navox::test::elastic_materials();
   navox::ElasticLoad load;
   load.stack_pressure = 1e6;
   for (std::int64_t c = 0; c < 6; ++c) {
