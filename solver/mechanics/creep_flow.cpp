@@ -554,6 +554,12 @@ void CreepFlow::hold(Vec cells, Vec source) {
   // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix.
   if (p_) NAVOX_CALL(MatDestroy(&p_));
   NAVOX_CALL(DMCreateMatrix(dm_, &p_));
+  // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
+  // position (MAT_SORTED_FULL); a row here comes in stencil order with repeated columns.
+  // Stored by position, a row kept them unsorted and repeated (a voxel's diagonal in up
+  // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
+  // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
+  NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
   {
     KSP step_lu = nullptr;
     SNES step = nullptr;
