@@ -1,5 +1,7 @@
 #include "solver/mechanics/creep_flow.hpp"
 
+#include "solver/mechanics/creep_block_solve.hpp"
+
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
@@ -383,14 +385,18 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // has no diagonal, and the delayed pivots of a system of a few thousand rows outgrew
     // 20 % (INFOG(1) = -9).
     set_option_default("creep_", "mat_mumps_icntl_7", "0");
-    for (const char* outer : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"}) {
-      const std::string prefix = std::string(outer) + "telescope_";
-      set_option_default(prefix, "ksp_type", "preonly");
-      set_option_default(prefix, "pc_type", "lu");
-      set_option_default(prefix, "pc_factor_mat_solver_type", "mumps");
-      set_option_default(prefix, "mat_mumps_icntl_7", "0");
-      set_option_default(prefix, "mat_mumps_icntl_14", "100");
+    for (const char* outer : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
+      set_gathered_lu_defaults(std::string(outer) + "telescope_");
+    {
+      char given[16] = "";
+      PetscBool set = PETSC_FALSE;
+      NAVOX_CALL(PetscOptionsGetString(nullptr, "creep_", "-linear_solver", given, sizeof given, &set));
+      if (set && std::string(given) == "block") setup_.linear = CreepFlowSetup::Linear::block;
+      else if (set && std::string(given) == "lu") setup_.linear = CreepFlowSetup::Linear::lu;
+      else if (set)
+        throw CollectiveError(std::string("-creep_linear_solver ") + given + ": expected lu or block");
     }
+    if (setup_.linear == CreepFlowSetup::Linear::block) block_ = std::make_unique<CreepBlockSolve>(grid.comm());
     NAVOX_CALL(SNESCreate(grid.comm(), &snes_));
     NAVOX_CALL(SNESSetDM(snes_, dm_));
     NAVOX_CALL(SNESSetOptionsPrefix(snes_, "creep_"));
@@ -443,6 +449,10 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     NAVOX_CALL(KSPSetType(lu, KSPGMRES));
     NAVOX_CALL(KSPSetTolerances(lu, 1e-8, 1e-30, PETSC_DEFAULT, 200));
     NAVOX_CALL(SNESSetFromOptions(anderson_)); // and its inner step's (PETSc passes it on)
+    if (block_) { // the Picard steps' systems by the block solve over their unknowns
+      block_->install(picard_);
+      block_->install(lu);
+    }
   } catch (...) {
     release();
     throw;
@@ -458,6 +468,7 @@ void CreepFlow::release() {
   if (picard_) (void)KSPDestroy(&picard_);
   if (p_) (void)MatDestroy(&p_);
   if (j_) (void)MatDestroy(&j_);
+  block_.reset();
   for (Vec* v : {&x_, &x_local_, &faces_local_, &f_, &dx_, &cells_local_, &source_local_, &eta_, &eta_local_, &rest_,
                  &rest_local_})
     if (*v) (void)VecDestroy(v);
@@ -536,6 +547,15 @@ PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p, bo
   }));
   PetscCall(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
+  if (block_) { // Ŝ of the block solve: −η(ε̇_ref)/η in each Na voxel (creep_block_solve.hpp)
+    const double eta_unit = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
+    std::vector<PetscScalar> schur;
+    PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+      if (st_->metal_at(m)) schur.push_back(-eta_unit / st_->viscosity(m));
+      return 0;
+    }));
+    PetscCall(block_->set_schur_diagonal(schur));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -560,13 +580,6 @@ void CreepFlow::hold(Vec cells, Vec source) {
   // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
   // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
   NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
-  {
-    KSP step_lu = nullptr;
-    SNES step = nullptr;
-    NAVOX_CALL(SNESGetNPC(anderson_, &step));
-    NAVOX_CALL(SNESGetKSP(step, &step_lu));
-    for (KSP ksp : {picard_, step_lu}) fresh_reduced_lu(ksp);
-  }
   DM sdm = grid_.scalar_dm();
   NAVOX_CALL(DMGlobalToLocalBegin(sdm, cells, INSERT_VALUES, cells_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(sdm, cells, INSERT_VALUES, cells_local_));
@@ -588,7 +601,30 @@ void CreepFlow::hold(Vec cells, Vec source) {
   NAVOX_CALL(DMGlobalToLocalBegin(dm_, f_, INSERT_VALUES, faces_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(dm_, f_, INSERT_VALUES, faces_local_));
   NAVOX_CALL(DMDAVecGetArrayRead(dm_, faces_local_, &st_->faces));
+  if (block_) {
+    // The rows that carry unknowns: the active faces' velocities, the Na voxels' pressures.
+    PetscInt row = 0;
+    NAVOX_CALL(VecGetOwnershipRange(x_, &row, nullptr));
+    std::vector<PetscInt> rows;
+    std::vector<char> is_pressure;
+    NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+      for (int d = 0; d < kDof; ++d, ++row)
+        if (d == kPressure ? st_->metal_at(m) : st_->face(d, m).kind == Stencil::active) {
+          rows.push_back(row);
+          is_pressure.push_back(d == kPressure);
+        }
+      return 0;
+    }));
+    block_->set_rows(rows, is_pressure);
+    return;
+  }
+  KSP step_lu = nullptr;
+  SNES step = nullptr;
+  NAVOX_CALL(SNESGetNPC(anderson_, &step));
+  NAVOX_CALL(SNESGetKSP(step, &step_lu));
+  for (KSP ksp : {picard_, step_lu}) fresh_reduced_lu(ksp);
 }
+
 
 PetscErrorCode CreepFlow::evaluate(bool matrix) {
   PetscFunctionBeginUser;
@@ -644,7 +680,7 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
                               std::string(KSPConvergedReasons[why]) + ")");
       PetscInt lits = 0;
       NAVOX_CALL(KSPGetIterationNumber(picard_, &lits));
-      result.linear_iterations += int(lits);
+      result.linear_iterations += block_ ? block_->take_iterations() : int(lits);
       NAVOX_CALL(VecAXPY(x_, -1.0, dx_));
       ++result.picard_iterations;
       newtonian_ = false;
@@ -669,6 +705,7 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
     PetscInt its = 0;
     NAVOX_CALL(SNESGetIterationNumber(anderson_, &its));
     result.picard_iterations += int(its);
+    if (block_) result.linear_iterations += block_->take_iterations(); // the mixing's steps too
     if (reason < 0) {
       // The mixing failed (an inner Picard step's linear solve or a mixed iterate gone
       // bad): plain Picard iterations from the Newtonian step instead, which only

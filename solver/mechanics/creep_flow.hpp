@@ -49,8 +49,11 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 
 namespace navox {
+
+class CreepBlockSolve;
 
 struct CreepFlowSide {
   enum Kind { no_slip, free_slip, reservoir };
@@ -73,12 +76,22 @@ struct CreepFlowSetup {
   /// iterations; should the mixing fail, plain Picard iterations from the Newtonian step.
   /// 0: Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
   double picard_tolerance = 0;
+  /// How each Picard step's linear system is solved (the Newton–Krylov mode's Newton
+  /// steps keep the whole grid's LU):
+  /// - lu: GMRES on the LU of the rows that carry unknowns (MUMPS, on one rank);
+  /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
+  ///   velocities (solver/mechanics/creep_block_solve.hpp). The same flow to the
+  ///   tolerance, but so far slower than the LU on the pellets measured (docs/performance.md,
+  ///   "Creep flow: a block preconditioner"): a start towards a Stokes multigrid, not the default.
+  /// `-creep_linear_solver lu|block` overrides it.
+  enum class Linear { lu, block };
+  Linear linear = Linear::lu;
 };
 
 struct CreepFlowResult {
   int picard_iterations = 0;
   int newton_iterations = 0;
-  int linear_iterations = 0;
+  int linear_iterations = 0; ///< lu: GMRES of the Picard steps outside the mixing; block: every FGMRES iteration
   double residual = 0; ///< final scaled residual norm
 };
 
@@ -145,6 +158,7 @@ private:
   struct Stencil;
   Stencil* st_ = nullptr;
   DM dm_ = nullptr, rdm_ = nullptr; ///< the nodes; 3 values per voxel (the edges' viscosity)
+  std::unique_ptr<CreepBlockSolve> block_; ///< the Picard steps' solve when setup.linear is block
   SNES snes_ = nullptr;
   SNES anderson_ = nullptr; ///< Anderson mixing over Picard steps (picard_tolerance > 0)
   KSP picard_ = nullptr;

@@ -1,0 +1,78 @@
+#pragma once
+/// The creep flow's Picard systems solved by a block preconditioner over the rows that
+/// carry unknowns (solver/mechanics/creep_flow.hpp; docs/model.md "Na creep as a flow",
+/// docs/performance.md "Creep flow").
+///
+/// A Picard system of the MAC Stokes flow, restricted to its unknowns (the velocities of
+/// the active faces u, the pressures of the Na voxels p; every other row of the grid is
+/// an identity row, decoupled), reads
+///
+///   [ A   G ] [u]   [f]
+///   [ D  −εI] [p] = [g],    A = −∇·(2η ε̇(·)) scaled, G = ∇, D = ∇·, ε = 1e-10.
+///
+/// FGMRES on it, preconditioned by the upper block factorisation
+///
+///   P⁻¹ = [ A⁻¹  0 ] [ I  −G Ŝ⁻¹ ]
+///         [ 0    I ] [ 0    Ŝ⁻¹  ],   Ŝ = diag(−η(ε̇_ref)/η_c)
+///
+/// (PCFIELDSPLIT, Schur, upper: splits `velocity` and `pressure`), A⁻¹ by GMRES on
+/// BoomerAMG to 1e-3 (at most 10 iterations), Ŝ the viscosity-weighted pressure mass in
+/// the scaled unknowns, which the
+/// Schur complement D A⁻¹ G of a Stokes flow is spectrally equivalent to (Elman,
+/// Silvester and Wathen, "Finite Elements and Fast Iterative Solvers", 2nd ed., OUP 2014,
+/// ch. 9; for variable viscosity, Grinevich and Olshanskii, SIAM J. Sci. Comput. 31, 2009).
+/// Options prefix `creep_block_` (the FGMRES), `creep_block_fieldsplit_velocity_`,
+/// `creep_block_fieldsplit_pressure_`.
+///
+/// Used as the preconditioner (a PCSHELL) of a KSPPREONLY over the whole grid's matrix:
+/// the identity rows are copied (their diagonal is 1), the rest solved as above to
+/// rtol 1e-8; where that fails, GMRES on the reduced system's LU (MUMPS on one rank,
+/// options `creep_block_fallback_`). Collective.
+#include <petscksp.h>
+
+#include <string>
+#include <vector>
+
+namespace navox {
+
+/// Defaults for an LU of the creep flow's reduced rows gathered on one rank (PCTELESCOPE,
+/// options `<prefix>` its inner KSP's): MUMPS, AMD ordering, 100 % more workspace than
+/// its estimate (creep_flow.cpp says why).
+void set_gathered_lu_defaults(const std::string& prefix);
+
+class CreepBlockSolve {
+public:
+  explicit CreepBlockSolve(MPI_Comm comm);
+  ~CreepBlockSolve();
+  CreepBlockSolve(const CreepBlockSolve&) = delete;
+  CreepBlockSolve& operator=(const CreepBlockSolve&) = delete;
+
+  /// A new pattern: the owned rows of the whole grid's matrix that carry unknowns, each
+  /// flagged velocity or pressure, in increasing order.
+  void set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure);
+  /// Ŝ's diagonal, one value per pressure row of set_rows() in its order; with each new
+  /// Picard matrix, before the solve.
+  PetscErrorCode set_schur_diagonal(const std::vector<PetscScalar>& values);
+  /// Makes `ksp` (whose operators are the whole grid's matrix) a KSPPREONLY on this
+  /// solve; once, it stays through new patterns and matrices.
+  void install(KSP ksp);
+  /// FGMRES iterations since the last call.
+  int take_iterations();
+  /// Solves that fell back to the LU (FGMRES did not converge), since construction.
+  int fallbacks() const { return fallbacks_; }
+
+  /// What the PCSHELL's callbacks need (public for them; not an interface).
+  struct Callbacks;
+
+private:
+  MPI_Comm comm_;
+  IS live_ = nullptr;          ///< rows of the whole matrix with unknowns
+  IS velocity_ = nullptr, pressure_ = nullptr; ///< their positions in the reduced system
+  Mat reduced_ = nullptr, schur_ = nullptr;
+  KSP ksp_ = nullptr;          ///< FGMRES over the reduced system
+  KSP fallback_ = nullptr;     ///< GMRES on its LU, where FGMRES fails
+  int iterations_ = 0, fallbacks_ = 0;
+  void release_pattern();
+};
+
+} // namespace navox
