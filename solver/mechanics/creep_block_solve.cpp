@@ -61,8 +61,8 @@ struct CreepBlockSolve::Callbacks {
     if (why < 0) PetscCall(fall_back(pc, s, b, x));
     PetscFunctionReturn(0);
   }
-  /// Where FGMRES did not converge (a Picard matrix whose velocity block the V-cycle
-  /// does not resolve: seen once a collector lift left Na held by little but the drag),
+  /// Where FGMRES did not converge (a power-law Picard matrix whose velocity block the
+  /// AMG does not resolve: a quarter of inputs/cycling_pellet.yaml's with one V-cycle),
   /// GMRES on the LU of the reduced system, as `mechanics.creep_flow` solved every step
   /// before (MUMPS on one rank: the same result run after run). The reason is the same
   /// on every rank (a KSP's is collective), so every rank falls back together.
@@ -83,7 +83,6 @@ struct CreepBlockSolve::Callbacks {
     }
     PetscCall(KSPSetOperators(s->fallback_, s->reduced_, s->reduced_));
     PetscCall(solve_live(s, s->fallback_, b, x));
-    ++s->fallbacks_;
     KSPConvergedReason why = KSP_CONVERGED_ITERATING;
     PetscCall(KSPGetConvergedReason(s->fallback_, &why));
     // The outer KSPPREONLY then stops with DIVERGED_PC_FAILED, on every rank.
@@ -97,8 +96,8 @@ CreepBlockSolve::CreepBlockSolve(MPI_Comm comm) : comm_(comm) {
   const std::string pressure = std::string(kPrefix) + "fieldsplit_pressure_";
   // The velocity block to 1e-3 by at most 10 GMRES iterations on BoomerAMG: one V-cycle
   // alone, enough for a Newtonian flow, left a quarter of the power-law Picard systems of
-  // inputs/cycling_pellet.yaml unconverged (docs/performance.md, "Creep flow: a block
-  // preconditioner"). BoomerAMG's settings for 3D problems (HMIS coarsening,
+  // inputs/cycling_pellet.yaml unconverged (docs/performance.md, "Creep flow: the Picard
+  // matrix's storage, and a block preconditioner"). BoomerAMG's settings for 3D problems (HMIS coarsening,
   // extended+i interpolation of at most 4 entries a row): V-cycles 3x cheaper than its
   // classical defaults for as many iterations on the 32^3 bench.
   set_option_default(velocity, "ksp_type", "gmres");

@@ -17,8 +17,8 @@
 ///
 /// (PCFIELDSPLIT, Schur, upper: splits `velocity` and `pressure`), A⁻¹ by GMRES on
 /// BoomerAMG to 1e-3 (at most 10 iterations), Ŝ the viscosity-weighted pressure mass in
-/// the scaled unknowns, which the
-/// Schur complement D A⁻¹ G of a Stokes flow is spectrally equivalent to (Elman,
+/// the scaled unknowns, which the Schur complement D A⁻¹ G of a Stokes flow is
+/// spectrally equivalent to (Elman,
 /// Silvester and Wathen, "Finite Elements and Fast Iterative Solvers", 2nd ed., OUP 2014,
 /// ch. 9; for variable viscosity, Grinevich and Olshanskii, SIAM J. Sci. Comput. 31, 2009).
 /// Options prefix `creep_block_` (the FGMRES), `creep_block_fieldsplit_velocity_`,
@@ -58,8 +58,6 @@ public:
   void install(KSP ksp);
   /// FGMRES iterations since the last call.
   int take_iterations();
-  /// Solves that fell back to the LU (FGMRES did not converge), since construction.
-  int fallbacks() const { return fallbacks_; }
 
   /// What the PCSHELL's callbacks need (public for them; not an interface).
   struct Callbacks;
@@ -71,7 +69,7 @@ private:
   Mat reduced_ = nullptr, schur_ = nullptr;
   KSP ksp_ = nullptr;          ///< FGMRES over the reduced system
   KSP fallback_ = nullptr;     ///< GMRES on its LU, where FGMRES fails
-  int iterations_ = 0, fallbacks_ = 0;
+  int iterations_ = 0;
   void release_pattern();
 };
 

@@ -625,7 +625,6 @@ void CreepFlow::hold(Vec cells, Vec source) {
   for (KSP ksp : {picard_, step_lu}) fresh_reduced_lu(ksp);
 }
 
-
 PetscErrorCode CreepFlow::evaluate(bool matrix) {
   PetscFunctionBeginUser;
   PetscCall(DMGlobalToLocalBegin(dm_, x_, INSERT_VALUES, x_local_));

@@ -82,7 +82,8 @@ struct CreepFlowSetup {
   /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
   ///   velocities (solver/mechanics/creep_block_solve.hpp). The same flow to the
   ///   tolerance, but so far slower than the LU on the pellets measured (docs/performance.md,
-  ///   "Creep flow: a block preconditioner"): a start towards a Stokes multigrid, not the default.
+  ///   "Creep flow: the Picard matrix's storage, and a block preconditioner"): a start
+  ///   towards a Stokes multigrid, not the default.
   /// `-creep_linear_solver lu|block` overrides it.
   enum class Linear { lu, block };
   Linear linear = Linear::lu;
