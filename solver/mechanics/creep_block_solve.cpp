@@ -13,9 +13,9 @@ namespace {
 constexpr const char* kPrefix = "creep_block_";
 } // namespace
 
-void set_gathered_lu_defaults(const std::string& prefix) {
+void set_gathered_factor_defaults(const std::string& prefix) {
   set_option_default(prefix, "ksp_type", "preonly");
-  set_option_default(prefix, "pc_type", "lu");
+  set_option_default(prefix, "pc_type", "cholesky");
   set_option_default(prefix, "pc_factor_mat_solver_type", "mumps");
   set_option_default(prefix, "mat_mumps_icntl_7", "0");
   set_option_default(prefix, "mat_mumps_icntl_14", "100");
@@ -63,8 +63,8 @@ struct CreepBlockSolve::Callbacks {
   }
   /// Where FGMRES did not converge (a power-law Picard matrix whose velocity block the
   /// AMG does not resolve: a quarter of inputs/cycling_pellet.yaml's with one V-cycle),
-  /// GMRES on the LU of the reduced system, as `mechanics.creep_flow` solved every step
-  /// before (MUMPS on one rank: the same result run after run). The reason is the same
+  /// GMRES on the direct factorisation of the reduced system (MUMPS's LDLᵀ on one rank:
+  /// the same result run after run), as the default solves every Picard system. The reason is the same
   /// on every rank (a KSP's is collective), so every rank falls back together.
   static PetscErrorCode fall_back(PC pc, CreepBlockSolve* s, Vec b, Vec x) {
     PetscFunctionBeginUser;
@@ -109,7 +109,7 @@ CreepBlockSolve::CreepBlockSolve(MPI_Comm comm) : comm_(comm) {
   set_option_default(velocity, "pc_hypre_boomeramg_P_max", "4");
   set_option_default(pressure, "ksp_type", "preonly");
   set_option_default(pressure, "pc_type", "jacobi");
-  set_gathered_lu_defaults("creep_block_fallback_telescope_");
+  set_gathered_factor_defaults("creep_block_fallback_telescope_");
   NAVOX_CALL(KSPCreate(comm, &ksp_));
   try {
     NAVOX_CALL(KSPSetOptionsPrefix(ksp_, kPrefix));

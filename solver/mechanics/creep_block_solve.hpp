@@ -26,8 +26,8 @@
 ///
 /// Used as the preconditioner (a PCSHELL) of a KSPPREONLY over the whole grid's matrix:
 /// the identity rows are copied (their diagonal is 1), the rest solved as above to
-/// rtol 1e-8; where that fails, GMRES on the reduced system's LU (MUMPS on one rank,
-/// options `creep_block_fallback_`). Collective.
+/// rtol 1e-8; where that fails, GMRES on the reduced system's direct factorisation
+/// (MUMPS's LDLᵀ on one rank, options `creep_block_fallback_`). Collective.
 #include <petscksp.h>
 
 #include <string>
@@ -35,10 +35,11 @@
 
 namespace navox {
 
-/// Defaults for an LU of the creep flow's reduced rows gathered on one rank (PCTELESCOPE,
-/// options `<prefix>` its inner KSP's): MUMPS, AMD ordering, 100 % more workspace than
-/// its estimate (creep_flow.cpp says why).
-void set_gathered_lu_defaults(const std::string& prefix);
+/// Defaults for the factorisation of the creep flow's reduced rows gathered on one rank
+/// (PCTELESCOPE, options `<prefix>` its inner KSP's): MUMPS's LDLᵀ for symmetric
+/// indefinite matrices (PCCHOLESKY, the system is symmetric: creep_flow.hpp), AMD
+/// ordering, 100 % more workspace than its estimate (creep_flow.cpp says why).
+void set_gathered_factor_defaults(const std::string& prefix);
 
 class CreepBlockSolve {
 public:
@@ -68,7 +69,7 @@ private:
   IS velocity_ = nullptr, pressure_ = nullptr; ///< their positions in the reduced system
   Mat reduced_ = nullptr, schur_ = nullptr;
   KSP ksp_ = nullptr;          ///< FGMRES over the reduced system
-  KSP fallback_ = nullptr;     ///< GMRES on its LU, where FGMRES fails
+  KSP fallback_ = nullptr;     ///< GMRES on its LDLᵀ, where FGMRES fails
   int iterations_ = 0;
   void release_pattern();
 };

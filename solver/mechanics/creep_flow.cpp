@@ -49,10 +49,11 @@ struct Row {
   }
 };
 
-/// Gives `ksp` a fresh LU preconditioner over the rows that carry unknowns: PETSc's
+/// Gives `ksp` a fresh direct preconditioner over the rows that carry unknowns: PETSc's
 /// PCREDISTRIBUTE solves the rows with only a diagonal entry (faces and voxels that carry
 /// no unknown, most of the grid) by that entry; PCTELESCOPE gathers the rest onto one
-/// rank, where MUMPS factors it (options `<prefix>redistribute_telescope_`). Factoring
+/// rank, where MUMPS factors it as LDLᵀ (the system is symmetric: creep_flow.hpp;
+/// options `<prefix>redistribute_telescope_`, set_gathered_factor_defaults). Factoring
 /// the whole grid's matrix instead cost MUMPS ~10x as much per factorisation and solve
 /// for the same factors (docs/performance.md, "Creep flow"). On one rank because MUMPS
 /// spread over ranks schedules its work by the ranks' load as it goes, and so rounds
@@ -61,7 +62,8 @@ struct Row {
 /// faster than on one. Fresh, because PCREDISTRIBUTE finds those rows only in its first
 /// set-up: a new pattern needs a new one. The user's options apply
 /// (-<prefix>pc_type lu -<prefix>pc_factor_mat_solver_type mumps gives the whole grid's
-/// LU back; -<prefix>redistribute_pc_type lu the reduced rows' LU spread over the ranks).
+/// LU back; -<prefix>redistribute_pc_type lu the reduced rows' LU spread over the ranks;
+/// -<prefix>redistribute_telescope_pc_type lu the gathered rows' LU instead of LDLᵀ).
 void fresh_reduced_lu(KSP ksp) {
   const char* prefix = nullptr;
   NAVOX_CALL(KSPGetOptionsPrefix(ksp, &prefix));
@@ -380,13 +382,13 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // options say otherwise: its automatic choice (METIS here) spent 3 s analysing each
     // new pattern at 32 x 32 x 40 voxels on 2 ranks, AMD 0.02 s, for factors that cost
     // the same to apply (docs/performance.md, "Creep flow").
-    // The LU of the rows that carry unknowns (fresh_reduced_lu), gathered on one rank:
+    // The LDLᵀ of the rows that carry unknowns (fresh_reduced_lu), gathered on one rank:
     // MUMPS with 100 % more than its estimate of its workspace, not 20 %: a pressure row
     // has no diagonal, and the delayed pivots of a system of a few thousand rows outgrew
     // 20 % (INFOG(1) = -9).
     set_option_default("creep_", "mat_mumps_icntl_7", "0");
     for (const char* outer : {"creep_picard_redistribute_", "creep_anderson_npc_redistribute_"})
-      set_gathered_lu_defaults(std::string(outer) + "telescope_");
+      set_gathered_factor_defaults(std::string(outer) + "telescope_");
     {
       char given[16] = "";
       PetscBool set = PETSC_FALSE;

@@ -39,8 +39,15 @@
 /// Picard steps over the rows that carry unknowns only, by PCREDISTRIBUTE, gathered on one
 /// rank by PCTELESCOPE: the same result run after run); if Newton's
 /// line search fails, more Picard iterations and Newton once more. Unknowns scaled by
-/// U₀ = ε̇_ref h and P₀ = σ_ref. Collective; a failed solve throws the same
-/// CollectiveError on every rank.
+/// U₀ = ε̇_ref h and P₀ = σ_ref, momentum rows by h/P₀ and continuity rows by 1/ε̇_ref
+/// (h the cube root of the voxel volume): the Picard matrix is then symmetric,
+///   [ A  Bᵀ ]
+///   [ B  −εI],
+/// A the viscous operator (each voxel's and edge's stress acts on the faces it is made
+/// of with the same coefficients; a mirrored wall velocity lands on the diagonal), B the
+/// divergence, its transpose the pressure gradient since U₀/(h ε̇_ref) = 1. So the Picard
+/// steps factor it as LDLᵀ (MUMPS, symmetric indefinite: half the LU's factors).
+/// Collective; a failed solve throws the same CollectiveError on every rank.
 #include "mesh/grid.hpp"
 #include "physics/mechanics/power_law_viscosity.hpp"
 
@@ -71,17 +78,19 @@ struct CreepFlowSetup {
   /// with Anderson mixing (cheap where only a few digits are wanted): from rest the
   /// Newtonian step, then PETSc's SNESANDERSON (options prefix `creep_anderson_`, 5
   /// directions) over one Picard step as its nonlinear preconditioner (`creep_anderson_npc_`:
-  /// the Picard matrix as Newton's Jacobian, a full step, the LU of its rows that carry
+  /// the Picard matrix as Newton's Jacobian, a full step, the LDLᵀ of its rows that carry
   /// unknowns by MUMPS on one rank, `creep_anderson_npc_redistribute_telescope_`), at most 40
   /// iterations; should the mixing fail, plain Picard iterations from the Newtonian step.
   /// 0: Picard to a first reduction, then Newton–Krylov to 1e-8 of the loads.
   double picard_tolerance = 0;
   /// How each Picard step's linear system is solved (the Newton–Krylov mode's Newton
   /// steps keep the whole grid's LU):
-  /// - lu: GMRES on the LU of the rows that carry unknowns (MUMPS, on one rank);
+  /// - lu: GMRES on the direct factorisation of the rows that carry unknowns (MUMPS's
+  ///   LDLᵀ, on one rank; `-creep_picard_redistribute_telescope_pc_type lu` and
+  ///   `-creep_anderson_npc_redistribute_telescope_pc_type lu` for its LU);
   /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
   ///   velocities (solver/mechanics/creep_block_solve.hpp). The same flow to the
-  ///   tolerance, but so far slower than the LU on the pellets measured (docs/performance.md,
+  ///   tolerance, but so far slower than the direct solve on the pellets measured (docs/performance.md,
   ///   "Creep flow: the Picard matrix's storage, and a block preconditioner"): a start
   ///   towards a Stokes multigrid, not the default.
   /// `-creep_linear_solver lu|block` overrides it.
@@ -135,6 +144,9 @@ public:
 
   DM dm() const { return dm_; }
   Vec solution() const { return x_; }
+  /// The Picard matrix of the last solve's last iterate (the whole grid's, scaled as
+  /// above; the LDLᵀ that factors it relies on its symmetry, which tests check).
+  Mat picard_matrix() const { return p_; }
   const CreepFlowSetup& setup() const { return setup_; }
 
   /// What the callbacks need (public for them; not an interface).

@@ -9,8 +9,10 @@
 //   - the Na it carries (CreepFlow::inflow, what the extrusion limit moves) is its flux
 //     face by face: the pore receives what leaves the channel, the grid what the
 //     reservoir gives; Na sealed in by walls (no free space) moves nowhere;
-//   - the block preconditioner (-creep_linear_solver block) gives the LU's rate, and
-//     where its FGMRES fails, its fallback to the LU does.
+//   - the Picard matrix is symmetric (so its rows that carry unknowns are factored as
+//     LDLᵀ), and that factorisation gives the flow of their LU;
+//   - the block preconditioner (-creep_linear_solver block) gives the direct solve's
+//     rate, and where its FGMRES fails, its fallback to the direct solve does.
 // On 1, 2 and 4 ranks, split along x, y and z: the same rate.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/creep_flow.hpp"
@@ -53,9 +55,11 @@ struct Carried {
 
 /// Volume flux [m³/s] out of the channel into the pore, plate `length` voxels thick.
 /// `picard_tolerance` > 0: the extrusion limit's mode (Anderson-accelerated Picard to it).
+/// `asymmetry`: |P − Pᵀ|_F / |P|_F of the last Picard matrix P.
 double extrusion(std::int64_t length, double pressure, double temperature, std::array<int, 3> processors,
                  double picard_tolerance = 0, Carried* carried = nullptr,
-                 navox::CreepFlowSetup::Linear linear = navox::CreepFlowSetup::Linear::lu) {
+                 navox::CreepFlowSetup::Linear linear = navox::CreepFlowSetup::Linear::lu,
+                 double* asymmetry = nullptr) {
   navox::Grid grid(MPI_COMM_WORLD, navox::test::cubic_voxels({kWidth, kWidth, kPore + length + kTop}, kH, processors),
                    {});
   navox::CreepFlowSetup setup = navox::test::free_slip_box(temperature);
@@ -84,6 +88,16 @@ double extrusion(std::int64_t length, double pressure, double temperature, std::
     carried->reservoir = -flow.flux(2, kPore + length + kTop);
     VecDestroy(&below);
     VecDestroy(&rate);
+  }
+  if (asymmetry) {
+    Mat p = flow.picard_matrix(), t = nullptr;
+    double whole = 0, diff = 0;
+    MatNorm(p, NORM_FROBENIUS, &whole);
+    MatTranspose(p, MAT_INITIAL_MATRIX, &t);
+    MatAXPY(t, -1.0, p, DIFFERENT_NONZERO_PATTERN);
+    MatNorm(t, NORM_FROBENIUS, &diff);
+    MatDestroy(&t);
+    *asymmetry = diff / whole;
   }
   VecDestroy(&cells);
   return q;
@@ -164,6 +178,33 @@ TEST(NaExtrusion, AndersonPicardAgreesWithNewton) {
                              "%.5f", anderson / newton);
   for (const auto& split : navox::test::axis_splits())
     EXPECT_NEAR(extrusion(length, p, 298.15, split, 1e-4) / newton, 1.0, 2e-3);
+}
+
+TEST(NaExtrusion, ThePicardMatrixIsSymmetricAndItsLDLTGivesTheFlowOfItsLU) {
+  // The scaled Picard matrix is symmetric (creep_flow.hpp) with free-slip and no-slip
+  // walls, a reservoir, a pore and free surfaces, on every partition; the LDLᵀ of its
+  // rows that carry unknowns (the default) gives the rate of their LU to the extrusion
+  // limit's tolerance (1e-6 of the loads).
+  const std::int64_t length = 8;
+  const double p = gradient() * double(length) * kH;
+  double asymmetry = 1;
+  const double ldlt = extrusion(length, p, 298.15, {-1, -1, -1}, 1e-6, nullptr, navox::CreepFlowSetup::Linear::lu,
+                                &asymmetry);
+  EXPECT_LT(asymmetry, 1e-14);
+  for (const char* prefix : {"-creep_picard_", "-creep_anderson_npc_"})
+    PetscOptionsSetValue(nullptr, (std::string(prefix) + "redistribute_telescope_pc_type").c_str(), "lu");
+  const double lu = extrusion(length, p, 298.15, {-1, -1, -1}, 1e-6);
+  for (const char* prefix : {"-creep_picard_", "-creep_anderson_npc_"})
+    PetscOptionsClearValue(nullptr, (std::string(prefix) + "redistribute_telescope_pc_type").c_str());
+  EXPECT_NEAR(ldlt / lu, 1.0, 1e-6);
+  navox::test::validate_line("Na extrusion through a CC pore: the Picard matrix's |P - P^T|/|P|; rate of its LDL^T / LU's",
+                             "< 1e-14; 1 (1e-6)", "%.1e; %.7f", asymmetry, ldlt / lu);
+  for (const auto& split : navox::test::axis_splits()) {
+    asymmetry = 1;
+    EXPECT_NEAR(extrusion(length, p, 298.15, split, 1e-6, nullptr, navox::CreepFlowSetup::Linear::lu, &asymmetry) / lu,
+                1.0, 1e-6);
+    EXPECT_LT(asymmetry, 1e-14);
+  }
 }
 
 TEST(NaExtrusion, TheBlockPreconditionerGivesTheFlowOfTheLU) {
