@@ -64,8 +64,9 @@ struct CreepBlockSolve::Callbacks {
   /// Where FGMRES did not converge (a power-law Picard matrix whose velocity block the
   /// AMG does not resolve: a quarter of inputs/cycling_pellet.yaml's with one V-cycle),
   /// GMRES on the direct factorisation of the reduced system (MUMPS's LDLᵀ on one rank:
-  /// the same result run after run), as the default solves every Picard system. The reason is the same
-  /// on every rank (a KSP's is collective), so every rank falls back together.
+  /// the same result run after run), as the default solves every Picard system. The
+  /// reason is the same on every rank (a KSP's is collective), so every rank falls back
+  /// together.
   static PetscErrorCode fall_back(PC pc, CreepBlockSolve* s, Vec b, Vec x) {
     PetscFunctionBeginUser;
     if (!s->fallback_) {
