@@ -21,6 +21,21 @@ void set_gathered_factor_defaults(const std::string& prefix) {
   set_option_default(prefix, "mat_mumps_icntl_14", "100");
 }
 
+void give_new_pc(KSP ksp, const char* prefix, const std::function<void(PC)>& configure) {
+  PC pc = nullptr;
+  NAVOX_CALL(PCCreate(PetscObjectComm(reinterpret_cast<PetscObject>(ksp)), &pc));
+  try {
+    NAVOX_CALL(PCSetOptionsPrefix(pc, prefix));
+    configure(pc);
+    NAVOX_CALL(PCSetFromOptions(pc));
+    NAVOX_CALL(KSPSetPC(ksp, pc));
+  } catch (...) {
+    (void)PCDestroy(&pc);
+    throw;
+  }
+  NAVOX_CALL(PCDestroy(&pc)); // the KSP holds it
+}
+
 struct CreepBlockSolve::Callbacks {
   /// The reduced matrix from the whole grid's, whenever the outer KSP's matrix changed.
   static PetscErrorCode set_up(PC pc) {
@@ -154,23 +169,14 @@ void CreepBlockSolve::set_rows(const std::vector<PetscInt>& rows, const std::vec
   NAVOX_CALL(MatCreateAIJ(comm_, np, np, PETSC_DETERMINE, PETSC_DETERMINE, 1, nullptr, 0, nullptr, &schur_));
   NAVOX_CALL(MatSetOption(schur_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
   // A fresh preconditioner for the new splits (PCFIELDSPLIT takes its index sets once).
-  PC pc = nullptr;
-  NAVOX_CALL(PCCreate(comm_, &pc));
-  try {
-    NAVOX_CALL(PCSetOptionsPrefix(pc, kPrefix));
+  give_new_pc(ksp_, kPrefix, [&](PC pc) {
     NAVOX_CALL(PCSetType(pc, PCFIELDSPLIT));
     NAVOX_CALL(PCFieldSplitSetIS(pc, "velocity", velocity_));
     NAVOX_CALL(PCFieldSplitSetIS(pc, "pressure", pressure_));
     NAVOX_CALL(PCFieldSplitSetType(pc, PC_COMPOSITE_SCHUR));
     NAVOX_CALL(PCFieldSplitSetSchurFactType(pc, PC_FIELDSPLIT_SCHUR_FACT_UPPER));
     NAVOX_CALL(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_USER, schur_));
-    NAVOX_CALL(PCSetFromOptions(pc));
-    NAVOX_CALL(KSPSetPC(ksp_, pc));
-  } catch (...) {
-    (void)PCDestroy(&pc);
-    throw;
-  }
-  NAVOX_CALL(PCDestroy(&pc)); // the KSP holds it
+  });
 }
 
 PetscErrorCode CreepBlockSolve::set_schur_diagonal(const std::vector<PetscScalar>& values) {

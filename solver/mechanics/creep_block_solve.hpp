@@ -30,6 +30,7 @@
 /// (MUMPS's LDLᵀ on one rank, options `creep_block_fallback_`). Collective.
 #include <petscksp.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ namespace navox {
 /// indefinite matrices (PCCHOLESKY, the system is symmetric: creep_flow.hpp), AMD
 /// ordering, 100 % more workspace than its estimate (creep_flow.cpp says why).
 void set_gathered_factor_defaults(const std::string& prefix);
+
+/// Gives `ksp` a new preconditioner with options prefix `prefix`: `configure` sets its
+/// type and parts, then the options apply; the KSP holds it (a new pattern needs a new
+/// one: PCREDISTRIBUTE and PCFIELDSPLIT take their rows once). Collective on the KSP.
+void give_new_pc(KSP ksp, const char* prefix, const std::function<void(PC)>& configure);
 
 class CreepBlockSolve {
 public:

@@ -64,16 +64,12 @@ struct Row {
 /// (-<prefix>pc_type lu -<prefix>pc_factor_mat_solver_type mumps gives the whole grid's
 /// LU back; -<prefix>redistribute_pc_type lu the reduced rows' LU spread over the ranks;
 /// -<prefix>redistribute_telescope_pc_type lu the gathered rows' LU instead of LDLᵀ).
-void fresh_reduced_lu(KSP ksp) {
+void fresh_reduced_factor(KSP ksp) {
   const char* prefix = nullptr;
   NAVOX_CALL(KSPGetOptionsPrefix(ksp, &prefix));
-  const MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(ksp));
   int ranks = 1;
-  MPI_Comm_size(comm, &ranks);
-  PC pc = nullptr;
-  NAVOX_CALL(PCCreate(comm, &pc));
-  try {
-    NAVOX_CALL(PCSetOptionsPrefix(pc, prefix));
+  MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(ksp)), &ranks);
+  give_new_pc(ksp, prefix, [&](PC pc) {
     NAVOX_CALL(PCSetType(pc, PCREDISTRIBUTE)); // after the prefix: its inner KSP takes it
     KSP inner = nullptr;
     PC gather = nullptr;
@@ -82,13 +78,7 @@ void fresh_reduced_lu(KSP ksp) {
     NAVOX_CALL(KSPGetPC(inner, &gather));
     NAVOX_CALL(PCSetType(gather, PCTELESCOPE));
     NAVOX_CALL(PCTelescopeSetReductionFactor(gather, ranks));
-    NAVOX_CALL(PCSetFromOptions(pc));
-    NAVOX_CALL(KSPSetPC(ksp, pc));
-  } catch (...) {
-    (void)PCDestroy(&pc);
-    throw;
-  }
-  NAVOX_CALL(PCDestroy(&pc)); // the KSP holds it
+  });
 }
 
 } // namespace
@@ -382,7 +372,7 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     // options say otherwise: its automatic choice (METIS here) spent 3 s analysing each
     // new pattern at 32 x 32 x 40 voxels on 2 ranks, AMD 0.02 s, for factors that cost
     // the same to apply (docs/performance.md, "Creep flow").
-    // The LDLᵀ of the rows that carry unknowns (fresh_reduced_lu), gathered on one rank:
+    // The LDLᵀ of the rows that carry unknowns (fresh_reduced_factor), gathered on one rank:
     // MUMPS with 100 % more than its estimate of its workspace, not 20 %: a pressure row
     // has no diagonal, and the delayed pivots of a system of a few thousand rows outgrew
     // 20 % (INFOG(1) = -9).
@@ -624,7 +614,7 @@ void CreepFlow::hold(Vec cells, Vec source) {
   SNES step = nullptr;
   NAVOX_CALL(SNESGetNPC(anderson_, &step));
   NAVOX_CALL(SNESGetKSP(step, &step_lu));
-  for (KSP ksp : {picard_, step_lu}) fresh_reduced_lu(ksp);
+  for (KSP ksp : {picard_, step_lu}) fresh_reduced_factor(ksp);
 }
 
 PetscErrorCode CreepFlow::evaluate(bool matrix) {
