@@ -2,11 +2,13 @@
 
 #include "io/sources/random_keys.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "physics/materials/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 
 namespace navox {
 
@@ -35,13 +37,12 @@ PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials,
   if (!spec_.enabled) return;
   for (int d = 0; d < 3; ++d) coefficient_[d] = spec_.relaxation.face_coefficient(grid_.spec().spacing[d]);
   noise_deviation_ = spec_.noise.filtered_deviation();
-  rate_ = new_scalar_vector(grid_);
   noise_ = new_scalar_vector(grid_);
   filtered_ = new_scalar_vector(grid_);
 }
 
 PhaseFieldStep::~PhaseFieldStep() {
-  for (Vec* v : {&rate_, &noise_, &filtered_})
+  for (Vec* v : {&local_, &noise_, &filtered_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -112,38 +113,114 @@ void PhaseFieldStep::add_noise(Vec xi, const Ghosted& lab, long step, double dt)
   });
 }
 
+void PhaseFieldStep::step_row(const Row& at, const Row (&side)[4], const bool (&x_open)[2], int n, double lambda,
+                              double tau, double* out) const {
+  const double k = spec_.relaxation.rate;
+  const double cx = coefficient_[0], cy = coefficient_[1], cz = coefficient_[2];
+  // Local copies the compiler knows do not alias `out`: the loop below vectorises.
+  const double* __restrict x = at.xi;
+  const double* __restrict ym = side[0].xi;
+  const double* __restrict yp = side[1].xi;
+  const double* __restrict zm = side[2].xi;
+  const double* __restrict zp = side[3].xi;
+  const unsigned char* __restrict h = at.holds;
+  const unsigned char* __restrict hym = side[0].holds;
+  const unsigned char* __restrict hyp = side[1].holds;
+  const unsigned char* __restrict hzm = side[2].holds;
+  const unsigned char* __restrict hzp = side[3].holds;
+  double* __restrict o = out;
+  // One voxel: physics::AllenCahn's bulk rate, then its six faces in kFaceOffset's order
+  // (−x, +x, −y, +y, −z, +z), a face to a voxel without ξ adding 0 × its difference (the
+  // same sums as the faces it has, in that order); a voxel without ξ keeps its value.
+  // `lo`/`hi`: the x neighbours exist (x[q ∓ 1] is read only then).
+  auto one = [&](int q, bool lo, bool hi) {
+    const double v = x[q];
+    double rate = -k * physics::AllenCahn::dg(v);
+    if (lo) rate += double(h[q - 1]) * cx * (x[q - 1] - v);
+    if (hi) rate += double(h[q + 1]) * cx * (x[q + 1] - v);
+    rate += double(hym[q]) * cy * (ym[q] - v);
+    rate += double(hyp[q]) * cy * (yp[q] - v);
+    rate += double(hzm[q]) * cz * (zm[q] - v);
+    rate += double(hzp[q]) * cz * (zp[q] - v);
+    // The step keeps ξ in [0, 1] exactly; the clamp only removes rounding below 1e-16.
+    const double next = std::clamp(v + tau * (rate - lambda * physics::AllenCahn::multiplier_weight(v)), 0.0, 1.0);
+    o[q] = h[q] ? next : o[q];
+  };
+  // x_open: the row's ends have a voxel beyond them (x[−1], x[n] are then in the box).
+  one(0, x_open[0], n > 1 || x_open[1]);
+  for (int q = 1; q < n - 1; ++q) one(q, true, true); // branch-free: vectorised
+  if (n > 1) one(n - 1, true, x_open[1]);
+}
+
 void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
   const physics::AllenCahn& ac = spec_.relaxation;
   const long n = substeps(dt);
   const double tau = dt / double(n);
+  DM dm = grid_.scalar_dm();
+  // The ghosted box as one array: a voxel's face neighbours are ±1, ±gx, ±gx gy away.
+  PetscInt gs[3], gm[3], os[3], om[3];
+  NAVOX_CALL(DMDAGetGhostCorners(dm, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+  NAVOX_CALL(DMDAGetCorners(dm, &os[0], &os[1], &os[2], &om[0], &om[1], &om[2]));
+  const std::ptrdiff_t stride[3] = {1, gm[0], std::ptrdiff_t(gm[0]) * gm[1]};
+  // Which voxels of the box hold ξ: once per step (the labels do not change in it).
+  holds_.assign(std::size_t(gm[0]) * std::size_t(gm[1]) * std::size_t(gm[2]), 0);
+  for (PetscInt k = 0; k < gm[2]; ++k)
+    for (PetscInt j = 0; j < gm[1]; ++j)
+      for (PetscInt i = 0; i < gm[0]; ++i)
+        holds_[std::size_t(i + j * stride[1] + k * stride[2])] =
+            holds_xi(materials_, lab(gs[0] + i, gs[1] + j, gs[2] + k)) ? 1 : 0;
+  closed_.assign(std::size_t(om[0]), 0);
+  const auto& dims = grid_.spec().dims;
+  const bool periodic = grid_.spec().periodic_lateral;
+  // Σ −k g'(ξ) and Σ h(ξ) over the owned voxels that hold ξ, in for_owned's order, for λ;
+  // holds(o) for the voxel at place o of the owned block.
+  auto sums = [&](const PetscScalar* x, double& rsum, double& hsum) {
+    rsum = hsum = 0; // the face fluxes cancel in pairs
+    std::size_t o = 0;
+    for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
+      for (PetscInt j = os[1]; j < os[1] + om[1]; ++j) {
+        const unsigned char* h = holds_.data() + (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
+        for (PetscInt q = 0; q < om[0]; ++q, ++o)
+          if (h[q]) {
+            rsum += ac.bulk(x[o]);
+            hsum += physics::AllenCahn::multiplier_weight(x[o]);
+          }
+      }
+  };
+  double rsum = 0, hsum = 0;
+  {
+    const PetscScalar* x = nullptr;
+    NAVOX_CALL(VecGetArrayRead(xi, &x));
+    sums(x, rsum, hsum);
+    NAVOX_CALL(VecRestoreArrayRead(xi, &x));
+  }
+  // Each sub-step: ξ's ghosted copy in, one pass over it for the new ξ (the rates and the
+  // update fused: the same operations in the same order), then the sums of the new ξ.
+  if (!local_) NAVOX_CALL(DMCreateLocalVector(dm, &local_));
   for (long s = 0; s < n; ++s) {
-    double rsum = 0, hsum = 0;
-    {
-      Ghosted x(grid_, xi);
-      Owned r(grid_, rate_);
-      for_owned(grid_, [&](auto i, auto j, auto k) {
-        if (!holds_xi(materials_, lab(i, j, k))) return;
-        const double v = x(i, j, k);
-        const double bulk = ac.bulk(v);
-        double rate = bulk;
-        for (int face = 0; face < 6; ++face) {
-          std::int64_t ni, nj, nk;
-          if (neighbour(grid_, i, j, k, face, ni, nj, nk) && holds_xi(materials_, lab(ni, nj, nk)))
-            rate += coefficient_[face_axis(face)] * (x(ni, nj, nk) - v);
-        }
-        r(i, j, k) = rate;
-        rsum += bulk; // the face fluxes cancel in pairs
-        hsum += physics::AllenCahn::multiplier_weight(v);
-      });
-    }
     const double lambda = multiplier(global_sums(grid_, rsum, hsum));
-    Owned x(grid_, xi), r(grid_, rate_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (!holds_xi(materials_, lab(i, j, k))) return;
-      const double v = x(i, j, k);
-      // The step keeps ξ in [0, 1] exactly; the clamp only removes rounding below 1e-16.
-      x(i, j, k) = std::clamp(v + tau * (r(i, j, k) - lambda * physics::AllenCahn::multiplier_weight(v)), 0.0, 1.0);
-    });
+    NAVOX_CALL(DMGlobalToLocalBegin(dm, xi, INSERT_VALUES, local_));
+    NAVOX_CALL(DMGlobalToLocalEnd(dm, xi, INSERT_VALUES, local_));
+    const PetscScalar* l = nullptr;
+    PetscScalar* x = nullptr;
+    NAVOX_CALL(VecGetArrayRead(local_, &l));
+    NAVOX_CALL(VecGetArray(xi, &x));
+    std::size_t o = 0;
+    for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
+      for (PetscInt j = os[1]; j < os[1] + om[1]; ++j, o += std::size_t(om[0])) {
+        const std::ptrdiff_t row = (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
+        // A face to no voxel (an outer wall, as neighbour() says) reads a row of zeros.
+        auto side = [&](bool open, std::ptrdiff_t d) {
+          return Row{open ? l + row + d : l + row, open ? holds_.data() + row + d : closed_.data()};
+        };
+        const Row rows[4] = {side(periodic || j > 0, -stride[1]), side(periodic || j + 1 < dims[1], stride[1]),
+                             side(k > 0, -stride[2]), side(k + 1 < dims[2], stride[2])};
+        const bool x_open[2] = {periodic || os[0] > 0, periodic || os[0] + om[0] < dims[0]};
+        step_row(Row{l + row, holds_.data() + row}, rows, x_open, int(om[0]), lambda, tau, x + o);
+      }
+    sums(x, rsum, hsum); // of the new ξ, for the next sub-step's λ
+    NAVOX_CALL(VecRestoreArray(xi, &x));
+    NAVOX_CALL(VecRestoreArrayRead(local_, &l));
   }
 }
 

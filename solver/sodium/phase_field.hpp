@@ -21,6 +21,8 @@
 
 #include <petscvec.h>
 
+#include <vector>
+
 namespace navox {
 
 class Ghosted;
@@ -57,13 +59,25 @@ public:
 private:
   void add_noise(Vec xi, const Ghosted& labels, long step, double dt);
   void relax(Vec xi, const Ghosted& labels, double dt);
+  /// A row of the ghosted box along x: ξ and whether each voxel holds it.
+  struct Row {
+    const double* xi;
+    const unsigned char* holds;
+  };
+  /// One explicit sub-step of the n owned voxels of row `at` (ξ into out, the voxels
+  /// without ξ left as they are): `side` the rows at −y, +y, −z, +z (a row of voxels
+  /// without ξ beyond an outer wall), x_open whether the row's ends have a voxel beyond.
+  void step_row(const Row& at, const Row (&side)[4], const bool (&x_open)[2], int n, double lambda, double tau,
+                double* out) const;
 
   const Grid& grid_;
   const MaterialTable& materials_;
   PhaseFieldSpec spec_;
   double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
   double noise_deviation_ = 1;        ///< s_m of the filter, computed once
-  Vec rate_ = nullptr, noise_ = nullptr, filtered_ = nullptr;
+  Vec local_ = nullptr, noise_ = nullptr, filtered_ = nullptr; ///< local_: ξ ghosted, kept across steps
+  std::vector<unsigned char> holds_;  ///< over the ghosted box: the voxel holds ξ (relax)
+  std::vector<unsigned char> closed_; ///< a row of zeros: the holds_ beyond an outer wall
 };
 
 } // namespace navox
