@@ -345,6 +345,89 @@ void Elasticity::build_coarse_space() {
   }
 }
 
+namespace {
+
+/// An element's 24 × 24 block added to a matrix whose rows may belong to other ranks,
+/// the same sums in the same order in every run: rows owned here at once (ADD_VALUES),
+/// the others kept, in the order given, and sent to their owners by exchange(), which
+/// adds them there by sender rank and then each sender's in its order. Collective
+/// (exchange).
+class OffRankRows {
+public:
+  explicit OffRankRows(Mat m) : m_(m) {
+    NAVOX_CALL(MatGetOwnershipRanges(m, &ranges_));
+    NAVOX_CALL(MatGetOwnershipRange(m, &lo_, &hi_));
+    MPI_Comm_size(PetscObjectComm(reinterpret_cast<PetscObject>(m)), &size_);
+    rows_.resize(std::size_t(size_));
+    values_.resize(std::size_t(size_));
+  }
+  void add(const PetscInt (&rows)[24], const double* ke) {
+    PetscInt local[24];
+    for (int r = 0; r < 24; ++r) {
+      const bool mine = rows[r] >= lo_ && rows[r] < hi_;
+      local[r] = mine ? rows[r] : -1; // a negative row: PETSc leaves it out
+      if (mine) continue;
+      const auto owner = std::size_t(std::upper_bound(ranges_, ranges_ + size_ + 1, rows[r]) - ranges_ - 1);
+      rows_[owner].push_back(rows[r]);
+      rows_[owner].insert(rows_[owner].end(), rows, rows + 24);
+      values_[owner].insert(values_[owner].end(), ke + 24 * r, ke + 24 * r + 24);
+    }
+    NAVOX_CALL(MatSetValues(m_, 24, local, 24, rows, ke, ADD_VALUES));
+  }
+  void exchange() {
+    MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(m_));
+    const auto ranks = std::size_t(size_);
+    std::vector<int> send(ranks), recv(ranks);
+    for (std::size_t q = 0; q < send.size(); ++q) send[q] = int(values_[q].size() / 24);
+    MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, comm);
+    // Row entries: 25 indices (the row, its 24 columns) and 24 values each.
+    auto flat = [&](auto& per_rank, int width, auto& out, std::vector<int>& counts, std::vector<int>& offsets) {
+      counts.assign(std::size_t(size_), 0);
+      offsets.assign(std::size_t(size_), 0);
+      for (std::size_t q = 0; q < per_rank.size(); ++q) {
+        counts[q] = send[q] * width;
+        offsets[q] = q ? offsets[q - 1] + counts[q - 1] : 0;
+        out.insert(out.end(), per_rank[q].begin(), per_rank[q].end());
+      }
+    };
+    auto sized = [&](int width, std::vector<int>& counts, std::vector<int>& offsets) {
+      counts.assign(std::size_t(size_), 0);
+      offsets.assign(std::size_t(size_), 0);
+      int total = 0;
+      for (std::size_t q = 0; q < counts.size(); ++q) {
+        counts[q] = recv[q] * width;
+        offsets[q] = total;
+        total += counts[q];
+      }
+      return std::size_t(total);
+    };
+    std::vector<PetscInt> out_rows, in_rows;
+    std::vector<double> out_values, in_values;
+    std::vector<int> sc, so, rc, ro;
+    flat(rows_, 25, out_rows, sc, so);
+    in_rows.resize(sized(25, rc, ro));
+    MPI_Alltoallv(out_rows.data(), sc.data(), so.data(), MPIU_INT, in_rows.data(), rc.data(), ro.data(), MPIU_INT,
+                  comm);
+    flat(values_, 24, out_values, sc, so);
+    in_values.resize(sized(24, rc, ro));
+    MPI_Alltoallv(out_values.data(), sc.data(), so.data(), MPI_DOUBLE, in_values.data(), rc.data(), ro.data(),
+                  MPI_DOUBLE, comm);
+    for (std::size_t e = 0; e < in_values.size() / 24; ++e) // by sender rank, then its order
+      NAVOX_CALL(MatSetValues(m_, 1, &in_rows[25 * e], 24, &in_rows[25 * e + 1], &in_values[24 * e], ADD_VALUES));
+    NAVOX_CALL(MatSetOption(m_, MAT_NO_OFF_PROC_ENTRIES, PETSC_TRUE));
+  }
+
+private:
+  Mat m_;
+  const PetscInt* ranges_ = nullptr;
+  PetscInt lo_ = 0, hi_ = 0;
+  int size_ = 1;
+  std::vector<std::vector<PetscInt>> rows_; ///< per owner: the row, then its 24 columns
+  std::vector<std::vector<double>> values_; ///< per owner: the row's 24 values
+};
+
+} // namespace
+
 Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   DM coarse_dm = coarse_.dm;
   // Q_c^T K_m Q_c for every child position and material with the trilinear weights, scaled
@@ -395,6 +478,11 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
     const PetscInt cn[3] = {numbering.nodes(0), numbering.nodes(1), numbering.nodes(2)};
     // Each coarse element is summed by the rank owning its first child (2I, 2J, 2K); its
     // other children are owned or ghost voxels (the labels' box stencil of width 1).
+    // Its rows owned here are added at once; the others are sent to their owners, which
+    // add them after their own, by sender rank (OffRankRows): PETSc's stash would add them
+    // in the order the messages arrive, and a row summed from three or more ranks then
+    // differed in its last bits from run to run (and so did every elastic result).
+    OffRankRows others(coarse);
     const Box b = grid_.owned();
     auto first_even = [](std::int64_t lo) { return lo + (lo & 1); };
     PetscInt rows[24];
@@ -435,8 +523,9 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
           for (int r = 0; r < 24; ++r)
             for (int col = 0; col < 24; ++col)
               if (held[r] || held[col]) ke[r * 24 + col] = 0.0;
-          NAVOX_CALL(MatSetValues(coarse, 24, rows, 24, rows, ke, ADD_VALUES));
+          others.add(rows, ke);
         }
+    others.exchange();
     // A unit diagonal on the held coarse DOFs, once each, by their owners.
     const PetscScalar* free = nullptr;
     PetscInt lo = 0, hi = 0;
