@@ -380,22 +380,15 @@ public:
     std::vector<int> send(ranks), recv(ranks);
     for (std::size_t q = 0; q < send.size(); ++q) send[q] = int(values_[q].size() / 24);
     MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, comm);
-    // Row entries: 25 indices (the row, its 24 columns) and 24 values each.
-    auto flat = [&](auto& per_rank, int width, auto& out, std::vector<int>& counts, std::vector<int>& offsets) {
-      counts.assign(std::size_t(size_), 0);
-      offsets.assign(std::size_t(size_), 0);
-      for (std::size_t q = 0; q < per_rank.size(); ++q) {
-        counts[q] = send[q] * width;
-        offsets[q] = q ? offsets[q - 1] + counts[q - 1] : 0;
-        out.insert(out.end(), per_rank[q].begin(), per_rank[q].end());
-      }
-    };
-    auto sized = [&](int width, std::vector<int>& counts, std::vector<int>& offsets) {
-      counts.assign(std::size_t(size_), 0);
-      offsets.assign(std::size_t(size_), 0);
+    // Row entries: 25 indices (the row, its 24 columns) and 24 values each; counts and
+    // offsets per rank for `width` numbers an entry, and the total.
+    auto layout = [](const std::vector<int>& entries, int width, std::vector<int>& counts,
+                     std::vector<int>& offsets) {
+      counts.resize(entries.size());
+      offsets.resize(entries.size());
       int total = 0;
-      for (std::size_t q = 0; q < counts.size(); ++q) {
-        counts[q] = recv[q] * width;
+      for (std::size_t q = 0; q < entries.size(); ++q) {
+        counts[q] = entries[q] * width;
         offsets[q] = total;
         total += counts[q];
       }
@@ -403,13 +396,17 @@ public:
     };
     std::vector<PetscInt> out_rows, in_rows;
     std::vector<double> out_values, in_values;
+    for (std::size_t q = 0; q < ranks; ++q) {
+      out_rows.insert(out_rows.end(), rows_[q].begin(), rows_[q].end());
+      out_values.insert(out_values.end(), values_[q].begin(), values_[q].end());
+    }
     std::vector<int> sc, so, rc, ro;
-    flat(rows_, 25, out_rows, sc, so);
-    in_rows.resize(sized(25, rc, ro));
+    layout(send, 25, sc, so);
+    in_rows.resize(layout(recv, 25, rc, ro));
     MPI_Alltoallv(out_rows.data(), sc.data(), so.data(), MPIU_INT, in_rows.data(), rc.data(), ro.data(), MPIU_INT,
                   comm);
-    flat(values_, 24, out_values, sc, so);
-    in_values.resize(sized(24, rc, ro));
+    layout(send, 24, sc, so);
+    in_values.resize(layout(recv, 24, rc, ro));
     MPI_Alltoallv(out_values.data(), sc.data(), so.data(), MPI_DOUBLE, in_values.data(), rc.data(), ro.data(),
                   MPI_DOUBLE, comm);
     for (std::size_t e = 0; e < in_values.size() / 24; ++e) // by sender rank, then its order

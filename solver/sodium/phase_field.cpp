@@ -2,7 +2,6 @@
 
 #include "io/sources/random_keys.hpp"
 #include "mesh/ghosted.hpp"
-#include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "physics/materials/constants.hpp"
 
@@ -42,7 +41,7 @@ PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials,
 }
 
 PhaseFieldStep::~PhaseFieldStep() {
-  for (Vec* v : {&local_, &noise_, &filtered_})
+  for (Vec* v : {&noise_, &filtered_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -175,14 +174,18 @@ void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
   closed_.assign(std::size_t(om[0]), 0);
   const auto& dims = grid_.spec().dims;
   const bool periodic = grid_.spec().periodic_lateral;
-  // Σ −k g'(ξ) and Σ h(ξ) over the owned voxels that hold ξ, in for_owned's order, for λ;
-  // holds(o) for the voxel at place o of the owned block.
+  // The place in the ghosted box of the first owned voxel of row (j, k).
+  auto row_of = [&](PetscInt j, PetscInt k) {
+    return (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
+  };
+  // Σ −k g'(ξ) and Σ h(ξ) over the owned voxels that hold ξ (x: the owned block), in
+  // for_owned's order, for λ.
   auto sums = [&](const PetscScalar* x, double& rsum, double& hsum) {
     rsum = hsum = 0; // the face fluxes cancel in pairs
     std::size_t o = 0;
     for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
       for (PetscInt j = os[1]; j < os[1] + om[1]; ++j) {
-        const unsigned char* h = holds_.data() + (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
+        const unsigned char* h = holds_.data() + row_of(j, k);
         for (PetscInt q = 0; q < om[0]; ++q, ++o)
           if (h[q]) {
             rsum += ac.bulk(x[o]);
@@ -197,21 +200,23 @@ void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
     sums(x, rsum, hsum);
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
   }
-  // Each sub-step: ξ's ghosted copy in, one pass over it for the new ξ (the rates and the
-  // update fused: the same operations in the same order), then the sums of the new ξ.
-  if (!local_) NAVOX_CALL(DMCreateLocalVector(dm, &local_));
+  // Each sub-step: ξ's ghosted copy in (one of the DM's kept local vectors), one pass
+  // over it for the new ξ (the rates and the update fused: the same operations in the
+  // same order), then the sums of the new ξ.
+  Vec local = nullptr;
+  NAVOX_CALL(DMGetLocalVector(dm, &local));
   for (long s = 0; s < n; ++s) {
     const double lambda = multiplier(global_sums(grid_, rsum, hsum));
-    NAVOX_CALL(DMGlobalToLocalBegin(dm, xi, INSERT_VALUES, local_));
-    NAVOX_CALL(DMGlobalToLocalEnd(dm, xi, INSERT_VALUES, local_));
+    NAVOX_CALL(DMGlobalToLocalBegin(dm, xi, INSERT_VALUES, local));
+    NAVOX_CALL(DMGlobalToLocalEnd(dm, xi, INSERT_VALUES, local));
     const PetscScalar* l = nullptr;
     PetscScalar* x = nullptr;
-    NAVOX_CALL(VecGetArrayRead(local_, &l));
+    NAVOX_CALL(VecGetArrayRead(local, &l));
     NAVOX_CALL(VecGetArray(xi, &x));
     std::size_t o = 0;
     for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
       for (PetscInt j = os[1]; j < os[1] + om[1]; ++j, o += std::size_t(om[0])) {
-        const std::ptrdiff_t row = (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
+        const std::ptrdiff_t row = row_of(j, k);
         // A face to no voxel (an outer wall, as neighbour() says) reads a row of zeros.
         auto side = [&](bool open, std::ptrdiff_t d) {
           return Row{open ? l + row + d : l + row, open ? holds_.data() + row + d : closed_.data()};
@@ -223,8 +228,9 @@ void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
       }
     sums(x, rsum, hsum); // of the new ξ, for the next sub-step's λ
     NAVOX_CALL(VecRestoreArray(xi, &x));
-    NAVOX_CALL(VecRestoreArrayRead(local_, &l));
+    NAVOX_CALL(VecRestoreArrayRead(local, &l));
   }
+  NAVOX_CALL(DMRestoreLocalVector(dm, &local));
 }
 
 } // namespace navox

@@ -75,7 +75,7 @@ private:
   PhaseFieldSpec spec_;
   double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
   double noise_deviation_ = 1;        ///< s_m of the filter, computed once
-  Vec local_ = nullptr, noise_ = nullptr, filtered_ = nullptr; ///< local_: ξ ghosted, kept across steps
+  Vec noise_ = nullptr, filtered_ = nullptr;
   std::vector<unsigned char> holds_;  ///< over the ghosted box: the voxel holds ξ (relax)
   std::vector<unsigned char> closed_; ///< a row of zeros: the holds_ beyond an outer wall
 };
