@@ -141,6 +141,14 @@ public:
   /// GAMG on the grid halved); false where GAMG takes the whole grid (a grid that does
   /// not halve, or `-displacement_pc_type gamg`) or with `-displacement_pc_type mg`.
   bool two_levels() const { return two_levels_; }
+  /// The geometric levels over the default preconditioner's GAMG: 2 (the vertex grid and
+  /// the grid halved, GAMG on the grid halved) or 3 (and the grid quartered: GAMG on the
+  /// grid quartered, the grid halved smoothed by Chebyshev on its point blocks); 0 where
+  /// the two levels are not used. 3 by default where the grid quarters on these ranks and
+  /// the grid halved has at least kThirdLevelNodes nodes; `-displacement_geometric_levels
+  /// 2|3` chooses (3 where the grid does not quarter is a CollectiveError). Known after
+  /// the constructor.
+  int geometric_levels() const { return two_levels_ ? (three_levels_ ? 3 : 2) : 0; }
   /// What the two levels need of the grid halved: the grid, the held DOFs and the rigid-body
   /// modes built at the first set-up and kept across relabel (none depends on the labels),
   /// P's weights rebuilt with the labels. Public for the interpolation's MatShell
@@ -154,6 +162,10 @@ public:
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
     MatNullSpace near = nullptr; ///< the coarse nodes' rigid-body modes, GAMG's near null space
   };
+  /// The grid halved from this many nodes is quartered too (geometric_levels()): GAMG's
+  /// set-up on the grid halved grows faster than its nodes (docs/performance.md, "The
+  /// grid quartered").
+  static constexpr PetscInt kThirdLevelNodes = 4096;
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
@@ -191,11 +203,23 @@ private:
   static PetscErrorCode shell_invert_block_diagonal(Mat a, const PetscScalar** values);
   // The grid halved (elasticity_two_levels.cpp).
   void build_coarse_space();
+  /// The grid halved again (three levels): its DMDA, mask, P~ shell and rigid-body modes
+  /// into quarter_.
+  void build_quarter_space();
+  /// The coarse DMDA of `finer` (a vertex DMDA), its held DOFs (those of fine node
+  /// `factor` × its index), the shell P~ over `finer`'s vectors and the rigid-body modes.
+  void build_space(CoarseSpace& space, DM finer, PetscInt factor);
   void release_coarse_space();
-  /// The interpolation's weights from the labels (`wide`: their local array with ghosts
-  /// two wide) into coarse_.p, and the coarse operator P~^T A P~, element by element.
-  void build_interpolation(const PetscScalar* const* const* wide);
+  /// The interpolation into space.p, rows the nodes of `rows`: the vertex grid's (s = 1),
+  /// weights from the labels (`wide`: their local array with ghosts two wide), a scalar
+  /// AIJ as MAIJ; or the grid halved's (s = 2), weights from its operator `half`, a row
+  /// per DOF with block size 3 (for the Galerkin product). And the coarse operator
+  /// P~^T A P~, element by element.
+  void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s);
   Mat coarse_operator(const PetscScalar* const* const* wide) const;
+  /// The grid quartered's operator P~^T A_half P~ (PETSc's product; its held DOFs' rows
+  /// and columns zero, a unit diagonal).
+  Mat quarter_operator(Mat half) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -224,7 +248,9 @@ private:
   /// Per material and element corner a the scaled rows 3a..3a+2 of K_e, [column][row
   /// component, padded to 4] (two levels).
   std::vector<std::array<double, 8 * 24 * 4>> corner_rows_;
-  CoarseSpace coarse_; ///< two levels only
+  CoarseSpace coarse_;  ///< two levels only
+  CoarseSpace quarter_; ///< three levels only (the grid quartered; `wide` unused)
+  bool three_levels_ = false;
 };
 
 } // namespace navox

@@ -36,9 +36,11 @@
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
+#include "mesh/vertex_dm.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -210,16 +212,76 @@ NodeWeights node_weights(const PetscScalar* const* const* wide, const std::vecto
   return w;
 }
 
+/// The weights of node (i, j, k) of the grid halved from its operator A (three levels):
+/// along an axis where the node lies between two nodes of the grid quartered, in
+/// proportion to its couplings to its neighbours there, the sums of |A| over the 3 × 3
+/// blocks of its rows and their columns, the columns of the components free at both
+/// neighbours only (A's held DOFs have zero columns: a neighbour on a roller or on the
+/// support would otherwise look weakly held). The elements of the grid halved mix
+/// materials; the operator knows how they hold together where the labels' sums do not:
+/// a node above a one-voxel gap has stiff elements on both sides, and weights from the
+/// moduli tied the collector to the SE across it (the thin-gap bench: CG 53-62
+/// iterations; docs/performance.md, "The grid quartered"). Operator-dependent
+/// interpolation as in Dendy's black-box multigrid. `held(i, j, k, c)`: whether DOF c of
+/// node (i, j, k) of the grid halved is held.
+template <class Held>
+NodeWeights coupling_weights(Mat a, const DmdaNumbering& numbering, bool periodic, PetscInt i, PetscInt j, PetscInt k,
+                             Held&& held) {
+  const PetscInt n[3] = {i, j, k};
+  NodeWeights w{};
+  PetscInt first[3][2] = {}; // per axis the first column of the lower and upper neighbour
+  bool between[3] = {false, false, false}, both_free[3][3] = {};
+  for (int x = 0; x < 3; ++x) {
+    between[x] = n[x] % 2 != 0;
+    w.lo[x] = between[x] ? 0 : 1;
+    w.hi[x] = 0;
+    if (!between[x]) continue;
+    PetscInt m[2][3];
+    for (int up = 0; up < 2; ++up) {
+      for (int y = 0; y < 3; ++y) m[up][y] = n[y];
+      m[up][x] += up ? 1 : -1;
+      if (periodic && x < 2) m[up][x] = (m[up][x] + numbering.nodes(x)) % numbering.nodes(x);
+      first[x][up] = numbering.row(m[up][0], m[up][1], m[up][2], 0);
+    }
+    for (int c = 0; c < 3; ++c)
+      both_free[x][c] = !held(m[0][0], m[0][1], m[0][2], c) && !held(m[1][0], m[1][1], m[1][2], c);
+  }
+  if (!between[0] && !between[1] && !between[2]) return w;
+  double side[3][2] = {};
+  for (int c = 0; c < 3; ++c) {
+    const PetscInt row = numbering.row(i, j, k, c);
+    PetscInt count = 0;
+    const PetscInt* cols = nullptr;
+    const PetscScalar* values = nullptr;
+    NAVOX_CALL(MatGetRow(a, row, &count, &cols, &values));
+    for (PetscInt q = 0; q < count; ++q)
+      for (int x = 0; x < 3; ++x)
+        for (int up = 0; up < 2; ++up)
+          if (between[x] && cols[q] >= first[x][up] && cols[q] < first[x][up] + 3 &&
+              both_free[x][cols[q] - first[x][up]])
+            side[x][up] += std::abs(values[q]);
+    NAVOX_CALL(MatRestoreRow(a, row, &count, &cols, &values));
+  }
+  for (int x = 0; x < 3; ++x) {
+    if (!between[x]) continue;
+    const double total = side[x][0] + side[x][1];
+    w.lo[x] = total > 0 ? side[x][0] / total : 0.5;
+    w.hi[x] = total > 0 ? side[x][1] / total : 0.5;
+  }
+  return w;
+}
+
 } // namespace
 
-void Elasticity::build_interpolation(const PetscScalar* const* const* wide) {
+void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows_dm, CoarseSpace& space,
+                                     int s) {
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
-  const DmdaNumbering coarse(coarse_.dm);
+  const DmdaNumbering coarse(space.dm), rows_numbering(rows_dm);
   const PetscInt cn[3] = {coarse.nodes(0), coarse.nodes(1), coarse.nodes(2)};
   PetscInt xs, ys, zs, xm, ym, zm, cxs, cys, czs, cxm, cym, czm;
-  NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
-  NAVOX_CALL(DMDAGetCorners(coarse_.dm, &cxs, &cys, &czs, &cxm, &cym, &czm));
+  NAVOX_CALL(DMDAGetCorners(rows_dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAGetCorners(space.dm, &cxs, &cys, &czs, &cxm, &cym, &czm));
   const PetscInt clo[3] = {cxs, cys, czs}, chi[3] = {cxs + cxm, cys + cym, czs + czm};
   // Each owned fine node's row: up to 8 coarse nodes, their scalar global indices and weights.
   struct Row {
@@ -233,7 +295,11 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide) {
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
       for (PetscInt i = xs; i < xs + xm; ++i, ++r) {
-        const NodeWeights w = node_weights(wide, modulus_, spec.dims, periodic, i, j, k);
+        const NodeWeights w = s == 1 ? node_weights(wide, modulus_, spec.dims, periodic, i, j, k)
+                                     : coupling_weights(half, rows_numbering, periodic, i, j, k,
+                                                        [&](PetscInt a, PetscInt b, PetscInt c, int d) {
+                                                          return fixed(2 * a, 2 * b, 2 * c, d);
+                                                        });
         const PetscInt n[3] = {i, j, k};
         Row& row = rows[r];
         for (int az = 0; az < 2; ++az)
@@ -255,90 +321,134 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide) {
               row.values[row.count++] = v;
             }
       }
-  Mat scalar = nullptr;
+  // The vertex grid's P as a scalar AIJ serving the three components (MAIJ); the grid
+  // halved's with a row per DOF and block size 3, which PETSc's Galerkin product takes
+  // (and gives the grid quartered's operator its blocks, which GAMG needs).
+  const PetscInt dof = s == 1 ? 1 : 3;
+  Mat p = nullptr;
   try {
-    PetscInt coarse_rows = 0, coarse_n = 0, fine_n = 0;
-    NAVOX_CALL(VecGetLocalSize(coarse_.free, &coarse_rows));
-    NAVOX_CALL(VecGetSize(coarse_.free, &coarse_n));
+    PetscInt coarse_rows = 0, coarse_n = 0;
+    NAVOX_CALL(VecGetLocalSize(space.free, &coarse_rows));
+    NAVOX_CALL(VecGetSize(space.free, &coarse_n));
     PetscInt nodes[3];
-    NAVOX_CALL(DMDAGetInfo(vdm_, nullptr, &nodes[0], &nodes[1], &nodes[2], nullptr, nullptr, nullptr, nullptr, nullptr,
-                           nullptr, nullptr, nullptr, nullptr));
-    fine_n = nodes[0] * nodes[1] * nodes[2];
-    NAVOX_CALL(MatCreateAIJ(grid_.comm(), PetscInt(rows.size()), coarse_rows / 3, fine_n, coarse_n / 3, 0,
-                            diagonal.data(), 0, off.data(), &scalar));
-    PetscInt first = 0;
-    NAVOX_CALL(MatGetOwnershipRange(scalar, &first, nullptr));
-    for (std::size_t q = 0; q < rows.size(); ++q) {
-      const PetscInt row = first + PetscInt(q);
-      NAVOX_CALL(MatSetValues(scalar, 1, &row, rows[q].count, rows[q].cols, rows[q].values, INSERT_VALUES));
+    NAVOX_CALL(DMDAGetInfo(rows_dm, nullptr, &nodes[0], &nodes[1], &nodes[2], nullptr, nullptr, nullptr, nullptr,
+                           nullptr, nullptr, nullptr, nullptr, nullptr));
+    const PetscInt fine_n = nodes[0] * nodes[1] * nodes[2];
+    std::vector<PetscInt> d(rows.size() * std::size_t(dof)), o(d.size());
+    for (std::size_t q = 0; q < d.size(); ++q) {
+      d[q] = diagonal[q / std::size_t(dof)];
+      o[q] = off[q / std::size_t(dof)];
     }
-    NAVOX_CALL(MatAssemblyBegin(scalar, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatAssemblyEnd(scalar, MAT_FINAL_ASSEMBLY));
-    if (coarse_.p) NAVOX_CALL(MatDestroy(&coarse_.p));
-    NAVOX_CALL(MatCreateMAIJ(scalar, 3, &coarse_.p));
+    NAVOX_CALL(MatCreate(grid_.comm(), &p));
+    NAVOX_CALL(MatSetSizes(p, PetscInt(rows.size()) * dof, coarse_rows / 3 * dof, fine_n * dof, coarse_n / 3 * dof));
+    NAVOX_CALL(MatSetBlockSizes(p, dof, dof));
+    NAVOX_CALL(MatSetType(p, MATAIJ));
+    NAVOX_CALL(MatSeqAIJSetPreallocation(p, 0, d.data()));
+    NAVOX_CALL(MatMPIAIJSetPreallocation(p, 0, d.data(), 0, o.data()));
+    PetscInt first = 0;
+    NAVOX_CALL(MatGetOwnershipRange(p, &first, nullptr));
+    for (std::size_t q = 0; q < rows.size(); ++q)
+      for (PetscInt c = 0; c < dof; ++c) {
+        const PetscInt row = first + PetscInt(q) * dof + c;
+        PetscInt cols[8];
+        for (int n = 0; n < rows[q].count; ++n) cols[n] = rows[q].cols[n] * dof + c;
+        NAVOX_CALL(MatSetValues(p, 1, &row, rows[q].count, cols, rows[q].values, INSERT_VALUES));
+      }
+    NAVOX_CALL(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
+    if (space.p) NAVOX_CALL(MatDestroy(&space.p));
+    if (dof == 1) {
+      NAVOX_CALL(MatCreateMAIJ(p, 3, &space.p));
+      NAVOX_CALL(MatDestroy(&p)); // the MAIJ matrix holds it
+    } else {
+      space.p = p;
+    }
   } catch (...) {
-    (void)MatDestroy(&scalar);
+    (void)MatDestroy(&p);
     throw;
   }
-  NAVOX_CALL(MatDestroy(&scalar)); // the MAIJ matrix holds it
 }
 
+namespace {
+
+void release_space(Elasticity::CoarseSpace& space) {
+  if (space.interpolation) (void)MatDestroy(&space.interpolation);
+  if (space.near) (void)MatNullSpaceDestroy(&space.near);
+  if (space.work) (void)VecDestroy(&space.work);
+  if (space.free) (void)VecDestroy(&space.free);
+  if (space.p) (void)MatDestroy(&space.p);
+  if (space.wide) (void)DMDestroy(&space.wide);
+  if (space.dm) (void)DMDestroy(&space.dm);
+}
+
+} // namespace
+
 void Elasticity::release_coarse_space() {
-  if (coarse_.interpolation) (void)MatDestroy(&coarse_.interpolation);
-  if (coarse_.near) (void)MatNullSpaceDestroy(&coarse_.near);
-  if (coarse_.work) (void)VecDestroy(&coarse_.work);
-  if (coarse_.free) (void)VecDestroy(&coarse_.free);
-  if (coarse_.p) (void)MatDestroy(&coarse_.p);
-  if (coarse_.wide) (void)DMDestroy(&coarse_.wide);
-  if (coarse_.dm) (void)DMDestroy(&coarse_.dm);
+  release_space(quarter_);
+  release_space(coarse_);
+}
+
+void Elasticity::build_space(CoarseSpace& space, DM finer, PetscInt factor) {
+  NAVOX_CALL(DMCoarsen(finer, grid_.comm(), &space.dm));
+  const GridSpec& spec = grid_.spec();
+  const auto& o = spec.origin;
+  NAVOX_CALL(DMDASetUniformCoordinates(space.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                       o[1] + double(spec.dims[1]) * h_[1], o[2], o[2] + double(spec.dims[2]) * h_[2]));
+  // The mask: a coarse DOF is held where its vertex-grid node (factor × (I, J, K)) is.
+  NAVOX_CALL(DMCreateGlobalVector(space.dm, &space.free));
+  NAVOX_CALL(VecDuplicate(space.free, &space.work));
+  PetscScalar**** m = nullptr;
+  PetscInt xs, ys, zs, xm, ym, zm;
+  NAVOX_CALL(DMDAGetCorners(space.dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAVecGetArrayDOF(space.dm, space.free, &m));
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i)
+        for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(factor * i, factor * j, factor * k, c) ? 0.0 : 1.0;
+  NAVOX_CALL(DMDAVecRestoreArrayDOF(space.dm, space.free, &m));
+  PetscInt fine_n = 0, fine_rows = 0, coarse_rows = 0, coarse_n = 0;
+  {
+    Vec f = nullptr;
+    NAVOX_CALL(DMGetGlobalVector(finer, &f));
+    NAVOX_CALL(VecGetLocalSize(f, &fine_rows));
+    NAVOX_CALL(VecGetSize(f, &fine_n));
+    NAVOX_CALL(DMRestoreGlobalVector(finer, &f));
+  }
+  NAVOX_CALL(VecGetLocalSize(space.free, &coarse_rows));
+  NAVOX_CALL(VecGetSize(space.free, &coarse_n));
+  NAVOX_CALL(MatCreateShell(grid_.comm(), fine_rows, coarse_rows, fine_n, coarse_n, &space, &space.interpolation));
+  NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT, (void (*)(void))interpolate_to_fine));
+  NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
+  NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_TRANSPOSE, (void (*)(void))restrict_to_coarse));
+  NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_TRANSPOSE_ADD, (void (*)(void))restrict_add));
+  Vec coords = nullptr;
+  NAVOX_CALL(DMGetCoordinates(space.dm, &coords));
+  NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &space.near));
 }
 
 void Elasticity::build_coarse_space() {
   try {
-    NAVOX_CALL(DMCoarsen(vdm_, grid_.comm(), &coarse_.dm));
-    const GridSpec& spec = grid_.spec();
-    const auto& o = spec.origin;
-    NAVOX_CALL(DMDASetUniformCoordinates(coarse_.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                         o[2] + double(spec.dims[2]) * h_[2]));
+    build_space(coarse_, vdm_, 2);
     // The labels with ghosts two voxels wide: a coarse element's fine nodes reach one node
     // past the rank's own, and their weights one voxel further.
-    {
-      DM sdm = grid_.scalar_dm();
-      PetscInt mx, my, mz, px, py, pz;
-      DMBoundaryType bx, by, bz;
-      NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
-      const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-      NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
-      NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz,
-                              &coarse_.wide));
-      NAVOX_CALL(DMSetUp(coarse_.wide));
-    }
-    // The mask: a coarse DOF is held where its fine node (2I, 2J, 2K) is.
-    NAVOX_CALL(DMCreateGlobalVector(coarse_.dm, &coarse_.free));
-    NAVOX_CALL(VecDuplicate(coarse_.free, &coarse_.work));
-    PetscScalar**** m = nullptr;
-    PetscInt xs, ys, zs, xm, ym, zm;
-    NAVOX_CALL(DMDAGetCorners(coarse_.dm, &xs, &ys, &zs, &xm, &ym, &zm));
-    NAVOX_CALL(DMDAVecGetArrayDOF(coarse_.dm, coarse_.free, &m));
-    for (PetscInt k = zs; k < zs + zm; ++k)
-      for (PetscInt j = ys; j < ys + ym; ++j)
-        for (PetscInt i = xs; i < xs + xm; ++i)
-          for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(2 * i, 2 * j, 2 * k, c) ? 0.0 : 1.0;
-    NAVOX_CALL(DMDAVecRestoreArrayDOF(coarse_.dm, coarse_.free, &m));
-    PetscInt fine_rows = 0, fine_n = 0, coarse_rows = 0, coarse_n = 0;
-    NAVOX_CALL(VecGetLocalSize(u_, &fine_rows));
-    NAVOX_CALL(VecGetSize(u_, &fine_n));
-    NAVOX_CALL(VecGetLocalSize(coarse_.free, &coarse_rows));
-    NAVOX_CALL(VecGetSize(coarse_.free, &coarse_n));
-    NAVOX_CALL(MatCreateShell(grid_.comm(), fine_rows, coarse_rows, fine_n, coarse_n, &coarse_, &coarse_.interpolation));
-    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT, (void (*)(void))interpolate_to_fine));
-    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
-    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_TRANSPOSE, (void (*)(void))restrict_to_coarse));
-    NAVOX_CALL(MatShellSetOperation(coarse_.interpolation, MATOP_MULT_TRANSPOSE_ADD, (void (*)(void))restrict_add));
-    Vec coords = nullptr;
-    NAVOX_CALL(DMGetCoordinates(coarse_.dm, &coords));
-    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &coarse_.near));
+    DM sdm = grid_.scalar_dm();
+    PetscInt mx, my, mz, px, py, pz;
+    DMBoundaryType bx, by, bz;
+    NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
+    const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+    NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
+    NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz,
+                            &coarse_.wide));
+    NAVOX_CALL(DMSetUp(coarse_.wide));
+  } catch (...) {
+    release_coarse_space(); // the next set-up starts again from nothing
+    throw;
+  }
+}
+
+void Elasticity::build_quarter_space() {
+  try {
+    build_space(quarter_, coarse_.dm, 4);
   } catch (...) {
     release_coarse_space(); // the next set-up starts again from nothing
     throw;
@@ -543,24 +653,80 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   return coarse;
 }
 
+Mat Elasticity::quarter_operator(Mat half) const {
+  // PETSc's Galerkin product over P (the held coarse DOFs' columns still in it), then
+  // those DOFs' rows and columns zeroed with a unit diagonal: P~^T A P~ = D P^T A P D,
+  // D = diag(free). On three or more ranks the all-at-once product, which sums each
+  // row's parts from other ranks in a fixed order (the default adds them in the order
+  // they arrive: "The elastic solve, run to run"); PETSc's option names it per product.
+  int ranks = 1;
+  MPI_Comm_size(grid_.comm(), &ranks);
+  Mat c = nullptr;
+  NAVOX_CALL(MatProductCreate(half, quarter_.p, nullptr, &c));
+  try {
+    NAVOX_CALL(MatProductSetType(c, MATPRODUCT_PtAP));
+    if (ranks >= 3) NAVOX_CALL(MatProductSetAlgorithm(c, "allatonce_merged"));
+    NAVOX_CALL(MatProductSetFill(c, PETSC_DEFAULT));
+    NAVOX_CALL(MatProductSetFromOptions(c));
+    NAVOX_CALL(MatProductSymbolic(c));
+    NAVOX_CALL(MatProductNumeric(c));
+    std::vector<PetscInt> held;
+    const PetscScalar* free = nullptr;
+    PetscInt lo = 0, hi = 0;
+    NAVOX_CALL(VecGetOwnershipRange(quarter_.free, &lo, &hi));
+    NAVOX_CALL(VecGetArrayRead(quarter_.free, &free));
+    for (PetscInt r = lo; r < hi; ++r)
+      if (free[r - lo] == 0.0) held.push_back(r);
+    NAVOX_CALL(VecRestoreArrayRead(quarter_.free, &free));
+    NAVOX_CALL(MatZeroRowsColumns(c, PetscInt(held.size()), held.data(), 1.0, nullptr, nullptr));
+    NAVOX_CALL(MatSetOption(c, MAT_SYMMETRIC, PETSC_TRUE));
+    NAVOX_CALL(MatSetOption(c, MAT_SPD, PETSC_TRUE));
+  } catch (...) {
+    (void)MatDestroy(&c);
+    throw;
+  }
+  return c;
+}
+
 void Elasticity::set_up_two_levels(Vec labels) {
-  // The fine level has no matrix: its smoother may ask for products, the diagonal and
+  PC pc = nullptr;
+  NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  if (!coarse_.dm) {
+    build_coarse_space();
+    // The grid quartered too (docs/performance.md, "The grid quartered"): where it
+    // quarters on these ranks and the grid halved is big enough for GAMG's set-up on it
+    // to cost more than the level it adds, or as the user says.
+    PetscInt asked = 0;
+    PetscBool given = PETSC_FALSE;
+    NAVOX_CALL(PetscOptionsGetInt(nullptr, "displacement_", "-geometric_levels", &asked, &given));
+    if (given && asked != 2 && asked != 3)
+      throw CollectiveError("-displacement_geometric_levels " + std::to_string(asked) + ": 2 or 3");
+    const VertexHierarchy h = vertex_mg_hierarchy(grid_, vdm_, 3, 0);
+    PetscInt half_nodes = 0;
+    NAVOX_CALL(VecGetSize(coarse_.free, &half_nodes));
+    half_nodes /= 3;
+    const bool want = given ? asked == 3 : half_nodes >= kThirdLevelNodes;
+    three_levels_ = want && h.levels >= 3;
+    if (three_levels_) build_quarter_space();
+    if (want && !three_levels_ && given)
+      throw CollectiveError("-displacement_geometric_levels 3: the grid does not halve twice on these ranks "
+                            "(voxel counts divisible by 4, at least 8 nodes per rank along each axis)");
+  }
+  // The finest level has no matrix: its smoother may ask for products, the diagonal and
   // the point blocks only. Said up front, on every rank, rather than as PETSc's error at
   // the first solve.
-  for (const char* option : {"-mg_levels_pc_type", "-mg_levels_1_pc_type"}) {
+  const std::string fine_level = three_levels_ ? "-mg_levels_2_pc_type" : "-mg_levels_1_pc_type";
+  for (const std::string& option : {std::string("-mg_levels_pc_type"), fine_level}) {
     char type[64] = "";
     PetscBool given = PETSC_FALSE;
-    NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", option, type, sizeof type, &given));
+    NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", option.c_str(), type, sizeof type, &given));
     const std::string t = type;
     if (given && t != PCPBJACOBI && t != PCJACOBI && t != PCNONE)
-      throw CollectiveError(std::string("-displacement_") + (option + 1) + " " + t +
+      throw CollectiveError("-displacement_" + option.substr(1) + " " + t +
                             ": the default two levels smooth the vertex grid without an assembled matrix "
                             "(pbjacobi, jacobi or none); -displacement_pc_type gamg or mg assemble one");
   }
-  PC pc = nullptr;
-  NAVOX_CALL(KSPGetPC(ksp_, &pc));
-  if (!coarse_.dm) build_coarse_space();
-  Mat coarse = nullptr;
+  Mat coarse = nullptr, quarter = nullptr;
   {
     Vec wide_global = nullptr, wide_local = nullptr;
     const PetscScalar*** wide = nullptr;
@@ -571,9 +737,15 @@ void Elasticity::set_up_two_levels(Vec labels) {
       NAVOX_CALL(DMGlobalToLocalBegin(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
       NAVOX_CALL(DMGlobalToLocalEnd(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
       NAVOX_CALL(DMDAVecGetArrayRead(coarse_.wide, wide_local, &wide));
-      build_interpolation(wide);
+      build_interpolation(wide, nullptr, vdm_, coarse_, 1);
       coarse = coarse_operator(wide);
+      if (three_levels_) {
+        build_interpolation(nullptr, coarse, coarse_.dm, quarter_, 2);
+        quarter = quarter_operator(coarse);
+      }
     } catch (...) {
+      if (quarter) (void)MatDestroy(&quarter);
+      if (coarse) (void)MatDestroy(&coarse);
       if (wide) (void)DMDAVecRestoreArrayRead(coarse_.wide, wide_local, &wide);
       if (wide_local) (void)DMRestoreLocalVector(coarse_.wide, &wide_local);
       if (wide_global) (void)DMRestoreGlobalVector(coarse_.wide, &wide_global);
@@ -584,19 +756,29 @@ void Elasticity::set_up_two_levels(Vec labels) {
     NAVOX_CALL(DMRestoreGlobalVector(coarse_.wide, &wide_global));
   }
   try {
-    NAVOX_CALL(MatSetNearNullSpace(coarse, coarse_.near));
+    const PetscInt levels = three_levels_ ? 3 : 2;
+    Mat gamg_on = three_levels_ ? quarter : coarse;
+    NAVOX_CALL(MatSetNearNullSpace(gamg_on, three_levels_ ? quarter_.near : coarse_.near));
     NAVOX_CALL(PCSetType(pc, PCMG));
-    NAVOX_CALL(PCMGSetLevels(pc, 2, nullptr));
+    NAVOX_CALL(PCMGSetLevels(pc, levels, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
-    NAVOX_CALL(PCMGSetInterpolation(pc, 1, coarse_.interpolation));
-    KSP smoother = nullptr, coarse_solve = nullptr;
-    PC smoother_pc = nullptr, coarse_pc = nullptr;
-    NAVOX_CALL(PCMGGetSmoother(pc, 1, &smoother));
-    NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
-    NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
-    NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
+    NAVOX_CALL(PCMGSetInterpolation(pc, levels - 1, coarse_.interpolation));
+    if (three_levels_) NAVOX_CALL(PCMGSetInterpolation(pc, 1, quarter_.interpolation));
+    // Chebyshev on point-block Jacobi: on the vertex grid through the shell's blocks, on
+    // the grid halved (three levels) on its assembled operator.
+    for (PetscInt l = 1; l < levels; ++l) {
+      KSP smoother = nullptr;
+      PC smoother_pc = nullptr;
+      NAVOX_CALL(PCMGGetSmoother(pc, l, &smoother));
+      if (l < levels - 1) NAVOX_CALL(KSPSetOperators(smoother, coarse, coarse));
+      NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
+      NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
+      NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
+    }
+    KSP coarse_solve = nullptr;
+    PC coarse_pc = nullptr;
     NAVOX_CALL(PCMGGetCoarseSolve(pc, &coarse_solve));
-    NAVOX_CALL(KSPSetOperators(coarse_solve, coarse, coarse));
+    NAVOX_CALL(KSPSetOperators(coarse_solve, gamg_on, gamg_on));
     NAVOX_CALL(KSPSetType(coarse_solve, KSPPREONLY));
     NAVOX_CALL(KSPGetPC(coarse_solve, &coarse_pc));
     NAVOX_CALL(PCSetType(coarse_pc, PCGAMG));
@@ -605,10 +787,12 @@ void Elasticity::set_up_two_levels(Vec labels) {
     set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
     mg_levels_ = 0;
   } catch (...) {
+    if (quarter) (void)MatDestroy(&quarter);
     (void)MatDestroy(&coarse);
     throw;
   }
-  NAVOX_CALL(MatDestroy(&coarse)); // the coarse KSP holds it
+  if (quarter) NAVOX_CALL(MatDestroy(&quarter)); // the KSPs hold them
+  NAVOX_CALL(MatDestroy(&coarse));
 }
 
 } // namespace navox

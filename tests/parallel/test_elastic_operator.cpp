@@ -24,12 +24,19 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 namespace {
+
+/// `-displacement_geometric_levels` for the life of the object.
+struct GeometricLevels {
+  explicit GeometricLevels(const char* n) { PetscOptionsSetValue(nullptr, "-displacement_geometric_levels", n); }
+  ~GeometricLevels() { PetscOptionsClearValue(nullptr, "-displacement_geometric_levels"); }
+};
 
 struct AssembledOperator {
   AssembledOperator() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "gamg"); }
@@ -104,9 +111,11 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, label);
   Vec before = navox::test::voxel_field(grid, label_before_move);
+  GeometricLevels two("2"); // the grid halved under GAMG (three levels: ThreeLevels below)
   navox::Elasticity shell(grid, moved ? before : labels, mats);
   if (moved) shell.relabel(labels);
   EXPECT_TRUE(shell.two_levels());
+  EXPECT_EQ(shell.geometric_levels(), 2);
   AssembledOperator assembled_option;
   navox::Elasticity assembled(grid, labels, mats);
   EXPECT_FALSE(assembled.two_levels());
@@ -252,12 +261,13 @@ template <class Fn> void set_coarse(DM coarse_dm, Vec v, Fn&& value) {
   EXPECT_EQ(DMDAVecRestoreArrayDOF(coarse_dm, v, &a), 0);
 }
 
-/// P explicit from the preconditioner of an Elasticity on `labels`.
-Mat interpolation_of(const navox::Elasticity& e) {
+/// P explicit from the preconditioner of an Elasticity on `labels` (`level`: PCMG's, the
+/// vertex grid's from the grid halved under two levels).
+Mat interpolation_of(const navox::Elasticity& e, PetscInt level = 1) {
   PC pc = nullptr;
   Mat shell = nullptr, p = nullptr;
   EXPECT_EQ(KSPGetPC(e.solver(), &pc), 0);
-  EXPECT_EQ(PCMGGetInterpolation(pc, 1, &shell), 0);
+  EXPECT_EQ(PCMGGetInterpolation(pc, level, &shell), 0);
   EXPECT_EQ(MatComputeOperator(shell, MATAIJ, &p), 0);
   return p;
 }
@@ -268,6 +278,7 @@ Mat interpolation_of(const navox::Elasticity& e) {
 /// nodes take the coarse node in the collector with the weight of the CC's stiffness
 /// against the pore's ersatz. On 1, 2, 4 ranks split along x, y, z.
 TEST(ElasticOperator, InterpolationIsTrilinearInOneMaterialAndFollowsTheSolidAcrossAGap) {
+  GeometricLevels two("2");
   for (int axis = 0; axis < 3; ++axis) {
     const navox::GridSpec spec = halving(axis, false);
     navox::Grid grid(MPI_COMM_WORLD, spec, {});
@@ -320,6 +331,193 @@ TEST(ElasticOperator, InterpolationIsTrilinearInOneMaterialAndFollowsTheSolidAcr
       VecDestroy(&fine);
       MatDestroy(&p);
       DMDestroy(&coarse_dm);
+    }
+    VecDestroy(&gap);
+  }
+}
+
+/// A grid that quarters on 1, 2 and 4 ranks split along `split_axis`.
+navox::GridSpec quartering(int split_axis, bool periodic) {
+  navox::GridSpec spec = halving(split_axis, periodic);
+  spec.dims[std::size_t(split_axis)] = 32;
+  return spec;
+}
+
+/// The coarse DMDA of `fine` coarsened `times` times and its mask of free DOFs (those
+/// whose vertex-grid node, 2^times × its index, is not held), held ones counted over ranks.
+Vec free_mask(const navox::Elasticity& e, int times, DM& coarse_dm, int& held_total) {
+  DM dm = e.vertex_dm();
+  coarse_dm = nullptr;
+  for (int t = 0; t < times; ++t) {
+    DM next = nullptr;
+    EXPECT_EQ(DMCoarsen(dm, PETSC_COMM_WORLD, &next), 0);
+    if (coarse_dm) DMDestroy(&coarse_dm);
+    coarse_dm = next;
+    dm = next;
+  }
+  Vec free = nullptr;
+  EXPECT_EQ(DMCreateGlobalVector(coarse_dm, &free), 0);
+  const PetscInt f = PetscInt(1) << times;
+  int held_here = 0;
+  set_coarse(coarse_dm, free, [&](auto i, auto j, auto k, int c) {
+    const bool h = e.fixed(f * i, f * j, f * k, c);
+    held_here += h;
+    return h ? 0.0 : 1.0;
+  });
+  MPI_Allreduce(&held_here, &held_total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  return free;
+}
+
+/// |C v - (Q^T A Q v + v_held)| / |C v| for a random v: C a coarse operator, Q the
+/// explicit interpolation to the vertex grid, A the assembled fine operator.
+double galerkin_difference(Mat c, Mat a, Mat q, Vec free, PetscRandom rnd) {
+  Mat qtaq = nullptr;
+  Vec v = nullptr, w = nullptr, w_ref = nullptr, held = nullptr;
+  EXPECT_EQ(MatPtAP(a, q, MAT_INITIAL_MATRIX, 2.0, &qtaq), 0);
+  for (Vec* z : {&v, &w, &w_ref, &held}) EXPECT_EQ(VecDuplicate(free, z), 0);
+  EXPECT_EQ(VecSetRandom(v, rnd), 0);
+  EXPECT_EQ(MatMult(c, v, w), 0);
+  EXPECT_EQ(MatMult(qtaq, v, w_ref), 0);
+  EXPECT_EQ(VecSet(held, 1.0), 0);
+  EXPECT_EQ(VecAXPY(held, -1.0, free), 0);
+  EXPECT_EQ(VecPointwiseMult(held, held, v), 0);
+  EXPECT_EQ(VecAXPY(w_ref, 1.0, held), 0);
+  const double d = relative_difference(w_ref, w);
+  for (Vec* z : {&v, &w, &w_ref, &held}) VecDestroy(z);
+  MatDestroy(&qtaq);
+  return d;
+}
+
+/// Three levels (-displacement_geometric_levels 3): the grid halved's operator, smoothed
+/// on PCMG's level 1, is P1~^T A P1~ + I_held as under two levels, and the grid
+/// quartered's, under GAMG, is (P1~ P2~)^T A (P1~ P2~) + I_held: Galerkin through both
+/// levels, against the assembled fine matrix, on 1, 2, 4 ranks split along x, y and z,
+/// rollers and periodic, and after a collector move.
+void compare_three_levels(int split_axis, bool periodic, bool moved) {
+  const navox::GridSpec spec = quartering(split_axis, periodic);
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  const auto mats = navox::test::elastic_materials();
+  Vec labels = navox::test::voxel_field(grid, label);
+  Vec before = navox::test::voxel_field(grid, label_before_move);
+  GeometricLevels three("3");
+  navox::Elasticity shell(grid, moved ? before : labels, mats);
+  if (moved) shell.relabel(labels);
+  EXPECT_EQ(shell.geometric_levels(), 3);
+  AssembledOperator assembled_option;
+  navox::Elasticity assembled(grid, labels, mats);
+  Mat a = assembled.operator_matrix();
+  PC pc = nullptr;
+  KSP smoother = nullptr, coarse_solve = nullptr;
+  Mat half = nullptr, quarter = nullptr;
+  PetscInt levels = 0;
+  EXPECT_EQ(KSPGetPC(shell.solver(), &pc), 0);
+  EXPECT_EQ(PCMGGetLevels(pc, &levels), 0);
+  EXPECT_EQ(levels, 3);
+  EXPECT_EQ(PCMGGetSmoother(pc, 1, &smoother), 0);
+  EXPECT_EQ(KSPGetOperators(smoother, &half, nullptr), 0);
+  EXPECT_EQ(PCMGGetCoarseSolve(pc, &coarse_solve), 0);
+  EXPECT_EQ(KSPGetOperators(coarse_solve, &quarter, nullptr), 0);
+  Mat p1 = interpolation_of(shell, 2), p2 = interpolation_of(shell, 1), p12 = nullptr;
+  EXPECT_EQ(MatMatMult(p1, p2, MAT_INITIAL_MATRIX, 2.0, &p12), 0);
+  DM half_dm = nullptr, quarter_dm = nullptr;
+  int held_half = 0, held_quarter = 0;
+  Vec free_half = free_mask(shell, 1, half_dm, held_half), free_quarter = free_mask(shell, 2, quarter_dm, held_quarter);
+  EXPECT_GT(held_quarter, 0);
+  PetscRandom rnd = nullptr;
+  EXPECT_EQ(PetscRandomCreate(PETSC_COMM_WORLD, &rnd), 0);
+  EXPECT_EQ(PetscRandomSetSeed(rnd, 11), 0);
+  EXPECT_EQ(PetscRandomSeed(rnd), 0);
+  const double dh = galerkin_difference(half, a, p1, free_half, rnd);
+  const double dq = galerkin_difference(quarter, a, p12, free_quarter, rnd);
+  EXPECT_LE(dh, 1e-12);
+  EXPECT_LE(dq, 1e-12);
+  if (grid.rank() == 0)
+    std::printf("three levels, split along %d%s%s: |C_half v - (P1~^T A P1~ v + v_held)| %.1e, "
+                "|C_quarter v - ((P1~P2~)^T A (P1~P2~) v + v_held)| %.1e, %d held DOFs quartered\n",
+                split_axis, periodic ? ", periodic" : "", moved ? ", relabelled" : "", dh, dq, held_quarter);
+  for (Vec* z : {&free_half, &free_quarter, &labels, &before}) VecDestroy(z);
+  for (Mat* m : {&p1, &p2, &p12}) MatDestroy(m);
+  DMDestroy(&half_dm);
+  DMDestroy(&quarter_dm);
+  PetscRandomDestroy(&rnd);
+}
+
+TEST(ElasticOperator, ThreeLevelsAreGalerkinThroughBothLevelsOnAnySplit) {
+  for (int axis = 0; axis < 3; ++axis) compare_three_levels(axis, false, false);
+  compare_three_levels(0, true, false);
+  compare_three_levels(2, false, true);
+  compare_three_levels(1, true, true);
+}
+
+/// The grid halved's nodes between two nodes of the grid quartered take them by their
+/// couplings in its operator: in one material 1/2 and 1/2 to rounding (P2 the DMDA's
+/// trilinear interpolation); across a one-voxel pore gap, the grid halved's first node
+/// plane in the collector (a plane the grid quartered does not have) follows the
+/// collector, where weights from the moduli of its elements, stiff on both sides, took
+/// ~1/2 of the SE below.
+TEST(ElasticOperator, ThreeLevelsInterpolateTheGridHalvedByItsCouplings) {
+  GeometricLevels three("3");
+  for (int axis = 0; axis < 3; ++axis) {
+    const navox::GridSpec spec = quartering(axis, false);
+    navox::Grid grid(MPI_COMM_WORLD, spec, {});
+    const auto mats = navox::test::elastic_materials();
+    Vec se = navox::test::voxel_field(grid, [](auto, auto, auto) { return 0.0; });
+    {
+      navox::Elasticity e(grid, se, mats);
+      EXPECT_EQ(e.geometric_levels(), 3);
+      Mat p = interpolation_of(e, 1), trilinear = nullptr, dmda = nullptr;
+      DM half_dm = nullptr, quarter_dm = nullptr;
+      int held = 0;
+      Vec free = free_mask(e, 2, quarter_dm, held);
+      EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &half_dm), 0);
+      EXPECT_EQ(DMCreateInterpolation(quarter_dm, half_dm, &dmda, nullptr), 0);
+      EXPECT_EQ(MatConvert(dmda, MATAIJ, MAT_INITIAL_MATRIX, &trilinear), 0);
+      EXPECT_EQ(MatDiagonalScale(trilinear, nullptr, free), 0);
+      EXPECT_EQ(MatAXPY(trilinear, -1.0, p, DIFFERENT_NONZERO_PATTERN), 0);
+      double difference = -1;
+      EXPECT_EQ(MatNorm(trilinear, NORM_INFINITY, &difference), 0);
+      EXPECT_LE(difference, 1e-14) << "split along " << axis;
+      VecDestroy(&free);
+      for (Mat* m : {&p, &trilinear, &dmda}) MatDestroy(m);
+      DMDestroy(&half_dm);
+      DMDestroy(&quarter_dm);
+    }
+    VecDestroy(&se);
+    // SE below z = 8, a pore layer at z = 8, CC from z = 9. The grid halved: node plane
+    // K = 4 (z = 8) the SE's top, K = 5 (z = 10) in the collector, between the grid
+    // quartered's planes 2 (z = 8) and 3 (z = 12).
+    Vec gap = navox::test::voxel_field(grid, [](auto, auto, auto k) { return k < 8 ? 0.0 : k == 8 ? 2.0 : 1.0; });
+    {
+      navox::Elasticity e(grid, gap, mats);
+      Mat p = interpolation_of(e, 1);
+      Vec coarse = nullptr, fine = nullptr;
+      EXPECT_EQ(MatCreateVecs(p, &coarse, &fine), 0);
+      DM quarter_dm = nullptr, half_dm = nullptr;
+      int held = 0;
+      Vec free = free_mask(e, 2, quarter_dm, held);
+      EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &half_dm), 0);
+      set_coarse(quarter_dm, coarse, [](auto, auto, auto k, int c) { return c == 2 && k >= 3 ? 1.0 : 0.0; });
+      EXPECT_EQ(MatMult(p, coarse, fine), 0);
+      const std::vector<double> u = natural(half_dm, fine);
+      const std::size_t nx = std::size_t(spec.dims[0]) / 2 + 1, ny = std::size_t(spec.dims[1]) / 2 + 1;
+      double lowest = 1, se_top = 0;
+      for (std::size_t j = 0; j < ny; ++j)
+        for (std::size_t i = 0; i < nx; ++i) {
+          lowest = std::min(lowest, u[3 * ((5 * ny + j) * nx + i) + 2]);
+          se_top = std::max(se_top, std::abs(u[3 * ((4 * ny + j) * nx + i) + 2]));
+        }
+      EXPECT_GT(lowest, 0.999) << "split along " << axis;
+      EXPECT_EQ(se_top, 0.0) << "split along " << axis;
+      if (grid.rank() == 0)
+        std::printf("three levels, split along %d: the collector's first node plane of the grid halved takes "
+                    "%.6f of the collector's node above (>= 0.999)\n",
+                    axis, lowest);
+      VecDestroy(&coarse);
+      VecDestroy(&fine);
+      VecDestroy(&free);
+      MatDestroy(&p);
+      DMDestroy(&quarter_dm);
+      DMDestroy(&half_dm);
     }
     VecDestroy(&gap);
   }

@@ -39,10 +39,13 @@ struct Fields {
 /// Solves the stack-pressure problem with SE below node plane `interface` and CC
 /// above (interface = nz: SE only) and checks it against the analytic answer.
 /// Which preconditioner the solver is expected to choose.
-enum class Pc { gamg, two_levels, geometric };
+enum class Pc { gamg, two_levels, three_levels, geometric };
 
 const char* name(const navox::Elasticity& e) {
-  return e.multigrid_levels() ? "geometric MG" : e.two_levels() ? "two levels" : "GAMG";
+  return e.multigrid_levels()         ? "geometric MG"
+         : e.geometric_levels() == 3 ? "three levels"
+         : e.two_levels()             ? "two levels"
+                                      : "GAMG";
 }
 
 void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, Pc pc = Pc::gamg) {
@@ -58,7 +61,8 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, Pc pc =
   // grid that halves the two levels; one that does not (block(): 5 voxels along y) GAMG.
   if (pc == Pc::geometric) EXPECT_GE(elastic.multigrid_levels(), 2);
   else EXPECT_EQ(elastic.multigrid_levels(), 0);
-  EXPECT_EQ(elastic.two_levels(), pc == Pc::two_levels);
+  EXPECT_EQ(elastic.two_levels(), pc == Pc::two_levels || pc == Pc::three_levels);
+  EXPECT_EQ(elastic.geometric_levels() == 3, pc == Pc::three_levels);
 
   Fields f{};
   for (Vec* v : {&f.ux, &f.uy, &f.uz, &f.hydro, &f.vm}) ASSERT_EQ(DMCreateGlobalVector(grid.scalar_dm(), v), 0);
@@ -147,6 +151,45 @@ TEST(ElasticPatch, BilayerOnAGridThatHalvesIsExactUnderTwoLevels) {
   for (int axis = 0; axis < 3; ++axis) check_uniaxial(halving(axis, axis == 1), 7, Pc::two_levels);
 }
 
+/// `-displacement_geometric_levels` for the life of the object.
+struct GeometricLevels {
+  explicit GeometricLevels(const char* n) { PetscOptionsSetValue(nullptr, "-displacement_geometric_levels", n); }
+  ~GeometricLevels() { PetscOptionsClearValue(nullptr, "-displacement_geometric_levels"); }
+};
+
+/// A grid that quarters on 1, 2 and 4 ranks split along `split_axis`.
+navox::GridSpec quartering(int split_axis, bool periodic) {
+  navox::GridSpec spec = halving(split_axis, periodic);
+  spec.dims[std::size_t(split_axis)] = 32;
+  return spec;
+}
+
+TEST(ElasticPatch, BilayerOnAGridThatQuartersIsExactUnderThreeLevels) {
+  GeometricLevels three("3");
+  for (int axis = 0; axis < 3; ++axis) check_uniaxial(quartering(axis, axis == 1), 7, Pc::three_levels);
+}
+
+/// Three levels asked of a grid that does not quarter on these ranks (16 x 16 x 24: 24
+/// voxels along z halve to 12 and quarter to 6, but on 4 ranks split along z a rank has 6
+/// voxels; on fewer a 2 x 5 x 8 grid does not quarter along x): refused on every rank
+/// with the reason.
+TEST(ElasticPatch, ThreeLevelsOnAGridThatDoesNotQuarterAreRefusedOnEveryRank) {
+  GeometricLevels three("3");
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  navox::GridSpec spec = halving(2, false);
+  if (size < 4) spec.dims = {6, 16, 24}; // 6 voxels along x halve to 3, which does not halve again
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec labels = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 4 ? 0.0 : 1.0; });
+  try {
+    navox::Elasticity e(grid, labels, navox::test::elastic_materials());
+    ADD_FAILURE() << "three levels accepted on a grid that does not quarter";
+  } catch (const navox::CollectiveError& error) {
+    EXPECT_NE(std::string(error.what()).find("-displacement_geometric_levels 3"), std::string::npos) << error.what();
+  }
+  VecDestroy(&labels);
+}
+
 /// `-displacement_pc_type gamg` for the life of the object.
 struct WholeGridGamg {
   WholeGridGamg() { PetscOptionsSetValue(nullptr, "-displacement_pc_type", "gamg"); }
@@ -185,9 +228,11 @@ TEST(ElasticPatch, GeometricMultigridOnAGridThatDoesNotHalveIsRefusedOnEveryRank
 /// A collector move refills the solver in place (Elasticity::relabel): its solution must
 /// be the one a solver built afresh on the new labels gives.
 TEST(ElasticPatch, RelabelledSolverSolvesAsAFreshOneOnAnySplit) {
-  for (int n = 0; n < 6; ++n) { // GAMG (a grid that does not halve), then the two levels
+  for (int n = 0; n < 9; ++n) { // GAMG (a grid that does not halve), the two levels, three levels
     const int axis = n % 3;
-    const navox::GridSpec spec = n < 3 ? block(axis, axis == 1) : halving(axis, axis == 1);
+    const navox::GridSpec spec = n < 3 ? block(axis, axis == 1) : n < 6 ? halving(axis, axis == 1)
+                                                                        : quartering(axis, axis == 1);
+    GeometricLevels levels(n < 6 ? "2" : "3");
     navox::Grid grid(MPI_COMM_WORLD, spec, {});
     const auto mats = navox::test::elastic_materials();
     Vec before = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k < 3 ? 0.0 : 1.0; });
