@@ -281,7 +281,10 @@ void Elasticity::create_solver(Vec labels) {
   //   its Galerkin products above all, was most of an elastic solve; on an eighth of
   //   the unknowns it costs an eighth, and GAMG's threshold still
   //   keeps the pores' ersatz couplings out of its aggregates, where a geometric hierarchy
-  //   all the way down averages them in;
+  //   all the way down averages them in; on grids that quarter, from ~60^3 voxels, a
+  //   third level (the grid halved smoothed in turn, GAMG on the grid quartered, its
+  //   interpolation weighted by the grid halved's couplings): GAMG's set-up on the grid
+  //   halved grew faster than its nodes;
   // - GAMG on the whole grid where it does not halve (an odd voxel count, or a rank with
   //   too few nodes), or with `-displacement_pc_type gamg`;
   // - `-displacement_pc_type mg`: geometric multigrid all the way down, halved until at

@@ -38,7 +38,9 @@
 /// applies K node by node from the per-material K_e (elasticity_matrix_free.cpp: MatMult,
 /// MatGetDiagonal and the nodes' 3×3 diagonal blocks for the smoother), and the grid
 /// halved gets its Galerkin operator element by element (elasticity_two_levels.cpp); an
-/// assembled matrix held 81 entries per row, ~2.9 KB per node. Elsewhere GAMG on the
+/// assembled matrix held 81 entries per row, ~2.9 KB per node. On grids that quarter,
+/// from ~60³ voxels, three levels: the grid halved smoothed in turn, GAMG on the grid
+/// quartered (geometric_levels()). Elsewhere GAMG on the
 /// whole grid (aggregation threshold 0.02, the six rigid-body modes of the nodes as near
 /// null space, block size 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
@@ -165,7 +167,7 @@ public:
   /// The grid halved from this many nodes is quartered too (geometric_levels()): GAMG's
   /// set-up on the grid halved grows faster than its nodes (docs/performance.md, "The
   /// grid quartered").
-  static constexpr PetscInt kThirdLevelNodes = 4096;
+  static constexpr PetscInt kThirdLevelNodes = 30000;
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
