@@ -1,6 +1,6 @@
 // The default preconditioner of the elastic solve: two levels, the vertex grid over GAMG
-// on the grid halved (docs/model.md, "Elasticity"; docs/performance.md, "Two levels" and
-// "No fine matrix").
+// on the grid halved, or three, GAMG on the grid quartered (docs/model.md, "Elasticity";
+// docs/performance.md, "Two levels", "No fine matrix" and "The grid quartered").
 //
 // The coarse operator is the Galerkin product of the grid halved, built element by
 // element instead of as P^T A P from an assembled A:
@@ -31,6 +31,12 @@
 // built once and kept across collector moves (Elasticity::relabel); P (a scalar AIJ
 // for the three components, as MAIJ) and the coarse operator follow the labels. P~ is a
 // MatShell that zeroes the held coarse DOFs on P's coarse side.
+//
+// Three levels (grids from ~60^3 voxels, Elasticity::geometric_levels): the grid halved
+// is smoothed in turn (Chebyshev on its point blocks) and GAMG takes the grid halved
+// again, the grid quartered, its operator P2~^T A_half P2~ by PETSc's product; P2's
+// weights come from A_half's couplings (coupling_weights), the grid quartered's DMDA,
+// mask and shell are kept across collector moves as the grid halved's are.
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
@@ -457,6 +463,19 @@ void Elasticity::build_quarter_space() {
 
 namespace {
 
+/// The global rows owned here of a coarse space's held DOFs (0 in its mask `free`), ascending.
+std::vector<PetscInt> held_rows(Vec free) {
+  std::vector<PetscInt> held;
+  const PetscScalar* f = nullptr;
+  PetscInt lo = 0, hi = 0;
+  NAVOX_CALL(VecGetOwnershipRange(free, &lo, &hi));
+  NAVOX_CALL(VecGetArrayRead(free, &f));
+  for (PetscInt r = lo; r < hi; ++r)
+    if (f[r - lo] == 0.0) held.push_back(r);
+  NAVOX_CALL(VecRestoreArrayRead(free, &f));
+  return held;
+}
+
 /// An element's 24 × 24 block added to a matrix whose rows may belong to other ranks,
 /// the same sums in the same order in every run: rows owned here at once (ADD_VALUES),
 /// the others kept, in the order given, and sent to their owners by exchange(), which
@@ -634,13 +653,7 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
         }
     others.exchange();
     // A unit diagonal on the held coarse DOFs, once each, by their owners.
-    const PetscScalar* free = nullptr;
-    PetscInt lo = 0, hi = 0;
-    NAVOX_CALL(VecGetOwnershipRange(coarse_.free, &lo, &hi));
-    NAVOX_CALL(VecGetArrayRead(coarse_.free, &free));
-    for (PetscInt r = lo; r < hi; ++r)
-      if (free[r - lo] == 0.0) NAVOX_CALL(MatSetValue(coarse, r, r, 1.0, ADD_VALUES));
-    NAVOX_CALL(VecRestoreArrayRead(coarse_.free, &free));
+    for (const PetscInt r : held_rows(coarse_.free)) NAVOX_CALL(MatSetValue(coarse, r, r, 1.0, ADD_VALUES));
     NAVOX_CALL(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
     NAVOX_CALL(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
     NAVOX_CALL(MatSetBlockSize(coarse, 3));
@@ -670,14 +683,7 @@ Mat Elasticity::quarter_operator(Mat half) const {
     NAVOX_CALL(MatProductSetFromOptions(c));
     NAVOX_CALL(MatProductSymbolic(c));
     NAVOX_CALL(MatProductNumeric(c));
-    std::vector<PetscInt> held;
-    const PetscScalar* free = nullptr;
-    PetscInt lo = 0, hi = 0;
-    NAVOX_CALL(VecGetOwnershipRange(quarter_.free, &lo, &hi));
-    NAVOX_CALL(VecGetArrayRead(quarter_.free, &free));
-    for (PetscInt r = lo; r < hi; ++r)
-      if (free[r - lo] == 0.0) held.push_back(r);
-    NAVOX_CALL(VecRestoreArrayRead(quarter_.free, &free));
+    const std::vector<PetscInt> held = held_rows(quarter_.free);
     NAVOX_CALL(MatZeroRowsColumns(c, PetscInt(held.size()), held.data(), 1.0, nullptr, nullptr));
     NAVOX_CALL(MatSetOption(c, MAT_SYMMETRIC, PETSC_TRUE));
     NAVOX_CALL(MatSetOption(c, MAT_SPD, PETSC_TRUE));

@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
     if (gap_only) {
       if (rank == 0)
         std::printf("# %d rank(s); the collector on an ersatz gap above the SE, stack pressure 1 MPa: CG iterations and\n"
-                    "# solve wall s (preconditioner set-up included) of the default two levels and of GAMG on the whole grid\n"
+                    "# solve wall s (preconditioner set-up included) of the default levels and of GAMG on the whole grid\n"
                     "%-12s %4s %4s %6s %5s %9s %5s %9s\n",
                     size, "cell", "N", "gap", "SE_top", "its", "solve_s", "gamg", "solve_s");
       for (auto n : sizes) floating_collector(n, rank);
