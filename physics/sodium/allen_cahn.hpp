@@ -39,7 +39,9 @@ struct AllenCahn {
 
   /// The double well g = ξ²(1−ξ)², and its derivatives g'(ξ), g''(ξ).
   static double g(double xi) { return xi * xi * (1.0 - xi) * (1.0 - xi); }
-  static double dg(double xi) { return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi); }
+  /// (dg and multiplier_weight are templates so that the solver's row kernel evaluates
+  /// these very expressions on four lanes at once.)
+  template <class T> static T dg(T xi) { return 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi); }
   static double d2g(double xi) { return 2.0 - 12.0 * xi + 12.0 * xi * xi; }
 
   /// Bulk part of dξ/dt in one voxel [1/s], and its derivative in ξ.
@@ -50,7 +52,7 @@ struct AllenCahn {
   double face_coefficient(double h) const { return rate * 0.5 * width * width / (h * h); }
 
   /// h(ξ) = 4ξ(1 − ξ): the weight of the volume multiplier λ.
-  static double multiplier_weight(double xi) { return 4.0 * xi * (1.0 - xi); }
+  template <class T> static T multiplier_weight(T xi) { return 4.0 * xi * (1.0 - xi); }
   /// The longest explicit step that keeps ξ in [0, 1] for any λ the conserved form
   /// can produce (|λ| ≤ k/2), given the six faces' coefficients summed [1/s].
   double stable_step(double face_coefficient_sum) const { return 1.0 / (face_coefficient_sum + 4.0 * rate); }

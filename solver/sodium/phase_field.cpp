@@ -1,6 +1,9 @@
 #include "solver/sodium/phase_field.hpp"
 
+#include "solver/sodium/lanes.hpp"
+
 #include "io/sources/random_keys.hpp"
+#include "mesh/face_halo.hpp"
 #include "mesh/ghosted.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "physics/materials/constants.hpp"
@@ -8,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace navox {
 
@@ -15,9 +20,24 @@ namespace {
 
 constexpr std::uint64_t kNoiseStream = 7;
 
+// The row kernel also built for AVX2, the loader choosing (GCC's function multiversioning,
+// x86-64 only; elsewhere the one portable build).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(NAVOX_NO_CPU_CLONES)
+#define NAVOX_CPU_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NAVOX_CPU_CLONES
+#endif
+
 bool holds_xi(const MaterialTable& materials, double label) {
   return holds_sodium(materials[static_cast<int>(label)].phase);
 }
+
+using lanes::LaneMask;
+using lanes::Lanes;
+using lanes::lanes_from;
+using lanes::load;
+using lanes::masked;
+using lanes::store;
 
 /// Sums of two local values over all ranks.
 std::array<double, 2> global_sums(const Grid& grid, double a, double b) {
@@ -29,6 +49,42 @@ std::array<double, 2> global_sums(const Grid& grid, double a, double b) {
 /// The multiplier λ = Σ rate / Σ weight (0 when nothing is diffuse).
 double multiplier(const std::array<double, 2>& sums) { return sums[1] > 0 ? sums[0] / sums[1] : 0.0; }
 
+/// λ's two sums, lane by lane: Σ g'(ξ) and Σ h(ξ) over the lanes in `counted`.
+NAVOX_LANES_INLINE void accumulate(Lanes v, LaneMask counted, Lanes& r, Lanes& w) {
+  r += masked(physics::AllenCahn::dg(v), counted);
+  w += masked(physics::AllenCahn::multiplier_weight(v), counted);
+}
+/// The lanes' partial sums combined in one fixed order and added to `sums`: Σ −k g'(ξ)
+/// (k, the same for every voxel, taken out of the sum) and Σ h(ξ).
+NAVOX_LANES_INLINE void add_lanes(const Lanes& r, const Lanes& w, double k, double (&sums)[2]) {
+  sums[0] += -k * ((r[0] + r[1]) + (r[2] + r[3]));
+  sums[1] += (w[0] + w[1]) + (w[2] + w[3]);
+}
+/// A row of n ≥ 4 voxels as quads: at 0, 4, 8, …, and where n is not a multiple of 4 a last
+/// one at n − 4, overlapping the one before; f(q0, first) for each, `first` its first lane
+/// not in an earlier quad. (Every quad lies in the row: its loads and stores stay there.)
+template <class F> NAVOX_LANES_INLINE void for_quads(int n, F&& f) {
+  int q0 = 0;
+  for (; q0 + 4 <= n; q0 += 4) f(q0, 0);
+  if (q0 < n) f(n - 4, q0 - (n - 4));
+}
+
+/// λ's sums over one row of n voxels (h[q] ≠ 0: voxel q holds ξ), added to `sums`, in the
+/// row kernel's order: its quads, each lane in order, the lanes combined at the row's end.
+/// One fixed order, and four chains of additions rather than one.
+inline void add_row_sums(const double* x, const std::int64_t* h, int n, double k, double (&sums)[2]) {
+  Lanes r = {0, 0, 0, 0}, w = r;
+  if (n < 4) { // as the row kernel: one quad, the lanes past the row's end at 0 and not held
+    double v[4] = {0, 0, 0, 0};
+    std::int64_t on[4] = {0, 0, 0, 0};
+    for (int l = 0; l < n; ++l) v[l] = x[l], on[l] = h[l];
+    accumulate(load(v), load(on), r, w);
+  } else {
+    for_quads(n, [&](int q0, int first) { accumulate(load(x + q0), load(h + q0) & lanes_from(first), r, w); });
+  }
+  add_lanes(r, w, k, sums);
+}
+
 } // namespace
 
 PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials, const PhaseFieldSpec& spec)
@@ -38,6 +94,7 @@ PhaseFieldStep::PhaseFieldStep(const Grid& grid, const MaterialTable& materials,
   noise_deviation_ = spec_.noise.filtered_deviation();
   noise_ = new_scalar_vector(grid_);
   filtered_ = new_scalar_vector(grid_);
+  halo_ = std::make_unique<FaceHalo>(grid_);
 }
 
 PhaseFieldStep::~PhaseFieldStep() {
@@ -112,46 +169,73 @@ void PhaseFieldStep::add_noise(Vec xi, const Ghosted& lab, long step, double dt)
   });
 }
 
-// Compiled for AVX2 too, chosen at load time where the CPU has it (~1.3x the SSE2 rate:
-// docs/performance.md, "Phase field"); AVX2 without FMA rounds as SSE2 does: the same bits.
-__attribute__((target_clones("avx2", "default"))) void
-PhaseFieldStep::step_row(const Row& at, const Row (&side)[4], const bool (&x_open)[2], int n, double lambda,
-                         double tau, double* out) const {
+// Compiled for AVX2 too where the compiler can (NAVOX_CPU_CLONES), chosen at load time
+// where the CPU has it (docs/performance.md, "Phase field"); AVX2 without FMA rounds as
+// SSE2 does: the same bits.
+NAVOX_CPU_CLONES void PhaseFieldStep::step_row(const Row& at, const Row (&side)[4], const bool (&x_open)[2], int n,
+                                               double lambda, double tau, double* out, double (&sums)[2]) const {
   const double k = spec_.relaxation.rate;
   const double cx = coefficient_[0], cy = coefficient_[1], cz = coefficient_[2];
-  // Local copies the compiler knows do not alias `out`: the loop below vectorises.
-  const double* __restrict x = at.xi;
-  const double* __restrict ym = side[0].xi;
-  const double* __restrict yp = side[1].xi;
-  const double* __restrict zm = side[2].xi;
-  const double* __restrict zp = side[3].xi;
-  const unsigned char* __restrict h = at.holds;
-  const unsigned char* __restrict hym = side[0].holds;
-  const unsigned char* __restrict hyp = side[1].holds;
-  const unsigned char* __restrict hzm = side[2].holds;
-  const unsigned char* __restrict hzp = side[3].holds;
-  double* __restrict o = out;
-  // One voxel: physics::AllenCahn's bulk rate, then its six faces in kFaceOffset's order
-  // (−x, +x, −y, +y, −z, +z), a face to a voxel without ξ adding 0 × its difference (the
-  // same sums as the faces it has, in that order); a voxel without ξ keeps its value.
-  // `lo`/`hi`: the x neighbours exist (x[q ∓ 1] is read only then).
-  auto one = [&](int q, bool lo, bool hi) {
-    const double v = x[q];
-    double rate = -k * physics::AllenCahn::dg(v);
-    if (lo) rate += double(h[q - 1]) * cx * (x[q - 1] - v);
-    if (hi) rate += double(h[q + 1]) * cx * (x[q + 1] - v);
-    rate += double(hym[q]) * cy * (ym[q] - v);
-    rate += double(hyp[q]) * cy * (yp[q] - v);
-    rate += double(hzm[q]) * cz * (zm[q] - v);
-    rate += double(hzp[q]) * cz * (zp[q] - v);
+  const Lanes zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
+  Lanes r = zero, w = zero; // λ's sums over the new row, lane by lane
+  // The rows' addresses in locals: the stores to `out` cannot change them.
+  const double* const X = at.xi;
+  const std::int64_t* const H = at.holds;
+  const double* const S[4] = {side[0].xi, side[1].xi, side[2].xi, side[3].xi};
+  const std::int64_t* const HS[4] = {side[0].holds, side[1].holds, side[2].holds, side[3].holds};
+  // Four voxels (v: ξ, h: holds ξ, all bits set) with their x neighbours (xm, xp; hm, hp)
+  // and the rows at −y, +y, −z, +z from `s`, `hs`: physics::AllenCahn's bulk rate, then the
+  // six faces in kFaceOffset's order (−x, +x, −y, +y, −z, +z), a face to a voxel without ξ
+  // adding 0 (its difference masked); a voxel without ξ keeps its value. Adds the lanes in
+  // `counted` to λ's sums.
+  auto quad = [&](Lanes v, LaneMask h, Lanes xm, LaneMask hm, Lanes xp, LaneMask hp, const double* const (&s)[4],
+                  const std::int64_t* const (&hs)[4], LaneMask counted) __attribute__((always_inline)) {
+    Lanes rate = -k * physics::AllenCahn::dg(v);
+    rate += cx * (masked(xm - v, hm) + masked(xp - v, hp));
+    rate += cy * (masked(load(s[0]) - v, load(hs[0])) + masked(load(s[1]) - v, load(hs[1])));
+    rate += cz * (masked(load(s[2]) - v, load(hs[2])) + masked(load(s[3]) - v, load(hs[3])));
+    Lanes next = v + tau * (rate - lambda * physics::AllenCahn::multiplier_weight(v));
     // The step keeps ξ in [0, 1] exactly; the clamp only removes rounding below 1e-16.
-    const double next = std::clamp(v + tau * (rate - lambda * physics::AllenCahn::multiplier_weight(v)), 0.0, 1.0);
-    o[q] = h[q] ? next : o[q];
+    next = next < zero ? zero : next;
+    next = one < next ? one : next;
+    const Lanes result = h != 0 ? next : v;
+    accumulate(result, h & counted, r, w);
+    return result;
   };
-  // x_open: the row's ends have a voxel beyond them (x[−1], x[n] are then in the box).
-  one(0, x_open[0], n > 1 || x_open[1]);
-  for (int q = 1; q < n - 1; ++q) one(q, true, true); // branch-free: vectorised
-  if (n > 1) one(n - 1, true, x_open[1]);
+  if (n < 4) {
+    // A row shorter than a quad (small grids on many ranks): its inputs copied into one,
+    // a missing x neighbour read as a voxel without ξ (mask 0, the voxel's own value), the
+    // lanes past the row's end as voxels without ξ at 0 (nothing of them stored).
+    double x[4] = {0, 0, 0, 0}, xm[4] = {0, 0, 0, 0}, xp[4] = {0, 0, 0, 0}, s[4][4] = {};
+    std::int64_t h[4] = {0, 0, 0, 0}, hm[4] = {0, 0, 0, 0}, hp[4] = {0, 0, 0, 0}, hs[4][4] = {};
+    for (int q = 0; q < n; ++q) {
+      const bool lo = q > 0 || x_open[0], hi = q + 1 < n || x_open[1];
+      x[q] = X[q], h[q] = H[q];
+      xm[q] = lo ? X[q - 1] : X[q], hm[q] = lo ? H[q - 1] : 0;
+      xp[q] = hi ? X[q + 1] : X[q], hp[q] = hi ? H[q + 1] : 0;
+      for (int f = 0; f < 4; ++f) s[f][q] = S[f][q], hs[f][q] = HS[f][q];
+    }
+    const double* const sp[4] = {s[0], s[1], s[2], s[3]};
+    const std::int64_t* const hsp[4] = {hs[0], hs[1], hs[2], hs[3]};
+    double result[4];
+    store(result, quad(load(x), load(h), load(xm), load(hm), load(xp), load(hp), sp, hsp, lanes_from(0)));
+    for (int q = 0; q < n; ++q) out[q] = result[q];
+  } else {
+    // x_open: the row's ends have a voxel beyond them (X[−1], X[n] are then in the box);
+    // where not, the end voxel's missing neighbour is read as a voxel without ξ.
+    for_quads(n, [&](int q0, int first) __attribute__((always_inline)) {
+      const bool wall_lo = q0 == 0 && !x_open[0], wall_hi = q0 + 4 == n && !x_open[1];
+      const int e = q0 + 3;
+      const Lanes xm = wall_lo ? Lanes{X[0], X[0], X[1], X[2]} : load(X + q0 - 1);
+      const LaneMask hm = wall_lo ? LaneMask{0, H[0], H[1], H[2]} : load(H + q0 - 1);
+      const Lanes xp = wall_hi ? Lanes{X[e - 2], X[e - 1], X[e], X[e]} : load(X + q0 + 1);
+      const LaneMask hp = wall_hi ? LaneMask{H[e - 2], H[e - 1], H[e], 0} : load(H + q0 + 1);
+      const double* const s[4] = {S[0] + q0, S[1] + q0, S[2] + q0, S[3] + q0};
+      const std::int64_t* const hs[4] = {HS[0] + q0, HS[1] + q0, HS[2] + q0, HS[3] + q0};
+      store(out + q0, quad(load(X + q0), load(H + q0), xm, hm, xp, hp, s, hs, lanes_from(first)));
+    });
+  }
+  add_lanes(r, w, k, sums);
 }
 
 void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
@@ -159,18 +243,18 @@ void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
   const long n = substeps(dt);
   const double tau = dt / double(n);
   DM dm = grid_.scalar_dm();
-  // The ghosted box as one array: a voxel's face neighbours are ±1, ±gx, ±gx gy away.
+  // The ghosted box (halo_'s) as one array: a voxel's face neighbours are ±1, ±gx, ±gx gy away.
   PetscInt gs[3], gm[3], os[3], om[3];
   NAVOX_CALL(DMDAGetGhostCorners(dm, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
   NAVOX_CALL(DMDAGetCorners(dm, &os[0], &os[1], &os[2], &om[0], &om[1], &om[2]));
   const std::ptrdiff_t stride[3] = {1, gm[0], std::ptrdiff_t(gm[0]) * gm[1]};
   // Which voxels of the box hold ξ: once per step (the labels do not change in it).
-  holds_.assign(std::size_t(gm[0]) * std::size_t(gm[1]) * std::size_t(gm[2]), 0);
+  holds_.resize(std::size_t(gm[0]) * std::size_t(gm[1]) * std::size_t(gm[2])); // each written below
   for (PetscInt k = 0; k < gm[2]; ++k)
     for (PetscInt j = 0; j < gm[1]; ++j)
       for (PetscInt i = 0; i < gm[0]; ++i)
         holds_[std::size_t(i + j * stride[1] + k * stride[2])] =
-            holds_xi(materials_, lab(gs[0] + i, gs[1] + j, gs[2] + k)) ? 1 : 0;
+            holds_xi(materials_, lab(gs[0] + i, gs[1] + j, gs[2] + k)) ? -1 : 0;
   closed_.assign(std::size_t(om[0]), 0);
   const auto& dims = grid_.spec().dims;
   const bool periodic = grid_.spec().periodic_lateral;
@@ -178,59 +262,54 @@ void PhaseFieldStep::relax(Vec xi, const Ghosted& lab, double dt) {
   auto row_of = [&](PetscInt j, PetscInt k) {
     return (os[0] - gs[0]) + (j - gs[1]) * stride[1] + (k - gs[2]) * stride[2];
   };
-  // Σ −k g'(ξ) and Σ h(ξ) over the owned voxels that hold ξ (x: the owned block), in
-  // for_owned's order, for λ.
-  auto sums = [&](const PetscScalar* x, double& rsum, double& hsum) {
-    rsum = hsum = 0; // the face fluxes cancel in pairs
-    std::size_t o = 0;
-    for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
-      for (PetscInt j = os[1]; j < os[1] + om[1]; ++j) {
-        const unsigned char* h = holds_.data() + row_of(j, k);
-        for (PetscInt q = 0; q < om[0]; ++q, ++o)
-          if (h[q]) {
-            rsum += ac.bulk(x[o]);
-            hsum += physics::AllenCahn::multiplier_weight(x[o]);
-          }
-      }
-  };
-  double rsum = 0, hsum = 0;
+  // ξ as two ghosted arrays, sub-steps ping-ponging between them: each pass reads one and
+  // writes the other's owned voxels, then the halo moves only the face ghosts (the DM's
+  // global-to-local copy moved every owned value too, a third of a sub-step's memory traffic).
+  const std::size_t box = holds_.size();
+  current_.resize(box);
+  next_.resize(box);
+  double* from = current_.data();
+  double* to = next_.data();
+  // λ's sums over ξ before the first sub-step, row by row in for_owned's order (then each
+  // sub-step's pass adds them up over the new ξ as it goes).
+  double sums[2] = {0, 0};
   {
     const PetscScalar* x = nullptr;
     NAVOX_CALL(VecGetArrayRead(xi, &x));
-    sums(x, rsum, hsum);
-    NAVOX_CALL(VecRestoreArrayRead(xi, &x));
-  }
-  // Each sub-step: ξ's ghosted copy in (one of the DM's kept local vectors), one pass
-  // over it for the new ξ (the rates and the update fused: the same operations in the
-  // same order), then the sums of the new ξ.
-  Vec local = nullptr;
-  NAVOX_CALL(DMGetLocalVector(dm, &local));
-  for (long s = 0; s < n; ++s) {
-    const double lambda = multiplier(global_sums(grid_, rsum, hsum));
-    NAVOX_CALL(DMGlobalToLocalBegin(dm, xi, INSERT_VALUES, local));
-    NAVOX_CALL(DMGlobalToLocalEnd(dm, xi, INSERT_VALUES, local));
-    const PetscScalar* l = nullptr;
-    PetscScalar* x = nullptr;
-    NAVOX_CALL(VecGetArrayRead(local, &l));
-    NAVOX_CALL(VecGetArray(xi, &x));
     std::size_t o = 0;
     for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
       for (PetscInt j = os[1]; j < os[1] + om[1]; ++j, o += std::size_t(om[0])) {
+        std::copy(x + o, x + o + om[0], from + row_of(j, k));
+        add_row_sums(x + o, holds_.data() + row_of(j, k), int(om[0]), ac.rate, sums);
+      }
+    NAVOX_CALL(VecRestoreArrayRead(xi, &x));
+  }
+  halo_->fill(from);
+  for (long s = 0; s < n; ++s) {
+    const double lambda = multiplier(global_sums(grid_, sums[0], sums[1]));
+    sums[0] = sums[1] = 0;
+    for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
+      for (PetscInt j = os[1]; j < os[1] + om[1]; ++j) {
         const std::ptrdiff_t row = row_of(j, k);
         // A face to no voxel (an outer wall, as neighbour() says) reads a row of zeros.
         auto side = [&](bool open, std::ptrdiff_t d) {
-          return Row{open ? l + row + d : l + row, open ? holds_.data() + row + d : closed_.data()};
+          return Row{open ? from + row + d : from + row, open ? holds_.data() + row + d : closed_.data()};
         };
         const Row rows[4] = {side(periodic || j > 0, -stride[1]), side(periodic || j + 1 < dims[1], stride[1]),
                              side(k > 0, -stride[2]), side(k + 1 < dims[2], stride[2])};
         const bool x_open[2] = {periodic || os[0] > 0, periodic || os[0] + om[0] < dims[0]};
-        step_row(Row{l + row, holds_.data() + row}, rows, x_open, int(om[0]), lambda, tau, x + o);
+        step_row(Row{from + row, holds_.data() + row}, rows, x_open, int(om[0]), lambda, tau, to + row, sums);
       }
-    sums(x, rsum, hsum); // of the new ξ, for the next sub-step's λ
-    NAVOX_CALL(VecRestoreArray(xi, &x));
-    NAVOX_CALL(VecRestoreArrayRead(local, &l));
+    if (s + 1 < n) halo_->fill(to);
+    std::swap(from, to);
   }
-  NAVOX_CALL(DMRestoreLocalVector(dm, &local));
+  PetscScalar* x = nullptr;
+  NAVOX_CALL(VecGetArray(xi, &x));
+  std::size_t o = 0;
+  for (PetscInt k = os[2]; k < os[2] + om[2]; ++k)
+    for (PetscInt j = os[1]; j < os[1] + om[1]; ++j, o += std::size_t(om[0]))
+      std::copy(from + row_of(j, k), from + row_of(j, k) + om[0], x + o);
+  NAVOX_CALL(VecRestoreArray(xi, &x));
 }
 
 } // namespace navox

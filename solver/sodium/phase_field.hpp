@@ -21,11 +21,14 @@
 
 #include <petscvec.h>
 
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace navox {
 
 class Ghosted;
+class FaceHalo;
 
 /// The optional `sodium.phase_field:` section: a conserved Allen–Cahn step on ξ
 /// after each step's settling, with optional band-limited Langevin noise
@@ -62,13 +65,14 @@ private:
   /// A row of the ghosted box along x: ξ and whether each voxel holds it.
   struct Row {
     const double* xi;
-    const unsigned char* holds;
+    const std::int64_t* holds;
   };
   /// One explicit sub-step of the n owned voxels of row `at` (ξ into out, the voxels
   /// without ξ left as they are): `side` the rows at −y, +y, −z, +z (a row of voxels
-  /// without ξ beyond an outer wall), x_open whether the row's ends have a voxel beyond.
+  /// without ξ beyond an outer wall), x_open whether the row's ends have a voxel beyond;
+  /// λ's two sums over the new row added to `sums`.
   void step_row(const Row& at, const Row (&side)[4], const bool (&x_open)[2], int n, double lambda, double tau,
-                double* out) const;
+                double* out, double (&sums)[2]) const;
 
   const Grid& grid_;
   const MaterialTable& materials_;
@@ -76,8 +80,10 @@ private:
   double coefficient_[3] = {0, 0, 0}; ///< Allen–Cahn face coefficient per axis [1/s]
   double noise_deviation_ = 1;        ///< s_m of the filter, computed once
   Vec noise_ = nullptr, filtered_ = nullptr;
-  std::vector<unsigned char> holds_;  ///< over the ghosted box: the voxel holds ξ (relax)
-  std::vector<unsigned char> closed_; ///< a row of zeros: the holds_ beyond an outer wall
+  std::vector<std::int64_t> holds_;    ///< over the ghosted box: all bits set where the voxel holds ξ, else 0
+  std::vector<std::int64_t> closed_;   ///< a row of zeros: the holds_ beyond an outer wall
+  std::unique_ptr<FaceHalo> halo_;     ///< the face ghosts of the arrays below (collective to build)
+  std::vector<double> current_, next_; ///< ξ over the ghosted box, the sub-steps ping-ponging
 };
 
 } // namespace navox
