@@ -53,6 +53,15 @@ void Elasticity::set_up(Vec labels) {
     create_shell();
     prepare_matrix_free();
   } else {
+    // The nodes' coordinates: GAMG's rigid-body modes (create_solver) and the geometric
+    // hierarchy's. (The two levels' coarse spaces give their own DMs coordinates: on the
+    // vertex grid they would hold ~50 B per node for nothing.) Periodic axes: PETSc
+    // spaces M nodes over [min, max) (max is node 0's image).
+    const GridSpec& spec = grid_.spec();
+    const auto& o = spec.origin;
+    NAVOX_CALL(DMDASetUniformCoordinates(vdm_, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
+                                         o[2] + double(spec.dims[2]) * h_[2]));
     NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
     // Only the preallocation: DMCreateMatrix would otherwise insert the stencil's zeros
     // first, 2.7 s of a 64^3 assembly on 1 rank; fill() creates the same pattern.
@@ -156,16 +165,10 @@ bool Elasticity::solid(int m) const {
 int Elasticity::material(std::int64_t i, std::int64_t j, std::int64_t k) const { return int(lab_[k][j][i]); }
 
 void Elasticity::create_vertex_dm() {
-  const GridSpec& spec = grid_.spec();
   vdm_ = navox::create_vertex_dm(grid_, 3);
   NAVOX_CALL(DMDASetFieldName(vdm_, 0, "displacement_x"));
   NAVOX_CALL(DMDASetFieldName(vdm_, 1, "displacement_y"));
   NAVOX_CALL(DMDASetFieldName(vdm_, 2, "displacement_z"));
-  // Periodic axes: PETSc spaces M nodes over [min, max) (max is node 0's image).
-  const auto& o = spec.origin;
-  NAVOX_CALL(DMDASetUniformCoordinates(vdm_, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                       o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                       o[2] + double(spec.dims[2]) * h_[2]));
   NAVOX_CALL(DMCreateGlobalVector(vdm_, &u_));
   NAVOX_CALL(VecDuplicate(u_, &b_));
   NAVOX_CALL(DMCreateLocalVector(vdm_, &u_local_));

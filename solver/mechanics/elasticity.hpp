@@ -157,12 +157,11 @@ public:
   /// callbacks (elasticity_two_levels.cpp); not an interface.
   struct CoarseSpace {
     DM dm = nullptr;
-    DM wide = nullptr;           ///< the labels' DMDA with ghosts two voxels wide (the weights of P)
     Mat p = nullptr;             ///< P (MAIJ: one scalar AIJ for the 3 DOF), rebuilt with the labels
     Vec free = nullptr;          ///< 1 on the free coarse DOFs, 0 on the held ones
     Vec work = nullptr;          ///< a coarse vector for the products of P~
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
-    MatNullSpace near = nullptr; ///< the coarse nodes' rigid-body modes, GAMG's near null space
+    MatNullSpace near = nullptr; ///< the nodes' rigid-body modes, GAMG's near null space (its level only: rigid_body_modes)
   };
   /// The grid halved from this many nodes is quartered too (geometric_levels()): GAMG's
   /// set-up on the grid halved grows faster than its nodes (docs/performance.md, "The
@@ -219,6 +218,11 @@ private:
   /// P~^T A P~, element by element.
   void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s);
   Mat coarse_operator(const PetscScalar* const* const* wide) const;
+  /// A DMDA of the labels with ghosts two voxels wide, for one set-up of the levels. Collective.
+  DM wide_labels_dm() const;
+  /// The rigid-body modes of `space`'s nodes (GAMG's near null space), made at the first
+  /// call with the DM's coordinates. Collective.
+  MatNullSpace rigid_body_modes(CoarseSpace& space);
   /// The grid quartered's operator P~^T A_half P~ (PETSc's product; its held DOFs' rows
   /// and columns zero, a unit diagonal).
   Mat quarter_operator(Mat half) const;
@@ -251,7 +255,7 @@ private:
   /// component, padded to 4] (two levels).
   std::vector<std::array<double, 8 * 24 * 4>> corner_rows_;
   CoarseSpace coarse_;  ///< two levels only
-  CoarseSpace quarter_; ///< three levels only (the grid quartered; `wide` unused)
+  CoarseSpace quarter_; ///< three levels only (the grid quartered)
   bool three_levels_ = false;
 };
 

@@ -383,7 +383,6 @@ void release_space(Elasticity::CoarseSpace& space) {
   if (space.work) (void)VecDestroy(&space.work);
   if (space.free) (void)VecDestroy(&space.free);
   if (space.p) (void)MatDestroy(&space.p);
-  if (space.wide) (void)DMDestroy(&space.wide);
   if (space.dm) (void)DMDestroy(&space.dm);
 }
 
@@ -396,10 +395,6 @@ void Elasticity::release_coarse_space() {
 
 void Elasticity::build_space(CoarseSpace& space, DM finer, PetscInt factor) {
   NAVOX_CALL(DMCoarsen(finer, grid_.comm(), &space.dm));
-  const GridSpec& spec = grid_.spec();
-  const auto& o = spec.origin;
-  NAVOX_CALL(DMDASetUniformCoordinates(space.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                       o[1] + double(spec.dims[1]) * h_[1], o[2], o[2] + double(spec.dims[2]) * h_[2]));
   // The mask: a coarse DOF is held where its vertex-grid node (factor × (I, J, K)) is.
   NAVOX_CALL(DMCreateGlobalVector(space.dm, &space.free));
   NAVOX_CALL(VecDuplicate(space.free, &space.work));
@@ -427,29 +422,49 @@ void Elasticity::build_space(CoarseSpace& space, DM finer, PetscInt factor) {
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_TRANSPOSE, (void (*)(void))restrict_to_coarse));
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_TRANSPOSE_ADD, (void (*)(void))restrict_add));
-  Vec coords = nullptr;
-  NAVOX_CALL(DMGetCoordinates(space.dm, &coords));
-  NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &space.near));
+}
+
+MatNullSpace Elasticity::rigid_body_modes(CoarseSpace& space) {
+  // Only the level GAMG takes needs them: on the grid halved under three levels the six
+  // vectors and the nodes' coordinates would hold ~70 B per node of it for nothing.
+  if (!space.near) {
+    const GridSpec& spec = grid_.spec();
+    const auto& o = spec.origin;
+    NAVOX_CALL(DMDASetUniformCoordinates(space.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
+                                         o[2] + double(spec.dims[2]) * h_[2]));
+    Vec coords = nullptr;
+    NAVOX_CALL(DMGetCoordinates(space.dm, &coords));
+    NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &space.near));
+  }
+  return space.near;
 }
 
 void Elasticity::build_coarse_space() {
   try {
     build_space(coarse_, vdm_, 2);
-    // The labels with ghosts two voxels wide: a coarse element's fine nodes reach one node
-    // past the rank's own, and their weights one voxel further.
-    DM sdm = grid_.scalar_dm();
-    PetscInt mx, my, mz, px, py, pz;
-    DMBoundaryType bx, by, bz;
-    NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
-    const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-    NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
-    NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz,
-                            &coarse_.wide));
-    NAVOX_CALL(DMSetUp(coarse_.wide));
   } catch (...) {
     release_coarse_space(); // the next set-up starts again from nothing
     throw;
   }
+}
+
+/// The labels' DMDA with ghosts two voxels wide: a coarse element's fine nodes reach one
+/// node past the rank's own, and their weights one voxel further. Made for each set-up of
+/// the levels and destroyed after it: kept, it and its two vectors held ~25 % of the
+/// grid halved's operator (docs/performance.md, "The elastic solve's memory").
+DM Elasticity::wide_labels_dm() const {
+  DM sdm = grid_.scalar_dm(), wide = nullptr;
+  PetscInt mx, my, mz, px, py, pz;
+  DMBoundaryType bx, by, bz;
+  NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
+  NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz, &wide));
+  PetscErrorCode e = DMSetUp(wide);
+  if (e) (void)DMDestroy(&wide);
+  NAVOX_CALL(e);
+  return wide;
 }
 
 void Elasticity::build_quarter_space() {
@@ -736,13 +751,15 @@ void Elasticity::set_up_two_levels(Vec labels) {
   {
     Vec wide_global = nullptr, wide_local = nullptr;
     const PetscScalar*** wide = nullptr;
+    DM wide_dm = nullptr;
     try {
-      NAVOX_CALL(DMGetGlobalVector(coarse_.wide, &wide_global));
+      wide_dm = wide_labels_dm();
+      NAVOX_CALL(DMGetGlobalVector(wide_dm, &wide_global));
       NAVOX_CALL(VecCopy(labels, wide_global)); // the same layout as grid.scalar_dm()'s
-      NAVOX_CALL(DMGetLocalVector(coarse_.wide, &wide_local));
-      NAVOX_CALL(DMGlobalToLocalBegin(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
-      NAVOX_CALL(DMGlobalToLocalEnd(coarse_.wide, wide_global, INSERT_VALUES, wide_local));
-      NAVOX_CALL(DMDAVecGetArrayRead(coarse_.wide, wide_local, &wide));
+      NAVOX_CALL(DMGetLocalVector(wide_dm, &wide_local));
+      NAVOX_CALL(DMGlobalToLocalBegin(wide_dm, wide_global, INSERT_VALUES, wide_local));
+      NAVOX_CALL(DMGlobalToLocalEnd(wide_dm, wide_global, INSERT_VALUES, wide_local));
+      NAVOX_CALL(DMDAVecGetArrayRead(wide_dm, wide_local, &wide));
       build_interpolation(wide, nullptr, vdm_, coarse_, 1);
       coarse = coarse_operator(wide);
       if (three_levels_) {
@@ -752,19 +769,21 @@ void Elasticity::set_up_two_levels(Vec labels) {
     } catch (...) {
       if (quarter) (void)MatDestroy(&quarter);
       if (coarse) (void)MatDestroy(&coarse);
-      if (wide) (void)DMDAVecRestoreArrayRead(coarse_.wide, wide_local, &wide);
-      if (wide_local) (void)DMRestoreLocalVector(coarse_.wide, &wide_local);
-      if (wide_global) (void)DMRestoreGlobalVector(coarse_.wide, &wide_global);
+      if (wide) (void)DMDAVecRestoreArrayRead(wide_dm, wide_local, &wide);
+      if (wide_local) (void)DMRestoreLocalVector(wide_dm, &wide_local);
+      if (wide_global) (void)DMRestoreGlobalVector(wide_dm, &wide_global);
+      if (wide_dm) (void)DMDestroy(&wide_dm);
       throw;
     }
-    NAVOX_CALL(DMDAVecRestoreArrayRead(coarse_.wide, wide_local, &wide));
-    NAVOX_CALL(DMRestoreLocalVector(coarse_.wide, &wide_local));
-    NAVOX_CALL(DMRestoreGlobalVector(coarse_.wide, &wide_global));
+    NAVOX_CALL(DMDAVecRestoreArrayRead(wide_dm, wide_local, &wide));
+    NAVOX_CALL(DMRestoreLocalVector(wide_dm, &wide_local));
+    NAVOX_CALL(DMRestoreGlobalVector(wide_dm, &wide_global));
+    NAVOX_CALL(DMDestroy(&wide_dm)); // with the two vectors it kept
   }
   try {
     const PetscInt levels = three_levels_ ? 3 : 2;
     Mat gamg_on = three_levels_ ? quarter : coarse;
-    NAVOX_CALL(MatSetNearNullSpace(gamg_on, three_levels_ ? quarter_.near : coarse_.near));
+    NAVOX_CALL(MatSetNearNullSpace(gamg_on, rigid_body_modes(three_levels_ ? quarter_ : coarse_)));
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, levels, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
