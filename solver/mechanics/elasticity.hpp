@@ -220,6 +220,9 @@ private:
   Mat coarse_operator(const PetscScalar* const* const* wide) const;
   /// A DMDA of the labels with ghosts two voxels wide, for one set-up of the levels. Collective.
   DM wide_labels_dm() const;
+  /// KSPSetUp, the preconditioner first under the two levels, its smoothers' eigenvalue
+  /// estimators freed before the outer CG's vectors are made. Collective.
+  PetscErrorCode set_up_preconditioner_first();
   /// The rigid-body modes of `space`'s nodes (GAMG's near null space), made at the first
   /// call with the DM's coordinates. Collective.
   MatNullSpace rigid_body_modes(CoarseSpace& space);

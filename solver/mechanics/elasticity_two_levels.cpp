@@ -40,6 +40,7 @@
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
+#include "mesh/release_free_heap.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
 #include "mesh/vertex_dm.hpp"
@@ -818,6 +819,7 @@ void Elasticity::set_up_two_levels(Vec labels) {
   }
   if (quarter) NAVOX_CALL(MatDestroy(&quarter)); // the KSPs hold them
   NAVOX_CALL(MatDestroy(&coarse));
+  release_free_heap(); // the set-up's temporaries (P's rows, the products' work space)
 }
 
 } // namespace navox
