@@ -1,7 +1,7 @@
-#include "mesh/release_free_heap.hpp"
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
+#include "mesh/release_free_heap.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
 #include "mesh/vertex_dm.hpp"
@@ -451,12 +451,12 @@ PetscErrorCode Elasticity::set_up_preconditioner_first() {
   PetscFunctionBeginUser;
   // Under the two levels the preconditioner is set up before the outer CG's vectors
   // exist, and each level's Chebyshev smoother then lets go of the CG that estimated its
-  // eigenvalues (three vectors of the level's size, which PETSc would keep with the
-  // smoother for nothing: the estimate is made once per set-up and kept). The outer CG
+  // eigenvalues at its set-up (three vectors of the level's size, which PETSc would keep
+  // with the smoother for nothing; the smoother keeps the estimate). The outer CG
   // allocates its three vectors after that, so the two sets never coexist: ~70 B per
   // voxel less at the peak (docs/performance.md, "The elastic solve's memory, by stage").
-  // The next set-up (a relabel) makes a new estimator, with the same steps and transform,
-  // and the same estimate: the results are the same bit for bit.
+  // The same estimate, so the same results to the bit; a relabel builds a new solver,
+  // which does the same. (Later solves find the preconditioner set up: PCSetUp returns.)
   if (two_levels_) {
     PC pc = nullptr;
     PetscInt levels = 0;
