@@ -1,9 +1,9 @@
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
-#include "mesh/release_free_heap.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
+#include "mesh/release_free_heap.hpp"
 #include "mesh/vertex_dm.hpp"
 #include "mesh/voxel_walk.hpp"
 
