@@ -15,6 +15,41 @@ namespace navox {
 
 namespace {
 
+/// u with its ghosts for the readers of a solution, in a local vector borrowed from the
+/// DM's pool (the one the matrix-free product borrows during a solve) and filled at each
+/// use: a ghosted copy kept beside u held 24 B per node through the solve's peak
+/// (docs/performance.md, "The elastic solve's memory"). Collective (the ghost exchange).
+class GhostedNodes {
+public:
+  GhostedNodes(DM dm, Vec u) : dm_(dm) {
+    NAVOX_CALL(DMGetLocalVector(dm_, &local_));
+    try {
+      NAVOX_CALL(DMGlobalToLocalBegin(dm_, u, INSERT_VALUES, local_));
+      NAVOX_CALL(DMGlobalToLocalEnd(dm_, u, INSERT_VALUES, local_));
+      NAVOX_CALL(DMDAVecGetArrayDOFRead(dm_, local_, &array_));
+    } catch (...) {
+      (void)DMRestoreLocalVector(dm_, &local_);
+      throw;
+    }
+  }
+  ~GhostedNodes() {
+    (void)DMDAVecRestoreArrayDOFRead(dm_, local_, &array_);
+    (void)DMRestoreLocalVector(dm_, &local_);
+  }
+  GhostedNodes(const GhostedNodes&) = delete;
+  GhostedNodes& operator=(const GhostedNodes&) = delete;
+  const PetscScalar* const* const* const* array() const { return array_; }
+
+private:
+  DM dm_;
+  Vec local_ = nullptr;
+  const PetscScalar**** array_ = nullptr;
+};
+
+} // namespace
+
+namespace {
+
 /// Visits every owned voxel (i, j, k) of the grid, x fastest.
 template <class Fn> void for_each_owned(const Box& b, Fn&& fn) {
   for (auto k = b.lo[2]; k < b.hi(2); ++k)
@@ -151,7 +186,6 @@ void Elasticity::release() {
   if (a_) (void)MatDestroy(&a_);
   if (u_) (void)VecDestroy(&u_);
   if (b_) (void)VecDestroy(&b_);
-  if (u_local_) (void)VecDestroy(&u_local_);
   if (lab_) (void)DMDAVecRestoreArrayRead(grid_.scalar_dm(), labels_local_, &lab_);
   lab_ = nullptr;
   if (labels_local_) (void)VecDestroy(&labels_local_);
@@ -173,8 +207,6 @@ void Elasticity::create_vertex_dm() {
   NAVOX_CALL(DMDASetFieldName(vdm_, 2, "displacement_z"));
   NAVOX_CALL(DMCreateGlobalVector(vdm_, &u_));
   NAVOX_CALL(VecDuplicate(u_, &b_));
-  NAVOX_CALL(DMCreateLocalVector(vdm_, &u_local_));
-  NAVOX_CALL(VecSet(u_local_, 0.0));
 }
 
 void Elasticity::fill() {
@@ -442,8 +474,6 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
     throw CollectiveError(std::string("displacement solve failed: ") + KSPConvergedReasons[reason] + " after " +
                           std::to_string(r.iterations) +
                           " iterations (try -displacement_ksp_monitor, -displacement_pc_type)");
-  NAVOX_CALL(DMGlobalToLocalBegin(vdm_, u_, INSERT_VALUES, u_local_));
-  NAVOX_CALL(DMGlobalToLocalEnd(vdm_, u_, INSERT_VALUES, u_local_));
   return r;
 }
 
@@ -483,9 +513,9 @@ Elasticity::Hex::Nodal Elasticity::element_displacement(const PetscScalar* const
 
 void Elasticity::displacement(Vec ux, Vec uy, Vec uz) const {
   DM sdm = grid_.scalar_dm();
-  const PetscScalar**** u = nullptr;
+  const GhostedNodes ghosted(vdm_, u_);
+  const auto u = ghosted.array();
   PetscScalar ***x = nullptr, ***y = nullptr, ***z = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayDOFRead(vdm_, u_local_, &u));
   NAVOX_CALL(DMDAVecGetArray(sdm, ux, &x));
   NAVOX_CALL(DMDAVecGetArray(sdm, uy, &y));
   NAVOX_CALL(DMDAVecGetArray(sdm, uz, &z));
@@ -500,15 +530,14 @@ void Elasticity::displacement(Vec ux, Vec uy, Vec uz) const {
   NAVOX_CALL(DMDAVecRestoreArray(sdm, uz, &z));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, uy, &y));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, ux, &x));
-  NAVOX_CALL(DMDAVecRestoreArrayDOFRead(vdm_, u_local_, &u));
 }
 
 void Elasticity::stress_invariants(Vec hydrostatic, Vec von_mises) const {
   DM sdm = grid_.scalar_dm();
   const Hex::StrainMatrix b0 = Hex::strain_matrix(h_, 0, 0, 0);
-  const PetscScalar**** u = nullptr;
+  const GhostedNodes ghosted(vdm_, u_);
+  const auto u = ghosted.array();
   PetscScalar ***hy = nullptr, ***vm = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayDOFRead(vdm_, u_local_, &u));
   NAVOX_CALL(DMDAVecGetArray(sdm, hydrostatic, &hy));
   NAVOX_CALL(DMDAVecGetArray(sdm, von_mises, &vm));
   for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
@@ -523,17 +552,16 @@ void Elasticity::stress_invariants(Vec hydrostatic, Vec von_mises) const {
   });
   NAVOX_CALL(DMDAVecRestoreArray(sdm, von_mises, &vm));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, hydrostatic, &hy));
-  NAVOX_CALL(DMDAVecRestoreArrayDOFRead(vdm_, u_local_, &u));
 }
 
 void Elasticity::contact_pressure(Vec pressure) const {
   DM sdm = grid_.scalar_dm();
   const GridSpec& spec = grid_.spec();
   const Hex::StrainMatrix b0 = Hex::strain_matrix(h_, 0, 0, 0);
-  const PetscScalar**** u = nullptr;
+  const GhostedNodes ghosted(vdm_, u_);
+  const auto u = ghosted.array();
   const PetscScalar*** na = nullptr;
   PetscScalar*** p = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayDOFRead(vdm_, u_local_, &u));
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, na_local_, &na));
   NAVOX_CALL(DMDAVecGetArray(sdm, pressure, &p));
   for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
@@ -564,7 +592,6 @@ void Elasticity::contact_pressure(Vec pressure) const {
   });
   NAVOX_CALL(DMDAVecRestoreArray(sdm, pressure, &p));
   NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, na_local_, &na));
-  NAVOX_CALL(DMDAVecRestoreArrayDOFRead(vdm_, u_local_, &u));
 }
 
 double Elasticity::transmitted_force(std::int64_t plane) const {
@@ -577,9 +604,9 @@ double Elasticity::transmitted_force(std::int64_t plane) const {
   const double sign = plane > 0 ? -1.0 : 1.0;
   const Box b = grid_.owned();
   double local = 0;
+  const GhostedNodes ghosted(vdm_, u_); // on every rank: the exchange is collective
   if (layer >= b.lo[2] && layer < b.hi(2)) {
-    const PetscScalar**** u = nullptr;
-    NAVOX_CALL(DMDAVecGetArrayDOFRead(vdm_, u_local_, &u));
+    const auto u = ghosted.array();
     for (auto j = b.lo[1]; j < b.hi(1); ++j)
       for (auto i = b.lo[0]; i < b.hi(0); ++i) {
         const auto& ke = stiffness_[std::size_t(material(i, j, layer))];
@@ -591,7 +618,6 @@ double Elasticity::transmitted_force(std::int64_t plane) const {
           local += sign * f;
         }
       }
-    NAVOX_CALL(DMDAVecRestoreArrayDOFRead(vdm_, u_local_, &u));
   }
   double total = 0;
   MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());

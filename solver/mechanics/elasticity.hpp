@@ -216,8 +216,20 @@ private:
   /// AIJ as MAIJ; or the grid halved's (s = 2), weights from its operator `half`, a row
   /// per DOF with block size 3 (for the Galerkin product). And the coarse operator
   /// P~^T A P~, element by element.
-  void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s);
+  /// `weights`, where given: each owned node's (lo[3], hi[3]) (s = 2, for quarter_operator).
+  void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s,
+                           std::vector<double>* weights = nullptr);
   Mat coarse_operator(const PetscScalar* const* const* wide) const;
+  /// Q_c^T K_m Q_c per child position c and material m with the trilinear weights, scaled
+  /// ([c × materials + m]): the grid halved's elements in one material.
+  std::vector<Hex::Stiffness> trilinear_children() const;
+  /// K_E, scaled, of the grid halved's element whose first child is voxel (i, j, k) (even
+  /// indices, owned here), its held DOFs' rows and columns zero (`held`: which).
+  void half_element(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g, std::int64_t i,
+                    std::int64_t j, std::int64_t k, Hex::Stiffness& ke, bool (&held)[24]) const;
+  /// Which of the 24 DOFs of the element with first node (i, j, k) of the grid coarsened
+  /// `factor` times along each axis (2: halved, 4: quartered) are held.
+  void held_dofs(PetscInt factor, std::int64_t i, std::int64_t j, std::int64_t k, bool (&held)[24]) const;
   /// A DMDA of the labels with ghosts two voxels wide, for one set-up of the levels. Collective.
   DM wide_labels_dm() const;
   /// KSPSetUp, the preconditioner first under the two levels, its smoothers' eigenvalue
@@ -226,9 +238,10 @@ private:
   /// The rigid-body modes of `space`'s nodes (GAMG's near null space), made at the first
   /// call with the DM's coordinates. Collective.
   MatNullSpace rigid_body_modes(CoarseSpace& space);
-  /// The grid quartered's operator P~^T A_half P~ (PETSc's product; its held DOFs' rows
-  /// and columns zero, a unit diagonal).
-  Mat quarter_operator(Mat half) const;
+  /// The grid quartered's operator P2~^T A_half P2~, element by element from the grid
+  /// halved's K_E and P2's `weights` (build_interpolation); its held DOFs' rows and
+  /// columns zero, a unit diagonal. Collective.
+  Mat quarter_operator(const PetscScalar* const* const* wide, const std::vector<double>& weights) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -244,7 +257,7 @@ private:
   DM vdm_ = nullptr;
   Mat a_ = nullptr;
   KSP ksp_ = nullptr;
-  Vec u_ = nullptr, b_ = nullptr, u_local_ = nullptr;
+  Vec u_ = nullptr, b_ = nullptr;
   Vec labels_local_ = nullptr, na_local_ = nullptr;
   const PetscScalar*** lab_ = nullptr;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another

@@ -33,10 +33,11 @@
 // MatShell that zeroes the held coarse DOFs on P's coarse side.
 //
 // Three levels (grids from ~60^3 voxels, Elasticity::geometric_levels): the grid halved
-// is smoothed in turn (Chebyshev on its point blocks) and GAMG takes the grid halved
-// again, the grid quartered, its operator P2~^T A_half P2~ by PETSc's product; P2's
-// weights come from A_half's couplings (coupling_weights), the grid quartered's DMDA,
-// mask and shell are kept across collector moves as the grid halved's are.
+// is smoothed in turn (Chebyshev on its point blocks; its operator stored by 3 x 3
+// blocks) and GAMG takes the grid halved again, the grid quartered, its operator
+// P2~^T A_half P2~ element by element in the same way (quarter_operator); P2's weights
+// come from A_half's couplings (coupling_weights), the grid quartered's DMDA, mask and
+// shell are kept across collector moves as the grid halved's are.
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
@@ -281,7 +282,7 @@ NodeWeights coupling_weights(Mat a, const DmdaNumbering& numbering, bool periodi
 } // namespace
 
 void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows_dm, CoarseSpace& space,
-                                     int s) {
+                                     int s, std::vector<double>* weights) {
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
   const DmdaNumbering coarse(space.dm), rows_numbering(rows_dm);
@@ -298,6 +299,7 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
   };
   std::vector<Row> rows(std::size_t(xm * ym * zm));
   std::vector<PetscInt> diagonal(rows.size(), 0), off(rows.size(), 0);
+  if (weights) weights->assign(6 * rows.size(), 0.0);
   std::size_t r = 0;
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
@@ -307,6 +309,11 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
                                                         [&](PetscInt a, PetscInt b, PetscInt c, int d) {
                                                           return fixed(2 * a, 2 * b, 2 * c, d);
                                                         });
+        if (weights)
+          for (int x = 0; x < 3; ++x) {
+            (*weights)[6 * r + std::size_t(x)] = w.lo[x];
+            (*weights)[6 * r + 3 + std::size_t(x)] = w.hi[x];
+          }
         const PetscInt n[3] = {i, j, k};
         Row& row = rows[r];
         for (int az = 0; az < 2; ++az)
@@ -570,25 +577,29 @@ private:
 
 } // namespace
 
-Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
-  DM coarse_dm = coarse_.dm;
+namespace {
+
+/// w[b][a] of child c's fine node b and the element's coarse node a, from each node's
+/// weights along the axes (nodes: the 27 of the element, (px, py, pz) in 0..2).
+void child_weights(int child, const NodeWeights* nodes, double (&w)[8][8]) {
+  for (int b = 0; b < 8; ++b) {
+    int p[3];
+    for (int axis = 0; axis < 3; ++axis) p[axis] = ((child >> axis) & 1) + ((b >> axis) & 1);
+    const NodeWeights& nw = nodes[p[0] + 3 * p[1] + 9 * p[2]];
+    for (int a = 0; a < 8; ++a) {
+      double v = 1;
+      for (int axis = 0; axis < 3; ++axis) v *= axis_weight(p[axis], (a >> axis) & 1, nw.lo[axis], nw.hi[axis]);
+      w[b][a] = v;
+    }
+  }
+}
+
+} // namespace
+
+std::vector<physics::HexElasticity::Stiffness> Elasticity::trilinear_children() const {
   // Q_c^T K_m Q_c for every child position and material with the trilinear weights, scaled
   // as the fine system: the elements whose 27 fine nodes all have them.
   const std::size_t nm = stiffness_.size();
-  // w[b][a] of child c's fine node b and the element's coarse node a, from each node's
-  // weights along the axes (nodes: the 27 of the element, (px, py, pz) in 0..2).
-  auto child_weights = [](int child, const NodeWeights* nodes, double (&w)[8][8]) {
-    for (int b = 0; b < 8; ++b) {
-      int p[3];
-      for (int axis = 0; axis < 3; ++axis) p[axis] = ((child >> axis) & 1) + ((b >> axis) & 1);
-      const NodeWeights& nw = nodes[p[0] + 3 * p[1] + 9 * p[2]];
-      for (int a = 0; a < 8; ++a) {
-        double v = 1;
-        for (int axis = 0; axis < 3; ++axis) v *= axis_weight(p[axis], (a >> axis) & 1, nw.lo[axis], nw.hi[axis]);
-        w[b][a] = v;
-      }
-    }
-  };
   NodeWeights trilinear[27];
   for (int q = 0; q < 27; ++q)
     for (int axis = 0; axis < 3; ++axis) {
@@ -605,8 +616,80 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
       for (double& v : g[std::size_t(c) * nm + m]) v *= scale_;
     }
   }
+  return g;
+}
+
+void Elasticity::half_element(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                              std::int64_t i, std::int64_t j, std::int64_t k, Hex::Stiffness& ke,
+                              bool (&held)[24]) const {
+  const GridSpec& spec = grid_.spec();
+  const bool periodic = spec.periodic_lateral;
+  const std::size_t nm = stiffness_.size();
+  ke.fill(0.0);
+  NodeWeights nodes[27];
+  bool standard = true;
+  for (int q = 0; q < 27; ++q) {
+    nodes[q] = node_weights(wide, modulus_, spec.dims, periodic, PetscInt(i) + q % 3, PetscInt(j) + (q / 3) % 3,
+                            PetscInt(k) + q / 9);
+    standard = standard && nodes[q].trilinear();
+  }
+  for (int c = 0; c < 8; ++c) {
+    const int m = material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
+    if (standard) {
+      const auto& gc = g[std::size_t(c) * nm + std::size_t(m)];
+      for (std::size_t n = 0; n < ke.size(); ++n) ke[n] += gc[n];
+      continue;
+    }
+    double w[8][8];
+    child_weights(c, nodes, w);
+    const Hex::Stiffness gc = child_galerkin(stiffness_[std::size_t(m)], w);
+    for (std::size_t n = 0; n < ke.size(); ++n) ke[n] += gc[n] * scale_;
+  }
+  held_dofs(2, i / 2, j / 2, k / 2, held);
+  for (int r = 0; r < 24; ++r)
+    for (int col = 0; col < 24; ++col)
+      if (held[r] || held[col]) ke[std::size_t(r * 24 + col)] = 0.0;
+}
+
+void Elasticity::held_dofs(PetscInt factor, std::int64_t i, std::int64_t j, std::int64_t k, bool (&held)[24]) const {
+  const GridSpec& spec = grid_.spec();
+  for (int a = 0; a < 8; ++a) {
+    std::int64_t node[3] = {factor * (i + (a & 1)), factor * (j + ((a >> 1) & 1)), factor * (k + ((a >> 2) & 1))};
+    if (spec.periodic_lateral)
+      for (std::size_t axis = 0; axis < 2; ++axis) node[axis] %= spec.dims[axis];
+    for (int c = 0; c < 3; ++c) held[3 * a + c] = fixed(PetscInt(node[0]), PetscInt(node[1]), PetscInt(node[2]), c);
+  }
+}
+
+namespace {
+
+/// The first even index at or above `lo`: the first coarse element whose first child a
+/// rank owning voxels from `lo` sums.
+std::int64_t first_even(std::int64_t lo) { return lo + (lo & 1); }
+
+/// The global rows of the 24 DOFs of the coarse element with first node (I, J, K) of a
+/// vertex-like DMDA (`numbering`), wrapping periodic axes.
+void element_rows(const DmdaNumbering& numbering, bool periodic, PetscInt I, PetscInt J, PetscInt K,
+                  PetscInt (&rows)[24]) {
+  for (int a = 0; a < 8; ++a) {
+    PetscInt node[3] = {I + (a & 1), J + ((a >> 1) & 1), K + ((a >> 2) & 1)};
+    if (periodic)
+      for (int axis = 0; axis < 2; ++axis) node[axis] %= numbering.nodes(axis);
+    for (int c = 0; c < 3; ++c) rows[3 * a + c] = numbering.row(node[0], node[1], node[2], c);
+  }
+}
+
+} // namespace
+
+Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
+  DM coarse_dm = coarse_.dm;
+  const std::vector<Hex::Stiffness> g = trilinear_children();
   Mat coarse = nullptr;
-  NAVOX_CALL(DMSetMatType(coarse_dm, MATAIJ));
+  // Under three levels the grid halved's operator is only smoothed (products and point
+  // blocks): stored by 3 × 3 blocks, a column index per block rather than per entry
+  // (30 % less; docs/performance.md, "The elastic solve's memory"). GAMG on it (two
+  // levels) takes AIJ.
+  NAVOX_CALL(DMSetMatType(coarse_dm, three_levels_ ? MATBAIJ : MATAIJ));
   NAVOX_CALL(DMSetMatrixPreallocateOnly(coarse_dm, PETSC_TRUE));
   NAVOX_CALL(DMCreateMatrix(coarse_dm, &coarse));
   // A DMDA's matrix expects each MatSetValues call to bring whole sorted rows
@@ -615,9 +698,7 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   NAVOX_CALL(MatSetOption(coarse, MAT_SORTED_FULL, PETSC_FALSE));
   try {
     const DmdaNumbering numbering(coarse_dm);
-    const GridSpec& spec = grid_.spec();
-    const bool periodic = spec.periodic_lateral;
-    const PetscInt cn[3] = {numbering.nodes(0), numbering.nodes(1), numbering.nodes(2)};
+    const bool periodic = grid_.spec().periodic_lateral;
     // Each coarse element is summed by the rank owning its first child (2I, 2J, 2K); its
     // other children are owned or ghost voxels (the labels' box stencil of width 1).
     // Its rows owned here are added at once; the others are sent to their owners, which
@@ -626,55 +707,28 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
     // differed in its last bits from run to run (and so did every elastic result).
     OffRankRows others(coarse);
     const Box b = grid_.owned();
-    auto first_even = [](std::int64_t lo) { return lo + (lo & 1); };
     PetscInt rows[24];
-    double ke[24 * 24];
+    Hex::Stiffness ke;
+    bool held[24];
     for (auto k = first_even(b.lo[2]); k < b.hi(2); k += 2)
       for (auto j = first_even(b.lo[1]); j < b.hi(1); j += 2)
         for (auto i = first_even(b.lo[0]); i < b.hi(0); i += 2) {
-          std::fill(ke, ke + 24 * 24, 0.0);
-          NodeWeights nodes[27];
-          bool standard = true;
-          for (int q = 0; q < 27; ++q) {
-            nodes[q] = node_weights(wide, modulus_, spec.dims, periodic, PetscInt(i) + q % 3, PetscInt(j) + (q / 3) % 3,
-                                    PetscInt(k) + q / 9);
-            standard = standard && nodes[q].trilinear();
-          }
-          for (int c = 0; c < 8; ++c) {
-            const int m = material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
-            if (standard) {
-              const auto& gc = g[std::size_t(c) * nm + std::size_t(m)];
-              for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)];
-              continue;
-            }
-            double w[8][8];
-            child_weights(c, nodes, w);
-            const Hex::Stiffness gc = child_galerkin(stiffness_[std::size_t(m)], w);
-            for (int n = 0; n < 24 * 24; ++n) ke[n] += gc[std::size_t(n)] * scale_;
-          }
-          bool held[24];
-          for (int a = 0; a < 8; ++a) {
-            PetscInt node[3] = {PetscInt(i / 2) + (a & 1), PetscInt(j / 2) + ((a >> 1) & 1), PetscInt(k / 2) + ((a >> 2) & 1)};
-            if (periodic)
-              for (int axis = 0; axis < 2; ++axis) node[axis] %= cn[axis];
-            for (int c = 0; c < 3; ++c) {
-              rows[3 * a + c] = numbering.row(node[0], node[1], node[2], c);
-              held[3 * a + c] = fixed(2 * node[0], 2 * node[1], 2 * node[2], c);
-            }
-          }
-          for (int r = 0; r < 24; ++r)
-            for (int col = 0; col < 24; ++col)
-              if (held[r] || held[col]) ke[r * 24 + col] = 0.0;
-          others.add(rows, ke);
+          half_element(wide, g, i, j, k, ke, held);
+          element_rows(numbering, periodic, PetscInt(i / 2), PetscInt(j / 2), PetscInt(k / 2), rows);
+          others.add(rows, ke.data());
         }
     others.exchange();
     // A unit diagonal on the held coarse DOFs, once each, by their owners.
     for (const PetscInt r : held_rows(coarse_.free)) NAVOX_CALL(MatSetValue(coarse, r, r, 1.0, ADD_VALUES));
     NAVOX_CALL(MatAssemblyBegin(coarse, MAT_FINAL_ASSEMBLY));
     NAVOX_CALL(MatAssemblyEnd(coarse, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatSetBlockSize(coarse, 3));
     NAVOX_CALL(MatSetOption(coarse, MAT_SYMMETRIC, PETSC_TRUE));
-    NAVOX_CALL(MatSetOption(coarse, MAT_SPD, PETSC_TRUE));
+    // PETSc 3.18's MPIBAIJ refuses MAT_SPD (the option's only use here, Chebyshev's choice
+    // of CG for its eigenvalue estimate, is an option default in set_up_two_levels).
+    if (!three_levels_) {
+      NAVOX_CALL(MatSetBlockSize(coarse, 3));
+      NAVOX_CALL(MatSetOption(coarse, MAT_SPD, PETSC_TRUE));
+    }
   } catch (...) {
     (void)MatDestroy(&coarse);
     throw;
@@ -682,32 +736,129 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   return coarse;
 }
 
-Mat Elasticity::quarter_operator(Mat half) const {
-  // PETSc's Galerkin product over P (the held coarse DOFs' columns still in it), then
-  // those DOFs' rows and columns zeroed with a unit diagonal: P~^T A P~ = D P^T A P D,
-  // D = diag(free). On three or more ranks the all-at-once product, which sums each
-  // row's parts from other ranks in a fixed order (the default adds them in the order
-  // they arrive: "The elastic solve, run to run"); PETSc's option names it per product.
-  int ranks = 1;
-  MPI_Comm_size(grid_.comm(), &ranks);
-  Mat c = nullptr;
-  NAVOX_CALL(MatProductCreate(half, quarter_.p, nullptr, &c));
+Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const std::vector<double>& weights) const {
+  // P2~^T A_half P2~ element by element, as the grid halved's from the vertex grid: A_half
+  // is the sum of its elements' K_E, and an element E of the grid halved lies in one
+  // element Q of the grid quartered, whose 8 nodes alone its nodes interpolate from (P2's
+  // weights, `weights`: lo[3], hi[3] per owned node of the grid halved). So
+  // \f[ A_{quarter} = \sum_Q \sum_{E \subset Q} W_E^T K_E W_E, \f]
+  // W_E those weights, the held DOFs' rows and columns removed and a unit diagonal on
+  // them (a held DOF of the grid halved interpolates from held ones only, so K_E's zero
+  // rows for them are P~'s). PETSc's product needed A_half as AIJ, and kept its
+  // symbolic work with the result.
+  const bool periodic = grid_.spec().periodic_lateral;
+  // The weights with ghosts two nodes wide: an element Q of an element E summed here
+  // reaches one node below the rank's first node of the grid halved and two past its last.
+  DM wdm = nullptr;
+  Vec wg = nullptr, wl = nullptr;
+  Mat quarter = nullptr;
+  const PetscScalar* const* const* const* w = nullptr;
   try {
-    NAVOX_CALL(MatProductSetType(c, MATPRODUCT_PtAP));
-    if (ranks >= 3) NAVOX_CALL(MatProductSetAlgorithm(c, "allatonce_merged"));
-    NAVOX_CALL(MatProductSetFill(c, PETSC_DEFAULT));
-    NAVOX_CALL(MatProductSetFromOptions(c));
-    NAVOX_CALL(MatProductSymbolic(c));
-    NAVOX_CALL(MatProductNumeric(c));
-    const std::vector<PetscInt> held = held_rows(quarter_.free);
-    NAVOX_CALL(MatZeroRowsColumns(c, PetscInt(held.size()), held.data(), 1.0, nullptr, nullptr));
-    NAVOX_CALL(MatSetOption(c, MAT_SYMMETRIC, PETSC_TRUE));
-    NAVOX_CALL(MatSetOption(c, MAT_SPD, PETSC_TRUE));
+    {
+      PetscInt mx, my, mz, px, py, pz;
+      DMBoundaryType bx, by, bz;
+      NAVOX_CALL(DMDAGetInfo(coarse_.dm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz,
+                             nullptr));
+      const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+      NAVOX_CALL(DMDAGetOwnershipRanges(coarse_.dm, &lx, &ly, &lz));
+      NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 6, 2, lx, ly, lz,
+                              &wdm));
+      NAVOX_CALL(DMSetUp(wdm));
+    }
+    NAVOX_CALL(DMCreateGlobalVector(wdm, &wg));
+    {
+      PetscScalar* a = nullptr;
+      PetscInt n = 0;
+      NAVOX_CALL(VecGetLocalSize(wg, &n));
+      if (std::size_t(n) != weights.size()) throw CollectiveError("the grid halved's weights: " + std::to_string(weights.size()) + " for " + std::to_string(n) + " values");
+      NAVOX_CALL(VecGetArray(wg, &a));
+      std::copy(weights.begin(), weights.end(), a);
+      NAVOX_CALL(VecRestoreArray(wg, &a));
+    }
+    NAVOX_CALL(DMCreateLocalVector(wdm, &wl));
+    NAVOX_CALL(DMGlobalToLocalBegin(wdm, wg, INSERT_VALUES, wl));
+    NAVOX_CALL(DMGlobalToLocalEnd(wdm, wg, INSERT_VALUES, wl));
+    NAVOX_CALL(VecDestroy(&wg));
+    PetscInt gs[3], gm[3];
+    NAVOX_CALL(DMDAGetGhostCorners(wdm, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
+    NAVOX_CALL(DMDAVecGetArrayDOFRead(wdm, wl, &w));
+
+    NAVOX_CALL(DMSetMatType(quarter_.dm, MATAIJ));
+    NAVOX_CALL(DMSetMatrixPreallocateOnly(quarter_.dm, PETSC_TRUE));
+    NAVOX_CALL(DMCreateMatrix(quarter_.dm, &quarter));
+    NAVOX_CALL(MatSetOption(quarter, MAT_SORTED_FULL, PETSC_FALSE));
+    const DmdaNumbering numbering(quarter_.dm);
+    const std::vector<Hex::Stiffness> g = trilinear_children();
+    OffRankRows others(quarter);
+    const Box b = grid_.owned();
+    // The elements E summed here (first child an even voxel owned here), by the element
+    // Q they lie in: Q's index range along each axis, E's along it.
+    std::int64_t e_lo[3], e_hi[3], q_lo[3], q_hi[3];
+    for (int a = 0; a < 3; ++a) {
+      e_lo[a] = first_even(b.lo[std::size_t(a)]) / 2;
+      e_hi[a] = (b.hi(a) + 1) / 2; // E < e_hi: 2E < hi
+      q_lo[a] = e_lo[a] / 2;
+      q_hi[a] = e_hi[a] > e_lo[a] ? (e_hi[a] - 1) / 2 + 1 : q_lo[a];
+    }
+    PetscInt rows[24];
+    Hex::Stiffness ke, kq;
+    bool held[24];
+    for (auto qk = q_lo[2]; qk < q_hi[2]; ++qk)
+      for (auto qj = q_lo[1]; qj < q_hi[1]; ++qj)
+        for (auto qi = q_lo[0]; qi < q_hi[0]; ++qi) {
+          NodeWeights nodes[27];
+          for (int n = 0; n < 27; ++n) {
+            const std::int64_t at[3] = {2 * qi + n % 3, 2 * qj + (n / 3) % 3, 2 * qk + n / 9};
+            for (int a = 0; a < 3; ++a)
+              if (at[a] < gs[a] || at[a] >= gs[a] + gm[a])
+                throw CollectiveError("the grid quartered's operator: a node of the grid halved outside the weights' ghosts");
+            const PetscScalar* nw = w[at[2]][at[1]][at[0]];
+            for (int a = 0; a < 3; ++a) {
+              nodes[n].lo[a] = nw[a];
+              nodes[n].hi[a] = nw[3 + a];
+            }
+          }
+          kq.fill(0.0);
+          bool any = false;
+          for (int c = 0; c < 8; ++c) {
+            const std::int64_t e[3] = {2 * qi + (c & 1), 2 * qj + ((c >> 1) & 1), 2 * qk + ((c >> 2) & 1)};
+            bool mine = true;
+            for (int a = 0; a < 3; ++a) mine = mine && e[a] >= e_lo[a] && e[a] < e_hi[a];
+            if (!mine) continue;
+            any = true;
+            half_element(wide, g, 2 * e[0], 2 * e[1], 2 * e[2], ke, held);
+            double wc[8][8];
+            child_weights(c, nodes, wc);
+            const Hex::Stiffness gc = child_galerkin(ke, wc);
+            for (std::size_t n = 0; n < kq.size(); ++n) kq[n] += gc[n];
+          }
+          if (!any) continue;
+          held_dofs(4, qi, qj, qk, held);
+          for (int r = 0; r < 24; ++r)
+            for (int col = 0; col < 24; ++col)
+              if (held[r] || held[col]) kq[std::size_t(r * 24 + col)] = 0.0;
+          element_rows(numbering, periodic, PetscInt(qi), PetscInt(qj), PetscInt(qk), rows);
+          others.add(rows, kq.data());
+        }
+    NAVOX_CALL(DMDAVecRestoreArrayDOFRead(wdm, wl, &w));
+    NAVOX_CALL(VecDestroy(&wl));
+    NAVOX_CALL(DMDestroy(&wdm));
+    others.exchange();
+    for (const PetscInt r : held_rows(quarter_.free)) NAVOX_CALL(MatSetValue(quarter, r, r, 1.0, ADD_VALUES));
+    NAVOX_CALL(MatAssemblyBegin(quarter, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(quarter, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatSetBlockSize(quarter, 3));
+    NAVOX_CALL(MatSetOption(quarter, MAT_SYMMETRIC, PETSC_TRUE));
+    NAVOX_CALL(MatSetOption(quarter, MAT_SPD, PETSC_TRUE));
   } catch (...) {
-    (void)MatDestroy(&c);
+    if (w) (void)DMDAVecRestoreArrayDOFRead(wdm, wl, &w);
+    if (wl) (void)VecDestroy(&wl);
+    if (wg) (void)VecDestroy(&wg);
+    if (wdm) (void)DMDestroy(&wdm);
+    if (quarter) (void)MatDestroy(&quarter);
     throw;
   }
-  return c;
+  return quarter;
 }
 
 void Elasticity::set_up_two_levels(Vec labels) {
@@ -764,8 +915,9 @@ void Elasticity::set_up_two_levels(Vec labels) {
       build_interpolation(wide, nullptr, vdm_, coarse_, 1);
       coarse = coarse_operator(wide);
       if (three_levels_) {
-        build_interpolation(nullptr, coarse, coarse_.dm, quarter_, 2);
-        quarter = quarter_operator(coarse);
+        std::vector<double> weights; // P2's, for the element-by-element product
+        build_interpolation(nullptr, coarse, coarse_.dm, quarter_, 2, &weights);
+        quarter = quarter_operator(wide, weights);
       }
     } catch (...) {
       if (quarter) (void)MatDestroy(&quarter);
@@ -811,6 +963,8 @@ void Elasticity::set_up_two_levels(Vec labels) {
     // The coarse GAMG's own defaults, as for GAMG on the whole grid.
     set_option_default("displacement_", "mg_coarse_pc_gamg_threshold", "0.02");
     set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
+    // The grid halved's smoother estimates by CG, as on an operator marked SPD (coarse_operator).
+    if (three_levels_) set_option_default("displacement_", "mg_levels_1_esteig_ksp_type", "cg");
     mg_levels_ = 0;
   } catch (...) {
     if (quarter) (void)MatDestroy(&quarter);
@@ -819,7 +973,7 @@ void Elasticity::set_up_two_levels(Vec labels) {
   }
   if (quarter) NAVOX_CALL(MatDestroy(&quarter)); // the KSPs hold them
   NAVOX_CALL(MatDestroy(&coarse));
-  release_free_heap(); // the set-up's temporaries (P's rows, the products' work space)
+  release_free_heap(); // the set-up's temporaries (P's rows, the weights' ghosted copy)
 }
 
 } // namespace navox
