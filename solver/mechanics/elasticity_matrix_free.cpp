@@ -10,8 +10,9 @@
 // Node by node: a node away from the held DOFs whose eight elements are of one material
 // takes that material's stencil (243 multiply-adds, the count of an AIJ row block);
 // any other sums the rows of its elements (72 per element), in ascending (k, j, i) order.
-// A row's three components run side by side (the coefficients stored column by column,
-// padded to four lanes): the compiler vectorises that without reordering any sum.
+// A row's three components run side by side as four lanes (mesh/lanes.hpp; the
+// coefficients stored column by column, padded to four), its sums in three chains
+// combined in one fixed order: the same bits on any CPU and partition.
 // Which way a node goes depends on the labels alone and each rank writes only its own
 // nodes from ghosted values, so the product is the same on any partition, with no
 // reverse halo exchange.
@@ -20,13 +21,18 @@
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
+#include "mesh/cpu_clones.hpp"
+#include "mesh/lanes.hpp"
 #include "mesh/error.hpp"
 
 #include <algorithm>
 
 namespace navox {
 
-PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
+// Built for AVX2 too (mesh/cpu_clones.hpp): a node's row, its three components and a
+// padding lane, as four lanes (mesh/lanes.hpp) in one register where the CPU has it; the
+// same operations lane by lane as a scalar loop, so the same bits on any CPU.
+NAVOX_CPU_CLONES PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
   PetscFunctionBeginUser;
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
@@ -65,17 +71,23 @@ PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
           // Nine rows of three neighbours along x: nine contiguous values each; no held DOF
           // among them.
           const double* st = stencil_[std::size_t(m0)].data();
-          double r[4] = {0, 0, 0, 0};
-          for (int row = 0; row < 9; ++row) {
-            const PetscScalar* xr = xn + row_start[row];
-            for (int q = 0; q < 9; ++q, st += 4)
-              for (int l = 0; l < 4; ++l) r[l] += st[l] * xr[q];
+          // Three chains of sums, a row of the stencil in turn to each: one chain was bound
+          // by the additions' latency (81 in a row).
+          lanes::Lanes a0 = {}, a1 = {}, a2 = {}; // rows 0, 3, 6; 1, 4, 7; 2, 5, 8
+          for (int row = 0; row < 9; row += 3, st += 3 * 9 * 4) {
+            const PetscScalar *x0 = xn + row_start[row], *x1 = xn + row_start[row + 1], *x2 = xn + row_start[row + 2];
+            for (int q = 0; q < 9; ++q) {
+              a0 += lanes::load(st + 4 * q) * x0[q];
+              a1 += lanes::load(st + 36 + 4 * q) * x1[q];
+              a2 += lanes::load(st + 72 + 4 * q) * x2[q];
+            }
           }
+          const lanes::Lanes r = (a0 + a1) + a2;
           for (int c = 0; c < 3; ++c) out[c] = r[c];
           continue;
         }
         // Element by element, in ascending (k, j, i) order, the held DOFs' columns out.
-        double r[4] = {0, 0, 0, 0};
+        lanes::Lanes r = {0, 0, 0, 0};
         for_each_element_of_node(i, j, k, [&](PetscInt ei, PetscInt ej, PetscInt ek, int ex, int ey, int ez) {
           const PetscScalar* x0 = xn - (1 - ex) * sx - (1 - ey) * sy - (1 - ez) * sz;
           double xe[24];
@@ -88,8 +100,13 @@ PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
                   xe[3 * b + c] = 0.0;
           const int a = (1 - ex) + 2 * (1 - ey) + 4 * (1 - ez); // the node in the element
           const double* kr = corner_rows_[std::size_t(lab_[ek][ej][ei])].data() + a * 24 * 4;
-          for (int q = 0; q < 24; ++q, kr += 4)
-            for (int l = 0; l < 4; ++l) r[l] += kr[l] * xe[q];
+          lanes::Lanes e0 = {}, e1 = {}, e2 = {}; // three chains, by the column's component
+          for (int q = 0; q < 24; q += 3, kr += 12) {
+            e0 += lanes::load(kr) * xe[q];
+            e1 += lanes::load(kr + 4) * xe[q + 1];
+            e2 += lanes::load(kr + 8) * xe[q + 2];
+          }
+          r += (e0 + e1) + e2;
         });
         // The held DOFs' rows: the identity.
         for (int c = 0; c < 3; ++c) out[c] = fixed(i, j, k, c) ? xn[c] : r[c];

@@ -1,8 +1,9 @@
 #include "solver/sodium/phase_field.hpp"
 
-#include "solver/sodium/lanes.hpp"
+#include "mesh/lanes.hpp"
 
 #include "io/sources/random_keys.hpp"
+#include "mesh/cpu_clones.hpp"
 #include "mesh/face_halo.hpp"
 #include "mesh/ghosted.hpp"
 #include "mesh/voxel_walk.hpp"
@@ -19,14 +20,6 @@ namespace navox {
 namespace {
 
 constexpr std::uint64_t kNoiseStream = 7;
-
-// The row kernel also built for AVX2, the loader choosing (GCC's function multiversioning,
-// x86-64 only; elsewhere the one portable build).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(NAVOX_NO_CPU_CLONES)
-#define NAVOX_CPU_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define NAVOX_CPU_CLONES
-#endif
 
 bool holds_xi(const MaterialTable& materials, double label) {
   return holds_sodium(materials[static_cast<int>(label)].phase);

@@ -3,7 +3,9 @@
 /// extensions): a build for AVX2 computes them in one ymm register, the baseline x86-64
 /// build in two xmm halves, other CPUs as they can. The same IEEE operations lane by lane
 /// either way (no FMA is asked for), so every build gives the same bits. Used by the phase
-/// field's sub-steps (solver/sodium/phase_field.cpp).
+/// field's sub-steps (solver/sodium/phase_field.cpp) and the elastic operator's product
+/// (solver/mechanics/elasticity_matrix_free.cpp), each built for AVX2 as well
+/// (mesh/cpu_clones.hpp).
 #include <cstdint>
 #include <cstring>
 
