@@ -263,6 +263,9 @@ private:
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
   bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
   std::vector<double> block_inverse_; ///< per owned node its 3×3 diagonal block inverted (two levels)
+  /// Per owned node the material whose stencil its row is (its eight elements of one
+  /// material, no held DOF near), or −1: its elements' rows are summed (two levels).
+  std::vector<std::int16_t> node_material_;
   /// Per material the scaled 27-point stencil of a node whose eight elements are all of it,
   /// [(dy+1) + 3 (dz+1)][3 (dx+1) + column component][row component, padded to 4] (two
   /// levels): the three rows of a column side by side, so the product runs over 4 lanes.

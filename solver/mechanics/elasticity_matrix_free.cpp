@@ -36,7 +36,7 @@ NAVOX_CPU_CLONES PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
   PetscFunctionBeginUser;
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
-  const std::int64_t nx = spec.dims[0], ny = spec.dims[1], nz = spec.dims[2];
+  const std::int64_t nx = spec.dims[0], ny = spec.dims[1];
   PetscInt xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm;
   PetscCall(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
   PetscCall(DMDAGetGhostCorners(vdm_, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
@@ -56,18 +56,15 @@ NAVOX_CPU_CLONES PetscErrorCode Elasticity::apply(Vec x, Vec y) const {
   for (int a = 0; a < 8; ++a) corner[a] = (a & 1) * sx + ((a >> 1) & 1) * sy + ((a >> 2) & 1) * sz;
   auto wrap = [&](std::int64_t n, std::int64_t m) { return PetscInt(periodic ? (n + m) % m : n); };
   PetscScalar* out = yv;
+  const std::int16_t* node_material = node_material_.data();
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
       for (PetscInt i = xs; i < xs + xm; ++i, out += 3) {
         const PetscScalar* xn = xv + 3 * (((k - gzs) * gym + (j - gys)) * gxm + (i - gxs));
         // A node away from the held DOFs whose eight elements are of one material: its
         // row of K is that material's stencil (243 multiply-adds against 8 x 72).
-        const bool inner = k >= 2 && k + 1 <= nz && (periodic || (i >= 2 && i + 2 <= nx && j >= 2 && j + 2 <= ny));
-        const double m0 = inner ? lab_[k - 1][j - 1][i - 1] : -1;
-        const bool uniform = inner && lab_[k - 1][j - 1][i] == m0 && lab_[k - 1][j][i - 1] == m0 &&
-                             lab_[k - 1][j][i] == m0 && lab_[k][j - 1][i - 1] == m0 && lab_[k][j - 1][i] == m0 &&
-                             lab_[k][j][i - 1] == m0 && lab_[k][j][i] == m0;
-        if (uniform) {
+        const int m0 = *node_material++;
+        if (m0 >= 0) {
           // Nine rows of three neighbours along x: nine contiguous values each; no held DOF
           // among them.
           const double* st = stencil_[std::size_t(m0)].data();
@@ -157,11 +154,24 @@ void Elasticity::prepare_matrix_free() {
   PetscInt xs, ys, zs, xm, ym, zm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
   block_inverse_.assign(std::size_t(9 * xm * ym * zm), 0.0);
+  node_material_.assign(std::size_t(xm * ym * zm), -1);
+  const GridSpec& spec = grid_.spec();
+  const bool periodic = spec.periodic_lateral;
+  const std::int64_t nx = spec.dims[0], ny = spec.dims[1], nz = spec.dims[2];
   collectively(grid_.comm(), [&] {
     double* out = block_inverse_.data();
+    std::int16_t* material_of = node_material_.data();
     for (PetscInt k = zs; k < zs + zm; ++k)
       for (PetscInt j = ys; j < ys + ym; ++j)
-        for (PetscInt i = xs; i < xs + xm; ++i, out += 9) {
+        for (PetscInt i = xs; i < xs + xm; ++i, out += 9, ++material_of) {
+          // The product's choice (apply), once per set of labels rather than per product:
+          // away from the held DOFs (two nodes from a held plane), all eight elements alike.
+          const bool inner = k >= 2 && k + 1 <= nz && (periodic || (i >= 2 && i + 2 <= nx && j >= 2 && j + 2 <= ny));
+          const double m0 = inner ? lab_[k - 1][j - 1][i - 1] : -1;
+          const bool uniform = inner && lab_[k - 1][j - 1][i] == m0 && lab_[k - 1][j][i - 1] == m0 &&
+                               lab_[k - 1][j][i] == m0 && lab_[k][j - 1][i - 1] == m0 && lab_[k][j - 1][i] == m0 &&
+                               lab_[k][j][i - 1] == m0 && lab_[k][j][i] == m0;
+          if (uniform) *material_of = std::int16_t(m0);
           double m[9];
           node_block(i, j, k, m);
           // Symmetric 3x3: the adjugate over the determinant (symmetric, so row- and
