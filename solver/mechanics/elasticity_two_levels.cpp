@@ -766,15 +766,18 @@ Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const st
       NAVOX_CALL(DMSetUp(wdm));
     }
     NAVOX_CALL(DMCreateGlobalVector(wdm, &wg));
-    {
-      PetscScalar* a = nullptr;
+    // Local checks agreed on by every rank (collectively) before the next collective call.
+    collectively(grid_.comm(), [&] {
       PetscInt n = 0;
       NAVOX_CALL(VecGetLocalSize(wg, &n));
-      if (std::size_t(n) != weights.size()) throw CollectiveError("the grid halved's weights: " + std::to_string(weights.size()) + " for " + std::to_string(n) + " values");
+      if (std::size_t(n) != weights.size())
+        throw Error("the grid halved's weights: " + std::to_string(weights.size()) + " for " + std::to_string(n) +
+                    " values");
+      PetscScalar* a = nullptr;
       NAVOX_CALL(VecGetArray(wg, &a));
       std::copy(weights.begin(), weights.end(), a);
       NAVOX_CALL(VecRestoreArray(wg, &a));
-    }
+    });
     NAVOX_CALL(DMCreateLocalVector(wdm, &wl));
     NAVOX_CALL(DMGlobalToLocalBegin(wdm, wg, INSERT_VALUES, wl));
     NAVOX_CALL(DMGlobalToLocalEnd(wdm, wg, INSERT_VALUES, wl));
@@ -800,46 +803,48 @@ Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const st
       q_lo[a] = e_lo[a] / 2;
       q_hi[a] = e_hi[a] > e_lo[a] ? (e_hi[a] - 1) / 2 + 1 : q_lo[a];
     }
-    PetscInt rows[24];
-    Hex::Stiffness ke, kq;
-    bool held[24];
-    for (auto qk = q_lo[2]; qk < q_hi[2]; ++qk)
-      for (auto qj = q_lo[1]; qj < q_hi[1]; ++qj)
-        for (auto qi = q_lo[0]; qi < q_hi[0]; ++qi) {
-          NodeWeights nodes[27];
-          for (int n = 0; n < 27; ++n) {
-            const std::int64_t at[3] = {2 * qi + n % 3, 2 * qj + (n / 3) % 3, 2 * qk + n / 9};
-            for (int a = 0; a < 3; ++a)
-              if (at[a] < gs[a] || at[a] >= gs[a] + gm[a])
-                throw CollectiveError("the grid quartered's operator: a node of the grid halved outside the weights' ghosts");
-            const PetscScalar* nw = w[at[2]][at[1]][at[0]];
-            for (int a = 0; a < 3; ++a) {
-              nodes[n].lo[a] = nw[a];
-              nodes[n].hi[a] = nw[3 + a];
+    collectively(grid_.comm(), [&] {
+      PetscInt rows[24];
+      Hex::Stiffness ke, kq;
+      bool held[24];
+      for (auto qk = q_lo[2]; qk < q_hi[2]; ++qk)
+        for (auto qj = q_lo[1]; qj < q_hi[1]; ++qj)
+          for (auto qi = q_lo[0]; qi < q_hi[0]; ++qi) {
+            NodeWeights nodes[27];
+            for (int n = 0; n < 27; ++n) {
+              const std::int64_t at[3] = {2 * qi + n % 3, 2 * qj + (n / 3) % 3, 2 * qk + n / 9};
+              for (int a = 0; a < 3; ++a)
+                if (at[a] < gs[a] || at[a] >= gs[a] + gm[a])
+                  throw Error("the grid quartered's operator: a node of the grid halved outside the weights' ghosts");
+              const PetscScalar* nw = w[at[2]][at[1]][at[0]];
+              for (int a = 0; a < 3; ++a) {
+                nodes[n].lo[a] = nw[a];
+                nodes[n].hi[a] = nw[3 + a];
+              }
             }
+            kq.fill(0.0);
+            bool any = false;
+            for (int c = 0; c < 8; ++c) {
+              const std::int64_t e[3] = {2 * qi + (c & 1), 2 * qj + ((c >> 1) & 1), 2 * qk + ((c >> 2) & 1)};
+              bool mine = true;
+              for (int a = 0; a < 3; ++a) mine = mine && e[a] >= e_lo[a] && e[a] < e_hi[a];
+              if (!mine) continue;
+              any = true;
+              half_element(wide, g, 2 * e[0], 2 * e[1], 2 * e[2], ke, held);
+              double wc[8][8];
+              child_weights(c, nodes, wc);
+              const Hex::Stiffness gc = child_galerkin(ke, wc);
+              for (std::size_t n = 0; n < kq.size(); ++n) kq[n] += gc[n];
+            }
+            if (!any) continue;
+            held_dofs(4, qi, qj, qk, held);
+            for (int r = 0; r < 24; ++r)
+              for (int col = 0; col < 24; ++col)
+                if (held[r] || held[col]) kq[std::size_t(r * 24 + col)] = 0.0;
+            element_rows(numbering, periodic, PetscInt(qi), PetscInt(qj), PetscInt(qk), rows);
+            others.add(rows, kq.data());
           }
-          kq.fill(0.0);
-          bool any = false;
-          for (int c = 0; c < 8; ++c) {
-            const std::int64_t e[3] = {2 * qi + (c & 1), 2 * qj + ((c >> 1) & 1), 2 * qk + ((c >> 2) & 1)};
-            bool mine = true;
-            for (int a = 0; a < 3; ++a) mine = mine && e[a] >= e_lo[a] && e[a] < e_hi[a];
-            if (!mine) continue;
-            any = true;
-            half_element(wide, g, 2 * e[0], 2 * e[1], 2 * e[2], ke, held);
-            double wc[8][8];
-            child_weights(c, nodes, wc);
-            const Hex::Stiffness gc = child_galerkin(ke, wc);
-            for (std::size_t n = 0; n < kq.size(); ++n) kq[n] += gc[n];
-          }
-          if (!any) continue;
-          held_dofs(4, qi, qj, qk, held);
-          for (int r = 0; r < 24; ++r)
-            for (int col = 0; col < 24; ++col)
-              if (held[r] || held[col]) kq[std::size_t(r * 24 + col)] = 0.0;
-          element_rows(numbering, periodic, PetscInt(qi), PetscInt(qj), PetscInt(qk), rows);
-          others.add(rows, kq.data());
-        }
+    });
     NAVOX_CALL(DMDAVecRestoreArrayDOFRead(wdm, wl, &w));
     NAVOX_CALL(VecDestroy(&wl));
     NAVOX_CALL(DMDestroy(&wdm));
