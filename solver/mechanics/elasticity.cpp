@@ -46,10 +46,6 @@ private:
   const PetscScalar**** array_ = nullptr;
 };
 
-} // namespace
-
-namespace {
-
 /// Visits every owned voxel (i, j, k) of the grid, x fastest.
 template <class Fn> void for_each_owned(const Box& b, Fn&& fn) {
   for (auto k = b.lo[2]; k < b.hi(2); ++k)
@@ -91,13 +87,8 @@ void Elasticity::set_up(Vec labels) {
   } else {
     // The nodes' coordinates: GAMG's rigid-body modes (create_solver) and the geometric
     // hierarchy's. (The two levels' coarse spaces give their own DMs coordinates: on the
-    // vertex grid they would hold ~50 B per node for nothing.) Periodic axes: PETSc
-    // spaces M nodes over [min, max) (max is node 0's image).
-    const GridSpec& spec = grid_.spec();
-    const auto& o = spec.origin;
-    NAVOX_CALL(DMDASetUniformCoordinates(vdm_, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                         o[2] + double(spec.dims[2]) * h_[2]));
+    // vertex grid they would hold ~50 B per node for nothing.)
+    set_node_coordinates(vdm_);
     NAVOX_CALL(DMSetMatType(vdm_, MATAIJ));
     // Only the preallocation: DMCreateMatrix would otherwise insert the stencil's zeros
     // first, 2.7 s of a 64^3 assembly on 1 rank; fill() creates the same pattern.
@@ -199,6 +190,14 @@ bool Elasticity::solid(int m) const {
 }
 
 int Elasticity::material(std::int64_t i, std::int64_t j, std::int64_t k) const { return int(lab_[k][j][i]); }
+
+void Elasticity::set_node_coordinates(DM dm) const {
+  // Periodic axes: PETSc spaces M nodes over [min, max) (max is node 0's image).
+  const GridSpec& spec = grid_.spec();
+  const auto& o = spec.origin;
+  NAVOX_CALL(DMDASetUniformCoordinates(dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
+                                       o[1] + double(spec.dims[1]) * h_[1], o[2], o[2] + double(spec.dims[2]) * h_[2]));
+}
 
 void Elasticity::create_vertex_dm() {
   vdm_ = navox::create_vertex_dm(grid_, 3);

@@ -219,7 +219,7 @@ private:
   /// `weights`, where given: each owned node's (lo[3], hi[3]) (s = 2, for quarter_operator).
   void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s,
                            std::vector<double>* weights = nullptr);
-  Mat coarse_operator(const PetscScalar* const* const* wide) const;
+  Mat coarse_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g) const;
   /// Q_c^T K_m Q_c per child position c and material m with the trilinear weights, scaled
   /// ([c × materials + m]): the grid halved's elements in one material.
   std::vector<Hex::Stiffness> trilinear_children() const;
@@ -239,12 +239,15 @@ private:
   /// call with the DM's coordinates. Collective.
   MatNullSpace rigid_body_modes(CoarseSpace& space);
   /// The grid quartered's operator P2~^T A_half P2~, element by element from the grid
-  /// halved's K_E and P2's `weights` (build_interpolation); its held DOFs' rows and
+  /// halved's K_E (`g`: trilinear_children) and P2's `weights` (build_interpolation); its held DOFs' rows and
   /// columns zero, a unit diagonal. Collective.
-  Mat quarter_operator(const PetscScalar* const* const* wide, const std::vector<double>& weights) const;
+  Mat quarter_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                       const std::vector<double>& weights) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
+  /// Gives `dm` (the vertex grid or a coarsening of it) the nodes' coordinates over the grid. Collective.
+  void set_node_coordinates(DM dm) const;
   bool solid(int m) const;
 
   const Grid& grid_;

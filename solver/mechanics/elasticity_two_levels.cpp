@@ -385,6 +385,23 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
 
 namespace {
 
+/// A DMDA over the nodes and ranks of `like` (its sizes, ownership and boundaries) with
+/// `dof` values a node and a box stencil `width` wide, set up. Collective.
+DM box_dm_like(DM like, PetscInt dof, PetscInt width) {
+  PetscInt mx, my, mz, px, py, pz;
+  DMBoundaryType bx, by, bz;
+  NAVOX_CALL(DMDAGetInfo(like, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
+  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
+  NAVOX_CALL(DMDAGetOwnershipRanges(like, &lx, &ly, &lz));
+  DM dm = nullptr;
+  NAVOX_CALL(DMDACreate3d(PetscObjectComm(reinterpret_cast<PetscObject>(like)), bx, by, bz, DMDA_STENCIL_BOX, mx, my,
+                          mz, px, py, pz, dof, width, lx, ly, lz, &dm));
+  const PetscErrorCode e = DMSetUp(dm);
+  if (e) (void)DMDestroy(&dm);
+  NAVOX_CALL(e);
+  return dm;
+}
+
 void release_space(Elasticity::CoarseSpace& space) {
   if (space.interpolation) (void)MatDestroy(&space.interpolation);
   if (space.near) (void)MatNullSpaceDestroy(&space.near);
@@ -436,11 +453,7 @@ MatNullSpace Elasticity::rigid_body_modes(CoarseSpace& space) {
   // Only the level GAMG takes needs them: on the grid halved under three levels the six
   // vectors and the nodes' coordinates would hold ~70 B per node of it for nothing.
   if (!space.near) {
-    const GridSpec& spec = grid_.spec();
-    const auto& o = spec.origin;
-    NAVOX_CALL(DMDASetUniformCoordinates(space.dm, o[0], o[0] + double(spec.dims[0]) * h_[0], o[1],
-                                         o[1] + double(spec.dims[1]) * h_[1], o[2],
-                                         o[2] + double(spec.dims[2]) * h_[2]));
+    set_node_coordinates(space.dm);
     Vec coords = nullptr;
     NAVOX_CALL(DMGetCoordinates(space.dm, &coords));
     NAVOX_CALL(MatNullSpaceCreateRigidBody(coords, &space.near));
@@ -461,19 +474,7 @@ void Elasticity::build_coarse_space() {
 /// node past the rank's own, and their weights one voxel further. Made for each set-up of
 /// the levels and destroyed after it: kept, it and its two vectors held ~25 % of the
 /// grid halved's operator (docs/performance.md, "The elastic solve's memory").
-DM Elasticity::wide_labels_dm() const {
-  DM sdm = grid_.scalar_dm(), wide = nullptr;
-  PetscInt mx, my, mz, px, py, pz;
-  DMBoundaryType bx, by, bz;
-  NAVOX_CALL(DMDAGetInfo(sdm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz, nullptr));
-  const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-  NAVOX_CALL(DMDAGetOwnershipRanges(sdm, &lx, &ly, &lz));
-  NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 1, 2, lx, ly, lz, &wide));
-  PetscErrorCode e = DMSetUp(wide);
-  if (e) (void)DMDestroy(&wide);
-  NAVOX_CALL(e);
-  return wide;
-}
+DM Elasticity::wide_labels_dm() const { return box_dm_like(grid_.scalar_dm(), 1, 2); }
 
 void Elasticity::build_quarter_space() {
   try {
@@ -681,9 +682,8 @@ void element_rows(const DmdaNumbering& numbering, bool periodic, PetscInt I, Pet
 
 } // namespace
 
-Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
+Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g) const {
   DM coarse_dm = coarse_.dm;
-  const std::vector<Hex::Stiffness> g = trilinear_children();
   Mat coarse = nullptr;
   // Under three levels the grid halved's operator is only smoothed (products and point
   // blocks): stored by 3 × 3 blocks, a column index per block rather than per entry
@@ -736,7 +736,8 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide) const {
   return coarse;
 }
 
-Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const std::vector<double>& weights) const {
+Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                                 const std::vector<double>& weights) const {
   // P2~^T A_half P2~ element by element, as the grid halved's from the vertex grid: A_half
   // is the sum of its elements' K_E, and an element E of the grid halved lies in one
   // element Q of the grid quartered, whose 8 nodes alone its nodes interpolate from (P2's
@@ -754,17 +755,7 @@ Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const st
   Mat quarter = nullptr;
   const PetscScalar* const* const* const* w = nullptr;
   try {
-    {
-      PetscInt mx, my, mz, px, py, pz;
-      DMBoundaryType bx, by, bz;
-      NAVOX_CALL(DMDAGetInfo(coarse_.dm, nullptr, &mx, &my, &mz, &px, &py, &pz, nullptr, nullptr, &bx, &by, &bz,
-                             nullptr));
-      const PetscInt *lx = nullptr, *ly = nullptr, *lz = nullptr;
-      NAVOX_CALL(DMDAGetOwnershipRanges(coarse_.dm, &lx, &ly, &lz));
-      NAVOX_CALL(DMDACreate3d(grid_.comm(), bx, by, bz, DMDA_STENCIL_BOX, mx, my, mz, px, py, pz, 6, 2, lx, ly, lz,
-                              &wdm));
-      NAVOX_CALL(DMSetUp(wdm));
-    }
+    wdm = box_dm_like(coarse_.dm, 6, 2);
     NAVOX_CALL(DMCreateGlobalVector(wdm, &wg));
     // Local checks agreed on by every rank (collectively) before the next collective call.
     collectively(grid_.comm(), [&] {
@@ -791,7 +782,6 @@ Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const st
     NAVOX_CALL(DMCreateMatrix(quarter_.dm, &quarter));
     NAVOX_CALL(MatSetOption(quarter, MAT_SORTED_FULL, PETSC_FALSE));
     const DmdaNumbering numbering(quarter_.dm);
-    const std::vector<Hex::Stiffness> g = trilinear_children();
     OffRankRows others(quarter);
     const Box b = grid_.owned();
     // The elements E summed here (first child an even voxel owned here), by the element
@@ -918,11 +908,12 @@ void Elasticity::set_up_two_levels(Vec labels) {
       NAVOX_CALL(DMGlobalToLocalEnd(wide_dm, wide_global, INSERT_VALUES, wide_local));
       NAVOX_CALL(DMDAVecGetArrayRead(wide_dm, wide_local, &wide));
       build_interpolation(wide, nullptr, vdm_, coarse_, 1);
-      coarse = coarse_operator(wide);
+      const std::vector<Hex::Stiffness> g = trilinear_children(); // for both levels' elements
+      coarse = coarse_operator(wide, g);
       if (three_levels_) {
         std::vector<double> weights; // P2's, for the element-by-element product
         build_interpolation(nullptr, coarse, coarse_.dm, quarter_, 2, &weights);
-        quarter = quarter_operator(wide, weights);
+        quarter = quarter_operator(wide, g, weights);
       }
     } catch (...) {
       if (quarter) (void)MatDestroy(&quarter);

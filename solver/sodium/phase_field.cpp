@@ -1,11 +1,10 @@
 #include "solver/sodium/phase_field.hpp"
 
-#include "mesh/lanes.hpp"
-
 #include "io/sources/random_keys.hpp"
 #include "mesh/cpu_clones.hpp"
 #include "mesh/face_halo.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/lanes.hpp"
 #include "mesh/voxel_walk.hpp"
 #include "physics/materials/constants.hpp"
 
