@@ -12,6 +12,7 @@
 #include "mesh/voxel_walk.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/app/log_events.hpp"
+#include <petsc/private/petscimpl.h> // PetscObjectStateGet (developer level in PETSc 3.18)
 
 #include <algorithm>
 #include <climits>
@@ -89,6 +90,15 @@ void SodiumModel::register_state(State& state) {
 }
 
 void SodiumModel::label_metal() const {
+  // Nothing it reads written since it last ran (a step's activity right after the last
+  // step's accept(), which labelled the same ξ): its answer stands. Every write to a Vec
+  // raises its PETSc object state; the ranks agree, so all skip or none.
+  std::array<PetscObjectState, 2> now{};
+  NAVOX_CALL(PetscObjectStateGet(reinterpret_cast<PetscObject>(labels_), &now[0]));
+  NAVOX_CALL(PetscObjectStateGet(reinterpret_cast<PetscObject>(xi_), &now[1]));
+  int same = connected_ && labelled_ == now ? 1 : 0, all = 0;
+  MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, grid_.comm());
+  if (all) return;
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
   Vec mask = new_scalar_vector(grid_);
@@ -120,6 +130,7 @@ void SodiumModel::label_metal() const {
   }
   update_connected(mask);
   NAVOX_CALL(VecDestroy(&mask));
+  labelled_ = now;
 }
 
 void SodiumModel::set_activity(IonicPotential& ionic) const {
@@ -302,15 +313,19 @@ int SodiumModel::try_lift(int direction) {
   ScopedEvent event(Event::lift);
   // Lowest CC voxel of every column, over all ranks (a 2D array: small next to the volume).
   const auto& d = grid_.spec().dims;
+  // Called after every step's settling (direction −1), so its reads go by column, from
+  // the bottom up, to the voxels its decisions need, not over the whole block.
+  const Box b = grid_.owned();
   std::vector<int> low(static_cast<std::size_t>(d[0] * d[1]), INT_MAX), global(low.size());
   {
     OwnedRead lab(grid_, labels_); // pointwise (the views go before anything writes the fields)
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (phase_of(lab(i, j, k)) == Phase::CC) {
-        int& l = low[static_cast<std::size_t>(j * d[0] + i)];
-        l = std::min(l, static_cast<int>(k));
-      }
-    });
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i)
+        for (auto k = b.lo[2]; k < b.hi(2); ++k)
+          if (phase_of(lab(i, j, k)) == Phase::CC) {
+            low[static_cast<std::size_t>(j * d[0] + i)] = static_cast<int>(k);
+            break;
+          }
   }
   MPI_Allreduce(low.data(), global.data(), static_cast<int>(low.size()), MPI_INT, MPI_MIN, grid_.comm());
   // The grid is a window fixed to the SE: each lift pushes the collector's top layer
@@ -319,9 +334,8 @@ int SodiumModel::try_lift(int direction) {
     throw CollectiveLimit("the current collector has been lifted out of the cell (" + std::to_string(lift_) +
                           " voxel layers of lift): give the collector more layers above the SE than the Na "
                           "thickness to be plated");
-  auto column = [&](std::int64_t i, std::int64_t j) {
-    const std::int64_t ii = (i % d[0] + d[0]) % d[0], jj = (j % d[1] + d[1]) % d[1];
-    return global[static_cast<std::size_t>(jj * d[0] + ii)];
+  auto column = [&](std::int64_t i, std::int64_t j) { // (i, j) owned
+    return global[static_cast<std::size_t>(j * d[0] + i)];
   };
   // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
   // Na in the top layer (it would leave the cell). Down: an empty layer under it (a gap,
@@ -339,24 +353,31 @@ int SodiumModel::try_lift(int direction) {
   bool ok = true, on_na = true, squeeze = true;
   {
     OwnedRead lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const int kc = column(i, j);
-      if (kc == INT_MAX) return;
-      const double l = lab(i, j, k);
-      if (direction > 0) {
-        if (k >= kc && phase_of(l) == Phase::SE) ok = false;
-      } else if (k == kc - 1) {
-        // Empty: clean() has removed the rounding leftovers, so no Na at all.
-        const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
-        const bool empty = xi(i, j, k) == 0 && ex(i, j, k) == 0;
-        if (!(gap || na) || !empty) ok = false;
-        // (Not over a deficit: a step that stripped more than was there is rejected.)
-        if (!holds_na(l) || xi(i, j, k) < 0 || ex(i, j, k) < 0) squeeze = false;
-      } else if (k == kc - 2) {
-        if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
+    auto owned_k = [&](std::int64_t k) { return k >= b.lo[2] && k < b.hi(2); };
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const int kc = column(i, j);
+        if (kc == INT_MAX) continue;
+        if (direction > 0) {
+          for (auto k = std::max<std::int64_t>(kc, b.lo[2]); k < b.hi(2) && ok; ++k)
+            if (phase_of(lab(i, j, k)) == Phase::SE) ok = false;
+          continue;
+        }
+        if (kc < 2) ok = squeeze = false;
+        if (const std::int64_t k = kc - 1; owned_k(k)) {
+          const double l = lab(i, j, k);
+          // Empty: clean() has removed the rounding leftovers, so no Na at all.
+          const bool gap = static_cast<int>(l) == gap_material_, na = phase_of(l) == Phase::NA;
+          const bool empty = xi(i, j, k) == 0 && ex(i, j, k) == 0;
+          if (!(gap || na) || !empty) ok = false;
+          // (Not over a deficit: a step that stripped more than was there is rejected.)
+          if (!holds_na(l) || xi(i, j, k) < 0 || ex(i, j, k) < 0) squeeze = false;
+        }
+        if (const std::int64_t k = kc - 2; owned_k(k)) {
+          const double l = lab(i, j, k);
+          if (!holds_na(l) || !physics::SodiumMetal::holds(xi(i, j, k))) on_na = false;
+        }
       }
-      if (direction < 0 && kc < 2) ok = squeeze = false;
-    });
   }
   if (direction > 0 && global_or(grid_, !ok)) return 0;
   bool squeezing = false;

@@ -42,6 +42,7 @@
 
 #include <petscvec.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -165,6 +166,8 @@ private:
   std::int64_t lift_ = 0;
   mutable PackedValues mask_seen_; ///< the last labelling's metal mask (packed: mostly 0)
   mutable Vec connected_ = nullptr;               ///< and its answer
+  /// The PETSc object states of labels_ and ξ when label_metal() last ran.
+  mutable std::array<PetscObjectState, 2> labelled_{{-1, -1}};
   double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
