@@ -133,6 +133,25 @@ void SodiumModel::label_metal() const {
   labelled_ = now;
 }
 
+namespace {
+
+/// f(i, j, k, face, ni, nj, nk, electrode face) for each electrode face of `ionic` (an SE
+/// voxel's face to metal or pore) whose neighbour is in the grid, in the order for_owned
+/// and the faces 0..5 would meet them (ionic.electrode_slots() ascends): only those few
+/// faces are visited, not every voxel of the block.
+template <class Ionic, class F> void for_each_electrode_face(const Grid& grid, Ionic& ionic, F&& f) {
+  const Box b = grid.owned();
+  const std::vector<std::size_t>& slots = ionic.electrode_slots();
+  for (std::size_t n = 0; n < slots.size(); ++n) {
+    const auto [i, j, k] = b.voxel(static_cast<std::int64_t>(slots[n] / 6));
+    const int face = static_cast<int>(slots[n] % 6);
+    std::int64_t ni, nj, nk;
+    if (neighbour(grid, i, j, k, face, ni, nj, nk)) f(i, j, k, face, ni, nj, nk, ionic.faces()[n]);
+  }
+}
+
+} // namespace
+
 void SodiumModel::set_activity(IonicPotential& ionic) const {
   ScopedEvent event(Event::activity);
   label_metal();
@@ -140,40 +159,32 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   Ghosted xi(grid_, xi_);
   Ghosted con(grid_, connected_);
   const auto& h = grid_.spec().spacing;
-  for_owned(grid_, [&](auto i, auto j, auto k) {
-    if (phase_of(lab(i, j, k)) != Phase::SE) return;
-    for (int face = 0; face < 6; ++face) {
-      std::int64_t ni, nj, nk;
-      if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-      const double l = lab(ni, nj, nk);
-      ElectrodeFace* fp = ionic.face_at(i, j, k, face);
-      if (!fp) continue; // SE|SE
-      ElectrodeFace& f = *fp;
-      f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
-      f.bare_collector = -1;
-      if (phase_of(l) == Phase::CC) {
-        // Bare CC takes Na but has none to give; a blocking one only where nuclei cover it.
-        const Material& cc = materials_[static_cast<int>(l)];
-        f.active_cathodic = cc.bare_surface_active ? 1.0 : f.coverage;
-        f.metal_fraction = 1;
-        if (cc.nucleates && f.coverage < 1) f.bare_collector = static_cast<int>(l);
-        continue;
-      }
-      if (!holds_na(l)) continue;
-      const double x = xi(ni, nj, nk);
-      if (con(ni, nj, nk) > 0 && physics::SodiumMetal::holds(x)) {
-        // Connected Na against the SE: the same w both ways, from its thickness.
-        const double w = metal_.activity(x, h[face_axis(face)]);
-        f.active_anodic = w;
-        f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
-        continue;
-      }
-      // An empty pore: no metal, unless it was a contact that nuclei covered before the
-      // collector lifted off it. It touches no CC across the face, so no nucleus forms on
-      // it: a CC|PORE|SE triple line is the edge of a contact, and its nuclei form on the
-      // SE|CC faces along it (an SE face under an empty gap is no site of its own).
-      f.active_cathodic = f.metal_fraction = f.coverage;
+  for_each_electrode_face(grid_, ionic, [&](auto, auto, auto, int face, auto ni, auto nj, auto nk, ElectrodeFace& f) {
+    const double l = lab(ni, nj, nk);
+    f.active_anodic = f.active_cathodic = f.metal_fraction = 0;
+    f.bare_collector = -1;
+    if (phase_of(l) == Phase::CC) {
+      // Bare CC takes Na but has none to give; a blocking one only where nuclei cover it.
+      const Material& cc = materials_[static_cast<int>(l)];
+      f.active_cathodic = cc.bare_surface_active ? 1.0 : f.coverage;
+      f.metal_fraction = 1;
+      if (cc.nucleates && f.coverage < 1) f.bare_collector = static_cast<int>(l);
+      return;
     }
+    if (!holds_na(l)) return;
+    const double x = xi(ni, nj, nk);
+    if (con(ni, nj, nk) > 0 && physics::SodiumMetal::holds(x)) {
+      // Connected Na against the SE: the same w both ways, from its thickness.
+      const double w = metal_.activity(x, h[face_axis(face)]);
+      f.active_anodic = w;
+      f.active_cathodic = f.metal_fraction = std::max(w, f.coverage);
+      return;
+    }
+    // An empty pore: no metal, unless it was a contact that nuclei covered before the
+    // collector lifted off it. It touches no CC across the face, so no nucleus forms on
+    // it: a CC|PORE|SE triple line is the edge of a contact, and its nuclei form on the
+    // SE|CC faces along it (an SE face under an empty gap is no site of its own).
+    f.active_cathodic = f.metal_fraction = f.coverage;
   });
 }
 
@@ -230,21 +241,16 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   {
     Ghosted lab(grid_, labels_), xi(grid_, xi_);
     Scatter s(grid_), to_lattice(grid_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (materials_[static_cast<int>(lab(i, j, k))].phase != Phase::SE) return;
-      for (int face = 0; face < 6; ++face) {
-        std::int64_t ni, nj, nk;
-        if (!neighbour(grid_, i, j, k, face, ni, nj, nk)) continue;
-        const ElectrodeFace* f = ionic.face_at(i, j, k, face);
-        if (!f || f->faradaic == 0) continue;
-        const double v = metal_.plated_volume(f->faradaic, dt) * inv_cell;
-        // Into or out of an existing Na lattice: the vacancy model exchanges the atoms
-        // with its vacant sites (stripping leaves vacancies, plating fills them first).
-        if (vacancies_ && holds_na(lab(ni, nj, nk)) && physics::SodiumMetal::holds(xi(ni, nj, nk)))
-          to_lattice.add(ni, nj, nk, v);
-        else
-          s.add(ni, nj, nk, v);
-      }
+    // The faces in for_owned's order, as the sums into `added` have always been made.
+    for_each_electrode_face(grid_, ionic, [&](auto, auto, auto, int, auto ni, auto nj, auto nk, const ElectrodeFace& f) {
+      if (f.faradaic == 0) return;
+      const double v = metal_.plated_volume(f.faradaic, dt) * inv_cell;
+      // Into or out of an existing Na lattice: the vacancy model exchanges the atoms
+      // with its vacant sites (stripping leaves vacancies, plating fills them first).
+      if (vacancies_ && holds_na(lab(ni, nj, nk)) && physics::SodiumMetal::holds(xi(ni, nj, nk)))
+        to_lattice.add(ni, nj, nk, v);
+      else
+        s.add(ni, nj, nk, v);
     });
     s.finish(added);
     if (lattice_exchange_) to_lattice.finish(lattice_exchange_);

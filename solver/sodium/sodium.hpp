@@ -81,7 +81,8 @@ public:
   Vec connected() const { return connected_; }
   /// Labels the metal's connectivity for ξ as it is now (set_activity does so first;
   /// after a step's deposit and settling, connected() is a step old until this runs).
-  /// A function of ξ and the labels alone, relabelled only when the metal changed. Collective.
+  /// A function of ξ and the labels alone: returns at once when neither Vec was written since
+  /// it last ran, and relabels only when the metal mask changed. Collective.
   void label_metal() const;
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
