@@ -25,6 +25,9 @@ constexpr double kNoRoute = 1e9;      ///< no room (or contact edge) reachable
 constexpr double kOpen = 2;           ///< added to an offer (at most 1): the voxel passes surplus on
 /// local_end gives up (and the global search decides) past this many voxels reached.
 constexpr std::size_t kLocalSearch = 4096;
+/// claim_rooms reaches the rooms up to this many steps through full Na from a walled-in
+/// sender (those further away get its surplus along its path, a sweep later).
+constexpr std::size_t kReach = 64;
 
 } // namespace
 
@@ -442,6 +445,174 @@ double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
   return end;
 }
 
+std::vector<double> SettleSweeps::to_ranks(const std::vector<std::vector<double>>& out, std::size_t width) const {
+  const int size = grid_.size();
+  std::vector<int> send(static_cast<std::size_t>(size)), recv(send.size()), sdispl(send.size(), 0),
+      rdispl(send.size(), 0);
+  std::vector<double> sendbuf;
+  for (int r = 0; r < size; ++r) {
+    send[static_cast<std::size_t>(r)] = static_cast<int>(out[static_cast<std::size_t>(r)].size());
+    sdispl[static_cast<std::size_t>(r)] = static_cast<int>(sendbuf.size());
+    sendbuf.insert(sendbuf.end(), out[static_cast<std::size_t>(r)].begin(), out[static_cast<std::size_t>(r)].end());
+  }
+  MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, grid_.comm());
+  int total = 0;
+  for (int r = 0; r < size; ++r) {
+    rdispl[static_cast<std::size_t>(r)] = total;
+    total += recv[static_cast<std::size_t>(r)];
+  }
+  std::vector<double> in(static_cast<std::size_t>(total));
+  MPI_Alltoallv(sendbuf.data(), send.data(), sdispl.data(), MPI_DOUBLE, in.data(), recv.data(), rdispl.data(),
+                MPI_DOUBLE, grid_.comm());
+  (void)width; // records are whole: each rank sent whole records of `width`
+  return in;
+}
+
+bool SettleSweeps::room_beside(const double* t, std::int64_t g) const {
+  for (int f = 0; f < 6; ++f) {
+    if (!has(g, f)) continue;
+    const std::int64_t n = g + face_step_[f];
+    if (kind_[static_cast<std::size_t>(n)] == na && t[n] < 1 - kTiny) return true;
+  }
+  return false;
+}
+
+void SettleSweeps::claim_rooms(const PetscScalar* t) {
+  ScopedEvent event(Event::paths);
+  // A key per voxel: steps from the nearest walled-in sender times 2^44, plus that
+  // sender's global index (the lower on a tie). Both are integers below 2^53, so the key
+  // is exact in a double, the smaller key is the nearer sender, and the keys are the
+  // same on any partition (a breadth-first search within the block, seeded again from
+  // the ghosts after each exchange until no rank lowers one, as in find_paths).
+  constexpr double kStep = 17592186044416.0; // 2^44 > any grid's voxel count here
+  const double none = std::numeric_limits<double>::infinity();
+  if (claim_.size() != kind_.size()) claim_.assign(kind_.size(), none);
+  double* key = claim_.data();
+  auto& touched = claim_touched_;
+  auto& buckets = buckets_;
+  for (auto& q : buckets) q.clear();
+  auto steps = [&](double kv) { return static_cast<std::size_t>(kv / kStep); };
+  auto set = [&](std::int64_t g, double kv) {
+    if (key[g] == none) touched.push_back(g);
+    key[g] = kv;
+    const std::size_t at = steps(kv);
+    if (at >= buckets.size()) buckets.resize(at + 1);
+    buckets[at].push_back(g);
+  };
+  // Full voxels pass the search on; a voxel with room is reached, and filled, but not passed.
+  auto full = [&](std::int64_t g) { return t[g] >= 1 - kTiny; };
+  std::vector<std::pair<double, double>> amounts; // (sender's global index, what it carries), ascending
+  for (const auto& [g, o] : walled_) {
+    const double amount = path_amount(o, t[g] - 1);
+    if (amount <= kTiny) continue;
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
+    amounts.emplace_back(global_index(i, j, k), amount);
+    set(g, amounts.back().first);
+  }
+  std::size_t first = 0;
+  for (;;) {
+    for (std::size_t at = first; at < buckets.size() && at < kReach; ++at) {
+      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
+        const std::int64_t g = buckets[at][q];
+        if (steps(key[g]) != at || !full(g)) continue; // lowered since queued, or a room
+        const double next = key[g] + kStep;
+        const unsigned link = links_[static_cast<std::size_t>(g)] >> 8; // Na neighbours in the block
+        for (int f = 0; f < 6; ++f)
+          if (((link >> f) & 1u) && next < key[g + face_step_[f]]) set(g + face_step_[f], next);
+      }
+      buckets[at].clear();
+    }
+    for (auto& q : buckets) q.clear(); // those at kReach: reached, not passed on
+    halo_.fill(key);
+    int lowered = 0, any = 0;
+    first = buckets.size();
+    for (const auto& [g, n] : rims_) {
+      if (key[n] == none || !full(n) || steps(key[n]) >= kReach) continue;
+      const double next = key[n] + kStep;
+      if (next < key[g]) {
+        set(g, next);
+        first = std::min(first, steps(next));
+        lowered = 1;
+      }
+    }
+    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (!any) break;
+  }
+  // Each room reached, to its sender's rank: (sender, steps, room's global index, room, open).
+  const auto& dims = grid_.spec().dims;
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(grid_.size()));
+  for (const std::int64_t g : touched) {
+    if (full(g)) continue;
+    const std::size_t at = steps(key[g]);
+    const double source = key[g] - static_cast<double>(at) * kStep;
+    const auto s = static_cast<std::int64_t>(source);
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
+    auto& o = out[static_cast<std::size_t>(grid_.owner(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1])))];
+    o.insert(o.end(), {source, static_cast<double>(at), global_index(i, j, k), 1 - std::max(t[g], 0.0),
+                       room_beside(t, g) ? 1.0 : 0.0});
+  }
+  // Back to infinity for the next sweep: the voxels set here and the ghosts.
+  for (const std::int64_t g : touched) key[g] = none;
+  for (const PetscInt g : halo_.ghosts()) key[g] = none;
+  touched.clear();
+  std::vector<double> in;
+  if (grid_.size() == 1) in.swap(out[0]);
+  else in = to_ranks(out, 5);
+  struct Room {
+    double source, steps, at, room;
+    bool open;
+  };
+  std::vector<Room> rooms;
+  for (std::size_t q = 0; q + 4 < in.size(); q += 5) rooms.push_back({in[q], in[q + 1], in[q + 2], in[q + 3], in[q + 4] > 0});
+  // In order of (sender, steps, room): the sums below are made in the same order on any partition.
+  std::sort(rooms.begin(), rooms.end(), [](const Room& a, const Room& b) {
+    return a.source != b.source ? a.source < b.source : (a.steps != b.steps ? a.steps < b.steps : a.at < b.at);
+  });
+  claimed_.clear();
+  for (std::size_t p = 0; p < rooms.size();) {
+    std::size_t end = p;
+    while (end < rooms.size() && rooms[end].source == rooms[p].source) ++end;
+    const double amount = std::lower_bound(amounts.begin(), amounts.end(), std::make_pair(rooms[p].source, -1.0))->second;
+    // Whole distances while the surplus lasts, the last one in proportion to its rooms' room.
+    double left = amount, share = 1.0, open_room = 0.0;
+    std::size_t whole = p, upto = p; // rooms[p, whole) fill up, rooms[whole, upto) take share × their room
+    for (std::size_t q = p; q < end && left > kTiny;) {
+      std::size_t r = q;
+      double room = 0;
+      for (; r < end && rooms[r].steps == rooms[q].steps; ++r) room += rooms[r].room;
+      upto = r;
+      if (room <= left) {
+        left -= room;
+        whole = r;
+      } else {
+        share = left / room;
+        left = 0;
+      }
+      q = r;
+    }
+    // What is left past every room it reached goes to the open ones (room beside: they
+    // pass it on), in proportion to their room; with none open it stays.
+    if (left > kTiny)
+      for (std::size_t q = p; q < end; ++q) open_room += rooms[q].open ? rooms[q].room : 0.0;
+    const double beyond = left > kTiny && open_room > 0 ? left / open_room : 0.0;
+    double gave = 0;
+    for (std::size_t q = p; q < end; ++q) {
+      const double a = (q < whole ? rooms[q].room : (q < upto ? share * rooms[q].room : 0.0)) +
+                       (rooms[q].open ? beyond * rooms[q].room : 0.0);
+      if (a <= 0) continue;
+      pushes_.push_back({rooms[q].at, rooms[q].source, a});
+      gave += a;
+    }
+    const auto s = static_cast<std::int64_t>(rooms[p].source);
+    const Box b = grid_.owned();
+    claimed_.emplace_back(b.offset(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1])), gave);
+    p = end;
+  }
+  std::sort(claimed_.begin(), claimed_.end());
+}
+
 void SettleSweeps::deliver(PetscScalar* delta) {
   ScopedEvent event(Event::paths);
   const auto& dims = grid_.spec().dims;
@@ -456,8 +627,7 @@ void SettleSweeps::deliver(PetscScalar* delta) {
     mine.swap(pushes_);
   } else {
     // Each push to the rank that owns its end voxel.
-    const int size = grid_.size();
-    std::vector<std::vector<double>> out(static_cast<std::size_t>(size));
+    std::vector<std::vector<double>> out(static_cast<std::size_t>(grid_.size()));
     for (const Push& p : pushes_) {
       std::int64_t i, j, k;
       coords(p.end, i, j, k);
@@ -465,24 +635,8 @@ void SettleSweeps::deliver(PetscScalar* delta) {
       o.insert(o.end(), {p.end, p.source, p.amount});
     }
     pushes_.clear();
-    std::vector<int> send(static_cast<std::size_t>(size)), recv(send.size()), sdispl(send.size(), 0),
-        rdispl(send.size(), 0);
-    std::vector<double> sendbuf;
-    for (int r = 0; r < size; ++r) {
-      send[static_cast<std::size_t>(r)] = static_cast<int>(out[static_cast<std::size_t>(r)].size());
-      sdispl[static_cast<std::size_t>(r)] = static_cast<int>(sendbuf.size());
-      sendbuf.insert(sendbuf.end(), out[static_cast<std::size_t>(r)].begin(), out[static_cast<std::size_t>(r)].end());
-    }
-    MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, grid_.comm());
-    int total = 0;
-    for (int r = 0; r < size; ++r) {
-      rdispl[static_cast<std::size_t>(r)] = total;
-      total += recv[static_cast<std::size_t>(r)];
-    }
-    std::vector<double> recvbuf(static_cast<std::size_t>(total));
-    MPI_Alltoallv(sendbuf.data(), send.data(), sdispl.data(), MPI_DOUBLE, recvbuf.data(), recv.data(),
-                  rdispl.data(), MPI_DOUBLE, grid_.comm());
-    for (std::size_t q = 0; q + 2 < recvbuf.size(); q += 3) mine.push_back({recvbuf[q], recvbuf[q + 1], recvbuf[q + 2]});
+    const std::vector<double> in = to_ranks(out, 3);
+    for (std::size_t q = 0; q + 2 < in.size(); q += 3) mine.push_back({in[q], in[q + 1], in[q + 2]});
   }
   // Summed per end voxel in the order of the senders' global indices: the same on any partition.
   std::sort(mine.begin(), mine.end(),
@@ -517,7 +671,7 @@ void SettleSweeps::store(Vec xi, Vec excess) {
   NAVOX_CALL(VecRestoreArray(excess, &e));
   NAVOX_CALL(VecRestoreArray(xi, &x));
   // The work arrays go until the next load() (its allocation costs far less than a sweep).
-  for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_}) std::vector<double>().swap(*v);
+  for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_, &claim_}) std::vector<double>().swap(*v);
   std::vector<std::uint8_t>().swap(awake_);
   std::vector<std::uint32_t>().swap(awake_list_);
 }
@@ -616,15 +770,6 @@ bool SettleSweeps::sweep(double& unplaced) {
       f(i, j, k, g, o, kind_[static_cast<std::size_t>(g)]);
     }
   };
-  auto room = [&](const PetscScalar* t, std::int64_t g) {
-    return kind_[static_cast<std::size_t>(g)] == na && t[g] < 1 - kTiny;
-  };
-  // Whether an owned voxel has a face neighbour with room.
-  auto room_beside = [&](const PetscScalar* t, std::int64_t g) {
-    for (int f = 0; f < 6; ++f)
-      if (has(g, f) && room(t, g + face_step_[f])) return true;
-    return false;
-  };
 
   // Roles: senders hold more than fits (total > 1, or any in a CC voxel); requesters
   // hold less than 0 (a deficit, taken from any Na neighbour) or are partly filled
@@ -664,14 +809,27 @@ bool SettleSweeps::sweep(double& unplaced) {
       r[g] = role;
     });
   }
-  // Each walled-in sender's own search, while their voxels reached stay below half the
-  // block's (many senders at once, as after a lift, share one global search).
+  // Walled-in senders anywhere: their surplus goes to the rooms they reach (claim_rooms),
+  // else along their paths; the voxels with room changed since the paths were found.
+  if (room_changes_ != 0) flags[1] = 1;
+  int paths[3] = {0, 0, 0};
   {
+    int mine[2] = {flags[1], flags[2]}, all[2] = {0, 0};
+    MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, grid_.comm());
+    paths[1] = all[0], paths[2] = all[1];
+  }
+  claimed_.clear();
+  local_ends_.clear();
+  if (paths[2]) {
+    claim_rooms(t);
+    // The senders that reached no room within kReach: each one's own search, while their
+    // voxels reached stay below half the block's (many senders at once, as after a lift,
+    // share one global search).
     ScopedEvent event(Event::paths);
     const std::size_t budget = std::max<std::size_t>(kLocalSearch, room_now_.size() / 2);
     std::size_t spent = 0;
-    local_ends_.clear();
     for (const auto& [g, o] : walled_) {
+      if (claimed_of(o) > 0) continue;
       double e = -1;
       if (spent < budget) {
         e = local_end(t, g);
@@ -681,11 +839,9 @@ bool SettleSweeps::sweep(double& unplaced) {
       local_ends_.emplace_back(o, e);
     }
     std::sort(local_ends_.begin(), local_ends_.end()); // in block order already; kept so for the lookup
-    walled_.clear();
+    MPI_Allreduce(&flags[0], &paths[0], 1, MPI_INT, MPI_MAX, grid_.comm());
   }
-  if (room_changes_ != 0) flags[1] = 1;
-  int paths[3] = {0, 0, 0};
-  MPI_Allreduce(flags, paths, 3, MPI_INT, MPI_MAX, grid_.comm());
+  walled_.clear();
   // The paths through Na, found again only when a walled-in sender needs them (its own
   // search left the block) and the voxels with room (or the labels) changed since they
   // were last found.
@@ -735,7 +891,7 @@ bool SettleSweeps::sweep(double& unplaced) {
     NAVOX_CALL(VecGetArrayRead(dist_l_, &dist));
     NAVOX_CALL(VecGetArrayRead(end_l_, &end));
     double* dl = delta_.data(); // all zeros here (see the end of the sweep)
-    pushes_.clear();
+    // (pushes_ holds claim_rooms()' pushes; deliver() empties it.)
     for_movable([&](auto i, auto j, auto k, std::int64_t g, std::int64_t o, std::uint8_t kd) {
       const int me = static_cast<int>(rl[g]);
       if (me == none) return;
@@ -768,15 +924,19 @@ bool SettleSweeps::sweep(double& unplaced) {
             if (mine == 0 ? at_se_[static_cast<std::size_t>(n)] != 0 : route[n] == mine - 1) to = f;
           }
           if (to >= 0) dl[g + face_step_[to]] += need;
+        } else if (const double gave = claimed_of(o); gave > 0) {
+          // A walled-in Na voxel that reached rooms: claim_rooms() pushed what they take.
+          if (!sent_.empty()) sent_[static_cast<std::size_t>(o)] += gave;
+          dl[g] -= gave;
+          local[0] = 1;
+          return;
         } else if (const double own = local_end_of(o),
                    path_end = own >= 0 ? own : (paths[0] && dist[g] < kNoRoute ? end[g] : -1.0);
                    path_end >= 0) {
-          // A walled-in Na voxel: its surplus is carried through full Na to the end of its
-          // path; where creep limits the flow, no more than the share of all it held
-          // (what it holds now and what it sent: sent ≤ share (need + sent)).
-          const double sent = sent_.empty() ? 0.0 : sent_[static_cast<std::size_t>(o)];
-          const double amount =
-              sent_.empty() ? need : std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
+          // A walled-in Na voxel with no room within kReach: its surplus is carried through
+          // full Na to the end of its path; where creep limits the flow, no more than the
+          // share of all it held (path_amount).
+          const double amount = path_amount(o, need);
           if (amount > kTiny) {
             pushes_.push_back({path_end, global_index(i, j, k), amount});
             if (!sent_.empty()) sent_[static_cast<std::size_t>(o)] += amount;
@@ -839,8 +999,11 @@ bool SettleSweeps::sweep(double& unplaced) {
   };
   for (const std::uint32_t m : awake_list_) land(movable_[m].first);
   // (A delivery's amount is positive: one still in delta_ found its end voxel asleep.)
-  for (const std::int64_t g : delivered_)
+  // A room filled to full is quiet: woken all the same, so that the next sweep notes its room gone.
+  for (const std::int64_t g : delivered_) {
     if (delta_[static_cast<std::size_t>(g)] != 0) land(g);
+    if (!awake_[static_cast<std::size_t>(g)]) wake_around(g);
+  }
   delivered_.clear();
   for (const PetscInt g : sweep_halo_->ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
   double global[2] = {0, 0};

@@ -26,9 +26,10 @@
 ///     it on): Na formed inside a contact is squeezed out sideways by the stack
 ///     pressure (the routes are recomputed only when the labels change);
 ///   - a Na voxel walled in (no Na-holding neighbour with room) passes its surplus
-///     through full Na towards the nearest voxel with room that it reaches through
-///     Na-holding voxels (creep flow of the confined Na into free space it
-///     touches): down the distance field `dist_` (steps through Na-holding voxels
+///     through full Na into the nearest voxels with room that it reaches through
+///     full Na, nearest first (creep flow of the confined Na into free space it
+///     touches; claim_rooms: each room to its nearest walled-in voxel, up to kReach
+///     steps). One that reaches none that way sends it down the distance field `dist_` (steps through Na-holding voxels
 ///     to the nearest one with room; a bucketed breadth-first search), from each voxel to its face neighbour one
 ///     step nearer (the first in face order), carried within the sweep to the
 ///     first voxel on that path beside room (`end_`), where the next sweep shares
@@ -139,6 +140,33 @@ private:
   /// Adds each push's amount at its end voxel in `delta` (owned part), wherever it
   /// was recorded, in the order of (end, source). Collective.
   void deliver(PetscScalar* delta);
+  /// Each rank's records (`width` doubles each, out[r] for rank r) to that rank: what
+  /// this rank receives, in the order of the sending ranks. Collective.
+  std::vector<double> to_ranks(const std::vector<std::vector<double>>& out, std::size_t width) const;
+  /// The rooms the walled-in Na senders of walled_ fill this sweep (totals `tot`, ghosts
+  /// exchanged): pushes_ gets a push per room and claimed_ each sender's total. A
+  /// breadth-first search from all of them at once through full Na (ties to the lower
+  /// global index), up to kReach steps: each voxel with room it reaches is claimed by
+  /// its nearest sender, which fills its rooms in order of distance (those at one
+  /// distance in proportion to their room) up to its surplus; surplus beyond all of them
+  /// goes to the open ones among them (room beside), which pass it on. The same integers
+  /// and sums on any partition. Collective.
+  void claim_rooms(const PetscScalar* tot);
+  /// What claim_rooms() gave owned voxel o's rooms this sweep; 0 if none.
+  double claimed_of(std::int64_t o) const {
+    const auto it = std::lower_bound(claimed_.begin(), claimed_.end(), std::make_pair(o, -1.0));
+    return it != claimed_.end() && it->first == o ? it->second : 0.0;
+  }
+  /// What a walled-in Na sender at owned index o with `need` surplus carries away this
+  /// sweep: all of it, or where creep limits the flow the share of all it held (sent ≤
+  /// share (need + sent)).
+  double path_amount(std::int64_t o, double need) const {
+    if (sent_.empty()) return need;
+    const double sent = sent_[static_cast<std::size_t>(o)];
+    return std::min(need, std::max(0.0, path_share_ * (need + sent) - sent));
+  }
+  /// A face neighbour of owned voxel g is a Na-holding voxel with room (totals `t`).
+  bool room_beside(const double* t, std::int64_t g) const;
 
   const Grid& grid_;
   FaceHalo halo_;                                        ///< the face ghosts of the arrays below
@@ -204,6 +232,13 @@ private:
   bool awake_ready_ = false;
   std::vector<std::int64_t> woken_; ///< owned voxels woken since the last wake() (ghosted indices)
   std::vector<std::int64_t> delivered_; ///< the end voxels deliver() added to this sweep
+  /// claim_rooms(): per ghosted voxel, steps from the nearest walled-in sender times 2^44
+  /// plus its global index (infinity: none); between sweeps all infinity. Allocated on
+  /// first use after load(), freed by store().
+  std::vector<double> claim_;
+  std::vector<std::int64_t> claim_touched_; ///< claim_rooms(): the owned voxels it set
+  /// This sweep's walled-in senders that claimed rooms (owned index, ascending) and what they gave.
+  std::vector<std::pair<std::int64_t, double>> claimed_;
   /// Holds Na, or is −0: anything but +0 (a sleeping voxel's total stays +0 bit for bit).
   static bool holds(double t) { return t != 0 || std::signbit(t); }
   /// Not quiet: holds Na, and unless a Na voxel, not full (1 - kTiny <= t <= 1 + kTiny:

@@ -4,9 +4,10 @@
 //  - a full Na voxel walled in by CC high up a channel of full Na gets its surplus
 //    to the channel's one empty voxel, down and sideways, in a few sweeps whatever
 //    the channel's length; an empty pore just above it, across CC, stays empty;
-//  - of two empty voxels at the same distance, the one the first face in face order
-//    leads to gets the surplus, whichever search (the sender's own, or the global
-//    field when the sender's leaves the rank's block) found the path;
+//  - of two empty voxels at the same distance, each takes the same share of its room;
+//  - a walled-in surplus fills the scattered rooms it reaches in order of distance, in
+//    one sweep; a room two senders reach goes to the one with the lower global index,
+//    and the other's surplus follows its path to it;
 //  - a surplus of 20 voxels carried there fills an empty pore outward in a few
 //    sweeps, not one voxel per sweep;
 //  - likewise past a neighbour whose room is below the smallest amount moved
@@ -129,12 +130,11 @@ TEST_P(SettleRoutes, WalledInSurplusFlowsThroughNaToTheRoomItReaches) {
   EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
 }
 
-TEST_P(SettleRoutes, OfTwoRoomsAtEqualDistanceTheFirstFaceInOrderWins) {
+TEST_P(SettleRoutes, TwoRoomsAtEqualDistanceTakeTheSameShareOfTheirRoom) {
   // A column of full Na from (3, 3, 12) down to the SE, then two equal branches along
   // x at the SE, each ending in an empty voxel two steps away: (1, 3, 2) and (5, 3, 2).
-  // From (3, 3, 2) the path takes its first face in face order one step nearer room,
-  // -x. On one rank the sender's own search finds it; split along x the search leaves
-  // the block and the global field decides: the same voxel either way.
+  // The sender reaches both at the same distance and shares its 0.75 between them in
+  // proportion to their room; split along x the search crosses the ranks' blocks.
   std::map<Voxel, double> p;
   for (std::int64_t k = 2; k <= 12; ++k) p[{3, 3, k}] = 1.0;
   for (std::int64_t i = 1; i <= 5; ++i) p[{i, 3, 2}] = 1.0;
@@ -142,9 +142,55 @@ TEST_P(SettleRoutes, OfTwoRoomsAtEqualDistanceTheFirstFaceInOrderWins) {
   p[{3, 3, 12}] = 1.75;
   const Settled s = settle(GetParam(), p, {{1, 3, 2}, {5, 3, 2}, {3, 3, 12}});
   EXPECT_EQ(s.result.lifts, 0);
-  EXPECT_NEAR(s.xi.at({1, 3, 2}), 0.75, 1e-15);
-  EXPECT_EQ(s.xi.at({5, 3, 2}), 0.0);
+  EXPECT_NEAR(s.xi.at({1, 3, 2}), 0.375, 1e-15);
+  EXPECT_NEAR(s.xi.at({5, 3, 2}), 0.375, 1e-15);
   EXPECT_NEAR(s.xi.at({3, 3, 12}), 1.0, 1e-15);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+/// A sheet of full Na at z = 6 (CC below and above it: nothing compacts), 8 x 8 voxels.
+std::map<Voxel, double> sheet() {
+  std::map<Voxel, double> p;
+  for (std::int64_t j = 0; j < 8; ++j)
+    for (std::int64_t i = 0; i < 8; ++i) p[{i, j, 6}] = 1.0;
+  return p;
+}
+
+TEST_P(SettleRoutes, AWalledInSurplusFillsTheNearestScatteredRoomsFirstInOneSweep) {
+  // Half-full voxels scattered in the sheet, none beside another with room: two at 2
+  // steps from the sender (3, 3, 6), one at 3, one at 8. The sender's 1.25 fills the two
+  // nearest and half the room of the next; the far one keeps its 0.5. Passing the
+  // surplus on a room at a time took two sweeps per room.
+  auto p = sheet();
+  const Voxel a{3, 5, 6}, b{1, 3, 6}, c{6, 3, 6}, far{7, 7, 6}, source{3, 3, 6};
+  for (const Voxel& v : {a, b, c, far}) p[v] = 0.5;
+  p[source] = 2.25;
+  const Settled s = settle(GetParam(), p, {a, b, c, far, source});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 2); // one that moves, one that finds nothing to move
+  EXPECT_NEAR(s.xi.at(a), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(b), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(c), 0.75, 1e-15);
+  EXPECT_EQ(s.xi.at(far), 0.5);
+  EXPECT_NEAR(s.xi.at(source), 1.0, 1e-15);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, ARoomHalfwayBetweenTwoWalledInSendersTakesFromBoth) {
+  // One empty voxel (3, 3, 6) two steps from each of two senders with 0.5 too much. The
+  // sender with the lower global index claims it; the other, with no room left to claim,
+  // sends its surplus along its path to the voxel beside it, which passes it on a sweep
+  // later: the room ends full, and both senders at 1.
+  auto p = sheet();
+  const Voxel room{3, 3, 6}, first{1, 3, 6}, second{5, 3, 6};
+  p[room] = 0.0;
+  p[first] = p[second] = 1.5;
+  const Settled s = settle(GetParam(), p, {room, first, second});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 4);
+  EXPECT_NEAR(s.xi.at(room), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(first), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(second), 1.0, 1e-15);
   EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
 }
 
