@@ -44,6 +44,7 @@
 /// memory while the rest of the step runs.
 #include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
+#include "mesh/vec_versions.hpp"
 #include "physics/materials/material.hpp"
 
 #include <petscvec.h>
@@ -178,6 +179,7 @@ private:
   std::vector<std::uint8_t> sweep_ghosts_; ///< per ghosted voxel: a ghost sweep_halo_ moves
   std::int64_t g_lo_[3] = {0, 0, 0}, g_n_[3] = {0, 0, 0}; ///< the ghosted box
   std::vector<std::uint8_t> kind_;                       ///< per ghosted voxel
+  VecVersions<1> labels_seen_;                           ///< the labels kind_ was found from
   std::vector<std::uint8_t> faces_;                      ///< per ghosted voxel (owned ones): bit f = has_face
   /// Per ghosted voxel (owned Na-holding ones): bit f = a Na-holding neighbour across face f,
   /// bit 8 + f = and it is owned too. Found with the routes (the labels changed).

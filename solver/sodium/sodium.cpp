@@ -12,7 +12,6 @@
 #include "mesh/voxel_walk.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/app/log_events.hpp"
-#include <petsc/private/petscimpl.h> // PetscObjectStateGet (developer level in PETSc 3.18)
 
 #include <algorithm>
 #include <climits>
@@ -65,7 +64,7 @@ double SodiumModel::volume() const {
 void SodiumModel::clean() {
   // Rounding leftovers of the moves (|amount| ≤ ξ_tol, not exactly 0) are booked, not kept,
   // so that no decision sees them; values that are exactly 0 or real Na are untouched.
-  Ghosted lab(grid_, labels_);
+  OwnedRead lab(grid_, labels_); // pointwise: no ghost exchange
   Owned xi(grid_, xi_), ex(grid_, excess_);
   double removed = 0;
   auto take = [&](PetscScalar& v) {
@@ -91,14 +90,8 @@ void SodiumModel::register_state(State& state) {
 
 void SodiumModel::label_metal() const {
   // Nothing it reads written since it last ran (a step's activity right after the last
-  // step's accept(), which labelled the same ξ): its answer stands. Every write to a Vec
-  // raises its PETSc object state; the ranks agree, so all skip or none.
-  std::array<PetscObjectState, 2> now{};
-  NAVOX_CALL(PetscObjectStateGet(reinterpret_cast<PetscObject>(labels_), &now[0]));
-  NAVOX_CALL(PetscObjectStateGet(reinterpret_cast<PetscObject>(xi_), &now[1]));
-  int same = connected_ && labelled_ == now ? 1 : 0, all = 0;
-  MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, grid_.comm());
-  if (all) return;
+  // step's accept(), which labelled the same ξ): its answer stands.
+  if (connected_ && labelled_.unchanged(grid_.comm(), {labels_, xi_})) return;
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
   Vec mask = new_scalar_vector(grid_);
@@ -130,7 +123,7 @@ void SodiumModel::label_metal() const {
   }
   update_connected(mask);
   NAVOX_CALL(VecDestroy(&mask));
-  labelled_ = now;
+  labelled_.note();
 }
 
 namespace {

@@ -36,6 +36,7 @@
 /// CC|PORE|SE triple line (SE, the empty pore and CC meet along the edge).
 #include "mesh/grid.hpp"
 #include "mesh/packed_values.hpp"
+#include "mesh/vec_versions.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/sodium/settle_sweeps.hpp"
@@ -167,8 +168,8 @@ private:
   std::int64_t lift_ = 0;
   mutable PackedValues mask_seen_; ///< the last labelling's metal mask (packed: mostly 0)
   mutable Vec connected_ = nullptr;               ///< and its answer
-  /// The PETSc object states of labels_ and ξ when label_metal() last ran.
-  mutable std::array<PetscObjectState, 2> labelled_{{-1, -1}};
+  /// labels_ and ξ as label_metal() last read them.
+  mutable VecVersions<2> labelled_;
   double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]

@@ -20,7 +20,7 @@
 #include "solver/sodium/sodium_module.hpp"
 #include "solver/time/state.hpp"
 
-#include <petsc/private/petscimpl.h> // PetscObjectStateGet (developer level in PETSc 3.18)
+#include "mesh/vec_versions.hpp"
 
 #include <algorithm>
 #include <any>
@@ -102,10 +102,7 @@ private:
   void classify() const {
     // Nothing it reads written since it last ran (the step's row and its output fields
     // come after accept()): the pieces and volumes stand.
-    const Inputs now = inputs();
-    int same = classified_ && *classified_ == now ? 1 : 0, all = 0;
-    MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, grid_.comm());
-    if (all) return;
+    if (classified_.unchanged(grid_.comm(), inputs())) return;
     const long revision = state_.revision("label");
     Vec mask = new_scalar_vector(grid_);
     // The metal's connectivity for ξ as it is now: the Na model's own labelling is from
@@ -131,22 +128,12 @@ private:
     }
     NAVOX_CALL(VecDestroy(&mask));
     sum_volumes();
-    classified_ = now;
+    classified_.note();
   }
 
-  /// What classify() reads, by the fields' PETSc object states (every write to a Vec
-  /// raises its state): the labels, ξ and, when modelled, the vacant sites.
-  struct Inputs {
-    std::array<Vec, 3> vec{};
-    std::array<PetscObjectState, 3> state{};
-    bool operator==(const Inputs& o) const { return vec == o.vec && state == o.state; }
-  };
-  Inputs inputs() const {
-    Inputs in;
-    in.vec = {state_.field("label"), sodium_.xi(), state_.has_field("vacancy") ? state_.field("vacancy") : nullptr};
-    for (std::size_t n = 0; n < in.vec.size(); ++n)
-      if (in.vec[n]) NAVOX_CALL(PetscObjectStateGet(reinterpret_cast<PetscObject>(in.vec[n]), &in.state[n]));
-    return in;
+  /// What classify() reads: the labels, ξ and, when modelled, the vacant sites.
+  VecVersions<3>::Vecs inputs() const {
+    return {state_.field("label"), sodium_.xi(), state_.has_field("vacancy") ? state_.field("vacancy") : nullptr};
   }
 
   /// na_state from the Na's components: those with a voxel beside an SE voxel reach
@@ -219,7 +206,7 @@ private:
   TopologySpec spec_;
   mutable PackedValues seen_; ///< the last classified mask (packed: mostly 0)
   mutable long revision_ = -1;
-  mutable std::optional<Inputs> classified_; ///< the inputs of the last classify(), if it ran
+  mutable VecVersions<3> classified_; ///< the inputs as the last classify() read them
   mutable std::vector<double> na_state_;
   mutable double trapped_ = 0, floating_ = 0;
   mutable std::int64_t short_at_ = -1; ///< the last labelling's shorting voxel (i + nx j, bottom layer), else -1
