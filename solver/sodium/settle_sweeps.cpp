@@ -488,91 +488,153 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
   ScopedEvent event(Event::paths);
   // A key per voxel: steps from the nearest walled-in sender times 2^44, plus that
   // sender's global index (the lower on a tie). Both are integers below 2^53, so the key
-  // is exact in a double, the smaller key is the nearer sender, and the keys are the
-  // same on any partition (a breadth-first search within the block, seeded again from
-  // the ghosts after each exchange until no rank lowers one, as in find_paths).
+  // is exact in a double and the smaller key is the nearer sender. The search goes a
+  // distance at a time on every rank together, so that a sender whose rooms so far hold
+  // its surplus stops there (its search reached tens of thousands of voxels for rooms a
+  // few steps away): the rooms at a distance go to their senders' ranks, which sum them
+  // in the order of the rooms' global indices and name the senders now satisfied; only
+  // the others' full voxels pass the search on. The keys, the sums and so the claims are
+  // the same on any partition.
   constexpr double kStep = 17592186044416.0; // 2^44 > any grid's voxel count here
   const double none = std::numeric_limits<double>::infinity();
   if (claim_.size() != kind_.size()) claim_.assign(kind_.size(), none);
   double* key = claim_.data();
   auto& touched = claim_touched_;
-  auto& buckets = buckets_;
-  for (auto& q : buckets) q.clear();
+  const auto& dims = grid_.spec().dims;
+  const bool alone = grid_.size() == 1;
   auto steps = [&](double kv) { return static_cast<std::size_t>(kv / kStep); };
-  auto set = [&](std::int64_t g, double kv) {
-    if (key[g] == none) touched.push_back(g);
-    key[g] = kv;
-    const std::size_t at = steps(kv);
-    if (at >= buckets.size()) buckets.resize(at + 1);
-    buckets[at].push_back(g);
+  auto source_of = [&](double kv) { return kv - static_cast<double>(steps(kv)) * kStep; };
+  auto owner_of = [&](double source) {
+    const auto s = static_cast<std::int64_t>(source);
+    return grid_.owner(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1]));
   };
   // Full voxels pass the search on; a voxel with room is reached, and filled, but not passed.
   auto full = [&](std::int64_t g) { return t[g] >= 1 - kTiny; };
-  std::vector<std::pair<double, double>> amounts; // (sender's global index, what it carries), ascending
+  // This rank's senders: (global index, what it carries), ascending, and what is left
+  // of it past the rooms found so far.
+  std::vector<std::pair<double, double>> amounts;
+  std::vector<double> left;
+  std::vector<std::int64_t> frontier, next;
+  auto set = [&](std::int64_t g, double kv) {
+    if (key[g] == none) touched.push_back(g);
+    key[g] = kv;
+    next.push_back(g);
+  };
   for (const auto& [g, o] : walled_) {
     const double amount = path_amount(o, t[g] - 1);
     if (amount <= kTiny) continue;
     std::int64_t i, j, k;
     ghost_coords(g, i, j, k);
     amounts.emplace_back(global_index(i, j, k), amount);
+    left.push_back(amount);
     set(g, amounts.back().first);
   }
-  std::size_t first = 0;
-  for (;;) {
-    for (std::size_t at = first; at < buckets.size() && at < kReach; ++at) {
-      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
-        const std::int64_t g = buckets[at][q];
-        if (steps(key[g]) != at || !full(g)) continue; // lowered since queued, or a room
-        const double next = key[g] + kStep;
-        const unsigned link = links_[static_cast<std::size_t>(g)] >> 8; // Na neighbours in the block
-        for (int f = 0; f < 6; ++f)
-          if (((link >> f) & 1u) && next < key[g + face_step_[f]]) set(g + face_step_[f], next);
-      }
-      buckets[at].clear();
-    }
-    for (auto& q : buckets) q.clear(); // those at kReach: reached, not passed on
-    halo_.fill(key);
-    int lowered = 0, any = 0;
-    first = buckets.size();
-    for (const auto& [g, n] : rims_) {
-      if (key[n] == none || !full(n) || steps(key[n]) >= kReach) continue;
-      const double next = key[n] + kStep;
-      if (next < key[g]) {
-        set(g, next);
-        first = std::min(first, steps(next));
-        lowered = 1;
-      }
-    }
-    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
-    if (!any) break;
-  }
-  // Each room reached, to its sender's rank: (sender, steps, room's global index, room, open).
-  const auto& dims = grid_.spec().dims;
-  std::vector<std::vector<double>> out(static_cast<std::size_t>(grid_.size()));
-  for (const std::int64_t g : touched) {
-    if (full(g)) continue;
-    const std::size_t at = steps(key[g]);
-    const double source = key[g] - static_cast<double>(at) * kStep;
-    const auto s = static_cast<std::int64_t>(source);
-    std::int64_t i, j, k;
-    ghost_coords(g, i, j, k);
-    auto& o = out[static_cast<std::size_t>(grid_.owner(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1])))];
-    o.insert(o.end(), {source, static_cast<double>(at), global_index(i, j, k), 1 - std::max(t[g], 0.0),
-                       room_beside(t, g) ? 1.0 : 0.0});
-  }
-  // Back to infinity for the next sweep: the voxels set here and the ghosts.
-  for (const std::int64_t g : touched) key[g] = none;
-  for (const PetscInt g : halo_.ghosts()) key[g] = none;
-  touched.clear();
-  std::vector<double> in;
-  if (grid_.size() == 1) in.swap(out[0]);
-  else in = to_ranks(out, 5);
+  std::vector<double> satisfied; // senders whose rooms hold their surplus, ascending (every rank)
+  auto done = [&](double source) { return std::binary_search(satisfied.begin(), satisfied.end(), source); };
   struct Room {
     double source, steps, at, room;
     bool open;
   };
-  std::vector<Room> rooms;
-  for (std::size_t q = 0; q + 4 < in.size(); q += 5) rooms.push_back({in[q], in[q + 1], in[q + 2], in[q + 3], in[q + 4] > 0});
+  std::vector<Room> rooms; // the rooms of this rank's senders
+  std::vector<std::vector<double>> out(static_cast<std::size_t>(grid_.size()));
+  // The voxels at `at` steps, their keys final (set from those one step nearer, in the
+  // block or across its rim after the exchange below): whether any rank has one, and one
+  // with room. Most distances have no room anywhere (deep in full Na), and then the
+  // rooms' exchange and the senders' sums are skipped: one reduction a distance.
+  bool any_rooms = false;
+  auto advance = [&]() {
+    frontier.swap(next);
+    next.clear();
+    std::sort(frontier.begin(), frontier.end());
+    frontier.erase(std::unique(frontier.begin(), frontier.end()), frontier.end());
+    int local[2] = {frontier.empty() ? 0 : 1, 0}, all[2] = {0, 0};
+    for (const std::int64_t g : frontier)
+      if (!full(g)) {
+        local[1] = 1;
+        break;
+      }
+    if (alone) all[0] = local[0], all[1] = local[1];
+    else MPI_Allreduce(local, all, 2, MPI_INT, MPI_MAX, grid_.comm());
+    any_rooms = all[1] != 0;
+    return all[0] != 0;
+  };
+  advance(); // the senders (full: no rooms)
+  for (std::size_t at = 0;; ++at) {
+    if (any_rooms) {
+      for (auto& o : out) o.clear();
+      for (const std::int64_t g : frontier) {
+        if (full(g)) continue;
+        std::int64_t i, j, k;
+        ghost_coords(g, i, j, k);
+        const double source = source_of(key[g]);
+        auto& o = out[static_cast<std::size_t>(alone ? 0 : owner_of(source))];
+        o.insert(o.end(), {source, static_cast<double>(at), global_index(i, j, k), 1 - std::max(t[g], 0.0),
+                           room_beside(t, g) ? 1.0 : 0.0});
+      }
+      std::vector<double> in;
+      if (alone) in.swap(out[0]);
+      else in = to_ranks(out, 5);
+      const std::size_t before = rooms.size();
+      for (std::size_t q = 0; q + 4 < in.size(); q += 5) rooms.push_back({in[q], in[q + 1], in[q + 2], in[q + 3], in[q + 4] > 0});
+      // This distance's rooms per sender, in the order of their global indices: what is left
+      // of each sender's surplus, as the fills below take it.
+      std::sort(rooms.begin() + static_cast<std::ptrdiff_t>(before), rooms.end(),
+                [](const Room& a, const Room& b) { return a.source != b.source ? a.source < b.source : a.at < b.at; });
+      std::vector<double> now_done;
+      for (std::size_t p = before; p < rooms.size();) {
+        std::size_t end = p;
+        double room = 0;
+        for (; end < rooms.size() && rooms[end].source == rooms[p].source; ++end) room += rooms[end].room;
+        const auto n = static_cast<std::size_t>(
+            std::lower_bound(amounts.begin(), amounts.end(), std::make_pair(rooms[p].source, -1.0)) - amounts.begin());
+        left[n] = room <= left[n] ? left[n] - room : 0.0;
+        if (left[n] <= kTiny) now_done.push_back(rooms[p].source);
+        p = end;
+      }
+      if (alone) {
+        satisfied.insert(satisfied.end(), now_done.begin(), now_done.end());
+      } else {
+        const int mine = static_cast<int>(now_done.size());
+        std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displ(counts.size(), 0);
+        MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
+        for (std::size_t r = 1; r < counts.size(); ++r) displ[r] = displ[r - 1] + counts[r - 1];
+        const std::size_t was = satisfied.size();
+        satisfied.resize(was + static_cast<std::size_t>(displ.back() + counts.back()));
+        MPI_Allgatherv(now_done.data(), mine, MPI_DOUBLE, satisfied.data() + was, counts.data(), displ.data(),
+                       MPI_DOUBLE, grid_.comm());
+      }
+      if (satisfied.size() > 1) std::sort(satisfied.begin(), satisfied.end());
+    }
+    if (at == kReach) break;
+    // One step further from the full voxels of the senders still looking.
+    for (const std::int64_t g : frontier) {
+      if (!full(g) || done(source_of(key[g]))) continue;
+      const double further = key[g] + kStep;
+      const unsigned link = links_[static_cast<std::size_t>(g)];
+      for (int f = 0; f < 6; ++f) {
+        if (!((link >> f) & 1u)) continue;
+        // A Na neighbour outside the block: across the rim below, or on one rank across a
+        // periodic side (the ghost there copies a voxel of this block).
+        const std::int64_t n = (link >> (f + 8)) & 1u ? g + face_step_[f] : (alone ? wrapped(g + face_step_[f]) : -1);
+        if (n >= 0 && further < key[n]) set(n, further);
+      }
+    }
+    if (!alone) {
+      // (Only Na-holding ghosts' keys are read, and sweep_halo_ moves those.)
+      sweep_halo_->fill(key);
+      for (const auto& [g, n] : rims_) {
+        if (key[n] == none || steps(key[n]) != at || !full(n) || done(source_of(key[n]))) continue;
+        const double further = key[n] + kStep;
+        if (further < key[g]) set(g, further);
+      }
+    }
+    if (!advance()) break;
+  }
+  // Back to infinity for the next sweep: the voxels set here and the ghosts.
+  for (const std::int64_t g : touched) key[g] = none;
+  if (!alone)
+    for (const PetscInt g : sweep_halo_->ghosts()) key[g] = none;
+  touched.clear();
   // In order of (sender, steps, room): the sums below are made in the same order on any partition.
   std::sort(rooms.begin(), rooms.end(), [](const Room& a, const Room& b) {
     return a.source != b.source ? a.source < b.source : (a.steps != b.steps ? a.steps < b.steps : a.at < b.at);

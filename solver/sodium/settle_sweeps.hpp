@@ -147,9 +147,10 @@ private:
   /// The rooms the walled-in Na senders of walled_ fill this sweep (totals `tot`, ghosts
   /// exchanged): pushes_ gets a push per room and claimed_ each sender's total. A
   /// breadth-first search from all of them at once through full Na (ties to the lower
-  /// global index), up to kReach steps: each voxel with room it reaches is claimed by
-  /// its nearest sender, which fills its rooms in order of distance (those at one
-  /// distance in proportion to their room) up to its surplus; surplus beyond all of them
+  /// global index), a distance at a time on all ranks, up to kReach steps: each voxel
+  /// with room it reaches is claimed by its nearest sender, whose search stops at the
+  /// distance where its rooms hold its surplus; it fills them in order of distance
+  /// (those at one distance in proportion to their room); surplus beyond all of them
   /// goes to the open ones among them (room beside), which pass it on. The same integers
   /// and sums on any partition. Collective.
   void claim_rooms(const PetscScalar* tot);

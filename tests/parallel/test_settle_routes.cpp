@@ -7,7 +7,8 @@
 //  - of two empty voxels at the same distance, each takes the same share of its room;
 //  - a walled-in surplus fills the scattered rooms it reaches in order of distance, in
 //    one sweep; a room two senders reach goes to the one with the lower global index,
-//    and the other's surplus follows its path to it;
+//    and the other's surplus follows its path to it; a sender whose nearest rooms
+//    hold its surplus leaves the rooms beyond them to the others;
 //  - a surplus of 20 voxels carried there fills an empty pore outward in a few
 //    sweeps, not one voxel per sweep;
 //  - likewise past a neighbour whose room is below the smallest amount moved
@@ -189,6 +190,25 @@ TEST_P(SettleRoutes, ARoomHalfwayBetweenTwoWalledInSendersTakesFromBoth) {
   EXPECT_EQ(s.result.lifts, 0);
   EXPECT_LE(s.result.sweeps, 4);
   EXPECT_NEAR(s.xi.at(room), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(first), 1.0, 1e-15);
+  EXPECT_NEAR(s.xi.at(second), 1.0, 1e-15);
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
+TEST_P(SettleRoutes, ASenderWhoseNearRoomsHoldItsSurplusLeavesTheRoomsBeyondToOthers) {
+  // Senders (1, 1, 6) and (6, 1, 6) with 0.5 too much each; empty voxels at (1, 3, 6),
+  // 2 steps from the first, and at (3, 2, 6), 3 steps from the first and 4 from the
+  // second. The first's surplus fits in its nearest room, so its search stops there and
+  // the farther room goes to the second: both fill in one sweep.
+  auto p = sheet();
+  const Voxel first{1, 1, 6}, second{6, 1, 6}, near{1, 3, 6}, between{3, 2, 6};
+  p[near] = p[between] = 0.0;
+  p[first] = p[second] = 1.5;
+  const Settled s = settle(GetParam(), p, {first, second, near, between});
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, 2);
+  EXPECT_NEAR(s.xi.at(near), 0.5, 1e-15);
+  EXPECT_NEAR(s.xi.at(between), 0.5, 1e-15);
   EXPECT_NEAR(s.xi.at(first), 1.0, 1e-15);
   EXPECT_NEAR(s.xi.at(second), 1.0, 1e-15);
   EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
