@@ -157,6 +157,15 @@ std::map<Voxel, double> sheet() {
   return p;
 }
 
+/// Settled without a lift, in at most `sweeps` sweeps, with ξ as `want` at those voxels
+/// and the Na volume conserved.
+void expect_settled(const Settled& s, int sweeps, const std::map<Voxel, double>& want) {
+  EXPECT_EQ(s.result.lifts, 0);
+  EXPECT_LE(s.result.sweeps, sweeps);
+  for (const auto& [v, x] : want) EXPECT_NEAR(s.xi.at(v), x, 1e-15) << "at " << v[0] << ", " << v[1] << ", " << v[2];
+  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+}
+
 TEST_P(SettleRoutes, AWalledInSurplusFillsTheNearestScatteredRoomsFirstInOneSweep) {
   // Half-full voxels scattered in the sheet, none beside another with room: two at 2
   // steps from the sender (3, 3, 6), one at 3, one at 8. The sender's 1.25 fills the two
@@ -166,15 +175,8 @@ TEST_P(SettleRoutes, AWalledInSurplusFillsTheNearestScatteredRoomsFirstInOneSwee
   const Voxel a{3, 5, 6}, b{1, 3, 6}, c{6, 3, 6}, far{7, 7, 6}, source{3, 3, 6};
   for (const Voxel& v : {a, b, c, far}) p[v] = 0.5;
   p[source] = 2.25;
-  const Settled s = settle(GetParam(), p, {a, b, c, far, source});
-  EXPECT_EQ(s.result.lifts, 0);
-  EXPECT_LE(s.result.sweeps, 2); // one that moves, one that finds nothing to move
-  EXPECT_NEAR(s.xi.at(a), 1.0, 1e-15);
-  EXPECT_NEAR(s.xi.at(b), 1.0, 1e-15);
-  EXPECT_NEAR(s.xi.at(c), 0.75, 1e-15);
-  EXPECT_EQ(s.xi.at(far), 0.5);
-  EXPECT_NEAR(s.xi.at(source), 1.0, 1e-15);
-  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+  // Two sweeps: one that moves, one that finds nothing to move.
+  expect_settled(settle(GetParam(), p, {a, b, c, far, source}), 2, {{a, 1.0}, {b, 1.0}, {c, 0.75}, {far, 0.5}, {source, 1.0}});
 }
 
 TEST_P(SettleRoutes, ARoomHalfwayBetweenTwoWalledInSendersTakesFromBoth) {
@@ -186,13 +188,7 @@ TEST_P(SettleRoutes, ARoomHalfwayBetweenTwoWalledInSendersTakesFromBoth) {
   const Voxel room{3, 3, 6}, first{1, 3, 6}, second{5, 3, 6};
   p[room] = 0.0;
   p[first] = p[second] = 1.5;
-  const Settled s = settle(GetParam(), p, {room, first, second});
-  EXPECT_EQ(s.result.lifts, 0);
-  EXPECT_LE(s.result.sweeps, 4);
-  EXPECT_NEAR(s.xi.at(room), 1.0, 1e-15);
-  EXPECT_NEAR(s.xi.at(first), 1.0, 1e-15);
-  EXPECT_NEAR(s.xi.at(second), 1.0, 1e-15);
-  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+  expect_settled(settle(GetParam(), p, {room, first, second}), 4, {{room, 1.0}, {first, 1.0}, {second, 1.0}});
 }
 
 TEST_P(SettleRoutes, ASenderWhoseNearRoomsHoldItsSurplusLeavesTheRoomsBeyondToOthers) {
@@ -204,14 +200,8 @@ TEST_P(SettleRoutes, ASenderWhoseNearRoomsHoldItsSurplusLeavesTheRoomsBeyondToOt
   const Voxel first{1, 1, 6}, second{6, 1, 6}, near{1, 3, 6}, between{3, 2, 6};
   p[near] = p[between] = 0.0;
   p[first] = p[second] = 1.5;
-  const Settled s = settle(GetParam(), p, {first, second, near, between});
-  EXPECT_EQ(s.result.lifts, 0);
-  EXPECT_LE(s.result.sweeps, 2);
-  EXPECT_NEAR(s.xi.at(near), 0.5, 1e-15);
-  EXPECT_NEAR(s.xi.at(between), 0.5, 1e-15);
-  EXPECT_NEAR(s.xi.at(first), 1.0, 1e-15);
-  EXPECT_NEAR(s.xi.at(second), 1.0, 1e-15);
-  EXPECT_NEAR(s.volume_after / s.volume_before, 1.0, 1e-12);
+  expect_settled(settle(GetParam(), p, {first, second, near, between}), 2,
+                 {{near, 0.5}, {between, 0.5}, {first, 1.0}, {second, 1.0}});
 }
 
 TEST_P(SettleRoutes, ASurplusOfManyVoxelsFillsAPoreOutwardInFewSweeps) {
