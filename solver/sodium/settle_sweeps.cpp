@@ -77,6 +77,12 @@ double SettleSweeps::global_index(std::int64_t i, std::int64_t j, std::int64_t k
   return static_cast<double>(ii + d[0] * (jj + d[1] * k));
 }
 
+std::array<std::int64_t, 3> SettleSweeps::voxel_of(double global) const {
+  const auto& d = grid_.spec().dims;
+  const auto g = static_cast<std::int64_t>(global);
+  return {g % d[0], g / d[0] % d[1], g / (d[0] * d[1])};
+}
+
 void SettleSweeps::exchange(Vec global, Vec local) const {
   NAVOX_CALL(DMGlobalToLocalBegin(grid_.scalar_dm(), global, INSERT_VALUES, local));
   NAVOX_CALL(DMGlobalToLocalEnd(grid_.scalar_dm(), global, INSERT_VALUES, local));
@@ -452,7 +458,7 @@ double SettleSweeps::local_end(const PetscScalar* tot, std::int64_t g0) {
   return end;
 }
 
-std::vector<double> SettleSweeps::to_ranks(const std::vector<std::vector<double>>& out, std::size_t width) const {
+std::vector<double> SettleSweeps::to_ranks(const std::vector<std::vector<double>>& out) const {
   const int size = grid_.size();
   std::vector<int> send(static_cast<std::size_t>(size)), recv(send.size()), sdispl(send.size(), 0),
       rdispl(send.size(), 0);
@@ -471,7 +477,6 @@ std::vector<double> SettleSweeps::to_ranks(const std::vector<std::vector<double>
   std::vector<double> in(static_cast<std::size_t>(total));
   MPI_Alltoallv(sendbuf.data(), send.data(), sdispl.data(), MPI_DOUBLE, in.data(), recv.data(), rdispl.data(),
                 MPI_DOUBLE, grid_.comm());
-  (void)width; // records are whole: each rank sent whole records of `width`
   return in;
 }
 
@@ -500,13 +505,12 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
   if (claim_.size() != kind_.size()) claim_.assign(kind_.size(), none);
   double* key = claim_.data();
   auto& touched = claim_touched_;
-  const auto& dims = grid_.spec().dims;
   const bool alone = grid_.size() == 1;
   auto steps = [&](double kv) { return static_cast<std::size_t>(kv / kStep); };
   auto source_of = [&](double kv) { return kv - static_cast<double>(steps(kv)) * kStep; };
   auto owner_of = [&](double source) {
-    const auto s = static_cast<std::int64_t>(source);
-    return grid_.owner(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1]));
+    const auto [i, j, k] = voxel_of(source);
+    return grid_.owner(i, j, k);
   };
   // Full voxels pass the search on; a voxel with room is reached, and filled, but not passed.
   auto full = [&](std::int64_t g) { return t[g] >= 1 - kTiny; };
@@ -573,7 +577,7 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
       }
       std::vector<double> in;
       if (alone) in.swap(out[0]);
-      else in = to_ranks(out, 5);
+      else in = to_ranks(out);
       const std::size_t before = rooms.size();
       for (std::size_t q = 0; q + 4 < in.size(); q += 5) rooms.push_back({in[q], in[q + 1], in[q + 2], in[q + 3], in[q + 4] > 0});
       // This distance's rooms per sender, in the order of their global indices: what is left
@@ -674,9 +678,8 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
       pushes_.push_back({rooms[q].at, rooms[q].source, a});
       gave += a;
     }
-    const auto s = static_cast<std::int64_t>(rooms[p].source);
-    const Box b = grid_.owned();
-    claimed_.emplace_back(b.offset(s % dims[0], s / dims[0] % dims[1], s / (dims[0] * dims[1])), gave);
+    const auto [i, j, k] = voxel_of(rooms[p].source);
+    claimed_.emplace_back(grid_.owned().offset(i, j, k), gave);
     p = end;
   }
   std::sort(claimed_.begin(), claimed_.end());
@@ -684,13 +687,6 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
 
 void SettleSweeps::deliver(PetscScalar* delta) {
   ScopedEvent event(Event::paths);
-  const auto& dims = grid_.spec().dims;
-  auto coords = [&](double global, std::int64_t& i, std::int64_t& j, std::int64_t& k) {
-    const auto g = static_cast<std::int64_t>(global);
-    i = g % dims[0];
-    j = (g / dims[0]) % dims[1];
-    k = g / (dims[0] * dims[1]);
-  };
   std::vector<Push> mine;
   if (grid_.size() == 1) {
     mine.swap(pushes_);
@@ -698,13 +694,12 @@ void SettleSweeps::deliver(PetscScalar* delta) {
     // Each push to the rank that owns its end voxel.
     std::vector<std::vector<double>> out(static_cast<std::size_t>(grid_.size()));
     for (const Push& p : pushes_) {
-      std::int64_t i, j, k;
-      coords(p.end, i, j, k);
+      const auto [i, j, k] = voxel_of(p.end);
       auto& o = out[static_cast<std::size_t>(grid_.owner(i, j, k))];
       o.insert(o.end(), {p.end, p.source, p.amount});
     }
     pushes_.clear();
-    const std::vector<double> in = to_ranks(out, 3);
+    const std::vector<double> in = to_ranks(out);
     for (std::size_t q = 0; q + 2 < in.size(); q += 3) mine.push_back({in[q], in[q + 1], in[q + 2]});
   }
   // Summed per end voxel in the order of the senders' global indices: the same on any partition.
@@ -714,8 +709,7 @@ void SettleSweeps::deliver(PetscScalar* delta) {
     double sum = 0;
     std::size_t q = p;
     for (; q < mine.size() && mine[q].end == mine[p].end; ++q) sum += mine[q].amount;
-    std::int64_t i, j, k;
-    coords(mine[p].end, i, j, k);
+    const auto [i, j, k] = voxel_of(mine[p].end);
     delta[ghost_index(i, j, k)] += sum;
     delivered_.push_back(ghost_index(i, j, k));
     p = q;

@@ -50,6 +50,7 @@
 #include <petscvec.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -109,6 +110,8 @@ private:
   }
   /// Global voxel index i + nx (j + ny k) of (i, j, k), lateral coordinates wrapped.
   double global_index(std::int64_t i, std::int64_t j, std::int64_t k) const;
+  /// The inverse of global_index: (i, j, k) of a global voxel index.
+  std::array<std::int64_t, 3> voxel_of(double global) const;
   struct Push {
     double end;    ///< global index of the voxel the surplus is carried to
     double source; ///< global index of the walled-in sender
@@ -141,9 +144,9 @@ private:
   /// Adds each push's amount at its end voxel in `delta` (owned part), wherever it
   /// was recorded, in the order of (end, source). Collective.
   void deliver(PetscScalar* delta);
-  /// Each rank's records (`width` doubles each, out[r] for rank r) to that rank: what
-  /// this rank receives, in the order of the sending ranks. Collective.
-  std::vector<double> to_ranks(const std::vector<std::vector<double>>& out, std::size_t width) const;
+  /// Each rank's records (out[r] for rank r, whole records) to that rank: what this rank
+  /// receives, in the order of the sending ranks. Collective.
+  std::vector<double> to_ranks(const std::vector<std::vector<double>>& out) const;
   /// The rooms the walled-in Na senders of walled_ fill this sweep (totals `tot`, ghosts
   /// exchanged): pushes_ gets a push per room and claimed_ each sender's total. A
   /// breadth-first search from all of them at once through full Na (ties to the lower

@@ -91,7 +91,9 @@ void SodiumModel::register_state(State& state) {
 void SodiumModel::label_metal() const {
   // Nothing it reads written since it last ran (a step's activity right after the last
   // step's accept(), which labelled the same ξ): its answer stands.
-  if (connected_ && labelled_.unchanged(grid_.comm(), {labels_, xi_})) return;
+  // (unchanged() first, on every call: note() below records what it found.)
+  const bool same = labelled_.unchanged(grid_.comm(), {labels_, xi_});
+  if (connected_ && same) return;
   // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
   // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
   Vec mask = new_scalar_vector(grid_);

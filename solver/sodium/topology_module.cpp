@@ -29,7 +29,6 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
-#include <optional>
 
 namespace navox {
 
