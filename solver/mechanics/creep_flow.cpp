@@ -21,6 +21,7 @@ using Array = const PetscScalar* const* const*;
 constexpr int kDof = 4;
 constexpr int kPressure = 3;
 constexpr double kRegularisation = 1e-10; // drag and compressibility, relative (header)
+constexpr int kRowTerms = 48;              // the most terms a row adds up, repeats included
 
 Node shifted(Node n, int axis, PetscInt by) {
   n[std::size_t(axis)] += by;
@@ -34,7 +35,7 @@ struct Row {
     int dof;
     double a;
   };
-  Term t[48];
+  Term t[kRowTerms];
   int size = 0;
   double c = 0;
   void add(const Node& n, int dof, double a) { t[size++] = {n, dof, a}; }
@@ -356,9 +357,6 @@ CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid
     NAVOX_CALL(DMCreateLocalVector(dm_, &x_local_));
     NAVOX_CALL(VecDuplicate(x_local_, &faces_local_));
     NAVOX_CALL(DMSetMatType(dm_, MATAIJ));
-    // Preallocated for the box stencil but holding only the entries assembled: the
-    // box's 108 columns per row would make the LU factors several times denser.
-    NAVOX_CALL(DMSetMatrixPreallocateOnly(dm_, PETSC_TRUE));
     DM sdm = grid.scalar_dm();
     NAVOX_CALL(DMCreateLocalVector(sdm, &cells_local_));
     NAVOX_CALL(DMCreateLocalVector(sdm, &source_local_));
@@ -476,23 +474,20 @@ PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
   PetscScalar ***eta = nullptr, ***rest = nullptr;
   PetscCall(DMDAVecGetArray(sdm, eta_, &eta));
   PetscCall(DMDAVecGetArray(rdm_, rest_, &rest));
-  const Box b = grid_.owned();
   st_->newtonian = newtonian_;
   const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
-        double e = eta_ref, normal[3] = {0, 0, 0}, shear[3] = {0, 0, 0};
-        if (st_->metal_at(c)) st_->rates(x, c, normal, shear);
-        const double n2 = normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2];
-        const double s2 = shear[0] * shear[0] + shear[1] * shear[1] + shear[2] * shear[2];
-        if (!newtonian_ && st_->metal_at(c))
-          e = setup_.rheology.viscosity(physics::PowerLawViscosity::equivalent_rate(
-              normal[0], normal[1], normal[2], shear[0], shear[1], shear[2]));
-        eta[k][j][i] = e;
-        for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = n2 + 2 * (s2 - shear[q] * shear[q]);
-      }
+  // The metal voxels alone: hold() gave every other voxel η(ε̇_ref) and no rest.
+  for (const Node& c : metal_voxels_) {
+    double e = eta_ref, normal[3] = {0, 0, 0}, shear[3] = {0, 0, 0};
+    st_->rates(x, c, normal, shear);
+    const double n2 = normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2];
+    const double s2 = shear[0] * shear[0] + shear[1] * shear[1] + shear[2] * shear[2];
+    if (!newtonian_)
+      e = setup_.rheology.viscosity(physics::PowerLawViscosity::equivalent_rate(normal[0], normal[1], normal[2],
+                                                                                shear[0], shear[1], shear[2]));
+    eta[c[2]][c[1]][c[0]] = e;
+    for (int q = 0; q < 3; ++q) rest[c[2]][c[1]][3 * c[0] + q] = n2 + 2 * (s2 - shear[q] * shear[q]);
+  }
   PetscCall(DMDAVecRestoreArray(rdm_, rest_, &rest));
   PetscCall(DMDAVecRestoreArray(sdm, eta_, &eta));
   PetscCall(DMDAVecRestoreArrayRead(sdm, eta_local_, &st_->eta));
@@ -509,9 +504,16 @@ PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
 PetscErrorCode CreepFlow::residual(const PetscScalar* const* const* x, PetscScalar*** out) {
   PetscFunctionBeginUser;
   PetscCall(update_viscosity(x));
+  std::size_t at = 0;
   PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
     PetscFunctionBeginUser;
-    for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m, x).value(x);
+    if (live_[at++]) {
+      for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m, x).value(x);
+    } else { // no unknown here: row()'s identities, x − the fixed face's velocity, as row() sums them
+      for (int a = 0; a < 3; ++a)
+        out[m[2]][m[1]][kDof * m[0] + a] = -st_->face(a, m).value / st_->u0 + x[m[2]][m[1]][kDof * m[0] + a];
+      out[m[2]][m[1]][kDof * m[0] + kPressure] = x[m[2]][m[1]][kDof * m[0] + kPressure];
+    }
     PetscFunctionReturn(0);
   }));
   PetscFunctionReturn(0);
@@ -522,13 +524,12 @@ PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p, bo
   if (!viscosity_current) PetscCall(update_viscosity(x));
   PetscCall(MatSetOption(p, MAT_IGNORE_ZERO_ENTRIES, PETSC_TRUE));
   PetscCall(MatSetOption(p, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
-  PetscCall(MatZeroEntries(p));
-  PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+  auto add_rows = [&](const Node& m) -> PetscErrorCode {
     PetscFunctionBeginUser;
     for (int d = 0; d < kDof; ++d) {
       const Row r = st_->row(d, m, x);
-      MatStencil row = {m[2], m[1], m[0], d}, cols[48];
-      PetscScalar values[48];
+      MatStencil row = {m[2], m[1], m[0], d}, cols[kRowTerms];
+      PetscScalar values[kRowTerms];
       for (int q = 0; q < r.size; ++q) {
         cols[q] = {r.t[q].n[2], r.t[q].n[1], r.t[q].n[0], r.t[q].dof};
         values[q] = r.t[q].a;
@@ -536,9 +537,17 @@ PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p, bo
       PetscCall(MatSetValuesStencil(p, 1, &row, r.size, cols, values, ADD_VALUES));
     }
     PetscFunctionReturn(0);
-  }));
+  };
+  if (p != p_ || matrix_fresh_) { // every row, the identities of the nodes without unknowns too
+    PetscCall(MatZeroEntries(p));
+    PetscCall(for_each_node(dm_, add_rows));
+  } else { // the identities stay: the live nodes' rows afresh, summed from zero as above
+    PetscCall(MatZeroRows(p, PetscInt(live_rows_.size()), live_rows_.data(), 0.0, nullptr, nullptr));
+    for (const Node& m : live_nodes_) PetscCall(add_rows(m));
+  }
   PetscCall(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
+  if (p == p_) matrix_fresh_ = false;
   if (block_) { // Ŝ of the block solve: −η(ε̇_ref)/η in each Na voxel (creep_block_solve.hpp)
     const double eta_unit = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
     std::vector<PetscScalar> schur;
@@ -563,15 +572,6 @@ void CreepFlow::let_go() {
 
 void CreepFlow::hold(Vec cells, Vec source) {
   let_go();
-  // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix.
-  if (p_) NAVOX_CALL(MatDestroy(&p_));
-  NAVOX_CALL(DMCreateMatrix(dm_, &p_));
-  // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
-  // position (MAT_SORTED_FULL); a row here comes in stencil order with repeated columns.
-  // Stored by position, a row kept them unsorted and repeated (a voxel's diagonal in up
-  // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
-  // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
-  NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
   DM sdm = grid_.scalar_dm();
   NAVOX_CALL(DMGlobalToLocalBegin(sdm, cells, INSERT_VALUES, cells_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(sdm, cells, INSERT_VALUES, cells_local_));
@@ -593,20 +593,94 @@ void CreepFlow::hold(Vec cells, Vec source) {
   NAVOX_CALL(DMGlobalToLocalBegin(dm_, f_, INSERT_VALUES, faces_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(dm_, f_, INSERT_VALUES, faces_local_));
   NAVOX_CALL(DMDAVecGetArrayRead(dm_, faces_local_, &st_->faces));
-  if (block_) {
-    // The rows that carry unknowns: the active faces' velocities, the Na voxels' pressures.
-    PetscInt row = 0;
-    NAVOX_CALL(VecGetOwnershipRange(x_, &row, nullptr));
-    std::vector<PetscInt> rows;
-    std::vector<char> is_pressure;
-    NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
-      for (int d = 0; d < kDof; ++d, ++row)
-        if (d == kPressure ? st_->metal_at(m) : st_->face(d, m).kind == Stencil::active) {
-          rows.push_back(row);
-          is_pressure.push_back(d == kPressure);
+  // The rows that carry unknowns: the active faces' velocities, the Na voxels' pressures.
+  // Their nodes are the only ones whose rows residual() and assemble() work out.
+  PetscInt row = 0;
+  NAVOX_CALL(VecGetOwnershipRange(x_, &row, nullptr));
+  std::vector<PetscInt> rows;
+  std::vector<char> is_pressure;
+  live_.clear();
+  live_nodes_.clear();
+  live_rows_.clear();
+  NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
+    bool any = false;
+    for (int d = 0; d < kDof; ++d)
+      if (d == kPressure ? st_->metal_at(m) : st_->face(d, m).kind == Stencil::active) {
+        rows.push_back(row + d);
+        is_pressure.push_back(d == kPressure);
+        any = true;
+      }
+    live_.push_back(any);
+    if (any) {
+      live_nodes_.push_back(m);
+      for (int d = 0; d < kDof; ++d) live_rows_.push_back(row + d);
+    }
+    row += kDof;
+    return 0;
+  }));
+  // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix,
+  // preallocated row by row and holding only the entries assembled. (DMCreateMatrix would
+  // work out and allocate the box stencil's 108 columns in every row, where most rows are
+  // identities; and left in, the box's zeros would make the LU factors several times denser.)
+  if (p_) NAVOX_CALL(MatDestroy(&p_));
+  {
+    PetscInt owned = 0, all = 0;
+    NAVOX_CALL(VecGetLocalSize(x_, &owned));
+    NAVOX_CALL(VecGetSize(x_, &all));
+    NAVOX_CALL(MatCreate(grid_.comm(), &p_));
+    NAVOX_CALL(MatSetSizes(p_, owned, owned, all, all));
+    NAVOX_CALL(MatSetBlockSize(p_, kDof));
+    NAVOX_CALL(MatSetType(p_, MATAIJ));
+    // What DMCreateMatrix gives a DMDA's matrix for MatSetValuesStencil: the ghosted
+    // block's local-to-global map and its corners (x first).
+    ISLocalToGlobalMapping map = nullptr;
+    NAVOX_CALL(DMGetLocalToGlobalMapping(dm_, &map));
+    NAVOX_CALL(MatSetLocalToGlobalMapping(p_, map, map));
+    PetscInt starts[3], dims[3];
+    NAVOX_CALL(DMDAGetGhostCorners(dm_, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
+    NAVOX_CALL(MatSetStencil(p_, 3, dims, starts, kDof));
+    std::vector<PetscInt> on(std::size_t(owned), 1), off(std::size_t(owned), 0);
+    for (std::size_t q = 0, at = 0; q < live_.size(); ++q, at += kDof)
+      if (live_[q])
+        for (std::size_t d = 0; d < kDof; ++d) {
+          on[at + d] = std::min(PetscInt(kRowTerms), owned);
+          off[at + d] = std::min(PetscInt(kRowTerms), all - owned);
         }
-      return 0;
-    }));
+    // Per row, with the DMDA matrix's block size of 4, which MUMPS reads: with block size 1
+    // the whole grid's LU of the Newton steps ran out of its workspace (INFOG(1) = -9) in
+    // verification.creep_channel, where the DMDA's matrix did not.
+    NAVOX_CALL(MatSeqAIJSetPreallocation(p_, 0, on.data()));
+    NAVOX_CALL(MatMPIAIJSetPreallocation(p_, 0, on.data(), 0, off.data()));
+  }
+  // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
+  // position (MAT_SORTED_FULL); a row here comes in stencil order with repeated columns.
+  // Stored by position, a row kept them unsorted and repeated (a voxel's diagonal in up
+  // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
+  // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
+  NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
+  // assemble() zeroes only the live rows after the first assembly, keeping their pattern.
+  NAVOX_CALL(MatSetOption(p_, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+  matrix_fresh_ = true;
+  // Every voxel η(ε̇_ref) and no rest; update_viscosity() works out the metal ones.
+  metal_voxels_.clear();
+  {
+    PetscScalar ***eta = nullptr, ***rest = nullptr;
+    NAVOX_CALL(DMDAVecGetArray(sdm, eta_, &eta));
+    NAVOX_CALL(DMDAVecGetArray(rdm_, rest_, &rest));
+    const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
+    const Box b = grid_.owned();
+    for (auto k = b.lo[2]; k < b.hi(2); ++k)
+      for (auto j = b.lo[1]; j < b.hi(1); ++j)
+        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+          const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
+          if (st_->metal_at(c)) metal_voxels_.push_back(c);
+          eta[k][j][i] = eta_ref;
+          for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = 0;
+        }
+    NAVOX_CALL(DMDAVecRestoreArray(rdm_, rest_, &rest));
+    NAVOX_CALL(DMDAVecRestoreArray(sdm, eta_, &eta));
+  }
+  if (block_) {
     block_->set_rows(rows, is_pressure);
     return;
   }

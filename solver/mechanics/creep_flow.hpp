@@ -57,6 +57,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace navox {
 
@@ -179,6 +180,14 @@ private:
   Vec x_ = nullptr, x_local_ = nullptr, faces_local_ = nullptr, f_ = nullptr, dx_ = nullptr;
   Vec rest_ = nullptr, rest_local_ = nullptr;
   Vec cells_local_ = nullptr, source_local_ = nullptr, eta_ = nullptr, eta_local_ = nullptr;
+  // The pattern of the held kinds (hold()): most of the grid carries no unknown, and its
+  // rows (identities) need no stencil, no viscosity and, once in p_, no reassembly.
+  using Node3 = std::array<PetscInt, 3>;
+  std::vector<Node3> live_nodes_;   ///< owned nodes with a DOF that carries an unknown, x fastest
+  std::vector<char> live_;          ///< per owned node in for_each_node's order: in live_nodes_
+  std::vector<PetscInt> live_rows_; ///< the global rows of live_nodes_' DOFs
+  std::vector<Node3> metal_voxels_; ///< owned metal voxels, x fastest
+  bool matrix_fresh_ = true;        ///< p_ is new: its first assembly sets every row
   bool started_ = false;  ///< the solution is not the state of rest
   bool newtonian_ = false; ///< viscosity of ε̇_ref everywhere (the first Picard step from rest)
 };
