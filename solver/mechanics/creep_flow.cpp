@@ -618,68 +618,8 @@ void CreepFlow::hold(Vec cells, Vec source) {
     row += kDof;
     return 0;
   }));
-  // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix,
-  // preallocated row by row and holding only the entries assembled. (DMCreateMatrix would
-  // work out and allocate the box stencil's 108 columns in every row, where most rows are
-  // identities; and left in, the box's zeros would make the LU factors several times denser.)
-  if (p_) NAVOX_CALL(MatDestroy(&p_));
-  {
-    PetscInt owned = 0, all = 0;
-    NAVOX_CALL(VecGetLocalSize(x_, &owned));
-    NAVOX_CALL(VecGetSize(x_, &all));
-    NAVOX_CALL(MatCreate(grid_.comm(), &p_));
-    NAVOX_CALL(MatSetSizes(p_, owned, owned, all, all));
-    NAVOX_CALL(MatSetBlockSize(p_, kDof));
-    NAVOX_CALL(MatSetType(p_, MATAIJ));
-    // What DMCreateMatrix gives a DMDA's matrix for MatSetValuesStencil: the ghosted
-    // block's local-to-global map and its corners (x first).
-    ISLocalToGlobalMapping map = nullptr;
-    NAVOX_CALL(DMGetLocalToGlobalMapping(dm_, &map));
-    NAVOX_CALL(MatSetLocalToGlobalMapping(p_, map, map));
-    PetscInt starts[3], dims[3];
-    NAVOX_CALL(DMDAGetGhostCorners(dm_, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
-    NAVOX_CALL(MatSetStencil(p_, 3, dims, starts, kDof));
-    std::vector<PetscInt> on(std::size_t(owned), 1), off(std::size_t(owned), 0);
-    for (std::size_t q = 0, at = 0; q < live_.size(); ++q, at += kDof)
-      if (live_[q])
-        for (std::size_t d = 0; d < kDof; ++d) {
-          on[at + d] = std::min(PetscInt(kRowTerms), owned);
-          off[at + d] = std::min(PetscInt(kRowTerms), all - owned);
-        }
-    // Per row, with the DMDA matrix's block size of 4, which MUMPS reads: with block size 1
-    // the whole grid's LU of the Newton steps ran out of its workspace (INFOG(1) = -9) in
-    // verification.creep_channel, where the DMDA's matrix did not.
-    NAVOX_CALL(MatSeqAIJSetPreallocation(p_, 0, on.data()));
-    NAVOX_CALL(MatMPIAIJSetPreallocation(p_, 0, on.data(), 0, off.data()));
-  }
-  // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
-  // position (MAT_SORTED_FULL); a row here comes in stencil order with repeated columns.
-  // Stored by position, a row kept them unsorted and repeated (a voxel's diagonal in up
-  // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
-  // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
-  NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
-  // assemble() zeroes only the live rows after the first assembly, keeping their pattern.
-  NAVOX_CALL(MatSetOption(p_, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
-  matrix_fresh_ = true;
-  // Every voxel η(ε̇_ref) and no rest; update_viscosity() works out the metal ones.
-  metal_voxels_.clear();
-  {
-    PetscScalar ***eta = nullptr, ***rest = nullptr;
-    NAVOX_CALL(DMDAVecGetArray(sdm, eta_, &eta));
-    NAVOX_CALL(DMDAVecGetArray(rdm_, rest_, &rest));
-    const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
-    const Box b = grid_.owned();
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-          const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
-          if (st_->metal_at(c)) metal_voxels_.push_back(c);
-          eta[k][j][i] = eta_ref;
-          for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = 0;
-        }
-    NAVOX_CALL(DMDAVecRestoreArray(rdm_, rest_, &rest));
-    NAVOX_CALL(DMDAVecRestoreArray(sdm, eta_, &eta));
-  }
+  make_picard_matrix();
+  reset_viscosity();
   if (block_) {
     block_->set_rows(rows, is_pressure);
     return;
@@ -689,6 +629,71 @@ void CreepFlow::hold(Vec cells, Vec source) {
   NAVOX_CALL(SNESGetNPC(anderson_, &step));
   NAVOX_CALL(SNESGetKSP(step, &step_lu));
   for (KSP ksp : {picard_, step_lu}) fresh_reduced_factor(ksp);
+}
+
+void CreepFlow::make_picard_matrix() {
+  // The faces that carry unknowns follow the kinds: a fresh pattern for the Picard matrix,
+  // preallocated row by row and holding only the entries assembled. (DMCreateMatrix would
+  // work out and allocate the box stencil's 108 columns in every row, where most rows are
+  // identities; and left in, the box's zeros would make the LU factors several times denser.)
+  if (p_) NAVOX_CALL(MatDestroy(&p_));
+  PetscInt owned = 0, all = 0;
+  NAVOX_CALL(VecGetLocalSize(x_, &owned));
+  NAVOX_CALL(VecGetSize(x_, &all));
+  NAVOX_CALL(MatCreate(grid_.comm(), &p_));
+  NAVOX_CALL(MatSetSizes(p_, owned, owned, all, all));
+  // The DMDA matrix's block size of 4, which MUMPS reads: with block size 1 the whole
+  // grid's LU of the Newton steps ran out of its workspace (INFOG(1) = -9) in
+  // verification.creep_channel, where the DMDA's matrix did not.
+  NAVOX_CALL(MatSetBlockSize(p_, kDof));
+  NAVOX_CALL(MatSetType(p_, MATAIJ));
+  // What DMCreateMatrix gives a DMDA's matrix for MatSetValuesStencil: the ghosted
+  // block's local-to-global map and its corners (x first).
+  ISLocalToGlobalMapping map = nullptr;
+  NAVOX_CALL(DMGetLocalToGlobalMapping(dm_, &map));
+  NAVOX_CALL(MatSetLocalToGlobalMapping(p_, map, map));
+  PetscInt starts[3], dims[3];
+  NAVOX_CALL(DMDAGetGhostCorners(dm_, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
+  NAVOX_CALL(MatSetStencil(p_, 3, dims, starts, kDof));
+  // An identity row holds its diagonal; a live row at most a row's terms.
+  std::vector<PetscInt> on(std::size_t(owned), 1), off(std::size_t(owned), 0);
+  for (std::size_t q = 0, at = 0; q < live_.size(); ++q, at += kDof)
+    if (live_[q])
+      for (std::size_t d = 0; d < kDof; ++d) {
+        on[at + d] = std::min(PetscInt(kRowTerms), owned);
+        off[at + d] = std::min(PetscInt(kRowTerms), all - owned);
+      }
+  NAVOX_CALL(MatSeqAIJSetPreallocation(p_, 0, on.data())); // the one that fits the type acts
+  NAVOX_CALL(MatMPIAIJSetPreallocation(p_, 0, on.data(), 0, off.data()));
+  // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
+  // position (MAT_SORTED_FULL); a row here comes in stencil order with repeated columns.
+  // Stored by position, a row kept them unsorted and repeated (a voxel's diagonal in up
+  // to seven entries): products and MUMPS, which sum them, were right, but the diagonal,
+  // submatrices and any preconditioner built on them (Jacobi, ILU, AMG) were not.
+  NAVOX_CALL(MatSetOption(p_, MAT_SORTED_FULL, PETSC_FALSE));
+  // assemble() zeroes only the live rows after the first assembly, keeping their pattern.
+  NAVOX_CALL(MatSetOption(p_, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
+  matrix_fresh_ = true;
+}
+
+void CreepFlow::reset_viscosity() {
+  metal_voxels_.clear();
+  PetscScalar ***eta = nullptr, ***rest = nullptr;
+  DM sdm = grid_.scalar_dm();
+  NAVOX_CALL(DMDAVecGetArray(sdm, eta_, &eta));
+  NAVOX_CALL(DMDAVecGetArray(rdm_, rest_, &rest));
+  const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
+  const Box b = grid_.owned();
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
+        const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
+        if (st_->metal_at(c)) metal_voxels_.push_back(c);
+        eta[k][j][i] = eta_ref;
+        for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = 0;
+      }
+  NAVOX_CALL(DMDAVecRestoreArray(rdm_, rest_, &rest));
+  NAVOX_CALL(DMDAVecRestoreArray(sdm, eta_, &eta));
 }
 
 PetscErrorCode CreepFlow::evaluate(bool matrix) {

@@ -164,6 +164,10 @@ private:
   /// Ghosts and holds the arrays of the voxel kinds, the source and the viscosity.
   void hold(Vec cells, Vec source);
   void let_go();
+  /// A new Picard matrix for the held kinds' pattern (live_ first), preallocated row by row.
+  void make_picard_matrix();
+  /// η(ε̇_ref) and no rest in every voxel; lists the metal voxels (the kinds held).
+  void reset_viscosity();
   template <class Fn> void per_voxel(Vec out, Fn&& value) const;
   void release();
 
