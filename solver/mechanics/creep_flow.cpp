@@ -327,6 +327,13 @@ template <class Fn> PetscErrorCode for_each_node(DM dm, Fn&& fn) {
   PetscFunctionReturn(0);
 }
 
+/// Visits every owned voxel, x fastest.
+template <class Fn> void for_each_voxel(const Box& b, Fn&& fn) {
+  for (auto k = b.lo[2]; k < b.hi(2); ++k)
+    for (auto j = b.lo[1]; j < b.hi(1); ++j)
+      for (auto i = b.lo[0]; i < b.hi(0); ++i) fn(Node{PetscInt(i), PetscInt(j), PetscInt(k)});
+}
+
 } // namespace
 
 CreepFlow::CreepFlow(const Grid& grid, const CreepFlowSetup& setup) : grid_(grid), setup_(setup) {
@@ -504,10 +511,11 @@ PetscErrorCode CreepFlow::update_viscosity(const PetscScalar* const* const* x) {
 PetscErrorCode CreepFlow::residual(const PetscScalar* const* const* x, PetscScalar*** out) {
   PetscFunctionBeginUser;
   PetscCall(update_viscosity(x));
-  std::size_t at = 0;
+  std::size_t next = 0; // the next live node: live_nodes_ is in the node loop's order
   PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
     PetscFunctionBeginUser;
-    if (live_[at++]) {
+    if (next < live_nodes_.size() && live_nodes_[next] == m) {
+      ++next;
       for (int d = 0; d < kDof; ++d) out[m[2]][m[1]][kDof * m[0] + d] = st_->row(d, m, x).value(x);
     } else { // no unknown here: row()'s identities, x − the fixed face's velocity, as row() sums them
       for (int a = 0; a < 3; ++a)
@@ -597,21 +605,13 @@ void CreepFlow::hold(Vec cells, Vec source) {
   // Their nodes are the only ones whose rows residual() and assemble() work out.
   PetscInt row = 0;
   NAVOX_CALL(VecGetOwnershipRange(x_, &row, nullptr));
-  std::vector<PetscInt> rows;
-  std::vector<char> is_pressure;
-  live_.clear();
+  auto carries = [&](const Node& m, int d) {
+    return d == kPressure ? st_->metal_at(m) : st_->face(d, m).kind == Stencil::active;
+  };
   live_nodes_.clear();
   live_rows_.clear();
   NAVOX_CALL(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
-    bool any = false;
-    for (int d = 0; d < kDof; ++d)
-      if (d == kPressure ? st_->metal_at(m) : st_->face(d, m).kind == Stencil::active) {
-        rows.push_back(row + d);
-        is_pressure.push_back(d == kPressure);
-        any = true;
-      }
-    live_.push_back(any);
-    if (any) {
+    if (carries(m, 0) || carries(m, 1) || carries(m, 2) || carries(m, kPressure)) {
       live_nodes_.push_back(m);
       for (int d = 0; d < kDof; ++d) live_rows_.push_back(row + d);
     }
@@ -620,7 +620,15 @@ void CreepFlow::hold(Vec cells, Vec source) {
   }));
   make_picard_matrix();
   reset_viscosity();
-  if (block_) {
+  if (block_) { // the block solve's unknowns: each live node's rows that carry one
+    std::vector<PetscInt> rows;
+    std::vector<char> is_pressure;
+    for (std::size_t q = 0; q < live_nodes_.size(); ++q)
+      for (int d = 0; d < kDof; ++d)
+        if (carries(live_nodes_[q], d)) {
+          rows.push_back(live_rows_[kDof * q + d]);
+          is_pressure.push_back(d == kPressure);
+        }
     block_->set_rows(rows, is_pressure);
     return;
   }
@@ -656,13 +664,13 @@ void CreepFlow::make_picard_matrix() {
   NAVOX_CALL(DMDAGetGhostCorners(dm_, &starts[0], &starts[1], &starts[2], &dims[0], &dims[1], &dims[2]));
   NAVOX_CALL(MatSetStencil(p_, 3, dims, starts, kDof));
   // An identity row holds its diagonal; a live row at most a row's terms.
+  PetscInt first = 0;
+  NAVOX_CALL(VecGetOwnershipRange(x_, &first, nullptr));
   std::vector<PetscInt> on(std::size_t(owned), 1), off(std::size_t(owned), 0);
-  for (std::size_t q = 0, at = 0; q < live_.size(); ++q, at += kDof)
-    if (live_[q])
-      for (std::size_t d = 0; d < kDof; ++d) {
-        on[at + d] = std::min(PetscInt(kRowTerms), owned);
-        off[at + d] = std::min(PetscInt(kRowTerms), all - owned);
-      }
+  for (PetscInt r : live_rows_) {
+    on[std::size_t(r - first)] = std::min(PetscInt(kRowTerms), owned);
+    off[std::size_t(r - first)] = std::min(PetscInt(kRowTerms), all - owned);
+  }
   NAVOX_CALL(MatSeqAIJSetPreallocation(p_, 0, on.data())); // the one that fits the type acts
   NAVOX_CALL(MatMPIAIJSetPreallocation(p_, 0, on.data(), 0, off.data()));
   // A DMDA's matrix takes each MatSetValues call as a whole sorted row and stores it by
@@ -683,15 +691,11 @@ void CreepFlow::reset_viscosity() {
   NAVOX_CALL(DMDAVecGetArray(sdm, eta_, &eta));
   NAVOX_CALL(DMDAVecGetArray(rdm_, rest_, &rest));
   const double eta_ref = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
-  const Box b = grid_.owned();
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) {
-        const Node c{PetscInt(i), PetscInt(j), PetscInt(k)};
-        if (st_->metal_at(c)) metal_voxels_.push_back(c);
-        eta[k][j][i] = eta_ref;
-        for (int q = 0; q < 3; ++q) rest[k][j][3 * i + q] = 0;
-      }
+  for_each_voxel(grid_.owned(), [&](const Node& c) {
+    if (st_->metal_at(c)) metal_voxels_.push_back(c);
+    eta[c[2]][c[1]][c[0]] = eta_ref;
+    for (int q = 0; q < 3; ++q) rest[c[2]][c[1]][3 * c[0] + q] = 0;
+  });
   NAVOX_CALL(DMDAVecRestoreArray(rdm_, rest_, &rest));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, eta_, &eta));
 }
@@ -822,17 +826,6 @@ CreepFlowResult CreepFlow::solve(Vec cells, Vec source) {
                           ")");
   return result; // the source's ghosted copy stays held for inflow(), until the next solve
 }
-
-namespace {
-
-/// Visits every owned voxel, x fastest.
-template <class Fn> void for_each_voxel(const Box& b, Fn&& fn) {
-  for (auto k = b.lo[2]; k < b.hi(2); ++k)
-    for (auto j = b.lo[1]; j < b.hi(1); ++j)
-      for (auto i = b.lo[0]; i < b.hi(0); ++i) fn(Node{PetscInt(i), PetscInt(j), PetscInt(k)});
-}
-
-} // namespace
 
 template <class Fn> void CreepFlow::per_voxel(Vec out, Fn&& value) const {
   if (!st_->cells) throw Error("creep flow: results asked before a solve");

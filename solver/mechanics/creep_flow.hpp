@@ -164,7 +164,7 @@ private:
   /// Ghosts and holds the arrays of the voxel kinds, the source and the viscosity.
   void hold(Vec cells, Vec source);
   void let_go();
-  /// A new Picard matrix for the held kinds' pattern (live_ first), preallocated row by row.
+  /// A new Picard matrix for the held kinds' pattern (live_rows_ first), preallocated row by row.
   void make_picard_matrix();
   /// η(ε̇_ref) and no rest in every voxel; lists the metal voxels (the kinds held).
   void reset_viscosity();
@@ -188,7 +188,6 @@ private:
   // rows (identities) need no stencil, no viscosity and, once in p_, no reassembly.
   using Node3 = std::array<PetscInt, 3>;
   std::vector<Node3> live_nodes_;   ///< owned nodes with a DOF that carries an unknown, x fastest
-  std::vector<char> live_;          ///< per owned node in for_each_node's order: in live_nodes_
   std::vector<PetscInt> live_rows_; ///< the global rows of live_nodes_' DOFs
   std::vector<Node3> metal_voxels_; ///< owned metal voxels, x fastest
   bool matrix_fresh_ = true;        ///< p_ is new: its first assembly sets every row
