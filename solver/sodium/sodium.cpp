@@ -94,8 +94,12 @@ void SodiumModel::label_metal() const {
   // (unchanged() first, on every call: note() below records what it found.)
   const bool same = labelled_.unchanged(grid_.comm(), {labels_, xi_});
   if (connected_ && same) return;
-  // Metal for connectivity: CC (2), bulk Na (ξ ≥ ξ_c), and a voxel holding less Na
-  // that lies on CC or on bulk Na (the partly filled front of a deposit) (1).
+  // Na metal for connectivity: bulk Na (ξ ≥ ξ_c) and a voxel holding less Na that lies on
+  // CC or on bulk Na (the partly filled front of a deposit); 2 where it has a CC voxel
+  // across a face, else 1. The CC itself stays out of the labelling: a component of
+  // metal (CC and Na, 6-connected) holds a CC voxel exactly when one of its Na
+  // components has a voxel beside the CC, so labelling the Na alone gives every Na voxel
+  // the same answer. The CC was most of the voxels labelled (a pellet is ~80 % Cu).
   Vec mask = new_scalar_vector(grid_);
   { // (the views go before the labelling, the step's largest transient)
     Ghosted lab(grid_, labels_);
@@ -113,14 +117,14 @@ void SodiumModel::label_metal() const {
     };
     Owned m(grid_, mask);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (is_cc(i, j, k)) { m(i, j, k) = 2; return; }
       if (!holds_na(lab(i, j, k)) || !physics::SodiumMetal::holds(xi(i, j, k))) return;
-      bool attached = bulk(i, j, k) || on_cc(i, j, k);
+      const bool touches_cc = on_cc(i, j, k);
+      bool attached = touches_cc || bulk(i, j, k);
       for (int face = 0; face < 6 && !attached; ++face) {
         std::int64_t ni, nj, nk;
         if (neighbour(grid_, i, j, k, face, ni, nj, nk)) attached = bulk(ni, nj, nk);
       }
-      m(i, j, k) = attached ? 1 : 0;
+      m(i, j, k) = attached ? (touches_cc ? 2 : 1) : 0;
     });
   }
   update_connected(mask);
@@ -184,14 +188,14 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
 }
 
 void SodiumModel::update_connected(Vec mask) const {
-  // The labelling is a function of the mask alone (CC voxels are marked 2 in it), so an
-  // unchanged mask (no voxel crossed ξ_c, no lift) keeps the last answer.
+  // The labelling is a function of the mask alone (Na beside the CC is marked 2 in it), so
+  // an unchanged mask (no voxel crossed ξ_c, none came to or left the CC) keeps the last answer.
   if (mask_seen_.repack(mask, grid_.comm())) return;
   if (!connected_) connected_ = new_scalar_vector(grid_);
   ScopedEvent event(Event::components);
   ComponentLabels comp = connected_components(grid_, mask);
   OwnedRead metal(grid_, mask); // (the reads here are pointwise: no ghost exchange)
-  // Components holding a CC voxel or touching the top face carry the CC's potential.
+  // Components with a voxel beside the CC or on the top face carry the CC's potential.
   std::vector<double> mine;
   {
     const std::vector<double> c = [&] {

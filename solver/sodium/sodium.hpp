@@ -77,8 +77,9 @@ public:
   /// Net current-collector displacement since the start [voxel layers].
   int lift() const { return static_cast<int>(lift_); }
 
-  /// 1 where the metal (CC, Na) is connected to the CC or the top face, else 0: the
-  /// answer of the last label_metal() (a global vector of grid.scalar_dm()).
+  /// 1 where Na metal is connected to the CC or the top face, else 0 (0 in the CC itself,
+  /// which no reader asks): the answer of the last label_metal() (a global vector of
+  /// grid.scalar_dm()).
   Vec connected() const { return connected_; }
   /// Labels the metal's connectivity for ξ as it is now (set_activity does so first;
   /// after a step's deposit and settling, connected() is a step old until this runs).
@@ -155,7 +156,8 @@ private:
   void restore(const Snapshot& s);
   PathLimit path_limit_;
   std::unique_ptr<Snapshot> squeezed_; ///< the state before this settle()'s last squeeze, until its Na found room
-  /// connected_ = 1 where `mask`'s metal is connected to the CC or the top face.
+  /// connected_ = 1 where `mask`'s Na is connected to the CC (a component with a voxel
+  /// marked 2: beside the CC) or the top face.
   void update_connected(Vec mask) const;
 
   const Grid& grid_;
