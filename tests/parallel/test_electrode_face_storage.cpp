@@ -10,6 +10,7 @@
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/time/state.hpp"
 #include "support/blocking_al.hpp"
+#include "support/partitions.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -41,15 +42,11 @@ double face_value(std::int64_t i, std::int64_t j, std::int64_t k, int face) {
 class ElectrodeFaceStorage : public ::testing::TestWithParam<std::array<int, 3>> {};
 
 TEST_P(ElectrodeFaceStorage, OnlyElectrodeFacesAreStoredAndBlocksSeeThemWhole) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   navox::GridSpec spec;
   spec.dims = {kNx, kNy, kNz};
   spec.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
   spec.periodic_lateral = true;
-  const auto split = GetParam();
-  if (split[0] * split[1] * split[2] == size) spec.processors = split;
-  else if (split != std::array<int, 3>{-1, -1, -1}) GTEST_SKIP() << "split for another rank count";
+  if (!navox::test::takes_split(GetParam(), spec)) GTEST_SKIP() << "split for another rank count";
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi"});
   const navox::MaterialTable mats = navox::test::nbh_and_blocking_al(true);
   Vec labels = navox::test::voxel_field(grid, label);

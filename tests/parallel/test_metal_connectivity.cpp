@@ -10,6 +10,7 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/sodium/sodium.hpp"
 #include "support/blocking_al.hpp"
+#include "support/partitions.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -104,15 +105,11 @@ std::vector<int> reference(const std::vector<double>& lab, const std::vector<dou
 class MetalConnectivity : public ::testing::TestWithParam<std::array<int, 3>> {};
 
 TEST_P(MetalConnectivity, NaLabelledAloneGivesTheAnswerOfTheWholeMetal) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   navox::GridSpec spec;
   spec.dims = {kN, kN, kN};
   spec.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
   spec.periodic_lateral = true;
-  const auto split = GetParam();
-  if (split[0] * split[1] * split[2] == size) spec.processors = split;
-  else if (split != std::array<int, 3>{-1, -1, -1}) GTEST_SKIP() << "split for another rank count";
+  if (!navox::test::takes_split(GetParam(), spec)) GTEST_SKIP() << "split for another rank count";
   navox::Grid grid(MPI_COMM_WORLD, spec, {"phi", "xi"});
   const navox::MaterialTable mats = navox::test::nbh_and_blocking_al(true);
   Vec labels = navox::test::voxel_field(grid, label);

@@ -3,6 +3,7 @@
 // along x, y and z in turn (grid.processors), and rank 0 alone, which the others
 // are compared with. Each run gets a scratch directory of its own (a rank may still
 // read the last run's output while rank 0 clears the next).
+#include "mesh/grid.hpp"
 #include "support/test_paths.hpp"
 
 #include <mpi.h>
@@ -22,6 +23,18 @@ inline std::vector<std::array<int, 3>> axis_splits() {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (size == 1) return {};
   return {{size, 1, 1}, {1, size, 1}, {1, 1, size}};
+}
+
+/// A parameterised test's split (processors per axis; {-1, -1, -1}: PETSc's default
+/// partition): set in `spec` and true when it splits this many ranks, false when it is
+/// a split for another rank count (the test skips it).
+inline bool takes_split(const std::array<int, 3>& split, GridSpec& spec) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (split == std::array<int, 3>{-1, -1, -1}) return true;
+  if (split[0] * split[1] * split[2] != size) return false;
+  spec.processors = split;
+  return true;
 }
 
 /// run(comm, directory, processors) on MPI_COMM_WORLD split along x, y and z (with
