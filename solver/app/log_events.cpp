@@ -8,7 +8,8 @@ PetscLogEvent log_event(Event e) {
   static const std::array<PetscLogEvent, static_cast<int>(Event::count)> ids = [] {
     static const char* const names[] = {"NaActivity", "NaComponents", "IonicSolve", "NaDeposit", "NaSettle",
                                         "NaSweep",    "NaPaths",      "NaLift",     "NaPhaseField", "Output",
-                                        "MechBearing", "MechElastic", "NaVacancies", "NaVacancyAssemble", "MechCreepFlow"};
+                                        "MechBearing", "MechElastic", "NaVacancies", "NaVacancyAssemble", "MechCreepFlow",
+                                        "NaLoad",      "NaRoutes"};
     PetscClassId cls = 0;
     NAVOX_CALL(PetscClassIdRegister("navox", &cls));
     std::array<PetscLogEvent, static_cast<int>(Event::count)> out{};

@@ -89,6 +89,7 @@ void SettleSweeps::exchange(Vec global, Vec local) const {
 }
 
 void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec excess) {
+  ScopedEvent event(Event::settle_load);
   // The sweeps' work arrays live from here to store(): between settlings the step's other
   // parts (the labelling a lift runs, the ionic solve) have the memory.
   for (auto* v : {&tot_, &role_, &delta_}) v->assign(kind_.size(), 0.0);
@@ -194,6 +195,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
 }
 
 void SettleSweeps::find_routes() {
+  ScopedEvent event(Event::routes);
   const Box b = grid_.owned();
   // Na-holding voxels with an SE face neighbour: where Na leaving a contact comes out.
   {
@@ -228,32 +230,73 @@ void SettleSweeps::find_routes() {
     });
     NAVOX_CALL(VecRestoreArray(route_, &r));
   }
-  // Breadth-first along the contact voxels, one layer per exchange, until nothing shortens.
+  // Breadth-first along the contact voxels: within the block a distance at a time from
+  // its seeds (buckets, as find_paths), then across ranks from the face ghosts after each
+  // exchange, until no rank shortens one. Exact integer steps, so the same distances as
+  // the relaxation it replaces, which passed over the whole block once per step of
+  // distance (a contact route across the collector took as many passes).
+  exchange(route_, route_l_);
+  PetscScalar* rl = nullptr; // ghosted: the owned contacts' distances, the ghosts' after each exchange
+  NAVOX_CALL(VecGetArray(route_l_, &rl));
+  auto& buckets = buckets_;
+  for (auto& q : buckets) q.clear();
+  auto push = [&](std::int64_t g, double dv) {
+    const auto at = static_cast<std::size_t>(dv);
+    if (at >= buckets.size()) buckets.resize(at + 1);
+    buckets[at].push_back(g);
+  };
+  auto inside = [&](std::int64_t g, int f) { // the face neighbour of owned voxel g is owned here
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
+    return b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]);
+  };
+  std::vector<std::pair<std::int64_t, std::int64_t>> rims; // (owned contact, face ghost beyond the block)
+  for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
+    if (rl[g] < 0) return;
+    if (rl[g] == 0) push(g, 0.0);
+    for (int f = 0; f < 6; ++f)
+      if (has(g, f) && !b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]))
+        rims.emplace_back(g, g + face_step_[f]);
+  });
+  std::size_t first = 0; // the lowest bucket that may hold an entry
   for (;;) {
-    exchange(route_, route_l_);
-    const PetscScalar* rl = nullptr;
-    PetscScalar* r = nullptr;
-    NAVOX_CALL(VecGetArrayRead(route_l_, &rl));
-    NAVOX_CALL(VecGetArray(route_, &r));
-    int shortened = 0;
-    std::int64_t o = 0;
-    for (auto k = b.lo[2]; k < b.hi(2); ++k)
-      for (auto j = b.lo[1]; j < b.hi(1); ++j)
-        for (auto i = b.lo[0]; i < b.hi(0); ++i, ++o) {
-          if (r[o] <= 0) continue;
-          const std::int64_t g = ghost_index(i, j, k);
-          for (int f = 0; f < 6; ++f)
-            if (has(g, f) && rl[g + face_step_[f]] >= 0 && rl[g + face_step_[f]] + 1 < r[o]) {
-              r[o] = rl[g + face_step_[f]] + 1;
-              shortened = 1;
-            }
+    for (std::size_t at = first; at < buckets.size(); ++at) {
+      // (push may grow `buckets`: index, do not hold a reference across it.)
+      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
+        const std::int64_t g = buckets[at][q];
+        const double dv = static_cast<double>(at);
+        if (dv > rl[g]) continue; // lowered since it was queued
+        for (int f = 0; f < 6; ++f) {
+          if (!has(g, f)) continue;
+          const std::int64_t n = g + face_step_[f];
+          if (rl[n] > dv + 1 && inside(g, f)) { // (a voxel that is no contact holds -1)
+            rl[n] = dv + 1;
+            push(n, dv + 1);
+          }
         }
-    NAVOX_CALL(VecRestoreArray(route_, &r));
-    NAVOX_CALL(VecRestoreArrayRead(route_l_, &rl));
-    int any = 0;
-    MPI_Allreduce(&shortened, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+      }
+      buckets[at].clear();
+    }
+    halo_.fill(rl);
+    int lowered = 0, any = 0;
+    first = buckets.size();
+    for (const auto& [g, n] : rims)
+      if (rl[n] >= 0 && rl[n] + 1 < rl[g]) {
+        rl[g] = rl[n] + 1;
+        push(g, rl[g]);
+        first = std::min(first, static_cast<std::size_t>(rl[g]));
+        lowered = 1;
+      }
+    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
     if (!any) break;
   }
+  {
+    PetscScalar* r = nullptr;
+    NAVOX_CALL(VecGetArray(route_, &r));
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) { r[o] = rl[g]; });
+    NAVOX_CALL(VecRestoreArray(route_, &r));
+  }
+  NAVOX_CALL(VecRestoreArray(route_l_, &rl));
   exchange(route_, route_l_);
 }
 
