@@ -194,6 +194,48 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   }
 }
 
+void SettleSweeps::queue(std::int64_t g, double dv) {
+  const auto at = static_cast<std::size_t>(dv);
+  if (at >= buckets_.size()) buckets_.resize(at + 1);
+  buckets_[at].push_back(g);
+}
+
+template <class Next>
+void SettleSweeps::spread(double* d, const std::vector<std::pair<std::int64_t, std::int64_t>>& rims, Next&& next) {
+  auto& buckets = buckets_;
+  std::size_t first = 0; // the lowest bucket that may hold an entry
+  for (;;) {
+    for (std::size_t at = first; at < buckets.size(); ++at) {
+      // (queue may grow `buckets`: index, do not hold a reference across it.)
+      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
+        const std::int64_t g = buckets[at][q];
+        const double dv = static_cast<double>(at);
+        if (dv > d[g]) continue; // lowered since it was queued
+        for (int f = 0; f < 6; ++f) {
+          const std::int64_t n = next(g, f);
+          if (n >= 0 && d[n] > dv + 1) {
+            d[n] = dv + 1;
+            queue(n, dv + 1);
+          }
+        }
+      }
+      buckets[at].clear();
+    }
+    halo_.fill(d);
+    int lowered = 0, any = 0;
+    first = buckets.size();
+    for (const auto& [g, n] : rims)
+      if (d[n] >= 0 && d[n] + 1 < d[g]) {
+        d[g] = d[n] + 1;
+        queue(g, d[g]);
+        first = std::min(first, static_cast<std::size_t>(d[g]));
+        lowered = 1;
+      }
+    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (!any) break;
+  }
+}
+
 void SettleSweeps::find_routes() {
   ScopedEvent event(Event::routes);
   const Box b = grid_.owned();
@@ -238,58 +280,22 @@ void SettleSweeps::find_routes() {
   exchange(route_, route_l_);
   PetscScalar* rl = nullptr; // ghosted: the owned contacts' distances, the ghosts' after each exchange
   NAVOX_CALL(VecGetArray(route_l_, &rl));
-  auto& buckets = buckets_;
-  for (auto& q : buckets) q.clear();
-  auto push = [&](std::int64_t g, double dv) {
-    const auto at = static_cast<std::size_t>(dv);
-    if (at >= buckets.size()) buckets.resize(at + 1);
-    buckets[at].push_back(g);
-  };
-  auto inside = [&](std::int64_t g, int f) { // the face neighbour of owned voxel g is owned here
-    std::int64_t i, j, k;
-    ghost_coords(g, i, j, k);
-    return b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]);
-  };
+  for (auto& q : buckets_) q.clear();
   std::vector<std::pair<std::int64_t, std::int64_t>> rims; // (owned contact, face ghost beyond the block)
   for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
     if (rl[g] < 0) return;
-    if (rl[g] == 0) push(g, 0.0);
+    if (rl[g] == 0) queue(g, 0.0);
     for (int f = 0; f < 6; ++f)
       if (has(g, f) && !b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]))
         rims.emplace_back(g, g + face_step_[f]);
   });
-  std::size_t first = 0; // the lowest bucket that may hold an entry
-  for (;;) {
-    for (std::size_t at = first; at < buckets.size(); ++at) {
-      // (push may grow `buckets`: index, do not hold a reference across it.)
-      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
-        const std::int64_t g = buckets[at][q];
-        const double dv = static_cast<double>(at);
-        if (dv > rl[g]) continue; // lowered since it was queued
-        for (int f = 0; f < 6; ++f) {
-          if (!has(g, f)) continue;
-          const std::int64_t n = g + face_step_[f];
-          if (rl[n] > dv + 1 && inside(g, f)) { // (a voxel that is no contact holds -1)
-            rl[n] = dv + 1;
-            push(n, dv + 1);
-          }
-        }
-      }
-      buckets[at].clear();
-    }
-    halo_.fill(rl);
-    int lowered = 0, any = 0;
-    first = buckets.size();
-    for (const auto& [g, n] : rims)
-      if (rl[n] >= 0 && rl[n] + 1 < rl[g]) {
-        rl[g] = rl[n] + 1;
-        push(g, rl[g]);
-        first = std::min(first, static_cast<std::size_t>(rl[g]));
-        lowered = 1;
-      }
-    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
-    if (!any) break;
-  }
+  // (a voxel that is no contact holds -1: never lowered)
+  spread(rl, rims, [&](std::int64_t g, int f) -> std::int64_t {
+    if (!has(g, f)) return -1;
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
+    return b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]) ? g + face_step_[f] : -1;
+  });
   {
     PetscScalar* r = nullptr;
     NAVOX_CALL(VecGetArray(route_, &r));
@@ -314,12 +320,6 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
   NAVOX_CALL(VecGetArray(dist_l_, &d));
   auto& buckets = buckets_;
   for (auto& q : buckets) q.clear();
-  auto push = [&](std::int64_t g, double dv) {
-    const auto at = static_cast<std::size_t>(dv);
-    if (at >= buckets.size()) buckets.resize(at + 1);
-    buckets[at].push_back(g);
-  };
-  std::size_t first = 0; // the lowest bucket that may hold an entry
   // Voxels with room are at 0. The search starts from the full ones beside them (at 1),
   // not from every voxel with room: most of the pore space has room, and a pass of the
   // search from each of them, reading six neighbours, was most of its time.
@@ -333,42 +333,13 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
     for (int f = 0; f < 6; ++f)
       if (((link >> f) & 1u) && d[g + face_step_[f]] == 0) {
         d[g] = 1;
-        push(g, 1.0);
+        queue(g, 1.0);
         break;
       }
   }
-  for (;;) {
-    for (std::size_t at = first; at < buckets.size(); ++at) {
-      // (push may grow `buckets`: index, do not hold a reference across it.)
-      for (std::size_t q = 0; q < buckets[at].size(); ++q) {
-        const std::int64_t g = buckets[at][q];
-        const double dv = static_cast<double>(at);
-        if (dv > d[g]) continue; // lowered since it was queued
-        const unsigned link = links_[static_cast<std::size_t>(g)] >> 8; // Na neighbours in the block
-        for (int f = 0; f < 6; ++f) {
-          if (!((link >> f) & 1u)) continue;
-          const std::int64_t n = g + face_step_[f];
-          if (d[n] > dv + 1) {
-            d[n] = dv + 1;
-            push(n, dv + 1);
-          }
-        }
-      }
-      buckets[at].clear();
-    }
-    halo_.fill(d);
-    int lowered = 0, any = 0;
-    first = buckets.size();
-    for (const auto& [g, n] : rims_)
-      if (d[n] >= 0 && d[n] + 1 < d[g]) {
-        d[g] = d[n] + 1;
-        push(g, d[g]);
-        first = std::min(first, static_cast<std::size_t>(d[g]));
-        lowered = 1;
-      }
-    MPI_Allreduce(&lowered, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
-    if (!any) break;
-  }
+  spread(d, rims_, [&](std::int64_t g, int f) -> std::int64_t { // Na neighbours in the block
+    return (links_[static_cast<std::size_t>(g)] >> (8 + f)) & 1u ? g + face_step_[f] : -1;
+  });
   // end: where a walled-in voxel's surplus is carried, following from each voxel the
   // first face (in face order) to a neighbour one step nearer, to the first voxel on
   // the way beside room (dist 1). Within the block in order of dist, then across ranks
@@ -377,7 +348,7 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
   {
     // In order of (dist, voxel): the voxels in index order, each into its distance's bucket.
     for (const std::int64_t g : na_owned_)
-      if (d[g] >= 2 && d[g] < kNoRoute) push(g, d[g]);
+      if (d[g] >= 2 && d[g] < kNoRoute) queue(g, d[g]);
     for (std::size_t at = 2; at < buckets.size(); ++at) {
       for (const std::int64_t g : buckets[at]) {
         const unsigned link = links_[static_cast<std::size_t>(g)]; // Na neighbours, ghosts too

@@ -135,6 +135,15 @@ private:
   /// route_: per CC contact voxel, contact steps to the nearest one beside a Na-holding
   /// voxel at the SE (0 there; kNoRoute if none); -1 elsewhere. Also at_se_. Collective.
   void find_routes();
+  /// Queues ghosted voxel g at distance dv (buckets_).
+  void queue(std::int64_t g, double dv);
+  /// Breadth-first distances in the ghosted array d from the voxels queued in buckets_:
+  /// to the neighbours next(g, f) names (-1: none; owned voxels only), a distance at a
+  /// time, then from the face ghosts of `rims` (owned voxel, ghost beside it) after each
+  /// exchange, until no rank lowers one. Exact integer steps, the same on any partition.
+  /// Collective.
+  template <class Next>
+  void spread(double* d, const std::vector<std::pair<std::int64_t, std::int64_t>>& rims, Next&& next);
   /// dist_l_ and end_l_ from the totals `tot` (ghosted). Collective.
   void find_paths(const PetscScalar* tot);
   /// The end of walled-in Na sender g's path (as find_paths gives it), found by a
@@ -223,7 +232,7 @@ private:
   std::vector<std::int32_t> depth_;        ///< local_end: steps from the sender per ghosted voxel, -1 unseen
   std::vector<std::int64_t> seen_;         ///< local_end: the voxels it reached, level by level
   std::vector<std::size_t> levels_;        ///< local_end: seen_[levels_[k] .. levels_[k + 1]) are k steps away
-  std::vector<std::vector<std::int64_t>> buckets_; ///< find_paths: ghosted voxels by distance (kept for their storage)
+  std::vector<std::vector<std::int64_t>> buckets_; ///< spread(): ghosted voxels by distance (kept for their storage)
   /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
   /// each offers and gives (interleaved), and a sweep's moves.
   std::vector<double> tot_, role_, offer_give_, delta_;
