@@ -4,8 +4,8 @@
 // (xi >= xi_c) and Na-holding voxels on CC or on bulk Na, 6-connected across the
 // periodic sides; a component is connected when it holds a CC voxel or touches the top
 // face. navox labels the Na alone (a Na component beside the CC is connected), which
-// must give every Na voxel the same answer: through a CC island that does not reach
-// the top, across the periodic x side, and by the top face without any CC.
+// must give every Na voxel the same answer: on a CC island that reaches nothing else,
+// across the periodic x side, and by the top face without any CC.
 #include "mesh/voxel_walk.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/sodium/sodium.hpp"
@@ -42,8 +42,9 @@ double xi_of(std::int64_t i, std::int64_t j, std::int64_t k) {
     std::int64_t i, j, k;
   };
   // (0, 4, 3): Na whose one metal neighbour is the CC voxel (7, 4, 3) across the periodic side;
-  // (5, 0, 2): Na with no metal around it (floating); (4, 4, 7): Na on the top face alone.
-  for (const Set& s : {Set{0, 4, 3}, Set{5, 0, 2}, Set{4, 4, 7}}) {
+  // (5, 0, 2): Na with no metal around it (floating); (4, 4, 7): Na on the top face alone;
+  // (6, 6, 5): Na on the CC island alone.
+  for (const Set& s : {Set{0, 4, 3}, Set{5, 0, 2}, Set{4, 4, 7}, Set{6, 6, 5}}) {
     if (i == s.i && j == s.j && k == s.k) return 1.0;
     for (int f = 0; f < 6; ++f) { // its face neighbours, across the periodic sides too
       const int d[3] = {f == 0 ? -1 : f == 1 ? 1 : 0, f == 2 ? -1 : f == 3 ? 1 : 0, f == 4 ? -1 : f == 5 ? 1 : 0};
@@ -142,6 +143,7 @@ TEST_P(MetalConnectivity, NaLabelledAloneGivesTheAnswerOfTheWholeMetal) {
     EXPECT_EQ(con[at(0, 4, 3)], 1.0) << "Na beside the CC across the periodic side";
     EXPECT_EQ(con[at(5, 0, 2)], 0.0) << "Na with no metal around it floats";
     EXPECT_EQ(con[at(4, 4, 7)], 1.0) << "Na on the top face carries the collector's potential";
+    EXPECT_EQ(con[at(6, 6, 5)], 1.0) << "Na on a CC island: its component holds a CC voxel";
   }
   VecDestroy(&labels);
 }
