@@ -281,20 +281,22 @@ void SettleSweeps::find_routes() {
   PetscScalar* rl = nullptr; // ghosted: the owned contacts' distances, the ghosts' after each exchange
   NAVOX_CALL(VecGetArray(route_l_, &rl));
   for (auto& q : buckets_) q.clear();
+  // Whether owned voxel g's face f leads to an owned voxel, or beyond the block to a ghost.
+  auto within = [&](std::int64_t g, int f) {
+    std::int64_t i, j, k;
+    ghost_coords(g, i, j, k);
+    return b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]);
+  };
   std::vector<std::pair<std::int64_t, std::int64_t>> rims; // (owned contact, face ghost beyond the block)
-  for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
+  for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
     if (rl[g] < 0) return;
     if (rl[g] == 0) queue(g, 0.0);
     for (int f = 0; f < 6; ++f)
-      if (has(g, f) && !b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]))
-        rims.emplace_back(g, g + face_step_[f]);
+      if (has(g, f) && !within(g, f)) rims.emplace_back(g, g + face_step_[f]);
   });
   // (a voxel that is no contact holds -1: never lowered)
   spread(rl, rims, [&](std::int64_t g, int f) -> std::int64_t {
-    if (!has(g, f)) return -1;
-    std::int64_t i, j, k;
-    ghost_coords(g, i, j, k);
-    return b.contains(i + kFaceOffset[f][0], j + kFaceOffset[f][1], k + kFaceOffset[f][2]) ? g + face_step_[f] : -1;
+    return has(g, f) && within(g, f) ? g + face_step_[f] : -1;
   });
   {
     PetscScalar* r = nullptr;
