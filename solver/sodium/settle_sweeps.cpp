@@ -561,21 +561,28 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
   // block or across its rim after the exchange below): whether any rank has one, and one
   // with room. Most distances have no room anywhere (deep in full Na), and then the
   // rooms' exchange and the senders' sums are skipped: one reduction a distance.
-  bool any_rooms = false;
+  // And whether any rank has a full one with a Na neighbour across the block's rim: the
+  // only voxels another rank's search reads at this distance (its rim pass below). Most
+  // distances have none (the search stays inside one block), and then their keys'
+  // exchange is skipped: the keys are the same, the ghosts it would have refreshed fail
+  // that pass's test either way.
+  bool any_rooms = false, rim_crossed = false;
   auto advance = [&]() {
     frontier.swap(next);
     next.clear();
     std::sort(frontier.begin(), frontier.end());
     frontier.erase(std::unique(frontier.begin(), frontier.end()), frontier.end());
-    int local[2] = {frontier.empty() ? 0 : 1, 0}, all[2] = {0, 0};
-    for (const std::int64_t g : frontier)
-      if (!full(g)) {
-        local[1] = 1;
-        break;
-      }
-    if (alone) all[0] = local[0], all[1] = local[1];
-    else MPI_Allreduce(local, all, 2, MPI_INT, MPI_MAX, grid_.comm());
+    int local[3] = {frontier.empty() ? 0 : 1, 0, 0}, all[3] = {0, 0, 0};
+    for (const std::int64_t g : frontier) {
+      const unsigned link = links_[static_cast<std::size_t>(g)];
+      if (!full(g)) local[1] = 1;
+      else if ((link & ~(link >> 8)) & 0x3Fu) local[2] = 1; // a Na neighbour outside the block
+      if (local[1] && local[2]) break;
+    }
+    if (alone) std::copy(local, local + 3, all);
+    else MPI_Allreduce(local, all, 3, MPI_INT, MPI_MAX, grid_.comm());
     any_rooms = all[1] != 0;
+    rim_crossed = all[2] != 0;
     return all[0] != 0;
   };
   advance(); // the senders (full: no rooms)
@@ -639,7 +646,7 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
         if (n >= 0 && further < key[n]) set(n, further);
       }
     }
-    if (!alone) {
+    if (!alone && rim_crossed) {
       // (Only Na-holding ghosts' keys are read, and sweep_halo_ moves those.)
       sweep_halo_->fill(key);
       for (const auto& [g, n] : rims_) {
