@@ -29,9 +29,12 @@ Model (every number here an assumption unless it comes from the CSV):
   - the coarse grid (the levels below L_local, gathered to few ranks) costs
     L x alpha x log2(P) per iteration, L = log2(G) - 1 levels in all (latency bound);
   - a plating step adds the settling's sweeps outside the solve, each 4 fine-level
-    exchanges, a reverse one and 2 allreduces: 65 sweeps per step at 128^3 (measured;
-    35 at 64^3), scaled with the grid's side (the surplus spreads into the pores a voxel
-    per sweep, docs/performance.md "Why a step takes tens of sweeps"; --sweeps);
+    exchanges and a reverse one, and the settling's reductions (allreduces and
+    all-to-alls, alpha log2(P) each): per step at 128^3 on 2 ranks, from -log_view
+    (NaSweep's count and NaSettle's reductions over the steps: 15.6 sweeps and 222
+    reductions, docs/performance.md "twelfth round"; --sweeps, --reductions), both
+    scaled with the grid's side (the surplus spreads into the pores a voxel per sweep,
+    and the searches through full Na a distance per reduction);
   - iterations per step or solve: the CSV's, at that N on 1 rank.
 Efficiency = E2 x t_compute / (t_compute + t_halo + t_coarse + t_dots), against one
 rank's throughput. Load imbalance, the multigrid set-up, I/O and the growth of
@@ -78,8 +81,10 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--alpha", type=float, default=2e-6, help="latency per message [s] (assumed)")
     ap.add_argument("--beta", type=float, default=10e9, help="bandwidth per link [B/s] (assumed)")
-    ap.add_argument("--sweeps", type=float, default=65.0,
+    ap.add_argument("--sweeps", type=float, default=15.6,
                     help="settling sweeps per plating step at 128^3 (scaled with the grid's side)")
+    ap.add_argument("--reductions", type=float, default=222.0,
+                    help="settling reductions per plating step at 128^3 (scaled with the grid's side)")
     ap.add_argument("--grids", type=int, nargs="+", default=[512, 1024])
     ap.add_argument("--ranks", type=int, nargs="+", default=[64, 128, 256, 512, 1024, 2048, 4096])
     a = ap.parse_args()
@@ -107,9 +112,8 @@ def main():
             halo = sum(5 * exchange(faces / 4 ** lev, dof)[0] for lev in range(l_local)) * its
             coarse = (levels + 2) * alpha * lg * its  # coarse grid, and CG's 2 dot products
             if k == "step":
-                sweeps = a.sweeps * g / 128
-                halo += 5 * sweeps * exchange(faces, 1)[0]
-                coarse += 2 * sweeps * alpha * lg
+                halo += 5 * a.sweeps * g / 128 * exchange(faces, 1)[0]
+                coarse += a.reductions * g / 128 * alpha * lg
             out[k] = (e2 * comp / (comp + halo + coarse), comp, halo, coarse)
         return out
 

@@ -28,6 +28,9 @@ constexpr std::size_t kLocalSearch = 4096;
 /// claim_rooms reaches the rooms up to this many steps through full Na from a walled-in
 /// sender (those further away get its surplus along its path, a sweep later).
 constexpr std::size_t kReach = 64;
+/// claim_rooms' `alone_until` for a search on the rank's block alone, and its answer when
+/// no search crossed a rim.
+constexpr std::size_t kAlone = std::numeric_limits<std::size_t>::max();
 
 } // namespace
 
@@ -505,7 +508,7 @@ bool SettleSweeps::room_beside(const double* t, std::int64_t g) const {
   return false;
 }
 
-void SettleSweeps::claim_rooms(const PetscScalar* t) {
+std::size_t SettleSweeps::claim_rooms(const PetscScalar* t, std::size_t alone_until) {
   ScopedEvent event(Event::paths);
   // A key per voxel: steps from the nearest walled-in sender times 2^44, plus that
   // sender's global index (the lower on a tie). Both are integers below 2^53, so the key
@@ -516,12 +519,24 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
   // in the order of the rooms' global indices and name the senders now satisfied; only
   // the others' full voxels pass the search on. The keys, the sums and so the claims are
   // the same on any partition.
+  // Most sweeps' searches stay inside one block, and a distance at a time on every rank
+  // made a reduction each (~23 a call, and four collectives more at a distance with
+  // rooms: latency a cluster pays per sweep). So each rank first searches its block alone
+  // (alone_until = kAlone), and the sweep keeps that when no rank's search reached its
+  // rim; else all search again, alone up to the distance where the first search crossed
+  // a rim (no key crossed one before it, so each rank's keys, rooms and sums are those of
+  // the search together) and together from there.
   constexpr double kStep = 17592186044416.0; // 2^44 > any grid's voxel count here
   const double none = std::numeric_limits<double>::infinity();
   if (claim_.size() != kind_.size()) claim_.assign(kind_.size(), none);
   double* key = claim_.data();
   auto& touched = claim_touched_;
-  const bool alone = grid_.size() == 1;
+  const bool one = grid_.size() == 1;
+  // At distance d, no other rank's keys or rooms (on one rank, or before alone_until).
+  auto alone = [&](std::size_t d) { return one || d < alone_until; };
+  // Until alone_until a rank with no voxels left to search goes on (to search together
+  // from there); after it, the search ends when no rank has any.
+  const bool rejoin = !one && alone_until != kAlone;
   auto steps = [&](double kv) { return static_cast<std::size_t>(kv / kStep); };
   auto source_of = [&](double kv) { return kv - static_cast<double>(steps(kv)) * kStep; };
   auto owner_of = [&](double source) {
@@ -566,26 +581,37 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
   // distances have none (the search stays inside one block), and then their keys'
   // exchange is skipped: the keys are the same, the ghosts it would have refreshed fail
   // that pass's test either way.
-  bool any_rooms = false, rim_crossed = false;
-  auto advance = [&]() {
+  // And whether any rank has one keyed by another rank's sender (its search crossed a
+  // rim before): only then do rooms go to other ranks, or does a rank ask whether another
+  // rank's sender is satisfied (a sender satisfied at an earlier distance keys no voxel
+  // this far out). With none, and no rim pass, the rooms' exchange and the naming of the
+  // satisfied senders stay on each rank: four collectives fewer.
+  bool any_rooms = false, rim_crossed = false, foreign = false;
+  const Box me = grid_.owned();
+  auto advance = [&](std::size_t d) { // the voxels at distance d
     frontier.swap(next);
     next.clear();
     std::sort(frontier.begin(), frontier.end());
     frontier.erase(std::unique(frontier.begin(), frontier.end()), frontier.end());
-    int local[3] = {frontier.empty() ? 0 : 1, 0, 0}, all[3] = {0, 0, 0};
+    int local[4] = {frontier.empty() ? 0 : 1, 0, 0, 0}, all[4] = {0, 0, 0, 0};
     for (const std::int64_t g : frontier) {
       const unsigned link = links_[static_cast<std::size_t>(g)];
       if (!full(g)) local[1] = 1;
       else if ((link & ~(link >> 8)) & 0x3Fu) local[2] = 1; // a Na neighbour outside the block
-      if (local[1] && local[2]) break;
+      if (!alone(d) && !local[3]) {
+        const auto [i, j, k] = voxel_of(source_of(key[g]));
+        if (!me.contains(i, j, k)) local[3] = 1;
+      }
+      if (local[1] && local[2] && (alone(d) || local[3])) break;
     }
-    if (alone) std::copy(local, local + 3, all);
-    else MPI_Allreduce(local, all, 3, MPI_INT, MPI_MAX, grid_.comm());
+    if (alone(d)) std::copy(local, local + 4, all);
+    else MPI_Allreduce(local, all, 4, MPI_INT, MPI_MAX, grid_.comm());
     any_rooms = all[1] != 0;
     rim_crossed = all[2] != 0;
-    return all[0] != 0;
+    foreign = all[3] != 0;
+    return all[0] != 0 || (rejoin && d < alone_until);
   };
-  advance(); // the senders (full: no rooms)
+  advance(0); // the senders (full: no rooms)
   for (std::size_t at = 0;; ++at) {
     if (any_rooms) {
       for (auto& o : out) o.clear();
@@ -594,12 +620,12 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
         std::int64_t i, j, k;
         ghost_coords(g, i, j, k);
         const double source = source_of(key[g]);
-        auto& o = out[static_cast<std::size_t>(alone ? 0 : owner_of(source))];
+        auto& o = out[static_cast<std::size_t>(alone(at) || !foreign ? 0 : owner_of(source))];
         o.insert(o.end(), {source, static_cast<double>(at), global_index(i, j, k), 1 - std::max(t[g], 0.0),
                            room_beside(t, g) ? 1.0 : 0.0});
       }
       std::vector<double> in;
-      if (alone) in.swap(out[0]);
+      if (alone(at) || !foreign) in.swap(out[0]);
       else in = to_ranks(out);
       const std::size_t before = rooms.size();
       for (std::size_t q = 0; q + 4 < in.size(); q += 5) rooms.push_back({in[q], in[q + 1], in[q + 2], in[q + 3], in[q + 4] > 0});
@@ -618,7 +644,7 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
         if (left[n] <= kTiny) now_done.push_back(rooms[p].source);
         p = end;
       }
-      if (alone) {
+      if (alone(at) || !(foreign || rim_crossed)) {
         satisfied.insert(satisfied.end(), now_done.begin(), now_done.end());
       } else {
         const int mine = static_cast<int>(now_done.size());
@@ -642,11 +668,20 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
         if (!((link >> f) & 1u)) continue;
         // A Na neighbour outside the block: across the rim below, or on one rank across a
         // periodic side (the ghost there copies a voxel of this block).
-        const std::int64_t n = (link >> (f + 8)) & 1u ? g + face_step_[f] : (alone ? wrapped(g + face_step_[f]) : -1);
+        const std::int64_t n =
+            (link >> (f + 8)) & 1u ? g + face_step_[f] : (alone(at) ? wrapped(g + face_step_[f]) : -1);
         if (n >= 0 && further < key[n]) set(n, further);
+        // Searching alone, a key for another rank's voxel (never on one rank, nor before
+        // the first distance where any rank's first search found one): give up.
+        if (n < 0 && alone(at)) {
+          for (const std::int64_t v : touched) key[v] = none;
+          touched.clear();
+          claimed_.clear();
+          return at;
+        }
       }
     }
-    if (!alone && rim_crossed) {
+    if (!alone(at) && rim_crossed) {
       // (Only Na-holding ghosts' keys are read, and sweep_halo_ moves those.)
       sweep_halo_->fill(key);
       for (const auto& [g, n] : rims_) {
@@ -655,11 +690,11 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
         if (further < key[g]) set(g, further);
       }
     }
-    if (!advance()) break;
+    if (!advance(at + 1)) break;
   }
   // Back to infinity for the next sweep: the voxels set here and the ghosts.
   for (const std::int64_t g : touched) key[g] = none;
-  if (!alone)
+  if (rejoin)
     for (const PetscInt g : sweep_halo_->ghosts()) key[g] = none;
   touched.clear();
   // In order of (sender, steps, room): the sums below are made in the same order on any partition.
@@ -706,12 +741,13 @@ void SettleSweeps::claim_rooms(const PetscScalar* t) {
     p = end;
   }
   std::sort(claimed_.begin(), claimed_.end());
+  return kAlone;
 }
 
-void SettleSweeps::deliver(PetscScalar* delta) {
+void SettleSweeps::deliver(PetscScalar* delta, bool local) {
   ScopedEvent event(Event::paths);
   std::vector<Push> mine;
-  if (grid_.size() == 1) {
+  if (local || grid_.size() == 1) {
     mine.swap(pushes_);
   } else {
     // Each push to the rank that owns its end voxel.
@@ -906,26 +942,45 @@ bool SettleSweeps::sweep(double& unplaced) {
   }
   claimed_.clear();
   local_ends_.clear();
+  bool pushes_local = false; // every rank's pushes end in its own block (all agree)
   if (paths[2]) {
-    claim_rooms(t);
     // The senders that reached no room within kReach: each one's own search, while their
     // voxels reached stay below half the block's (many senders at once, as after a lift,
     // share one global search).
-    ScopedEvent event(Event::paths);
-    const std::size_t budget = std::max<std::size_t>(kLocalSearch, room_now_.size() / 2);
-    std::size_t spent = 0;
-    for (const auto& [g, o] : walled_) {
-      if (claimed_of(o) > 0) continue;
-      double e = -1;
-      if (spent < budget) {
-        e = local_end(t, g);
-        spent += seen_.size();
+    auto find_local_ends = [&]() {
+      ScopedEvent event(Event::paths);
+      const std::size_t budget = std::max<std::size_t>(kLocalSearch, room_now_.size() / 2);
+      std::size_t spent = 0;
+      flags[0] = 0;
+      local_ends_.clear();
+      for (const auto& [g, o] : walled_) {
+        if (claimed_of(o) > 0) continue;
+        double e = -1;
+        if (spent < budget) {
+          e = local_end(t, g);
+          spent += seen_.size();
+        }
+        if (e < 0) flags[0] = 1;
+        local_ends_.emplace_back(o, e);
       }
-      if (e < 0) flags[0] = 1;
-      local_ends_.emplace_back(o, e);
+      std::sort(local_ends_.begin(), local_ends_.end()); // in block order already; kept so for the lookup
+    };
+    // Each rank's claims on its block alone, then one reduction: the nearest distance at
+    // which any rank's search reached its rim (then all search again, together from
+    // there), and whether any sender needs the paths.
+    const std::size_t crossed = claim_rooms(t, kAlone);
+    if (crossed == kAlone) find_local_ends();
+    int mine[2] = {flags[0], crossed == kAlone ? 0 : static_cast<int>(kReach - crossed) + 1}, all[2] = {mine[0], mine[1]};
+    if (grid_.size() > 1) MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, grid_.comm());
+    if (all[1]) {
+      pushes_.clear(); // the claims' pushes, if this rank's search kept to its block
+      claim_rooms(t, kReach + 1 - static_cast<std::size_t>(all[1]));
+      find_local_ends();
+      MPI_Allreduce(&flags[0], &all[0], 1, MPI_INT, MPI_MAX, grid_.comm());
     }
-    std::sort(local_ends_.begin(), local_ends_.end()); // in block order already; kept so for the lookup
-    MPI_Allreduce(&flags[0], &paths[0], 1, MPI_INT, MPI_MAX, grid_.comm());
+    paths[0] = all[0];
+    // Claimed rooms and local path ends are owned voxels: deliver() need not send them.
+    pushes_local = !all[1] && !paths[0];
   }
   walled_.clear();
   // The paths through Na, found again only when a walled-in sender needs them (its own
@@ -1064,7 +1119,7 @@ bool SettleSweeps::sweep(double& unplaced) {
       }
       local[0] = 1;
     });
-    if (paths[2]) deliver(dl);
+    if (paths[2]) deliver(dl, pushes_local);
     NAVOX_CALL(VecRestoreArrayRead(end_l_, &end));
     NAVOX_CALL(VecRestoreArrayRead(dist_l_, &dist));
     NAVOX_CALL(VecRestoreArrayRead(route_l_, &route));

@@ -151,8 +151,9 @@ private:
   /// -1 when it would leave the block or grow past a bound (then find_paths decides).
   double local_end(const PetscScalar* tot, std::int64_t g);
   /// Adds each push's amount at its end voxel in `delta` (owned part), wherever it
-  /// was recorded, in the order of (end, source). Collective.
-  void deliver(PetscScalar* delta);
+  /// was recorded, in the order of (end, source). Collective, unless `local`: every
+  /// rank's pushes end in its own block (all ranks agree on it), and stay there.
+  void deliver(PetscScalar* delta, bool local);
   /// Each rank's records (out[r] for rank r, whole records) to that rank: what this rank
   /// receives, in the order of the sending ranks. Collective.
   std::vector<double> to_ranks(const std::vector<std::vector<double>>& out) const;
@@ -164,8 +165,14 @@ private:
   /// distance where its rooms hold its surplus; it fills them in order of distance
   /// (those at one distance in proportion to their room); surplus beyond all of them
   /// goes to the open ones among them (room beside), which pass it on. The same integers
-  /// and sums on any partition. Collective.
-  void claim_rooms(const PetscScalar* tot);
+  /// and sums on any partition. The distances below `alone_until` are searched on this
+  /// rank's block alone, as if it were the whole grid, the rest together (collective).
+  /// With alone_until = kAlone (all of it alone) it returns the distance at which one of
+  /// this rank's searches would pass a full voxel's key across the block's rim, and
+  /// claims nothing, else kAlone. When no rank's search does, the claims are those of the
+  /// search together, each room and sum the same (no other rank's key reaches the block),
+  /// and the same when alone_until is the nearest such distance of any rank.
+  std::size_t claim_rooms(const PetscScalar* tot, std::size_t alone_until);
   /// What claim_rooms() gave owned voxel o's rooms this sweep; 0 if none.
   double claimed_of(std::int64_t o) const {
     const auto it = std::lower_bound(claimed_.begin(), claimed_.end(), std::make_pair(o, -1.0));
