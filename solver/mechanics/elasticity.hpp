@@ -217,9 +217,21 @@ private:
   /// per DOF with block size 3 (for the Galerkin product). And the coarse operator
   /// P~^T A P~, element by element.
   /// `weights`, where given: each owned node's (lo[3], hi[3]) (s = 2, for quarter_operator).
+  /// `sides` (s = 2 without `half`): half_stencil's couplings, for the same weights.
   void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s,
-                           std::vector<double>* weights = nullptr);
+                           std::vector<double>* weights = nullptr, const std::vector<double>* sides = nullptr);
   Mat coarse_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g) const;
+  /// The grid halved's operator (three levels) in single precision, summed node by node
+  /// (elasticity_half_stencil.cpp): a MatShell (single_block_stencil.hpp). `sides`: per owned
+  /// node its couplings to its two neighbours along each axis, [axis][lower, upper], for
+  /// P2's weights. `wide`: the labels with ghosts half_stencil_label_width() wide. Collective.
+  Mat half_stencil(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                   std::vector<double>& sides) const;
+  /// The elements of the grid halved, by first node along `axis`, that have a node owned
+  /// here (each once along a periodic axis held by one rank).
+  void half_element_range(int axis, PetscInt& first, PetscInt& last) const;
+  /// The labels' ghost width half_stencil reads (at least 2). Collective.
+  PetscInt half_stencil_label_width() const;
   /// Q_c^T K_m Q_c per child position c and material m with the trilinear weights, scaled
   /// ([c × materials + m]): the grid halved's elements in one material.
   std::vector<Hex::Stiffness> trilinear_children() const;
@@ -230,8 +242,8 @@ private:
   /// Which of the 24 DOFs of the element with first node (i, j, k) of the grid coarsened
   /// `factor` times along each axis (2: halved, 4: quartered) are held.
   void held_dofs(PetscInt factor, std::int64_t i, std::int64_t j, std::int64_t k, bool (&held)[24]) const;
-  /// A DMDA of the labels with ghosts two voxels wide, for one set-up of the levels. Collective.
-  DM wide_labels_dm() const;
+  /// A DMDA of the labels with ghosts `width` voxels wide, for one set-up of the levels. Collective.
+  DM wide_labels_dm(PetscInt width) const;
   /// KSPSetUp, the preconditioner first under the two levels, its smoothers' eigenvalue
   /// estimators freed before the outer CG's vectors are made. Collective.
   PetscErrorCode set_up_preconditioner_first();

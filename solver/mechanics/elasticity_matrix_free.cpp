@@ -19,6 +19,7 @@
 //
 // The callbacks call PETSc and arithmetic only: nothing in them throws.
 #include "solver/mechanics/elasticity.hpp"
+#include "solver/mechanics/single_block_stencil.hpp"
 
 #include "mesh/collective.hpp"
 #include "mesh/cpu_clones.hpp"
@@ -174,17 +175,9 @@ void Elasticity::prepare_matrix_free() {
           if (uniform) *material_of = std::int16_t(m0);
           double m[9];
           node_block(i, j, k, m);
-          // Symmetric 3x3: the adjugate over the determinant (symmetric, so row- and
-          // column-major, which PETSc's point-block Jacobi reads, agree).
-          const double c00 = m[4] * m[8] - m[5] * m[7], c01 = m[5] * m[6] - m[3] * m[8], c02 = m[3] * m[7] - m[4] * m[6];
-          const double det = m[0] * c00 + m[1] * c01 + m[2] * c02;
-          if (!(det > 0)) throw Error("elasticity: a node's diagonal block is not positive definite");
-          out[0] = c00 / det;
-          out[1] = out[3] = c01 / det;
-          out[2] = out[6] = c02 / det;
-          out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
-          out[5] = out[7] = (m[2] * m[3] - m[0] * m[5]) / det;
-          out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+          // Symmetric, so row- and column-major (which PETSc's point-block Jacobi reads) agree.
+          if (!invert_symmetric_3x3(m, out))
+            throw Error("elasticity: a node's diagonal block is not positive definite");
         }
   });
 }

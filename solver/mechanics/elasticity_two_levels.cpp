@@ -45,6 +45,7 @@
 #include "mesh/option_default.hpp"
 #include "mesh/release_free_heap.hpp"
 #include "mesh/vertex_dm.hpp"
+#include "solver/mechanics/single_block_stencil.hpp"
 
 #include <algorithm>
 #include <array>
@@ -220,6 +221,19 @@ NodeWeights node_weights(const PetscScalar* const* const* wide, const std::vecto
   return w;
 }
 
+/// The weights of node n of the grid halved from its couplings `side` to its lower and upper
+/// neighbours along each axis where it lies between two nodes of the grid quartered.
+NodeWeights weights_of_sides(const PetscInt (&n)[3], const double (&side)[3][2]) {
+  NodeWeights w{};
+  for (int x = 0; x < 3; ++x) {
+    const bool between = n[x] % 2 != 0;
+    const double total = side[x][0] + side[x][1];
+    w.lo[x] = !between ? 1 : total > 0 ? side[x][0] / total : 0.5;
+    w.hi[x] = !between ? 0 : total > 0 ? side[x][1] / total : 0.5;
+  }
+  return w;
+}
+
 /// The weights of node (i, j, k) of the grid halved from its operator A (three levels):
 /// along an axis where the node lies between two nodes of the grid quartered, in
 /// proportion to its couplings to its neighbours there, the sums of |A| over the 3 × 3
@@ -270,19 +284,13 @@ NodeWeights coupling_weights(Mat a, const DmdaNumbering& numbering, bool periodi
             side[x][up] += std::abs(values[q]);
     NAVOX_CALL(MatRestoreRow(a, row, &count, &cols, &values));
   }
-  for (int x = 0; x < 3; ++x) {
-    if (!between[x]) continue;
-    const double total = side[x][0] + side[x][1];
-    w.lo[x] = total > 0 ? side[x][0] / total : 0.5;
-    w.hi[x] = total > 0 ? side[x][1] / total : 0.5;
-  }
-  return w;
+  return weights_of_sides(n, side);
 }
 
 } // namespace
 
 void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows_dm, CoarseSpace& space,
-                                     int s, std::vector<double>* weights) {
+                                     int s, std::vector<double>* weights, const std::vector<double>* sides) {
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
   const DmdaNumbering coarse(space.dm), rows_numbering(rows_dm);
@@ -304,17 +312,23 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
       for (PetscInt i = xs; i < xs + xm; ++i, ++r) {
-        const NodeWeights w = s == 1 ? node_weights(wide, modulus_, spec.dims, periodic, i, j, k)
-                                     : coupling_weights(half, rows_numbering, periodic, i, j, k,
-                                                        [&](PetscInt a, PetscInt b, PetscInt c, int d) {
-                                                          return fixed(2 * a, 2 * b, 2 * c, d);
-                                                        });
+        const PetscInt n[3] = {i, j, k};
+        auto held = [&](PetscInt a, PetscInt b, PetscInt c, int d) { return fixed(2 * a, 2 * b, 2 * c, d); };
+        NodeWeights w{};
+        if (s == 1)
+          w = node_weights(wide, modulus_, spec.dims, periodic, i, j, k);
+        else if (half)
+          w = coupling_weights(half, rows_numbering, periodic, i, j, k, held);
+        else {
+          const double* d = &(*sides)[6 * r];
+          const double side[3][2] = {{d[0], d[1]}, {d[2], d[3]}, {d[4], d[5]}};
+          w = weights_of_sides(n, side);
+        }
         if (weights)
           for (int x = 0; x < 3; ++x) {
             (*weights)[6 * r + std::size_t(x)] = w.lo[x];
             (*weights)[6 * r + 3 + std::size_t(x)] = w.hi[x];
           }
-        const PetscInt n[3] = {i, j, k};
         Row& row = rows[r];
         for (int az = 0; az < 2; ++az)
           for (int ay = 0; ay < 2; ++ay)
@@ -474,7 +488,7 @@ void Elasticity::build_coarse_space() {
 /// node past the rank's own, and their weights one voxel further. Made for each set-up of
 /// the levels and destroyed after it: kept, it and its two vectors held ~25 % of the
 /// grid halved's operator (docs/performance.md, "The elastic solve's memory").
-DM Elasticity::wide_labels_dm() const { return box_dm_like(grid_.scalar_dm(), 1, 2); }
+DM Elasticity::wide_labels_dm(PetscInt width) const { return box_dm_like(grid_.scalar_dm(), 1, width); }
 
 void Elasticity::build_quarter_space() {
   try {
@@ -635,7 +649,8 @@ void Elasticity::half_element(const PetscScalar* const* const* wide, const std::
     standard = standard && nodes[q].trilinear();
   }
   for (int c = 0; c < 8; ++c) {
-    const int m = material(i + (c & 1), j + ((c >> 1) & 1), k + ((c >> 2) & 1));
+    // From the wide labels: half_stencil's elements around the block reach past lab_'s ghosts.
+    const int m = int(wide[k + ((c >> 2) & 1)][j + ((c >> 1) & 1)][i + (c & 1)]);
     if (standard) {
       const auto& gc = g[std::size_t(c) * nm + std::size_t(m)];
       for (std::size_t n = 0; n < ke.size(); ++n) ke[n] += gc[n];
@@ -856,6 +871,22 @@ Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const st
   return quarter;
 }
 
+namespace {
+
+/// `-displacement_half_precision single|double` (three levels): the grid halved's operator
+/// kept in single precision (the default) or assembled in double.
+bool half_in_single_precision() {
+  char value[16] = "";
+  PetscBool given = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-half_precision", value, sizeof value, &given));
+  const std::string v = value;
+  if (given && v != "single" && v != "double")
+    throw CollectiveError("-displacement_half_precision " + v + ": single or double");
+  return !given || v == "single";
+}
+
+} // namespace
+
 void Elasticity::set_up_two_levels(Vec labels) {
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
@@ -883,16 +914,21 @@ void Elasticity::set_up_two_levels(Vec labels) {
   // The finest level has no matrix: its smoother may ask for products, the diagonal and
   // the point blocks only. Said up front, on every rank, rather than as PETSc's error at
   // the first solve.
-  const std::string fine_level = three_levels_ ? "-mg_levels_2_pc_type" : "-mg_levels_1_pc_type";
-  for (const std::string& option : {std::string("-mg_levels_pc_type"), fine_level}) {
+  // Under three levels in single precision the grid halved has no matrix either.
+  std::vector<std::string> shell_levels = {"-mg_levels_pc_type",
+                                           three_levels_ ? "-mg_levels_2_pc_type" : "-mg_levels_1_pc_type"};
+  const bool single_half = three_levels_ && half_in_single_precision();
+  if (single_half) shell_levels.push_back("-mg_levels_1_pc_type");
+  for (const std::string& option : shell_levels) {
     char type[64] = "";
     PetscBool given = PETSC_FALSE;
     NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", option.c_str(), type, sizeof type, &given));
     const std::string t = type;
     if (given && t != PCPBJACOBI && t != PCJACOBI && t != PCNONE)
       throw CollectiveError("-displacement_" + option.substr(1) + " " + t +
-                            ": the default two levels smooth the vertex grid without an assembled matrix "
-                            "(pbjacobi, jacobi or none); -displacement_pc_type gamg or mg assemble one");
+                            ": the default levels smooth the vertex grid (and, under three, the grid halved) "
+                            "without an assembled matrix (pbjacobi, jacobi or none); -displacement_half_precision "
+                            "double assembles the grid halved's, -displacement_pc_type gamg or mg the whole grid's");
   }
   Mat coarse = nullptr, quarter = nullptr;
   {
@@ -900,7 +936,7 @@ void Elasticity::set_up_two_levels(Vec labels) {
     const PetscScalar*** wide = nullptr;
     DM wide_dm = nullptr;
     try {
-      wide_dm = wide_labels_dm();
+      wide_dm = wide_labels_dm(single_half ? half_stencil_label_width() : 2);
       NAVOX_CALL(DMGetGlobalVector(wide_dm, &wide_global));
       NAVOX_CALL(VecCopy(labels, wide_global)); // the same layout as grid.scalar_dm()'s
       NAVOX_CALL(DMGetLocalVector(wide_dm, &wide_local));
@@ -909,10 +945,13 @@ void Elasticity::set_up_two_levels(Vec labels) {
       NAVOX_CALL(DMDAVecGetArrayRead(wide_dm, wide_local, &wide));
       build_interpolation(wide, nullptr, vdm_, coarse_, 1);
       const std::vector<Hex::Stiffness> g = trilinear_children(); // for both levels' elements
-      coarse = coarse_operator(wide, g);
+      // Under three levels the grid halved's operator is only smoothed: in single
+      // precision without an assembled matrix unless asked (single_block_stencil.hpp).
+      std::vector<double> sides; // its couplings for P2's weights, from half_stencil
+      coarse = single_half ? half_stencil(wide, g, sides) : coarse_operator(wide, g);
       if (three_levels_) {
         std::vector<double> weights; // P2's, for the element-by-element product
-        build_interpolation(nullptr, coarse, coarse_.dm, quarter_, 2, &weights);
+        build_interpolation(nullptr, single_half ? nullptr : coarse, coarse_.dm, quarter_, 2, &weights, &sides);
         quarter = quarter_operator(wide, g, weights);
       }
     } catch (...) {
