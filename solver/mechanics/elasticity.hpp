@@ -277,7 +277,10 @@ private:
   const PetscScalar*** lab_ = nullptr;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
   bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
-  std::vector<double> block_inverse_; ///< per owned node its 3×3 diagonal block inverted (two levels)
+  /// Per owned node its 3×3 diagonal block inverted, 6 floats (symmetric_block_jacobi.hpp;
+  /// two levels); as 9 doubles only where PETSc's PCPBJACOBI is asked for.
+  std::vector<float> block_inverse_;
+  std::vector<double> block_inverse_unpacked_;
   /// Per owned node the material whose stencil its row is (its eight elements of one
   /// material, no held DOF near), or −1: its elements' rows are summed (two levels).
   std::vector<std::int16_t> node_material_;

@@ -4,8 +4,8 @@
 // identity: the assembled matrix of Elasticity::fill() to round-off
 // (tests/parallel/test_elastic_operator.cpp). An AIJ matrix of K held 81 entries per row
 // (~2.9 KB per node, ~70 % of an elastic solve's memory at 64^3); the shell keeps each
-// node's inverted 3x3 diagonal block (72 B, for the point-block Jacobi smoother) and a
-// 27-point stencil per material.
+// node's inverted 3x3 diagonal block (6 floats, 24 B, for the point-block Jacobi smoother,
+// symmetric_block_jacobi.hpp) and a 27-point stencil per material.
 //
 // Node by node: a node away from the held DOFs whose eight elements are of one material
 // takes that material's stencil (243 multiply-adds, the count of an AIJ row block);
@@ -19,7 +19,7 @@
 //
 // The callbacks call PETSc and arithmetic only: nothing in them throws.
 #include "solver/mechanics/elasticity.hpp"
-#include "solver/mechanics/single_block_stencil.hpp"
+#include "solver/mechanics/symmetric_block_jacobi.hpp"
 
 #include "mesh/collective.hpp"
 #include "mesh/cpu_clones.hpp"
@@ -154,17 +154,18 @@ void Elasticity::prepare_matrix_free() {
     }
   PetscInt xs, ys, zs, xm, ym, zm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
-  block_inverse_.assign(std::size_t(9 * xm * ym * zm), 0.0);
+  block_inverse_.assign(std::size_t(6 * xm * ym * zm), 0.0f);
+  block_inverse_unpacked_.clear();
   node_material_.assign(std::size_t(xm * ym * zm), -1);
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
   const std::int64_t nx = spec.dims[0], ny = spec.dims[1], nz = spec.dims[2];
   collectively(grid_.comm(), [&] {
-    double* out = block_inverse_.data();
+    float* out = block_inverse_.data();
     std::int16_t* material_of = node_material_.data();
     for (PetscInt k = zs; k < zs + zm; ++k)
       for (PetscInt j = ys; j < ys + ym; ++j)
-        for (PetscInt i = xs; i < xs + xm; ++i, out += 9, ++material_of) {
+        for (PetscInt i = xs; i < xs + xm; ++i, out += 6, ++material_of) {
           // The product's choice (apply), once per set of labels rather than per product:
           // away from the held DOFs (two nodes from a held plane), all eight elements alike.
           const bool inner = k >= 2 && k + 1 <= nz && (periodic || (i >= 2 && i + 2 <= nx && j >= 2 && j + 2 <= ny));
@@ -175,7 +176,7 @@ void Elasticity::prepare_matrix_free() {
           if (uniform) *material_of = std::int16_t(m0);
           double m[9];
           node_block(i, j, k, m);
-          // Symmetric, so row- and column-major (which PETSc's point-block Jacobi reads) agree.
+          // For the smoother's point-block Jacobi (symmetric_block_jacobi.hpp).
           if (!invert_symmetric_3x3(m, out))
             throw Error("elasticity: a node's diagonal block is not positive definite");
         }
@@ -219,7 +220,17 @@ PetscErrorCode Elasticity::shell_invert_block_diagonal(Mat a, const PetscScalar*
   PetscFunctionBeginUser;
   void* self = nullptr;
   PetscCall(MatShellGetContext(a, &self));
-  *values = static_cast<const Elasticity*>(self)->block_inverse_.data();
+  // Only where an option asks for PETSc's PCPBJACOBI: its 9 doubles a node, made then.
+  auto* e = static_cast<Elasticity*>(self);
+  const std::size_t nodes = e->block_inverse_.size() / 6;
+  try {
+    e->block_inverse_unpacked_.resize(9 * nodes);
+  } catch (...) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the vertex grid's unpacked point blocks");
+  }
+  for (std::size_t node = 0; node < nodes; ++node)
+    unpack_symmetric_3x3(&e->block_inverse_[6 * node], &e->block_inverse_unpacked_[9 * node]);
+  *values = e->block_inverse_unpacked_.data();
   PetscFunctionReturn(0);
 }
 

@@ -46,6 +46,7 @@
 #include "mesh/release_free_heap.hpp"
 #include "mesh/vertex_dm.hpp"
 #include "solver/mechanics/single_block_stencil.hpp"
+#include "solver/mechanics/symmetric_block_jacobi.hpp"
 
 #include <algorithm>
 #include <array>
@@ -977,8 +978,9 @@ void Elasticity::set_up_two_levels(Vec labels) {
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
     NAVOX_CALL(PCMGSetInterpolation(pc, levels - 1, coarse_.interpolation));
     if (three_levels_) NAVOX_CALL(PCMGSetInterpolation(pc, 1, quarter_.interpolation));
-    // Chebyshev on point-block Jacobi: on the vertex grid through the shell's blocks, on
-    // the grid halved (three levels) on its assembled operator.
+    // Chebyshev on point-block Jacobi: on the vertex grid and the grid halved in single
+    // precision by the shells' packed blocks (symmetric_block_jacobi.hpp), on the grid
+    // halved assembled (-displacement_half_precision double) by PETSc's.
     for (PetscInt l = 1; l < levels; ++l) {
       KSP smoother = nullptr;
       PC smoother_pc = nullptr;
@@ -986,7 +988,12 @@ void Elasticity::set_up_two_levels(Vec labels) {
       if (l < levels - 1) NAVOX_CALL(KSPSetOperators(smoother, coarse, coarse));
       NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
       NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
-      NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
+      if (l == levels - 1)
+        NAVOX_CALL(set_symmetric_block_jacobi(smoother_pc, &block_inverse_));
+      else if (single_half)
+        NAVOX_CALL(set_symmetric_block_jacobi(smoother_pc, &single_block_stencil_inverse(coarse)));
+      else
+        NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
     }
     KSP coarse_solve = nullptr;
     PC coarse_pc = nullptr;

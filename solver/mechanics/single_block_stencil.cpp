@@ -1,6 +1,7 @@
 // The grid halved's operator in single precision (single_block_stencil.hpp). The
 // callbacks call PETSc and arithmetic only: nothing in them throws.
 #include "solver/mechanics/single_block_stencil.hpp"
+#include "solver/mechanics/symmetric_block_jacobi.hpp"
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
@@ -13,30 +14,18 @@
 
 namespace navox {
 
-bool invert_symmetric_3x3(const double m[9], double out[9]) {
-  const double c00 = m[4] * m[8] - m[5] * m[7], c01 = m[5] * m[6] - m[3] * m[8], c02 = m[3] * m[7] - m[4] * m[6];
-  const double det = m[0] * c00 + m[1] * c01 + m[2] * c02;
-  if (!(det > 0)) return false;
-  out[0] = c00 / det;
-  out[1] = out[3] = c01 / det;
-  out[2] = out[6] = c02 / det;
-  out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
-  out[5] = out[7] = (m[2] * m[3] - m[0] * m[5]) / det;
-  out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-  return true;
-}
-
 namespace {
 
 /// What the shell keeps: per owned node (x fastest) its 27 blocks, [neighbour (dz, dy, dx)
-/// ascending][column component][row component] as floats, and in double its inverted
-/// diagonal block (row-major) and diagonal.
+/// ascending][column component][row component] as floats, its inverted diagonal block as
+/// 6 floats (symmetric_block_jacobi.hpp) and its diagonal in double; the inverse as 9
+/// doubles only if PETSc's PCPBJACOBI asks for it.
 struct Stencil {
   DM dm = nullptr;
   PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
   PetscInt gxs = 0, gys = 0, gzs = 0, gxm = 0, gym = 0, gzm = 0;
-  std::vector<float> blocks;
-  std::vector<double> inverse, diagonal;
+  std::vector<float> blocks, inverse;
+  std::vector<double> diagonal, inverse_unpacked;
   ~Stencil() {
     if (dm) (void)DMDestroy(&dm);
   }
@@ -119,7 +108,15 @@ PetscErrorCode stencil_block_inverse(Mat a, const PetscScalar** values) {
   PetscFunctionBeginUser;
   Stencil* s = nullptr;
   PetscCall(stencil_of(a, &s));
-  *values = s->inverse.data();
+  const std::size_t nodes = s->inverse.size() / 6;
+  try {
+    s->inverse_unpacked.resize(9 * nodes);
+  } catch (...) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the grid halved's unpacked point blocks");
+  }
+  for (std::size_t node = 0; node < nodes; ++node)
+    unpack_symmetric_3x3(&s->inverse[6 * node], &s->inverse_unpacked[9 * node]);
+  *values = s->inverse_unpacked.data();
   PetscFunctionReturn(0);
 }
 
@@ -154,11 +151,11 @@ Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<dou
       if (blocks.size() != owned * 9 * kNeighbours || diagonal_blocks.size() != owned * 9)
         throw Error(std::string(kWhat) + "its blocks do not match the DMDA's owned nodes");
       s->blocks = std::move(blocks);
-      s->inverse.assign(owned * 9, 0.0);
+      s->inverse.assign(owned * 6, 0.0f);
       s->diagonal.assign(owned * 3, 0.0);
       for (std::size_t node = 0; node < owned; ++node) {
         const double* block = &diagonal_blocks[9 * node];
-        if (!invert_symmetric_3x3(block, &s->inverse[9 * node]))
+        if (!invert_symmetric_3x3(block, &s->inverse[6 * node]))
           throw Error(std::string(kWhat) + "the diagonal block of its owned node " + std::to_string(node) + " is not positive definite");
         for (int c = 0; c < 3; ++c) s->diagonal[3 * node + std::size_t(c)] = block[4 * c];
       }
@@ -194,6 +191,16 @@ Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<dou
     throw;
   }
   return shell;
+}
+
+} // namespace navox
+
+namespace navox {
+
+const std::vector<float>& single_block_stencil_inverse(Mat shell) {
+  void* context = nullptr;
+  NAVOX_CALL(MatShellGetContext(shell, &context));
+  return static_cast<const Stencil*>(context)->inverse;
 }
 
 } // namespace navox

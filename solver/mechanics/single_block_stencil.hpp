@@ -33,9 +33,8 @@ namespace navox {
 /// sizes do not match `dm` or a diagonal block is not positive definite. Collective.
 Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<double>& diagonal_blocks);
 
-/// `out` = m⁻¹ for a symmetric 3 × 3 `m` (row-major; so column-major too), by the adjugate
-/// over the determinant; false (out untouched) where m is not positive definite by its
-/// determinant.
-bool invert_symmetric_3x3(const double m[9], double out[9]);
+/// The shell's inverted diagonal blocks, 6 floats a node (symmetric_block_jacobi.hpp),
+/// for its smoother; they live as long as the shell.
+const std::vector<float>& single_block_stencil_inverse(Mat shell);
 
 } // namespace navox
