@@ -222,15 +222,7 @@ PetscErrorCode Elasticity::shell_invert_block_diagonal(Mat a, const PetscScalar*
   PetscCall(MatShellGetContext(a, &self));
   // Only where an option asks for PETSc's PCPBJACOBI: its 9 doubles a node, made then.
   auto* e = static_cast<Elasticity*>(self);
-  const std::size_t nodes = e->block_inverse_.size() / 6;
-  try {
-    e->block_inverse_unpacked_.resize(9 * nodes);
-  } catch (...) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the vertex grid's unpacked point blocks");
-  }
-  for (std::size_t node = 0; node < nodes; ++node)
-    unpack_symmetric_3x3(&e->block_inverse_[6 * node], &e->block_inverse_unpacked_[9 * node]);
-  *values = e->block_inverse_unpacked_.data();
+  PetscCall(unpack_symmetric_blocks(e->block_inverse_, e->block_inverse_unpacked_, values));
   PetscFunctionReturn(0);
 }
 

@@ -108,15 +108,7 @@ PetscErrorCode stencil_block_inverse(Mat a, const PetscScalar** values) {
   PetscFunctionBeginUser;
   Stencil* s = nullptr;
   PetscCall(stencil_of(a, &s));
-  const std::size_t nodes = s->inverse.size() / 6;
-  try {
-    s->inverse_unpacked.resize(9 * nodes);
-  } catch (...) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the grid halved's unpacked point blocks");
-  }
-  for (std::size_t node = 0; node < nodes; ++node)
-    unpack_symmetric_3x3(&s->inverse[6 * node], &s->inverse_unpacked[9 * node]);
-  *values = s->inverse_unpacked.data();
+  PetscCall(unpack_symmetric_blocks(s->inverse, s->inverse_unpacked, values));
   PetscFunctionReturn(0);
 }
 

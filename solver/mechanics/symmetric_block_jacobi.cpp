@@ -17,13 +17,27 @@ bool invert_symmetric_3x3(const double m[9], float out[6]) {
   return true;
 }
 
-void unpack_symmetric_3x3(const float p[6], double out[9]) {
-  out[0] = p[0];
-  out[1] = out[3] = p[1];
-  out[2] = out[6] = p[2];
-  out[4] = p[3];
-  out[5] = out[7] = p[4];
-  out[8] = p[5];
+PetscErrorCode unpack_symmetric_blocks(const std::vector<float>& packed, std::vector<double>& unpacked,
+                                       const PetscScalar** values) {
+  PetscFunctionBeginUser;
+  const std::size_t nodes = packed.size() / 6;
+  try {
+    unpacked.resize(9 * nodes);
+  } catch (...) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the unpacked point blocks");
+  }
+  for (std::size_t node = 0; node < nodes; ++node) {
+    const float* p = &packed[6 * node];
+    double* out = &unpacked[9 * node];
+    out[0] = p[0];
+    out[1] = out[3] = p[1];
+    out[2] = out[6] = p[2];
+    out[4] = p[3];
+    out[5] = out[7] = p[4];
+    out[8] = p[5];
+  }
+  *values = unpacked.data();
+  PetscFunctionReturn(0);
 }
 
 namespace {

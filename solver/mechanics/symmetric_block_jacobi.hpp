@@ -16,9 +16,11 @@ namespace navox {
 /// false where m is not positive definite by its determinant.
 bool invert_symmetric_3x3(const double m[9], float out[6]);
 
-/// The 9 doubles (row-major) of the packed symmetric `packed`, for PETSc's point-block
-/// Jacobi where an option asks for it (MatInvertBlockDiagonal of a MatShell).
-void unpack_symmetric_3x3(const float packed[6], double out[9]);
+/// For a MatShell's MatInvertBlockDiagonal, where an option asks for PETSc's PCPBJACOBI:
+/// `unpacked` made the 9 doubles a node (row-major) of `packed` (6 floats a node), and
+/// `values` its data. PETSC_ERR_MEM, not an exception, where it cannot be allocated.
+PetscErrorCode unpack_symmetric_blocks(const std::vector<float>& packed, std::vector<double>& unpacked,
+                                       const PetscScalar** values);
 
 /// Makes `pc` a PCSHELL applying the blocks `inverse` (6 floats a node, the nodes in the
 /// order of the PC's vectors' owned entries): read at each application, so the vector
