@@ -579,4 +579,41 @@ TEST(ElasticOperator, SmootherThatNeedsAMatrixIsRefusedOnEveryRank) {
   VecDestroy(&labels);
 }
 
+/// Under three levels the grid halved in single precision has no matrix either: SOR on it
+/// is refused on every rank, and accepted with -displacement_half_precision double (an
+/// assembled BAIJ); a precision other than single or double is refused.
+TEST(ElasticOperator, TheGridHalvedInSinglePrecisionRefusesSmoothersThatNeedAMatrix) {
+  GeometricLevels three("3");
+  const navox::GridSpec spec = quartering(2, false);
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec labels = navox::test::voxel_field(grid, label);
+  const auto mats = navox::test::elastic_materials();
+  PetscOptionsSetValue(nullptr, "-displacement_mg_levels_1_pc_type", "sor");
+  try {
+    navox::Elasticity e(grid, labels, mats);
+    ADD_FAILURE() << "SOR on the grid halved in single precision was accepted";
+  } catch (const navox::CollectiveError& error) {
+    EXPECT_NE(std::string(error.what()).find("-displacement_mg_levels_1_pc_type sor"), std::string::npos)
+        << error.what();
+  }
+  {
+    HalfPrecision assembled("double");
+    navox::Elasticity e(grid, labels, mats);
+    EXPECT_EQ(e.geometric_levels(), 3);
+  }
+  PetscOptionsClearValue(nullptr, "-displacement_mg_levels_1_pc_type");
+  {
+    HalfPrecision wrong("half");
+    try {
+      navox::Elasticity e(grid, labels, mats);
+      ADD_FAILURE() << "-displacement_half_precision half was accepted";
+    } catch (const navox::CollectiveError& error) {
+      EXPECT_NE(std::string(error.what()).find("-displacement_half_precision half: single or double"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+  VecDestroy(&labels);
+}
+
 } // namespace
