@@ -5,7 +5,7 @@
 ///
 /// Each owned node keeps its 27 neighbours' blocks as floats in a fixed stencil layout
 /// (972 B a node, no column indices; the assembled BAIJ took 2,052 B), its diagonal
-/// block's inverse and its diagonal in double. The product reads the ghosted input,
+/// block's inverse as 6 floats (symmetric_block_jacobi.hpp) and its diagonal in double. The product reads the ghosted input,
 /// rounds nothing but the stored coefficients and sums each row in double in one fixed
 /// order (neighbour by neighbour, (dz, dy, dx) ascending, then the column's component):
 /// the same bits on any partition. Lower-precision coefficients in multigrid smoothers are
@@ -13,10 +13,10 @@
 /// Ljungkvist 2019, ACM TOPC 6(1):2, single-precision multigrid levels under a
 /// double-precision outer CG); the outer CG here still works on the exact fine operator.
 ///
-/// The symmetry of the float operator holds as far as the assembled one's does (a
-/// coefficient and its transpose are the same double, summed in the same order on one
-/// rank; across ranks two sums may round apart in the last bit of a double, and their
-/// floats then differ by at most one unit): the V-cycle stays symmetric to that.
+/// Symmetry: a coefficient and its transpose are sums of the same element entries, each
+/// node summing its own eight elements, so their doubles may differ in the last bit and
+/// their floats then by one unit at most; `parallel.elastic_operator` measures the
+/// products' asymmetry at ≤ 4e-16. The V-cycle stays symmetric to that.
 #include <petscdmda.h>
 #include <petscmat.h>
 
@@ -28,8 +28,8 @@ namespace navox {
 /// ≥ 1) whose owned nodes (x fastest) have the 3 × 3 blocks `blocks`, [node][neighbour
 /// (dz, dy, dx) ascending, 13 the node itself][column component][row component], rounded
 /// to float by the caller from the double sums whose diagonal blocks are
-/// `diagonal_blocks` ([node][row][column]). Products, the diagonal and the inverted 3 × 3
-/// diagonal blocks (PCPBJACOBI). Throws (the same CollectiveError on every rank) where the
+/// `diagonal_blocks` ([node][row][column]). Products, the diagonal, and the inverted 3 × 3
+/// diagonal blocks for PETSc's PCPBJACOBI where an option asks for it. Throws (the same CollectiveError on every rank) where the
 /// sizes do not match `dm` or a diagonal block is not positive definite. Collective.
 Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<double>& diagonal_blocks);
 
