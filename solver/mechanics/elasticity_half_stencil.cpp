@@ -9,7 +9,10 @@
 // go along z with two node planes of double sums in hand: after layer K the plane K has
 // all its elements, and is rounded to float, its diagonal blocks and P2's couplings read
 // from the doubles. So no assembled operator (2,052 B a node as BAIJ) exists beside the
-// float one (972 B).
+// float one. Of each row the upper blocks are kept (504 B a node), and the lower blocks
+// towards nodes outside the owned box, transposed, as those nodes' upper blocks in the
+// ring around it. Each element's matrix is made exactly symmetric first: a block and its
+// transpose are then the same doubles, summed from the same elements in the same order.
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
@@ -24,6 +27,13 @@ namespace navox {
 
 namespace {
 constexpr std::size_t kBlock = 27 * 9; // a node's 27 blocks of 3 x 3
+
+/// K ← (K + Kᵀ)/2, exactly symmetric: the Galerkin products that make an element's matrix
+/// round K_ab and K_ba apart.
+void symmetrize(physics::HexElasticity::Stiffness& ke) {
+  for (std::size_t r = 0; r < 24; ++r)
+    for (std::size_t c = r + 1; c < 24; ++c) ke[r * 24 + c] = ke[c * 24 + r] = 0.5 * (ke[r * 24 + c] + ke[c * 24 + r]);
+}
 } // namespace
 
 void Elasticity::half_element_range(int axis, PetscInt& first, PetscInt& last) const {
@@ -68,7 +78,8 @@ Mat Elasticity::half_stencil(const PetscScalar* const* const* wide, const std::v
   PetscInt first[3], last[3];
   for (int x = 0; x < 3; ++x) half_element_range(x, first[x], last[x]);
   const std::size_t plane_nodes = std::size_t(xm * ym), owned = plane_nodes * std::size_t(zm);
-  std::vector<float> blocks(owned * kBlock, 0.0f);
+  const UpperBlocks layout{xm, ym, zm};
+  std::vector<float> upper(layout.nodes() * UpperBlocks::kFloats, 0.0f);
   std::vector<double> diagonal(owned * 9, 0.0);
   sides.assign(owned * 6, 0.0);
   std::vector<double> plane[2] = {std::vector<double>(plane_nodes * kBlock, 0.0),
@@ -110,7 +121,16 @@ Mat Elasticity::half_stencil(const PetscScalar* const* const* wide, const std::v
         }
         for (int r = 0; r < 3; ++r)
           for (int c = 0; c < 3; ++c) diagonal[9 * node + std::size_t(3 * r + c)] = s[13 * 9 + 3 * c + r];
-        std::transform(s, s + kBlock, &blocks[node * kBlock], [](double v) { return float(v); });
+        const PetscInt d[3] = {i - xs, j - ys, k - zs};
+        std::transform(s + 13 * 9, s + kBlock, &upper[layout.node(d[0], d[1], d[2]) * UpperBlocks::kFloats],
+                       [](double v) { return float(v); });
+        for (int m = 0; m < 13; ++m) {
+          const PetscInt e[3] = {d[0] + m % 3 - 1, d[1] + (m / 3) % 3 - 1, d[2] + m / 9 - 1};
+          if (e[0] >= 0 && e[0] < xm && e[1] >= 0 && e[1] < ym && e[2] >= 0) continue; // its own row has it
+          float* t = &upper[layout.node(e[0], e[1], e[2]) * UpperBlocks::kFloats + std::size_t(13 - m) * 9];
+          for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c) t[3 * r + c] = float(s[m * 9 + 3 * c + r]);
+        }
       }
   };
   collectively(grid_.comm(), [&] {
@@ -121,6 +141,7 @@ Mat Elasticity::half_stencil(const PetscScalar* const* const* wide, const std::v
       for (PetscInt ej = first[1]; ej <= last[1]; ++ej)
         for (PetscInt ei = first[0]; ei <= last[0]; ++ei) {
           half_element(wide, g, 2 * ei, 2 * ej, 2 * ek, ke, held_dof);
+          symmetrize(ke);
           for (int a = 0; a < 8; ++a) {
             const int ax = a & 1, ay = (a >> 1) & 1, az = (a >> 2) & 1;
             const PetscInt i = wrap(ei + ax, 0), j = wrap(ej + ay, 1), k = ek + az;
@@ -141,7 +162,7 @@ Mat Elasticity::half_stencil(const PetscScalar* const* const* wide, const std::v
     // The top node plane has elements below it only.
     if (last[2] + 1 >= zs && last[2] + 1 < zs + zm) finish(plane[0], last[2] + 1);
   });
-  return single_block_stencil(coarse_.dm, std::move(blocks), diagonal);
+  return single_block_stencil(coarse_.dm, std::move(upper), diagonal);
 }
 
 } // namespace navox

@@ -16,15 +16,16 @@ namespace navox {
 
 namespace {
 
-/// What the shell keeps: per owned node (x fastest) its 27 blocks, [neighbour (dz, dy, dx)
-/// ascending][column component][row component] as floats, its inverted diagonal block as
-/// 6 floats (symmetric_block_jacobi.hpp) and its diagonal in double; the inverse as 9
-/// doubles only if PETSc's PCPBJACOBI asks for it.
+/// What the shell keeps: the upper blocks as floats (UpperBlocks over the owned box), per
+/// owned node (x fastest) its inverted diagonal block as 6 floats (symmetric_block_jacobi.hpp)
+/// and its diagonal in double; the inverse as 9 doubles only if PETSc's PCPBJACOBI asks
+/// for it.
 struct Stencil {
   DM dm = nullptr;
   PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
   PetscInt gxs = 0, gys = 0, gzs = 0, gxm = 0, gym = 0, gzm = 0;
-  std::vector<float> blocks, inverse;
+  UpperBlocks layout;
+  std::vector<float> upper, inverse;
   std::vector<double> diagonal, inverse_unpacked;
   ~Stencil() {
     if (dm) (void)DMDestroy(&dm);
@@ -54,38 +55,78 @@ PetscErrorCode stencil_mult(Mat a, Vec x, Vec y) {
   PetscScalar* yv = nullptr;
   PetscCall(VecGetArrayRead(xl, &xv));
   PetscCall(VecGetArrayWrite(y, &yv));
+  // One pass over the blocks as stored, node by node in (k, j, i) order over the owned box
+  // and its ring: each node's upper block A_it gives its own row A_it x_t and, transposed,
+  // row t's A_ti x_i. Row t so receives its lower neighbours' parts in ascending neighbour
+  // order, before its own: the order the header states. The blocks are read once,
+  // contiguously; the rows written ahead lie within the next node plane.
+  const PetscInt xm = s->xm, ym = s->ym, zm = s->zm;
   const std::ptrdiff_t sy = 3 * std::ptrdiff_t(s->gxm), sz = sy * s->gym;
-  std::ptrdiff_t offset[kNeighbours];
-  for (int n = 0; n < kNeighbours; ++n) offset[n] = (n % 3 - 1) * 3 + ((n / 3) % 3 - 1) * sy + (n / 9 - 1) * sz;
-  const float* b = s->blocks.data();
-  PetscScalar* out = yv;
-  for (PetscInt k = s->zs; k < s->zs + s->zm; ++k)
-    for (PetscInt j = s->ys; j < s->ys + s->ym; ++j)
-      for (PetscInt i = s->xs; i < s->xs + s->xm; ++i, out += 3, b += 9 * kNeighbours) {
-        const PetscInt li = i - s->gxs, lj = j - s->gys, lk = k - s->gzs;
+  const std::ptrdiff_t oy = 3 * std::ptrdiff_t(xm), oz = oy * ym;
+  std::ptrdiff_t offset[kNeighbours], row[kNeighbours];
+  for (int n = 0; n < kNeighbours; ++n) {
+    const std::ptrdiff_t di = n % 3 - 1, dj = (n / 3) % 3 - 1, dk = n / 9 - 1;
+    offset[n] = 3 * di + dj * sy + dk * sz;
+    row[n] = 3 * di + dj * oy + dk * oz;
+  }
+  std::fill(yv, yv + 3 * std::ptrdiff_t(xm) * ym * zm, 0.0);
+  const float* b = s->upper.data();
+  for (PetscInt dk = -1; dk < zm; ++dk)
+    for (PetscInt dj = -1; dj <= ym; ++dj)
+      for (PetscInt di = -1; di <= xm; ++di, b += UpperBlocks::kFloats) {
+        const PetscInt li = s->xs + di - s->gxs, lj = s->ys + dj - s->gys, lk = s->zs + dk - s->gzs;
+        if (li < 0 || lj < 0 || lk < 0 || li >= s->gxm || lj >= s->gym || lk >= s->gzm) continue; // no such node
         const PetscScalar* xn = xv + 3 * ((lk * s->gym + lj) * s->gxm + li);
+        const bool own = di >= 0 && di < xm && dj >= 0 && dj < ym && dk >= 0;
+        const std::ptrdiff_t yi = 3 * ((std::ptrdiff_t(dk) * ym + dj) * xm + di); // a row where `own`
         // A node at the grid's side has no ghosts beyond it; its blocks there are zero.
         const bool inner = li >= 1 && lj >= 1 && lk >= 1 && li + 1 < s->gxm && lj + 1 < s->gym && lk + 1 < s->gzm;
-        double r0 = 0, r1 = 0, r2 = 0;
-        for (int n = 0; n < kNeighbours; ++n) {
-          if (!inner) {
-            const PetscInt di = n % 3 - 1, dj = (n / 3) % 3 - 1, dk = n / 9 - 1;
-            if (li + di < 0 || lj + dj < 0 || lk + dk < 0 || li + di >= s->gxm || lj + dj >= s->gym ||
-                lk + dk >= s->gzm)
-              continue;
-          }
-          const PetscScalar* xq = xn + offset[n];
-          const float* q = b + 9 * n;
-          for (int c = 0; c < 3; ++c, q += 3) {
-            const double v = xq[c];
-            r0 += double(q[0]) * v;
-            r1 += double(q[1]) * v;
-            r2 += double(q[2]) * v;
-          }
+        auto exists = [&](int n) {
+          const PetscInt ei = li + n % 3 - 1, ej = lj + (n / 3) % 3 - 1, ek = lk + n / 9 - 1;
+          return ei >= 0 && ej >= 0 && ek >= 0 && ei < s->gxm && ej < s->gym && ek < s->gzm;
+        };
+        auto owned = [&](int n) {
+          const PetscInt ei = di + n % 3 - 1, ej = dj + (n / 3) % 3 - 1, ek = dk + n / 9 - 1;
+          return ei >= 0 && ej >= 0 && ek >= 0 && ei < xm && ej < ym && ek < zm;
+        };
+        if (own) {
+          PetscScalar* yn = yv + yi;
+          double r0 = yn[0], r1 = yn[1], r2 = yn[2];
+          auto sum = [&](auto skip) {
+            const float* q = b;
+            for (int n = 13; n < kNeighbours; ++n, q += 9) {
+              if (skip(n)) continue;
+              const PetscScalar* xq = xn + offset[n];
+              const double v0 = xq[0], v1 = xq[1], v2 = xq[2];
+              r0 += (double(q[0]) * v0 + double(q[3]) * v1) + double(q[6]) * v2;
+              r1 += (double(q[1]) * v0 + double(q[4]) * v1) + double(q[7]) * v2;
+              r2 += (double(q[2]) * v0 + double(q[5]) * v1) + double(q[8]) * v2;
+            }
+          };
+          if (inner)
+            sum([](int) { return false; });
+          else
+            sum([&](int n) { return !exists(n); });
+          yn[0] = r0;
+          yn[1] = r1;
+          yn[2] = r2;
         }
-        out[0] = r0;
-        out[1] = r1;
-        out[2] = r2;
+        // The transposes into the upper neighbours' rows owned here.
+        auto scatter = [&](auto skip) {
+          const double v0 = xn[0], v1 = xn[1], v2 = xn[2];
+          const float* q = b + 9;
+          for (int n = 14; n < kNeighbours; ++n, q += 9) {
+            if (skip(n)) continue;
+            PetscScalar* yt = yv + (yi + row[n]);
+            yt[0] += (double(q[0]) * v0 + double(q[1]) * v1) + double(q[2]) * v2;
+            yt[1] += (double(q[3]) * v0 + double(q[4]) * v1) + double(q[5]) * v2;
+            yt[2] += (double(q[6]) * v0 + double(q[7]) * v1) + double(q[8]) * v2;
+          }
+        };
+        if (own && di >= 1 && di + 1 < xm && dj >= 1 && dj + 1 < ym && dk + 1 < zm)
+          scatter([](int) { return false; });
+        else
+          scatter([&](int n) { return !owned(n); });
       }
   PetscCall(VecRestoreArrayWrite(y, &yv));
   PetscCall(VecRestoreArrayRead(xl, &xv));
@@ -122,7 +163,7 @@ PetscErrorCode stencil_destroy(Mat a) {
 
 } // namespace
 
-Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<double>& diagonal_blocks) {
+Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<double>& diagonal_blocks) {
   auto* s = new Stencil;
   Mat shell = nullptr;
   try {
@@ -140,9 +181,10 @@ Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<dou
       if (dof != 3 || width < 1 || type != DMDA_STENCIL_BOX || (bx == DM_BOUNDARY_PERIODIC && mx < 3) ||
           (by == DM_BOUNDARY_PERIODIC && my < 3) || (bz == DM_BOUNDARY_PERIODIC && mz < 3))
         throw Error(std::string(kWhat) + "its DMDA is not a 3-DOF box stencil with 3 or more nodes along each periodic axis");
-      if (blocks.size() != owned * 9 * kNeighbours || diagonal_blocks.size() != owned * 9)
+      s->layout = UpperBlocks{s->xm, s->ym, s->zm};
+      if (upper.size() != s->layout.nodes() * UpperBlocks::kFloats || diagonal_blocks.size() != owned * 9)
         throw Error(std::string(kWhat) + "its blocks do not match the DMDA's owned nodes");
-      s->blocks = std::move(blocks);
+      s->upper = std::move(upper);
       s->inverse.assign(owned * 6, 0.0f);
       s->diagonal.assign(owned * 3, 0.0);
       for (std::size_t node = 0; node < owned; ++node) {

@@ -3,35 +3,58 @@
 /// grid halved's operator under the elastic solve's three levels, which is only smoothed
 /// (Chebyshev on point-block Jacobi), never factored or used for a residual.
 ///
-/// Each owned node keeps its 27 neighbours' blocks as floats in a fixed stencil layout
-/// (972 B a node, no column indices; the assembled BAIJ took 2,052 B), its diagonal
-/// block's inverse as 6 floats (symmetric_block_jacobi.hpp) and its diagonal in double. The product reads the ghosted input,
-/// rounds nothing but the stored coefficients and sums each row in double in one fixed
-/// order (neighbour by neighbour, (dz, dy, dx) ascending, then the column's component):
-/// the same bits on any partition. Lower-precision coefficients in multigrid smoothers are
-/// an established way to halve the traffic of matrix-bound levels (e.g. Kronbichler &
-/// Ljungkvist 2019, ACM TOPC 6(1):2, single-precision multigrid levels under a
-/// double-precision outer CG); the outer CG here still works on the exact fine operator.
+/// Each node keeps the blocks of its upper neighbours only, the operator being symmetric:
+/// 14 blocks as floats in a fixed layout (504 B a node, no column indices; 27 blocks took
+/// 972 B, the assembled BAIJ 2,052 B), its diagonal block's inverse as 6 floats
+/// (symmetric_block_jacobi.hpp) and its diagonal in double. A row's lower blocks are the
+/// transposes of its lower neighbours' upper blocks; for a lower neighbour outside the
+/// owned box (another rank's, or across a periodic side) they are kept in a ring of nodes
+/// around the owned box, filled by the caller from the owned rows. The product reads the
+/// ghosted input, rounds nothing but the stored coefficients and sums each row in double
+/// in one fixed order, neighbour by neighbour, (dz, dy, dx) ascending, each block's three
+/// products summed ((a + b) + c) before they are added to the row: the same bits on any
+/// partition. It reads the blocks once, as stored: a node's upper blocks give its own row
+/// and, transposed, its upper neighbours' rows, which so receive their lower neighbours'
+/// parts first and in that order.
+/// Lower-precision coefficients in multigrid smoothers are an established way to halve the
+/// traffic of matrix-bound levels (e.g. Kronbichler & Ljungkvist 2019, ACM TOPC 6(1):2,
+/// single-precision multigrid levels under a double-precision outer CG); the outer CG here
+/// still works on the exact fine operator.
 ///
-/// Symmetry: a coefficient and its transpose are sums of the same element entries, each
-/// node summing its own eight elements, so their doubles may differ in the last bit and
-/// their floats then by one unit at most; `parallel.elastic_operator` measures the
-/// products' asymmetry at ≤ 4e-16. The V-cycle stays symmetric to that.
+/// Symmetry: the caller makes each element's matrix exactly symmetric and sums a node's
+/// elements in one order, so a block and its transpose are the same doubles wherever they
+/// are summed, and the stored floats are exactly symmetric on any partition.
 #include <petscdmda.h>
 #include <petscmat.h>
 
+#include <cstddef>
 #include <vector>
 
 namespace navox {
 
-/// A MatShell of the 27-point operator on the 3-DOF vertex DMDA `dm` (box stencil, width
-/// ≥ 1) whose owned nodes (x fastest) have the 3 × 3 blocks `blocks`, [node][neighbour
-/// (dz, dy, dx) ascending, 13 the node itself][column component][row component], rounded
-/// to float by the caller from the double sums whose diagonal blocks are
-/// `diagonal_blocks` ([node][row][column]). Products, the diagonal, and the inverted 3 × 3
-/// diagonal blocks for PETSc's PCPBJACOBI where an option asks for it. Throws (the same CollectiveError on every rank) where the
-/// sizes do not match `dm` or a diagonal block is not positive definite. Collective.
-Mat single_block_stencil(DM dm, std::vector<float> blocks, const std::vector<double>& diagonal_blocks);
+/// Where the shell keeps each node's 14 upper blocks (neighbours (dz, dy, dx) from
+/// (0, 0, 0) on, ascending: the node itself first): the owned box of `xm` × `ym` × `zm`
+/// nodes, one more node on each side along x and y and on the low side along z, x fastest.
+/// A block is [column component][row component]. The ring's nodes hold only their blocks
+/// to owned nodes (the transposes of the owned rows' lower blocks), zero elsewhere.
+struct UpperBlocks {
+  static constexpr std::size_t kBlocks = 14, kFloats = kBlocks * 9;
+  PetscInt xm = 0, ym = 0, zm = 0;
+  std::size_t nodes() const { return std::size_t(xm + 2) * std::size_t(ym + 2) * std::size_t(zm + 1); }
+  /// The node at (i − xs, j − ys, k − zs), each from −1.
+  std::size_t node(PetscInt di, PetscInt dj, PetscInt dk) const {
+    return (std::size_t(dk + 1) * std::size_t(ym + 2) + std::size_t(dj + 1)) * std::size_t(xm + 2) + std::size_t(di + 1);
+  }
+};
+
+/// A MatShell of the symmetric 27-point operator on the 3-DOF vertex DMDA `dm` (box
+/// stencil, width ≥ 1) with the upper blocks `upper` (laid out as UpperBlocks over `dm`'s
+/// owned box), rounded to float by the caller from the double sums whose diagonal blocks
+/// are `diagonal_blocks` (owned nodes, x fastest, [node][row][column]). Products, the
+/// diagonal, and the inverted 3 × 3 diagonal blocks for PETSc's PCPBJACOBI where an option
+/// asks for it. Throws (the same CollectiveError on every rank) where the sizes do not
+/// match `dm` or a diagonal block is not positive definite. Collective.
+Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<double>& diagonal_blocks);
 
 /// The shell's inverted diagonal blocks, 6 floats a node (symmetric_block_jacobi.hpp),
 /// for its smoother; they live as long as the shell.
