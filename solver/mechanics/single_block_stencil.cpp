@@ -16,7 +16,8 @@ namespace navox {
 
 namespace {
 
-/// What the shell keeps: the upper blocks as floats (UpperBlocks over the owned box), per
+/// What the shell keeps: the upper blocks as floats (UpperBlocks over the owned box, walked
+/// in its order by the product), per
 /// owned node (x fastest) its inverted diagonal block as 6 floats (symmetric_block_jacobi.hpp)
 /// and its diagonal in double; the inverse as 9 doubles only if PETSc's PCPBJACOBI asks
 /// for it.
@@ -24,7 +25,6 @@ struct Stencil {
   DM dm = nullptr;
   PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
   PetscInt gxs = 0, gys = 0, gzs = 0, gxm = 0, gym = 0, gzm = 0;
-  UpperBlocks layout;
   std::vector<float> upper, inverse;
   std::vector<double> diagonal, inverse_unpacked;
   ~Stencil() {
@@ -181,8 +181,7 @@ Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<doub
       if (dof != 3 || width < 1 || type != DMDA_STENCIL_BOX || (bx == DM_BOUNDARY_PERIODIC && mx < 3) ||
           (by == DM_BOUNDARY_PERIODIC && my < 3) || (bz == DM_BOUNDARY_PERIODIC && mz < 3))
         throw Error(std::string(kWhat) + "its DMDA is not a 3-DOF box stencil with 3 or more nodes along each periodic axis");
-      s->layout = UpperBlocks{s->xm, s->ym, s->zm};
-      if (upper.size() != s->layout.nodes() * UpperBlocks::kFloats || diagonal_blocks.size() != owned * 9)
+      if (upper.size() != UpperBlocks{s->xm, s->ym, s->zm}.nodes() * UpperBlocks::kFloats || diagonal_blocks.size() != owned * 9)
         throw Error(std::string(kWhat) + "its blocks do not match the DMDA's owned nodes");
       s->upper = std::move(upper);
       s->inverse.assign(owned * 6, 0.0f);

@@ -22,8 +22,11 @@
 /// still works on the exact fine operator.
 ///
 /// Symmetry: the caller makes each element's matrix exactly symmetric and sums a node's
-/// elements in one order, so a block and its transpose are the same doubles wherever they
-/// are summed, and the stored floats are exactly symmetric on any partition.
+/// elements in one order, so a block and its transpose are the same doubles wherever a
+/// rank sums them, and the stored floats are exactly symmetric. (One exception to "the
+/// same bits on any partition": where one rank holds a whole periodic axis it sums the
+/// seam's elements in another order than a split does, so those nodes' sums may differ in
+/// the last bit between partitions.)
 #include <petscdmda.h>
 #include <petscmat.h>
 
