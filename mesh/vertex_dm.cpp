@@ -32,6 +32,14 @@ DM create_vertex_dm(const Grid& grid, PetscInt dof) {
   return dm;
 }
 
+VectorSizes dmda_vector_sizes(DM dm) {
+  PetscInt nodes[3], dof = 0, owned[3];
+  NAVOX_CALL(DMDAGetInfo(dm, nullptr, &nodes[0], &nodes[1], &nodes[2], nullptr, nullptr, nullptr, &dof, nullptr, nullptr,
+                         nullptr, nullptr, nullptr));
+  NAVOX_CALL(DMDAGetCorners(dm, nullptr, nullptr, nullptr, &owned[0], &owned[1], &owned[2]));
+  return {owned[0] * owned[1] * owned[2] * dof, nodes[0] * nodes[1] * nodes[2] * dof};
+}
+
 VertexHierarchy vertex_mg_hierarchy(const Grid& grid, DM dm, PetscInt min_nodes, PetscInt enough_nodes) {
   const GridSpec& spec = grid.spec();
   PetscInt procs[3] = {0, 0, 0};

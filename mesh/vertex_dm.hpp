@@ -14,6 +14,14 @@ namespace navox {
 /// The vertex DMDA of `grid` (set up; the caller destroys it). Collective.
 DM create_vertex_dm(const Grid& grid, PetscInt dof);
 
+/// The local and global lengths of a global vector of the DMDA `dm`, from its sizes alone:
+/// a vector borrowed from the DM's pool to read them stays in the pool, held for nothing
+/// (a whole vector of the grid). Not collective.
+struct VectorSizes {
+  PetscInt local = 0, global = 0;
+};
+VectorSizes dmda_vector_sizes(DM dm);
+
 /// A geometric multigrid hierarchy that PETSc's DMCoarsen can make from a vertex DMDA.
 struct VertexHierarchy {
   int levels = 1;           ///< levels, the fine one included (1: no halving)

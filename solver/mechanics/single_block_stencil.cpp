@@ -5,6 +5,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/error.hpp"
+#include "mesh/vertex_dm.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -193,13 +194,9 @@ Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<doub
         for (int c = 0; c < 3; ++c) s->diagonal[3 * node + std::size_t(c)] = block[4 * c];
       }
     });
-    Vec v = nullptr;
-    PetscInt n = 0, N = 0;
-    NAVOX_CALL(DMGetGlobalVector(dm, &v));
-    NAVOX_CALL(VecGetLocalSize(v, &n));
-    NAVOX_CALL(VecGetSize(v, &N));
-    NAVOX_CALL(DMRestoreGlobalVector(dm, &v));
-    NAVOX_CALL(MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(dm)), n, n, N, N, s, &shell));
+    const VectorSizes n = dmda_vector_sizes(dm);
+    NAVOX_CALL(MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(dm)), n.local, n.local, n.global, n.global, s,
+                              &shell));
   } catch (...) {
     delete s;
     throw;
