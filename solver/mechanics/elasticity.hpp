@@ -157,7 +157,7 @@ public:
   /// callbacks (elasticity_two_levels.cpp); not an interface.
   struct CoarseSpace {
     DM dm = nullptr;
-    Mat p = nullptr;             ///< P (MAIJ: one scalar AIJ for the 3 DOF), rebuilt with the labels
+    Mat p = nullptr;             ///< P (vertex_interpolation.hpp: its weights as floats), rebuilt with the labels
     Vec free = nullptr;          ///< 1 on the free coarse DOFs, 0 on the held ones
     Vec work = nullptr;          ///< a coarse vector for the products of P~
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
@@ -211,11 +211,10 @@ private:
   /// `factor` × its index), the shell P~ over `finer`'s vectors and the rigid-body modes.
   void build_space(CoarseSpace& space, DM finer, PetscInt factor);
   void release_coarse_space();
-  /// The interpolation into space.p, rows the nodes of `rows`: the vertex grid's (s = 1),
-  /// weights from the labels (`wide`: their local array with ghosts two wide), a scalar
-  /// AIJ as MAIJ; or the grid halved's (s = 2), weights from its operator `half`, a row
-  /// per DOF with block size 3 (for the Galerkin product). And the coarse operator
-  /// P~^T A P~, element by element.
+  /// The interpolation into space.p (vertex_interpolation.hpp), rows the nodes of `rows`:
+  /// the vertex grid's (s = 1), weights from the labels (`wide`: their local array with
+  /// ghosts two wide); or the grid halved's (s = 2), weights from its operator `half` or
+  /// from `sides`.
   /// `weights`, where given: each owned node's (lo[3], hi[3]) (s = 2, for quarter_operator).
   /// `sides` (s = 2 without `half`): half_stencil's couplings, for the same weights.
   void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s,

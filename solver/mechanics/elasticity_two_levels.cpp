@@ -28,9 +28,9 @@
 // took 49-84 iterations there, 18-19 now).
 //
 // The coarse grid, the mask of held coarse DOFs and the coarse nodes' rigid-body modes are
-// built once and kept across collector moves (Elasticity::relabel); P (a scalar AIJ
-// for the three components, as MAIJ) and the coarse operator follow the labels. P~ is a
-// MatShell that zeroes the held coarse DOFs on P's coarse side.
+// built once and kept across collector moves (Elasticity::relabel); P (a MatShell keeping
+// each fine node's weights as floats, vertex_interpolation.hpp) and the coarse operator
+// follow the labels. P~ is a MatShell that zeroes the held coarse DOFs on P's coarse side.
 //
 // Three levels (grids from ~60^3 voxels, Elasticity::geometric_levels): the grid halved
 // is smoothed in turn (Chebyshev on its point blocks; its operator stored by 3 x 3
@@ -47,6 +47,7 @@
 #include "mesh/vertex_dm.hpp"
 #include "solver/mechanics/single_block_stencil.hpp"
 #include "solver/mechanics/symmetric_block_jacobi.hpp"
+#include "solver/mechanics/vertex_interpolation.hpp"
 
 #include <algorithm>
 #include <array>
@@ -143,8 +144,8 @@ private:
 
 namespace {
 
-// P~ = P diag(free) and its transpose, applied through P (MAIJ) and the mask: the
-// same products as an AIJ copy of P with the held columns scaled to zero (an entry
+// P~ = P diag(free) and its transpose, applied through P (vertex_interpolation.hpp) and
+// the mask: the same products as a copy of P with the held columns scaled to zero (an entry
 // times 0 adds 0 either way). PCMG interpolates with MatMultAdd and restricts with
 // MatMultTranspose.
 using CoarseSpace = Elasticity::CoarseSpace;
@@ -215,9 +216,11 @@ NodeWeights node_weights(const PetscScalar* const* const* wide, const std::vecto
             if (!(periodic && x < 2) && (e[x] < 0 || e[x] >= PetscInt(dims[std::size_t(x)]))) exists = false;
           if (exists) side[s] += modulus[std::size_t(wide[e[2]][e[1]][e[0]])];
         }
-    // Summed in a fixed order whatever the rank; equal sides give 1/2 exactly.
-    w.lo[a] = side[0] / (side[0] + side[1]);
-    w.hi[a] = side[1] / (side[0] + side[1]);
+    // Summed in a fixed order whatever the rank; equal sides give 1/2 exactly. lo as a
+    // float, which P₁ keeps (vertex_interpolation.hpp), and hi = 1 − lo, exact in double:
+    // the grid halved's elements take the same weights as P₁, and they sum to 1.
+    w.lo[a] = double(float(side[0] / (side[0] + side[1])));
+    w.hi[a] = 1.0 - w.lo[a];
   }
   return w;
 }
@@ -229,8 +232,9 @@ NodeWeights weights_of_sides(const PetscInt (&n)[3], const double (&side)[3][2])
   for (int x = 0; x < 3; ++x) {
     const bool between = n[x] % 2 != 0;
     const double total = side[x][0] + side[x][1];
-    w.lo[x] = !between ? 1 : total > 0 ? side[x][0] / total : 0.5;
-    w.hi[x] = !between ? 0 : total > 0 ? side[x][1] / total : 0.5;
+    // lo as a float, which P₂ keeps, and hi = 1 − lo (as node_weights).
+    w.lo[x] = !between ? 1 : total > 0 ? double(float(side[x][0] / total)) : 0.5;
+    w.hi[x] = !between ? 0 : 1.0 - w.lo[x];
   }
   return w;
 }
@@ -294,21 +298,14 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
                                      int s, std::vector<double>* weights, const std::vector<double>* sides) {
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
-  const DmdaNumbering coarse(space.dm), rows_numbering(rows_dm);
-  const PetscInt cn[3] = {coarse.nodes(0), coarse.nodes(1), coarse.nodes(2)};
-  PetscInt xs, ys, zs, xm, ym, zm, cxs, cys, czs, cxm, cym, czm;
+  const DmdaNumbering rows_numbering(rows_dm);
+  PetscInt xs, ys, zs, xm, ym, zm;
   NAVOX_CALL(DMDAGetCorners(rows_dm, &xs, &ys, &zs, &xm, &ym, &zm));
-  NAVOX_CALL(DMDAGetCorners(space.dm, &cxs, &cys, &czs, &cxm, &cym, &czm));
-  const PetscInt clo[3] = {cxs, cys, czs}, chi[3] = {cxs + cxm, cys + cym, czs + czm};
-  // Each owned fine node's row: up to 8 coarse nodes, their scalar global indices and weights.
-  struct Row {
-    int count = 0;
-    PetscInt cols[8];
-    double values[8];
-  };
-  std::vector<Row> rows(std::size_t(xm * ym * zm));
-  std::vector<PetscInt> diagonal(rows.size(), 0), off(rows.size(), 0);
-  if (weights) weights->assign(6 * rows.size(), 0.0);
+  // Each owned fine node's weights (NodeWeights); P keeps their lo parts as floats
+  // (vertex_interpolation.hpp), without a matrix.
+  const std::size_t owned = std::size_t(xm) * std::size_t(ym) * std::size_t(zm);
+  std::vector<float> lo(3 * owned);
+  if (weights) weights->assign(6 * owned, 0.0);
   std::size_t r = 0;
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
@@ -325,77 +322,17 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
           const double side[3][2] = {{d[0], d[1]}, {d[2], d[3]}, {d[4], d[5]}};
           w = weights_of_sides(n, side);
         }
-        if (weights)
-          for (int x = 0; x < 3; ++x) {
+        for (int x = 0; x < 3; ++x) {
+          lo[3 * r + std::size_t(x)] = float(w.lo[x]);
+          if (weights) {
             (*weights)[6 * r + std::size_t(x)] = w.lo[x];
             (*weights)[6 * r + 3 + std::size_t(x)] = w.hi[x];
           }
-        Row& row = rows[r];
-        for (int az = 0; az < 2; ++az)
-          for (int ay = 0; ay < 2; ++ay)
-            for (int ax = 0; ax < 2; ++ax) {
-              const int a[3] = {ax, ay, az};
-              double v = 1;
-              PetscInt node[3];
-              for (int x = 0; x < 3; ++x) {
-                v *= a[x] == 0 ? w.lo[x] : w.hi[x];
-                node[x] = n[x] / 2 + a[x];
-                if (periodic && x < 2) node[x] %= cn[x];
-              }
-              if (v == 0) continue;
-              bool mine = true;
-              for (int x = 0; x < 3; ++x) mine = mine && node[x] >= clo[x] && node[x] < chi[x];
-              (mine ? diagonal : off)[r] += 1;
-              row.cols[row.count] = coarse.row(node[0], node[1], node[2], 0) / 3;
-              row.values[row.count++] = v;
-            }
+        }
       }
-  // The vertex grid's P as a scalar AIJ serving the three components (MAIJ); the grid
-  // halved's with a row per DOF and block size 3, which PETSc's Galerkin product takes
-  // (and gives the grid quartered's operator its blocks, which GAMG needs).
-  const PetscInt dof = s == 1 ? 1 : 3;
-  Mat p = nullptr;
-  try {
-    PetscInt coarse_rows = 0, coarse_n = 0;
-    NAVOX_CALL(VecGetLocalSize(space.free, &coarse_rows));
-    NAVOX_CALL(VecGetSize(space.free, &coarse_n));
-    PetscInt nodes[3];
-    NAVOX_CALL(DMDAGetInfo(rows_dm, nullptr, &nodes[0], &nodes[1], &nodes[2], nullptr, nullptr, nullptr, nullptr,
-                           nullptr, nullptr, nullptr, nullptr, nullptr));
-    const PetscInt fine_n = nodes[0] * nodes[1] * nodes[2];
-    std::vector<PetscInt> d(rows.size() * std::size_t(dof)), o(d.size());
-    for (std::size_t q = 0; q < d.size(); ++q) {
-      d[q] = diagonal[q / std::size_t(dof)];
-      o[q] = off[q / std::size_t(dof)];
-    }
-    NAVOX_CALL(MatCreate(grid_.comm(), &p));
-    NAVOX_CALL(MatSetSizes(p, PetscInt(rows.size()) * dof, coarse_rows / 3 * dof, fine_n * dof, coarse_n / 3 * dof));
-    NAVOX_CALL(MatSetBlockSizes(p, dof, dof));
-    NAVOX_CALL(MatSetType(p, MATAIJ));
-    NAVOX_CALL(MatSeqAIJSetPreallocation(p, 0, d.data()));
-    NAVOX_CALL(MatMPIAIJSetPreallocation(p, 0, d.data(), 0, o.data()));
-    PetscInt first = 0;
-    NAVOX_CALL(MatGetOwnershipRange(p, &first, nullptr));
-    for (std::size_t q = 0; q < rows.size(); ++q)
-      for (PetscInt c = 0; c < dof; ++c) {
-        const PetscInt row = first + PetscInt(q) * dof + c;
-        PetscInt cols[8];
-        for (int n = 0; n < rows[q].count; ++n) cols[n] = rows[q].cols[n] * dof + c;
-        NAVOX_CALL(MatSetValues(p, 1, &row, rows[q].count, cols, rows[q].values, INSERT_VALUES));
-      }
-    NAVOX_CALL(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
-    if (space.p) NAVOX_CALL(MatDestroy(&space.p));
-    if (dof == 1) {
-      NAVOX_CALL(MatCreateMAIJ(p, 3, &space.p));
-      NAVOX_CALL(MatDestroy(&p)); // the MAIJ matrix holds it
-    } else {
-      space.p = p;
-    }
-  } catch (...) {
-    (void)MatDestroy(&p);
-    throw;
-  }
+  Mat p = vertex_interpolation(rows_dm, space.dm, std::move(lo));
+  if (space.p) (void)MatDestroy(&space.p);
+  space.p = p;
 }
 
 namespace {
