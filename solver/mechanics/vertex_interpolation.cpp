@@ -50,6 +50,24 @@ inline AxisParents parents(PetscInt n, float lo) {
   return {2, {(n - 1) / 2, (n + 1) / 2}, {double(lo), 1.0 - double(lo)}};
 }
 
+/// f(i, j, k) for each owned fine node, x fastest.
+template <class F> void for_owned(const Interpolation& p, F&& f) {
+  for (PetscInt k = p.s[2]; k < p.s[2] + p.m[2]; ++k)
+    for (PetscInt j = p.s[1]; j < p.s[1] + p.m[1]; ++j)
+      for (PetscInt i = p.s[0]; i < p.s[0] + p.m[0]; ++i) f(i, j, k);
+}
+
+/// f(I, J, K, w) for each parent of fine node (i, j, k), (z, y, x) ascending, w its weight
+/// (w_x w_y) w_z: one place for the products that P and Pᵀ share.
+template <class F> inline void for_parents(const Interpolation& p, PetscInt i, PetscInt j, PetscInt k, F&& f) {
+  const float* lo = p.weights(i, j, k);
+  const AxisParents x = parents(i, lo[0]), y = parents(j, lo[1]), z = parents(k, lo[2]);
+  for (int c2 = 0; c2 < z.count; ++c2)
+    for (int c1 = 0; c1 < y.count; ++c1)
+      for (int c0 = 0; c0 < x.count; ++c0)
+        f(x.node[c0], y.node[c1], z.node[c2], (x.weight[c0] * y.weight[c1]) * z.weight[c2]);
+}
+
 /// y = add + P u over the fine owned box (add may be null or y itself).
 PetscErrorCode apply(Mat a, Vec u, Vec add, Vec y) {
   PetscFunctionBeginUser;
@@ -65,23 +83,16 @@ PetscErrorCode apply(Mat a, Vec u, Vec add, Vec y) {
   PetscCall(DMDAVecGetArrayDOFRead(p->coarse, ul, &uc));
   if (add && add != y) PetscCall(DMDAVecGetArrayDOFRead(p->fine, add, &af));
   PetscCall(DMDAVecGetArrayDOF(p->fine, y, &yf));
-  for (PetscInt k = p->s[2]; k < p->s[2] + p->m[2]; ++k)
-    for (PetscInt j = p->s[1]; j < p->s[1] + p->m[1]; ++j)
-      for (PetscInt i = p->s[0]; i < p->s[0] + p->m[0]; ++i) {
-        const float* lo = p->weights(i, j, k);
-        const AxisParents x = parents(i, lo[0]), yy = parents(j, lo[1]), z = parents(k, lo[2]);
-        double sum[3] = {0, 0, 0};
-        for (int c2 = 0; c2 < z.count; ++c2)
-          for (int c1 = 0; c1 < yy.count; ++c1)
-            for (int c0 = 0; c0 < x.count; ++c0) {
-              const double w = (x.weight[c0] * yy.weight[c1]) * z.weight[c2];
-              const PetscScalar* v = uc[z.node[c2]][yy.node[c1]][x.node[c0]];
-              for (int c = 0; c < 3; ++c) sum[c] += w * v[c];
-            }
-        PetscScalar* out = yf[k][j][i];
-        const PetscScalar* base = !add ? nullptr : add == y ? out : af[k][j][i];
-        for (int c = 0; c < 3; ++c) out[c] = base ? base[c] + sum[c] : sum[c];
-      }
+  for_owned(*p, [&](PetscInt i, PetscInt j, PetscInt k) {
+    double sum[3] = {0, 0, 0};
+    for_parents(*p, i, j, k, [&](PetscInt pi, PetscInt pj, PetscInt pk, double w) {
+      const PetscScalar* v = uc[pk][pj][pi];
+      for (int c = 0; c < 3; ++c) sum[c] += w * v[c];
+    });
+    PetscScalar* out = yf[k][j][i];
+    const PetscScalar* base = !add ? nullptr : add == y ? out : af[k][j][i];
+    for (int c = 0; c < 3; ++c) out[c] = base ? base[c] + sum[c] : sum[c];
+  });
   PetscCall(DMDAVecRestoreArrayDOF(p->fine, y, &yf));
   if (af) PetscCall(DMDAVecRestoreArrayDOFRead(p->fine, add, &af));
   PetscCall(DMDAVecRestoreArrayDOFRead(p->coarse, ul, &uc));
@@ -103,20 +114,13 @@ PetscErrorCode apply_transpose(Mat a, Vec y, Vec add, Vec x) {
   PetscScalar**** xc = nullptr;
   PetscCall(DMDAVecGetArrayDOFRead(p->fine, y, &yf));
   PetscCall(DMDAVecGetArrayDOF(p->coarse, xl, &xc));
-  for (PetscInt k = p->s[2]; k < p->s[2] + p->m[2]; ++k)
-    for (PetscInt j = p->s[1]; j < p->s[1] + p->m[1]; ++j)
-      for (PetscInt i = p->s[0]; i < p->s[0] + p->m[0]; ++i) {
-        const float* lo = p->weights(i, j, k);
-        const AxisParents px = parents(i, lo[0]), py = parents(j, lo[1]), pz = parents(k, lo[2]);
-        const PetscScalar* v = yf[k][j][i];
-        for (int c2 = 0; c2 < pz.count; ++c2)
-          for (int c1 = 0; c1 < py.count; ++c1)
-            for (int c0 = 0; c0 < px.count; ++c0) {
-              const double w = (px.weight[c0] * py.weight[c1]) * pz.weight[c2];
-              PetscScalar* out = xc[pz.node[c2]][py.node[c1]][px.node[c0]];
-              for (int c = 0; c < 3; ++c) out[c] += w * v[c];
-            }
-      }
+  for_owned(*p, [&](PetscInt i, PetscInt j, PetscInt k) {
+    const PetscScalar* v = yf[k][j][i];
+    for_parents(*p, i, j, k, [&](PetscInt pi, PetscInt pj, PetscInt pk, double w) {
+      PetscScalar* out = xc[pk][pj][pi];
+      for (int c = 0; c < 3; ++c) out[c] += w * v[c];
+    });
+  });
   PetscCall(DMDAVecRestoreArrayDOF(p->coarse, xl, &xc));
   PetscCall(DMDAVecRestoreArrayDOFRead(p->fine, y, &yf));
   if (add && add != x) {
