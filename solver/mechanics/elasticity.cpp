@@ -362,13 +362,6 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
   } else {
     NAVOX_CALL(VecSet(na_local_, 0.0));
   }
-  Vec bl = nullptr;
-  NAVOX_CALL(DMGetLocalVector(vdm_, &bl));
-  NAVOX_CALL(VecSet(bl, 0.0));
-  PetscScalar**** f = nullptr;
-  const PetscScalar*** na = nullptr;
-  NAVOX_CALL(DMDAVecGetArrayDOF(vdm_, bl, &f));
-  NAVOX_CALL(DMDAVecGetArrayRead(sdm, na_local_, &na));
   const std::int64_t top = spec.dims[2] - 1;
   // The pressure plate is pressed onto the solid of the top layer only (an open pore
   // under it takes no load): the stack load P A_xy spread evenly over the solid top
@@ -388,23 +381,32 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
                                           : -load.stack_pressure * h_[0] * h_[1] / 4.0 *
                                                 double(spec.dims[0] * spec.dims[1]) / double(solid_top); // per face node
   const double det = h_[0] * h_[1] * h_[2] / 8.0;
-  for_each_owned(box, [&](auto i, auto j, auto k) {
-    auto add = [&](int a, int c, double value) { f[k + ((a >> 2) & 1)][j + ((a >> 1) & 1)][i + (a & 1)][c] += value * scale_; };
-    if (k == top && top_force != 0 && solid(material(i, j, k)))
-      for (int a = 4; a < 8; ++a) add(a, 2, top_force);
+  // Each owned node sums what its (up to) eight voxels put on it, voxel by voxel in
+  // (z, y, x) order, from the labels' and Na's ghosts: the load is the same bits on any
+  // partition (a ghosted copy summed onto its owners added other ranks' parts in the
+  // scatter's order).
+  const bool periodic = spec.periodic_lateral;
+  auto exists = [&](int axis, std::int64_t v) {
+    return (periodic && axis < 2) || (v >= 0 && v < spec.dims[std::size_t(axis)]);
+  };
+  const PetscScalar*** na = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, na_local_, &na));
+  // What voxel (i, j, k) puts on its corner a (bit x of a: the corner's side along x).
+  auto corner_load = [&](std::int64_t i, std::int64_t j, std::int64_t k, int a, double (&sum)[3]) {
+    if (k == top && top_force != 0 && ((a >> 2) & 1) && solid(material(i, j, k))) sum[2] += top_force * scale_;
     if (const double p = na[k][j][i]; p != 0) {
       // The Na presses on the solids it touches: p A / 4 on each node of every face it
       // shares with SE or CC, along the Na voxel's outward normal. Faces to Na cancel
       // and faces to empty pores are free surfaces (the eigenstress −p I of the Na
-      // voxel minus those faces).
+      // voxel minus those faces). Only the faces the corner lies on: their other voxel
+      // is one of the node's eight too, within the ghosts.
       for (int face = 0; face < 6; ++face) {
+        const int axis = face / 2, side = face % 2;
+        if (((a >> axis) & 1) != side) continue;
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, face, ni, nj, nk) || !solid(material(ni, nj, nk))) continue;
-        const int axis = face / 2, side = face % 2;
         const double area = h_[(axis + 1) % 3] * h_[(axis + 2) % 3];
-        const double force = (side ? 1.0 : -1.0) * p * area / 4.0;
-        for (int a = 0; a < 8; ++a)
-          if (((a >> axis) & 1) == side) add(a, axis, force);
+        sum[axis] += (side ? 1.0 : -1.0) * p * area / 4.0 * scale_;
       }
     }
     if (load.body_force)
@@ -416,21 +418,28 @@ ElasticResult Elasticity::solve(const ElasticLoad& load) {
         const double z = spec.origin[2] + (double(k) + 0.5 * (1 + g[2])) * h_[2];
         const std::array<double, 3> bf = load.body_force(x, y, z);
         const std::array<double, 8> n = Hex::shape(g[0], g[1], g[2]);
-        for (int a = 0; a < 8; ++a)
-          for (int c = 0; c < 3; ++c) add(a, c, n[std::size_t(a)] * bf[std::size_t(c)] * det);
+        for (int c = 0; c < 3; ++c) sum[c] += n[std::size_t(a)] * bf[std::size_t(c)] * det * scale_;
       }
-  });
-  NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, na_local_, &na));
-  NAVOX_CALL(DMDAVecRestoreArrayDOF(vdm_, bl, &f));
-  NAVOX_CALL(VecSet(b_, 0.0));
-  NAVOX_CALL(DMLocalToGlobalBegin(vdm_, bl, ADD_VALUES, b_));
-  NAVOX_CALL(DMLocalToGlobalEnd(vdm_, bl, ADD_VALUES, b_));
-  NAVOX_CALL(DMRestoreLocalVector(vdm_, &bl));
-  // Prescribed (zero) displacements: the unit-diagonal rows get the value itself.
+  };
   PetscScalar**** fb = nullptr;
   PetscInt xs, ys, zs, xm, ym, zm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
   NAVOX_CALL(DMDAVecGetArrayDOF(vdm_, b_, &fb));
+  for (PetscInt k = zs; k < zs + zm; ++k)
+    for (PetscInt j = ys; j < ys + ym; ++j)
+      for (PetscInt i = xs; i < xs + xm; ++i) {
+        double sum[3] = {0, 0, 0};
+        for (int dk = 0; dk < 2; ++dk)
+          for (int dj = 0; dj < 2; ++dj)
+            for (int di = 0; di < 2; ++di) {
+              const std::int64_t vi = i - 1 + di, vj = j - 1 + dj, vk = k - 1 + dk;
+              if (exists(0, vi) && exists(1, vj) && exists(2, vk))
+                corner_load(vi, vj, vk, (1 - di) + 2 * (1 - dj) + 4 * (1 - dk), sum);
+            }
+        for (int c = 0; c < 3; ++c) fb[k][j][i][c] = sum[c];
+      }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, na_local_, &na));
+  // Prescribed (zero) displacements: the unit-diagonal rows get the value itself.
   for (PetscInt k = zs; k < zs + zm; ++k)
     for (PetscInt j = ys; j < ys + ym; ++j)
       for (PetscInt i = xs; i < xs + xm; ++i)

@@ -117,6 +117,8 @@ public:
   /// The vertex DMDA and the nodal displacement of the last solve (for tests and output).
   DM vertex_dm() const { return vdm_; }
   Vec solution() const { return u_; }
+  /// The last solve's load vector (the right-hand side, held DOFs zeroed).
+  Vec load_vector() const { return b_; }
   /// The operator of the solve (the scaled K: an AIJ matrix, or under the default two
   /// levels a MatShell) and its solver, for tests.
   Mat operator_matrix() const { return a_; }

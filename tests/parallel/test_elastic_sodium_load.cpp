@@ -7,7 +7,10 @@
 //    have to carry all of it, compressing the layer by P / E_ersatz);
 //  - a Na voxel facing an empty pore presses only on its solid faces: a pressurised
 //    Na pocket beside an empty pore, fully inside the SE, loads nothing on the pore
-//    side (the net force on the SE is zero, the support's reaction stays ~0).
+//    side (the net force on the SE is zero, the support's reaction stays ~0);
+//  - the load vector (stack pressure, Na pressures that round, a body force) is the same
+//    bits on any partition, split along x, y and z, bounded and periodic: each node sums
+//    its voxels' parts in one order.
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/elastic_materials.hpp"
@@ -19,7 +22,10 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace {
@@ -91,6 +97,53 @@ TEST(ElasticSodiumLoad, NaPressesOnlyOnSolids) {
   EXPECT_NEAR(elastic.transmitted_force(0) / down, 1.0, 1e-5);
   VecDestroy(&na);
   VecDestroy(&labels);
+}
+
+/// The load vector of the deck below on a grid split along `split_axis`, all of it on every
+/// rank in natural order.
+std::vector<double> load_on_split(int split_axis, bool periodic) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  navox::GridSpec s;
+  s.dims = {8, 8, 12};
+  s.spacing = {1e-6, 1.3e-6, 0.7e-6};
+  s.periodic_lateral = periodic;
+  s.processors = {1, 1, 1};
+  s.processors[std::size_t(split_axis)] = size;
+  navox::Grid grid(MPI_COMM_WORLD, s, {});
+  const auto mats = navox::test::elastic_materials();
+  // SE below k = 4, a Na layer with empty pores at k = 4..5, CC above with a pore column.
+  auto na_voxel = [](std::int64_t i, std::int64_t j, std::int64_t k) { return k >= 4 && k < 6 && (i + 2 * j) % 5 != 0; };
+  Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    return k < 4 ? 0.0 : k < 6 ? 2.0 : (i == 3 && j == 5 && k < 10) ? 2.0 : 1.0;
+  });
+  // Pressures that round (not sums of a few powers of two).
+  Vec na = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
+    return na_voxel(i, j, k) ? kP * (1.0 + 0.1 * std::sin(1.3 * double(i) + 0.7 * double(j) + 0.37 * double(k))) : 0.0;
+  });
+  navox::Elasticity elastic(grid, labels, mats);
+  navox::ElasticLoad load;
+  load.stack_pressure = kP / 3;
+  load.na_pressure = na;
+  load.body_force = [](double x, double y, double z) {
+    return std::array<double, 3>{1e9 * std::cos(3e5 * x), 1e9 * std::sin(2e5 * y + 1e5 * z), 7e8 * std::cos(1e5 * z)};
+  };
+  elastic.solve(load);
+  std::vector<double> b = navox::test::gather_natural(elastic.vertex_dm(), elastic.load_vector());
+  VecDestroy(&na);
+  VecDestroy(&labels);
+  return b;
+}
+
+TEST(ElasticSodiumLoad, TheLoadIsTheSameBitsOnAnySplit) {
+  for (bool periodic : {false, true}) {
+    const std::vector<double> first = load_on_split(0, periodic);
+    double largest = 0;
+    for (double v : first) largest = std::max(largest, std::abs(v));
+    EXPECT_GT(largest, 0.0);
+    for (int axis = 1; axis < 3; ++axis)
+      EXPECT_TRUE(load_on_split(axis, periodic) == first) << "split along " << axis << (periodic ? ", periodic" : "");
+  }
 }
 
 } // namespace

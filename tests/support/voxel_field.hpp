@@ -25,14 +25,15 @@ template <class F> Vec voxel_field(const Grid& grid, F&& value) {
   return x;
 }
 
-/// The whole of a global vector of grid.scalar_dm() on every rank, in natural
-/// order (x fastest): for comparing small test volumes across rank counts.
-inline std::vector<double> gather_natural(const Grid& grid, Vec global) {
+/// The whole of a global vector of the DMDA `dm` on every rank, in natural order (x
+/// fastest, the DOFs of a node together): for comparing small test volumes across rank
+/// counts and partitions.
+inline std::vector<double> gather_natural(DM dm, Vec global) {
   Vec natural = nullptr, all = nullptr;
   VecScatter scatter = nullptr;
-  NAVOX_CALL(DMDACreateNaturalVector(grid.scalar_dm(), &natural));
-  NAVOX_CALL(DMDAGlobalToNaturalBegin(grid.scalar_dm(), global, INSERT_VALUES, natural));
-  NAVOX_CALL(DMDAGlobalToNaturalEnd(grid.scalar_dm(), global, INSERT_VALUES, natural));
+  NAVOX_CALL(DMDACreateNaturalVector(dm, &natural));
+  NAVOX_CALL(DMDAGlobalToNaturalBegin(dm, global, INSERT_VALUES, natural));
+  NAVOX_CALL(DMDAGlobalToNaturalEnd(dm, global, INSERT_VALUES, natural));
   NAVOX_CALL(VecScatterCreateToAll(natural, &scatter, &all));
   NAVOX_CALL(VecScatterBegin(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD));
   NAVOX_CALL(VecScatterEnd(scatter, natural, all, INSERT_VALUES, SCATTER_FORWARD));
@@ -47,5 +48,8 @@ inline std::vector<double> gather_natural(const Grid& grid, Vec global) {
   NAVOX_CALL(VecDestroy(&natural));
   return out;
 }
+
+/// The same for a global vector of grid.scalar_dm().
+inline std::vector<double> gather_natural(const Grid& grid, Vec global) { return gather_natural(grid.scalar_dm(), global); }
 
 } // namespace navox::test
