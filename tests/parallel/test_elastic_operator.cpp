@@ -16,6 +16,7 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/elastic_materials.hpp"
+#include "support/partitions.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -50,14 +51,11 @@ struct AssembledOperator {
 };
 
 navox::GridSpec halving(int split_axis, bool periodic) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   navox::GridSpec spec;
   spec.dims = {16, 16, 16};
   spec.spacing = {1e-6, 1.5e-6, 0.8e-6};
   spec.periodic_lateral = periodic;
-  spec.processors = {1, 1, 1};
-  spec.processors[std::size_t(split_axis)] = size;
+  spec.processors = navox::test::split_along(split_axis);
   return spec;
 }
 

@@ -8,6 +8,7 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/elastic_materials.hpp"
+#include "support/partitions.hpp"
 #include "support/voxel_field.hpp"
 
 #include "support/validate_line.hpp"
@@ -117,14 +118,11 @@ void check_uniaxial(const navox::GridSpec& spec, std::int64_t interface, Pc pc =
 }
 
 navox::GridSpec block(int split_axis, bool periodic) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   navox::GridSpec spec;
   spec.dims = {6, 5, 8};
   spec.spacing = {1e-6, 1.5e-6, 0.8e-6}; // anisotropic voxels
   spec.periodic_lateral = periodic;
-  spec.processors = {1, 1, 1};
-  spec.processors[std::size_t(split_axis)] = size;
+  spec.processors = navox::test::split_along(split_axis);
   return spec;
 }
 

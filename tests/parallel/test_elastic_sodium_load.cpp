@@ -14,6 +14,7 @@
 #include "mesh/grid.hpp"
 #include "solver/mechanics/elasticity.hpp"
 #include "support/elastic_materials.hpp"
+#include "support/partitions.hpp"
 #include "support/voxel_field.hpp"
 
 #include "support/validate_line.hpp"
@@ -102,14 +103,11 @@ TEST(ElasticSodiumLoad, NaPressesOnlyOnSolids) {
 /// The load vector of the deck below on a grid split along `split_axis`, all of it on every
 /// rank in natural order.
 std::vector<double> load_on_split(int split_axis, bool periodic) {
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   navox::GridSpec s;
   s.dims = {8, 8, 12};
   s.spacing = {1e-6, 1.3e-6, 0.7e-6};
   s.periodic_lateral = periodic;
-  s.processors = {1, 1, 1};
-  s.processors[std::size_t(split_axis)] = size;
+  s.processors = navox::test::split_along(split_axis);
   navox::Grid grid(MPI_COMM_WORLD, s, {});
   const auto mats = navox::test::elastic_materials();
   // SE below k = 4, a Na layer with empty pores at k = 4..5, CC above with a pore column.

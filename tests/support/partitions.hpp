@@ -25,6 +25,15 @@ inline std::vector<std::array<int, 3>> axis_splits() {
   return {{size, 1, 1}, {1, size, 1}, {1, 1, size}};
 }
 
+/// The processor counts per axis that put all of MPI_COMM_WORLD's ranks along `axis`.
+inline std::array<int, 3> split_along(int axis) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  std::array<int, 3> split{1, 1, 1};
+  split[std::size_t(axis)] = size;
+  return split;
+}
+
 /// A parameterised test's split (processors per axis; {-1, -1, -1}: PETSc's default
 /// partition): set in `spec` and true when it splits this many ranks, false when it is
 /// a split for another rank count (the test skips it).
