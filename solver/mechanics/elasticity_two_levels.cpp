@@ -384,12 +384,9 @@ void Elasticity::build_space(CoarseSpace& space, DM finer, PetscInt factor) {
       for (PetscInt i = xs; i < xs + xm; ++i)
         for (int c = 0; c < 3; ++c) m[k][j][i][c] = fixed(factor * i, factor * j, factor * k, c) ? 0.0 : 1.0;
   NAVOX_CALL(DMDAVecRestoreArrayDOF(space.dm, space.free, &m));
-  const VectorSizes fine = dmda_vector_sizes(finer);
-  const PetscInt fine_n = fine.global, fine_rows = fine.local;
-  PetscInt coarse_rows = 0, coarse_n = 0;
-  NAVOX_CALL(VecGetLocalSize(space.free, &coarse_rows));
-  NAVOX_CALL(VecGetSize(space.free, &coarse_n));
-  NAVOX_CALL(MatCreateShell(grid_.comm(), fine_rows, coarse_rows, fine_n, coarse_n, &space, &space.interpolation));
+  const VectorSizes fine = dmda_vector_sizes(finer), coarse = dmda_vector_sizes(space.dm);
+  NAVOX_CALL(MatCreateShell(grid_.comm(), fine.local, coarse.local, fine.global, coarse.global, &space,
+                            &space.interpolation));
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT, (void (*)(void))interpolate_to_fine));
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_ADD, (void (*)(void))interpolate_add));
   NAVOX_CALL(MatShellSetOperation(space.interpolation, MATOP_MULT_TRANSPOSE, (void (*)(void))restrict_to_coarse));

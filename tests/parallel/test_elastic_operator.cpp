@@ -84,28 +84,6 @@ double relative_difference(Vec a, Vec b) {
   return nd / na;
 }
 
-/// All of a vertex-grid vector on every rank, in natural order.
-std::vector<double> natural(DM dm, Vec v) {
-  Vec nat = nullptr, all = nullptr;
-  VecScatter to_all = nullptr;
-  EXPECT_EQ(DMDACreateNaturalVector(dm, &nat), 0);
-  EXPECT_EQ(DMDAGlobalToNaturalBegin(dm, v, INSERT_VALUES, nat), 0);
-  EXPECT_EQ(DMDAGlobalToNaturalEnd(dm, v, INSERT_VALUES, nat), 0);
-  EXPECT_EQ(VecScatterCreateToAll(nat, &to_all, &all), 0);
-  EXPECT_EQ(VecScatterBegin(to_all, nat, all, INSERT_VALUES, SCATTER_FORWARD), 0);
-  EXPECT_EQ(VecScatterEnd(to_all, nat, all, INSERT_VALUES, SCATTER_FORWARD), 0);
-  PetscInt n = 0;
-  const PetscScalar* a = nullptr;
-  EXPECT_EQ(VecGetLocalSize(all, &n), 0);
-  EXPECT_EQ(VecGetArrayRead(all, &a), 0);
-  std::vector<double> out(a, a + n);
-  EXPECT_EQ(VecRestoreArrayRead(all, &a), 0);
-  VecScatterDestroy(&to_all);
-  VecDestroy(&all);
-  VecDestroy(&nat);
-  return out;
-}
-
 /// Checks the shell against the assembled operators (with `moved`, a shell made on the
 /// labels before a collector move and relabelled); returns A_shell x for an x given by
 /// the node's global indices, in natural order.
@@ -151,7 +129,7 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
     EXPECT_EQ(DMDAVecRestoreArrayDOF(shell.vertex_dm(), x, &xa), 0);
   }
   EXPECT_EQ(MatMult(a_shell, x, y), 0);
-  const std::vector<double> product = natural(shell.vertex_dm(), y);
+  const std::vector<double> product = navox::test::gather_natural(shell.vertex_dm(), y);
   // The diagonal (Jacobi smoothers ask the shell for it).
   EXPECT_EQ(MatGetDiagonal(a_shell, y), 0);
   EXPECT_EQ(MatGetDiagonal(a, y_ref), 0);
@@ -322,7 +300,7 @@ TEST(ElasticOperator, InterpolationIsTrilinearInOneMaterialAndFollowsTheSolidAcr
       EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &coarse_dm), 0);
       set_coarse(coarse_dm, coarse, [](auto, auto, auto k, int c) { return c == 2 && k >= 5 ? 1.0 : 0.0; });
       EXPECT_EQ(MatMult(p, coarse, fine), 0);
-      const std::vector<double> u = natural(e.vertex_dm(), fine);
+      const std::vector<double> u = navox::test::gather_natural(e.vertex_dm(), fine);
       const double e_cc = mats[1].youngs_modulus, e_pore = navox::Elasticity::kErsatz * mats[0].youngs_modulus;
       // Four elements on each side; the node's weight toward the lower parent is kept as a
       // float and the upper one is 1 minus it (vertex_interpolation.hpp).
@@ -537,7 +515,7 @@ TEST(ElasticOperator, ThreeLevelsInterpolateTheGridHalvedByItsCouplings) {
       EXPECT_EQ(DMCoarsen(e.vertex_dm(), PETSC_COMM_WORLD, &half_dm), 0);
       set_coarse(quarter_dm, coarse, [](auto, auto, auto k, int c) { return c == 2 && k >= 3 ? 1.0 : 0.0; });
       EXPECT_EQ(MatMult(p, coarse, fine), 0);
-      const std::vector<double> u = natural(half_dm, fine);
+      const std::vector<double> u = navox::test::gather_natural(half_dm, fine);
       const std::size_t nx = std::size_t(spec.dims[0]) / 2 + 1, ny = std::size_t(spec.dims[1]) / 2 + 1;
       double lowest = 1, se_top = 0;
       for (std::size_t j = 0; j < ny; ++j)
