@@ -31,14 +31,6 @@ struct Interpolation {
   }
 };
 
-PetscErrorCode interpolation_of(Mat a, Interpolation** p) {
-  PetscFunctionBeginUser;
-  void* context = nullptr;
-  PetscCall(MatShellGetContext(a, &context));
-  *p = static_cast<Interpolation*>(context);
-  PetscFunctionReturn(0);
-}
-
 /// Fine node n's parents along one axis and their weights: one (n even) or two.
 struct AxisParents {
   int count;
@@ -72,7 +64,7 @@ template <class F> inline void for_parents(const Interpolation& p, PetscInt i, P
 PetscErrorCode apply(Mat a, Vec u, Vec add, Vec y) {
   PetscFunctionBeginUser;
   Interpolation* p = nullptr;
-  PetscCall(interpolation_of(a, &p));
+  PetscCall(MatShellGetContext(a, &p));
   Vec ul = nullptr;
   PetscCall(DMGetLocalVector(p->coarse, &ul));
   PetscCall(DMGlobalToLocalBegin(p->coarse, u, INSERT_VALUES, ul));
@@ -106,7 +98,7 @@ PetscErrorCode apply(Mat a, Vec u, Vec add, Vec y) {
 PetscErrorCode apply_transpose(Mat a, Vec y, Vec add, Vec x) {
   PetscFunctionBeginUser;
   Interpolation* p = nullptr;
-  PetscCall(interpolation_of(a, &p));
+  PetscCall(MatShellGetContext(a, &p));
   Vec xl = nullptr;
   PetscCall(DMGetLocalVector(p->coarse, &xl));
   PetscCall(VecSet(xl, 0.0));
@@ -142,7 +134,7 @@ PetscErrorCode interpolation_mult_transpose_add(Mat a, Vec y, Vec add, Vec x) { 
 PetscErrorCode interpolation_destroy(Mat a) {
   PetscFunctionBeginUser;
   Interpolation* p = nullptr;
-  PetscCall(interpolation_of(a, &p));
+  PetscCall(MatShellGetContext(a, &p));
   delete p;
   PetscFunctionReturn(0);
 }
