@@ -495,6 +495,8 @@ PetscErrorCode Elasticity::set_up_preconditioner_first() {
   // voxel less at the peak (docs/performance.md, "The elastic solve's memory, by stage").
   // The same estimate, so the same results to the bit; a relabel builds a new solver,
   // which does the same. (Later solves find the preconditioner set up: PCSetUp returns.)
+  // The outer CG's vectors are left to KSPSolve, which makes them from the solution's:
+  // KSPSetUp before it makes a template vector first, and held four at the peak.
   if (two_levels_) {
     PC pc = nullptr;
     PetscInt levels = 0;
@@ -506,6 +508,7 @@ PetscErrorCode Elasticity::set_up_preconditioner_first() {
       PetscCall(PCMGGetSmoother(pc, l, &smoother));
       PetscCall(KSPChebyshevEstEigSet(smoother, 0, 0, 0, 0)); // a no-op for other smoothers
     }
+    PetscFunctionReturn(0);
   }
   PetscCall(KSPSetUp(ksp_));
   PetscFunctionReturn(0);

@@ -40,7 +40,8 @@
 /// halved gets its Galerkin operator element by element (elasticity_two_levels.cpp); an
 /// assembled matrix held 81 entries per row, ~2.9 KB per node. On grids that quarter,
 /// from ~60³ voxels, three levels: the grid halved smoothed in turn, GAMG on the grid
-/// quartered (geometric_levels()). Elsewhere GAMG on the
+/// quartered; from ~120³ voxels four: the grid quartered smoothed too, GAMG on the grid
+/// halved three times (geometric_levels()). Elsewhere GAMG on the
 /// whole grid (aggregation threshold 0.02, the six rigid-body modes of the nodes as near
 /// null space, block size 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
@@ -146,13 +147,14 @@ public:
   /// not halve, or `-displacement_pc_type gamg`) or with `-displacement_pc_type mg`.
   bool two_levels() const { return two_levels_; }
   /// The geometric levels over the default preconditioner's GAMG: 2 (the vertex grid and
-  /// the grid halved, GAMG on the grid halved) or 3 (and the grid quartered: GAMG on the
-  /// grid quartered, the grid halved smoothed by Chebyshev on its point blocks); 0 where
-  /// the two levels are not used. 3 by default where the grid quarters on these ranks and
-  /// the grid halved has at least kThirdLevelNodes nodes; `-displacement_geometric_levels
-  /// 2|3` chooses (3 where the grid does not quarter is a CollectiveError). Known after
-  /// the constructor.
-  int geometric_levels() const { return two_levels_ ? (three_levels_ ? 3 : 2) : 0; }
+  /// the grid halved, GAMG on the grid halved), 3 (and the grid quartered: GAMG on the
+  /// grid quartered, the grid halved smoothed by Chebyshev on its point blocks) or 4 (and
+  /// the grid eighthed, the grid halved three times: GAMG on it, the grid quartered
+  /// smoothed as well); 0 where the two levels are not used. By default one more level
+  /// while the coarsest grid so far has at least kDeeperLevelNodes nodes and the grid
+  /// halves again on these ranks; `-displacement_geometric_levels 2|3|4` chooses (a level
+  /// the grid does not halve to is a CollectiveError). Known after the constructor.
+  int geometric_levels() const { return two_levels_ ? (four_levels_ ? 4 : three_levels_ ? 3 : 2) : 0; }
   /// What the two levels need of the grid halved: the grid, the held DOFs and the rigid-body
   /// modes built at the first set-up and kept across relabel (none depends on the labels),
   /// P's weights rebuilt with the labels. Public for the interpolation's MatShell
@@ -165,10 +167,11 @@ public:
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
     MatNullSpace near = nullptr; ///< the nodes' rigid-body modes, GAMG's near null space (its level only: rigid_body_modes)
   };
-  /// The grid halved from this many nodes is quartered too (geometric_levels()): GAMG's
-  /// set-up on the grid halved grows faster than its nodes (docs/performance.md, "The
-  /// grid quartered").
-  static constexpr PetscInt kThirdLevelNodes = 30000;
+  /// The coarsest geometric grid from this many nodes is halved again (geometric_levels()):
+  /// GAMG's set-up on it grows faster than its nodes (docs/performance.md, "The grid
+  /// quartered"), and its operators hold more than a smoothed level's floats ("The grid
+  /// eighthed").
+  static constexpr PetscInt kDeeperLevelNodes = 30000;
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
@@ -206,18 +209,19 @@ private:
   static PetscErrorCode shell_invert_block_diagonal(Mat a, const PetscScalar** values);
   // The grid halved (elasticity_two_levels.cpp).
   void build_coarse_space();
-  /// The grid halved again (three levels): its DMDA, mask, P~ shell and rigid-body modes
-  /// into quarter_.
-  void build_quarter_space();
+  /// The grid halved again (three levels: `space` quarter_, `finer` coarse_.dm, `factor`
+  /// 4) or three times (four: eighth_, quarter_.dm, 8): build_space, everything released
+  /// if it throws.
+  void build_deeper_space(CoarseSpace& space, DM finer, PetscInt factor);
   /// The coarse DMDA of `finer` (a vertex DMDA), its held DOFs (those of fine node
   /// `factor` × its index), the shell P~ over `finer`'s vectors and the rigid-body modes.
   void build_space(CoarseSpace& space, DM finer, PetscInt factor);
   void release_coarse_space();
-  /// The interpolation into space.p (vertex_interpolation.hpp), rows the nodes of `rows`:
-  /// the vertex grid's (s = 1), weights from the labels (`wide`: their local array with
-  /// ghosts two wide); or the grid halved's (s = 2), weights from its operator `half` or
-  /// from `sides`.
-  /// `weights`, where given: each owned node's (lo[3], hi[3]) (s = 2, for quarter_operator).
+  /// The interpolation into space.p (vertex_interpolation.hpp), rows the nodes of `rows`,
+  /// the vertex grid coarsened `s` times along each axis: the vertex grid's (s = 1),
+  /// weights from the labels (`wide`: their local array with ghosts two wide); or the grid
+  /// halved's or quartered's (s = 2, 4), weights from its operator `half` or from `sides`.
+  /// `weights`, where given: each owned node's (lo[3], hi[3]) (s > 1, for deep_operator).
   /// `sides` (s = 2 without `half`): half_stencil's couplings, for the same weights.
   void build_interpolation(const PetscScalar* const* const* wide, Mat half, DM rows, CoarseSpace& space, int s,
                            std::vector<double>* weights = nullptr, const std::vector<double>* sides = nullptr);
@@ -251,11 +255,12 @@ private:
   /// The rigid-body modes of `space`'s nodes (GAMG's near null space), made at the first
   /// call with the DM's coordinates. Collective.
   MatNullSpace rigid_body_modes(CoarseSpace& space);
-  /// The grid quartered's operator P2~^T A_half P2~, element by element from the grid
-  /// halved's K_E (`g`: trilinear_children) and P2's `weights` (build_interpolation); its held DOFs' rows and
-  /// columns zero, a unit diagonal. Collective.
-  Mat quarter_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
-                       const std::vector<double>& weights) const;
+  /// The grid quartered's operator P2~^T A_half P2~ (`p3` null) or the grid eighthed's
+  /// P3~^T A_quarter P3~, element by element from the grid halved's K_E (`g`:
+  /// trilinear_children), P2's weights `p2` and P3's `p3` (build_interpolation); its held
+  /// DOFs' rows and columns zero, a unit diagonal. Collective.
+  Mat deep_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                    const std::vector<double>& p2, const std::vector<double>* p3 = nullptr) const;
   Hex::Nodal element_displacement(const PetscScalar* const* const* const* u, std::int64_t i, std::int64_t j,
                                   std::int64_t k) const;
   int material(std::int64_t i, std::int64_t j, std::int64_t k) const;
@@ -293,8 +298,10 @@ private:
   /// component, padded to 4] (two levels).
   std::vector<std::array<double, 8 * 24 * 4>> corner_rows_;
   CoarseSpace coarse_;  ///< two levels only
-  CoarseSpace quarter_; ///< three levels only (the grid quartered)
-  bool three_levels_ = false;
+  CoarseSpace quarter_; ///< three or four levels (the grid quartered)
+  CoarseSpace eighth_;  ///< four levels only (the grid halved three times)
+  bool three_levels_ = false; ///< the grid quartered is a level (three or four levels)
+  bool four_levels_ = false;
 };
 
 } // namespace navox

@@ -119,18 +119,7 @@ Mat Elasticity::half_stencil(const PetscScalar* const* const* wide, const std::v
             sides[6 * node + std::size_t(2 * x + up)] = sum;
           }
         }
-        for (int r = 0; r < 3; ++r)
-          for (int c = 0; c < 3; ++c) diagonal[9 * node + std::size_t(3 * r + c)] = s[13 * 9 + 3 * c + r];
-        const PetscInt d[3] = {i - xs, j - ys, k - zs};
-        std::transform(s + 13 * 9, s + kBlock, &upper[layout.node(d[0], d[1], d[2]) * UpperBlocks::kFloats],
-                       [](double v) { return float(v); });
-        for (int m = 0; m < 13; ++m) {
-          const PetscInt e[3] = {d[0] + m % 3 - 1, d[1] + (m / 3) % 3 - 1, d[2] + m / 9 - 1};
-          if (e[0] >= 0 && e[0] < xm && e[1] >= 0 && e[1] < ym && e[2] >= 0) continue; // its own row has it
-          float* t = &upper[layout.node(e[0], e[1], e[2]) * UpperBlocks::kFloats + std::size_t(13 - m) * 9];
-          for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 3; ++c) t[3 * r + c] = float(s[m * 9 + 3 * c + r]);
-        }
+        store_node_blocks(layout, i - xs, j - ys, k - zs, s, upper, &diagonal[9 * node]);
       }
   };
   collectively(grid_.comm(), [&] {

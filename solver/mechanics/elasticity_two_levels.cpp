@@ -52,6 +52,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -311,7 +312,7 @@ void Elasticity::build_interpolation(const PetscScalar* const* const* wide, Mat 
     for (PetscInt j = ys; j < ys + ym; ++j)
       for (PetscInt i = xs; i < xs + xm; ++i, ++r) {
         const PetscInt n[3] = {i, j, k};
-        auto held = [&](PetscInt a, PetscInt b, PetscInt c, int d) { return fixed(2 * a, 2 * b, 2 * c, d); };
+        auto held = [&](PetscInt a, PetscInt b, PetscInt c, int d) { return fixed(s * a, s * b, s * c, d); };
         NodeWeights w{};
         if (s == 1)
           w = node_weights(wide, modulus_, spec.dims, periodic, i, j, k);
@@ -366,6 +367,7 @@ void release_space(Elasticity::CoarseSpace& space) {
 } // namespace
 
 void Elasticity::release_coarse_space() {
+  release_space(eighth_);
   release_space(quarter_);
   release_space(coarse_);
 }
@@ -420,9 +422,9 @@ void Elasticity::build_coarse_space() {
 /// grid halved's operator (docs/performance.md, "The elastic solve's memory").
 DM Elasticity::wide_labels_dm(PetscInt width) const { return box_dm_like(grid_.scalar_dm(), 1, width); }
 
-void Elasticity::build_quarter_space() {
+void Elasticity::build_deeper_space(CoarseSpace& space, DM finer, PetscInt factor) {
   try {
-    build_space(quarter_, coarse_.dm, 4);
+    build_space(space, finer, factor);
   } catch (...) {
     release_coarse_space(); // the next set-up starts again from nothing
     throw;
@@ -681,124 +683,192 @@ Mat Elasticity::coarse_operator(const PetscScalar* const* const* wide, const std
   return coarse;
 }
 
-Mat Elasticity::quarter_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
-                                 const std::vector<double>& weights) const {
+namespace {
+
+/// Each owned node's weights (lo[3], hi[3]) of a coarse space's rows (build_interpolation)
+/// on the DMDA `like`, with ghosts `width` nodes wide, for the element-by-element products.
+/// Collective.
+class GhostedWeights {
+public:
+  GhostedWeights(DM like, const std::vector<double>& weights, PetscInt width, MPI_Comm comm) {
+    Vec global = nullptr;
+    try {
+      dm_ = box_dm_like(like, 6, width);
+      NAVOX_CALL(DMCreateGlobalVector(dm_, &global));
+      // Local checks agreed on by every rank (collectively) before the next collective call.
+      collectively(comm, [&] {
+        PetscInt n = 0;
+        NAVOX_CALL(VecGetLocalSize(global, &n));
+        if (std::size_t(n) != weights.size())
+          throw Error("a coarse grid's weights: " + std::to_string(weights.size()) + " for " + std::to_string(n) +
+                      " values");
+        PetscScalar* a = nullptr;
+        NAVOX_CALL(VecGetArray(global, &a));
+        std::copy(weights.begin(), weights.end(), a);
+        NAVOX_CALL(VecRestoreArray(global, &a));
+      });
+      NAVOX_CALL(DMCreateLocalVector(dm_, &local_));
+      NAVOX_CALL(DMGlobalToLocalBegin(dm_, global, INSERT_VALUES, local_));
+      NAVOX_CALL(DMGlobalToLocalEnd(dm_, global, INSERT_VALUES, local_));
+      NAVOX_CALL(VecDestroy(&global));
+      NAVOX_CALL(DMDAGetGhostCorners(dm_, &gs_[0], &gs_[1], &gs_[2], &gm_[0], &gm_[1], &gm_[2]));
+      NAVOX_CALL(DMDAVecGetArrayDOFRead(dm_, local_, &w_));
+    } catch (...) {
+      if (global) (void)VecDestroy(&global);
+      release();
+      throw;
+    }
+  }
+  ~GhostedWeights() { release(); }
+  GhostedWeights(const GhostedWeights&) = delete;
+  GhostedWeights& operator=(const GhostedWeights&) = delete;
+  /// The weights of the 27 nodes of the element with first node `first` (x fastest).
+  void element(const std::int64_t (&first)[3], NodeWeights (&nodes)[27]) const {
+    for (int n = 0; n < 27; ++n) {
+      const std::int64_t at[3] = {first[0] + n % 3, first[1] + (n / 3) % 3, first[2] + n / 9};
+      for (int a = 0; a < 3; ++a)
+        if (at[a] < gs_[a] || at[a] >= gs_[a] + gm_[a])
+          throw Error("a coarse grid's operator: a node outside its weights' ghosts");
+      const PetscScalar* nw = w_[at[2]][at[1]][at[0]];
+      for (int a = 0; a < 3; ++a) {
+        nodes[n].lo[a] = nw[a];
+        nodes[n].hi[a] = nw[3 + a];
+      }
+    }
+  }
+
+private:
+  void release() {
+    if (w_) (void)DMDAVecRestoreArrayDOFRead(dm_, local_, &w_);
+    if (local_) (void)VecDestroy(&local_);
+    if (dm_) (void)DMDestroy(&dm_);
+    w_ = nullptr;
+  }
+  DM dm_ = nullptr;
+  Vec local_ = nullptr;
+  const PetscScalar* const* const* const* w_ = nullptr;
+  PetscInt gs_[3] = {0, 0, 0}, gm_[3] = {0, 0, 0};
+};
+
+} // namespace
+
+Mat Elasticity::deep_operator(const PetscScalar* const* const* wide, const std::vector<Hex::Stiffness>& g,
+                              const std::vector<double>& p2, const std::vector<double>* p3) const {
   // P2~^T A_half P2~ element by element, as the grid halved's from the vertex grid: A_half
   // is the sum of its elements' K_E, and an element E of the grid halved lies in one
   // element Q of the grid quartered, whose 8 nodes alone its nodes interpolate from (P2's
-  // weights, `weights`: lo[3], hi[3] per owned node of the grid halved). So
+  // weights). So
   // \f[ A_{quarter} = \sum_Q \sum_{E \subset Q} W_E^T K_E W_E, \f]
   // W_E those weights, the held DOFs' rows and columns removed and a unit diagonal on
   // them (a held DOF of the grid halved interpolates from held ones only, so K_E's zero
-  // rows for them are P~'s). PETSc's product needed A_half as AIJ, and kept its
-  // symbolic work with the result.
+  // rows for them are P~'s). The grid eighthed's the same once more: an element Q lies in
+  // one element O of it, and K_Q (the sum above, held DOFs removed) takes P3's weights.
+  // PETSc's product needed A_half as AIJ, and kept its symbolic work with the result.
   const bool periodic = grid_.spec().periodic_lateral;
-  // The weights with ghosts two nodes wide: an element Q of an element E summed here
-  // reaches one node below the rank's first node of the grid halved and two past its last.
-  DM wdm = nullptr;
-  Vec wg = nullptr, wl = nullptr;
-  Mat quarter = nullptr;
-  const PetscScalar* const* const* const* w = nullptr;
+  const CoarseSpace& target = p3 ? eighth_ : quarter_;
+  Mat result = nullptr;
   try {
-    wdm = box_dm_like(coarse_.dm, 6, 2);
-    NAVOX_CALL(DMCreateGlobalVector(wdm, &wg));
-    // Local checks agreed on by every rank (collectively) before the next collective call.
-    collectively(grid_.comm(), [&] {
-      PetscInt n = 0;
-      NAVOX_CALL(VecGetLocalSize(wg, &n));
-      if (std::size_t(n) != weights.size())
-        throw Error("the grid halved's weights: " + std::to_string(weights.size()) + " for " + std::to_string(n) +
-                    " values");
-      PetscScalar* a = nullptr;
-      NAVOX_CALL(VecGetArray(wg, &a));
-      std::copy(weights.begin(), weights.end(), a);
-      NAVOX_CALL(VecRestoreArray(wg, &a));
-    });
-    NAVOX_CALL(DMCreateLocalVector(wdm, &wl));
-    NAVOX_CALL(DMGlobalToLocalBegin(wdm, wg, INSERT_VALUES, wl));
-    NAVOX_CALL(DMGlobalToLocalEnd(wdm, wg, INSERT_VALUES, wl));
-    NAVOX_CALL(VecDestroy(&wg));
-    PetscInt gs[3], gm[3];
-    NAVOX_CALL(DMDAGetGhostCorners(wdm, &gs[0], &gs[1], &gs[2], &gm[0], &gm[1], &gm[2]));
-    NAVOX_CALL(DMDAVecGetArrayDOFRead(wdm, wl, &w));
-
-    NAVOX_CALL(DMSetMatType(quarter_.dm, MATAIJ));
-    NAVOX_CALL(DMSetMatrixPreallocateOnly(quarter_.dm, PETSC_TRUE));
-    NAVOX_CALL(DMCreateMatrix(quarter_.dm, &quarter));
-    NAVOX_CALL(MatSetOption(quarter, MAT_SORTED_FULL, PETSC_FALSE));
-    const DmdaNumbering numbering(quarter_.dm);
-    OffRankRows others(quarter);
+    // The weights with ghosts two nodes wide: an element Q of an element E summed here
+    // reaches one node below the rank's first node of the grid halved and two past its
+    // last; an element O of a Q the same on the grid quartered.
+    const GhostedWeights w2(coarse_.dm, p2, 2, grid_.comm());
+    std::unique_ptr<GhostedWeights> w3;
+    if (p3) w3 = std::make_unique<GhostedWeights>(quarter_.dm, *p3, 2, grid_.comm());
+    NAVOX_CALL(DMSetMatType(target.dm, MATAIJ));
+    NAVOX_CALL(DMSetMatrixPreallocateOnly(target.dm, PETSC_TRUE));
+    NAVOX_CALL(DMCreateMatrix(target.dm, &result));
+    NAVOX_CALL(MatSetOption(result, MAT_SORTED_FULL, PETSC_FALSE));
+    const DmdaNumbering numbering(target.dm);
+    OffRankRows others(result);
     const Box b = grid_.owned();
-    // The elements E summed here (first child an even voxel owned here), by the element
-    // Q they lie in: Q's index range along each axis, E's along it.
-    std::int64_t e_lo[3], e_hi[3], q_lo[3], q_hi[3];
+    // The elements E summed here (first child an even voxel owned here), the elements Q
+    // they lie in and the elements O those lie in: index ranges along each axis.
+    std::int64_t e_lo[3], e_hi[3], q_lo[3], q_hi[3], o_lo[3], o_hi[3];
     for (int a = 0; a < 3; ++a) {
       e_lo[a] = first_even(b.lo[std::size_t(a)]) / 2;
       e_hi[a] = (b.hi(a) + 1) / 2; // E < e_hi: 2E < hi
       q_lo[a] = e_lo[a] / 2;
       q_hi[a] = e_hi[a] > e_lo[a] ? (e_hi[a] - 1) / 2 + 1 : q_lo[a];
+      o_lo[a] = q_lo[a] / 2;
+      o_hi[a] = q_hi[a] > q_lo[a] ? (q_hi[a] - 1) / 2 + 1 : o_lo[a];
     }
-    collectively(grid_.comm(), [&] {
+    // K_Q from this rank's elements E in Q, held DOFs removed; false where it has none.
+    Hex::Stiffness ke;
+    bool held[24];
+    auto quarter_element = [&](const std::int64_t (&q)[3], Hex::Stiffness& kq) {
+      for (int a = 0; a < 3; ++a)
+        if (q[a] < q_lo[a] || q[a] >= q_hi[a]) return false;
+      NodeWeights nodes[27];
+      w2.element({2 * q[0], 2 * q[1], 2 * q[2]}, nodes);
+      kq.fill(0.0);
+      bool any = false;
+      for (int c = 0; c < 8; ++c) {
+        const std::int64_t e[3] = {2 * q[0] + (c & 1), 2 * q[1] + ((c >> 1) & 1), 2 * q[2] + ((c >> 2) & 1)};
+        bool mine = true;
+        for (int a = 0; a < 3; ++a) mine = mine && e[a] >= e_lo[a] && e[a] < e_hi[a];
+        if (!mine) continue;
+        any = true;
+        half_element(wide, g, 2 * e[0], 2 * e[1], 2 * e[2], ke, held);
+        double wc[8][8];
+        child_weights(c, nodes, wc);
+        const Hex::Stiffness gc = child_galerkin(ke, wc);
+        for (std::size_t n = 0; n < kq.size(); ++n) kq[n] += gc[n];
+      }
+      if (!any) return false;
+      held_dofs(4, q[0], q[1], q[2], held);
+      for (int r = 0; r < 24; ++r)
+        for (int col = 0; col < 24; ++col)
+          if (held[r] || held[col]) kq[std::size_t(r * 24 + col)] = 0.0;
+      return true;
+    };
+    auto add = [&](const std::int64_t (&first)[3], PetscInt factor, Hex::Stiffness& k) {
+      held_dofs(factor, first[0], first[1], first[2], held);
+      for (int r = 0; r < 24; ++r)
+        for (int col = 0; col < 24; ++col)
+          if (held[r] || held[col]) k[std::size_t(r * 24 + col)] = 0.0;
       PetscInt rows[24];
-      Hex::Stiffness ke, kq;
-      bool held[24];
-      for (auto qk = q_lo[2]; qk < q_hi[2]; ++qk)
-        for (auto qj = q_lo[1]; qj < q_hi[1]; ++qj)
-          for (auto qi = q_lo[0]; qi < q_hi[0]; ++qi) {
+      element_rows(numbering, periodic, PetscInt(first[0]), PetscInt(first[1]), PetscInt(first[2]), rows);
+      others.add(rows, k.data());
+    };
+    collectively(grid_.comm(), [&] {
+      Hex::Stiffness kq, ko;
+      if (!p3) {
+        for (auto k = q_lo[2]; k < q_hi[2]; ++k)
+          for (auto j = q_lo[1]; j < q_hi[1]; ++j)
+            for (auto i = q_lo[0]; i < q_hi[0]; ++i)
+              if (quarter_element({i, j, k}, kq)) add({i, j, k}, 4, kq);
+        return;
+      }
+      for (auto k = o_lo[2]; k < o_hi[2]; ++k)
+        for (auto j = o_lo[1]; j < o_hi[1]; ++j)
+          for (auto i = o_lo[0]; i < o_hi[0]; ++i) {
             NodeWeights nodes[27];
-            for (int n = 0; n < 27; ++n) {
-              const std::int64_t at[3] = {2 * qi + n % 3, 2 * qj + (n / 3) % 3, 2 * qk + n / 9};
-              for (int a = 0; a < 3; ++a)
-                if (at[a] < gs[a] || at[a] >= gs[a] + gm[a])
-                  throw Error("the grid quartered's operator: a node of the grid halved outside the weights' ghosts");
-              const PetscScalar* nw = w[at[2]][at[1]][at[0]];
-              for (int a = 0; a < 3; ++a) {
-                nodes[n].lo[a] = nw[a];
-                nodes[n].hi[a] = nw[3 + a];
-              }
-            }
-            kq.fill(0.0);
+            w3->element({2 * i, 2 * j, 2 * k}, nodes);
+            ko.fill(0.0);
             bool any = false;
             for (int c = 0; c < 8; ++c) {
-              const std::int64_t e[3] = {2 * qi + (c & 1), 2 * qj + ((c >> 1) & 1), 2 * qk + ((c >> 2) & 1)};
-              bool mine = true;
-              for (int a = 0; a < 3; ++a) mine = mine && e[a] >= e_lo[a] && e[a] < e_hi[a];
-              if (!mine) continue;
+              if (!quarter_element({2 * i + (c & 1), 2 * j + ((c >> 1) & 1), 2 * k + ((c >> 2) & 1)}, kq)) continue;
               any = true;
-              half_element(wide, g, 2 * e[0], 2 * e[1], 2 * e[2], ke, held);
               double wc[8][8];
               child_weights(c, nodes, wc);
-              const Hex::Stiffness gc = child_galerkin(ke, wc);
-              for (std::size_t n = 0; n < kq.size(); ++n) kq[n] += gc[n];
+              const Hex::Stiffness gc = child_galerkin(kq, wc);
+              for (std::size_t n = 0; n < ko.size(); ++n) ko[n] += gc[n];
             }
-            if (!any) continue;
-            held_dofs(4, qi, qj, qk, held);
-            for (int r = 0; r < 24; ++r)
-              for (int col = 0; col < 24; ++col)
-                if (held[r] || held[col]) kq[std::size_t(r * 24 + col)] = 0.0;
-            element_rows(numbering, periodic, PetscInt(qi), PetscInt(qj), PetscInt(qk), rows);
-            others.add(rows, kq.data());
+            if (any) add({i, j, k}, 8, ko);
           }
     });
-    NAVOX_CALL(DMDAVecRestoreArrayDOFRead(wdm, wl, &w));
-    NAVOX_CALL(VecDestroy(&wl));
-    NAVOX_CALL(DMDestroy(&wdm));
     others.exchange();
-    for (const PetscInt r : held_rows(quarter_.free)) NAVOX_CALL(MatSetValue(quarter, r, r, 1.0, ADD_VALUES));
-    NAVOX_CALL(MatAssemblyBegin(quarter, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatAssemblyEnd(quarter, MAT_FINAL_ASSEMBLY));
-    NAVOX_CALL(MatSetBlockSize(quarter, 3));
-    NAVOX_CALL(MatSetOption(quarter, MAT_SYMMETRIC, PETSC_TRUE));
-    NAVOX_CALL(MatSetOption(quarter, MAT_SPD, PETSC_TRUE));
+    for (const PetscInt r : held_rows(target.free)) NAVOX_CALL(MatSetValue(result, r, r, 1.0, ADD_VALUES));
+    NAVOX_CALL(MatAssemblyBegin(result, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatAssemblyEnd(result, MAT_FINAL_ASSEMBLY));
+    NAVOX_CALL(MatSetBlockSize(result, 3));
+    NAVOX_CALL(MatSetOption(result, MAT_SYMMETRIC, PETSC_TRUE));
+    NAVOX_CALL(MatSetOption(result, MAT_SPD, PETSC_TRUE));
   } catch (...) {
-    if (w) (void)DMDAVecRestoreArrayDOFRead(wdm, wl, &w);
-    if (wl) (void)VecDestroy(&wl);
-    if (wg) (void)VecDestroy(&wg);
-    if (wdm) (void)DMDestroy(&wdm);
-    if (quarter) (void)MatDestroy(&quarter);
+    if (result) (void)MatDestroy(&result);
     throw;
   }
-  return quarter;
+  return result;
 }
 
 namespace {
@@ -822,33 +892,43 @@ void Elasticity::set_up_two_levels(Vec labels) {
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
   if (!coarse_.dm) {
     build_coarse_space();
-    // The grid quartered too (docs/performance.md, "The grid quartered"): where it
-    // quarters on these ranks and the grid halved is big enough for GAMG's set-up on it
-    // to cost more than the level it adds, or as the user says.
+    // The grid quartered too (docs/performance.md, "The grid quartered"), and the grid
+    // eighthed ("The grid eighthed"): while the grid halves again on these ranks and the
+    // coarsest grid so far is big enough for GAMG's set-up on it to cost more than the
+    // level it adds, or as the user says.
     PetscInt asked = 0;
     PetscBool given = PETSC_FALSE;
     NAVOX_CALL(PetscOptionsGetInt(nullptr, "displacement_", "-geometric_levels", &asked, &given));
-    if (given && asked != 2 && asked != 3)
-      throw CollectiveError("-displacement_geometric_levels " + std::to_string(asked) + ": 2 or 3");
+    if (given && (asked < 2 || asked > 4))
+      throw CollectiveError("-displacement_geometric_levels " + std::to_string(asked) + ": 2, 3 or 4");
     const VertexHierarchy h = vertex_mg_hierarchy(grid_, vdm_, 3, 0);
-    PetscInt half_nodes = 0;
-    NAVOX_CALL(VecGetSize(coarse_.free, &half_nodes));
-    half_nodes /= 3;
-    const bool want = given ? asked == 3 : half_nodes >= kThirdLevelNodes;
-    three_levels_ = want && h.levels >= 3;
-    if (three_levels_) build_quarter_space();
-    if (want && !three_levels_ && given)
-      throw CollectiveError("-displacement_geometric_levels 3: the grid does not halve twice on these ranks "
-                            "(voxel counts divisible by 4, at least 8 nodes per rank along each axis)");
+    if (given && h.levels < asked)
+      throw CollectiveError("-displacement_geometric_levels " + std::to_string(asked) + ": the grid does not halve " +
+                            std::to_string(asked - 1) + " times on these ranks (voxel counts divisible by " +
+                            std::to_string(1 << (asked - 1)) + ", at least 2 nodes per rank along each axis on the " +
+                            "coarsest grid)");
+    auto deeper = [&](const CoarseSpace& coarsest, int levels) {
+      if (given) return asked >= levels;
+      PetscInt nodes = 0;
+      NAVOX_CALL(VecGetSize(coarsest.free, &nodes));
+      return h.levels >= levels && nodes / 3 >= kDeeperLevelNodes;
+    };
+    three_levels_ = deeper(coarse_, 3);
+    if (three_levels_) build_deeper_space(quarter_, coarse_.dm, 4);
+    four_levels_ = three_levels_ && deeper(quarter_, 4);
+    if (four_levels_) build_deeper_space(eighth_, quarter_.dm, 8);
   }
+  const PetscInt levels = four_levels_ ? 4 : three_levels_ ? 3 : 2;
   // The finest level has no matrix: its smoother may ask for products, the diagonal and
   // the point blocks only. Said up front, on every rank, rather than as PETSc's error at
   // the first solve.
-  // Under three levels in single precision the grid halved has no matrix either.
-  std::vector<std::string> shell_levels = {"-mg_levels_pc_type",
-                                           three_levels_ ? "-mg_levels_2_pc_type" : "-mg_levels_1_pc_type"};
+  // Under three or four levels in single precision the grid halved (and quartered) has
+  // none either.
+  auto level_option = [](PetscInt l) { return "-mg_levels_" + std::to_string(l) + "_pc_type"; };
+  std::vector<std::string> shell_levels = {"-mg_levels_pc_type", level_option(levels - 1)};
   const bool single_half = three_levels_ && half_in_single_precision();
-  if (single_half) shell_levels.push_back("-mg_levels_1_pc_type");
+  if (single_half)
+    for (PetscInt l = 1; l < levels - 1; ++l) shell_levels.push_back(level_option(l));
   for (const std::string& option : shell_levels) {
     char type[64] = "";
     PetscBool given = PETSC_FALSE;
@@ -856,11 +936,12 @@ void Elasticity::set_up_two_levels(Vec labels) {
     const std::string t = type;
     if (given && t != PCPBJACOBI && t != PCJACOBI && t != PCNONE)
       throw CollectiveError("-displacement_" + option.substr(1) + " " + t +
-                            ": the default levels smooth the vertex grid (and, under three, the grid halved) "
-                            "without an assembled matrix (pbjacobi, jacobi or none); -displacement_half_precision "
-                            "double assembles the grid halved's, -displacement_pc_type gamg or mg the whole grid's");
+                            ": the default levels smooth the vertex grid (and, under three or four, the grids "
+                            "halved and quartered) without an assembled matrix (pbjacobi, jacobi or none); "
+                            "-displacement_half_precision double assembles theirs, -displacement_pc_type gamg or mg "
+                            "the whole grid's");
   }
-  Mat coarse = nullptr, quarter = nullptr;
+  Mat coarse = nullptr, quarter = nullptr, eighth = nullptr;
   {
     Vec wide_global = nullptr, wide_local = nullptr;
     const PetscScalar*** wide = nullptr;
@@ -880,11 +961,25 @@ void Elasticity::set_up_two_levels(Vec labels) {
       std::vector<double> sides; // its couplings for P2's weights, from half_stencil
       coarse = single_half ? half_stencil(wide, g, sides) : coarse_operator(wide, g);
       if (three_levels_) {
-        std::vector<double> weights; // P2's, for the element-by-element product
-        build_interpolation(nullptr, single_half ? nullptr : coarse, coarse_.dm, quarter_, 2, &weights, &sides);
-        quarter = quarter_operator(wide, g, weights);
+        std::vector<double> p2; // P2's weights, for the element-by-element products
+        build_interpolation(nullptr, single_half ? nullptr : coarse, coarse_.dm, quarter_, 2, &p2, &sides);
+        quarter = deep_operator(wide, g, p2);
+        if (four_levels_) {
+          // P3's weights from the grid quartered's couplings, the grid eighthed's operator
+          // from the same elements, and then the grid quartered, only smoothed from here
+          // on, in single precision unless asked (its AIJ freed before GAMG's set-up).
+          std::vector<double> p3;
+          build_interpolation(nullptr, quarter, quarter_.dm, eighth_, 4, &p3);
+          eighth = deep_operator(wide, g, p2, &p3);
+          if (single_half) {
+            Mat stencil = single_block_stencil_of(quarter, quarter_.dm);
+            NAVOX_CALL(MatDestroy(&quarter));
+            quarter = stencil;
+          }
+        }
       }
     } catch (...) {
+      if (eighth) (void)MatDestroy(&eighth);
       if (quarter) (void)MatDestroy(&quarter);
       if (coarse) (void)MatDestroy(&coarse);
       if (wide) (void)DMDAVecRestoreArrayRead(wide_dm, wide_local, &wide);
@@ -899,28 +994,36 @@ void Elasticity::set_up_two_levels(Vec labels) {
     NAVOX_CALL(DMDestroy(&wide_dm)); // with the two vectors it kept
   }
   try {
-    const PetscInt levels = three_levels_ ? 3 : 2;
-    Mat gamg_on = three_levels_ ? quarter : coarse;
-    NAVOX_CALL(MatSetNearNullSpace(gamg_on, rigid_body_modes(three_levels_ ? quarter_ : coarse_)));
+    // By level, coarsest first: the operator GAMG takes, then the smoothed ones (the
+    // vertex grid's, the outer operator, last and not named here).
+    const std::vector<Mat> operators = four_levels_    ? std::vector<Mat>{eighth, quarter, coarse}
+                                       : three_levels_ ? std::vector<Mat>{quarter, coarse}
+                                                       : std::vector<Mat>{coarse};
+    const std::vector<CoarseSpace*> spaces = four_levels_    ? std::vector<CoarseSpace*>{&eighth_, &quarter_, &coarse_}
+                                             : three_levels_ ? std::vector<CoarseSpace*>{&quarter_, &coarse_}
+                                                             : std::vector<CoarseSpace*>{&coarse_};
+    Mat gamg_on = operators[0];
+    NAVOX_CALL(MatSetNearNullSpace(gamg_on, rigid_body_modes(*spaces[0])));
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, levels, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
-    NAVOX_CALL(PCMGSetInterpolation(pc, levels - 1, coarse_.interpolation));
-    if (three_levels_) NAVOX_CALL(PCMGSetInterpolation(pc, 1, quarter_.interpolation));
-    // Chebyshev on point-block Jacobi: on the vertex grid and the grid halved in single
-    // precision by the shells' packed blocks (symmetric_block_jacobi.hpp), on the grid
-    // halved assembled (-displacement_half_precision double) by PETSc's.
+    // Level l's interpolation from level l - 1: the shell P~ of level l - 1's space.
+    for (PetscInt l = 1; l < levels; ++l) NAVOX_CALL(PCMGSetInterpolation(pc, l, spaces[std::size_t(l - 1)]->interpolation));
+    // Chebyshev on point-block Jacobi: on the vertex grid and the grids halved and
+    // quartered in single precision by the shells' packed blocks
+    // (symmetric_block_jacobi.hpp), on those assembled (-displacement_half_precision
+    // double) by PETSc's.
     for (PetscInt l = 1; l < levels; ++l) {
       KSP smoother = nullptr;
       PC smoother_pc = nullptr;
       NAVOX_CALL(PCMGGetSmoother(pc, l, &smoother));
-      if (l < levels - 1) NAVOX_CALL(KSPSetOperators(smoother, coarse, coarse));
+      if (l < levels - 1) NAVOX_CALL(KSPSetOperators(smoother, operators[std::size_t(l)], operators[std::size_t(l)]));
       NAVOX_CALL(KSPSetType(smoother, KSPCHEBYSHEV));
       NAVOX_CALL(KSPGetPC(smoother, &smoother_pc));
       if (l == levels - 1)
         NAVOX_CALL(set_symmetric_block_jacobi(smoother_pc, &block_inverse_));
       else if (single_half)
-        NAVOX_CALL(set_symmetric_block_jacobi(smoother_pc, &single_block_stencil_inverse(coarse)));
+        NAVOX_CALL(set_symmetric_block_jacobi(smoother_pc, &single_block_stencil_inverse(operators[std::size_t(l)])));
       else
         NAVOX_CALL(PCSetType(smoother_pc, PCPBJACOBI));
     }
@@ -934,15 +1037,19 @@ void Elasticity::set_up_two_levels(Vec labels) {
     // The coarse GAMG's own defaults, as for GAMG on the whole grid.
     set_option_default("displacement_", "mg_coarse_pc_gamg_threshold", "0.02");
     set_option_default("displacement_", "mg_coarse_mg_levels_ksp_chebyshev_esteig", "0,0.1,0,1.2");
-    // The grid halved's smoother estimates by CG, as on an operator marked SPD (coarse_operator).
-    if (three_levels_) set_option_default("displacement_", "mg_levels_1_esteig_ksp_type", "cg");
+    // The smoothers of the grids halved and quartered estimate by CG, as on an operator
+    // marked SPD (coarse_operator).
+    for (PetscInt l = 1; l < levels - 1; ++l)
+      set_option_default("displacement_", "mg_levels_" + std::to_string(l) + "_esteig_ksp_type", "cg");
     mg_levels_ = 0;
   } catch (...) {
+    if (eighth) (void)MatDestroy(&eighth);
     if (quarter) (void)MatDestroy(&quarter);
     (void)MatDestroy(&coarse);
     throw;
   }
-  if (quarter) NAVOX_CALL(MatDestroy(&quarter)); // the KSPs hold them
+  if (eighth) NAVOX_CALL(MatDestroy(&eighth)); // the KSPs hold them
+  if (quarter) NAVOX_CALL(MatDestroy(&quarter));
   NAVOX_CALL(MatDestroy(&coarse));
   release_free_heap(); // the set-up's temporaries (P's rows, the weights' ghosted copy)
 }

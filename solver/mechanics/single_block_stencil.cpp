@@ -1,4 +1,4 @@
-// The grid halved's operator in single precision (single_block_stencil.hpp). The
+// A coarse grid's operator in single precision (single_block_stencil.hpp). The
 // callbacks call PETSc and arithmetic only: nothing in them throws.
 #include "solver/mechanics/single_block_stencil.hpp"
 #include "solver/mechanics/symmetric_block_jacobi.hpp"
@@ -34,7 +34,7 @@ struct Stencil {
 };
 
 constexpr int kNeighbours = 27;
-constexpr const char* kWhat = "the grid halved's operator in single precision: ";
+constexpr const char* kWhat = "a coarse grid's operator in single precision: ";
 
 PetscErrorCode stencil_of(Mat a, Stencil** s) {
   PetscFunctionBeginUser;
@@ -226,6 +226,60 @@ Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<doub
 } // namespace navox
 
 namespace navox {
+
+void store_node_blocks(const UpperBlocks& layout, PetscInt di, PetscInt dj, PetscInt dk, const double* blocks,
+                       std::vector<float>& upper, double* diagonal_block) {
+  constexpr std::size_t kSelf = 13; // neighbour (0, 0, 0)
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) diagonal_block[3 * r + c] = blocks[kSelf * 9 + std::size_t(3 * c + r)];
+  std::transform(blocks + kSelf * 9, blocks + kNeighbours * 9, &upper[layout.node(di, dj, dk) * UpperBlocks::kFloats],
+                 [](double v) { return float(v); });
+  for (int m = 0; m < int(kSelf); ++m) {
+    const PetscInt e[3] = {di + m % 3 - 1, dj + (m / 3) % 3 - 1, dk + m / 9 - 1};
+    if (e[0] >= 0 && e[0] < layout.xm && e[1] >= 0 && e[1] < layout.ym && e[2] >= 0) continue; // its own row has it
+    float* t = &upper[layout.node(e[0], e[1], e[2]) * UpperBlocks::kFloats + (kSelf - std::size_t(m)) * 9];
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) t[3 * r + c] = float(blocks[std::size_t(m) * 9 + std::size_t(3 * c + r)]);
+  }
+}
+
+Mat single_block_stencil_of(Mat a, DM dm) {
+  PetscInt xs, ys, zs, xm, ym, zm, gxs, gys, gzs, gxm, gym, gzm;
+  NAVOX_CALL(DMDAGetCorners(dm, &xs, &ys, &zs, &xm, &ym, &zm));
+  NAVOX_CALL(DMDAGetGhostCorners(dm, &gxs, &gys, &gzs, &gxm, &gym, &gzm));
+  ISLocalToGlobalMapping map = nullptr;
+  NAVOX_CALL(DMGetLocalToGlobalMapping(dm, &map));
+  const UpperBlocks layout{xm, ym, zm};
+  std::vector<float> upper(layout.nodes() * UpperBlocks::kFloats, 0.0f);
+  std::vector<double> diagonal(std::size_t(xm * ym * zm) * 9, 0.0);
+  // Node by node its 27 blocks, a neighbour outside the ghost box (past a boundary that is
+  // not periodic) zero. The ghost box's global numbering wraps the periodic axes.
+  collectively(PetscObjectComm(reinterpret_cast<PetscObject>(dm)), [&] {
+    double blocks[kNeighbours * 9];
+    double block[9];
+    std::size_t owned = 0;
+    for (PetscInt k = zs; k < zs + zm; ++k)
+      for (PetscInt j = ys; j < ys + ym; ++j)
+        for (PetscInt i = xs; i < xs + xm; ++i, ++owned) {
+          PetscInt self = ((k - gzs) * gym + (j - gys)) * gxm + (i - gxs), row_block = 0;
+          NAVOX_CALL(ISLocalToGlobalMappingApplyBlock(map, 1, &self, &row_block));
+          const PetscInt rows[3] = {3 * row_block, 3 * row_block + 1, 3 * row_block + 2};
+          std::fill(blocks, blocks + kNeighbours * 9, 0.0);
+          for (int n = 0; n < kNeighbours; ++n) {
+            const PetscInt li = i + n % 3 - 1 - gxs, lj = j + (n / 3) % 3 - 1 - gys, lk = k + n / 9 - 1 - gzs;
+            if (li < 0 || lj < 0 || lk < 0 || li >= gxm || lj >= gym || lk >= gzm) continue;
+            PetscInt local = (lk * gym + lj) * gxm + li, column_block = 0;
+            NAVOX_CALL(ISLocalToGlobalMappingApplyBlock(map, 1, &local, &column_block));
+            const PetscInt cols[3] = {3 * column_block, 3 * column_block + 1, 3 * column_block + 2};
+            NAVOX_CALL(MatGetValues(a, 3, rows, 3, cols, block)); // [row][column]
+            for (int r = 0; r < 3; ++r)
+              for (int c = 0; c < 3; ++c) blocks[n * 9 + 3 * c + r] = block[3 * r + c];
+          }
+          store_node_blocks(layout, i - xs, j - ys, k - zs, blocks, upper, &diagonal[9 * owned]);
+        }
+  });
+  return single_block_stencil(dm, std::move(upper), diagonal);
+}
 
 const std::vector<float>& single_block_stencil_inverse(Mat shell) {
   void* context = nullptr;

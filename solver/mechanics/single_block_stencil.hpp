@@ -1,7 +1,8 @@
 #pragma once
 /// A 27-point operator of 3 × 3 blocks on a vertex DMDA, kept in single precision: the
-/// grid halved's operator under the elastic solve's three levels, which is only smoothed
-/// (Chebyshev on point-block Jacobi), never factored or used for a residual.
+/// operators of the grid halved (three or four levels) and the grid quartered (four
+/// levels) under the elastic solve, which are only smoothed (Chebyshev on point-block
+/// Jacobi), never factored or used for a residual.
 ///
 /// Each node keeps the blocks of its upper neighbours only, the operator being symmetric:
 /// 14 blocks as floats in a fixed layout (504 B a node, no column indices; 27 blocks took
@@ -58,6 +59,22 @@ struct UpperBlocks {
 /// asks for it. Throws (the same CollectiveError on every rank) where the sizes do not
 /// match `dm` or a diagonal block is not positive definite. Collective.
 Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<double>& diagonal_blocks);
+
+/// Stores the row of the owned node (xs + di, ys + dj, zs + dk) from its 27 blocks in double
+/// (`blocks`: neighbours (dz, dy, dx) ascending, each [column component][row component]):
+/// its upper blocks as floats into `upper` (laid out as UpperBlocks), its lower blocks
+/// towards nodes outside the owned box transposed into their ring nodes' upper blocks, and
+/// its diagonal block into `diagonal_block` ([row][column], 9 doubles).
+void store_node_blocks(const UpperBlocks& layout, PetscInt di, PetscInt dj, PetscInt dk, const double* blocks,
+                       std::vector<float>& upper, double* diagonal_block);
+
+/// The shell of the assembled symmetric operator `a` on the 3-DOF vertex DMDA `dm` (the
+/// grid quartered's AIJ under four levels): each owned row's 27 blocks read from `a`
+/// (MatGetValues; a column outside `a`'s pattern is zero) and stored by store_node_blocks.
+/// A node's upper blocks come from its own rows and its lower blocks towards another rank
+/// from its rows too, so where `a` is symmetric only to round-off (blocks summed in
+/// another order on the two ranks) the shell is too. Collective.
+Mat single_block_stencil_of(Mat a, DM dm);
 
 /// The shell's inverted diagonal blocks, 6 floats a node (symmetric_block_jacobi.hpp),
 /// for its smoother; they live as long as the shell.

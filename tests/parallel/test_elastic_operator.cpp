@@ -388,82 +388,120 @@ double asymmetry(Mat c, Vec like, PetscRandom rnd) {
   return std::abs(vcw - wcv) / (std::abs(vcw) + std::abs(wcv));
 }
 
-/// Three levels (-displacement_geometric_levels 3): the grid halved's operator, smoothed
-/// on PCMG's level 1, is P1~^T A P1~ + I_held as under two levels, and the grid
-/// quartered's, under GAMG, is (P1~ P2~)^T A (P1~ P2~) + I_held: Galerkin through both
-/// levels, against the assembled fine matrix, on 1, 2, 4 ranks split along x, y and z,
-/// rollers and periodic, and after a collector move. The grid halved's operator assembled
-/// in double (-displacement_half_precision double) to round-off; in single precision (the
+/// The grid divisible by 8 along each axis, and along the split one into 16 voxels a rank
+/// on 4 ranks: it halves three times on every split (a periodic axis keeping 3 nodes or
+/// more).
+navox::GridSpec eighthing(int split_axis, bool periodic) {
+  navox::GridSpec spec = halving(split_axis, periodic);
+  if (periodic) spec.dims = {24, 24, 16};
+  spec.dims[std::size_t(split_axis)] = 64;
+  return spec;
+}
+
+/// Three and four levels (-displacement_geometric_levels 3|4): each smoothed coarse
+/// level's operator (the grid halved, and under four the grid quartered) is
+/// Q~^T A Q~ + I_held, Q~ the product of the interpolations from it to the vertex grid,
+/// and so is the operator GAMG takes (the grid quartered, or eighthed): Galerkin through
+/// every level, against the assembled fine matrix, on 1, 2, 4 ranks split along x, y and
+/// z, rollers and periodic, and after a collector move. The smoothed levels assembled in
+/// double (-displacement_half_precision double) to round-off; in single precision (the
 /// default, solver/mechanics/single_block_stencil.hpp) to a float's rounding, not exactly
 /// (so the single-precision operator is the one in use), and symmetric to that.
-void compare_three_levels(int split_axis, bool periodic, bool moved, const char* precision) {
+void compare_deep_levels(int levels, int split_axis, bool periodic, bool moved, const char* precision) {
   HalfPrecision half_precision(precision);
   const bool single = std::string(precision) == "single";
-  const navox::GridSpec spec = quartering(split_axis, periodic);
+  const navox::GridSpec spec = levels == 3 ? quartering(split_axis, periodic) : eighthing(split_axis, periodic);
   navox::Grid grid(MPI_COMM_WORLD, spec, {});
   const auto mats = navox::test::elastic_materials();
   Vec labels = navox::test::voxel_field(grid, label);
   Vec before = navox::test::voxel_field(grid, label_before_move);
-  GeometricLevels three("3");
+  GeometricLevels option(std::to_string(levels).c_str());
   navox::Elasticity shell(grid, moved ? before : labels, mats);
   if (moved) shell.relabel(labels);
-  EXPECT_EQ(shell.geometric_levels(), 3);
+  EXPECT_EQ(shell.geometric_levels(), levels);
   AssembledOperator assembled_option;
   navox::Elasticity assembled(grid, labels, mats);
   Mat a = assembled.operator_matrix();
   PC pc = nullptr;
-  KSP smoother = nullptr, coarse_solve = nullptr;
-  Mat half = nullptr, quarter = nullptr;
-  PetscInt levels = 0;
+  PetscInt pcmg_levels = 0;
   EXPECT_EQ(KSPGetPC(shell.solver(), &pc), 0);
-  EXPECT_EQ(PCMGGetLevels(pc, &levels), 0);
-  EXPECT_EQ(levels, 3);
-  EXPECT_EQ(PCMGGetSmoother(pc, 1, &smoother), 0);
-  EXPECT_EQ(KSPGetOperators(smoother, &half, nullptr), 0);
-  EXPECT_EQ(PCMGGetCoarseSolve(pc, &coarse_solve), 0);
-  EXPECT_EQ(KSPGetOperators(coarse_solve, &quarter, nullptr), 0);
-  Mat p1 = interpolation_of(shell, 2), p2 = interpolation_of(shell, 1), p12 = nullptr;
-  EXPECT_EQ(MatMatMult(p1, p2, MAT_INITIAL_MATRIX, 2.0, &p12), 0);
-  DM half_dm = nullptr, quarter_dm = nullptr;
-  int held_half = 0, held_quarter = 0;
-  Vec free_half = free_mask(shell, 1, half_dm, held_half), free_quarter = free_mask(shell, 2, quarter_dm, held_quarter);
-  EXPECT_GT(held_quarter, 0);
+  EXPECT_EQ(PCMGGetLevels(pc, &pcmg_levels), 0);
+  EXPECT_EQ(pcmg_levels, levels);
   PetscRandom rnd = nullptr;
   EXPECT_EQ(PetscRandomCreate(PETSC_COMM_WORLD, &rnd), 0);
   EXPECT_EQ(PetscRandomSetSeed(rnd, 11), 0);
   EXPECT_EQ(PetscRandomSeed(rnd), 0);
-  const double dh = galerkin_difference(half, a, p1, free_half, rnd);
-  const double dq = galerkin_difference(quarter, a, p12, free_quarter, rnd);
-  const double skew = asymmetry(half, free_half, rnd);
-  if (single) {
-    EXPECT_LE(dh, 1e-6);
-    EXPECT_GT(dh, 1e-12);
-    EXPECT_LE(skew, 1e-6);
-  } else {
-    EXPECT_LE(dh, 1e-12);
-    EXPECT_LE(skew, 1e-14);
+  // Level by level from the finest coarse one: Q~ = P1~ ... (its interpolation).
+  Mat q = nullptr;
+  std::string report;
+  for (int l = levels - 2; l >= 0; --l) {
+    Mat p = interpolation_of(shell, l + 1), next = nullptr;
+    if (q) {
+      EXPECT_EQ(MatMatMult(q, p, MAT_INITIAL_MATRIX, 2.0, &next), 0);
+      MatDestroy(&q);
+      MatDestroy(&p);
+      q = next;
+    } else {
+      q = p;
+    }
+    Mat c = nullptr;
+    KSP ksp = nullptr;
+    if (l > 0)
+      EXPECT_EQ(PCMGGetSmoother(pc, l, &ksp), 0);
+    else
+      EXPECT_EQ(PCMGGetCoarseSolve(pc, &ksp), 0);
+    EXPECT_EQ(KSPGetOperators(ksp, &c, nullptr), 0);
+    DM dm = nullptr;
+    int held = 0;
+    Vec free = free_mask(shell, levels - 1 - l, dm, held);
+    if (l == 0) {
+      EXPECT_GT(held, 0);
+    }
+    const double d = galerkin_difference(c, a, q, free, rnd);
+    char line[160];
+    if (l > 0) {
+      const double skew = asymmetry(c, free, rnd);
+      if (single) {
+        EXPECT_LE(d, 1e-6) << "level " << l;
+        EXPECT_GT(d, 1e-12) << "level " << l;
+        EXPECT_LE(skew, 1e-6) << "level " << l;
+      } else {
+        EXPECT_LE(d, 1e-12) << "level " << l;
+        EXPECT_LE(skew, 1e-14) << "level " << l;
+      }
+      std::snprintf(line, sizeof line, " level %d (smoothed) %.1e, asymmetry %.1e;", l, d, skew);
+    } else {
+      EXPECT_LE(d, 1e-12);
+      std::snprintf(line, sizeof line, " level 0 (GAMG) %.1e, %d held DOFs", d, held);
+    }
+    report += line;
+    VecDestroy(&free);
+    DMDestroy(&dm);
   }
-  EXPECT_LE(dq, 1e-12);
   if (grid.rank() == 0)
-    std::printf("three levels, split along %d%s%s, the grid halved in %s: |C_half v - (P1~^T A P1~ v + v_held)| "
-                "%.1e, asymmetry %.1e, |C_quarter v - ((P1~P2~)^T A (P1~P2~) v + v_held)| %.1e, %d held DOFs "
-                "quartered\n",
-                split_axis, periodic ? ", periodic" : "", moved ? ", relabelled" : "", precision, dh, skew, dq,
-                held_quarter);
-  for (Vec* z : {&free_half, &free_quarter, &labels, &before}) VecDestroy(z);
-  for (Mat* m : {&p1, &p2, &p12}) MatDestroy(m);
-  DMDestroy(&half_dm);
-  DMDestroy(&quarter_dm);
+    std::printf("%d levels, split along %d%s%s, smoothed levels in %s: |C v - (Q~^T A Q~ v + v_held)|%s\n", levels,
+                split_axis, periodic ? ", periodic" : "", moved ? ", relabelled" : "", precision, report.c_str());
+  for (Vec* z : {&labels, &before}) VecDestroy(z);
+  MatDestroy(&q);
   PetscRandomDestroy(&rnd);
 }
 
 TEST(ElasticOperator, ThreeLevelsAreGalerkinThroughBothLevelsOnAnySplit) {
   for (const char* precision : {"single", "double"}) {
-    for (int axis = 0; axis < 3; ++axis) compare_three_levels(axis, false, false, precision);
-    compare_three_levels(0, true, false, precision);
-    compare_three_levels(2, false, true, precision);
-    compare_three_levels(1, true, true, precision);
+    for (int axis = 0; axis < 3; ++axis) compare_deep_levels(3, axis, false, false, precision);
+    compare_deep_levels(3, 0, true, false, precision);
+    compare_deep_levels(3, 2, false, true, precision);
+    compare_deep_levels(3, 1, true, true, precision);
   }
+}
+
+/// Four levels on the bigger grid: every split and boundary in single precision, the
+/// assembled smoothed levels once.
+TEST(ElasticOperator, FourLevelsAreGalerkinThroughEveryLevelOnAnySplit) {
+  for (int axis = 0; axis < 3; ++axis) compare_deep_levels(4, axis, false, false, "single");
+  compare_deep_levels(4, 0, true, false, "single");
+  compare_deep_levels(4, 1, true, true, "single");
+  compare_deep_levels(4, 2, false, true, "double");
 }
 
 /// The grid halved's nodes between two nodes of the grid quartered take them by their
