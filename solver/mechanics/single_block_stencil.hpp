@@ -6,7 +6,9 @@
 ///
 /// Each node keeps the blocks of its upper neighbours only, the operator being symmetric:
 /// 14 blocks as floats in a fixed layout (504 B a node, no column indices; 27 blocks took
-/// 972 B, the assembled BAIJ 2,052 B), its diagonal block's inverse as 6 floats
+/// 972 B, the assembled BAIJ 2,052 B), each distinct set of 14 once and per node the index
+/// of its set (4 B: nodes amid elements alike, one material and no held DOF near, share
+/// one set), its diagonal block's inverse as 6 floats
 /// (symmetric_block_jacobi.hpp) and its diagonal in double. A row's lower blocks are the
 /// transposes of its lower neighbours' upper blocks; for a lower neighbour outside the
 /// owned box (another rank's, or across a periodic side) they are kept in a ring of nodes
