@@ -49,6 +49,7 @@
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/mechanics/hex_elasticity.hpp"
+#include "solver/mechanics/distinct_sets.hpp"
 
 #include <petscdmda.h>
 #include <petscksp.h>
@@ -283,9 +284,10 @@ private:
   const PetscScalar*** lab_ = nullptr;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
   bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
-  /// Per owned node its 3×3 diagonal block inverted, 6 floats (symmetric_block_jacobi.hpp;
-  /// two levels); as 9 doubles only where PETSc's PCPBJACOBI is asked for.
-  std::vector<float> block_inverse_;
+  /// Per owned node its 3×3 diagonal block inverted, 6 floats, each distinct one once
+  /// (symmetric_block_jacobi.hpp, distinct_sets.hpp; two levels); as 9 doubles a node only
+  /// where PETSc's PCPBJACOBI is asked for.
+  DistinctSets block_inverse_;
   std::vector<double> block_inverse_unpacked_;
   /// Per owned node the material whose stencil its row is (its eight elements of one
   /// material, no held DOF near), or −1: its elements' rows are summed (two levels).

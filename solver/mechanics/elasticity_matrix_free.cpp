@@ -154,14 +154,15 @@ void Elasticity::prepare_matrix_free() {
     }
   PetscInt xs, ys, zs, xm, ym, zm;
   NAVOX_CALL(DMDAGetCorners(vdm_, &xs, &ys, &zs, &xm, &ym, &zm));
-  block_inverse_.assign(std::size_t(6 * xm * ym * zm), 0.0f);
+  block_inverse_ = DistinctSets{}; // the last labels' blocks freed before the new ones are made
+  std::vector<float> inverse(std::size_t(6 * xm * ym * zm), 0.0f);
   block_inverse_unpacked_.clear();
   node_material_.assign(std::size_t(xm * ym * zm), -1);
   const GridSpec& spec = grid_.spec();
   const bool periodic = spec.periodic_lateral;
   const std::int64_t nx = spec.dims[0], ny = spec.dims[1], nz = spec.dims[2];
   collectively(grid_.comm(), [&] {
-    float* out = block_inverse_.data();
+    float* out = inverse.data();
     std::int16_t* material_of = node_material_.data();
     for (PetscInt k = zs; k < zs + zm; ++k)
       for (PetscInt j = ys; j < ys + ym; ++j)
@@ -181,6 +182,7 @@ void Elasticity::prepare_matrix_free() {
             throw Error("elasticity: a node's diagonal block is not positive definite");
         }
   });
+  block_inverse_ = distinct_sets(std::move(inverse), 6);
 }
 
 PetscErrorCode Elasticity::diagonal(Vec d) const {

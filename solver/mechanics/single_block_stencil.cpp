@@ -9,10 +9,7 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,8 +18,8 @@ namespace navox {
 namespace {
 
 /// What the shell keeps: the upper blocks as floats, each distinct set of a node's 14 once
-/// (`upper`, in the order first met) and per node of UpperBlocks over the owned box its set
-/// (`index`, walked in its order by the product), per
+/// (distinct_sets.hpp; per node of UpperBlocks over the owned box, walked in its order by
+/// the product), per
 /// owned node (x fastest) its inverted diagonal block as 6 floats (symmetric_block_jacobi.hpp)
 /// and its diagonal in double; the inverse as 9 doubles only if PETSc's PCPBJACOBI asks
 /// for it.
@@ -30,8 +27,7 @@ struct Stencil {
   DM dm = nullptr;
   PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
   PetscInt gxs = 0, gys = 0, gzs = 0, gxm = 0, gym = 0, gzm = 0;
-  std::vector<float> upper, inverse;
-  std::vector<std::uint32_t> index;
+  DistinctSets upper, inverse;
   std::vector<double> diagonal, inverse_unpacked;
   ~Stencil() {
     if (dm) (void)DMDestroy(&dm);
@@ -76,11 +72,11 @@ PetscErrorCode stencil_mult(Mat a, Vec x, Vec y) {
     row[n] = 3 * di + dj * oy + dk * oz;
   }
   std::fill(yv, yv + 3 * std::ptrdiff_t(xm) * ym * zm, 0.0);
-  const std::uint32_t* set = s->index.data();
+  const std::uint32_t* set = s->upper.index.data();
   for (PetscInt dk = -1; dk < zm; ++dk)
     for (PetscInt dj = -1; dj <= ym; ++dj)
       for (PetscInt di = -1; di <= xm; ++di) {
-        const float* b = s->upper.data() + std::size_t(*set++) * UpperBlocks::kFloats;
+        const float* b = s->upper.values.data() + std::size_t(*set++) * UpperBlocks::kFloats;
         const PetscInt li = s->xs + di - s->gxs, lj = s->ys + dj - s->gys, lk = s->zs + dk - s->gzs;
         if (li < 0 || lj < 0 || lk < 0 || li >= s->gxm || lj >= s->gym || lk >= s->gzm) continue; // no such node
         const PetscScalar* xn = xv + 3 * ((lk * s->gym + lj) * s->gxm + li);
@@ -141,37 +137,6 @@ PetscErrorCode stencil_mult(Mat a, Vec x, Vec y) {
   PetscFunctionReturn(0);
 }
 
-/// Keeps each distinct set of a node's 14 upper blocks once, in place (a set is moved
-/// only towards the front: the k-th distinct set goes to slot k, met at node k or later),
-/// and per node the slot of its set. Where the elements around nodes are alike (one
-/// material, no held DOF near) their floats are the same bits, and so is the product,
-/// which reads each node's set as before.
-void share_alike_blocks(std::vector<float>& upper, std::vector<std::uint32_t>& index) {
-  constexpr std::size_t kF = UpperBlocks::kFloats;
-  const std::size_t nodes = upper.size() / kF;
-  index.assign(nodes, 0);
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_hash;
-  std::size_t sets = 0;
-  for (std::size_t node = 0; node < nodes; ++node) {
-    const float* b = &upper[node * kF];
-    std::uint64_t h = 1469598103934665603ull; // FNV-1a over the floats' bytes
-    const auto* bytes = reinterpret_cast<const unsigned char*>(b);
-    for (std::size_t i = 0; i < kF * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ull;
-    std::vector<std::uint32_t>& same = by_hash[h];
-    std::uint32_t found = std::uint32_t(-1);
-    for (const std::uint32_t id : same)
-      if (std::memcmp(&upper[std::size_t(id) * kF], b, kF * sizeof(float)) == 0) found = id;
-    if (found == std::uint32_t(-1)) {
-      found = std::uint32_t(sets++);
-      if (found != node) std::copy(b, b + kF, &upper[std::size_t(found) * kF]);
-      same.push_back(found);
-    }
-    index[node] = found;
-  }
-  upper.resize(sets * kF);
-  upper.shrink_to_fit();
-}
-
 PetscErrorCode stencil_diagonal(Mat a, Vec d) {
   PetscFunctionBeginUser;
   Stencil* s = nullptr;
@@ -221,16 +186,16 @@ Mat single_block_stencil(DM dm, std::vector<float> upper, const std::vector<doub
         throw Error(std::string(kWhat) + "its DMDA is not a 3-DOF box stencil with 3 or more nodes along each periodic axis");
       if (upper.size() != UpperBlocks{s->xm, s->ym, s->zm}.nodes() * UpperBlocks::kFloats || diagonal_blocks.size() != owned * 9)
         throw Error(std::string(kWhat) + "its blocks do not match the DMDA's owned nodes");
-      s->upper = std::move(upper);
-      share_alike_blocks(s->upper, s->index);
-      s->inverse.assign(owned * 6, 0.0f);
+      s->upper = distinct_sets(std::move(upper), UpperBlocks::kFloats);
+      std::vector<float> inverse(owned * 6, 0.0f);
       s->diagonal.assign(owned * 3, 0.0);
       for (std::size_t node = 0; node < owned; ++node) {
         const double* block = &diagonal_blocks[9 * node];
-        if (!invert_symmetric_3x3(block, &s->inverse[6 * node]))
+        if (!invert_symmetric_3x3(block, &inverse[6 * node]))
           throw Error(std::string(kWhat) + "the diagonal block of its owned node " + std::to_string(node) + " is not positive definite");
         for (int c = 0; c < 3; ++c) s->diagonal[3 * node + std::size_t(c)] = block[4 * c];
       }
+      s->inverse = distinct_sets(std::move(inverse), 6);
     });
     const VectorSizes n = dmda_vector_sizes(dm);
     NAVOX_CALL(MatCreateShell(PetscObjectComm(reinterpret_cast<PetscObject>(dm)), n.local, n.local, n.global, n.global, s,
@@ -319,7 +284,7 @@ Mat single_block_stencil_of(Mat a, DM dm) {
   return single_block_stencil(dm, std::move(upper), diagonal);
 }
 
-const std::vector<float>& single_block_stencil_inverse(Mat shell) {
+const DistinctSets& single_block_stencil_inverse(Mat shell) {
   void* context = nullptr;
   NAVOX_CALL(MatShellGetContext(shell, &context));
   return static_cast<const Stencil*>(context)->inverse;

@@ -30,6 +30,8 @@
 /// same bits on any partition": where one rank holds a whole periodic axis it sums the
 /// seam's elements in another order than a split does, so those nodes' sums may differ in
 /// the last bit between partitions.)
+#include "solver/mechanics/distinct_sets.hpp"
+
 #include <petscdmda.h>
 #include <petscmat.h>
 
@@ -78,8 +80,8 @@ void store_node_blocks(const UpperBlocks& layout, PetscInt di, PetscInt dj, Pets
 /// another order on the two ranks) the shell is too. Collective.
 Mat single_block_stencil_of(Mat a, DM dm);
 
-/// The shell's inverted diagonal blocks, 6 floats a node (symmetric_block_jacobi.hpp),
-/// for its smoother; they live as long as the shell.
-const std::vector<float>& single_block_stencil_inverse(Mat shell);
+/// The shell's inverted diagonal blocks, 6 floats a node, each distinct one once
+/// (symmetric_block_jacobi.hpp), for its smoother; they live as long as the shell.
+const DistinctSets& single_block_stencil_inverse(Mat shell);
 
 } // namespace navox

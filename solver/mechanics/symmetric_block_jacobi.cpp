@@ -17,17 +17,17 @@ bool invert_symmetric_3x3(const double m[9], float out[6]) {
   return true;
 }
 
-PetscErrorCode unpack_symmetric_blocks(const std::vector<float>& packed, std::vector<double>& unpacked,
+PetscErrorCode unpack_symmetric_blocks(const DistinctSets& packed, std::vector<double>& unpacked,
                                        const PetscScalar** values) {
   PetscFunctionBeginUser;
-  const std::size_t nodes = packed.size() / 6;
+  const std::size_t nodes = packed.nodes();
   try {
     unpacked.resize(9 * nodes);
   } catch (...) {
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_MEM, "the unpacked point blocks");
   }
   for (std::size_t node = 0; node < nodes; ++node) {
-    const float* p = &packed[6 * node];
+    const float* p = packed.of(node);
     double* out = &unpacked[9 * node];
     out[0] = p[0];
     out[1] = out[3] = p[1];
@@ -46,14 +46,17 @@ PetscErrorCode apply(PC pc, Vec x, Vec y) {
   PetscFunctionBeginUser;
   void* context = nullptr;
   PetscCall(PCShellGetContext(pc, &context));
-  const float* b = static_cast<const std::vector<float>*>(context)->data();
+  const DistinctSets* blocks = static_cast<const DistinctSets*>(context);
+  const float* sets = blocks->values.data();
+  const std::uint32_t* index = blocks->index.data();
   PetscInt n = 0;
   PetscCall(VecGetLocalSize(x, &n));
   const PetscScalar* xv = nullptr;
   PetscScalar* yv = nullptr;
   PetscCall(VecGetArrayRead(x, &xv));
   PetscCall(VecGetArrayWrite(y, &yv));
-  for (PetscInt node = 0; node < n / 3; ++node, b += 6) {
+  for (PetscInt node = 0; node < n / 3; ++node) {
+    const float* b = sets + 6 * std::size_t(index[node]);
     const PetscScalar* xn = xv + 3 * node;
     PetscScalar* yn = yv + 3 * node;
     const double x0 = xn[0], x1 = xn[1], x2 = xn[2];
@@ -68,10 +71,10 @@ PetscErrorCode apply(PC pc, Vec x, Vec y) {
 
 } // namespace
 
-PetscErrorCode set_symmetric_block_jacobi(PC pc, const std::vector<float>* inverse) {
+PetscErrorCode set_symmetric_block_jacobi(PC pc, const DistinctSets* inverse) {
   PetscFunctionBeginUser;
   PetscCall(PCSetType(pc, PCSHELL));
-  PetscCall(PCShellSetContext(pc, const_cast<std::vector<float>*>(inverse)));
+  PetscCall(PCShellSetContext(pc, const_cast<DistinctSets*>(inverse)));
   PetscCall(PCShellSetApply(pc, apply));
   PetscCall(PCShellSetName(pc, "point-block Jacobi, symmetric float blocks (navox)"));
   PetscFunctionReturn(0);
