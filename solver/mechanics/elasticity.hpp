@@ -151,10 +151,11 @@ public:
   /// the grid halved, GAMG on the grid halved), 3 (and the grid quartered: GAMG on the
   /// grid quartered, the grid halved smoothed by Chebyshev on its point blocks) or 4 (and
   /// the grid eighthed, the grid halved three times: GAMG on it, the grid quartered
-  /// smoothed as well); 0 where the two levels are not used. By default one more level
-  /// while the coarsest grid so far has at least kDeeperLevelNodes nodes and the grid
-  /// halves again on these ranks; `-displacement_geometric_levels 2|3|4` chooses (a level
-  /// the grid does not halve to is a CollectiveError). Known after the constructor.
+  /// smoothed as well); 0 where the two levels are not used. By default 3 where the grid
+  /// halved has at least kThirdLevelNodes nodes and the grid quarters on these ranks, and
+  /// then 4 where it halves a third time; `-displacement_geometric_levels 2|3|4` chooses
+  /// (a level the grid does not halve to is a CollectiveError). Known after the
+  /// constructor.
   int geometric_levels() const { return two_levels_ ? (four_levels_ ? 4 : three_levels_ ? 3 : 2) : 0; }
   /// What the two levels need of the grid halved: the grid, the held DOFs and the rigid-body
   /// modes built at the first set-up and kept across relabel (none depends on the labels),
@@ -168,11 +169,12 @@ public:
     Mat interpolation = nullptr; ///< P~ = P diag(free), a MatShell over P
     MatNullSpace near = nullptr; ///< the nodes' rigid-body modes, GAMG's near null space (its level only: rigid_body_modes)
   };
-  /// The coarsest geometric grid from this many nodes is halved again (geometric_levels()):
-  /// GAMG's set-up on it grows faster than its nodes (docs/performance.md, "The grid
-  /// quartered"), and its operators hold more than a smoothed level's floats ("The grid
+  /// The grid halved from this many nodes is quartered too, and eighthed where it can be
+  /// (geometric_levels()): GAMG's set-up on the grid halved grows faster than its nodes
+  /// (docs/performance.md, "The grid quartered"), and GAMG's operators on the grid
+  /// quartered held more than a smoothed level's floats, for more iterations ("The grid
   /// eighthed").
-  static constexpr PetscInt kDeeperLevelNodes = 30000;
+  static constexpr PetscInt kThirdLevelNodes = 30000;
   static constexpr PetscInt kMaxCoarseNodes = 8192;
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 

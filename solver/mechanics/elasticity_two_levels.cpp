@@ -892,10 +892,11 @@ void Elasticity::set_up_two_levels(Vec labels) {
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
   if (!coarse_.dm) {
     build_coarse_space();
-    // The grid quartered too (docs/performance.md, "The grid quartered"), and the grid
-    // eighthed ("The grid eighthed"): while the grid halves again on these ranks and the
-    // coarsest grid so far is big enough for GAMG's set-up on it to cost more than the
-    // level it adds, or as the user says.
+    // The grid quartered too (docs/performance.md, "The grid quartered"): where it
+    // quarters on these ranks and the grid halved is big enough for GAMG's set-up on it
+    // to cost more than the level it adds; and then the grid eighthed wherever it halves
+    // a third time ("The grid eighthed": less memory and fewer iterations from 64³ on).
+    // Or as the user says.
     PetscInt asked = 0;
     PetscBool given = PETSC_FALSE;
     NAVOX_CALL(PetscOptionsGetInt(nullptr, "displacement_", "-geometric_levels", &asked, &given));
@@ -907,15 +908,11 @@ void Elasticity::set_up_two_levels(Vec labels) {
                             std::to_string(asked - 1) + " times on these ranks (voxel counts divisible by " +
                             std::to_string(1 << (asked - 1)) + ", at least 2 nodes per rank along each axis on the " +
                             "coarsest grid)");
-    auto deeper = [&](const CoarseSpace& coarsest, int levels) {
-      if (given) return asked >= levels;
-      PetscInt nodes = 0;
-      NAVOX_CALL(VecGetSize(coarsest.free, &nodes));
-      return h.levels >= levels && nodes / 3 >= kDeeperLevelNodes;
-    };
-    three_levels_ = deeper(coarse_, 3);
+    PetscInt half_nodes = 0;
+    NAVOX_CALL(VecGetSize(coarse_.free, &half_nodes));
+    three_levels_ = given ? asked >= 3 : h.levels >= 3 && half_nodes / 3 >= kThirdLevelNodes;
     if (three_levels_) build_deeper_space(quarter_, coarse_.dm, 4);
-    four_levels_ = three_levels_ && deeper(quarter_, 4);
+    four_levels_ = three_levels_ && (given ? asked >= 4 : h.levels >= 4);
     if (four_levels_) build_deeper_space(eighth_, quarter_.dm, 8);
   }
   const PetscInt levels = four_levels_ ? 4 : three_levels_ ? 3 : 2;
