@@ -578,6 +578,36 @@ TEST(ElasticOperator, ThreeLevelsInterpolateTheGridHalvedByItsCouplings) {
   }
 }
 
+/// A number of geometric levels the grid cannot have is refused on every rank with the
+/// reason, before any solve: 4 on a grid whose voxel counts are not all multiples of 8
+/// (24 x 24 x 12, the ranks along x and y: it quarters, so 3 is taken), and a count
+/// other than 2, 3 or 4.
+TEST(ElasticOperator, GeometricLevelsTheGridCannotHaveAreRefusedOnEveryRank) {
+  navox::GridSpec spec = halving(2, false);
+  spec.dims = {24, 24, 12};
+  spec.processors = {0, 0, 1};
+  navox::Grid grid(MPI_COMM_WORLD, spec, {});
+  Vec labels = navox::test::voxel_field(grid, label);
+  const auto mats = navox::test::elastic_materials();
+  auto refused = [&](const char* levels, const std::string& reason) {
+    GeometricLevels option(levels);
+    try {
+      navox::Elasticity e(grid, labels, mats);
+      ADD_FAILURE() << "-displacement_geometric_levels " << levels << " was accepted";
+    } catch (const navox::CollectiveError& error) {
+      EXPECT_NE(std::string(error.what()).find(reason), std::string::npos) << error.what();
+    }
+  };
+  refused("4", "-displacement_geometric_levels 4: the grid does not halve 3 times on these ranks");
+  refused("5", "-displacement_geometric_levels 5: 2, 3 or 4");
+  {
+    GeometricLevels three("3");
+    navox::Elasticity e(grid, labels, mats);
+    EXPECT_EQ(e.geometric_levels(), 3);
+  }
+  VecDestroy(&labels);
+}
+
 /// A fine-level smoother that needs matrix entries is refused on every rank, with the way
 /// to an assembled matrix, before any solve.
 TEST(ElasticOperator, SmootherThatNeedsAMatrixIsRefusedOnEveryRank) {
