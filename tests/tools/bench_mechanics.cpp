@@ -4,6 +4,8 @@
 //
 //   navox_bench_mechanics N [N ...]
 //   navox_bench_mechanics floor N [N ...]     (the Poisson floor only)
+//   navox_bench_mechanics elastic N [N ...]   (the elastic solves only: their peak memory
+//                                              without the floor's, which is the larger at 128^3)
 //   navox_bench_mechanics product N [N ...]   (one operator product, shell against AIJ)
 //   navox_bench_mechanics gap N [N ...]       (a collector floating on a thin ersatz gap)
 //
@@ -278,7 +280,9 @@ int main(int argc, char** argv) {
   const bool floor_only = argc > 1 && std::strcmp(argv[1], "floor") == 0;
   const bool product_only = argc > 1 && std::strcmp(argv[1], "product") == 0;
   const bool gap_only = argc > 1 && std::strcmp(argv[1], "gap") == 0;
-  return navox::bench::main(argc, argv, floor_only || product_only || gap_only ? 2 : 1, {32, 64}, [&](const auto& sizes,
+  const bool elastic_only = argc > 1 && std::strcmp(argv[1], "elastic") == 0;
+  return navox::bench::main(argc, argv, floor_only || product_only || gap_only || elastic_only ? 2 : 1, {32, 64},
+                            [&](const auto& sizes,
                                                                                                       int rank, int size) {
     if (gap_only) {
       if (rank == 0)
@@ -306,7 +310,7 @@ int main(int argc, char** argv) {
                   size, "problem", "N", "unknowns", "its", "setup_s", "solve_s", "cpu_s", "s/Munk");
     for (auto n : sizes) {
       if (!floor_only) elasticity(n, rank);
-      poisson(n, rank);
+      if (!elastic_only) poisson(n, rank);
     }
   });
 }
