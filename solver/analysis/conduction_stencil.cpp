@@ -234,35 +234,6 @@ PetscErrorCode destroy(void* p) {
 
 } // namespace
 
-Mat assembled_rows(Mat A) {
-  PetscInt first = 0, end = 0;
-  NAVOX_CALL(MatGetOwnershipRange(A, &first, &end));
-  auto for_rows = [&](auto&& f) {
-    for (PetscInt r = first; r < end; ++r) {
-      PetscInt n = 0;
-      const PetscInt* cols = nullptr;
-      const PetscScalar* vals = nullptr;
-      NAVOX_CALL(MatGetRow(A, r, &n, &cols, &vals));
-      f(r, n, cols, vals);
-      NAVOX_CALL(MatRestoreRow(A, r, &n, &cols, &vals));
-    }
-  };
-  // Exact preallocation: one pass counts, the next inserts.
-  std::vector<PetscInt> on_rank(static_cast<std::size_t>(end - first), 0), off_rank(on_rank.size(), 0);
-  for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar*) {
-    for (PetscInt e = 0; e < n; ++e)
-      ++(cols[e] >= first && cols[e] < end ? on_rank : off_rank)[static_cast<std::size_t>(r - first)];
-  });
-  return preallocated_aij(PetscObjectComm(reinterpret_cast<PetscObject>(A)), end - first, on_rank.data(),
-                          off_rank.data(), [&](Mat B) {
-                            std::vector<PetscInt>().swap(on_rank); // PETSc has its copy
-                            std::vector<PetscInt>().swap(off_rank);
-                            for_rows([&](PetscInt r, PetscInt n, const PetscInt* cols, const PetscScalar* vals) {
-                              NAVOX_CALL(MatSetValues(B, 1, &r, n, cols, vals, INSERT_VALUES));
-                            });
-                          });
-}
-
 std::vector<double> exchange_numbering(const Grid& grid, const FaceHalo& halo, const std::vector<PetscInt>& index) {
   const Box b = grid.owned(), &gb = halo.box();
   std::vector<double> rows(static_cast<std::size_t>(halo.size()), -1.0);

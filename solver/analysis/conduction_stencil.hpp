@@ -18,6 +18,7 @@
 /// during a sweep, as PETSc's MPIAIJ `SOR_LOCAL_*` sweeps do.
 #include "mesh/face_halo.hpp"
 #include "mesh/grid.hpp"
+#include "mesh/preallocated_aij.hpp" // assembled_rows
 
 #include <petscmat.h>
 
@@ -47,10 +48,6 @@ private:
   Mat mat_ = nullptr;
   Context* ctx_ = nullptr; ///< owned by mat_
 };
-
-/// The AIJ matrix of `A`'s rows (MatGetRow; A a ConductionStencil's or any matrix
-/// with rows), exactly preallocated: for preconditioners that need a matrix. Collective.
-Mat assembled_rows(Mat A);
 
 /// `index` (as for ConductionStencil) in the ghosted box of `halo` (halo.box().offset(i, j,
 /// k)), with its face ghosts: the rows of the face neighbours beyond the rank's block

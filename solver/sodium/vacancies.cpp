@@ -2,6 +2,7 @@
 
 #include "mesh/collective.hpp"
 #include "mesh/ghosted.hpp"
+#include "mesh/preallocated_aij.hpp"
 #include "mesh/scatter.hpp"
 #include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
@@ -10,7 +11,6 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/app/log_events.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
-#include "solver/electrochemistry/two_point_row.hpp"
 #include "solver/sodium/sodium.hpp"
 #include "solver/time/state.hpp"
 
@@ -29,8 +29,8 @@ using physics::SodiumMetal;
 constexpr double kFull = 1 - 1e-9;
 
 /// Calls f(ni, nj, nk, g) for each face neighbour of the metal voxel (i, j, k) that
-/// holds metal too, g = D min(ξ_P, ξ_N) / h_d² [1/s] the coupling per voxel volume:
-/// the θ system's rows and the fluxes of its solution use the same couplings.
+/// holds metal too, g the coupling per voxel volume (occupancy_coupling) [1/s]: the θ
+/// system's rows and the fluxes of its solution use the same couplings.
 template <class IsMetal, class Xi, class F>
 void for_couplings(const Grid& grid, const physics::VacancyDiffusion& law, IsMetal&& metal, const Xi& xi,
                    std::int64_t i, std::int64_t j, std::int64_t k, F&& f) {
@@ -39,7 +39,7 @@ void for_couplings(const Grid& grid, const physics::VacancyDiffusion& law, IsMet
     std::int64_t ni, nj, nk;
     if (!neighbour(grid, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
     const double hd = h[face_axis(face)];
-    f(ni, nj, nk, law.conductance(xi(i, j, k), xi(ni, nj, nk), 1.0, hd * hd));
+    f(ni, nj, nk, occupancy_coupling(law, xi(i, j, k), xi(ni, nj, nk), 1.0 / (hd * hd)));
   }
 }
 
@@ -52,9 +52,7 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
   void_ = new_scalar_vector(grid_);
   NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(vacancy_), "vacancy"));
   NAVOX_CALL(PetscObjectSetName(reinterpret_cast<PetscObject>(void_), "void"));
-  DM dm = grid_.field_dm("theta");
-  NAVOX_CALL(DMCreateMatrix(dm, &a_));
-  NAVOX_CALL(MatSetOption(a_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  rows_ = std::make_unique<OccupancyOperator>(grid_);
   NAVOX_CALL(KSPCreate(grid_.comm(), &ksp_));
   NAVOX_CALL(KSPSetOptionsPrefix(ksp_, "theta_"));
   NAVOX_CALL(KSPSetType(ksp_, KSPCG));
@@ -68,6 +66,10 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
   // iterations grow only as the diffusion length over a step in voxels.
   NAVOX_CALL(PCSetType(pc, PCJACOBI));
   NAVOX_CALL(KSPSetFromOptions(ksp_));
+  // Jacobi and no preconditioner take the diagonal alone; any other gets the entries.
+  PetscBool diagonal_only = PETSC_FALSE;
+  NAVOX_CALL(PetscObjectTypeCompareAny(reinterpret_cast<PetscObject>(pc), &diagonal_only, PCJACOBI, PCNONE, ""));
+  needs_entries_ = !diagonal_only;
   sodium_.strip_through_vacancies(vacancy_);
   sodium_.carry_with_lift(vacancy_, SodiumModel::Carried::amount);
   sodium_.carry_with_lift(void_, SodiumModel::Carried::flag);
@@ -75,7 +77,7 @@ Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& material
 
 Vacancies::~Vacancies() {
   if (ksp_) (void)KSPDestroy(&ksp_);
-  if (a_) (void)MatDestroy(&a_);
+  if (assembled_) (void)MatDestroy(&assembled_);
   for (Vec* v : {&vacancy_, &void_})
     if (*v) (void)VecDestroy(v);
 }
@@ -93,7 +95,7 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
   {
     // A voided voxel filled again (creep closing the void, Na moved in) touches the SE again.
     Owned vd(grid_, void_);
-    Ghosted xi(grid_, sodium_.xi());
+    OwnedRead xi(grid_, sodium_.xi());
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (vd(i, j, k) != 0 && xi(i, j, k) >= kFull) vd(i, j, k) = 0;
     });
@@ -111,61 +113,49 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
   });
 }
 
-void Vacancies::assemble(Vec xi_vec, Vec theta_old, Vec rate, Vec sink, double dt) {
+void Vacancies::solve_occupancy(Vec xi_vec, Vec theta, Vec rate, Vec sink, double dt) {
   ScopedEvent event(Event::vacancy_assembly);
-  const auto& dims = grid_.spec().dims;
-  const bool periodic = grid_.spec().periodic_lateral;
-  Ghosted lab(grid_, labels_);
-  Ghosted xi(grid_, xi_vec);
-  Ghosted th(grid_, theta_old);
-  Ghosted r(grid_, rate), kx(grid_, sink);
-  auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-    return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(xi(i, j, k));
+  // Pointwise reads only: the operator exchanges the metal fractions' ghosts itself.
+  auto metal_fraction = [&](const OwnedRead& lab, const OwnedRead& xi, std::int64_t i, std::int64_t j,
+                            std::int64_t k) {
+    const double x = xi(i, j, k);
+    return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(x) ? x : 0.0;
   };
-  NAVOX_CALL(MatZeroEntries(a_));
-  Vec b = nullptr;
-  NAVOX_CALL(DMGetGlobalVector(grid_.field_dm("theta"), &b));
+  Vec b = new_scalar_vector(grid_);
   {
+    // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume):
+    // first the capacities and the metal fractions (in b), then the right-hand side.
+    OwnedRead lab(grid_, labels_), xi(grid_, xi_vec), kx(grid_, sink);
+    {
+      Owned metal(grid_, b), cap(grid_, rows_->capacity());
+      for_owned(grid_, [&](auto i, auto j, auto k) {
+        metal(i, j, k) = metal_fraction(lab, xi, i, j, k);
+        if (metal(i, j, k) > 0) cap(i, j, k) = xi(i, j, k) / dt + kx(i, j, k);
+      });
+    }
+    rows_->set(b, law_);
+    OwnedRead th(grid_, theta), r(grid_, rate);
     Owned rhs(grid_, b);
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      MatStencil row = {static_cast<PetscInt>(k), static_cast<PetscInt>(j), static_cast<PetscInt>(i), 0};
-      if (!metal(i, j, k)) {
-        NAVOX_CALL(insert_identity_row(a_, row));
-        rhs(i, j, k) = 1;
-        return;
-      }
-      // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume)
-      TwoPointRow tp(row, periodic ? PetscInt(dims[0]) : 0, periodic ? PetscInt(dims[1]) : 0);
-      const double cap = xi(i, j, k) / dt;
-      tp.add_self(cap + kx(i, j, k));
-      for_couplings(grid_, law_, metal, xi, i, j, k, [&](auto ni, auto nj, auto nk, double g) {
-        tp.add_self(g);
-        tp.add_neighbour({static_cast<PetscInt>(nk), static_cast<PetscInt>(nj), static_cast<PetscInt>(ni), 0}, -g);
-      });
-      NAVOX_CALL(tp.insert(a_));
-      rhs(i, j, k) = cap * th(i, j, k) - r(i, j, k) + kx(i, j, k);
+      rhs(i, j, k) = metal_fraction(lab, xi, i, j, k) > 0 ? xi(i, j, k) / dt * th(i, j, k) - r(i, j, k) + kx(i, j, k)
+                                                          : 1.0;
     });
   }
-  NAVOX_CALL(finish_assembly(a_, a_));
-  NAVOX_CALL(KSPSetOperators(ksp_, a_, a_));
-  Vec x = nullptr;
-  NAVOX_CALL(DMGetGlobalVector(grid_.field_dm("theta"), &x));
-  NAVOX_CALL(VecCopy(theta_old, x));
-  NAVOX_CALL(KSPSolve(ksp_, b, x));
-  KSPConvergedReason reason;
-  NAVOX_CALL(KSPGetConvergedReason(ksp_, &reason));
-  if (reason < 0) {
-    PetscInt its = 0;
-    NAVOX_CALL(KSPGetIterationNumber(ksp_, &its));
-    (void)DMRestoreGlobalVector(grid_.field_dm("theta"), &x);
-    (void)DMRestoreGlobalVector(grid_.field_dm("theta"), &b);
-    throw CollectiveError(std::string("vacancy (theta) solve failed: ") + KSPConvergedReasons[reason] + " after " +
-                          std::to_string(its) + " iterations");
+  if (needs_entries_) {
+    if (assembled_) NAVOX_CALL(MatDestroy(&assembled_));
+    assembled_ = assembled_rows(rows_->mat());
+    NAVOX_CALL(MatSetOption(assembled_, MAT_SYMMETRIC, PETSC_TRUE));
   }
-  NAVOX_CALL(KSPGetIterationNumber(ksp_, &iterations_));
-  NAVOX_CALL(VecCopy(x, theta_old)); // theta_old now holds θ^{n+1}
-  NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &x));
-  NAVOX_CALL(DMRestoreGlobalVector(grid_.field_dm("theta"), &b));
+  NAVOX_CALL(KSPSetOperators(ksp_, rows_->mat(), needs_entries_ ? assembled_ : rows_->mat()));
+  PetscErrorCode e = KSPSolve(ksp_, b, theta); // from θ^n
+  KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+  if (!e) e = KSPGetConvergedReason(ksp_, &reason);
+  if (!e) e = KSPGetIterationNumber(ksp_, &iterations_);
+  (void)VecDestroy(&b);
+  NAVOX_CALL(e);
+  if (reason < 0)
+    throw CollectiveError(std::string("vacancy (theta) solve failed: ") + KSPConvergedReasons[reason] + " after " +
+                          std::to_string(iterations_) + " iterations");
 }
 
 double Vacancies::collapse_under_collector(double atoms) {
@@ -173,7 +163,8 @@ double Vacancies::collapse_under_collector(double atoms) {
   // Na voxel on a CC face gives the same atom volume (lattice at its own θ, so its θ
   // stays), in a few passes as the thinnest run out; what is still owed then comes from
   // all connected Na in proportion to its atoms (Na that touches no collector).
-  Ghosted lab(grid_, labels_), con(grid_, sodium_.connected());
+  Ghosted lab(grid_, labels_);
+  OwnedRead con(grid_, sodium_.connected());
   auto cc = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
     return materials_[static_cast<int>(lab(i, j, k))].phase == Phase::CC;
   };
@@ -241,7 +232,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   double grown = 0, filled = 0;
   {
     Owned r(grid_, rate), v(grid_, vacancy_), xi(grid_, xi_vec);
-    Ghosted exchange(grid_, sodium_.lattice_exchange());
+    OwnedRead exchange(grid_, sodium_.lattice_exchange());
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double e = exchange(i, j, k);
       if (e < 0) r(i, j, k) = -e / dt;
@@ -260,9 +251,9 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   Vec theta = new_scalar_vector(grid_);
   double lost = 0, injected = 0;
   {
-    Ghosted lab(grid_, labels_);
+    OwnedRead lab(grid_, labels_);
     Owned v(grid_, vacancy_), th(grid_, theta);
-    Ghosted r(grid_, rate), xi(grid_, xi_vec);
+    OwnedRead r(grid_, rate), xi(grid_, xi_vec);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const double x = xi(i, j, k);
       double& vac = v(i, j, k);
@@ -293,7 +284,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   sink_rate_ = k_dt / dt;
   Vec sink = new_scalar_vector(grid_); // k ξ [1/s]
   if (k_dt > 0) {
-    Ghosted lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
+    OwnedRead lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
     Owned kx(grid_, sink);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && con(i, j, k) != 0)
@@ -302,12 +293,13 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   }
 
   // 2. θ^{n+1}; then v from the fluxes of the solved θ (atoms conserved to rounding).
-  assemble(xi_vec, theta, rate, sink, dt);
+  solve_occupancy(xi_vec, theta, rate, sink, dt);
   VacancyStep out;
   double max_change = 0, crept = 0;
   {
     Ghosted lab(grid_, labels_);
-    Ghosted xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate), kx(grid_, sink);
+    Ghosted xi(grid_, xi_vec), th(grid_, theta);
+    OwnedRead r(grid_, rate), kx(grid_, sink);
     Owned v(grid_, vacancy_);
     auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
       return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(xi(i, j, k));
@@ -327,6 +319,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
 
   // 3. Faces whose occupancy reaches θ_c: the share of the step at which they did,
   // and their voxels, which void.
+  NAVOX_CALL(VecDestroy(&rate));
   Vec marks = new_scalar_vector(grid_);
   double onset = 1, areas[2] = {0, 0}; // stripping contact, and the part of it that voids
   {
@@ -367,7 +360,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   long opened = 0;
   double condensed = 0;
   {
-    Ghosted m(grid_, marks);
+    OwnedRead m(grid_, marks);
     Owned v(grid_, vacancy_), vd(grid_, void_), xi(grid_, xi_vec);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       if (m(i, j, k) == 0) return;
@@ -399,7 +392,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
     out.lifts = sodium_.settle().lifts;
   else if (out.new_voids > 0)
     sodium_.clean();
-  for (Vec* x : {&rate, &theta, &theta_old, &marks, &sink}) NAVOX_CALL(VecDestroy(x));
+  for (Vec* x : {&theta, &theta_old, &marks, &sink}) NAVOX_CALL(VecDestroy(x));
   return out;
 }
 

@@ -16,9 +16,10 @@
 ///      D ∂θ/∂n = Ω i_F / F, either sign), and plated atoms beyond the vacant sites
 ///      build new lattice (ξ grows; the Na model's settling gives it room);
 ///   2. θ diffuses implicitly (backward Euler) on the Na voxels: a KSP on the
-///      `theta` DM (options prefix `-theta_`, CG + Jacobi by default), after which v
-///      is updated from the face fluxes of the solved θ, so atoms are conserved to
-///      rounding whatever the solver's tolerance;
+///      matrix-free rows of solver/sodium/occupancy_operator.hpp (options prefix
+///      `-theta_`, CG + Jacobi by default; a preconditioner that needs the entries gets
+///      them assembled), after which v is updated from the face fluxes of the solved θ,
+///      so atoms are conserved to rounding whatever the solver's tolerance;
 ///   3. a face whose occupancy θ_face falls to θ_c opens a void: the voxel's
 ///      vacancies condense into empty space (ξ ← ξ − v, v ← 0, atoms unchanged) and
 ///      the voxel's SE faces lose contact (w = 0, no double layer) until the voxel
@@ -38,8 +39,11 @@
 #include "mesh/grid.hpp"
 #include "physics/materials/material.hpp"
 #include "physics/sodium/vacancy_diffusion.hpp"
+#include "solver/sodium/occupancy_operator.hpp"
 
 #include <petscksp.h>
+
+#include <memory>
 
 namespace navox {
 
@@ -96,7 +100,9 @@ public:
   long iterations() const { return long(iterations_); }
 
 private:
-  void assemble(Vec xi, Vec theta_old, Vec rate, Vec sink, double dt);
+  /// Sets the θ system's rows and solves it; `theta` holds θ^n on entry (the first
+  /// guess) and θ^{n+1} on return.
+  void solve_occupancy(Vec xi, Vec theta, Vec rate, Vec sink, double dt);
   /// Takes `atoms` [voxel volumes] of Na, with its lattice, out of the Na under the
   /// collector; returns the vacant sites that left with it. Collective.
   double collapse_under_collector(double atoms);
@@ -108,7 +114,9 @@ private:
   physics::VacancyDiffusion law_;
   double critical_;
   Vec vacancy_ = nullptr, void_ = nullptr;
-  Mat a_ = nullptr;
+  std::unique_ptr<OccupancyOperator> rows_;
+  Mat assembled_ = nullptr; ///< the rows as an AIJ matrix, for a preconditioner that needs the entries
+  bool needs_entries_ = false;
   KSP ksp_ = nullptr;
   PetscInt iterations_ = 0;
   double sink_rate_ = 0; ///< the creep closure rate k of the last step [1/s]

@@ -191,7 +191,12 @@ int same(const std::string& a, const std::string& b, double tol) {
           diff = std::max(diff, std::abs(vx[n] - vy[n]));
         }
         worst = std::max(worst, scale > 0 ? diff / scale : diff);
-        if (diff > tol * scale) return fail(f + " " + name + ": differs by " + std::to_string(diff / std::max(scale, 1e-300)) + " of its largest value");
+        if (diff > tol * scale) {
+          char buf[240];
+          std::snprintf(buf, sizeof buf, "%s %s: differs by %.3g of its largest value", f.c_str(), name.c_str(),
+                        diff / std::max(scale, 1e-300));
+          return fail(buf);
+        }
       }
     }
   }
