@@ -76,4 +76,25 @@ inline Vec new_scalar_vector(const Grid& grid) {
   return v;
 }
 
+/// A new global vector of grid.scalar_dm(), zeroed, destroyed with this object: for a
+/// step's temporaries, which must not stay behind when the step throws and is retried
+/// with a shorter dt (each would hold 8 B per voxel for the rest of the run).
+class ScalarVector {
+public:
+  explicit ScalarVector(const Grid& grid) : v_(new_scalar_vector(grid)) {}
+  ~ScalarVector() {
+    if (v_) (void)VecDestroy(&v_);
+  }
+  ScalarVector(const ScalarVector&) = delete;
+  ScalarVector& operator=(const ScalarVector&) = delete;
+  operator Vec() const { return v_; }
+  /// Frees the vector before the object goes (its memory back for what follows).
+  void release() {
+    if (v_) NAVOX_CALL(VecDestroy(&v_));
+  }
+
+private:
+  Vec v_ = nullptr;
+};
+
 } // namespace navox

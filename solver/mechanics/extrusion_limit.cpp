@@ -23,7 +23,7 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
   pressure_ = 0;
   iterations_ = 0;
   bool placed = false;
-  Vec cells = new_scalar_vector(grid_), source = new_scalar_vector(grid_), total = new_scalar_vector(grid_);
+  ScalarVector cells(grid_), source(grid_), total(grid_);
   NAVOX_CALL(VecWAXPY(total, 1.0, xi, excess));
   int walled = 0, open = 0; // some surplus walled in; some full Na beside room
   {
@@ -72,7 +72,7 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
     flow_->forget_solution();
     const CreepFlowResult r = flow_->solve(cells, source);
     iterations_ = r.picard_iterations + r.newton_iterations;
-    Vec p = new_scalar_vector(grid_);
+    ScalarVector p(grid_);
     flow_->pressure(p);
     double local = 0;
     {
@@ -81,7 +81,6 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
         if (sv(i, j, k) > 0) local = std::max(local, pv(i, j, k));
       });
     }
-    NAVOX_CALL(VecDestroy(&p));
     MPI_Allreduce(&local, &pressure_, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
     if (pressure_ > bearing_pressure) {
       // Rounded down to 10 significant bits: the same share from results that agree to
@@ -92,7 +91,6 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
     }
     placed = place(xi, excess, dt);
   }
-  for (Vec* v : {&cells, &source, &total}) NAVOX_CALL(VecDestroy(v));
   if (!any) return 2.0;
   // Placed: what the flow did not carry stays where it was plated, and only a lift
   // makes room for it; what overfilled a front passes on without limit (it is at the
@@ -106,7 +104,7 @@ bool ExtrusionLimit::place(Vec xi, Vec excess, double dt) {
   // up φ of their surplus, the fronts beside them receive it face by face. The flow
   // scales with its sources (u ∝ s, p ∝ s^{1/n} for the power law), so φ × the flow is
   // the flow of φ × the surplus.
-  Vec rate = new_scalar_vector(grid_);
+  ScalarVector rate(grid_);
   flow_->inflow(rate);
   int bad = 0;
   for (int pass = 0; pass < 2; ++pass) {
@@ -131,7 +129,6 @@ bool ExtrusionLimit::place(Vec xi, Vec excess, double dt) {
       if (bad) break;
     }
   }
-  NAVOX_CALL(VecDestroy(&rate));
   return !bad;
 }
 

@@ -178,19 +178,20 @@ private:
     std::vector<double> p = na_pressure();
     for (double& v : p)
       if (std::isnan(v)) v = 0;
-    Vec pv = new_scalar_vector(grid_);
+    ScalarVector pv(grid_);
     set_scalar_block(grid_, pv, p);
     ElasticLoad load;
     load.stack_pressure = stack_pressure_;
     load.na_pressure = pv;
     const ElasticResult r = elastic_->solve(load);
-    NAVOX_CALL(VecDestroy(&pv));
+    pv.release();
     elastic_its_ = r.iterations;
-    Vec hyd = new_scalar_vector(grid_), vm = new_scalar_vector(grid_);
+    ScalarVector hyd(grid_), vm(grid_);
     elastic_->stress_invariants(hyd, vm);
     hydrostatic_ = scalar_block(grid_, hyd);
     von_mises_ = scalar_block(grid_, vm);
-    for (Vec* x : {&hyd, &vm}) NAVOX_CALL(VecDestroy(x));
+    hyd.release();
+    vm.release();
     // The largest von Mises stress in the SE: where a crack or a filament would start.
     const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
     double local = 0;
@@ -217,20 +218,19 @@ private:
     };
     auto solid = [](Phase p) { return p == Phase::SE || p == Phase::CC; };
     auto se = [](Phase p) { return p == Phase::SE; };
-    Vec ux = new_scalar_vector(grid_), uy = new_scalar_vector(grid_), uz = new_scalar_vector(grid_);
+    ScalarVector ux(grid_), uy(grid_), uz(grid_);
     elastic_->displacement(ux, uy, uz);
     const std::vector<double> c[3] = {scalar_block(grid_, ux), scalar_block(grid_, uy), scalar_block(grid_, uz)};
     std::vector<double> u(3 * c[0].size());
     for (std::size_t n = 0; n < c[0].size(); ++n)
       for (std::size_t d = 0; d < 3; ++d) u[3 * n + d] = c[d][n];
     out.push_back({"displacement", io::OutputField::Type::float64, std::move(u), "m", 3});
-    for (Vec* v : {&ux, &uy, &uz}) NAVOX_CALL(VecDestroy(v));
+    for (ScalarVector* v : {&ux, &uy, &uz}) v->release();
     out.push_back({"hydrostatic_stress", io::OutputField::Type::float64, only(hydrostatic_, solid), "Pa"});
     out.push_back({"von_mises_stress", io::OutputField::Type::float64, only(von_mises_, solid), "Pa"});
-    Vec contact = new_scalar_vector(grid_);
+    ScalarVector contact(grid_);
     elastic_->contact_pressure(contact);
     out.push_back({"contact_pressure", io::OutputField::Type::float64, only(scalar_block(grid_, contact), se), "Pa"});
-    NAVOX_CALL(VecDestroy(&contact));
   }
 
   /// The force balance for this step and each face's Ω p / F: the load-bearing faces

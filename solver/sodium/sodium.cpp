@@ -100,7 +100,7 @@ void SodiumModel::label_metal() const {
   // metal (CC and Na, 6-connected) holds a CC voxel exactly when one of its Na
   // components has a voxel beside the CC, so labelling the Na alone gives every Na voxel
   // the same answer. The CC was most of the voxels labelled (a pellet is ~80 % Cu).
-  Vec mask = new_scalar_vector(grid_);
+  ScalarVector mask(grid_);
   { // (the views go before the labelling, the step's largest transient)
     Ghosted lab(grid_, labels_);
     Ghosted xi(grid_, xi_);
@@ -128,7 +128,6 @@ void SodiumModel::label_metal() const {
     });
   }
   update_connected(mask);
-  NAVOX_CALL(VecDestroy(&mask));
   labelled_.note();
 }
 
@@ -236,7 +235,7 @@ void SodiumModel::update_connected(Vec mask) const {
 double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   ScopedEvent event(Event::deposit);
   const double inv_cell = 1.0 / grid_.cell_volume();
-  Vec added = new_scalar_vector(grid_);
+  ScalarVector added(grid_);
   {
     Ghosted lab(grid_, labels_), xi(grid_, xi_);
     Scatter s(grid_), to_lattice(grid_);
@@ -270,7 +269,6 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
     });
     MPI_Allreduce(&emptied, &emptied_share_, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
   }
-  NAVOX_CALL(VecDestroy(&added));
   double global = 0;
   MPI_Allreduce(&largest, &global, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
   return global;
@@ -431,7 +429,7 @@ int SodiumModel::try_lift(int direction) {
     src.refilled = direction < 0 && kc != INT_MAX && k == d[2] - 1;
     return src;
   };
-  Vec nl = new_scalar_vector(grid_), nx = new_scalar_vector(grid_), ne = new_scalar_vector(grid_);
+  ScalarVector nl(grid_), nx(grid_), ne(grid_);
   {
     std::optional<Ghosted> vac;
     if (vacancies_) vac.emplace(grid_, vacancies_);
@@ -458,7 +456,7 @@ int SodiumModel::try_lift(int direction) {
   }
   // Fields that live on the Na's voxels move with it (the vacancies, the voids).
   for (const auto& [carried, how] : carried_) {
-    Vec moved = new_scalar_vector(grid_);
+    ScalarVector moved(grid_);
     {
       Ghosted c(grid_, carried);
       Owned M(grid_, moved);
@@ -471,12 +469,10 @@ int SodiumModel::try_lift(int direction) {
       });
     }
     NAVOX_CALL(VecCopy(moved, carried));
-    NAVOX_CALL(VecDestroy(&moved));
   }
   NAVOX_CALL(VecCopy(nl, labels_));
   NAVOX_CALL(VecCopy(nx, xi_));
   NAVOX_CALL(VecCopy(ne, excess_));
-  for (Vec* v : {&nl, &nx, &ne}) NAVOX_CALL(VecDestroy(v));
   lift_ += direction;
   return direction;
 }

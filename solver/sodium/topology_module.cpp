@@ -103,7 +103,7 @@ private:
     // come after accept()): the pieces and volumes stand.
     if (classified_.unchanged(grid_.comm(), inputs())) return;
     const long revision = state_.revision("label");
-    Vec mask = new_scalar_vector(grid_);
+    ScalarVector mask(grid_);
     // The metal's connectivity for ξ as it is now: the Na model's own labelling is from
     // the start of the step, before this step's deposit and settling (a voxel filled in
     // this step would read as floating).
@@ -125,7 +125,6 @@ private:
       revision_ = revision;
       label(mask);
     }
-    NAVOX_CALL(VecDestroy(&mask));
     sum_volumes();
     classified_.note();
   }

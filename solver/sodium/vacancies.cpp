@@ -121,7 +121,7 @@ void Vacancies::solve_occupancy(Vec xi_vec, Vec theta, Vec rate, Vec sink, doubl
     const double x = xi(i, j, k);
     return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(x) ? x : 0.0;
   };
-  Vec b = new_scalar_vector(grid_);
+  ScalarVector b(grid_);
   {
     // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume):
     // first the capacities and the metal fractions (in b), then the right-hand side.
@@ -147,12 +147,10 @@ void Vacancies::solve_occupancy(Vec xi_vec, Vec theta, Vec rate, Vec sink, doubl
     NAVOX_CALL(MatSetOption(assembled_, MAT_SYMMETRIC, PETSC_TRUE));
   }
   NAVOX_CALL(KSPSetOperators(ksp_, rows_->mat(), needs_entries_ ? assembled_ : rows_->mat()));
-  PetscErrorCode e = KSPSolve(ksp_, b, theta); // from θ^n
+  NAVOX_CALL(KSPSolve(ksp_, b, theta)); // from θ^n
   KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
-  if (!e) e = KSPGetConvergedReason(ksp_, &reason);
-  if (!e) e = KSPGetIterationNumber(ksp_, &iterations_);
-  (void)VecDestroy(&b);
-  NAVOX_CALL(e);
+  NAVOX_CALL(KSPGetConvergedReason(ksp_, &reason));
+  NAVOX_CALL(KSPGetIterationNumber(ksp_, &iterations_));
   if (reason < 0)
     throw CollectiveError(std::string("vacancy (theta) solve failed: ") + KSPConvergedReasons[reason] + " after " +
                           std::to_string(iterations_) + " iterations");
@@ -228,7 +226,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   // voxel's vacant sites and build new lattice beyond them (ξ grows, settling gives it
   // room). Plating fills only the voxel at the face: θ ≤ 1 is kept without an
   // obstacle problem, and the vacancies further in diffuse to it.
-  Vec rate = new_scalar_vector(grid_);
+  ScalarVector rate(grid_);
   double grown = 0, filled = 0;
   {
     Owned r(grid_, rate), v(grid_, vacancy_), xi(grid_, xi_vec);
@@ -248,7 +246,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   injected_ -= global_sum(grid_, filled); // net: plating took these vacancies back
 
   // θ^n from v, after booking vacancies that lost their lattice (Na moved or cleaned away).
-  Vec theta = new_scalar_vector(grid_);
+  ScalarVector theta(grid_);
   double lost = 0, injected = 0;
   {
     OwnedRead lab(grid_, labels_);
@@ -270,8 +268,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   }
   annihilated_ += global_sum(grid_, lost);
   injected_ += global_sum(grid_, injected);
-  Vec theta_old = nullptr;
-  NAVOX_CALL(VecDuplicate(theta, &theta_old));
+  ScalarVector theta_old(grid_);
   NAVOX_CALL(VecCopy(theta, theta_old));
 
   // Creep: in Na connected to the collector (which carries the stack load) vacant sites
@@ -282,7 +279,7 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   const double share = sodium_.closure_share();
   const double k_dt = share >= 1 ? 50.0 : -std::log1p(-share);
   sink_rate_ = k_dt / dt;
-  Vec sink = new_scalar_vector(grid_); // k ξ [1/s]
+  ScalarVector sink(grid_); // k ξ [1/s]
   if (k_dt > 0) {
     OwnedRead lab(grid_, labels_), xi(grid_, xi_vec), con(grid_, sodium_.connected());
     Owned kx(grid_, sink);
@@ -319,8 +316,8 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
 
   // 3. Faces whose occupancy reaches θ_c: the share of the step at which they did,
   // and their voxels, which void.
-  NAVOX_CALL(VecDestroy(&rate));
-  Vec marks = new_scalar_vector(grid_);
+  rate.release();
+  ScalarVector marks(grid_);
   double onset = 1, areas[2] = {0, 0}; // stripping contact, and the part of it that voids
   {
     Ghosted lab(grid_, labels_);
@@ -392,7 +389,6 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
     out.lifts = sodium_.settle().lifts;
   else if (out.new_voids > 0)
     sodium_.clean();
-  for (Vec* x : {&theta, &theta_old, &marks, &sink}) NAVOX_CALL(VecDestroy(x));
   return out;
 }
 

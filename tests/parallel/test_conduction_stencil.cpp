@@ -10,6 +10,7 @@
 #include "solver/analysis/conduction_stencil.hpp"
 #include "solver/multigrid/aggregation_mg.hpp"
 #include "support/coarse_operators.hpp"
+#include "support/vec_difference.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -89,17 +90,6 @@ void fill(Vec x, double phase) {
   VecRestoreArray(x, &a);
 }
 
-double relative_difference(Vec a, Vec b) {
-  Vec d = nullptr;
-  VecDuplicate(a, &d);
-  VecWAXPY(d, -1.0, b, a);
-  PetscReal nd = 0, na = 0;
-  VecNorm(d, NORM_INFINITY, &nd);
-  VecNorm(a, NORM_INFINITY, &na);
-  VecDestroy(&d);
-  return nd / na;
-}
-
 double matrix_difference(Mat a, Mat b) {
   Mat d = nullptr;
   MatDuplicate(a, MAT_COPY_VALUES, &d);
@@ -170,10 +160,10 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
     // Its rows, assembled, give the same product; its diagonal is theirs.
     Mat B = navox::assembled_rows(A);
     MatMult(B, x, z);
-    EXPECT_LT(relative_difference(z, y), 1e-14) << "rows, electrode axis " << axis;
+    EXPECT_LT(navox::test::relative_difference(z, y), 1e-14) << "rows, electrode axis " << axis;
     MatGetDiagonal(A, y);
     MatGetDiagonal(B, z);
-    EXPECT_EQ(relative_difference(z, y), 0.0);
+    EXPECT_EQ(navox::test::relative_difference(z, y), 0.0);
 
     // Gauss-Seidel as PETSc sweeps the AIJ matrix: from zero and from an iterate.
     const MatSORType sweeps[] = {SOR_LOCAL_FORWARD_SWEEP, SOR_LOCAL_BACKWARD_SWEEP, SOR_LOCAL_SYMMETRIC_SWEEP};
@@ -185,7 +175,7 @@ void check(const std::array<PetscInt, 3>& processors, const char* what) {
           fill(z, 1.1);
           ASSERT_EQ(MatSOR(A, x, 1.0, flag, 0.0, its, 1, y), 0);
           ASSERT_EQ(MatSOR(B, x, 1.0, flag, 0.0, its, 1, z), 0);
-          EXPECT_LT(relative_difference(z, y), 1e-13) << "SOR type " << int(type) << (from_zero ? " from zero" : "")
+          EXPECT_LT(navox::test::relative_difference(z, y), 1e-13) << "SOR type " << int(type) << (from_zero ? " from zero" : "")
                                                       << ", " << its << " iterations";
         }
     MatDestroy(&B);

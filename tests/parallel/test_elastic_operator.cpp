@@ -17,6 +17,7 @@
 #include "solver/mechanics/elasticity.hpp"
 #include "support/elastic_materials.hpp"
 #include "support/partitions.hpp"
+#include "support/vec_difference.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -73,17 +74,6 @@ double label_before_move(std::int64_t i, std::int64_t j, std::int64_t k) {
   return label(i, j, k >= 8 ? k - 2 : k);
 }
 
-double relative_difference(Vec a, Vec b) {
-  Vec d = nullptr;
-  double nd = 0, na = 0;
-  EXPECT_EQ(VecDuplicate(a, &d), 0);
-  EXPECT_EQ(VecWAXPY(d, -1.0, b, a), 0);
-  EXPECT_EQ(VecNorm(d, NORM_INFINITY, &nd), 0);
-  EXPECT_EQ(VecNorm(a, NORM_INFINITY, &na), 0);
-  VecDestroy(&d);
-  return nd / na;
-}
-
 /// Checks the shell against the assembled operators (with `moved`, a shell made on the
 /// labels before a collector move and relabelled); returns A_shell x for an x given by
 /// the node's global indices, in natural order.
@@ -115,7 +105,7 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   EXPECT_EQ(VecSetRandom(x, rnd), 0);
   EXPECT_EQ(MatMult(a_shell, x, y), 0);
   EXPECT_EQ(MatMult(a, x, y_ref), 0);
-  const double fine = relative_difference(y_ref, y);
+  const double fine = navox::test::relative_difference(y_ref, y);
   EXPECT_LE(fine, 1e-13);
   {
     PetscScalar**** xa = nullptr;
@@ -133,7 +123,7 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   // The diagonal (Jacobi smoothers ask the shell for it).
   EXPECT_EQ(MatGetDiagonal(a_shell, y), 0);
   EXPECT_EQ(MatGetDiagonal(a, y_ref), 0);
-  EXPECT_LE(relative_difference(y_ref, y), 1e-14);
+  EXPECT_LE(navox::test::relative_difference(y_ref, y), 1e-14);
 
   // The coarse operator, from the two-level preconditioner.
   PC pc = nullptr;
@@ -178,27 +168,27 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   EXPECT_EQ(MatMult(ptap, v, w_ref), 0);
   EXPECT_EQ(VecPointwiseMult(held, held, v), 0);
   EXPECT_EQ(VecAXPY(w_ref, 1.0, held), 0);
-  const double coarse = relative_difference(w_ref, w);
+  const double coarse = navox::test::relative_difference(w_ref, w);
   EXPECT_LE(coarse, 1e-12);
   // The shell's products are those of P~ made explicit (PCMG interpolates with MatMultAdd
   // and restricts with MatMultTranspose).
   EXPECT_EQ(VecSetRandom(v, rnd), 0);
   EXPECT_EQ(MatMult(p_shell, v, y), 0);
   EXPECT_EQ(MatMult(p_free, v, y_ref), 0);
-  const double prolonged = relative_difference(y_ref, y);
+  const double prolonged = navox::test::relative_difference(y_ref, y);
   EXPECT_LE(prolonged, 1e-15);
   EXPECT_EQ(VecSetRandom(x, rnd), 0);
   EXPECT_EQ(MatMultTranspose(p_shell, x, w), 0);
   EXPECT_EQ(MatMultTranspose(p_free, x, w_ref), 0);
-  const double restricted = relative_difference(w_ref, w);
+  const double restricted = navox::test::relative_difference(w_ref, w);
   EXPECT_LE(restricted, 1e-15);
   // ... and adding into a vector, as PCMG interpolates and restricts.
   EXPECT_EQ(MatMultAdd(p_shell, v, y_ref, y), 0);
   EXPECT_EQ(MatMultAdd(p_free, v, y_ref, y_ref), 0);
-  EXPECT_LE(relative_difference(y_ref, y), 1e-15);
+  EXPECT_LE(navox::test::relative_difference(y_ref, y), 1e-15);
   EXPECT_EQ(MatMultTransposeAdd(p_shell, x, w_ref, w), 0);
   EXPECT_EQ(MatMultTransposeAdd(p_free, x, w_ref, w_ref), 0);
-  EXPECT_LE(relative_difference(w_ref, w), 1e-15);
+  EXPECT_LE(navox::test::relative_difference(w_ref, w), 1e-15);
   if (grid.rank() == 0)
     std::printf("split along %d%s%s: |A_shell x - A x| %.1e, |C v - (P~^T A P~ v + v_held)| %.1e, |P_mg v - P~ v| %.1e, "
                 "|P_mg^T x - P~^T x| %.1e (relative, max norm), %d held coarse DOFs\n",
@@ -366,7 +356,7 @@ double galerkin_difference(Mat c, Mat a, Mat q, Vec free, PetscRandom rnd) {
   EXPECT_EQ(VecAXPY(held, -1.0, free), 0);
   EXPECT_EQ(VecPointwiseMult(held, held, v), 0);
   EXPECT_EQ(VecAXPY(w_ref, 1.0, held), 0);
-  const double d = relative_difference(w_ref, w);
+  const double d = navox::test::relative_difference(w_ref, w);
   for (Vec* z : {&v, &w, &w_ref, &held}) VecDestroy(z);
   MatDestroy(&qtaq);
   return d;

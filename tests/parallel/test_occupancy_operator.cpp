@@ -18,6 +18,7 @@
 #include "support/partitions.hpp"
 #include "support/run_summary_file.hpp"
 #include "support/test_paths.hpp"
+#include "support/vec_difference.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -66,17 +67,6 @@ Vec set_rows(const navox::Grid& grid, navox::OccupancyOperator& op, double dt) {
   law.diffusivity = kDiffusivity;
   op.set(metal, law);
   return metal;
-}
-
-double relative_difference(Vec a, Vec b) {
-  Vec d = nullptr;
-  VecDuplicate(a, &d);
-  VecWAXPY(d, -1.0, b, a);
-  PetscReal nd = 0, na = 0;
-  VecNorm(d, NORM_INFINITY, &nd);
-  VecNorm(a, NORM_INFINITY, &na);
-  VecDestroy(&d);
-  return nd / na;
 }
 
 void check(navox::GridSpec spec, const std::string& what) {
@@ -137,7 +127,7 @@ void check(navox::GridSpec spec, const std::string& what) {
   // Its rows, assembled: the same product, exactly symmetric.
   Mat B = navox::assembled_rows(A);
   ASSERT_EQ(MatMult(B, x, z), 0);
-  EXPECT_LT(relative_difference(z, y), 1e-15);
+  EXPECT_LT(navox::test::relative_difference(z, y), 1e-15);
   PetscBool symmetric = PETSC_FALSE;
   ASSERT_EQ(MatIsSymmetric(B, 0.0, &symmetric), 0);
   EXPECT_TRUE(symmetric);
@@ -164,7 +154,7 @@ void check(navox::GridSpec spec, const std::string& what) {
   ASSERT_EQ(PCApply(pc, x, y), 0);
   MatGetDiagonal(A, z);
   VecPointwiseDivide(z, x, z);
-  EXPECT_LT(relative_difference(z, y), 1e-15) << "Jacobi on the new diagonal";
+  EXPECT_LT(navox::test::relative_difference(z, y), 1e-15) << "Jacobi on the new diagonal";
   B = navox::assembled_rows(A);
   KSPSetOperators(kb, B, B);
   VecSet(y, 0.0);
@@ -176,7 +166,7 @@ void check(navox::GridSpec spec, const std::string& what) {
   KSPGetConvergedReason(kb, &rb);
   EXPECT_GT(ra, 0);
   EXPECT_GT(rb, 0);
-  EXPECT_LT(relative_difference(z, y), 1e-10);
+  EXPECT_LT(navox::test::relative_difference(z, y), 1e-10);
   KSPDestroy(&ka);
   KSPDestroy(&kb);
   MatDestroy(&B);
