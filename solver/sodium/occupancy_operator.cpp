@@ -27,6 +27,17 @@ struct OccupancyOperator::Context {
   PetscInt local(std::int64_t i, std::int64_t j, std::int64_t k) const {
     return static_cast<PetscInt>((i - glo[0]) + gn[0] * ((j - glo[1]) + gn[1] * (k - glo[2])));
   }
+  /// Calls f(i, j, k, l, o) for each owned voxel, x fastest: l its offset in the local
+  /// (ghosted) arrays, o in the owned ones.
+  template <class F> void for_owned(F&& f) const {
+    const Box& b = owned;
+    PetscInt o = 0;
+    for (std::int64_t k = b.lo[2]; k < b.hi(2); ++k)
+      for (std::int64_t j = b.lo[1]; j < b.hi(1); ++j) {
+        PetscInt l = local(b.lo[0], j, k);
+        for (std::int64_t i = b.lo[0]; i < b.hi(0); ++i, ++l, ++o) f(i, j, k, l, o);
+      }
+  }
   /// Calls f(local offset of N, g_PN) for each face neighbour N of the metal voxel
   /// (i, j, k) at local offset l that holds metal too, faces in the order −x, +x, −y,
   /// +y, −z, +z (the order the diagonal is summed in).
@@ -61,17 +72,11 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
   PetscCall(VecGetArrayRead(c->metal, &m));
   PetscCall(VecGetArrayRead(c->diag, &d));
   PetscCall(VecGetArrayWrite(y, &out));
-  const Box& b = c->owned;
-  PetscInt o = 0;
-  for (std::int64_t k = b.lo[2]; k < b.hi(2); ++k)
-    for (std::int64_t j = b.lo[1]; j < b.hi(1); ++j) {
-      PetscInt l = c->local(b.lo[0], j, k);
-      for (std::int64_t i = b.lo[0]; i < b.hi(0); ++i, ++l, ++o) {
-        double s = d[o] * in[l]; // an identity row: d = 1, no metal
-        if (m[l] > 0) c->for_coupled(m, i, j, k, l, [&](PetscInt ln, double g) { s -= g * in[ln]; });
-        out[o] = s;
-      }
-    }
+  c->for_owned([&](std::int64_t i, std::int64_t j, std::int64_t k, PetscInt l, PetscInt o) {
+    double s = d[o] * in[l]; // an identity row: d = 1, no metal
+    if (m[l] > 0) c->for_coupled(m, i, j, k, l, [&](PetscInt ln, double g) { s -= g * in[ln]; });
+    out[o] = s;
+  });
   PetscCall(VecRestoreArrayWrite(y, &out));
   PetscCall(VecRestoreArrayRead(c->diag, &d));
   PetscCall(VecRestoreArrayRead(c->metal, &m));
@@ -173,27 +178,40 @@ void OccupancyOperator::set(Vec metal, const physics::VacancyDiffusion& law) {
   PetscScalar* d = nullptr;
   NAVOX_CALL(VecGetArrayRead(c.metal, &m));
   NAVOX_CALL(VecGetArray(c.diag, &d));
-  const Box& b = c.owned;
-  PetscInt o = 0;
-  for (std::int64_t k = b.lo[2]; k < b.hi(2); ++k)
-    for (std::int64_t j = b.lo[1]; j < b.hi(1); ++j) {
-      PetscInt l = c.local(b.lo[0], j, k);
-      for (std::int64_t i = b.lo[0]; i < b.hi(0); ++i, ++l, ++o) {
-        if (!(m[l] > 0)) {
-          d[o] = 1;
-          continue;
-        }
-        double s = d[o];
-        c.for_coupled(m, i, j, k, l, [&](PetscInt, double g) { s += g; });
-        d[o] = s;
-      }
+  c.for_owned([&](std::int64_t i, std::int64_t j, std::int64_t k, PetscInt l, PetscInt o) {
+    if (!(m[l] > 0)) {
+      d[o] = 1;
+      return;
     }
+    double s = d[o];
+    c.for_coupled(m, i, j, k, l, [&](PetscInt, double g) { s += g; });
+    d[o] = s;
+  });
   NAVOX_CALL(VecRestoreArray(c.diag, &d));
   NAVOX_CALL(VecRestoreArrayRead(c.metal, &m));
   // New values under the same Mat: the assembly raises its state, so that preconditioners
   // (Jacobi's diagonal) are built again.
   NAVOX_CALL(MatAssemblyBegin(mat_, MAT_FINAL_ASSEMBLY));
   NAVOX_CALL(MatAssemblyEnd(mat_, MAT_FINAL_ASSEMBLY));
+}
+
+void OccupancyOperator::inflow(Vec theta, Vec out) const {
+  const Context& c = *ctx_;
+  NAVOX_CALL(DMGlobalToLocalBegin(c.dm, theta, INSERT_VALUES, c.input));
+  NAVOX_CALL(DMGlobalToLocalEnd(c.dm, theta, INSERT_VALUES, c.input));
+  const PetscScalar *th = nullptr, *m = nullptr;
+  PetscScalar* q = nullptr;
+  NAVOX_CALL(VecGetArrayRead(c.input, &th));
+  NAVOX_CALL(VecGetArrayRead(c.metal, &m));
+  NAVOX_CALL(VecGetArrayWrite(out, &q));
+  c.for_owned([&](std::int64_t i, std::int64_t j, std::int64_t k, PetscInt l, PetscInt o) {
+    double s = 0;
+    if (m[l] > 0) c.for_coupled(m, i, j, k, l, [&](PetscInt ln, double g) { s += g * (th[ln] - th[l]); });
+    q[o] = s;
+  });
+  NAVOX_CALL(VecRestoreArrayWrite(out, &q));
+  NAVOX_CALL(VecRestoreArrayRead(c.metal, &m));
+  NAVOX_CALL(VecRestoreArrayRead(c.input, &th));
 }
 
 } // namespace navox

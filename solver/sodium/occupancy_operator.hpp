@@ -46,6 +46,11 @@ public:
   /// `law`: the couplings are added to the diagonal, voxels without metal become identity
   /// rows. Collective.
   void set(Vec metal, const physics::VacancyDiffusion& law);
+  /// Σ_N g_PN (θ_N − θ_P) [1/s] into each owned voxel from θ (a global vector), with the
+  /// couplings of the last set(): the atoms the solved θ carries into the voxel, per voxel
+  /// volume, 0 where the voxel holds no metal. Each coupling enters its two voxels with
+  /// opposite signs, so the sum over the grid is 0 to rounding. Collective.
+  void inflow(Vec theta, Vec out) const;
   /// The operator (owned here).
   Mat mat() const { return mat_; }
 

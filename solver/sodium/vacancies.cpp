@@ -28,21 +28,6 @@ using physics::SodiumMetal;
 /// A voxel whose metal fraction is this close to 1 is full: its void has closed.
 constexpr double kFull = 1 - 1e-9;
 
-/// Calls f(ni, nj, nk, g) for each face neighbour of the metal voxel (i, j, k) that
-/// holds metal too, g the coupling per voxel volume (occupancy_coupling) [1/s]: the θ
-/// system's rows and the fluxes of its solution use the same couplings.
-template <class IsMetal, class Xi, class F>
-void for_couplings(const Grid& grid, const physics::VacancyDiffusion& law, IsMetal&& metal, const Xi& xi,
-                   std::int64_t i, std::int64_t j, std::int64_t k, F&& f) {
-  const auto& h = grid.spec().spacing;
-  for (int face = 0; face < 6; ++face) {
-    std::int64_t ni, nj, nk;
-    if (!neighbour(grid, i, j, k, face, ni, nj, nk) || !metal(ni, nj, nk)) continue;
-    const double hd = h[face_axis(face)];
-    f(ni, nj, nk, occupancy_coupling(law, xi(i, j, k), xi(ni, nj, nk), 1.0 / (hd * hd)));
-  }
-}
-
 } // namespace
 
 Vacancies::Vacancies(const Grid& grid, Vec labels, const MaterialTable& materials, SodiumModel& sodium,
@@ -116,11 +101,6 @@ void Vacancies::block_voids(IonicPotential& ionic) const {
 void Vacancies::solve_occupancy(Vec xi_vec, Vec theta, Vec rate, Vec sink, double dt) {
   ScopedEvent event(Event::vacancy_assembly);
   // Pointwise reads only: the operator exchanges the metal fractions' ghosts itself.
-  auto metal_fraction = [&](const OwnedRead& lab, const OwnedRead& xi, std::int64_t i, std::int64_t j,
-                            std::int64_t k) {
-    const double x = xi(i, j, k);
-    return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(x) ? x : 0.0;
-  };
   ScalarVector b(grid_);
   {
     // ξ_P θ_P / dt + Σ g (θ_P − θ_N) + k ξ_P (θ_P − 1) = ξ_P θ_P^n / dt − r_P   (per voxel volume):
@@ -129,16 +109,17 @@ void Vacancies::solve_occupancy(Vec xi_vec, Vec theta, Vec rate, Vec sink, doubl
     {
       Owned metal(grid_, b), cap(grid_, rows_->capacity());
       for_owned(grid_, [&](auto i, auto j, auto k) {
-        metal(i, j, k) = metal_fraction(lab, xi, i, j, k);
-        if (metal(i, j, k) > 0) cap(i, j, k) = xi(i, j, k) / dt + kx(i, j, k);
+        const double x = xi(i, j, k);
+        const bool in = holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(x);
+        metal(i, j, k) = in ? x : 0.0;
+        if (in) cap(i, j, k) = x / dt + kx(i, j, k);
       });
     }
     rows_->set(b, law_);
     OwnedRead th(grid_, theta), r(grid_, rate);
-    Owned rhs(grid_, b);
+    Owned rhs(grid_, b); // still the metal fractions, each replaced by its row's right-hand side
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      rhs(i, j, k) = metal_fraction(lab, xi, i, j, k) > 0 ? xi(i, j, k) / dt * th(i, j, k) - r(i, j, k) + kx(i, j, k)
-                                                          : 1.0;
+      rhs(i, j, k) = rhs(i, j, k) > 0 ? xi(i, j, k) / dt * th(i, j, k) - r(i, j, k) + kx(i, j, k) : 1.0;
     });
   }
   if (needs_entries_) {
@@ -294,21 +275,18 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
   VacancyStep out;
   double max_change = 0, crept = 0;
   {
-    Ghosted lab(grid_, labels_);
-    Ghosted xi(grid_, xi_vec), th(grid_, theta);
-    OwnedRead r(grid_, rate), kx(grid_, sink);
+    // The atoms diffusion carried into each voxel [voxel volumes per s], by the rows' own
+    // couplings: what one voxel gains its neighbour loses.
+    ScalarVector inflow(grid_);
+    rows_->inflow(theta, inflow);
+    OwnedRead lab(grid_, labels_), xi(grid_, xi_vec), th(grid_, theta), r(grid_, rate), kx(grid_, sink),
+        q(grid_, inflow);
     Owned v(grid_, vacancy_);
-    auto metal = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
-      return holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) && SodiumMetal::holds(xi(i, j, k));
-    };
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      if (!metal(i, j, k)) return;
-      double inflow = 0; // atoms into the voxel by diffusion [voxel volumes per s]
-      for_couplings(grid_, law_, metal, xi, i, j, k,
-                    [&](auto ni, auto nj, auto nk, double g) { inflow += g * (th(ni, nj, nk) - th(i, j, k)); });
+      if (!holds_sodium(materials_[static_cast<int>(lab(i, j, k))].phase) || !SodiumMetal::holds(xi(i, j, k))) return;
       const double closed = dt * kx(i, j, k) * (1 - th(i, j, k));
       const double before = 1 - v(i, j, k) / xi(i, j, k);
-      v(i, j, k) += dt * (r(i, j, k) - inflow) - closed;
+      v(i, j, k) += dt * (r(i, j, k) - q(i, j, k)) - closed;
       crept += closed;
       max_change = std::max(max_change, std::abs(1 - v(i, j, k) / xi(i, j, k) - before));
     });

@@ -4,6 +4,7 @@
 //    identity elsewhere), anisotropic voxels, walls and periodic sides, on the default
 //    partition and split along x, y and z;
 //  - periodic grids one and two voxels wide, where two faces meet one neighbour;
+//  - its inflow Σ g (θ_N − θ_P) against the same sums, summing to 0 over the grid;
 //  - its rows, assembled, give its product and are exactly symmetric;
 //  - after a new set() a Jacobi preconditioner set up before applies the new diagonal,
 //    and CG + Jacobi on it solves the system CG + SOR solves on its assembled rows;
@@ -88,9 +89,11 @@ void check(navox::GridSpec spec, const std::string& what) {
                             ys = navox::test::gather_natural(grid, y);
   ASSERT_EQ(MatGetDiagonal(A, z), 0);
   const std::vector<double> ds = navox::test::gather_natural(grid, z);
+  op.inflow(x, z);
+  const std::vector<double> qs = navox::test::gather_natural(grid, z);
   const auto& n = spec.dims;
   auto at = [&](std::int64_t i, std::int64_t j, std::int64_t k) { return std::size_t(i + n[0] * (j + n[1] * k)); };
-  double worst_product = 0, worst_diagonal = 0;
+  double worst_product = 0, worst_diagonal = 0, worst_inflow = 0, inflow_sum = 0, inflow_scale = 0;
   long rows = 0;
   for (std::int64_t k = 0; k < n[2]; ++k)
     for (std::int64_t j = 0; j < n[1]; ++j)
@@ -100,7 +103,7 @@ void check(navox::GridSpec spec, const std::string& what) {
         if (m[p] > 0) {
           ++rows;
           diag = capacity_of(m[p], dt);
-          double off = 0;
+          double off = 0, in = 0;
           for (int d = 0; d < 3; ++d)
             for (int s : {-1, 1}) {
               std::array<std::int64_t, 3> w = {i, j, k};
@@ -114,15 +117,24 @@ void check(navox::GridSpec spec, const std::string& what) {
               const double g = kDiffusivity * std::min(m[p], m[q]) / (kSpacing[d] * kSpacing[d]);
               diag += g;
               off += g * xs[q];
+              in += g * (xs[q] - xs[p]);
+              inflow_scale = std::max(inflow_scale, g * xs[p]);
             }
           expect = diag * xs[p] - off;
+          worst_inflow = std::max(worst_inflow, std::abs(qs[p] - in));
+        } else {
+          worst_inflow = std::max(worst_inflow, std::abs(qs[p]));
         }
+        inflow_sum += qs[p];
         worst_product = std::max(worst_product, std::abs(ys[p] - expect) / (std::abs(diag) * xs[p]));
         worst_diagonal = std::max(worst_diagonal, std::abs(ds[p] - diag) / diag);
       }
   EXPECT_GT(rows, 0);
   EXPECT_LT(worst_product, 1e-14);
   EXPECT_LT(worst_diagonal, 1e-14);
+  // The inflow by the same couplings, and what one voxel gains its neighbour loses.
+  EXPECT_LT(worst_inflow, 1e-14 * inflow_scale);
+  EXPECT_LT(std::abs(inflow_sum), 1e-12 * inflow_scale);
 
   // Its rows, assembled: the same product, exactly symmetric.
   Mat B = navox::assembled_rows(A);
