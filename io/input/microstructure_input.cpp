@@ -275,6 +275,8 @@ GenerateInput read_generate(const Section& s, const MaterialTable& table) {
 MicrostructureSpec read_microstructure(const Section& s, const MaterialTable& table) {
   MicrostructureSpec m;
   s.explain({{"", "the cell's voxels: exactly one of volume, fill or generate, with layers below and above"},
+             {"volume", "a voxel file"},
+             {"generate", "a generated volume, the same on any rank count"},
              {"fill", "one material, no file"},
              {"fill.material", "the material"},
              {"fill.dims", "the volume's voxels [nx, ny, nz]"}});

@@ -6,9 +6,11 @@
 #include "mesh/release_free_heap.hpp"
 #include "mesh/vertex_dm.hpp"
 #include "mesh/voxel_walk.hpp"
+#include "solver/mechanics/load_bearing.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace navox {
@@ -59,17 +61,36 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
     : grid_(grid), materials_(materials), h_(grid.spec().spacing) {
   DM sdm = grid_.scalar_dm();
   NAVOX_CALL(DMCreateLocalVector(sdm, &labels_local_));
-  NAVOX_CALL(DMGlobalToLocalBegin(sdm, labels, INSERT_VALUES, labels_local_));
-  NAVOX_CALL(DMGlobalToLocalEnd(sdm, labels, INSERT_VALUES, labels_local_));
-  NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
   NAVOX_CALL(DMCreateLocalVector(sdm, &na_local_));
   NAVOX_CALL(VecSet(na_local_, 0.0));
+  Vec bearing = nullptr;
   try {
-    set_up(labels);
+    bearing = read_labels(labels);
+    set_up(bearing);
   } catch (...) {
+    if (bearing) (void)VecDestroy(&bearing);
     release(); // no destructor runs for a constructor that throws
     throw;
   }
+  NAVOX_CALL(VecDestroy(&bearing));
+}
+
+Vec Elasticity::read_labels(Vec labels) {
+  DM sdm = grid_.scalar_dm();
+  if (lab_) NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, labels_local_, &lab_));
+  lab_ = nullptr;
+  const BearingLabels b = load_bearing_labels(grid_, labels, materials_, ersatz_label());
+  loose_ = b.loose;
+  try {
+    NAVOX_CALL(DMGlobalToLocalBegin(sdm, b.labels, INSERT_VALUES, labels_local_));
+    NAVOX_CALL(DMGlobalToLocalEnd(sdm, b.labels, INSERT_VALUES, labels_local_));
+    NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
+  } catch (...) {
+    Vec v = b.labels;
+    (void)VecDestroy(&v);
+    throw;
+  }
+  return b.labels;
 }
 
 void Elasticity::set_up(Vec labels) {
@@ -101,12 +122,17 @@ void Elasticity::set_up(Vec labels) {
 }
 
 void Elasticity::relabel(Vec labels) {
-  DM sdm = grid_.scalar_dm();
-  NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, labels_local_, &lab_));
-  lab_ = nullptr;
-  NAVOX_CALL(DMGlobalToLocalBegin(sdm, labels, INSERT_VALUES, labels_local_));
-  NAVOX_CALL(DMGlobalToLocalEnd(sdm, labels, INSERT_VALUES, labels_local_));
-  NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
+  Vec bearing = read_labels(labels);
+  try {
+    relabel_bearing(bearing);
+  } catch (...) {
+    (void)VecDestroy(&bearing);
+    throw;
+  }
+  NAVOX_CALL(VecDestroy(&bearing));
+}
+
+void Elasticity::relabel_bearing(Vec labels) {
   material_tables();
   if (two_levels_) {
     prepare_matrix_free(); // the shell reads the new labels by itself
@@ -127,16 +153,11 @@ void Elasticity::relabel(Vec labels) {
 
 void Elasticity::material_tables() {
   // Which materials occur anywhere (the ersatz E follows the softest solid present).
+  // (The labels are material indices, checked by load_bearing_labels, or ersatz_label().)
   const std::size_t nm = materials_.size();
-  std::vector<int> used(nm, 0), all(nm, 0);
-  collectively(grid_.comm(), [&] {
-    for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
-      const double v = lab_[k][j][i];
-      if (!(v >= 0 && v < double(nm))) throw Error("elasticity: a voxel's label is not a material index");
-      used[std::size_t(v)] = 1;
-    });
-  });
-  MPI_Allreduce(used.data(), all.data(), int(nm), MPI_INT, MPI_MAX, grid_.comm());
+  std::vector<int> used(nm + 1, 0), all(nm + 1, 0);
+  for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) { used[std::size_t(lab_[k][j][i])] = 1; });
+  MPI_Allreduce(used.data(), all.data(), int(nm + 1), MPI_INT, MPI_MAX, grid_.comm());
   double e_min = 0, e_max = 0;
   std::string missing;
   for (std::size_t m = 0; m < nm; ++m) {
@@ -159,7 +180,7 @@ void Elasticity::material_tables() {
   stiffness_.clear();
   c_.clear();
   modulus_.clear();
-  for (std::size_t m = 0; m < nm; ++m) {
+  for (std::size_t m = 0; m <= nm; ++m) { // m = nm: loose solid, the ersatz
     const bool s = solid(int(m)) && materials_[m].youngs_modulus > 0;
     const double e = s ? materials_[m].youngs_modulus : kErsatz * e_min;
     const double nu = s ? materials_[m].poisson_ratio : kErsatzPoisson;
@@ -185,9 +206,11 @@ void Elasticity::release() {
 }
 
 bool Elasticity::solid(int m) const {
-  const Phase p = materials_[std::size_t(m)].phase;
+  const Phase p = phase(m);
   return p == Phase::SE || p == Phase::CC;
 }
+
+Phase Elasticity::phase(int m) const { return m == ersatz_label() ? Phase::PORE : materials_[std::size_t(m)].phase; }
 
 int Elasticity::material(std::int64_t i, std::int64_t j, std::int64_t k) const { return int(lab_[k][j][i]); }
 
@@ -553,8 +576,8 @@ void Elasticity::stress_invariants(Vec hydrostatic, Vec von_mises) const {
   NAVOX_CALL(DMDAVecGetArray(sdm, von_mises, &vm));
   for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
     const int m = material(i, j, k);
-    if (!solid(m)) {
-      hy[k][j][i] = vm[k][j][i] = 0;
+    if (!solid(m)) { // pores and Na 0, loose solid NaN (not solved)
+      hy[k][j][i] = vm[k][j][i] = m == ersatz_label() ? std::numeric_limits<double>::quiet_NaN() : 0.0;
       return;
     }
     const auto s = Hex::stress(c_[std::size_t(m)], b0, element_displacement(u, i, j, k));
@@ -578,7 +601,7 @@ void Elasticity::contact_pressure(Vec pressure) const {
   for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
     p[k][j][i] = 0;
     const int m = material(i, j, k);
-    if (materials_[std::size_t(m)].phase != Phase::SE) return;
+    if (phase(m) != Phase::SE) return;
     double sum = 0;
     int faces = 0;
     std::array<double, 6> s{};
@@ -590,7 +613,7 @@ void Elasticity::contact_pressure(Vec pressure) const {
       n[axis] += step;
       const bool wraps = spec.periodic_lateral && axis < 2;
       if (!wraps && (n[axis] < 0 || n[axis] >= spec.dims[std::size_t(axis)])) continue;
-      const Phase other = materials_[std::size_t(material(n[0], n[1], n[2]))].phase;
+      const Phase other = phase(material(n[0], n[1], n[2]));
       if (!(other == Phase::CC || other == Phase::NA || na[n[2]][n[1]][n[0]] > 0)) continue;
       if (!have_stress) {
         s = Hex::stress(c_[std::size_t(m)], b0, element_displacement(u, i, j, k));

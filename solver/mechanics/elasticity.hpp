@@ -16,7 +16,9 @@
 /// nodes touching only pores stay determined; it carries ~1e-6 of the load a solid
 /// would. Na is not an elastic solid here: its pressure enters as a load on the
 /// faces it shares with SE and CC (ElasticLoad::na_pressure); a Na surface facing an
-/// empty pore is free.
+/// empty pore is free. Loose SE and CC voxels (solver/mechanics/load_bearing.hpp: joined to
+/// the support or the plate by no chain of face-sharing solid voxels, only by an edge, a
+/// corner, pores or Na) take the ersatz material too, under the label ersatz_label().
 ///
 /// Boundary conditions: u_z = 0 on z = 0 (the SE rests on the counter electrode);
 /// rollers on the lateral faces (u_x = 0 on x-faces, u_y = 0 on y-faces), or, when
@@ -104,7 +106,7 @@ public:
   /// Mean of the element's 8 nodal displacements [m].
   void displacement(Vec ux, Vec uy, Vec uz) const;
   /// At the element centre [Pa]: tr(σ)/3 (negative in compression) and von Mises; 0
-  /// in voxels that are neither SE nor CC.
+  /// in voxels that are neither SE nor CC; NaN in loose ones (not solved).
   void stress_invariants(Vec hydrostatic, Vec von_mises) const;
   /// In SE voxels with a face to a CC voxel, an NA voxel or a voxel with Na pressure > 0:
   /// the mean of −σ_nn over those faces from the SE element's centre stress [Pa]; 0 elsewhere.
@@ -134,6 +136,10 @@ public:
     if (c == 0) return i == 0 || i == PetscInt(spec.dims[0]);
     return j == 0 || j == PetscInt(spec.dims[1]);
   }
+
+  /// Loose SE and CC voxels (load_bearing.hpp) of the labels of the constructor or of the
+  /// last relabel, over all ranks: solved as ersatz; their stresses are NaN.
+  std::int64_t loose_voxels() const { return loose_; }
 
   /// E of the ersatz material relative to the softest SE or CC material present.
   static constexpr double kErsatz = 1e-6;
@@ -180,6 +186,13 @@ public:
 
 private:
   using Hex = physics::HexElasticity;
+  /// The labels with loose solid as ersatz_label() (load_bearing.hpp) into labels_local_
+  /// and lab_; returns them as a global Vec, which the caller destroys. Collective.
+  Vec read_labels(Vec labels);
+  void relabel_bearing(Vec labels);
+  int ersatz_label() const { return int(materials_.size()); }
+  /// The phase of label m: PORE for ersatz_label().
+  Phase phase(int m) const;
   void set_up(Vec labels);
   void release();
   void material_tables();
@@ -284,6 +297,7 @@ private:
   Vec u_ = nullptr, b_ = nullptr;
   Vec labels_local_ = nullptr, na_local_ = nullptr;
   const PetscScalar*** lab_ = nullptr;
+  std::int64_t loose_ = 0;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another
   bool two_levels_ = false; ///< the default two levels (geometric over GAMG), with the MatShell operator
   /// Per owned node its 3×3 diagonal block inverted, 6 floats, each distinct one once

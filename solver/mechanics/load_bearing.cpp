@@ -1,0 +1,59 @@
+#include "solver/mechanics/load_bearing.hpp"
+
+#include "mesh/collective.hpp"
+#include "mesh/connected_components.hpp"
+#include "mesh/error.hpp"
+#include "mesh/voxel_walk.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace navox {
+
+BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz) {
+  const double nm = double(materials.size());
+  ScalarVector solid(grid);
+  collectively(grid.comm(), [&] {
+    OwnedRead lab(grid, labels);
+    Owned mask(grid, solid);
+    for_owned(grid, [&](auto i, auto j, auto k) {
+      const double v = lab(i, j, k);
+      if (!(v >= 0 && v < nm)) throw Error("elasticity: a voxel's label is not a material index");
+      const Phase p = materials[static_cast<std::size_t>(v)].phase;
+      mask(i, j, k) = p == Phase::SE || p == Phase::CC ? 1.0 : 0.0;
+    });
+  });
+  ComponentLabels comp = connected_components(grid, solid, 6);
+  solid.release();
+  BearingLabels out;
+  try {
+    // The components that reach the support or the plate; every other one is loose.
+    std::vector<std::int64_t> held = labels_on_face(grid, comp.labels, 2, 0);
+    const std::vector<std::int64_t> top = labels_on_face(grid, comp.labels, 2, 1);
+    held.insert(held.end(), top.begin(), top.end());
+    std::sort(held.begin(), held.end());
+    NAVOX_CALL(VecDuplicate(labels, &out.labels));
+    NAVOX_CALL(VecCopy(labels, out.labels));
+    std::int64_t loose = 0;
+    {
+      OwnedRead c(grid, comp.labels);
+      Owned lab(grid, out.labels);
+      for_owned(grid, [&](auto i, auto j, auto k) {
+        const double l = c(i, j, k);
+        if (l >= 0 && !std::binary_search(held.begin(), held.end(), static_cast<std::int64_t>(l))) {
+          lab(i, j, k) = ersatz;
+          ++loose;
+        }
+      });
+    }
+    MPI_Allreduce(&loose, &out.loose, 1, MPI_INT64_T, MPI_SUM, grid.comm());
+  } catch (...) {
+    if (out.labels) (void)VecDestroy(&out.labels);
+    (void)VecDestroy(&comp.labels);
+    throw;
+  }
+  NAVOX_CALL(VecDestroy(&comp.labels));
+  return out;
+}
+
+} // namespace navox

@@ -1,0 +1,41 @@
+#pragma once
+/// The SE and CC voxels the elastic solve treats as solids (docs/model.md, "Elasticity":
+/// "Loose solid").
+///
+/// A solid voxel carries load in the elastic model when a chain of SE and CC voxels,
+/// each sharing a face with the next, joins it to the support (the layer z = 0) or to
+/// the pressure plate (the top layer). A piece of solid joined to the rest only along
+/// an edge or at a corner of a voxel (a hinge of one Q1 edge or a ball joint at one
+/// node), or only through pores and Na, is *loose*: nothing but the ersatz material
+/// (1e-6 of the softest solid's E) holds it, so it has rigid motions of ~1e-6 of a
+/// solid's energy. Each is a near-null mode of the operator that neither the
+/// point-block smoother nor the coarse levels resolve: in the Cu pellet of
+/// inputs/bench/plating.yaml, 4 loose voxels at 64³ and 83 at 128³ took the elastic CG
+/// from 29 iterations to 42 and 60 (docs/performance.md, "Loose solid").
+/// The elastic solve gives loose voxels the ersatz material: they carry no load, no
+/// load is put on them (stack pressure, Na pressure), and their stresses are not
+/// solved.
+///
+/// A voxelisation artefact in the main: a neck thinner than a voxel in the real
+/// microstructure is cut, or is a single edge, on the voxel grid; the pieces are small
+/// (a few voxels each in the generated pellets).
+#include "mesh/grid.hpp"
+#include "physics/materials/material.hpp"
+
+#include <petscvec.h>
+
+#include <cstdint>
+
+namespace navox {
+
+struct BearingLabels {
+  Vec labels = nullptr;    ///< global Vec of grid.scalar_dm(); the caller destroys it
+  std::int64_t loose = 0;  ///< loose solid voxels over all ranks
+};
+
+/// `labels` (material indices) with every loose SE or CC voxel labelled `ersatz` (an
+/// index past the materials). Throws a CollectiveError where a label is not a material
+/// index. The same on any partition (mesh/connected_components.hpp). Collective.
+BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz);
+
+} // namespace navox
