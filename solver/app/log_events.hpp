@@ -11,7 +11,7 @@ namespace navox {
 
 enum class Event {
   activity, components, ionic, deposit, settle, sweep, paths, lift, phase_field, output, bearing, elasticity,
-  vacancies, vacancy_assembly, creep_flow, settle_load, routes, count
+  vacancies, vacancy_assembly, creep_flow, settle_load, routes, loose_solid, count
 };
 
 /// The event's id, registered on first use (collective on the first call: every rank

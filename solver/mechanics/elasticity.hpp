@@ -17,8 +17,8 @@
 /// would. Na is not an elastic solid here: its pressure enters as a load on the
 /// faces it shares with SE and CC (ElasticLoad::na_pressure); a Na surface facing an
 /// empty pore is free. Loose SE and CC voxels (solver/mechanics/load_bearing.hpp: joined to
-/// the support or the plate by no chain of face-sharing solid voxels, only by an edge, a
-/// corner, pores or Na) take the ersatz material too, under the label ersatz_label().
+/// the support by no chain of face-sharing solid voxels, only by an edge, a corner, pores,
+/// Na or the plate) take the ersatz material too, under the label ersatz_label().
 ///
 /// Boundary conditions: u_z = 0 on z = 0 (the SE rests on the counter electrode);
 /// rollers on the lateral faces (u_x = 0 on x-faces, u_y = 0 on y-faces), or, when

@@ -4,6 +4,7 @@
 #include "mesh/connected_components.hpp"
 #include "mesh/error.hpp"
 #include "mesh/voxel_walk.hpp"
+#include "solver/app/log_events.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -11,6 +12,7 @@
 namespace navox {
 
 BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz) {
+  ScopedEvent event(Event::loose_solid);
   const double nm = double(materials.size());
   ScalarVector solid(grid);
   collectively(grid.comm(), [&] {
@@ -27,11 +29,17 @@ BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTa
   solid.release();
   BearingLabels out;
   try {
-    // The components that reach the support or the plate; every other one is loose.
+    // The components that reach the support; the plate's too where none of them reaches
+    // the plate (a collector lifted off the SE); every other one is loose.
     std::vector<std::int64_t> held = labels_on_face(grid, comp.labels, 2, 0);
     const std::vector<std::int64_t> top = labels_on_face(grid, comp.labels, 2, 1);
-    held.insert(held.end(), top.begin(), top.end());
-    std::sort(held.begin(), held.end());
+    const bool plate_on_support = std::any_of(top.begin(), top.end(), [&](std::int64_t l) {
+      return std::binary_search(held.begin(), held.end(), l);
+    });
+    if (!plate_on_support) {
+      held.insert(held.end(), top.begin(), top.end());
+      std::sort(held.begin(), held.end());
+    }
     NAVOX_CALL(VecDuplicate(labels, &out.labels));
     NAVOX_CALL(VecCopy(labels, out.labels));
     std::int64_t loose = 0;

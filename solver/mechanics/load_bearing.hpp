@@ -3,18 +3,20 @@
 /// "Loose solid").
 ///
 /// A solid voxel carries load in the elastic model when a chain of SE and CC voxels,
-/// each sharing a face with the next, joins it to the support (the layer z = 0) or to
-/// the pressure plate (the top layer). A piece of solid joined to the rest only along
-/// an edge or at a corner of a voxel (a hinge of one Q1 edge or a ball joint at one
+/// each sharing a face with the next, joins it to the support (the layer z = 0), or,
+/// where no such chain reaches the pressure plate (a collector lifted off the SE onto
+/// Na and gaps), to the plate (the top layer). A piece of solid joined to the rest only
+/// along an edge or at a corner of a voxel (a hinge of one Q1 edge or a ball joint at one
 /// node), or only through pores and Na, is *loose*: nothing but the ersatz material
 /// (1e-6 of the softest solid's E) holds it, so it has rigid motions of ~1e-6 of a
 /// solid's energy. Each is a near-null mode of the operator that neither the
 /// point-block smoother nor the coarse levels resolve: in the Cu pellet of
-/// inputs/bench/plating.yaml, 4 loose voxels at 64³ and 83 at 128³ took the elastic CG
-/// from 29 iterations to 42 and 60 (docs/performance.md, "Loose solid").
+/// inputs/bench/plating.yaml the elastic CG took 42 iterations at 64³ and 60 at 128³
+/// with them, 29 and 29 without (docs/performance.md, "Loose solid").
 /// The elastic solve gives loose voxels the ersatz material: they carry no load, no
 /// load is put on them (stack pressure, Na pressure), and their stresses are not
-/// solved.
+/// solved. A piece under the plate that only the plate holds leaves its share of the
+/// stack load to the solid the support holds.
 ///
 /// A voxelisation artefact in the main: a neck thinner than a voxel in the real
 /// microstructure is cut, or is a single edge, on the voxel grid; the pieces are small

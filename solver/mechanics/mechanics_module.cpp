@@ -116,6 +116,7 @@ public:
     // restarted from a checkpoint must repeat them too.
     s.state.bind_real("max_von_mises_se", max_von_mises_se_);
     s.state.bind_integer("elastic_its", elastic_its_);
+    s.state.bind_integer("loose_solid", loose_solid_);
   }
   const char* name() const override { return "mechanics"; }
 
@@ -131,12 +132,13 @@ public:
   void columns(std::vector<io::TimeSeries::Column>& out) const override {
     out.insert(out.end(), {{"stack_pressure", "Pa"}, {"bearing_pressure", "Pa"}, {"bearing_fraction", ""},
                            {"mean_na_pressure", "Pa"}, {"max_von_mises_se", "Pa"}, {"elastic_its", ""},
+                           {"loose_solid", ""},
                            {"extrusion_share", ""}, {"extrusion_pressure", "Pa"}});
   }
   void values(std::vector<double>& out) const override {
     const double area = grid_.spec().xy_area();
     out.insert(out.end(), {stack_pressure_, load_.pressure, load_.bearing_area() / area, mean_na_pressure(),
-                           max_von_mises_se_, double(elastic_its_), extrusion_ ? extrusion_->last_share() : 1.0,
+                           max_von_mises_se_, double(elastic_its_), double(loose_solid_), extrusion_ ? extrusion_->last_share() : 1.0,
                            extrusion_ ? extrusion_->last_pressure() : 0.0});
   }
 
@@ -186,6 +188,7 @@ private:
     const ElasticResult r = elastic_->solve(load);
     pv.release();
     elastic_its_ = r.iterations;
+    loose_solid_ = elastic_->loose_voxels();
     ScalarVector hyd(grid_), vm(grid_);
     elastic_->stress_invariants(hyd, vm);
     hydrostatic_ = scalar_block(grid_, hyd);
@@ -271,6 +274,7 @@ private:
   mutable std::vector<double> hydrostatic_, von_mises_; ///< owned blocks of the last solve [Pa]
   mutable double max_von_mises_se_ = 0;
   mutable std::int64_t elastic_its_ = 0;
+  mutable std::int64_t loose_solid_ = 0; ///< SE and CC voxels the last solve took as loose (load_bearing.hpp)
   std::unique_ptr<ExtrusionLimit> extrusion_; ///< with a stack pressure and mechanics.creep_flow: on
   double temperature_ = 298.15, dt_ = 0;      ///< of the step being taken (for the settling's extrusion limit)
 };
