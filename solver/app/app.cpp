@@ -130,7 +130,7 @@ int command_run(MPI_Comm comm, const CommandLine& cl) {
   log.info("navox %s: %s on %d rank%s", NAVOX_VERSION, cl.input.c_str(), size, size == 1 ? "" : "s");
   StopSignals signals;
   Simulation sim(comm, std::move(p.config), log);
-  sim.run({cl.restart, StopSignals::flag()});
+  sim.run({cl.restart, StopSignals::flag(), false}); // the rows are in the time-series file
   if (sim.interrupted()) {
     log.info("stopped by a signal: checkpoint written; continue with: navox run %s --restart latest", cl.input.c_str());
     return kExitCheckpointed;

@@ -95,7 +95,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     StepReport r{names, values_now()};
     // Rank 0 writes; a full disk there ends the run on every rank, with its reason.
     collectively(grid_->comm(), [&] { series.row(r.values); });
-    reports.push_back(std::move(r));
+    if (options.keep_reports) reports.push_back(std::move(r));
   };
   auto log_step = [&](const char* kind) {
     std::string extra;

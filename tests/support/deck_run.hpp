@@ -28,7 +28,7 @@ struct DeckRun {
 /// directory made beforehand: on a communicator other than MPI_COMM_WORLD,
 /// scratch_dir cannot be called, it is collective on MPI_COMM_WORLD).
 inline DeckRun run_deck_on(MPI_Comm comm, const std::string& relative, const std::string& out,
-                           const std::vector<std::string>& settings = {}) {
+                           const std::vector<std::string>& settings = {}, const navox::RunOptions& options = {}) {
   const std::string deck = source_path(relative);
   std::ifstream in(deck);
   std::stringstream text;
@@ -40,7 +40,7 @@ inline DeckRun run_deck_on(MPI_Comm comm, const std::string& relative, const std
   doc->finish();
   navox::io::Log log(comm, false);
   navox::Simulation sim(comm, config, log);
-  DeckRun run{sim.run(), out, {}, config.materials};
+  DeckRun run{sim.run(options), out, {}, config.materials};
   for (int d = 0; d < 3; ++d) run.dims[static_cast<std::size_t>(d)] = sim.grid().spec().dims[static_cast<std::size_t>(d)];
   return run;
 }
