@@ -63,34 +63,24 @@ Elasticity::Elasticity(const Grid& grid, Vec labels, const MaterialTable& materi
   NAVOX_CALL(DMCreateLocalVector(sdm, &labels_local_));
   NAVOX_CALL(DMCreateLocalVector(sdm, &na_local_));
   NAVOX_CALL(VecSet(na_local_, 0.0));
-  Vec bearing = nullptr;
   try {
-    bearing = read_labels(labels);
+    ScalarVector bearing(grid_);
+    read_labels(labels, bearing);
     set_up(bearing);
   } catch (...) {
-    if (bearing) (void)VecDestroy(&bearing);
     release(); // no destructor runs for a constructor that throws
     throw;
   }
-  NAVOX_CALL(VecDestroy(&bearing));
 }
 
-Vec Elasticity::read_labels(Vec labels) {
+void Elasticity::read_labels(Vec labels, Vec bearing) {
   DM sdm = grid_.scalar_dm();
   if (lab_) NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, labels_local_, &lab_));
   lab_ = nullptr;
-  const BearingLabels b = load_bearing_labels(grid_, labels, materials_, ersatz_label());
-  loose_ = b.loose;
-  try {
-    NAVOX_CALL(DMGlobalToLocalBegin(sdm, b.labels, INSERT_VALUES, labels_local_));
-    NAVOX_CALL(DMGlobalToLocalEnd(sdm, b.labels, INSERT_VALUES, labels_local_));
-    NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
-  } catch (...) {
-    Vec v = b.labels;
-    (void)VecDestroy(&v);
-    throw;
-  }
-  return b.labels;
+  loose_ = load_bearing_labels(grid_, labels, materials_, ersatz_label(), bearing);
+  NAVOX_CALL(DMGlobalToLocalBegin(sdm, bearing, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMGlobalToLocalEnd(sdm, bearing, INSERT_VALUES, labels_local_));
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
 }
 
 void Elasticity::set_up(Vec labels) {
@@ -122,17 +112,8 @@ void Elasticity::set_up(Vec labels) {
 }
 
 void Elasticity::relabel(Vec labels) {
-  Vec bearing = read_labels(labels);
-  try {
-    relabel_bearing(bearing);
-  } catch (...) {
-    (void)VecDestroy(&bearing);
-    throw;
-  }
-  NAVOX_CALL(VecDestroy(&bearing));
-}
-
-void Elasticity::relabel_bearing(Vec labels) {
+  ScalarVector bearing(grid_);
+  read_labels(labels, bearing);
   material_tables();
   if (two_levels_) {
     prepare_matrix_free(); // the shell reads the new labels by itself
@@ -147,7 +128,7 @@ void Elasticity::relabel_bearing(Vec labels) {
   // test_elastic_patch.cpp); a fresh one repeats a solver built on these labels to the bit.
   NAVOX_CALL(KSPDestroy(&ksp_));
   release_free_heap();
-  create_solver(labels);
+  create_solver(bearing);
   forget_solution();
 }
 

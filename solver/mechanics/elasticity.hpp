@@ -186,10 +186,9 @@ public:
 
 private:
   using Hex = physics::HexElasticity;
-  /// The labels with loose solid as ersatz_label() (load_bearing.hpp) into labels_local_
-  /// and lab_; returns them as a global Vec, which the caller destroys. Collective.
-  Vec read_labels(Vec labels);
-  void relabel_bearing(Vec labels);
+  /// The labels with loose solid as ersatz_label() (load_bearing.hpp) into `bearing` (a
+  /// global Vec of grid.scalar_dm()), labels_local_ and lab_. Collective.
+  void read_labels(Vec labels, Vec bearing);
   int ersatz_label() const { return int(materials_.size()); }
   /// The phase of label m: PORE for ersatz_label().
   Phase phase(int m) const;

@@ -11,7 +11,7 @@
 
 namespace navox {
 
-BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz) {
+std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out) {
   ScopedEvent event(Event::loose_solid);
   const double nm = double(materials.size());
   ScalarVector solid(grid);
@@ -27,7 +27,7 @@ BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTa
   });
   ComponentLabels comp = connected_components(grid, solid, 6);
   solid.release();
-  BearingLabels out;
+  std::int64_t loose = 0, all = 0;
   try {
     // The components that reach the support; the plate's too where none of them reaches
     // the plate (a collector lifted off the SE); every other one is loose.
@@ -40,28 +40,23 @@ BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTa
       held.insert(held.end(), top.begin(), top.end());
       std::sort(held.begin(), held.end());
     }
-    NAVOX_CALL(VecDuplicate(labels, &out.labels));
-    NAVOX_CALL(VecCopy(labels, out.labels));
-    std::int64_t loose = 0;
-    {
-      OwnedRead c(grid, comp.labels);
-      Owned lab(grid, out.labels);
-      for_owned(grid, [&](auto i, auto j, auto k) {
-        const double l = c(i, j, k);
-        if (l >= 0 && !std::binary_search(held.begin(), held.end(), static_cast<std::int64_t>(l))) {
-          lab(i, j, k) = ersatz;
-          ++loose;
-        }
-      });
-    }
-    MPI_Allreduce(&loose, &out.loose, 1, MPI_INT64_T, MPI_SUM, grid.comm());
+    NAVOX_CALL(VecCopy(labels, out));
+    OwnedRead c(grid, comp.labels);
+    Owned lab(grid, out);
+    for_owned(grid, [&](auto i, auto j, auto k) {
+      const double l = c(i, j, k);
+      if (l >= 0 && !std::binary_search(held.begin(), held.end(), static_cast<std::int64_t>(l))) {
+        lab(i, j, k) = ersatz;
+        ++loose;
+      }
+    });
   } catch (...) {
-    if (out.labels) (void)VecDestroy(&out.labels);
     (void)VecDestroy(&comp.labels);
     throw;
   }
   NAVOX_CALL(VecDestroy(&comp.labels));
-  return out;
+  MPI_Allreduce(&loose, &all, 1, MPI_INT64_T, MPI_SUM, grid.comm());
+  return all;
 }
 
 } // namespace navox

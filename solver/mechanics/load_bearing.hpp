@@ -30,14 +30,10 @@
 
 namespace navox {
 
-struct BearingLabels {
-  Vec labels = nullptr;    ///< global Vec of grid.scalar_dm(); the caller destroys it
-  std::int64_t loose = 0;  ///< loose solid voxels over all ranks
-};
-
-/// `labels` (material indices) with every loose SE or CC voxel labelled `ersatz` (an
-/// index past the materials). Throws a CollectiveError where a label is not a material
-/// index. The same on any partition (mesh/connected_components.hpp). Collective.
-BearingLabels load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz);
+/// `labels` (material indices) into `out` (a global Vec of grid.scalar_dm()) with every
+/// loose SE or CC voxel labelled `ersatz` (an index past the materials); returns the loose
+/// voxels over all ranks. Throws a CollectiveError where a label is not a material index.
+/// The same on any partition (mesh/connected_components.hpp). Collective.
+std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out);
 
 } // namespace navox

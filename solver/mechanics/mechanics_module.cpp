@@ -138,8 +138,8 @@ public:
   void values(std::vector<double>& out) const override {
     const double area = grid_.spec().xy_area();
     out.insert(out.end(), {stack_pressure_, load_.pressure, load_.bearing_area() / area, mean_na_pressure(),
-                           max_von_mises_se_, double(elastic_its_), double(loose_solid_), extrusion_ ? extrusion_->last_share() : 1.0,
-                           extrusion_ ? extrusion_->last_pressure() : 0.0});
+                           max_von_mises_se_, double(elastic_its_), double(loose_solid_),
+                           extrusion_ ? extrusion_->last_share() : 1.0, extrusion_ ? extrusion_->last_pressure() : 0.0});
   }
 
   void initial(StepContext& ctx) override { bear(ctx.drive.stack_pressure); }
