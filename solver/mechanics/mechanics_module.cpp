@@ -163,7 +163,13 @@ public:
 private:
   /// Without a stack pressure in the deck nothing loads the solids: no elastic solve.
   bool elastic_wanted() const { return pressure_modelled_ && spec_.elasticity != MechanicsSpec::Elastic::off; }
+  /// The pressure in each Na voxel [Pa]. Of the metal's connectivity as it is now: the
+  /// Na model's own labelling is from the step's start, before its deposit and
+  /// settling, and Na it filled since would read as floating and carry no pressure
+  /// (the stack load then fell on the ersatz under the collector: twice the SE's
+  /// stress in the first step after a change of stack pressure). Collective.
   std::vector<double> na_pressure() const {
+    sodium_.label_metal();
     return sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
   }
   /// The elastic solve under the stack load and the Na pressure; the matrix is refilled

@@ -91,7 +91,15 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     for (const auto& m : modules_) m->values(v);
     return v;
   };
-  auto record = [&] {
+  // An accepted step's row waits for the step's output, if it has one: a module may
+  // solve for its columns there (the elastic stresses at output steps), and the row
+  // must carry that solve, not the one before. It is written after the output, before
+  // a checkpoint, before the next step's work and at the run's end.
+  bool row_pending = false;
+  auto record = [&] { row_pending = true; };
+  auto flush_row = [&] {
+    if (!row_pending) return;
+    row_pending = false;
     StepReport r{names, values_now()};
     // Rank 0 writes; a full disk there ends the run on every rank, with its reason.
     collectively(grid_->comm(), [&] { series.row(r.values); });
@@ -107,9 +115,12 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
               ls.dt, kind, ls.current_density * 0.1, ls.voltage, extra.c_str());
   };
   auto write_output = [&] {
-    ScopedEvent output(Event::output);
-    writer.write({long(ls.step), ls.t}, output_fields());
+    {
+      ScopedEvent output(Event::output);
+      writer.write({long(ls.step), ls.t}, output_fields());
+    }
     ls.last_written = ls.step;
+    flush_row();
   };
   // The open cycle's row of the cycle table (its sums go on unless `next` opens another).
   auto write_cycle = [&](int next) {
@@ -183,6 +194,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     const bool current = restart_saved < 0 || restart_saved == ls.step;
     const std::string slot = current ? "" : "restart";
     const double t = current ? ls.t : state.saved_real(slot, "t");
+    flush_row(); // the rows up to the checkpoint are in the file before it is
     ScopedEvent output(Event::output);
     checkpoint_step = current ? long(ls.step) : long(state.saved_integer(slot, "step"));
     last_checkpoint = checkpoints.write(state, checkpoint_step, t, slot);
@@ -236,6 +248,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     const bool due = flags[1] || (config_.checkpoint.every > 0 && ls.step - checkpoint_step >= config_.checkpoint.every);
     if (restart_point && due && ls.step != checkpoint_step) checkpoint_restart_point();
 
+    flush_row(); // before the step's work changes what the modules report
     state.save("step");
     StepContext ctx;
     ctx.step = long(ls.step) + 1;
@@ -350,6 +363,7 @@ std::vector<StepReport> Simulation::run(const RunOptions& options) {
     }
   }
   if (ls.last_written != ls.step) write_output();
+  flush_row();
   // The last cycle's row: closed when the protocol is done, else (time.end or a stop
   // came first) written as far as it went, still open for a run continued from here.
   const bool protocol_done = ls.protocol >= std::int64_t(protocol.steps.size());
