@@ -77,7 +77,17 @@ void Elasticity::read_labels(Vec labels, Vec bearing) {
   DM sdm = grid_.scalar_dm();
   if (lab_) NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, labels_local_, &lab_));
   lab_ = nullptr;
-  loose_ = load_bearing_labels(grid_, labels, materials_, ersatz_label(), bearing);
+  ScalarVector bodies(grid_);
+  const LoadBearing held = load_bearing_labels(grid_, labels, materials_, ersatz_label(), bearing, bodies);
+  loose_ = held.loose;
+  plate_bodies_ = held.plate_bodies;
+  if (bodies_local_) NAVOX_CALL(VecDestroy(&bodies_local_));
+  if (plate_bodies_ > 0) {
+    NAVOX_CALL(DMCreateLocalVector(sdm, &bodies_local_));
+    NAVOX_CALL(DMGlobalToLocalBegin(sdm, bodies, INSERT_VALUES, bodies_local_));
+    NAVOX_CALL(DMGlobalToLocalEnd(sdm, bodies, INSERT_VALUES, bodies_local_));
+  }
+  bodies.release();
   NAVOX_CALL(DMGlobalToLocalBegin(sdm, bearing, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMGlobalToLocalEnd(sdm, bearing, INSERT_VALUES, labels_local_));
   NAVOX_CALL(DMDAVecGetArrayRead(sdm, labels_local_, &lab_));
@@ -127,6 +137,8 @@ void Elasticity::relabel(Vec labels) {
   // CG took 19-25 iterations where a fresh one takes 19-22, tests/parallel/
   // test_elastic_patch.cpp); a fresh one repeats a solver built on these labels to the bit.
   NAVOX_CALL(KSPDestroy(&ksp_));
+  if (inner_) NAVOX_CALL(PCDestroy(&inner_));
+  deflation_.reset();
   release_free_heap();
   create_solver(bearing);
   forget_solution();
@@ -175,6 +187,8 @@ Elasticity::~Elasticity() { release(); }
 
 void Elasticity::release() {
   if (ksp_) (void)KSPDestroy(&ksp_);
+  if (inner_) (void)PCDestroy(&inner_);
+  if (bodies_local_) (void)VecDestroy(&bodies_local_);
   release_coarse_space();
   if (a_) (void)MatDestroy(&a_);
   if (u_) (void)VecDestroy(&u_);
@@ -310,6 +324,22 @@ void Elasticity::create_solver(Vec labels) {
   NAVOX_CALL(KSPSetInitialGuessNonzero(ksp_, PETSC_TRUE));
   PC pc = nullptr;
   NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  char requested[64] = "";
+  PetscBool given = PETSC_FALSE;
+  NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
+  const bool geometric = given && std::string(requested) == PCMG;
+  // A collector only the plate holds: its translations deflated around the default
+  // geometric levels (rigid_deflation.hpp), which keeps the options prefix. (GAMG on the
+  // whole grid resolves them itself: its threshold keeps the gap's ersatz couplings out
+  // of its aggregates; parallel.plate_deflation, the same iterations with and without.)
+  // `-displacement_plate_deflation false` leaves them to the levels.
+  PetscBool deflate = PETSC_TRUE;
+  NAVOX_CALL(PetscOptionsGetBool(nullptr, "displacement_", "-plate_deflation", &deflate, nullptr));
+  if (bodies_local_ && two_levels_ && !geometric && deflate) {
+    build_deflation();
+    pc = wrap_in_deflation(pc);
+  }
+  if (bodies_local_) NAVOX_CALL(VecDestroy(&bodies_local_));
   // Three preconditioners (docs/model.md, "Elasticity"; docs/performance.md, "Two
   // levels"):
   // - by default, where the grid halves once, two levels: the vertex grid smoothed by
@@ -330,11 +360,8 @@ void Elasticity::create_solver(Vec labels) {
   // - `-displacement_pc_type mg`: geometric multigrid all the way down, halved until at
   //   most kEnoughCoarseNodes are left: the fewest iterations on dense cells (the
   //   rough-contact bench: 11 flat from 32^3 to 64^3), more than GAMG's on pellets.
-  char requested[64] = "";
-  PetscBool given = PETSC_FALSE;
-  NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
   const auto& d = grid_.spec().dims;
-  if (given && std::string(requested) == PCMG) {
+  if (geometric) {
     const VertexHierarchy h = vertex_mg_hierarchy(grid_, vdm_, 3, kEnoughCoarseNodes);
     mg_levels_ = h.levels;
     if (h.levels < 2 || h.coarse_nodes > kMaxCoarseNodes)
@@ -354,6 +381,7 @@ void Elasticity::create_solver(Vec labels) {
     NAVOX_CALL(PCSetType(pc, PCGAMG));
   }
   NAVOX_CALL(KSPSetFromOptions(ksp_));
+  if (inner_) NAVOX_CALL(PCSetFromOptions(inner_));
 }
 
 ElasticResult Elasticity::solve(const ElasticLoad& load) {
@@ -502,9 +530,8 @@ PetscErrorCode Elasticity::set_up_preconditioner_first() {
   // The outer CG's vectors are left to KSPSolve, which makes them from the solution's:
   // KSPSetUp before it makes a template vector first, and held four at the peak.
   if (two_levels_) {
-    PC pc = nullptr;
+    PC pc = multigrid_pc();
     PetscInt levels = 0;
-    PetscCall(KSPGetPC(ksp_, &pc));
     PetscCall(PCSetUp(pc));
     PetscCall(PCMGGetLevels(pc, &levels));
     for (PetscInt l = 1; l < levels; ++l) {
@@ -512,6 +539,8 @@ PetscErrorCode Elasticity::set_up_preconditioner_first() {
       PetscCall(PCMGGetSmoother(pc, l, &smoother));
       PetscCall(KSPChebyshevEstEigSet(smoother, 0, 0, 0, 0)); // a no-op for other smoothers
     }
+    // The deflation's products too, before the CG's vectors (two vectors of its own).
+    if (deflation_ && !deflation_->ready()) PetscCall(deflation_->set_up(a_));
     PetscFunctionReturn(0);
   }
   PetscCall(KSPSetUp(ksp_));

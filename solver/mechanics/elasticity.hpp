@@ -43,7 +43,8 @@
 /// assembled matrix held 81 entries per row, ~2.9 KB per node. On grids that quarter,
 /// from ~60³ voxels, three levels: the grid halved smoothed in turn, GAMG on the grid
 /// quartered; from ~120³ voxels four: the grid quartered smoothed too, GAMG on the grid
-/// halved three times (geometric_levels()). Elsewhere GAMG on the
+/// halved three times (geometric_levels()); around them, the translations of the bodies
+/// only the plate holds (a lifted collector) deflated (rigid_deflation.hpp). Elsewhere GAMG on the
 /// whole grid (aggregation threshold 0.02, the six rigid-body modes of the nodes as near
 /// null space, block size 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
 /// balance to 1e-10 of the applied load, well below the 1e-6 that the ersatz
@@ -52,6 +53,7 @@
 #include "physics/materials/material.hpp"
 #include "physics/mechanics/hex_elasticity.hpp"
 #include "solver/mechanics/distinct_sets.hpp"
+#include "solver/mechanics/rigid_deflation.hpp"
 
 #include <petscdmda.h>
 #include <petscksp.h>
@@ -59,6 +61,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace navox {
@@ -127,6 +130,9 @@ public:
   /// levels a MatShell) and its solver, for tests.
   Mat operator_matrix() const { return a_; }
   KSP solver() const { return ksp_; }
+  /// The preconditioner the multigrid (or GAMG) is built in: the KSP's own, or where
+  /// the plate's bodies are deflated (rigid_deflation.hpp) the one the KSP's shell wraps.
+  PC multigrid_pc() const;
   /// Whether displacement component c (0, 1, 2) of node (i, j, k) is held at zero (the
   /// boundary conditions above). Inline: the matrix-free product asks it of every node.
   bool fixed(PetscInt i, PetscInt j, PetscInt k, int c) const {
@@ -199,6 +205,15 @@ private:
   void fill();
   void create_solver(Vec labels);
   void set_up_two_levels(Vec labels);
+  // The plate's bodies deflated (elasticity_deflation.cpp, rigid_deflation.hpp).
+  /// Makes the KSP's preconditioner `outer` a shell that adds the deflation to a new
+  /// preconditioner under the same options prefix, and returns that one.
+  PC wrap_in_deflation(PC outer);
+  /// The bodies' translations on the owned DOFs from bodies_local_. Collective.
+  void build_deflation();
+  static PetscErrorCode deflated_set_up(PC pc);
+  static PetscErrorCode deflated_apply(PC pc, Vec x, Vec y);
+  static PetscErrorCode deflated_view(PC pc, PetscViewer viewer);
   /// Calls fn(ei, ej, ek, ex, ey, ez) for each element (voxel) that has node (i, j, k),
   /// in ascending (k, j, i) order; (ex, ey, ez): the element's offset from (i−1, j−1, k−1),
   /// so the node is the element's corner (1−ex) + 2(1−ey) + 4(1−ez).
@@ -295,6 +310,12 @@ private:
   KSP ksp_ = nullptr;
   Vec u_ = nullptr, b_ = nullptr;
   Vec labels_local_ = nullptr, na_local_ = nullptr;
+  /// The bodies only the plate holds (load_bearing.hpp), ghosted, from read_labels to
+  /// create_solver; none where there are none.
+  Vec bodies_local_ = nullptr;
+  int plate_bodies_ = 0;
+  std::unique_ptr<RigidDeflation> deflation_; ///< with plate bodies: their translations
+  PC inner_ = nullptr;                        ///< the multigrid under the deflation's shell
   const PetscScalar*** lab_ = nullptr;
   std::int64_t loose_ = 0;
   int mg_levels_ = 0; ///< geometric multigrid levels (`-displacement_pc_type mg`); 0: another

@@ -888,8 +888,7 @@ bool half_in_single_precision() {
 } // namespace
 
 void Elasticity::set_up_two_levels(Vec labels) {
-  PC pc = nullptr;
-  NAVOX_CALL(KSPGetPC(ksp_, &pc));
+  PC pc = multigrid_pc();
   if (!coarse_.dm) {
     build_coarse_space();
     // The grid quartered too (docs/performance.md, "The grid quartered"): where it

@@ -11,7 +11,8 @@
 
 namespace navox {
 
-std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out) {
+LoadBearing load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out,
+                                Vec bodies) {
   ScopedEvent event(Event::loose_solid);
   const double nm = double(materials.size());
   ScalarVector solid(grid);
@@ -27,7 +28,8 @@ std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTab
   });
   ComponentLabels comp = connected_components(grid, solid, 6);
   solid.release();
-  std::int64_t loose = 0, all = 0;
+  std::int64_t loose = 0;
+  LoadBearing result;
   try {
     // The components that reach the support; the plate's too where none of them reaches
     // the plate (a collector lifted off the SE); every other one is loose.
@@ -41,22 +43,52 @@ std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTab
       std::sort(held.begin(), held.end());
     }
     NAVOX_CALL(VecCopy(labels, out));
-    OwnedRead c(grid, comp.labels);
-    Owned lab(grid, out);
-    for_owned(grid, [&](auto i, auto j, auto k) {
-      const double l = c(i, j, k);
-      if (l >= 0 && !std::binary_search(held.begin(), held.end(), static_cast<std::int64_t>(l))) {
-        lab(i, j, k) = ersatz;
-        ++loose;
+    {
+      OwnedRead c(grid, comp.labels);
+      Owned lab(grid, out);
+      for_owned(grid, [&](auto i, auto j, auto k) {
+        const double l = c(i, j, k);
+        if (l >= 0 && !std::binary_search(held.begin(), held.end(), static_cast<std::int64_t>(l))) {
+          lab(i, j, k) = ersatz;
+          ++loose;
+        }
+      });
+    }
+    if (bodies) {
+      // The plate's bodies, where the plate holds any (top is sorted and the same on
+      // every rank): the largest first, numbered by their sizes summed over the ranks.
+      std::vector<std::int64_t> size(plate_on_support ? 0 : top.size(), 0);
+      {
+        OwnedRead c(grid, comp.labels);
+        for_owned(grid, [&](auto i, auto j, auto k) {
+          const auto at = std::lower_bound(top.begin(), top.end(), static_cast<std::int64_t>(c(i, j, k)));
+          if (!size.empty() && at != top.end() && *at == static_cast<std::int64_t>(c(i, j, k)))
+            ++size[std::size_t(at - top.begin())];
+        });
       }
-    });
+      MPI_Allreduce(MPI_IN_PLACE, size.data(), int(size.size()), MPI_INT64_T, MPI_SUM, grid.comm());
+      std::vector<std::size_t> order(size.size());
+      for (std::size_t n = 0; n < order.size(); ++n) order[n] = n;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
+      if (order.size() > std::size_t(kMaxPlateBodies)) order.resize(std::size_t(kMaxPlateBodies));
+      std::vector<int> number(size.size(), -1);
+      for (std::size_t n = 0; n < order.size(); ++n) number[order[n]] = int(n);
+      result.plate_bodies = int(order.size());
+      OwnedRead c(grid, comp.labels);
+      Owned body(grid, bodies);
+      for_owned(grid, [&](auto i, auto j, auto k) {
+        const auto at = std::lower_bound(top.begin(), top.end(), static_cast<std::int64_t>(c(i, j, k)));
+        const bool in = !number.empty() && at != top.end() && *at == static_cast<std::int64_t>(c(i, j, k));
+        body(i, j, k) = in ? number[std::size_t(at - top.begin())] : -1;
+      });
+    }
   } catch (...) {
     (void)VecDestroy(&comp.labels);
     throw;
   }
   NAVOX_CALL(VecDestroy(&comp.labels));
-  MPI_Allreduce(&loose, &all, 1, MPI_INT64_T, MPI_SUM, grid.comm());
-  return all;
+  MPI_Allreduce(&loose, &result.loose, 1, MPI_INT64_T, MPI_SUM, grid.comm());
+  return result;
 }
 
 } // namespace navox

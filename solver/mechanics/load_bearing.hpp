@@ -30,10 +30,22 @@
 
 namespace navox {
 
+struct LoadBearing {
+  std::int64_t loose = 0; ///< loose voxels over all ranks
+  /// Bodies that only the plate holds (a collector lifted off the SE: held solid that no
+  /// chain of solid joins to the support), the largest kMaxPlateBodies of them: numbered
+  /// 0, 1, ... by size (voxels, then component label) in `bodies`.
+  int plate_bodies = 0;
+};
+constexpr int kMaxPlateBodies = 8;
+
 /// `labels` (material indices) into `out` (a global Vec of grid.scalar_dm()) with every
-/// loose SE or CC voxel labelled `ersatz` (an index past the materials); returns the loose
-/// voxels over all ranks. Throws a CollectiveError where a label is not a material index.
-/// The same on any partition (mesh/connected_components.hpp). Collective.
-std::int64_t load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out);
+/// loose SE or CC voxel labelled `ersatz` (an index past the materials); where `bodies`
+/// is given (a global Vec of grid.scalar_dm()), each voxel of a body only the plate
+/// holds gets its number there, every other voxel −1. Throws a CollectiveError where a
+/// label is not a material index. The same on any partition
+/// (mesh/connected_components.hpp). Collective.
+LoadBearing load_bearing_labels(const Grid& grid, Vec labels, const MaterialTable& materials, int ersatz, Vec out,
+                                Vec bodies = nullptr);
 
 } // namespace navox

@@ -129,7 +129,7 @@ std::vector<double> compare(int split_axis, bool periodic, bool moved = false) {
   PC pc = nullptr;
   KSP coarse_solve = nullptr;
   Mat c = nullptr;
-  EXPECT_EQ(KSPGetPC(shell.solver(), &pc), 0);
+  pc = shell.multigrid_pc();
   EXPECT_EQ(PCMGGetCoarseSolve(pc, &coarse_solve), 0);
   EXPECT_EQ(KSPGetOperators(coarse_solve, &c, nullptr), 0);
   DM coarse_dm = nullptr;
@@ -238,7 +238,7 @@ template <class Fn> void set_coarse(DM coarse_dm, Vec v, Fn&& value) {
 Mat interpolation_of(const navox::Elasticity& e, PetscInt level = 1) {
   PC pc = nullptr;
   Mat shell = nullptr, p = nullptr;
-  EXPECT_EQ(KSPGetPC(e.solver(), &pc), 0);
+  pc = e.multigrid_pc();
   EXPECT_EQ(PCMGGetInterpolation(pc, level, &shell), 0);
   EXPECT_EQ(MatComputeOperator(shell, MATAIJ, &p), 0);
   return p;
@@ -414,7 +414,7 @@ void compare_deep_levels(int levels, int split_axis, bool periodic, bool moved, 
   Mat a = assembled.operator_matrix();
   PC pc = nullptr;
   PetscInt pcmg_levels = 0;
-  EXPECT_EQ(KSPGetPC(shell.solver(), &pc), 0);
+  pc = shell.multigrid_pc();
   EXPECT_EQ(PCMGGetLevels(pc, &pcmg_levels), 0);
   EXPECT_EQ(pcmg_levels, levels);
   PetscRandom rnd = nullptr;

@@ -1,0 +1,78 @@
+#pragma once
+/// The rigid translations of the bodies that only the pressure plate holds, deflated
+/// from the elastic solve's preconditioner (docs/model.md, "Elasticity"; docs/performance.md,
+/// "After a collector lift: the plate's bodies deflated").
+///
+/// A collector lifted off the SE rests on Na, which is a load and not a stiffness here,
+/// and on the gap's ersatz material (1e-6 of E): its three translations are near-null
+/// modes of the operator A. The multigrid does not resolve them (the preconditioned
+/// operator of the 64³ bench pellet had four eigenvalues of 2.6e-5 to 1.3e-4 beside a
+/// spectrum from 0.08 to 1), and CG spent 37 more iterations on them. With Z the
+/// translations (one column per body and direction: 1 on that component of the body's
+/// nodes), E = Zᵀ A Z, Q = Z E⁻¹ Zᵀ and P = I − Q A, the balancing preconditioner
+/// \f[ B = P\,M\,P^T + Q \f]
+/// solves span Z exactly and leaves the multigrid M the rest: symmetric and positive
+/// definite as M is, so CG keeps it, and the spectrum of B A is that of M A without the
+/// modes in span Z (Mandel 1993, "Balancing domain decomposition", Commun. Numer. Meth.
+/// Eng. 9; Tang, Nabben, Vuik, Erlangga 2009, "Comparison of two-level preconditioners
+/// derived from deflation, domain decomposition and multigrid methods", J. Sci. Comput.
+/// 39). The additive B = M + Q (tried first) lifted the four eigenvalues but put others
+/// at 0.055 and 1.88: 39 iterations.
+///
+/// Z is held as one small integer per owned DOF (the body, or −1: none, or a held DOF),
+/// A Z by its nonzeros (the DOFs where a body's rigid motion strains an element: its
+/// surface, not its inside), E as its Cholesky factor. Setting up takes one operator
+/// product per column; applying B, one application of M, two sums of k values over the
+/// ranks and loops over Z's and A Z's entries, no operator product.
+#include <petscmat.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace navox {
+
+class RigidDeflation {
+public:
+  /// dof_body: per owned DOF of the operator's vectors (node-major, 3 components) the
+  /// body whose translation moves it (0 … bodies − 1), −1 for none.
+  RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies);
+  ~RigidDeflation();
+  RigidDeflation(const RigidDeflation&) = delete;
+  RigidDeflation& operator=(const RigidDeflation&) = delete;
+
+  /// E = Zᵀ A Z by one product with `a` per column, factored; a column whose body
+  /// moves no free DOF (E_jj = 0) is left out, and E not positive definite leaves
+  /// nothing to deflate. Keeps `a` for apply(). Collective. Throws only std::bad_alloc
+  /// (its callers in PETSc's callbacks catch it).
+  PetscErrorCode set_up(Mat a);
+  bool ready() const { return ready_; }
+  /// y = B x with M applied by `m` (m(t, y): y = M t). Collective.
+  template <class Apply> PetscErrorCode apply(Vec x, Vec y, Apply&& m) const {
+    PetscFunctionBeginUser;
+    std::vector<double> zx;
+    PetscCall(project(x, y, zx)); // t = Pᵀ x, zx = Zᵀ x
+    PetscCall(m(t_, y));
+    PetscCall(correct(y, zx)); // y = P y + Q x
+    PetscFunctionReturn(0);
+  }
+  /// The columns deflated (after set_up).
+  int columns() const { return int(kept_.size()); }
+
+private:
+  /// E⁻¹ c over the kept columns (c and the result of length k; 0 where not kept).
+  std::vector<double> solve(const std::vector<double>& c) const;
+  PetscErrorCode project(Vec x, Vec y, std::vector<double>& zx) const;
+  PetscErrorCode sum_z(Vec x, std::vector<double>& zx) const; ///< Zᵀ x
+  PetscErrorCode add_z(const std::vector<double>& s, Vec y) const; ///< y += Z s
+  PetscErrorCode correct(Vec y, const std::vector<double>& zx) const;
+  Mat a_ = nullptr;       ///< A (not owned)
+  Vec t_ = nullptr;       ///< Pᵀ x, M's argument
+  MPI_Comm comm_;
+  std::vector<std::int8_t> dof_body_;
+  int k_ = 0;                    ///< 3 × bodies columns
+  std::vector<int> kept_;        ///< the columns kept, in order
+  std::vector<double> cholesky_; ///< L of E over the kept columns, row-major
+  bool ready_ = false;
+};
+
+} // namespace navox
