@@ -146,9 +146,6 @@ TEST_P(ElectrodeFaceStorage, OnlyElectrodeFacesAreStoredAndBlocksSeeThemWhole) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Splits, ElectrodeFaceStorage,
-                         ::testing::Values(std::array<int, 3>{-1, -1, -1}, std::array<int, 3>{2, 1, 1},
-                                           std::array<int, 3>{1, 2, 1}, std::array<int, 3>{1, 1, 2},
-                                           std::array<int, 3>{4, 1, 1}, std::array<int, 3>{1, 4, 1},
-                                           std::array<int, 3>{1, 1, 4}));
+                         ::testing::ValuesIn(navox::test::splits_1_2_4()));
 
 } // namespace

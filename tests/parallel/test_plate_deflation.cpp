@@ -120,10 +120,7 @@ TEST_P(PlateDeflation, TheDeflatedSolveIsTheSolveInFewerIterations) {
 
 INSTANTIATE_TEST_SUITE_P(
     Splits, PlateDeflation,
-    ::testing::Combine(::testing::Values(std::array<int, 3>{-1, -1, -1}, std::array<int, 3>{2, 1, 1},
-                                         std::array<int, 3>{1, 2, 1}, std::array<int, 3>{1, 1, 2},
-                                         std::array<int, 3>{4, 1, 1}, std::array<int, 3>{1, 4, 1},
-                                         std::array<int, 3>{1, 1, 4}),
+    ::testing::Combine(::testing::ValuesIn(navox::test::splits_1_2_4()),
                        ::testing::Bool()));
 
 } // namespace

@@ -34,6 +34,13 @@ inline std::array<int, 3> split_along(int axis) {
   return split;
 }
 
+/// The splits a test parameterised over partitions takes on 1, 2 and 4 ranks: PETSc's
+/// default partition, and all the ranks along x, y and z in turn (takes_split skips those
+/// for another rank count).
+inline std::vector<std::array<int, 3>> splits_1_2_4() {
+  return {{-1, -1, -1}, {2, 1, 1}, {1, 2, 1}, {1, 1, 2}, {4, 1, 1}, {1, 4, 1}, {1, 1, 4}};
+}
+
 /// A parameterised test's split (processors per axis; {-1, -1, -1}: PETSc's default
 /// partition): set in `spec` and true when it splits this many ranks, false when it is
 /// a split for another rank count (the test skips it).
