@@ -1,6 +1,7 @@
 // The bodies only the pressure plate holds, deflated from the elastic solve's
-// preconditioner (rigid_deflation.hpp): the KSP's preconditioner becomes a shell that
-// applies the multigrid (or GAMG) and adds Z (Zᵀ A Z)⁻¹ Zᵀ. The multigrid is built in a
+// preconditioner (rigid_deflation.hpp): under the default geometric levels the KSP's
+// preconditioner becomes a shell that applies the balancing form of the deflation
+// around the levels' multigrid. The multigrid is built in a
 // preconditioner of its own under the KSP's options prefix, so every
 // `-displacement_mg_*` and `-displacement_pc_*` option reaches it as without the shell;
 // the shell answers to `-displacement_deflated_*` (none of its own).

@@ -57,13 +57,17 @@ LoadBearing load_bearing_labels(const Grid& grid, Vec labels, const MaterialTabl
     if (bodies) {
       // The plate's bodies, where the plate holds any (top is sorted and the same on
       // every rank): the largest first, numbered by their sizes summed over the ranks.
+      // The component's index in top, or −1: not one of the plate's bodies.
+      auto plate_body = [&](double l) -> std::ptrdiff_t {
+        const auto at = std::lower_bound(top.begin(), top.end(), static_cast<std::int64_t>(l));
+        return !plate_on_support && at != top.end() && *at == static_cast<std::int64_t>(l) ? at - top.begin() : -1;
+      };
       std::vector<std::int64_t> size(plate_on_support ? 0 : top.size(), 0);
       {
         OwnedRead c(grid, comp.labels);
         for_owned(grid, [&](auto i, auto j, auto k) {
-          const auto at = std::lower_bound(top.begin(), top.end(), static_cast<std::int64_t>(c(i, j, k)));
-          if (!size.empty() && at != top.end() && *at == static_cast<std::int64_t>(c(i, j, k)))
-            ++size[std::size_t(at - top.begin())];
+          const std::ptrdiff_t t = plate_body(c(i, j, k));
+          if (t >= 0) ++size[std::size_t(t)];
         });
       }
       MPI_Allreduce(MPI_IN_PLACE, size.data(), int(size.size()), MPI_INT64_T, MPI_SUM, grid.comm());
@@ -77,9 +81,8 @@ LoadBearing load_bearing_labels(const Grid& grid, Vec labels, const MaterialTabl
       OwnedRead c(grid, comp.labels);
       Owned body(grid, bodies);
       for_owned(grid, [&](auto i, auto j, auto k) {
-        const auto at = std::lower_bound(top.begin(), top.end(), static_cast<std::int64_t>(c(i, j, k)));
-        const bool in = !number.empty() && at != top.end() && *at == static_cast<std::int64_t>(c(i, j, k));
-        body(i, j, k) = in ? number[std::size_t(at - top.begin())] : -1;
+        const std::ptrdiff_t t = plate_body(c(i, j, k));
+        body(i, j, k) = t >= 0 ? number[std::size_t(t)] : -1;
       });
     }
   } catch (...) {

@@ -4,7 +4,6 @@
 
 namespace navox {
 
-
 RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies)
     : comm_(comm), dof_body_(std::move(dof_body)), k_(3 * bodies) {}
 
@@ -14,27 +13,23 @@ RigidDeflation::~RigidDeflation() {
 
 PetscErrorCode RigidDeflation::set_up(Mat a) {
   PetscFunctionBeginUser;
-  const std::size_t k = std::size_t(k_), n = dof_body_.size();
+  const std::size_t k = std::size_t(k_);
   std::vector<double> e(k * k, 0.0);
   Vec z = nullptr, az = nullptr;
   PetscCall(MatCreateVecs(a, &z, &az));
-  for (std::size_t j = 0; j < k; ++j) {
-    PetscScalar* v = nullptr;
-    PetscCall(VecGetArrayWrite(z, &v));
-    for (std::size_t m = 0; m < n; ++m) v[m] = dof_body_[m] >= 0 && std::size_t(3 * dof_body_[m]) + m % 3 == j ? 1.0 : 0.0;
-    PetscCall(VecRestoreArrayWrite(z, &v));
-    PetscCall(MatMult(a, z, az));
-    const PetscScalar* w = nullptr;
-    PetscCall(VecGetArrayRead(az, &w));
-    for (std::size_t m = 0; m < n; ++m)
-      if (dof_body_[m] >= 0) e[(std::size_t(3 * dof_body_[m]) + m % 3) * k + j] += w[m];
-    PetscCall(VecRestoreArrayRead(az, &w));
-  }
   a_ = a;
+  for (std::size_t j = 0; j < k; ++j) { // column j of E: Zᵀ A Z e_j
+    std::vector<double> unit(k, 0.0), column;
+    unit[j] = 1;
+    PetscCall(VecSet(z, 0.0));
+    PetscCall(add_z(unit, z));
+    PetscCall(MatMult(a, z, az));
+    PetscCall(sum_z(az, column));
+    for (std::size_t i = 0; i < k; ++i) e[i * k + j] = column[i];
+  }
   PetscCall(VecDestroy(&az));
   if (t_) PetscCall(VecDestroy(&t_));
   t_ = z; // the scratch of apply()
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, e.data(), int(k * k), MPI_DOUBLE, MPI_SUM, comm_));
   // Symmetric in exact arithmetic; the products' rounding is not.
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t j = 0; j < i; ++j) e[i * k + j] = e[j * k + i] = 0.5 * (e[i * k + j] + e[j * k + i]);

@@ -20,10 +20,10 @@
 /// at 0.055 and 1.88: 39 iterations.
 ///
 /// Z is held as one small integer per owned DOF (the body, or −1: none, or a held DOF),
-/// A Z by its nonzeros (the DOFs where a body's rigid motion strains an element: its
-/// surface, not its inside), E as its Cholesky factor. Setting up takes one operator
-/// product per column; applying B, one application of M, two sums of k values over the
-/// ranks and loops over Z's and A Z's entries, no operator product.
+/// E as its Cholesky factor. Setting up takes one operator product per column; applying
+/// B, one application of M, two operator products (A Q x and A M Pᵀ x: A Z itself is
+/// not kept, it has entries on every pore wall of a porous collector, +45 MB at 64³)
+/// and two sums of k values over the ranks; one scratch vector.
 #include <petscmat.h>
 
 #include <cstdint>
