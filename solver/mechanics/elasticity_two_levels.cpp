@@ -41,6 +41,7 @@
 #include "solver/mechanics/elasticity.hpp"
 
 #include "mesh/collective.hpp"
+#include "mesh/cpu_clones.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
 #include "mesh/release_free_heap.hpp"
@@ -63,23 +64,44 @@ namespace {
 /// Q_c^T K Q_c for a child voxel of a coarse element (row-major 24 x 24, nodes in the
 /// element's order a = ax + 2 ay + 4 az, component fastest); w[b][a] the weight of the
 /// element's coarse node a at the child's fine node b (Q_c for each component).
-physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::Stiffness& k, const double (&w)[8][8]) {
-  // K Q first (24 x 24), then Q^T (K Q).
-  double kq[24][24] = {};
-  for (int r = 0; r < 24; ++r)
+/// Q_c^T K first, row by row: row 3a + c gathers rows 3b + c of K with the weights w[b][a];
+/// then (Q_c^T K) Q_c as the same gathering on its transpose. A fine node of a child has
+/// 1, 2, 4 or 8 coarse nodes (3.4 on average), so only those weights are visited, and every
+/// product is a whole row of 24 (the set-up of a porous cell's levels spent most of its
+/// time here when each weight of the 8 x 8 was visited, docs/performance.md).
+NAVOX_CPU_CLONES physics::HexElasticity::Stiffness child_galerkin(const physics::HexElasticity::Stiffness& k,
+                                                                  const double (&w)[8][8]) {
+  struct Weight {
+    int a;
+    double w;
+  };
+  Weight nonzero[8][8];
+  int count[8];
+  for (int b = 0; b < 8; ++b) {
+    count[b] = 0;
+    for (int a = 0; a < 8; ++a)
+      if (w[b][a] != 0) nonzero[b][count[b]++] = {a, w[b][a]};
+  }
+  // rows[3a + c] += Σ_b w[b][a] src[3b + c] over the nonzero weights.
+  auto gather = [&](const double* src, double (&rows)[24][24]) {
     for (int b = 0; b < 8; ++b)
-      for (int d = 0; d < 3; ++d) {
-        const double kv = k[std::size_t(r * 24 + 3 * b + d)];
-        if (kv == 0) continue;
-        for (int a = 0; a < 8; ++a) kq[r][3 * a + d] += kv * w[b][a];
+      for (int n = 0; n < count[b]; ++n) {
+        const Weight& e = nonzero[b][n];
+        for (int c = 0; c < 3; ++c) {
+          const double* from = src + (3 * b + c) * 24;
+          double* to = rows[3 * e.a + c];
+          for (int col = 0; col < 24; ++col) to[col] += e.w * from[col];
+        }
       }
-  physics::HexElasticity::Stiffness g{};
-  for (int b = 0; b < 8; ++b)
-    for (int a = 0; a < 8; ++a) {
-      if (w[b][a] == 0) continue;
-      for (int c = 0; c < 3; ++c)
-        for (int col = 0; col < 24; ++col) g[std::size_t((3 * a + c) * 24 + col)] += w[b][a] * kq[3 * b + c][col];
-    }
+  };
+  double qk[24][24] = {}, qkt[24][24], gt[24][24] = {};
+  gather(k.data(), qk);
+  for (int r = 0; r < 24; ++r)
+    for (int col = 0; col < 24; ++col) qkt[col][r] = qk[r][col];
+  gather(&qkt[0][0], gt); // (Q^T K Q)^T
+  physics::HexElasticity::Stiffness g;
+  for (int r = 0; r < 24; ++r)
+    for (int col = 0; col < 24; ++col) g[std::size_t(r * 24 + col)] = gt[col][r];
   return g;
 }
 
