@@ -328,7 +328,7 @@ void Elasticity::create_solver(Vec labels) {
   PetscBool given = PETSC_FALSE;
   NAVOX_CALL(PetscOptionsGetString(nullptr, "displacement_", "-pc_type", requested, sizeof requested, &given));
   const bool geometric = given && std::string(requested) == PCMG;
-  // A collector only the plate holds: its translations deflated around the default
+  // A collector only the plate holds: its rigid motions deflated around the default
   // geometric levels (rigid_deflation.hpp), which keeps the options prefix. (GAMG on the
   // whole grid resolves them itself: its threshold keeps the gap's ersatz couplings out
   // of its aggregates; parallel.plate_deflation, the same iterations with and without.)

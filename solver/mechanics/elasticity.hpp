@@ -43,7 +43,7 @@
 /// assembled matrix held 81 entries per row, ~2.9 KB per node. On grids that quarter,
 /// from ~60³ voxels, three levels: the grid halved smoothed in turn, GAMG on the grid
 /// quartered; from ~120³ voxels four: the grid quartered smoothed too, GAMG on the grid
-/// halved three times (geometric_levels()); around them, the translations of the bodies
+/// halved three times (geometric_levels()); around them, the rigid motions of the bodies
 /// only the plate holds (a lifted collector) deflated (rigid_deflation.hpp). Elsewhere GAMG on the
 /// whole grid (aggregation threshold 0.02, the six rigid-body modes of the nodes as near
 /// null space, block size 3); relative tolerance 1e-10 on the unpreconditioned residual: the nodal forces
@@ -209,7 +209,7 @@ private:
   /// Makes the KSP's preconditioner `outer` a shell that adds the deflation to a new
   /// preconditioner under the same options prefix, and returns that one.
   PC wrap_in_deflation(PC outer);
-  /// The bodies' translations on the owned DOFs from bodies_local_. Collective.
+  /// The bodies' rigid motions on the owned DOFs from bodies_local_. Collective.
   void build_deflation();
   static PetscErrorCode deflated_set_up(PC pc);
   static PetscErrorCode deflated_apply(PC pc, Vec x, Vec y);
@@ -314,7 +314,7 @@ private:
   /// create_solver; none where there are none.
   Vec bodies_local_ = nullptr;
   int plate_bodies_ = 0;
-  std::unique_ptr<RigidDeflation> deflation_; ///< with plate bodies: their translations
+  std::unique_ptr<RigidDeflation> deflation_; ///< with plate bodies: their rigid motions
   PC inner_ = nullptr;                        ///< the multigrid under the deflation's shell
   const PetscScalar*** lab_ = nullptr;
   std::int64_t loose_ = 0;

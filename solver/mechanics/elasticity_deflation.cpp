@@ -42,7 +42,14 @@ void Elasticity::build_deflation() {
           if (!fixed(i, j, k, c)) dof_body[n + std::size_t(c)] = std::int8_t(b);
       }
   NAVOX_CALL(DMDAVecRestoreArrayRead(grid_.scalar_dm(), bodies_local_, &body));
-  deflation_ = std::make_unique<RigidDeflation>(grid_.comm(), std::move(dof_body), plate_bodies_);
+  RigidDeflation::Nodes nodes;
+  nodes.first = {xs, ys, zs};
+  nodes.count = {xm, ym, zm};
+  NAVOX_CALL(DMDAGetInfo(vdm_, nullptr, &nodes.grid[0], &nodes.grid[1], &nodes.grid[2], nullptr, nullptr, nullptr,
+                         nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
+  nodes.spacing = grid_.spec().spacing;
+  nodes.periodic_lateral = grid_.spec().periodic_lateral;
+  deflation_ = std::make_unique<RigidDeflation>(grid_.comm(), std::move(dof_body), plate_bodies_, nodes);
 }
 
 PC Elasticity::wrap_in_deflation(PC outer) {
@@ -55,7 +62,7 @@ PC Elasticity::wrap_in_deflation(PC outer) {
   NAVOX_CALL(PCShellSetSetUp(outer, deflated_set_up));
   NAVOX_CALL(PCShellSetApply(outer, deflated_apply));
   NAVOX_CALL(PCShellSetView(outer, deflated_view));
-  NAVOX_CALL(PCShellSetName(outer, "the translations of the bodies only the plate holds, deflated"));
+  NAVOX_CALL(PCShellSetName(outer, "the rigid motions of the bodies only the plate holds, deflated"));
   return inner_;
 }
 
@@ -96,8 +103,8 @@ PetscErrorCode Elasticity::deflated_view(PC pc, PetscViewer viewer) {
   PetscFunctionBeginUser;
   Elasticity* e = of(pc);
   PetscCheck(e, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the deflation's shell has no context");
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  rigid translations of %d bodies only the plate holds: %d columns\n",
-                                   e->plate_bodies_, e->deflation_->columns()));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  bodies only the plate holds: %d (%d turning); columns deflated: %d\n",
+                                   e->plate_bodies_, e->deflation_->turning_bodies(), e->deflation_->columns()));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PCView(e->inner_, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));

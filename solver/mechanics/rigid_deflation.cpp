@@ -1,11 +1,81 @@
 #include "solver/mechanics/rigid_deflation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace navox {
 
-RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies)
-    : comm_(comm), dof_body_(std::move(dof_body)), k_(3 * bodies) {}
+RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies, const Nodes& nodes)
+    : comm_(comm), dof_body_(std::move(dof_body)), nodes_(nodes), k_(6 * bodies) {
+  h_ref_ = std::cbrt(nodes.spacing[0] * nodes.spacing[1] * nodes.spacing[2]);
+  // Per body: its nodes' index sums and count (exact integers: the same centroid on any
+  // partition), and whether it has nodes at 0 and at n − 1 along x and y.
+  const std::size_t nb = std::size_t(bodies);
+  std::vector<std::int64_t> sums(4 * nb, 0);
+  std::vector<int> ends(4 * nb, 0); // [x at 0, x at n − 1, y at 0, y at n − 1]
+  const auto& f = nodes.first;
+  const auto& c = nodes.count;
+  std::size_t d = 0;
+  for (PetscInt k = f[2]; k < f[2] + c[2]; ++k)
+    for (PetscInt j = f[1]; j < f[1] + c[1]; ++j)
+      for (PetscInt i = f[0]; i < f[0] + c[0]; ++i, d += 3) {
+        int b = -1;
+        for (std::size_t q = d; q < d + 3; ++q) b = std::max(b, int(dof_body_[q]));
+        if (b < 0) continue;
+        const std::size_t o = 4 * std::size_t(b);
+        sums[o] += i;
+        sums[o + 1] += j;
+        sums[o + 2] += k;
+        sums[o + 3] += 1;
+        ends[o] |= i == 0;
+        ends[o + 1] |= i == nodes.grid[0] - 1;
+        ends[o + 2] |= j == 0;
+        ends[o + 3] |= j == nodes.grid[1] - 1;
+      }
+  MPI_Allreduce(MPI_IN_PLACE, sums.data(), int(sums.size()), MPI_INT64_T, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, ends.data(), int(ends.size()), MPI_INT, MPI_MAX, comm);
+  centroid_.assign(nb, {0, 0, 0});
+  turns_.assign(nb, 0);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const std::int64_t n = sums[4 * b + 3];
+    if (n == 0) continue;
+    for (std::size_t a = 0; a < 3; ++a) centroid_[b][a] = double(sums[4 * b + a]) / double(n);
+    const bool seam = nodes.periodic_lateral && ((ends[4 * b] && ends[4 * b + 1]) || (ends[4 * b + 2] && ends[4 * b + 3]));
+    turns_[b] = !seam;
+  }
+}
+
+int RigidDeflation::turning_bodies() const {
+  int n = 0;
+  for (char t : turns_) n += t != 0;
+  return n;
+}
+
+template <class Fn> void RigidDeflation::for_each_body_dof(Fn&& fn) const {
+  const auto& f = nodes_.first;
+  const auto& c = nodes_.count;
+  std::size_t d = 0;
+  for (PetscInt k = f[2]; k < f[2] + c[2]; ++k)
+    for (PetscInt j = f[1]; j < f[1] + c[1]; ++j)
+      for (PetscInt i = f[0]; i < f[0] + c[0]; ++i, d += 3)
+        for (std::size_t q = d; q < d + 3; ++q) {
+          const int b = dof_body_[q];
+          if (b < 0) continue;
+          double arm[3] = {0, 0, 0};
+          if (turns_[std::size_t(b)]) {
+            // y = x − c; (e_r × y) for r = x, y, z: (0, −y_z, y_y), (y_z, 0, −y_x), (−y_y, y_x, 0).
+            const auto& cb = centroid_[std::size_t(b)];
+            const double y[3] = {(double(i) - cb[0]) * nodes_.spacing[0] / h_ref_,
+                                 (double(j) - cb[1]) * nodes_.spacing[1] / h_ref_,
+                                 (double(k) - cb[2]) * nodes_.spacing[2] / h_ref_};
+            const int comp = int(q - d);
+            arm[0] = comp == 1 ? -y[2] : comp == 2 ? y[1] : 0.0;
+            arm[1] = comp == 0 ? y[2] : comp == 2 ? -y[0] : 0.0;
+            arm[2] = comp == 0 ? -y[1] : comp == 1 ? y[0] : 0.0;
+          }
+          fn(q, b, int(q - d), arm);
+        }
+}
 
 RigidDeflation::~RigidDeflation() {
   if (t_) (void)VecDestroy(&t_);
@@ -80,11 +150,13 @@ std::vector<double> RigidDeflation::solve(const std::vector<double>& c) const {
 PetscErrorCode RigidDeflation::sum_z(Vec x, std::vector<double>& zx) const {
   PetscFunctionBeginUser;
   zx.assign(std::size_t(k_), 0.0);
-  const std::size_t n = dof_body_.size();
   const PetscScalar* xv = nullptr;
   PetscCall(VecGetArrayRead(x, &xv));
-  for (std::size_t d = 0; d < n; ++d)
-    if (dof_body_[d] >= 0) zx[std::size_t(3 * dof_body_[d]) + d % 3] += xv[d];
+  for_each_body_dof([&](std::size_t d, int b, int comp, const double (&arm)[3]) {
+    double* z = zx.data() + 6 * b;
+    z[comp] += xv[d];
+    for (int r = 0; r < 3; ++r) z[3 + r] += arm[r] * xv[d];
+  });
   PetscCall(VecRestoreArrayRead(x, &xv));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, zx.data(), k_, MPI_DOUBLE, MPI_SUM, comm_));
   PetscFunctionReturn(0);
@@ -92,11 +164,12 @@ PetscErrorCode RigidDeflation::sum_z(Vec x, std::vector<double>& zx) const {
 
 PetscErrorCode RigidDeflation::add_z(const std::vector<double>& s, Vec y) const {
   PetscFunctionBeginUser;
-  const std::size_t n = dof_body_.size();
   PetscScalar* yv = nullptr;
   PetscCall(VecGetArray(y, &yv));
-  for (std::size_t d = 0; d < n; ++d)
-    if (dof_body_[d] >= 0) yv[d] += s[std::size_t(3 * dof_body_[d]) + d % 3];
+  for_each_body_dof([&](std::size_t d, int b, int comp, const double (&arm)[3]) {
+    const double* z = s.data() + 6 * b;
+    yv[d] += z[comp] + (arm[0] * z[3] + arm[1] * z[4] + arm[2] * z[5]);
+  });
   PetscCall(VecRestoreArray(y, &yv));
   PetscFunctionReturn(0);
 }
