@@ -5,6 +5,42 @@
 
 namespace navox {
 
+int RigidDeflation::node_body(std::size_t d) const {
+  int b = -1; // a node's free DOFs move with one body; its held ones with none
+  for (std::size_t q = d; q < d + 3; ++q) b = std::max(b, int(dof_body_[q]));
+  return b;
+}
+
+template <class Fn> void RigidDeflation::for_each_node(Fn&& fn) const {
+  const auto& f = nodes_.first;
+  const auto& c = nodes_.count;
+  std::size_t d = 0;
+  for (PetscInt k = f[2]; k < f[2] + c[2]; ++k)
+    for (PetscInt j = f[1]; j < f[1] + c[1]; ++j)
+      for (PetscInt i = f[0]; i < f[0] + c[0]; ++i, d += 3) fn(i, j, k, d);
+}
+
+template <class Fn> void RigidDeflation::for_each_body_dof(Fn&& fn) const {
+  for_each_node([&](PetscInt i, PetscInt j, PetscInt k, std::size_t d) {
+    const int b = node_body(d);
+    if (b < 0) return;
+    double y[3] = {0, 0, 0}; // x − c, where the body turns (else its arms stay 0)
+    if (turns_[std::size_t(b)]) {
+      const auto& cb = centroid_[std::size_t(b)];
+      y[0] = (double(i) - cb[0]) * nodes_.spacing[0] / h_ref_;
+      y[1] = (double(j) - cb[1]) * nodes_.spacing[1] / h_ref_;
+      y[2] = (double(k) - cb[2]) * nodes_.spacing[2] / h_ref_;
+    }
+    for (int comp = 0; comp < 3; ++comp) {
+      if (dof_body_[d + std::size_t(comp)] < 0) continue; // a held DOF
+      // (e_r × y)_comp for r = x, y, z: (0, −y_z, y_y), (y_z, 0, −y_x), (−y_y, y_x, 0).
+      const double arm[3] = {comp == 1 ? -y[2] : comp == 2 ? y[1] : 0.0, comp == 0 ? y[2] : comp == 2 ? -y[0] : 0.0,
+                             comp == 0 ? -y[1] : comp == 1 ? y[0] : 0.0};
+      fn(d + std::size_t(comp), b, comp, arm);
+    }
+  });
+}
+
 RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies, const Nodes& nodes)
     : comm_(comm), dof_body_(std::move(dof_body)), nodes_(nodes), k_(6 * bodies) {
   h_ref_ = std::cbrt(nodes.spacing[0] * nodes.spacing[1] * nodes.spacing[2]);
@@ -13,25 +49,19 @@ RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body,
   const std::size_t nb = std::size_t(bodies);
   std::vector<std::int64_t> sums(4 * nb, 0);
   std::vector<int> ends(4 * nb, 0); // [x at 0, x at n − 1, y at 0, y at n − 1]
-  const auto& f = nodes.first;
-  const auto& c = nodes.count;
-  std::size_t d = 0;
-  for (PetscInt k = f[2]; k < f[2] + c[2]; ++k)
-    for (PetscInt j = f[1]; j < f[1] + c[1]; ++j)
-      for (PetscInt i = f[0]; i < f[0] + c[0]; ++i, d += 3) {
-        int b = -1;
-        for (std::size_t q = d; q < d + 3; ++q) b = std::max(b, int(dof_body_[q]));
-        if (b < 0) continue;
-        const std::size_t o = 4 * std::size_t(b);
-        sums[o] += i;
-        sums[o + 1] += j;
-        sums[o + 2] += k;
-        sums[o + 3] += 1;
-        ends[o] |= i == 0;
-        ends[o + 1] |= i == nodes.grid[0] - 1;
-        ends[o + 2] |= j == 0;
-        ends[o + 3] |= j == nodes.grid[1] - 1;
-      }
+  for_each_node([&](PetscInt i, PetscInt j, PetscInt k, std::size_t d) {
+    const int b = node_body(d);
+    if (b < 0) return;
+    const std::size_t o = 4 * std::size_t(b);
+    sums[o] += i;
+    sums[o + 1] += j;
+    sums[o + 2] += k;
+    sums[o + 3] += 1;
+    ends[o] |= i == 0;
+    ends[o + 1] |= i == nodes.grid[0] - 1;
+    ends[o + 2] |= j == 0;
+    ends[o + 3] |= j == nodes.grid[1] - 1;
+  });
   MPI_Allreduce(MPI_IN_PLACE, sums.data(), int(sums.size()), MPI_INT64_T, MPI_SUM, comm);
   MPI_Allreduce(MPI_IN_PLACE, ends.data(), int(ends.size()), MPI_INT, MPI_MAX, comm);
   centroid_.assign(nb, {0, 0, 0});
@@ -49,32 +79,6 @@ int RigidDeflation::turning_bodies() const {
   int n = 0;
   for (char t : turns_) n += t != 0;
   return n;
-}
-
-template <class Fn> void RigidDeflation::for_each_body_dof(Fn&& fn) const {
-  const auto& f = nodes_.first;
-  const auto& c = nodes_.count;
-  std::size_t d = 0;
-  for (PetscInt k = f[2]; k < f[2] + c[2]; ++k)
-    for (PetscInt j = f[1]; j < f[1] + c[1]; ++j)
-      for (PetscInt i = f[0]; i < f[0] + c[0]; ++i, d += 3)
-        for (std::size_t q = d; q < d + 3; ++q) {
-          const int b = dof_body_[q];
-          if (b < 0) continue;
-          double arm[3] = {0, 0, 0};
-          if (turns_[std::size_t(b)]) {
-            // y = x − c; (e_r × y) for r = x, y, z: (0, −y_z, y_y), (y_z, 0, −y_x), (−y_y, y_x, 0).
-            const auto& cb = centroid_[std::size_t(b)];
-            const double y[3] = {(double(i) - cb[0]) * nodes_.spacing[0] / h_ref_,
-                                 (double(j) - cb[1]) * nodes_.spacing[1] / h_ref_,
-                                 (double(k) - cb[2]) * nodes_.spacing[2] / h_ref_};
-            const int comp = int(q - d);
-            arm[0] = comp == 1 ? -y[2] : comp == 2 ? y[1] : 0.0;
-            arm[1] = comp == 0 ? y[2] : comp == 2 ? -y[0] : 0.0;
-            arm[2] = comp == 0 ? -y[1] : comp == 1 ? y[0] : 0.0;
-          }
-          fn(q, b, int(q - d), arm);
-        }
 }
 
 RigidDeflation::~RigidDeflation() {

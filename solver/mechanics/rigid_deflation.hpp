@@ -90,6 +90,10 @@ private:
   /// units of the cube root of a voxel's volume] for that body's rotation about axis r (0
   /// where the body does not turn).
   template <class Fn> void for_each_body_dof(Fn&& fn) const;
+  /// fn(i, j, k, d) for each owned node, x fastest, d its first DOF.
+  template <class Fn> void for_each_node(Fn&& fn) const;
+  /// The body of the node whose first DOF is d, −1 for none.
+  int node_body(std::size_t d) const;
   Mat a_ = nullptr;       ///< A (not owned)
   Vec t_ = nullptr;       ///< Pᵀ x, M's argument
   MPI_Comm comm_;

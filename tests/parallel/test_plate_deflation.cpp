@@ -32,6 +32,8 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <string>
 #include <tuple>
 
 namespace {
@@ -52,23 +54,30 @@ double label(std::int64_t i, std::int64_t j, std::int64_t k) {
 }
 bool slab(std::int64_t i, std::int64_t j, std::int64_t k) { return label(i, j, k) == kCC && !block(i, j, k); }
 
+/// The cell on this parameter's partition (walls or periodic sides), its materials and labels.
 class PlateDeflation : public ::testing::TestWithParam<std::tuple<std::array<int, 3>, bool>> {
 protected:
-  navox::GridSpec spec() const {
+  void SetUp() override {
     navox::GridSpec s;
     s.dims = {kNx, kNy, kNz};
     s.spacing = {1e-6, 0.8e-6, 1.2e-6};
     s.periodic_lateral = std::get<1>(GetParam());
-    return s;
+    if (!navox::test::takes_split(std::get<0>(GetParam()), s)) GTEST_SKIP() << "split for another rank count";
+    grid_ = std::make_unique<navox::Grid>(MPI_COMM_WORLD, s, std::vector<std::string>{});
+    labels_ = navox::test::voxel_field(*grid_, label);
   }
+  void TearDown() override {
+    if (labels_) VecDestroy(&labels_);
+  }
+  std::unique_ptr<navox::Grid> grid_;
+  const navox::MaterialTable mats_ = navox::test::elastic_materials();
+  Vec labels_ = nullptr;
 };
 
 TEST_P(PlateDeflation, TheBodiesOnlyThePlateHoldsAreNumberedBySize) {
-  navox::GridSpec s = spec();
-  if (!navox::test::takes_split(std::get<0>(GetParam()), s)) GTEST_SKIP() << "split for another rank count";
-  navox::Grid grid(MPI_COMM_WORLD, s, {});
-  const auto mats = navox::test::elastic_materials();
-  Vec labels = navox::test::voxel_field(grid, label);
+  const navox::Grid& grid = *grid_;
+  const auto& mats = mats_;
+  Vec labels = labels_;
   navox::ScalarVector out(grid), bodies(grid);
   const navox::LoadBearing held = navox::load_bearing_labels(grid, labels, mats, int(mats.size()), out, bodies);
   EXPECT_EQ(held.loose, 0);
@@ -79,15 +88,12 @@ TEST_P(PlateDeflation, TheBodiesOnlyThePlateHoldsAreNumberedBySize) {
       for (std::int64_t i = 0; i < kNx; ++i)
         EXPECT_EQ(got[std::size_t(i + kNx * (j + kNy * k))], slab(i, j, k) ? 0.0 : block(i, j, k) ? 1.0 : -1.0)
             << "voxel (" << i << ", " << j << ", " << k << ")";
-  VecDestroy(&labels);
 }
 
 TEST_P(PlateDeflation, TheDeflatedSolveIsTheSolveInFewerIterations) {
-  navox::GridSpec s = spec();
-  if (!navox::test::takes_split(std::get<0>(GetParam()), s)) GTEST_SKIP() << "split for another rank count";
-  navox::Grid grid(MPI_COMM_WORLD, s, {});
-  const auto mats = navox::test::elastic_materials();
-  Vec labels = navox::test::voxel_field(grid, label);
+  const navox::Grid& grid = *grid_;
+  const auto& mats = mats_;
+  Vec labels = labels_;
   Vec na = navox::test::voxel_field(grid, [](auto i, auto j, auto k) { return gap(i, j, k) ? kP : 0.0; });
   navox::ElasticLoad load;
   load.stack_pressure = kP;
@@ -108,7 +114,7 @@ TEST_P(PlateDeflation, TheDeflatedSolveIsTheSolveInFewerIterations) {
               int(with.iterations), int(without.iterations), diff);
   EXPECT_LE(diff, 1e-8);
   // Under the default geometric levels; GAMG on the whole grid (where the blocks do not
-  // halve: 4 ranks along one axis) resolves the translations itself and is not deflated.
+  // halve: 4 ranks along one axis) resolves the rigid motions itself and is not deflated.
   if (deflated.two_levels()) {
     EXPECT_LT(with.iterations + 10, without.iterations);
     EXPECT_LE(with.iterations, 20); // the block's rotations too (39-41 with walls without them)
@@ -119,7 +125,6 @@ TEST_P(PlateDeflation, TheDeflatedSolveIsTheSolveInFewerIterations) {
   EXPECT_NEAR(deflated.transmitted_force(0) / force, 1.0, 1e-8);
   EXPECT_NEAR(deflated.transmitted_force(6) / force, 1.0, 1e-8); // through the slab
   VecDestroy(&na);
-  VecDestroy(&labels);
 }
 
 INSTANTIATE_TEST_SUITE_P(
