@@ -22,6 +22,21 @@ constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< amounts at or be
 enum Role : int { none = 0, sender = 1, deficit = 2, compaction = 3 };
 constexpr int kBelow = 4, kAbove = 5; ///< the -z and +z faces (mesh/stencil.hpp)
 constexpr double kNoRoute = 1e9;      ///< no room (or contact edge) reachable
+/// Full, and empty, to the precision of the amounts a sweep moves. A voxel that ends
+/// full or empty holds the rounding of the sums of fractions that filled or emptied it:
+/// 5e-12 in a voxel that passed on 978 voxels of surplus after a lift. Its amounts
+/// themselves agree between partitions only to the ionic solve's tolerance, which the
+/// sums carry as absolute differences of up to ~1e-10 of the surplus moved (9e-7 of a
+/// voxel after a lift at 128^3). A room or surplus below that is nothing the physics
+/// decides: but one voxel that counted as a room on one partition and as full on
+/// another drew the next hundreds of voxels of surplus to different places. So a
+/// Na-holding voxel within kFullPerSurplus × (S + 1) of full is made exactly full, and
+/// any voxel within kRoundingPerSurplus × (S + 1) of empty exactly empty, S the surplus
+/// of the whole cell at the sweep's start (a bound on any amount it moves); a walled-in
+/// sender whose rooms hold its surplus to the band of full claims no more. The
+/// differences are booked with the rounding leftovers (take_rounding()).
+constexpr double kFullPerSurplus = 1e-9;
+constexpr double kRoundingPerSurplus = 0x1p-42; ///< 1024 units of round-off
 constexpr double kOpen = 2;           ///< added to an offer (at most 1): the voxel passes surplus on
 /// local_end gives up (and the global search decides) past this many voxels reached.
 constexpr std::size_t kLocalSearch = 4096;
@@ -161,6 +176,14 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     });
     NAVOX_CALL(VecRestoreArrayRead(excess, &e));
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
+  }
+  {
+    double mine = 0, all = 0;
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) { mine += surplus(g); });
+    MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    set_bands(all);
+    // The deposits since the last store() may have brought a total within the bands.
+    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) { snap(tot_[static_cast<std::size_t>(g)], g); });
   }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 (as allocated) until store().
   // The voxels a sweep visits: those holding Na, and the CC voxels that hold some or
@@ -641,7 +664,7 @@ std::size_t SettleSweeps::claim_rooms(const PetscScalar* t, std::size_t alone_un
         const auto n = static_cast<std::size_t>(
             std::lower_bound(amounts.begin(), amounts.end(), std::make_pair(rooms[p].source, -1.0)) - amounts.begin());
         left[n] = room <= left[n] ? left[n] - room : 0.0;
-        if (left[n] <= kTiny) now_done.push_back(rooms[p].source);
+        if (left[n] <= full_within_) now_done.push_back(rooms[p].source);
         p = end;
       }
       if (alone(at) || !(foreign || rim_crossed)) {
@@ -709,7 +732,7 @@ std::size_t SettleSweeps::claim_rooms(const PetscScalar* t, std::size_t alone_un
     // Whole distances while the surplus lasts, the last one in proportion to its rooms' room.
     double left = amount, share = 1.0, open_room = 0.0;
     std::size_t whole = p, upto = p; // rooms[p, whole) fill up, rooms[whole, upto) take share × their room
-    for (std::size_t q = p; q < end && left > kTiny;) {
+    for (std::size_t q = p; q < end && left > full_within_;) {
       std::size_t r = q;
       double room = 0;
       for (; r < end && rooms[r].steps == rooms[q].steps; ++r) room += rooms[r].room;
@@ -725,9 +748,9 @@ std::size_t SettleSweeps::claim_rooms(const PetscScalar* t, std::size_t alone_un
     }
     // What is left past every room it reached goes to the open ones (room beside: they
     // pass it on), in proportion to their room; with none open it stays.
-    if (left > kTiny)
+    if (left > full_within_)
       for (std::size_t q = p; q < end; ++q) open_room += rooms[q].open ? rooms[q].room : 0.0;
-    const double beyond = left > kTiny && open_room > 0 ? left / open_room : 0.0;
+    const double beyond = left > full_within_ && open_room > 0 ? left / open_room : 0.0;
     double gave = 0;
     for (std::size_t q = p; q < end; ++q) {
       const double a = (q < whole ? rooms[q].room : (q < upto ? share * rooms[q].room : 0.0)) +
@@ -804,6 +827,25 @@ bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int 
   if (nk < 0 || nk >= d[2]) return false;
   // Periodic lateral neighbours sit in the ghost layer, wrapped.
   return grid_.spec().periodic_lateral || (ni >= 0 && ni < d[0] && nj >= 0 && nj < d[1]);
+}
+
+double SettleSweeps::surplus(std::int64_t g) const {
+  const double t = tot_[static_cast<std::size_t>(g)];
+  return std::max(0.0, kind_[static_cast<std::size_t>(g)] == cc ? t : t - 1);
+}
+
+void SettleSweeps::set_bands(double surplus) {
+  snap_within_ = kRoundingPerSurplus * (surplus + 1);
+  full_within_ = kFullPerSurplus * (surplus + 1);
+}
+
+void SettleSweeps::snap(double& v, std::int64_t g) {
+  double to = v;
+  if (kind_[static_cast<std::size_t>(g)] == na && std::abs(v - 1) <= full_within_) to = 1;
+  else if (std::abs(v) <= snap_within_) to = 0;
+  if (to == v) return;
+  rounding_ += v - to;
+  v = to;
 }
 
 bool SettleSweeps::active(double t, std::int64_t g) const {
@@ -1022,7 +1064,7 @@ bool SettleSweeps::sweep(double& unplaced) {
   sweep_halo_->fill(offer_give_.data(), 2);
 
   // The moves, summed into a ghosted local vector and then into the owners'.
-  double local[2] = {0, 0}; // moved anything, unplaced deficit
+  double local[3] = {0, 0, 0}; // moved anything, unplaced deficit, the surplus after the moves
   {
     const double* og = offer_give_.data();
     auto ol = [og](std::int64_t n) { return og[2 * n]; };     // what n offers
@@ -1136,6 +1178,8 @@ bool SettleSweeps::sweep(double& unplaced) {
     const bool was = active(v, g);
     v += delta_[static_cast<std::size_t>(g)];
     delta_[static_cast<std::size_t>(g)] = 0.0;
+    snap(v, g);
+    local[2] += surplus(g);
     if (!was && active(v, g)) wake_around(g);
   };
   for (const std::uint32_t m : awake_list_) land(movable_[m].first);
@@ -1147,9 +1191,11 @@ bool SettleSweeps::sweep(double& unplaced) {
   }
   delivered_.clear();
   for (const PetscInt g : sweep_halo_->ghosts()) delta_[static_cast<std::size_t>(g)] = 0.0;
-  double global[2] = {0, 0};
-  MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
+  double global[3] = {0, 0, 0};
+  MPI_Allreduce(local, global, 3, MPI_DOUBLE, MPI_SUM, grid_.comm());
   unplaced = global[1];
+  // (A voxel that is not awake is quiet: its surplus is within kTiny of none.)
+  set_bands(global[2]);
   return global[0] > 0;
 }
 

@@ -54,6 +54,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace navox {
@@ -86,6 +87,10 @@ public:
   /// (surplus with no room reachable, in Na-holding or CC voxels). Frees the sweeps'
   /// work arrays: the next sweep needs a load() first.
   void store(Vec xi, Vec excess);
+  /// The rounding the sweeps removed since the last call (totals made exactly full or
+  /// empty; kRoundingPerSurplus in settle_sweeps.cpp) [voxel volumes, this rank's]: the
+  /// caller books it with the other rounding leftovers.
+  double take_rounding() { return std::exchange(rounding_, 0.0); }
   /// How often the distance field was found since construction (for tests and profiling).
   int path_searches() const { return path_searches_; }
 
@@ -266,6 +271,15 @@ private:
   /// Not quiet: holds Na, and unless a Na voxel, not full (1 - kTiny <= t <= 1 + kTiny:
   /// no room, nothing to send, and what it gives goes only to a neighbour that is not quiet).
   bool active(double t, std::int64_t g) const;
+  /// What owned or ghost voxel g holds beyond full (a Na-holding voxel) or at all (CC).
+  double surplus(std::int64_t g) const;
+  /// Total v of voxel g within snap_within_ of 1 (Na-holding) or of 0: made exactly that, the difference booked.
+  void snap(double& v, std::int64_t g);
+  /// The bands of this sweep from the cell's surplus at its start.
+  void set_bands(double surplus);
+  double snap_within_ = 0; ///< this sweep's rounding band (kRoundingPerSurplus × (the cell's surplus + 1))
+  double full_within_ = 0; ///< and its band of full (kFullPerSurplus × (the cell's surplus + 1))
+  double rounding_ = 0;    ///< what snap() removed since take_rounding() [voxel volumes]
   /// Wakes the movable voxels among owned voxel or ghost g and its owned face neighbours.
   void wake_around(std::int64_t g);
   /// At a sweep's start (totals and their face ghosts exchanged): the first sweep after

@@ -66,7 +66,7 @@ void SodiumModel::clean() {
   // so that no decision sees them; values that are exactly 0 or real Na are untouched.
   OwnedRead lab(grid_, labels_); // pointwise: no ghost exchange
   Owned xi(grid_, xi_), ex(grid_, excess_);
-  double removed = 0;
+  double removed = sweeps_ ? sweeps_->take_rounding() : 0.0; // the sweeps' own (settle_sweeps.hpp)
   auto take = [&](PetscScalar& v) {
     if (v != 0 && std::abs(v) <= kTiny) {
       removed += v;
