@@ -40,7 +40,7 @@ GROUPS = [
      "elasticity (patch, bilayer, manufactured solution, contact), Na creep law, void closure, voltage under pressure, "
      "Na creep flow (cube in compression, slot and channel flux, extrusion through a pore, the Na it carries in a run)"),
     ("partitions", "OUT={out}/partitions KEEP=1 scripts/validate/partitions 64",
-     "the 64^3 plating bench deck (collector lifts) on 1 rank and on 2 ranks split along x, y and z: every field and column"),
+     "the 64^3 plating bench deck (collector lifts) on 1 rank, on 2 ranks split along x, y and z and on 4 along x and y: every field and column"),
     ("pfhub7", "NP={np} scripts/validate/pfhub7", "PFHub benchmark 7a: manufactured Allen-Cahn solution, order in space and time"),
     ("pfhub8", "NP=1 scripts/validate/pfhub8", "PFHub benchmark 8a: nucleation of a seed below and above the critical radius"),
     ("coupled_mms", "NP={np} scripts/validate/coupled_mms",

@@ -160,7 +160,8 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     });
   }
   // The totals, and the compaction budgets: the share of its room a voxel may fill by
-  // creep in this step.
+  // creep in this step; the cell's surplus sets the bands of full and empty.
+  double surplus_here = 0;
   {
     const PetscScalar *x = nullptr, *e = nullptr;
     NAVOX_CALL(VecGetArrayRead(xi, &x));
@@ -172,15 +173,15 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
       const double t = x[o] + e[o];
       tot_[static_cast<std::size_t>(g)] = t;
+      surplus_here += surplus(g);
       if (closure_share_ <= 1) budget_[static_cast<std::size_t>(o)] = closure_share_ * std::max(0.0, 1.0 - t);
     });
     NAVOX_CALL(VecRestoreArrayRead(excess, &e));
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
   }
   {
-    double mine = 0, all = 0;
-    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) { mine += surplus(g); });
-    MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
+    double all = 0;
+    MPI_Allreduce(&surplus_here, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
     set_bands(all);
     // The deposits since the last store() may have brought a total within the bands.
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) { snap(tot_[static_cast<std::size_t>(g)], g); });

@@ -87,8 +87,8 @@ public:
   /// (surplus with no room reachable, in Na-holding or CC voxels). Frees the sweeps'
   /// work arrays: the next sweep needs a load() first.
   void store(Vec xi, Vec excess);
-  /// The rounding the sweeps removed since the last call (totals made exactly full or
-  /// empty; kRoundingPerSurplus in settle_sweeps.cpp) [voxel volumes, this rank's]: the
+  /// What the sweeps removed since the last call (totals made exactly full or empty: the
+  /// bands of kFullPerSurplus in settle_sweeps.cpp) [voxel volumes, this rank's]: the
   /// caller books it with the other rounding leftovers.
   double take_rounding() { return std::exchange(rounding_, 0.0); }
   /// How often the distance field was found since construction (for tests and profiling).
@@ -273,7 +273,7 @@ private:
   bool active(double t, std::int64_t g) const;
   /// What owned or ghost voxel g holds beyond full (a Na-holding voxel) or at all (CC).
   double surplus(std::int64_t g) const;
-  /// Total v of voxel g within snap_within_ of 1 (Na-holding) or of 0: made exactly that, the difference booked.
+  /// Total v of voxel g within full_within_ of 1 (Na-holding) or snap_within_ of 0: made exactly that, the difference booked.
   void snap(double& v, std::int64_t g);
   /// The bands of this sweep from the cell's surplus at its start.
   void set_bands(double surplus);
