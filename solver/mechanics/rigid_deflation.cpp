@@ -27,8 +27,9 @@ template <class Fn> void RigidDeflation::for_each_body_dof(Fn&& fn) const {
     double y[3] = {0, 0, 0}; // x − c, where the body turns (else its arms stay 0)
     if (turns_[std::size_t(b)]) {
       const auto& cb = centroid_[std::size_t(b)];
-      y[0] = (double(i) - cb[0]) * nodes_.spacing[0] / h_ref_;
-      y[1] = (double(j) - cb[1]) * nodes_.spacing[1] / h_ref_;
+      const auto [x, yy] = unwrapped(b, i, j);
+      y[0] = (double(x) - cb[0]) * nodes_.spacing[0] / h_ref_;
+      y[1] = (double(yy) - cb[1]) * nodes_.spacing[1] / h_ref_;
       y[2] = (double(k) - cb[2]) * nodes_.spacing[2] / h_ref_;
     }
     for (int comp = 0; comp < 3; ++comp) {
@@ -44,35 +45,66 @@ template <class Fn> void RigidDeflation::for_each_body_dof(Fn&& fn) const {
 RigidDeflation::RigidDeflation(MPI_Comm comm, std::vector<std::int8_t> dof_body, int bodies, const Nodes& nodes)
     : comm_(comm), dof_body_(std::move(dof_body)), nodes_(nodes), k_(6 * bodies) {
   h_ref_ = std::cbrt(nodes.spacing[0] * nodes.spacing[1] * nodes.spacing[2]);
-  // Per body: its nodes' index sums and count (exact integers: the same centroid on any
-  // partition), and whether it has nodes at 0 and at n − 1 along x and y.
   const std::size_t nb = std::size_t(bodies);
+  // Along a periodic axis, the node indices each body occupies (summed over the ranks). A
+  // body is face-connected, so what it occupies is one interval of the cycle, and what
+  // it leaves free is one interval too: cut there, the body lies in one piece.
+  cut_.assign(nb, {nodes.grid[0], nodes.grid[1]}); // past every index: no node moves
+  turns_.assign(nb, 1);
+  if (nodes.periodic_lateral) {
+    const std::size_t nx = std::size_t(nodes.grid[0]), ny = std::size_t(nodes.grid[1]);
+    std::vector<int> seen(nb * (nx + ny), 0); // per body: x's indices, then y's
+    for_each_node([&](PetscInt i, PetscInt j, PetscInt, std::size_t d) {
+      const int b = node_body(d);
+      if (b < 0) return;
+      seen[std::size_t(b) * (nx + ny) + std::size_t(i)] = 1;
+      seen[std::size_t(b) * (nx + ny) + nx + std::size_t(j)] = 1;
+    });
+    MPI_Allreduce(MPI_IN_PLACE, seen.data(), int(seen.size()), MPI_INT, MPI_MAX, comm);
+    for (std::size_t b = 0; b < nb; ++b)
+      for (std::size_t a = 0; a < 2; ++a) {
+        const int* on = seen.data() + b * (nx + ny) + (a == 0 ? 0 : nx);
+        const std::size_t n = a == 0 ? nx : ny;
+        if (!on[0] || !on[n - 1]) continue; // on no seam along this axis
+        // The last free index: the nodes past it are the part beyond the seam, moved
+        // back by n. None free: the body goes all the way round (a collector
+        // that wraps around the cell cannot turn in it), or spans the cell without
+        // closing on itself; either way it gets no rotation columns.
+        std::size_t last = n;
+        for (std::size_t q = n; q-- > 0;)
+          if (!on[q]) {
+            last = q;
+            break;
+          }
+        if (last == n) turns_[b] = 0;
+        else cut_[b][a] = PetscInt(last);
+      }
+  }
+  // Per body: its nodes' index sums (on the seam's far side moved back by n) and count,
+  // exact integers: the same centroid on any partition.
   std::vector<std::int64_t> sums(4 * nb, 0);
-  std::vector<int> ends(4 * nb, 0); // [x at 0, x at n − 1, y at 0, y at n − 1]
   for_each_node([&](PetscInt i, PetscInt j, PetscInt k, std::size_t d) {
     const int b = node_body(d);
     if (b < 0) return;
     const std::size_t o = 4 * std::size_t(b);
-    sums[o] += i;
-    sums[o + 1] += j;
+    const auto [x, y] = unwrapped(b, i, j);
+    sums[o] += x;
+    sums[o + 1] += y;
     sums[o + 2] += k;
     sums[o + 3] += 1;
-    ends[o] |= i == 0;
-    ends[o + 1] |= i == nodes.grid[0] - 1;
-    ends[o + 2] |= j == 0;
-    ends[o + 3] |= j == nodes.grid[1] - 1;
   });
   MPI_Allreduce(MPI_IN_PLACE, sums.data(), int(sums.size()), MPI_INT64_T, MPI_SUM, comm);
-  MPI_Allreduce(MPI_IN_PLACE, ends.data(), int(ends.size()), MPI_INT, MPI_MAX, comm);
   centroid_.assign(nb, {0, 0, 0});
-  turns_.assign(nb, 0);
   for (std::size_t b = 0; b < nb; ++b) {
     const std::int64_t n = sums[4 * b + 3];
     if (n == 0) continue;
     for (std::size_t a = 0; a < 3; ++a) centroid_[b][a] = double(sums[4 * b + a]) / double(n);
-    const bool seam = nodes.periodic_lateral && ((ends[4 * b] && ends[4 * b + 1]) || (ends[4 * b + 2] && ends[4 * b + 3]));
-    turns_[b] = !seam;
   }
+}
+
+std::array<PetscInt, 2> RigidDeflation::unwrapped(int b, PetscInt i, PetscInt j) const {
+  const auto& c = cut_[std::size_t(b)];
+  return {i > c[0] ? i - nodes_.grid[0] : i, j > c[1] ? j - nodes_.grid[1] : j};
 }
 
 int RigidDeflation::turning_bodies() const {

@@ -21,9 +21,11 @@
 /// at 0.055 and 1.88: 39 iterations.
 ///
 /// A body with nodes on both sides of a periodic seam (node 0 and node n − 1 along a
-/// periodic axis) has no rotation columns: its coordinates jump there, and a body that
-/// wraps around the cell (a lifted collector) cannot turn in it anyway. The centroid is
-/// the mean of the body's node indices summed as integers, the same on any partition.
+/// periodic axis) turns in coordinates unwrapped across the seam: its node indices past
+/// the last index along that axis it leaves free are taken n lower, so that it lies in
+/// one piece. A body that leaves no index free (a lifted collector that wraps around the
+/// cell) has no rotation columns: it cannot turn in the cell. The centroid is the mean of
+/// the body's (unwrapped) node indices summed as integers, the same on any partition.
 /// A column that moves no free DOF (a rotation of a body held at its walls along that
 /// axis still moves some) is left out by set_up.
 ///
@@ -76,7 +78,7 @@ public:
   }
   /// The columns deflated (after set_up).
   int columns() const { return int(kept_.size()); }
-  /// The bodies that turn (rotation columns: nodes on no periodic seam).
+  /// The bodies that turn (rotation columns: all but those that wrap around a periodic axis).
   int turning_bodies() const;
 
 private:
@@ -101,6 +103,11 @@ private:
   Nodes nodes_;
   std::vector<std::array<double, 3>> centroid_; ///< per body, node indices
   std::vector<char> turns_;                     ///< per body: rotation columns
+  /// Per body, along x and y: node indices above it are beyond a periodic seam (taken
+  /// n lower); the node count n where none are.
+  std::vector<std::array<PetscInt, 2>> cut_;
+  /// A body's node (i, j) in its coordinates unwrapped across the seams.
+  std::array<PetscInt, 2> unwrapped(int b, PetscInt i, PetscInt j) const;
   double h_ref_ = 1;                            ///< cube root of the voxel's volume [m]
   int k_ = 0;                    ///< 6 × bodies columns: translations x, y, z, rotations about x, y, z
   std::vector<int> kept_;        ///< the columns kept, in order
