@@ -30,11 +30,13 @@ Model (every number here an assumption unless it comes from the CSV):
     L x alpha x log2(P) per iteration, L = log2(G) - 1 levels in all (latency bound);
   - a plating step adds the settling's sweeps outside the solve, each 4 fine-level
     exchanges and a reverse one, and the settling's reductions (allreduces and
-    all-to-alls, alpha log2(P) each): per step at 128^3 on 2 ranks, from -log_view
-    (NaSweep's count and NaSettle's reductions over the steps: 15.6 sweeps and 222
-    reductions, docs/performance.md "twelfth round"; --sweeps, --reductions), both
-    scaled with the grid's side (the surplus spreads into the pores a voxel per sweep,
-    and the searches through full Na a distance per reduction);
+    all-to-alls, alpha log2(P) each): per step at 128^3 on 2 ranks split across the
+    front (along x or y: the front's searches reach the rim, as in the small blocks of
+    many ranks), from -log_view (NaSweep's count and NaSettle's reductions over the 126
+    settlings: 15.4 sweeps and ~700 reductions, docs/performance.md "Scaling model";
+    --sweeps, --reductions; the default split, along z, keeps the front on one rank and
+    made 222), both scaled with the grid's side (the surplus spreads into the pores a
+    voxel per sweep, and the searches through full Na a distance per reduction);
   - iterations per step or solve: the CSV's, at that N on 1 rank.
 Efficiency = E2 x t_compute / (t_compute + t_halo + t_coarse + t_dots), against one
 rank's throughput. Load imbalance, the multigrid set-up, I/O and the growth of
@@ -81,9 +83,9 @@ def main():
     ap.add_argument("csv")
     ap.add_argument("--alpha", type=float, default=2e-6, help="latency per message [s] (assumed)")
     ap.add_argument("--beta", type=float, default=10e9, help="bandwidth per link [B/s] (assumed)")
-    ap.add_argument("--sweeps", type=float, default=15.6,
+    ap.add_argument("--sweeps", type=float, default=15.4,
                     help="settling sweeps per plating step at 128^3 (scaled with the grid's side)")
-    ap.add_argument("--reductions", type=float, default=222.0,
+    ap.add_argument("--reductions", type=float, default=700.0,
                     help="settling reductions per plating step at 128^3 (scaled with the grid's side)")
     ap.add_argument("--grids", type=int, nargs="+", default=[512, 1024])
     ap.add_argument("--ranks", type=int, nargs="+", default=[64, 128, 256, 512, 1024, 2048, 4096])
