@@ -397,18 +397,25 @@ void SettleSweeps::find_paths(const PetscScalar* tot) {
   NAVOX_CALL(VecGetArray(end_l_, &e));
   for (const std::int64_t g : na_owned_) e[g] = -1.0;
   for (const PetscInt g : halo_.ghosts()) e[g] = -1.0;
+  // Each pass keeps only the links whose end it did not find (in their order: a voxel
+  // still follows the one it leads to), so that the passes after an exchange read what
+  // crosses the rim and not the whole chain again.
   for (;;) {
     int found = 0, any = 0;
-    for (const auto& [g, n] : chain) {
-      if (e[g] >= 0) continue;
+    std::size_t open = 0;
+    for (const auto& link : chain) {
+      const auto [g, n] = link;
       std::int64_t i, j, k;
       ghost_coords(n, i, j, k);
       const double to = d[n] == 1 ? global_index(i, j, k) : e[n];
       if (to >= 0) {
         e[g] = to;
         found = 1;
+      } else {
+        chain[open++] = link;
       }
     }
+    chain.resize(open);
     MPI_Allreduce(&found, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
     if (!any) break;
     halo_.fill(e);
