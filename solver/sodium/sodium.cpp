@@ -293,6 +293,10 @@ bool SodiumModel::room_to_squeeze(const std::vector<int>& lowest_cc) const {
 struct SodiumModel::Snapshot {
   std::vector<PackedValues> copies; ///< labels, ξ, overflow, then the carried fields
   std::int64_t lift = 0;
+  /// The Na booked outside the fields: what the settling's bands took off ξ in rounds
+  /// that a restore undoes goes back with ξ (without it each restore lost up to
+  /// ~1e-7 of a voxel from Na volume = Ω/F × charge).
+  double leftovers = 0, exported = 0;
 };
 
 std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
@@ -302,6 +306,8 @@ std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
   s->copies.resize(from.size());
   for (std::size_t n = 0; n < from.size(); ++n) s->copies[n].pack(from[n]);
   s->lift = lift_;
+  s->leftovers = leftovers_;
+  s->exported = exported_;
   return s;
 }
 
@@ -310,6 +316,8 @@ void SodiumModel::restore(const Snapshot& s) {
   for (const auto& c : carried_) to.push_back(c.first);
   for (std::size_t n = 0; n < to.size(); ++n) s.copies[n].unpack(to[n]);
   lift_ = s.lift;
+  leftovers_ = s.leftovers;
+  exported_ = s.exported;
 }
 
 int SodiumModel::try_lift(int direction) {

@@ -6,7 +6,11 @@
 //  - charge balance per cycle: charge_in − charge_out = F/Ω × Δ(Na volume) / area to
 //    1e-9 of the cycle's plated volume (the Na model conserves volume exactly);
 //  - the end-of-cycle state equals the time series' row at the cycle's end;
-//  - the same rows on every partition of the ranks (split along x, y, z, and alone).
+//  - the same rows on every partition of the ranks (split along x, y, z, and alone);
+//  - one cycle into the Ti pellet of inputs/cycling_pellet.yaml (V5), whose settling
+//    squeezes the collector down and restores it: the balance to 1e-13 of the plated
+//    volume. The Na the settling's bands book outside the fields goes back with a
+//    restore; when it did not, 3.3e-7 of a voxel was lost (1.8e-11 of the plated Na).
 #include "physics/sodium/sodium_metal.hpp"
 #include "support/csv_table.hpp"
 #include "support/deck_run.hpp"
@@ -15,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace {
 
@@ -55,6 +60,24 @@ TEST(CycleTable, OneRowPerCycleWithItsChargeBalance) {
   // Na left in the pellet's pores after the first strip: CE below 1, some of it trapped.
   EXPECT_LT(t.at(0, "ce"), 0.99);
   EXPECT_GT(t.at(0, "trapped_na_volume"), 0);
+}
+
+TEST(CycleTable, ChargeBalanceOfTheTiPelletAcrossSqueezes) {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const auto run = navox::test::run_deck(
+      "inputs/cycling_pellet.yaml", "cycle_table_ti_np" + std::to_string(size),
+      {"microstructure.generate.preset=Ti", "microstructure.generate.material=Ti", "output.every=100000"});
+  const auto t = navox::test::read_csv(run.directory + "/navox_cycles.csv");
+  ASSERT_EQ(t.rows.size(), 1u);
+  const double h = 0.5e-6; // the deck's voxel
+  const double area = double(run.dims[0]) * h * double(run.dims[1]) * h;
+  const double per_charge = navox::physics::SodiumMetal().thickness_per_charge();
+  const double in = t.at(0, "charge_in"), out = t.at(0, "charge_out");
+  const double plated = per_charge * in * area;
+  const double balance = (t.at(0, "na_volume") - per_charge * (in - out) * area) / plated;
+  std::printf("Ti pellet, one cycle: |Na left - Omega/F (in - out) A| / plated = %.2g\n", std::abs(balance));
+  EXPECT_LT(std::abs(balance), 1e-13);
 }
 
 TEST(CycleTable, SameRowsOnEveryPartition) {
