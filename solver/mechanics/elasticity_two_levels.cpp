@@ -1025,6 +1025,14 @@ void Elasticity::set_up_two_levels(Vec labels) {
     NAVOX_CALL(PCSetType(pc, PCMG));
     NAVOX_CALL(PCMGSetLevels(pc, levels, nullptr));
     NAVOX_CALL(PCMGSetGalerkin(pc, PC_MG_GALERKIN_NONE));
+    // W-cycles: each level's correction from two cycles of the levels below it instead
+    // of one. Under V-cycles the CG's iterations grew as the same solid was refined (the
+    // bench pellet with each voxel split into 1, 8, 64: 24, 27, 32 iterations; W: 24, 17,
+    // 19) for ~20 % more time a cycle, spent on the grid halved; the coarser levels' and
+    // the coarse GAMG's extra visits (4 and 8 a cycle under four levels) cost little here
+    // (docs/performance.md, "W-cycles"). With two levels a second coarse solve would
+    // repeat the first. `-displacement_pc_mg_cycle_type v` takes V-cycles back.
+    if (levels >= 3) NAVOX_CALL(PCMGSetCycleType(pc, PC_MG_CYCLE_W));
     // Level l's interpolation from level l - 1: the shell P~ of level l - 1's space.
     for (PetscInt l = 1; l < levels; ++l) NAVOX_CALL(PCMGSetInterpolation(pc, l, spaces[std::size_t(l - 1)]->interpolation));
     // Chebyshev on point-block Jacobi: on the vertex grid and the grids halved and
