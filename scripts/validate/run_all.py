@@ -34,6 +34,8 @@ GROUPS = [
      "Sand onset of voids on stripping (flat Na|NBH), stack pressure, foil vs pellet CCD, CCD step time"),
     ("V5", "OUT={out}/trapping KEEP=1 scripts/validate/trapping",
      "trapped Na after one 1 mAh/cm^2 cycle into generated Al, Cu and Ti pellets under 5 MPa"),
+    ("V5 refinement", "OUT={out}/trapping_convergence KEEP=1 scripts/validate/trapping_convergence",
+     "V5's trapped share at voxels of 1, 0.5 and 0.25 um: the Al, Cu and Ti pellets of the deck's seed and a second Cu and Ti pellet"),
     ("V8", "mpirun -n {np} {b}/tests/verification_nucleation_v8 && COLUMNS=16 scripts/validate/nucleation_convergence",
      "nucleation overpotential on bare and Au-coated Al, and its convergence at three voxel sizes"),
     ("mechanics", "scripts/validate/mechanics",
