@@ -170,11 +170,16 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     // Without a creep limit neither is needed (an unlimited budget is never the smaller).
     budget_.assign(closure_share_ <= 1 ? n : 0, 0.0);
     sent_.assign(path_share_ < 1 ? n : 0, 0.0);
+    held_.clear();
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
       const double t = x[o] + e[o];
+      if (closure_share_ <= 1) budget_[static_cast<std::size_t>(o)] = closure_share_ * std::max(0.0, 1.0 - t);
+      // +0 is what the array holds, and adds nothing to the surplus: the sum is the same
+      // as over every voxel, bit for bit.
+      if (!holds(t)) return;
       tot_[static_cast<std::size_t>(g)] = t;
       surplus_here += surplus(g);
-      if (closure_share_ <= 1) budget_[static_cast<std::size_t>(o)] = closure_share_ * std::max(0.0, 1.0 - t);
+      held_.push_back(g);
     });
     NAVOX_CALL(VecRestoreArrayRead(excess, &e));
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
@@ -183,8 +188,9 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     double all = 0;
     MPI_Allreduce(&surplus_here, &all, 1, MPI_DOUBLE, MPI_SUM, grid_.comm());
     set_bands(all);
-    // The deposits since the last store() may have brought a total within the bands.
-    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) { snap(tot_[static_cast<std::size_t>(g)], g); });
+    // The deposits since the last store() may have brought a total within the bands (a +0
+    // total is in none: snap leaves it).
+    for (const std::int64_t g : held_) snap(tot_[static_cast<std::size_t>(g)], g);
   }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 (as allocated) until store().
   // The voxels a sweep visits: those holding Na, and the CC voxels that hold some or
@@ -203,15 +209,17 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   // which its ghosts hold from the assignments above. At 128^3 a sweep's four exchanges
   // and its passes over the ghosts then touch the pore space's ghosts only.
   {
-    std::vector<double>& mark = delta_; // as scratch: all zeros here and after
-    for (const auto& [g, o] : movable_) mark[static_cast<std::size_t>(g)] = 1;
-    for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
-      if (holds(tot_[static_cast<std::size_t>(g)])) mark[static_cast<std::size_t>(g)] = 1;
-    });
-    halo_.fill(mark.data());
+    double* mark = delta_.data(); // as scratch: all zeros here and after
+    for (const auto& [g, o] : movable_) mark[g] = 1;
+    for (const std::int64_t g : held_)
+      if (holds(tot_[static_cast<std::size_t>(g)])) mark[g] = 1;
+    halo_.fill(mark);
     std::vector<std::uint8_t> keep(kind_.size(), 0);
-    for (const PetscInt g : halo_.ghosts()) keep[static_cast<std::size_t>(g)] = mark[static_cast<std::size_t>(g)] != 0;
-    std::fill(mark.begin(), mark.end(), 0.0);
+    for (const PetscInt g : halo_.ghosts()) keep[static_cast<std::size_t>(g)] = mark[g] != 0;
+    // Back to zeros: the entries set above and the ghosts the fill wrote.
+    for (const auto& [g, o] : movable_) mark[g] = 0;
+    for (const std::int64_t g : held_) mark[g] = 0;
+    for (const PetscInt g : halo_.ghosts()) mark[g] = 0;
     int changed_ghosts = !sweep_halo_ || keep != sweep_ghosts_ ? 1 : 0, rebuild = 0;
     MPI_Allreduce(&changed_ghosts, &rebuild, 1, MPI_INT, MPI_MAX, grid_.comm());
     if (rebuild) {
@@ -268,18 +276,19 @@ void SettleSweeps::find_routes() {
   const Box b = grid_.owned();
   // Na-holding voxels with an SE face neighbour: where Na leaving a contact comes out.
   {
-    std::vector<double>& s = delta_; // as scratch
-    std::fill(s.begin(), s.end(), 0.0);
+    double* s = delta_.data(); // as scratch: all zeros between sweeps, and again after this
+    std::vector<std::int64_t> set;
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
       bool at_se = false;
       if (kind_[static_cast<std::size_t>(g)] == na)
         for (int f = 0; f < 6; ++f)
           at_se = at_se || (has(g, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
-      s[static_cast<std::size_t>(g)] = at_se ? 1.0 : 0.0;
+      if (at_se) s[g] = 1.0, set.push_back(g);
     });
-    halo_.fill(s.data());
-    for (std::size_t g = 0; g < at_se_.size(); ++g) at_se_[g] = s[g] > 0 ? 1 : 0;
-    std::fill(s.begin(), s.end(), 0.0); // delta_ is all zeros between sweeps
+    halo_.fill(s);
+    std::fill(at_se_.begin(), at_se_.end(), std::uint8_t{0});
+    for (const std::int64_t g : set) at_se_[static_cast<std::size_t>(g)] = 1, s[g] = 0;
+    for (const PetscInt g : halo_.ghosts()) at_se_[static_cast<std::size_t>(g)] = s[g] > 0 ? 1 : 0, s[g] = 0;
   }
   // Seeds: CC voxels with an SE face neighbour (contacts), 0 beside a Na-holding voxel at the SE.
   {
@@ -827,6 +836,7 @@ void SettleSweeps::store(Vec xi, Vec excess) {
   for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_, &claim_}) std::vector<double>().swap(*v);
   std::vector<std::uint8_t>().swap(awake_);
   std::vector<std::uint32_t>().swap(awake_list_);
+  std::vector<std::int64_t>().swap(held_);
 }
 
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {
