@@ -1,6 +1,7 @@
 #include "mesh/grid.hpp"
 
 #include "mesh/error.hpp"
+#include "mesh/partition.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -26,8 +27,9 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
   MPI_Comm_size(comm_, &size_);
 
   const DMBoundaryType lateral = spec_.periodic_lateral ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-  // grid.processors first, then PETSc's own -da_processors_x/y/z, else PETSc decides.
-  auto procs = [&](int d) {
+  // grid.processors first, then PETSc's own -da_processors_x/y/z; where neither names
+  // any axis, the lateral axes first (mesh/partition.hpp), else PETSc decides.
+  auto named = [&](int d) {
     if (spec_.processors[d] > 0) return PetscInt(spec_.processors[d]);
     const char* option[3] = {"-da_processors_x", "-da_processors_y", "-da_processors_z"};
     PetscInt n = PETSC_DECIDE;
@@ -35,6 +37,12 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
     NAVOX_CALL(PetscOptionsGetInt(nullptr, nullptr, option[d], &n, &set));
     return set && n > 0 ? n : PetscInt(PETSC_DECIDE);
   };
+  std::array<PetscInt, 3> chosen{named(0), named(1), named(2)};
+  if (chosen[0] == PETSC_DECIDE && chosen[1] == PETSC_DECIDE && chosen[2] == PETSC_DECIDE) {
+    const std::array<int, 3> lateral = lateral_first(size_, spec_.dims);
+    for (int d = 0; d < 3; ++d) chosen[d] = lateral[d] > 0 ? PetscInt(lateral[d]) : PetscInt(PETSC_DECIDE);
+  }
+  auto procs = [&](int d) { return chosen[d]; };
   const PetscInt nx = PetscInt(spec_.dims[0]), ny = PetscInt(spec_.dims[1]), nz = PetscInt(spec_.dims[2]);
   // The first DM fixes the partition; every other DM reuses it exactly.
   NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, nx, ny, nz, procs(0),

@@ -30,7 +30,7 @@ struct GridSpec {
   std::array<double, 3> spacing{1, 1, 1};     ///< voxel size [m]
   std::array<double, 3> origin{0, 0, 0};      ///< corner of voxel (0,0,0) [m]
   bool periodic_lateral = false;              ///< x and y periodic (else zero-flux walls)
-  std::array<int, 3> processors{-1, -1, -1};  ///< ranks along x, y, z; -1 lets PETSc decide
+  std::array<int, 3> processors{-1, -1, -1};  ///< ranks along x, y, z; -1: mesh/partition.hpp decides
 
   /// The cell's x-y area [m²]: what current densities, thicknesses and densities per
   /// area are per.
@@ -54,6 +54,10 @@ public:
   Box owned() const { return boxes_[rank_]; }
   /// Every rank's block, indexed by rank (known locally from the DMDA's ownership ranges).
   const std::vector<Box>& blocks() const { return boxes_; }
+  /// How many ranks split x, y and z.
+  std::array<int, 3> ranks_per_axis() const {
+    return {int(starts_[0].size()), int(starts_[1].size()), int(starts_[2].size())};
+  }
   /// The rank owning voxel (i, j, k) of the grid (no wrapping: inside the grid).
   int owner(std::int64_t i, std::int64_t j, std::int64_t k) const;
 

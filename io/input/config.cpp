@@ -226,7 +226,8 @@ GridSpec read_grid(const Section& s) {
              {"spacing", "the voxel size (after coarsening): one value or [hx, hy, hz]"},
              {"origin", "where the grid's corner voxel's corner is"},
              {"lateral_boundary", "the x and y faces: zero_flux (walls) or periodic"},
-             {"processors", "MPI ranks per axis; -1: -da_processors_x/y/z if given, else PETSc decides"}});
+             {"processors", "MPI ranks per axis; -1 on all three: -da_processors_x/y/z if given, else x and y "
+                            "first (z too once blocks would be under 32 voxels wide), else PETSc decides"}});
   g.spacing = s.quantity3("spacing", Dim::length);
   for (int d = 0; d < 3; ++d)
     if (!(g.spacing[d] > 0)) s.fail("spacing", "must be positive");

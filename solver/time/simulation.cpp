@@ -46,9 +46,10 @@ Simulation::Simulation(MPI_Comm comm, io::Config config, const io::Log& log)
   for (std::size_t m = 0; m < total.size(); ++m)
     log_.info("  material %zu %-10s %-4s %6.2f %%", m, config_.materials[m].name.c_str(),
               phase_name(config_.materials[m].phase), 100.0 * total[m] / double(grid_->voxel_count()));
-  log_.info("partition: %d ranks, %lld x %lld x %lld voxels on rank 0", grid_->size(),
-            (long long)grid_->blocks()[0].n[0], (long long)grid_->blocks()[0].n[1],
-            (long long)grid_->blocks()[0].n[2]);
+  const std::array<int, 3> split = grid_->ranks_per_axis();
+  log_.info("partition: %d ranks, %lld x %lld x %lld voxels on rank 0 (ranks along x, y, z: %d, %d, %d)",
+            grid_->size(), (long long)grid_->blocks()[0].n[0], (long long)grid_->blocks()[0].n[1],
+            (long long)grid_->blocks()[0].n[2], split[0], split[1], split[2]);
 
   const ModuleSetup setup{*grid_, *state_, config_, log_, modules_};
   for (const ModuleRegistration& r : registered_modules())

@@ -46,6 +46,24 @@ TEST(Grid, BlocksTileTheVolumeOnce) {
   EXPECT_EQ(grid.owned().n, (std::array<std::int64_t, 3>{xm, ym, zm}));
 }
 
+TEST(Grid, SplitsTheLateralAxesFirstByDefault) {
+  // A 128 x 128 x 8 cell: 1 rank whole, 2 split along x, 4 into 2 x 2 columns, every
+  // column the full height (mesh/partition.hpp). grid.processors overrides it.
+  navox::GridSpec s = spec(false);
+  s.dims = {128, 128, 8};
+  navox::Grid grid(MPI_COMM_WORLD, s, {"phi"});
+  const std::array<int, 3> want = grid.size() == 1   ? std::array<int, 3>{1, 1, 1}
+                                   : grid.size() == 2 ? std::array<int, 3>{2, 1, 1}
+                                                      : std::array<int, 3>{2, 2, 1};
+  if (grid.size() <= 2 || grid.size() == 4) {
+    EXPECT_EQ(grid.ranks_per_axis(), want);
+    EXPECT_EQ(grid.owned().n[2], 8);
+  }
+  s.processors = {1, 1, grid.size()};
+  navox::Grid along_z(MPI_COMM_WORLD, s, {"phi"});
+  EXPECT_EQ(along_z.ranks_per_axis(), (std::array<int, 3>{1, 1, grid.size()}));
+}
+
 TEST(Grid, NoRankHoldsTheWholeVolume) {
   navox::Grid grid(MPI_COMM_WORLD, spec(false), {"phi"});
   PetscInt n = 0;
