@@ -42,11 +42,10 @@ Grid::Grid(MPI_Comm comm, const GridSpec& spec, std::vector<std::string> field_n
     const std::array<int, 3> lateral = lateral_first(size_, spec_.dims);
     for (int d = 0; d < 3; ++d) chosen[d] = lateral[d] > 0 ? PetscInt(lateral[d]) : PetscInt(PETSC_DECIDE);
   }
-  auto procs = [&](int d) { return chosen[d]; };
   const PetscInt nx = PetscInt(spec_.dims[0]), ny = PetscInt(spec_.dims[1]), nz = PetscInt(spec_.dims[2]);
   // The first DM fixes the partition; every other DM reuses it exactly.
-  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, nx, ny, nz, procs(0),
-                          procs(1), procs(2), 1, 1, nullptr, nullptr, nullptr, &sdm_));
+  NAVOX_CALL(DMDACreate3d(comm_, lateral, lateral, DM_BOUNDARY_NONE, DMDA_STENCIL_BOX, nx, ny, nz, chosen[0],
+                          chosen[1], chosen[2], 1, 1, nullptr, nullptr, nullptr, &sdm_));
   NAVOX_CALL(DMSetUp(sdm_));
   NAVOX_CALL(DMDASetFieldName(sdm_, 0, "scalar"));
   PetscInt m = 0, n = 0, p = 0;

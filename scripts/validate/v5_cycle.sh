@@ -6,6 +6,8 @@
 #
 # runs it on $NP ranks into DIR (its log DIR.log), the pellet preset and material METAL,
 # without step files; on failure prints the log's tail and "FAILED: LABEL" and exits 1.
+# Sourcing it checks that navox is built (one line and exit 1 if not), before any run.
+[ -x "$NAVOX_BUILD/navox" ] || { echo "no navox at $NAVOX_BUILD/navox (scripts/build, or set NAVOX_BUILD)" >&2; exit 1; }
 v5_cycle() {
   local dir=$1 label=$2 metal=$3 start
   shift 3

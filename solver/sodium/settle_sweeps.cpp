@@ -162,6 +162,9 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   // The totals, and the compaction budgets: the share of its room a voxel may fill by
   // creep in this step; the cell's surplus sets the bands of full and empty.
   double surplus_here = 0;
+  // The owned voxels whose total is not +0 (holds(); ghosted indices, block order): the
+  // passes below over the totals visit these alone, the others' being +0 as tot_ starts.
+  std::vector<std::int64_t> held;
   {
     const PetscScalar *x = nullptr, *e = nullptr;
     NAVOX_CALL(VecGetArrayRead(xi, &x));
@@ -170,7 +173,6 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     // Without a creep limit neither is needed (an unlimited budget is never the smaller).
     budget_.assign(closure_share_ <= 1 ? n : 0, 0.0);
     sent_.assign(path_share_ < 1 ? n : 0, 0.0);
-    held_.clear();
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t o) {
       const double t = x[o] + e[o];
       if (closure_share_ <= 1) budget_[static_cast<std::size_t>(o)] = closure_share_ * std::max(0.0, 1.0 - t);
@@ -179,7 +181,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
       if (!holds(t)) return;
       tot_[static_cast<std::size_t>(g)] = t;
       surplus_here += surplus(g);
-      held_.push_back(g);
+      held.push_back(g);
     });
     NAVOX_CALL(VecRestoreArrayRead(excess, &e));
     NAVOX_CALL(VecRestoreArrayRead(xi, &x));
@@ -190,7 +192,7 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     set_bands(all);
     // The deposits since the last store() may have brought a total within the bands (a +0
     // total is in none: snap leaves it).
-    for (const std::int64_t g : held_) snap(tot_[static_cast<std::size_t>(g)], g);
+    for (const std::int64_t g : held) snap(tot_[static_cast<std::size_t>(g)], g);
   }
   // Voxels that neither hold Na nor are CC keep role, offer and give 0 (as allocated) until store().
   // The voxels a sweep visits: those holding Na, and the CC voxels that hold some or
@@ -211,14 +213,14 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
   {
     double* mark = delta_.data(); // as scratch: all zeros here and after
     for (const auto& [g, o] : movable_) mark[g] = 1;
-    for (const std::int64_t g : held_)
+    for (const std::int64_t g : held)
       if (holds(tot_[static_cast<std::size_t>(g)])) mark[g] = 1;
     halo_.fill(mark);
     std::vector<std::uint8_t> keep(kind_.size(), 0);
     for (const PetscInt g : halo_.ghosts()) keep[static_cast<std::size_t>(g)] = mark[g] != 0;
     // Back to zeros: the entries set above and the ghosts the fill wrote.
     for (const auto& [g, o] : movable_) mark[g] = 0;
-    for (const std::int64_t g : held_) mark[g] = 0;
+    for (const std::int64_t g : held) mark[g] = 0;
     for (const PetscInt g : halo_.ghosts()) mark[g] = 0;
     int changed_ghosts = !sweep_halo_ || keep != sweep_ghosts_ ? 1 : 0, rebuild = 0;
     MPI_Allreduce(&changed_ghosts, &rebuild, 1, MPI_INT, MPI_MAX, grid_.comm());
@@ -836,7 +838,6 @@ void SettleSweeps::store(Vec xi, Vec excess) {
   for (auto* v : {&tot_, &role_, &offer_give_, &delta_, &budget_, &sent_, &claim_}) std::vector<double>().swap(*v);
   std::vector<std::uint8_t>().swap(awake_);
   std::vector<std::uint32_t>().swap(awake_list_);
-  std::vector<std::int64_t>().swap(held_);
 }
 
 bool SettleSweeps::has_face(std::int64_t i, std::int64_t j, std::int64_t k, int f) const {

@@ -248,10 +248,6 @@ private:
   /// Per ghosted voxel (halo_ exchanges their face ghosts): the totals, the roles, what
   /// each offers and gives (interleaved), and a sweep's moves.
   std::vector<double> tot_, role_, offer_give_, delta_;
-  /// The owned voxels whose total load() found other than +0 (holds(); ghosted indices,
-  /// block order): the passes of load() over the totals visit these alone, the others'
-  /// totals being +0 as tot_ starts. Freed by store().
-  std::vector<std::int64_t> held_;
   /// Sleeping voxels: a movable voxel that is quiet (holds no Na, +0 exactly, or is a Na
   /// voxel exactly full to kTiny) and whose face neighbours are quiet has no role, offers
   /// and gives nothing and receives nothing, so a sweep skips it (the result is the same
