@@ -555,18 +555,24 @@ Elasticity::Hex::Nodal Elasticity::element_displacement(const PetscScalar* const
   return ue;
 }
 
-void Elasticity::displacement(Vec ux, Vec uy, Vec uz) const {
-  DM sdm = grid_.scalar_dm();
+template <class Put> void Elasticity::mean_displacement(Put&& put) const {
   const GhostedNodes ghosted(vdm_, u_);
   const auto u = ghosted.array();
-  PetscScalar ***x = nullptr, ***y = nullptr, ***z = nullptr;
-  NAVOX_CALL(DMDAVecGetArray(sdm, ux, &x));
-  NAVOX_CALL(DMDAVecGetArray(sdm, uy, &y));
-  NAVOX_CALL(DMDAVecGetArray(sdm, uz, &z));
   for_each_owned(grid_.owned(), [&](auto i, auto j, auto k) {
     const Hex::Nodal ue = element_displacement(u, i, j, k);
     double mean[3] = {0, 0, 0};
     for (int n = 0; n < 24; ++n) mean[n % 3] += ue[std::size_t(n)] / 8.0;
+    put(i, j, k, mean);
+  });
+}
+
+void Elasticity::displacement(Vec ux, Vec uy, Vec uz) const {
+  DM sdm = grid_.scalar_dm();
+  PetscScalar ***x = nullptr, ***y = nullptr, ***z = nullptr;
+  NAVOX_CALL(DMDAVecGetArray(sdm, ux, &x));
+  NAVOX_CALL(DMDAVecGetArray(sdm, uy, &y));
+  NAVOX_CALL(DMDAVecGetArray(sdm, uz, &z));
+  mean_displacement([&](auto i, auto j, auto k, const double* mean) {
     x[k][j][i] = mean[0];
     y[k][j][i] = mean[1];
     z[k][j][i] = mean[2];
@@ -574,6 +580,16 @@ void Elasticity::displacement(Vec ux, Vec uy, Vec uz) const {
   NAVOX_CALL(DMDAVecRestoreArray(sdm, uz, &z));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, uy, &y));
   NAVOX_CALL(DMDAVecRestoreArray(sdm, ux, &x));
+}
+
+std::vector<double> Elasticity::displacement_block() const {
+  const Box b = grid_.owned();
+  std::vector<double> out(3 * static_cast<std::size_t>(b.size()));
+  mean_displacement([&](auto i, auto j, auto k, const double* mean) {
+    const auto at = 3 * static_cast<std::size_t>(b.offset(i, j, k));
+    for (std::size_t d = 0; d < 3; ++d) out[at + d] = mean[d];
+  });
+  return out;
 }
 
 void Elasticity::stress_invariants(Vec hydrostatic, Vec von_mises) const {

@@ -108,6 +108,9 @@ public:
   // Cell-centred results of the last solve, each into a global Vec of grid.scalar_dm().
   /// Mean of the element's 8 nodal displacements [m].
   void displacement(Vec ux, Vec uy, Vec uz) const;
+  /// The same as this rank's owned block, x fastest, the three components of a voxel
+  /// side by side (an io::OutputField of 3 components): no scalar Vecs on the way.
+  std::vector<double> displacement_block() const;
   /// At the element centre [Pa]: tr(σ)/3 (negative in compression) and von Mises; 0
   /// in voxels that are neither SE nor CC; NaN in loose ones (not solved).
   void stress_invariants(Vec hydrostatic, Vec von_mises) const;
@@ -191,6 +194,8 @@ public:
   static constexpr PetscInt kEnoughCoarseNodes = 1000; ///< the halving stops at this many nodes
 
 private:
+  /// put(i, j, k, mean) for each owned voxel, x fastest: the mean of its 8 nodal displacements.
+  template <class Put> void mean_displacement(Put&& put) const;
   using Hex = physics::HexElasticity;
   /// The labels with loose solid as ersatz_label() (load_bearing.hpp) into `bearing` (a
   /// global Vec of grid.scalar_dm()), labels_local_ and lab_. Collective.

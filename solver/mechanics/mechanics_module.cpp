@@ -209,37 +209,34 @@ private:
     MPI_Allreduce(&local, &max_von_mises_se_, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
   }
   /// displacement, hydrostatic and von Mises stress (SE and CC), contact pressure (SE),
-  /// from the last solve; NaN where a quantity is not defined.
+  /// from the last solve; NaN where a quantity is not defined. Each computed when the
+  /// writer reaches it (io::OutputField::make): at an output step they come on top of
+  /// the elastic solver's levels, which stay for the next solve.
   void elastic_fields(std::vector<io::OutputField>& out) const {
+    using T = io::OutputField::Type;
+    const auto n = static_cast<std::size_t>(grid_.owned().size());
     if (!elastic_) { // no solve yet: the same fields, undefined
-      const std::vector<double> none(static_cast<std::size_t>(grid_.owned().size()), kUndefined);
-      out.push_back({"displacement", io::OutputField::Type::float64, std::vector<double>(3 * none.size(), kUndefined),
-                     "m", 3});
+      out.push_back({"displacement", T::float64, {}, "m", 3, [n] { return std::vector<double>(3 * n, kUndefined); }});
       for (const char* name : {"hydrostatic_stress", "von_mises_stress", "contact_pressure"})
-        out.push_back({name, io::OutputField::Type::float64, none, "Pa"});
+        out.push_back({name, T::float64, {}, "Pa", 1, [n] { return std::vector<double>(n, kUndefined); }});
       return;
     }
+    out.push_back({"displacement", T::float64, {}, "m", 3, [this] { return elastic_->displacement_block(); }});
+    out.push_back({"hydrostatic_stress", T::float64, {}, "Pa", 1, [this] { return only(hydrostatic_, solid); }});
+    out.push_back({"von_mises_stress", T::float64, {}, "Pa", 1, [this] { return only(von_mises_, solid); }});
+    out.push_back({"contact_pressure", T::float64, {}, "Pa", 1, [this] {
+                     ScalarVector contact(grid_);
+                     elastic_->contact_pressure(contact);
+                     return only(scalar_block(grid_, contact), [](Phase p) { return p == Phase::SE; });
+                   }});
+  }
+  static bool solid(Phase p) { return p == Phase::SE || p == Phase::CC; }
+  /// `b` with NaN in the voxels whose phase is not `defined`.
+  template <class Defined> std::vector<double> only(std::vector<double> b, Defined&& defined) const {
     const std::vector<double> labels = scalar_block(grid_, state_.field("label"));
-    auto only = [&](std::vector<double> b, auto&& defined) {
-      for (std::size_t n = 0; n < b.size(); ++n)
-        if (!defined(materials_[static_cast<int>(labels[n])].phase)) b[n] = kUndefined;
-      return b;
-    };
-    auto solid = [](Phase p) { return p == Phase::SE || p == Phase::CC; };
-    auto se = [](Phase p) { return p == Phase::SE; };
-    ScalarVector ux(grid_), uy(grid_), uz(grid_);
-    elastic_->displacement(ux, uy, uz);
-    const std::vector<double> c[3] = {scalar_block(grid_, ux), scalar_block(grid_, uy), scalar_block(grid_, uz)};
-    std::vector<double> u(3 * c[0].size());
-    for (std::size_t n = 0; n < c[0].size(); ++n)
-      for (std::size_t d = 0; d < 3; ++d) u[3 * n + d] = c[d][n];
-    out.push_back({"displacement", io::OutputField::Type::float64, std::move(u), "m", 3});
-    for (ScalarVector* v : {&ux, &uy, &uz}) v->release();
-    out.push_back({"hydrostatic_stress", io::OutputField::Type::float64, only(hydrostatic_, solid), "Pa"});
-    out.push_back({"von_mises_stress", io::OutputField::Type::float64, only(von_mises_, solid), "Pa"});
-    ScalarVector contact(grid_);
-    elastic_->contact_pressure(contact);
-    out.push_back({"contact_pressure", io::OutputField::Type::float64, only(scalar_block(grid_, contact), se), "Pa"});
+    for (std::size_t q = 0; q < b.size(); ++q)
+      if (!defined(materials_[static_cast<int>(labels[q])].phase)) b[q] = kUndefined;
+    return b;
   }
 
   /// The force balance for this step and each face's Ω p / F: the load-bearing faces
