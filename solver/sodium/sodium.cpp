@@ -269,6 +269,18 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
     });
     MPI_Allreduce(&emptied, &emptied_share_, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
   }
+  // Na plated into a lattice fills its vacant sites, then grows ξ by the rest
+  // (Vacancies::advance): the step's control on the change (SodiumModule) must see that
+  // growth, or with vacancies a plated voxel could take many voxels' worth in one step
+  // unchecked. (The sites it fills, and those stripping leaves, change the occupancy θ,
+  // which vacancies.max_occupancy_change limits.)
+  if (vacancies_ && lattice_exchange_) {
+    OwnedRead e(grid_, lattice_exchange_), vacant(grid_, vacancies_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double plated = e(i, j, k);
+      if (plated > 0) largest = std::max(largest, plated - std::clamp(vacant(i, j, k), 0.0, plated));
+    });
+  }
   double global = 0;
   MPI_Allreduce(&largest, &global, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());
   return global;

@@ -89,7 +89,8 @@ public:
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
   /// Puts the faradaic volume of the last solve in place (step 1 above); returns
-  /// the largest volume added to or taken from one voxel [voxel volumes]. Collective.
+  /// the largest volume added to or taken from one voxel [voxel volumes], with vacancies
+  /// also the largest plated into a voxel's lattice. Collective.
   double deposit(const IonicPotential& ionic, double dt);
   /// The smallest share of the last deposit()'s step after which a voxel it strips
   /// would run dry by its own Na (1 if none does): where a step strips more than the
