@@ -253,6 +253,21 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
     s.finish(added);
     if (lattice_exchange_) to_lattice.finish(lattice_exchange_);
   }
+  // Na plated into a lattice fills its vacant sites (the vacancy model books them); what
+  // they cannot take grows ξ here, as without vacancies: the same settling, and the step's
+  // control on the change (SodiumModule) sees it. (The sites it fills, and those stripping
+  // leaves, change the occupancy θ, which vacancies.max_occupancy_change limits.)
+  if (vacancies_ && lattice_exchange_) {
+    Owned e(grid_, lattice_exchange_), add(grid_, added);
+    OwnedRead vacant(grid_, vacancies_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      const double plated = e(i, j, k);
+      if (!(plated > 0)) return;
+      const double fill = std::clamp(vacant(i, j, k), 0.0, plated);
+      add(i, j, k) += plated - fill;
+      e(i, j, k) = fill;
+    });
+  }
   // Na-holding voxels take it in ξ (settle() resolves ξ outside [0, 1]); CC voxels hold it as overflow.
   double largest = 0;
   {
@@ -268,18 +283,6 @@ double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
       v += a;
     });
     MPI_Allreduce(&emptied, &emptied_share_, 1, MPI_DOUBLE, MPI_MIN, grid_.comm());
-  }
-  // Na plated into a lattice fills its vacant sites, then grows ξ by the rest
-  // (Vacancies::advance): the step's control on the change (SodiumModule) must see that
-  // growth, or with vacancies a plated voxel could take many voxels' worth in one step
-  // unchecked. (The sites it fills, and those stripping leaves, change the occupancy θ,
-  // which vacancies.max_occupancy_change limits.)
-  if (vacancies_ && lattice_exchange_) {
-    OwnedRead e(grid_, lattice_exchange_), vacant(grid_, vacancies_);
-    for_owned(grid_, [&](auto i, auto j, auto k) {
-      const double plated = e(i, j, k);
-      if (plated > 0) largest = std::max(largest, plated - std::clamp(vacant(i, j, k), 0.0, plated));
-    });
   }
   double global = 0;
   MPI_Allreduce(&largest, &global, 1, MPI_DOUBLE, MPI_MAX, grid_.comm());

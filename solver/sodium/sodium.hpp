@@ -89,8 +89,8 @@ public:
   /// Sets every SE|metal face's active fractions in `ionic` from ξ and connectivity. Collective.
   void set_activity(IonicPotential& ionic) const;
   /// Puts the faradaic volume of the last solve in place (step 1 above); returns
-  /// the largest volume added to or taken from one voxel [voxel volumes], with vacancies
-  /// also the largest plated into a voxel's lattice. Collective.
+  /// the largest volume added to or taken from one voxel's ξ or overflow [voxel volumes]
+  /// (with vacancies, not what the lattice exchanges: that changes θ). Collective.
   double deposit(const IonicPotential& ionic, double dt);
   /// The smallest share of the last deposit()'s step after which a voxel it strips
   /// would run dry by its own Na (1 if none does): where a step strips more than the
@@ -114,8 +114,9 @@ public:
   /// With vacancy transport (solver/sodium/vacancies.hpp): a face whose metal-side
   /// voxel holds Na exchanges its atoms with that voxel's lattice (the vacant sites are
   /// `vacancies`, a global vector of grid.scalar_dm() in site fractions of the voxel):
-  /// deposit() leaves ξ there alone and books the volume in lattice_exchange(), and
-  /// volume() counts atoms, ξ less the vacant sites. Na plated into an empty voxel, or
+  /// deposit() books in lattice_exchange() what the stripping takes and what the plating's
+  /// fills of the vacant sites are, puts the plating beyond them in ξ (new lattice, as
+  /// without vacancies), and volume() counts atoms, ξ less the vacant sites. Na plated into an empty voxel, or
   /// stripped from a CC voxel's overflow, has no lattice: deposit() moves it as before.
   void strip_through_vacancies(Vec vacancies) {
     vacancies_ = vacancies;
@@ -129,8 +130,8 @@ public:
   enum class Carried { amount, flag };
   void carry_with_lift(Vec field, Carried how) { carried_.emplace_back(field, how); }
   /// With vacancy transport: the Na volume the last deposit() exchanged with the
-  /// lattice of each Na voxel [voxel volumes; + plated, − stripped], which the vacancy
-  /// model turns into filled or vacant sites.
+  /// lattice of each Na voxel [voxel volumes; + plated into vacant sites, − stripped],
+  /// which the vacancy model turns into filled or vacant sites.
   Vec lattice_exchange() const { return lattice_exchange_; }
 
   /// Removes rounding leftovers (0 < |ξ| ≤ ξ_tol, likewise overflow) and books their

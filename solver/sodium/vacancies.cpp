@@ -204,9 +204,10 @@ VacancyStep Vacancies::advance(const IonicPotential& ionic, double dt) {
 
   // 1. What the Na model's deposit() exchanged with each Na voxel's lattice: stripped
   // atoms leave vacancies, injected over the step (a rate); plated atoms fill the
-  // voxel's vacant sites and build new lattice beyond them (ξ grows, settling gives it
-  // room). Plating fills only the voxel at the face: θ ≤ 1 is kept without an
-  // obstacle problem, and the vacancies further in diffuse to it.
+  // voxel's vacant sites (deposit() has already put what they could not take in ξ, as
+  // without vacancies; beyond them here only where the settling's lift moved the sites:
+  // ξ grows, settling gives it room). Plating fills only the voxel at the face: θ ≤ 1 is
+  // kept without an obstacle problem, and the vacancies further in diffuse to it.
   ScalarVector rate(grid_);
   double grown = 0, filled = 0;
   {

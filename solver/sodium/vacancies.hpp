@@ -13,8 +13,9 @@
 ///   1. each Na|SE face whose Na voxel holds Na exchanges Ω I_F dt / F of atoms with
 ///      that voxel's lattice (SodiumModel::lattice_exchange()): stripping injects that
 ///      many vacancies, plating fills vacant sites (the same boundary condition,
-///      D ∂θ/∂n = Ω i_F / F, either sign), and plated atoms beyond the vacant sites
-///      build new lattice (ξ grows; the Na model's settling gives it room);
+///      D ∂θ/∂n = Ω i_F / F, either sign); plated atoms beyond the vacant sites
+///      build new lattice, which deposit() puts in ξ at once, as without vacancies (the
+///      Na model's settling gives it room; here only what a lift moved off its sites);
 ///   2. θ diffuses implicitly (backward Euler) on the Na voxels: a KSP on the
 ///      matrix-free rows of solver/sodium/occupancy_operator.hpp (options prefix
 ///      `-theta_`, CG + Jacobi by default; a preconditioner that needs the entries gets
