@@ -11,6 +11,7 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/sodium/sodium.hpp"
+#include "support/plating_cell.hpp"
 #include "support/voxel_field.hpp"
 
 #include <gtest/gtest.h>
@@ -34,23 +35,16 @@ struct Deposit {
 /// One plating step on a flat Na electrode (2 x 2 voxels, periodic), the Na voxels at
 /// the SE holding `vacant` vacant sites (< 0: no vacancy model).
 Deposit plate(double vacant) {
-  navox::GridSpec spec;
-  spec.dims = {kN, kN, kSELayers + kNaLayers + kCCLayers};
-  spec.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
-  spec.periodic_lateral = true;
-  navox::Grid grid(MPI_COMM_WORLD, spec, {"phi", "xi"});
+  navox::Grid grid(MPI_COMM_WORLD, navox::test::half_micron_cell({kN, kN, kSELayers + kNaLayers + kCCLayers}), {"phi", "xi"});
   navox::MaterialTable mats(3);
-  mats[kSE] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
-  mats[kSE].charge_transfer_resistance = 2e-4;
+  mats[kSE] = navox::test::plating_electrolyte();
   mats[kNa] = {"Na", navox::Phase::NA, 0, 0, 298.15};
   mats[kCC] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
   Vec labels = navox::test::voxel_field(grid, [](auto, auto, auto k) {
     return k < kSELayers ? double(kSE) : k < kSELayers + kNaLayers ? double(kNa) : double(kCC);
   });
   Vec vacancies = navox::test::voxel_field(grid, [&](auto, auto, auto k) { return k == kSELayers ? vacant : 0.0; });
-  Vec phi = nullptr;
-  DMCreateGlobalVector(grid.field_dm("phi"), &phi);
-  VecSet(phi, 0.0);
+  Vec phi = navox::test::zero_potential(grid);
   Deposit out;
   {
     navox::IonicPotential ionic(grid, labels, mats);

@@ -15,6 +15,7 @@
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
 #include "solver/sodium/sodium.hpp"
+#include "support/plating_cell.hpp"
 #include "support/preset_pellet.hpp"
 #include "support/sodium_reach.hpp"
 #include "support/voxel_field.hpp"
@@ -49,22 +50,15 @@ Plated plate(MPI_Comm comm, int steps) {
   const navox::io::PelletSpec pellet =
       navox::test::preset_pellet("Cu", {kN, kN, kPellet}, 0.5e-6, 11, kCC, kPore);
   const std::vector<int> solid = navox::io::pellet(pellet)->labels(navox::Box{{0, 0, 0}, pellet.dims});
-  navox::GridSpec spec;
-  spec.dims = {kN, kN, kLayers + kPellet};
-  spec.spacing = {0.5e-6, 0.5e-6, 0.5e-6};
-  spec.periodic_lateral = true;
-  navox::Grid grid(comm, spec, {"phi", "xi"});
+  navox::Grid grid(comm, navox::test::half_micron_cell({kN, kN, kLayers + kPellet}), {"phi", "xi"});
   navox::MaterialTable mats(3);
-  mats[kSE] = {"NBH", navox::Phase::SE, 0.09, 0, 298.15};
-  mats[kSE].charge_transfer_resistance = 2e-4;
+  mats[kSE] = navox::test::plating_electrolyte();
   mats[kCC] = {"Cu", navox::Phase::CC, 0, 0, 298.15};
   mats[kPore] = {"pore", navox::Phase::PORE, 0, 0, 298.15};
   Vec labels = navox::test::voxel_field(grid, [&](auto i, auto j, auto k) {
     return k < kLayers ? double(kSE) : double(solid[static_cast<std::size_t>(((k - kLayers) * kN + j) * kN + i)]);
   });
-  Vec phi = nullptr;
-  DMCreateGlobalVector(grid.field_dm("phi"), &phi);
-  VecSet(phi, 0.0);
+  Vec phi = navox::test::zero_potential(grid);
   Plated out;
   {
     navox::IonicPotential ionic(grid, labels, mats);
