@@ -5,6 +5,8 @@
 
 #include <mpi.h>
 
+#include <vector>
+
 namespace navox {
 
 /// True on every rank if `local` is true on any.
@@ -20,5 +22,8 @@ inline double global_sum(const Grid& grid, double local) {
   MPI_Allreduce(&local, &out, 1, MPI_DOUBLE, MPI_SUM, grid.comm());
   return out;
 }
+
+/// Every rank's `mine`, joined in rank order, on every rank.
+std::vector<double> gather_all(const Grid& grid, const std::vector<double>& mine);
 
 } // namespace navox

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace navox {
 
@@ -17,8 +18,8 @@ constexpr double kTiny = physics::SodiumMetal::kTolerance; ///< the settling's "
 ExtrusionLimit::ExtrusionLimit(const Grid& grid, const MaterialTable& materials, const physics::PowerLawCreep& law)
     : grid_(grid), materials_(materials), law_(law) {}
 
-double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature,
-                             double dt) {
+double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, Vec confined, double bearing_pressure,
+                             double temperature, double dt) {
   share_ = 1;
   pressure_ = 0;
   iterations_ = 0;
@@ -36,9 +37,12 @@ double ExtrusionLimit::share(Vec labels, Vec xi, Vec excess, double bearing_pres
     auto room = [&](std::int64_t i, std::int64_t j, std::int64_t k) {
       return holds(i, j, k) && tot(i, j, k) < 1 - kTiny;
     };
+    std::optional<OwnedRead> closed;
+    if (confined) closed.emplace(grid_, confined);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       c(i, j, k) = !holds(i, j, k) ? CreepFlow::wall : room(i, j, k) ? CreepFlow::empty : CreepFlow::metal;
       if (c(i, j, k) != CreepFlow::metal) return;
+      if (closed && (*closed)(i, j, k) == 1) return; // pressed where no room is: not the flow's
       bool boxed = true;
       for (int f = 0; f < 6 && boxed; ++f) {
         std::int64_t ni, nj, nk;

@@ -18,7 +18,7 @@
 /// flow of φ × the surplus: share() moves φ Δt × CreepFlow::inflow() into ξ and overflow,
 /// face by face (the sources give up φ of their surplus, the fronts the flow reaches
 /// receive it, a front overfilled passes the rest on in the settling); the rest of the
-/// surplus stays and lifts the collector (SodiumModel::settle). The flow is solved from
+/// surplus stays, and lifts the collector if the force balance says so (SodiumModel::settle). The flow is solved from
 /// rest each time (a restarted run repeats it, bit for bit: its LU is on one rank) and
 /// only in steps where some surplus is walled in and some full Na touches free space;
 /// where none does (a flat Na electrode under its collector), φ = 0 without a solve.
@@ -42,8 +42,11 @@ public:
   /// space already), 0 when φ < 1 (the rest waits for a lift) or when no full Na touches
   /// free space anywhere (then nothing is solved: φ = 0, p_max = 0). Where the flow would draw
   /// more Na from a voxel than it holds (not met so far), nothing moves and φ is returned
-  /// for the paths to carry. Collective.
-  double share(Vec labels, Vec xi, Vec excess, double bearing_pressure, double temperature, double dt);
+  /// for the paths to carry. `confined` (SodiumModel::confined(); may be null): surplus
+  /// in voxels marked 1, a body that reaches no room and that the force balance left
+  /// pressed, is no source (no flow carries it, and its pressure is not the flow's). Collective.
+  double share(Vec labels, Vec xi, Vec excess, Vec confined, double bearing_pressure, double temperature,
+               double dt);
 
   double last_share() const { return share_; } ///< φ of the last share() (1 without walled-in Na, 0 without free space)
   double last_pressure() const { return pressure_; } ///< p_max [Pa] of the last share() (0 without a solve)

@@ -106,12 +106,23 @@ public:
         pressure_modelled_(s.config.conditions.stack_pressure_given) {
     if (pressure_modelled_ && spec_.creep_flow) {
       extrusion_ = std::make_unique<ExtrusionLimit>(grid_, materials_, spec_.creep);
-      sodium_.set_path_limit([this](Vec labels, Vec xi, Vec excess) {
+      sodium_.set_path_limit([this](Vec labels, Vec xi, Vec excess, Vec confined) {
         if (!(dt_ > 0)) return 2.0; // settling before any step: nothing plated
         ScopedEvent event(Event::creep_flow);
-        return extrusion_->share(labels, xi, excess, load_.pressure, temperature_, dt_);
+        return extrusion_->share(labels, xi, excess, confined, load_.pressure, temperature_, dt_);
       });
     }
+    // The collector lifts when the Na pushing it, pressed as hard as its plating can press
+    // it (p_c + F (−η)/Ω: there Ω p / F cancels the drive and the plating stops), carries
+    // the whole stack load over the areas it presses on; a pocket of a few voxels never does.
+    // (A relative margin: a Na layer under the whole collector at p_c carries it exactly.)
+    if (pressure_modelled_)
+      sodium_.set_lift_rule([this](const std::vector<ConfinedBody>& bodies) {
+        double force = 0;
+        for (const ConfinedBody& b : bodies)
+          force += b.area * (load_.pressure + b.drive / stress_.shift(1.0));
+        return force >= stack_pressure_ * grid_.spec().xy_area() * (1 - 1e-9);
+      });
     // The last elastic solve's columns are repeated on rows without a solve: a run
     // restarted from a checkpoint must repeat them too.
     s.state.bind_real("max_von_mises_se", max_von_mises_se_);

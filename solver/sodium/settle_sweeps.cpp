@@ -3,6 +3,7 @@
 #include "mesh/error.hpp"
 #include "mesh/ghosted.hpp"
 #include "mesh/stencil.hpp"
+#include "mesh/voxel_walk.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "solver/app/log_events.hpp"
 
@@ -136,6 +137,20 @@ void SettleSweeps::load(Vec labels, const MaterialTable& materials, Vec xi, Vec 
     labels_seen_.note();
     int changed = kind_ != kind_routed_ ? 1 : 0;
     MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+  }
+  // Pressed Na is no outlet of a contact (set_pressed): its changes move the routes.
+  pressed_.assign(kind_.size(), 0);
+  if (pressed_vec_) {
+    OwnedRead pv(grid_, pressed_vec_); // pointwise
+    for_each_owned([&](auto i, auto j, auto k, std::int64_t g, std::int64_t) {
+      pressed_[static_cast<std::size_t>(g)] = pv(i, j, k) > 0 ? 1 : 0;
+    });
+  }
+  {
+    int mine = pressed_ != pressed_routed_ ? 1 : 0, moved = 0;
+    MPI_Allreduce(&mine, &moved, 1, MPI_INT, MPI_MAX, grid_.comm());
+    if (moved && !any) find_routes();
+    pressed_routed_ = pressed_;
   }
   if (any) {
     find_routes();
@@ -282,7 +297,7 @@ void SettleSweeps::find_routes() {
     std::vector<std::int64_t> set;
     for_each_owned([&](auto, auto, auto, std::int64_t g, std::int64_t) {
       bool at_se = false;
-      if (kind_[static_cast<std::size_t>(g)] == na)
+      if (kind_[static_cast<std::size_t>(g)] == na && !pressed_[static_cast<std::size_t>(g)])
         for (int f = 0; f < 6; ++f)
           at_se = at_se || (has(g, f) && kind_[static_cast<std::size_t>(g + face_step_[f])] == se);
       if (at_se) s[g] = 1.0, set.push_back(g);

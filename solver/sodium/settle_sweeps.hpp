@@ -24,7 +24,8 @@
 ///     voxel, towards the nearest one beside a Na-holding voxel at the SE (the
 ///     contact's edge), and that one into that voxel even when full (which passes
 ///     it on): Na formed inside a contact is squeezed out sideways by the stack
-///     pressure (the routes are recomputed only when the labels change);
+///     pressure (the routes are recomputed only when the labels change); not into Na
+///     pressed where it has no room (set_pressed): the contact's next edge instead;
 ///   - a Na voxel walled in (no Na-holding neighbour with room) passes its surplus
 ///     through full Na into the nearest voxels with room that it reaches through
 ///     full Na, nearest first (creep flow of the confined Na into free space it
@@ -80,6 +81,11 @@ public:
   /// most `share` of all the surplus it held (at the load and received since; share ≥ 1:
   /// all of it). What stays is overflow: the collector lifts. Call before load().
   void set_path_share(double share) { path_share_ = share; }
+  /// Na pressed where it has no room (`confined` > 0: SodiumModel::confined(); null:
+  /// none) is no outlet of a contact: Na formed in a contact leaves it at the nearest edge
+  /// whose Na is not pressed (the pressed Na is at a higher pressure than the contact).
+  /// Call before load().
+  void set_pressed(Vec confined) { pressed_vec_ = confined; }
   /// One sweep; returns whether anything moved, anywhere. `unplaced` gets the
   /// deficit no neighbour could fill [voxel volumes]. Collective.
   bool sweep(double& unplaced);
@@ -210,6 +216,8 @@ private:
   /// bit 8 + f = and it is owned too. Found with the routes (the labels changed).
   std::vector<std::uint16_t> links_;
   std::vector<std::uint8_t> kind_routed_;                ///< kind_ when the routes were found
+  Vec pressed_vec_ = nullptr;                            ///< set_pressed()
+  std::vector<std::uint8_t> pressed_, pressed_routed_;   ///< per ghosted voxel (owned ones): pressed; when the routes were found
   std::vector<std::uint8_t> at_se_;                      ///< per ghosted voxel: Na-holding with an SE face neighbour
   std::int64_t face_step_[6] = {0, 0, 0, 0, 0, 0};      ///< ghosted index offset across each face
   /// Owned Na-holding voxel and its Na-holding face neighbour outside the owned block (ghosted indices).

@@ -44,7 +44,7 @@ SodiumModel::SodiumModel(const Grid& grid, Vec labels, const MaterialTable& mate
 }
 
 SodiumModel::~SodiumModel() {
-  for (Vec* v : {&xi_, &excess_, &connected_, &lattice_exchange_})
+  for (Vec* v : {&xi_, &excess_, &connected_, &lattice_exchange_, &confined_})
     if (*v) (void)VecDestroy(v);
 }
 
@@ -59,6 +59,29 @@ double SodiumModel::volume() const {
   PetscScalar vacant = 0;
   if (vacancies_) NAVOX_CALL(VecSum(vacancies_, &vacant));
   return (a + b - vacant + exported_ + leftovers_) * grid_.cell_volume();
+}
+
+bool SodiumModel::press(Vec marks) {
+  if (!confined_) {
+    confined_ = new_scalar_vector(grid_);
+    NAVOX_CALL(VecSet(confined_, 0.0));
+  }
+  bool grew = false;
+  {
+    OwnedRead m(grid_, marks); // pointwise
+    Owned c(grid_, confined_);
+    for_owned(grid_, [&](auto i, auto j, auto k) {
+      if (m(i, j, k) > 0 && c(i, j, k) == 0) grew = true;
+      c(i, j, k) = std::max(c(i, j, k), m(i, j, k));
+    });
+  }
+  return global_or(grid_, grew);
+}
+
+double SodiumModel::confined_volume() const {
+  PetscScalar held = 0;
+  NAVOX_CALL(VecSum(excess_, &held));
+  return held * grid_.cell_volume();
 }
 
 void SodiumModel::clean() {
@@ -184,6 +207,18 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
     // SE|CC faces along it (an SE face under an empty gap is no site of its own).
     f.active_cathodic = f.metal_fraction = f.coverage;
   });
+  // Na holding surplus that has no room, which the force balance let stay (settle()): it
+  // is pressed until its Ω p / F cancels its faces' drive to plate (confined_bodies), so
+  // they plate no more until the surplus has found room; they still strip.
+  if (!confined_) confined_ = new_scalar_vector(grid_);
+  confined_bodies(nullptr, confined_);
+  PetscReal most = 0;
+  NAVOX_CALL(VecMax(confined_, nullptr, &most));
+  if (!(most > 0)) return;
+  Ghosted conf(grid_, confined_);
+  for_each_electrode_face(grid_, ionic, [&](auto, auto, auto, int, auto ni, auto nj, auto nk, ElectrodeFace& f) {
+    if (conf(ni, nj, nk) > 0) f.active_cathodic = 0;
+  });
 }
 
 void SodiumModel::update_connected(Vec mask) const {
@@ -209,12 +244,7 @@ void SodiumModel::update_connected(Vec mask) const {
     std::set<double> unique(c.begin(), c.end());
     mine.assign(unique.begin(), unique.end());
   }
-  int n = static_cast<int>(mine.size());
-  std::vector<int> counts(static_cast<std::size_t>(grid_.size())), displs(counts.size(), 0);
-  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, grid_.comm());
-  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
-  std::vector<double> all(static_cast<std::size_t>(displs.back() + counts.back()));
-  MPI_Allgatherv(mine.data(), n, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, grid_.comm());
+  const std::vector<double> all = gather_all(grid_, mine);
   std::set<double> sources(all.begin(), all.end());
   for (auto l : labels_on_face(grid_, comp.labels, 2, 1)) sources.insert(double(l));
 
@@ -234,6 +264,7 @@ void SodiumModel::update_connected(Vec mask) const {
 
 double SodiumModel::deposit(const IonicPotential& ionic, double dt) {
   ScopedEvent event(Event::deposit);
+  last_ionic_ = &ionic;
   const double inv_cell = 1.0 / grid_.cell_volume();
   ScalarVector added(grid_);
   {
@@ -504,10 +535,18 @@ SettleResult SodiumModel::settle() {
   ScopedEvent event(Event::settle);
   SettleResult result;
   squeezed_.reset();
+  // With the force balance deciding the lifts: the state the rounds start from, to settle
+  // the step again from it when a pocket it filled is found pressed (below).
+  std::unique_ptr<Snapshot> start;
+  if (lift_rule_) start = snapshot();
+  int again = 0; // settlings sent back to the start
+  bool fresh = true;
   for (int round = 0;; ++round) {
     if (round == 64)
       throw CollectiveError("plated Na found no room after 64 current-collector moves in one step");
-    sweeps_->set_path_share(round == 0 && path_limit_ ? path_limit_(labels_, xi_, excess_) : 2.0);
+    sweeps_->set_path_share(fresh && path_limit_ ? path_limit_(labels_, xi_, excess_, confined_) : 2.0);
+    fresh = false;
+    sweeps_->set_pressed(confined_);
     sweeps_->load(labels_, materials_, xi_, excess_);
     bool moved = true;
     while (moved && result.sweeps < 10000) {
@@ -527,6 +566,28 @@ SettleResult SodiumModel::settle() {
         squeezed_.reset();
         result.lifts += 1;
         break;
+      }
+      // The force balance: the collector moves only if the bodies holding the surplus,
+      // pressed as hard as their plating can press them, carry the whole stack load.
+      // Otherwise the surplus stays, pressed, and the collector stays where it is (no
+      // lowering either: the pressed Na holds it up).
+      if (lift_rule_) {
+        ScalarVector marks(grid_);
+        if (!lift_rule_(confined_bodies(last_ionic_, marks))) {
+          // A pocket that filled in this step took the Na of the contacts whose nearest
+          // edge it is: pressed now, it is no edge of theirs, and the step settles again
+          // from its start, their Na going to their next edge (SettleSweeps::set_pressed).
+          // What stays pressed is then the pocket's own faces' plating, which the step's
+          // fill control holds. (A few times at most: each adds pockets.)
+          if (press(marks) && result.lifts == 0 && again < 4) {
+            restore(*start);
+            ++again;
+            fresh = true;
+            continue;
+          }
+          result.confined = true;
+          break;
+        }
       }
       const int moved_by = try_lift(+1);
       if (moved_by == 0)

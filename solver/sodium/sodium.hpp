@@ -56,7 +56,17 @@ class State;
 struct SettleResult {
   int sweeps = 0;         ///< redistribution sweeps
   int lifts = 0;          ///< current-collector moves this call (+ up, − down)
+  bool confined = false;  ///< surplus held under pressure: the lift rule kept the collector down
   double unplaced = 0;    ///< Na owed that no neighbour could give [voxel volumes]; > 0 means the step stripped too much
+};
+
+/// A body of Na (6-connected voxels holding Na, and CC voxels holding overflow) with
+/// surplus the settling found no room for: a pocket walled in by SE and CC, or Na whose
+/// surplus the creep flow could carry only part of in the step.
+struct ConfinedBody {
+  double area = 0;   ///< the SE area it presses on, projected along z (SE below − SE above) [m²]
+  double drive = 0;  ///< the largest cathodic overpotential −η at its SE faces in the last solve [V]
+  bool open = false; ///< has room it reaches (a front of the creep flow)
 };
 
 class SodiumModel {
@@ -74,6 +84,9 @@ public:
   /// Na volume: ξ plus overflow, summed over the cell, plus what lifts carried out
   /// through the top face in the collector's pores [m³]. Collective.
   double volume() const;
+  /// Na held as overflow after the settling: surplus pressed in bodies that reach no room,
+  /// which the force balance left there (set_lift_rule) [m³]. Collective.
+  double confined_volume() const;
   /// Net current-collector displacement since the start [voxel layers].
   int lift() const { return static_cast<int>(lift_); }
 
@@ -108,8 +121,20 @@ public:
   /// plated Na is in ξ and overflow then; the limit may move Na itself, as the creep flow
   /// does, conserving it); after a collector lift the rest finds room without limit (the
   /// lift made it). None set: all of it (SettleSweeps::set_path_share). Collective.
-  using PathLimit = std::function<double(Vec labels, Vec xi, Vec excess)>;
+  /// `confined` is confined() as set_activity() left it.
+  using PathLimit = std::function<double(Vec labels, Vec xi, Vec excess, Vec confined)>;
   void set_path_limit(PathLimit limit) { path_limit_ = std::move(limit); }
+  /// Whether the bodies holding the surplus that has no room push the collector off the
+  /// SE (the force balance; MechanicsModule). Asked by settle() before each lift; false:
+  /// the surplus stays as overflow, pressed, and the bodies' faces stop plating until it
+  /// has found room (set_activity). None set (no stack pressure in the deck: nothing holds
+  /// the collector down): every surplus without room lifts it.
+  using LiftRule = std::function<bool(const std::vector<ConfinedBody>& bodies)>;
+  void set_lift_rule(LiftRule rule) { lift_rule_ = std::move(rule); }
+  /// 1 in the voxels of a body holding surplus with no room it reaches, 2 in one whose
+  /// room the creep flow is still to carry it to, 0 elsewhere: as set_activity() last
+  /// found them (a global vector of grid.scalar_dm(); null before).
+  Vec confined() const { return confined_; }
 
   /// With vacancy transport (solver/sodium/vacancies.hpp): a face whose metal-side
   /// voxel holds Na exchanges its atoms with that voxel's lattice (the vacant sites are
@@ -157,6 +182,15 @@ private:
   std::unique_ptr<Snapshot> snapshot() const;
   void restore(const Snapshot& s);
   PathLimit path_limit_;
+  LiftRule lift_rule_;
+  /// The bodies holding overflow (ConfinedBody), in the order of their labels, each
+  /// summed over all ranks; `mark` (a global vector of grid.scalar_dm(), or null) gets
+  /// 1 in their voxels, 2 in those of open ones, 0 elsewhere. `ionic` (may be null:
+  /// drives 0) gives the faces' η. Collective.
+  std::vector<ConfinedBody> confined_bodies(const IonicPotential* ionic, Vec mark) const;
+  /// Adds `marks` (of confined_bodies) to confined(); returns whether a voxel was not
+  /// marked before. Collective.
+  bool press(Vec marks);
   std::unique_ptr<Snapshot> squeezed_; ///< the state before this settle()'s last squeeze, until its Na found room
   /// connected_ = 1 where `mask`'s Na is connected to the CC (a component with a voxel
   /// marked 2: beside the CC) or the top face.
@@ -179,6 +213,8 @@ private:
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
   Vec vacancies_ = nullptr; ///< strip_through_vacancies(): the vacant sites [voxel volumes]
   Vec lattice_exchange_ = nullptr; ///< the last deposit()'s volume into Na lattices [voxel volumes]
+  mutable Vec confined_ = nullptr;  ///< confined()
+  const IonicPotential* last_ionic_ = nullptr; ///< the last deposit()'s solve (its faces' η)
   std::vector<std::pair<Vec, Carried>> carried_; ///< carry_with_lift()
 };
 

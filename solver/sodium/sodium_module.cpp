@@ -34,7 +34,7 @@ void SodiumModule::outputs(std::vector<io::OutputField>& out) const {
 
 void SodiumModule::columns(std::vector<io::TimeSeries::Column>& out) const {
   out.insert(out.end(), {{"na_volume", "m^3"}, {"na_thickness", "m"}, {"contact_fraction", ""},
-                         {"plating_fraction", ""}, {"lift", "m"}});
+                         {"plating_fraction", ""}, {"lift", "m"}, {"confined_na", "m^3"}});
 }
 
 void SodiumModule::values(std::vector<double>& out) const {
@@ -51,7 +51,7 @@ void SodiumModule::values(std::vector<double>& out) const {
   MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_SUM, grid_.comm());
   const double area = grid_.spec().xy_area(), volume = row_volume_ = sodium_.volume();
   out.insert(out.end(), {volume, volume / area, global[0] / area, global[1] / area,
-                         sodium_.lift() * grid_.spec().spacing[2]});
+                         sodium_.lift() * grid_.spec().spacing[2], sodium_.confined_volume()});
 }
 
 std::string SodiumModule::summary() const {
