@@ -9,7 +9,7 @@ PetscLogEvent log_event(Event e) {
     static const char* const names[] = {"NaActivity", "NaComponents", "IonicSolve", "NaDeposit", "NaSettle",
                                         "NaSweep",    "NaPaths",      "NaLift",     "NaPhaseField", "Output",
                                         "MechBearing", "MechElastic", "NaVacancies", "NaVacancyAssemble", "MechCreepFlow",
-                                        "NaLoad",      "NaRoutes",     "MechLooseSolid"};
+                                        "NaLoad",      "NaRoutes",     "MechLooseSolid", "NaPressed"};
     PetscClassId cls = 0;
     NAVOX_CALL(PetscClassIdRegister("navox", &cls));
     std::array<PetscLogEvent, static_cast<int>(Event::count)> out{};

@@ -8,6 +8,7 @@
 #include "mesh/reductions.hpp"
 #include "mesh/stencil.hpp"
 #include "mesh/voxel_walk.hpp"
+#include "solver/app/log_events.hpp"
 #include "solver/electrochemistry/ionic_potential.hpp"
 
 #include <algorithm>
@@ -37,6 +38,7 @@ struct Tally {
 } // namespace
 
 std::vector<ConfinedBody> SodiumModel::confined_bodies(const IonicPotential* ionic, Vec mark) const {
+  ScopedEvent event(Event::pressed);
   PetscReal most = 0;
   NAVOX_CALL(VecMax(excess_, nullptr, &most));
   if (!(most > kTiny)) { // the settling placed everything (every step of most runs)

@@ -79,9 +79,12 @@ bool SodiumModel::press(Vec marks) {
 }
 
 double SodiumModel::confined_volume() const {
-  PetscScalar held = 0;
-  NAVOX_CALL(VecSum(excess_, &held));
-  return held * grid_.cell_volume();
+  double held = 0; // (a deficit a stripping step leaves is no pressed Na)
+  {
+    OwnedRead ex(grid_, excess_); // pointwise
+    for_owned(grid_, [&](auto i, auto j, auto k) { held += std::max(ex(i, j, k), 0.0); });
+  }
+  return global_sum(grid_, held) * grid_.cell_volume();
 }
 
 void SodiumModel::clean() {

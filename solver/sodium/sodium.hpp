@@ -16,7 +16,9 @@
 ///      taken from Na neighbours; what still has no room
 ///      lifts the current collector by one voxel (every column's lowest CC voxel
 ///      and everything above it move up by one; a Na-free PORE voxel opens under
-///      it), and an empty layer under the whole CC lowers it again.
+///      it) when the force balance says so (set_lift_rule; else it stays as
+///      overflow, pressed: confined_bodies.cpp), and an empty layer under the whole
+///      CC lowers it again.
 /// The sweeps (SettleSweeps) decide every move from the previous sweep's ghosted
 /// values (Jacobi style) and carry a walled-in voxel's surplus along a path that
 /// is a function of the labels and totals alone, so the result does not depend on
@@ -85,7 +87,8 @@ public:
   /// through the top face in the collector's pores [m³]. Collective.
   double volume() const;
   /// Na held as overflow after the settling: surplus pressed in bodies that reach no room,
-  /// which the force balance left there (set_lift_rule) [m³]. Collective.
+  /// which the force balance left there (set_lift_rule) [m³]. Sums in rank order, so the
+  /// last digits may differ between partitions. Collective.
   double confined_volume() const;
   /// Net current-collector displacement since the start [voxel layers].
   int lift() const { return static_cast<int>(lift_); }

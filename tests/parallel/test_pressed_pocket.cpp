@@ -11,8 +11,6 @@
 //     to the channel), the pocket is full and the Na volume is Omega/F x the charge;
 //   - under 0.02 MPa the same pocket lifts the collector (1/64 of ~10 MPa > 0.02 MPa);
 //   - every partition gives the lift and the pressed Na of the one-process run.
-#include "io/output/hdf5_writer.hpp"
-#include "mesh/box.hpp"
 #include "physics/sodium/sodium_metal.hpp"
 #include "support/deck_run.hpp"
 #include "support/partitions.hpp"
@@ -21,7 +19,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -41,11 +38,7 @@ Pocket run(MPI_Comm comm, const std::string& out, const std::string& processors,
                                           "conditions.stack_pressure=" + pressure, "grid.processors=" + processors});
   Pocket p;
   p.reports = r.reports;
-  navox::Box all;
-  for (int d = 0; d < 3; ++d) all.n[d] = r.dims[std::size_t(d)];
-  char file[64];
-  std::snprintf(file, sizeof file, "/navox_%06ld.h5", long(r.reports.back()["step"]));
-  const std::vector<double> xi = navox::io::read_hdf5_field(out + file, "xi", all);
+  const std::vector<double> xi = navox::test::last_step_field(r, "xi");
   if (!xi.empty()) p.pocket_xi = xi[std::size_t((4 * 8 + 2) * 8 + 2)];
   return p;
 }

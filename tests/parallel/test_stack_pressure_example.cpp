@@ -50,13 +50,10 @@ Result run(MPI_Comm comm, const std::string& out, const std::string& split = "[-
     if (run.materials[m].phase == navox::Phase::PORE) r.pore = int(m);
     if (run.materials[m].phase == navox::Phase::SE) r.se = int(m);
   }
-  navox::Box all;
-  for (int d = 0; d < 3; ++d) all.n[d] = r.dims[d] = run.dims[std::size_t(d)];
-  char file[64];
-  std::snprintf(file, sizeof file, "/navox_%06ld.h5", long(r.reports.back()["step"]));
-  r.xi = navox::io::read_hdf5_field(out + file, "xi", all);
-  r.labels = navox::io::read_hdf5_field(out + file, "label", all);
-  r.pressure = navox::io::read_hdf5_field(out + file, "pressure", all);
+  for (int d = 0; d < 3; ++d) r.dims[d] = run.dims[std::size_t(d)];
+  r.xi = navox::test::last_step_field(run, "xi");
+  r.labels = navox::test::last_step_field(run, "label");
+  r.pressure = navox::test::last_step_field(run, "pressure");
   return r;
 }
 

@@ -35,12 +35,8 @@ Result run(MPI_Comm comm, const std::string& out, const std::string& split = "[-
                                             {"grid.processors=" + split});
   Result r;
   r.reports = run.reports;
-  navox::Box all;
-  for (int d = 0; d < 3; ++d) all.n[d] = run.dims[std::size_t(d)];
-  char file[64];
-  std::snprintf(file, sizeof file, "/navox_%06ld.h5", long(r.reports.back()["step"]));
-  r.voids = navox::io::read_hdf5_field(out + file, "void", all);
-  r.theta = navox::io::read_hdf5_field(out + file, "theta", all);
+  r.voids = navox::test::last_step_field(run, "void");
+  r.theta = navox::test::last_step_field(run, "theta");
   r.onset = navox::test::summary_value(out, "void_onset", "time");
   return r;
 }

@@ -3,13 +3,16 @@
 // top and its output in a scratch directory of its own.
 #include "io/input/config.hpp"
 #include "io/input/input.hpp"
+#include "io/output/hdf5_writer.hpp"
 #include "io/output/log.hpp"
+#include "mesh/box.hpp"
 #include "solver/time/simulation.hpp"
 #include "support/test_paths.hpp"
 
 #include <mpi.h>
 
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -49,6 +52,16 @@ inline DeckRun run_deck_on(MPI_Comm comm, const std::string& relative, const std
 inline DeckRun run_deck(const std::string& relative, const std::string& name,
                         const std::vector<std::string>& settings = {}) {
   return run_deck_on(MPI_COMM_WORLD, relative, scratch_dir(name), settings);
+}
+
+/// Field `name` of the run's last step, as its HDF5 output holds it (the whole grid,
+/// x fastest; the deck writes hdf5 at that step).
+inline std::vector<double> last_step_field(const DeckRun& run, const std::string& name) {
+  navox::Box all;
+  for (int d = 0; d < 3; ++d) all.n[d] = run.dims[static_cast<std::size_t>(d)];
+  char file[64];
+  std::snprintf(file, sizeof file, "/navox_%06ld.h5", long(run.reports.back()["step"]));
+  return navox::io::read_hdf5_field(run.directory + file, name, all);
 }
 
 } // namespace navox::test
