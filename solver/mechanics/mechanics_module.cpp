@@ -181,7 +181,17 @@ private:
   /// stress in the first step after a change of stack pressure). Collective.
   std::vector<double> na_pressure() const {
     sodium_.label_metal();
-    return sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
+    std::vector<double> p =
+        sodium_pressure(grid_, state_.field("label"), materials_, sodium_.xi(), sodium_.connected(), load_.pressure);
+    // Pressed Na (SodiumModel::confined_bodies): at the pressure where its plating stopped.
+    if (pressure_modelled_) {
+      ScalarVector drive(grid_);
+      sodium_.pressed_drive(ionic_, drive);
+      const std::vector<double> d = scalar_block(grid_, drive);
+      for (std::size_t n = 0; n < p.size(); ++n)
+        if (d[n] > 0 && !std::isnan(p[n])) p[n] = load_.pressure + d[n] / stress_.shift(1.0);
+    }
+    return p;
   }
   /// The elastic solve under the stack load and the Na pressure; the matrix is refilled
   /// and the preconditioner set up again when the labels change (a collector move).

@@ -37,12 +37,19 @@ struct Tally {
 
 } // namespace
 
-std::vector<ConfinedBody> SodiumModel::confined_bodies(const IonicPotential* ionic, Vec mark) const {
+void SodiumModel::pressed_drive(const IonicPotential& ionic, Vec out) const {
+  confined_bodies(&ionic, nullptr, out, &ElectrodeFace::eta_old);
+}
+
+std::vector<ConfinedBody> SodiumModel::confined_bodies(const IonicPotential* ionic, Vec mark, Vec drive,
+                                                       double ElectrodeFace::*eta_member) const {
   ScopedEvent event(Event::pressed);
+  if (!eta_member) eta_member = &ElectrodeFace::eta;
   PetscReal most = 0;
   NAVOX_CALL(VecMax(excess_, nullptr, &most));
   if (!(most > kTiny)) { // the settling placed everything (every step of most runs)
     if (mark) NAVOX_CALL(VecSet(mark, 0.0));
+    if (drive) NAVOX_CALL(VecSet(drive, 0.0));
     return {};
   }
   // The bodies: voxels holding Na (ξ or overflow) and CC voxels holding overflow (Na
@@ -92,7 +99,7 @@ std::vector<ConfinedBody> SodiumModel::confined_bodies(const IonicPotential* ion
         const auto [i, j, k] = ob.voxel(static_cast<std::int64_t>(slots[n] / 6));
         std::int64_t ni, nj, nk;
         if (!neighbour(grid_, i, j, k, static_cast<int>(slots[n] % 6), ni, nj, nk)) continue;
-        const double b = body(ni, nj, nk), eta = ionic->faces()[n].eta;
+        const double b = body(ni, nj, nk), eta = ionic->faces()[n].*eta_member;
         if (b >= 0 && eta < 0) mine[b].drive = std::max(mine[b].drive, -eta);
       }
     }
@@ -120,12 +127,14 @@ std::vector<ConfinedBody> SodiumModel::confined_bodies(const IonicPotential* ion
   const auto& h = grid_.spec().spacing;
   std::vector<ConfinedBody> out;
   for (const auto& [b, t] : bodies) out.push_back({t.area * h[0] * h[1], t.drive, t.open > 0});
-  if (mark) {
+  for (Vec v : {mark, drive}) {
+    if (!v) continue;
     OwnedRead body(grid_, comp.labels);
-    Owned c(grid_, mark);
+    Owned c(grid_, v);
     for_owned(grid_, [&](auto i, auto j, auto k) {
       const auto it = body(i, j, k) < 0 ? bodies.end() : bodies.find(body(i, j, k));
-      c(i, j, k) = it == bodies.end() ? 0.0 : it->second.open > 0 ? 2.0 : 1.0;
+      const bool in = it != bodies.end();
+      c(i, j, k) = v == drive ? (in ? it->second.drive : 0.0) : !in ? 0.0 : it->second.open > 0 ? 2.0 : 1.0;
     });
   }
   NAVOX_CALL(VecDestroy(&comp.labels));

@@ -53,6 +53,7 @@
 namespace navox {
 
 class IonicPotential;
+struct ElectrodeFace;
 class State;
 
 struct SettleResult {
@@ -134,6 +135,10 @@ public:
   /// the collector down): every surplus without room lifts it.
   using LiftRule = std::function<bool(const std::vector<ConfinedBody>& bodies)>;
   void set_lift_rule(LiftRule rule) { lift_rule_ = std::move(rule); }
+  /// The drive F η_b/Ω of each pressed body's plating, as in set_lift_rule, at the end of
+  /// the last accepted step (the faces' η_old: so a run restarted there reads the same),
+  /// in its voxels [V]; 0 elsewhere. `out`: a global vector of grid.scalar_dm(). Collective.
+  void pressed_drive(const IonicPotential& ionic, Vec out) const;
   /// 1 in the voxels of a body holding surplus with no room it reaches, 2 in one whose
   /// room the creep flow is still to carry it to, 0 elsewhere: as set_activity() last
   /// found them (a global vector of grid.scalar_dm(); null before).
@@ -190,7 +195,10 @@ private:
   /// summed over all ranks; `mark` (a global vector of grid.scalar_dm(), or null) gets
   /// 1 in their voxels, 2 in those of open ones, 0 elsewhere. `ionic` (may be null:
   /// drives 0) gives the faces' η. Collective.
-  std::vector<ConfinedBody> confined_bodies(const IonicPotential* ionic, Vec mark) const;
+  /// With `drive`, each voxel of a body gets its drive [V] there (0 elsewhere); `eta` is
+  /// the faces' overpotential to read (η of the step's solve, or η_old after the step).
+  std::vector<ConfinedBody> confined_bodies(const IonicPotential* ionic, Vec mark, Vec drive = nullptr,
+                                            double ElectrodeFace::*eta = nullptr) const;
   /// Adds `marks` (of confined_bodies) to confined(); returns whether a voxel was not
   /// marked before. Collective.
   bool press(Vec marks);

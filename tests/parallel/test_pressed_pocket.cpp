@@ -8,7 +8,8 @@
 //     voxel's area pressed as hard as its plating can press it (p_c + F |eta| / Omega,
 //     ~10 MPa) carries ~1/64 of the 5 MPa load, so the collector stays down; then the
 //     pressed Na stays what it was (its face plates no more, and the contacts' Na goes
-//     to the channel), the pocket is full and the Na volume is Omega/F x the charge;
+//     to the channel), the pocket is full, its `pressure` is that ceiling and the
+//     channel's p_c, and the Na volume is Omega/F x the charge;
 //   - under 0.02 MPa the same pocket lifts the collector (1/64 of ~10 MPa > 0.02 MPa);
 //   - every partition gives the lift and the pressed Na of the one-process run.
 #include "physics/sodium/sodium_metal.hpp"
@@ -29,6 +30,7 @@ constexpr double kVoxel = 0.125e-18; ///< (0.5 um)^3 [m^3]
 struct Pocket {
   std::vector<navox::StepReport> reports;
   double pocket_xi = 0; ///< xi of the pocket voxel at the end
+  double pocket_p = 0, channel_p = 0; ///< the Na pressure there and at the channel's foot [Pa]
 };
 
 Pocket run(MPI_Comm comm, const std::string& out, const std::string& processors, const std::string& pressure) {
@@ -40,6 +42,11 @@ Pocket run(MPI_Comm comm, const std::string& out, const std::string& processors,
   p.reports = r.reports;
   const std::vector<double> xi = navox::test::last_step_field(r, "xi");
   if (!xi.empty()) p.pocket_xi = xi[std::size_t((4 * 8 + 2) * 8 + 2)];
+  const std::vector<double> na_p = navox::test::last_step_field(r, "pressure");
+  if (!na_p.empty()) {
+    p.pocket_p = na_p[std::size_t((4 * 8 + 2) * 8 + 2)];
+    p.channel_p = na_p[std::size_t((4 * 8 + 5) * 8 + 5)];
+  }
   return p;
 }
 
@@ -59,6 +66,12 @@ TEST(PressedPocket, StaysPressedUnderTheStackLoad) {
   EXPECT_GT(first, 1e-3 * kVoxel);
   EXPECT_LT(first, 0.25 * kVoxel); // the pocket's own face's plating in one step, at most
   EXPECT_EQ(p.pocket_xi, 1.0);
+  // The pocket at the pressure where its plating stopped, p_c + F |eta| / Omega (a few
+  // mV: ~10 MPa above p_c); the Na in the channel at p_c.
+  const double pc = p.reports.back()["bearing_pressure"];
+  EXPECT_EQ(p.channel_p, pc);
+  EXPECT_GT(p.pocket_p, pc + 2e6);
+  EXPECT_LT(p.pocket_p, pc + 100e6);
   navox::test::validate_line("pressed pocket (1 of 64 voxel columns) under 5 MPa: lift, pressed Na",
                              "no lift, > 0, constant once pressed", "lift %.2g um, %.3g voxels",
                              p.reports.back()["lift"] * 1e6, p.reports.back()["confined_na"] / kVoxel);
