@@ -214,10 +214,7 @@ void SodiumModel::set_activity(IonicPotential& ionic) const {
   // is pressed until its Ω p / F cancels its faces' drive to plate (confined_bodies), so
   // they plate no more until the surplus has found room; they still strip.
   if (!confined_) confined_ = new_scalar_vector(grid_);
-  confined_bodies(nullptr, confined_);
-  PetscReal most = 0;
-  NAVOX_CALL(VecMax(confined_, nullptr, &most));
-  if (!(most > 0)) return;
+  if (confined_bodies(nullptr, confined_).empty()) return; // nothing pressed: none marked
   Ghosted conf(grid_, confined_);
   for_each_electrode_face(grid_, ionic, [&](auto, auto, auto, int, auto ni, auto nj, auto nk, ElectrodeFace& f) {
     if (conf(ni, nj, nk) > 0) f.active_cathodic = 0;
@@ -588,7 +585,6 @@ SettleResult SodiumModel::settle() {
             fresh = true;
             continue;
           }
-          result.confined = true;
           break;
         }
       }

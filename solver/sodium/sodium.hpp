@@ -59,7 +59,6 @@ class State;
 struct SettleResult {
   int sweeps = 0;         ///< redistribution sweeps
   int lifts = 0;          ///< current-collector moves this call (+ up, − down)
-  bool confined = false;  ///< surplus held under pressure: the lift rule kept the collector down
   double unplaced = 0;    ///< Na owed that no neighbour could give [voxel volumes]; > 0 means the step stripped too much
 };
 
