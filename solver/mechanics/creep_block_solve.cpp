@@ -1,10 +1,12 @@
 #include "solver/mechanics/creep_block_solve.hpp"
 
+#include "mesh/collective.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
 
 #include <mpi.h>
 
+#include <exception>
 #include <string>
 
 namespace navox {
@@ -48,6 +50,30 @@ struct CreepBlockSolve::Callbacks {
     PetscCall(MatDestroy(&s->reduced_));
     PetscCall(MatCreateSubMatrix(whole, s->live_, s->live_, MAT_INITIAL_MATRIX, &s->reduced_));
     PetscCall(KSPSetOperators(s->ksp_, s->reduced_, s->reduced_));
+    if (s->bfbt_) PetscCall(hook_schur(s));
+    PetscFunctionReturn(0);
+  }
+  /// The Schur split's preconditioner made the weighted BFBᵀ, once per PCFIELDSPLIT (its
+  /// sub-KSPs exist once it is set up).
+  static PetscErrorCode hook_schur(CreepBlockSolve* s) {
+    PetscFunctionBeginUser;
+    PetscCall(KSPSetUp(s->ksp_));
+    PC split = nullptr, schur = nullptr;
+    PetscCall(KSPGetPC(s->ksp_, &split));
+    KSP* sub = nullptr;
+    PetscInt n = 0;
+    PetscCall(PCFieldSplitSchurGetSubKSP(split, &n, &sub));
+    PetscCall(KSPGetPC(sub[1], &schur));
+    PetscCall(PetscFree(sub));
+    PetscBool shell = PETSC_FALSE;
+    PetscCall(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(schur), PCSHELL, &shell));
+    if (!shell) {
+      try {
+        s->bfbt_->install(schur);
+      } catch (const std::exception&) {
+        SETERRQ(s->comm_, PETSC_ERR_LIB, "the weighted BFBT could not be installed");
+      }
+    }
     PetscFunctionReturn(0);
   }
   /// `ksp` on the rows of b and x that carry unknowns.
@@ -124,7 +150,15 @@ CreepBlockSolve::CreepBlockSolve(MPI_Comm comm) : comm_(comm) {
   set_option_default(velocity, "pc_hypre_boomeramg_interp_type", "ext+i");
   set_option_default(velocity, "pc_hypre_boomeramg_P_max", "4");
   set_option_default(pressure, "ksp_type", "preonly");
-  set_option_default(pressure, "pc_type", "jacobi");
+  {
+    char given[16] = "";
+    PetscBool set = PETSC_FALSE;
+    NAVOX_CALL(PetscOptionsGetString(nullptr, kPrefix, "-schur", given, sizeof given, &set));
+    if (set && std::string(given) != "mass" && std::string(given) != "wbfbt")
+      throw CollectiveError(std::string("-creep_block_schur ") + given + ": expected wbfbt or mass");
+    if (!set || std::string(given) == "wbfbt") bfbt_ = std::make_unique<WeightedBfbt>(comm);
+  }
+  if (!bfbt_) set_option_default(pressure, "pc_type", "jacobi");
   set_gathered_factor_defaults("creep_block_fallback_telescope_");
   NAVOX_CALL(KSPCreate(comm, &ksp_));
   try {
@@ -152,8 +186,10 @@ void CreepBlockSolve::release_pattern() {
   if (schur_) (void)MatDestroy(&schur_);
 }
 
-void CreepBlockSolve::set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure) {
+void CreepBlockSolve::set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure,
+                               const std::vector<int>& body, int bodies) {
   release_pattern();
+  if (bfbt_) bfbt_->set_bodies(body, bodies);
   NAVOX_CALL(KSPReset(ksp_)); // its work vectors have the old pattern's length
   if (fallback_) NAVOX_CALL(KSPReset(fallback_));
   // Positions in the reduced system: the rank's live rows in order, after those of the

@@ -28,9 +28,12 @@
 /// the identity rows are copied (their diagonal is 1), the rest solved as above to
 /// rtol 1e-8; where that fails, GMRES on the reduced system's direct factorisation
 /// (MUMPS's LDLᵀ on one rank, options `creep_block_fallback_`). Collective.
+#include "solver/mechanics/weighted_bfbt.hpp"
+
 #include <petscksp.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,8 +58,10 @@ public:
   CreepBlockSolve& operator=(const CreepBlockSolve&) = delete;
 
   /// A new pattern: the owned rows of the whole grid's matrix that carry unknowns, each
-  /// flagged velocity or pressure, in increasing order.
-  void set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure);
+  /// flagged velocity or pressure, in increasing order; each pressure row's enclosed body
+  /// (WeightedBfbt::set_bodies), `bodies` of them on all ranks.
+  void set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure,
+                const std::vector<int>& body, int bodies);
   /// Ŝ's diagonal, one value per pressure row of set_rows() in its order; with each new
   /// Picard matrix, before the solve.
   PetscErrorCode set_schur_diagonal(const std::vector<PetscScalar>& values);
@@ -76,6 +81,7 @@ private:
   Mat reduced_ = nullptr, schur_ = nullptr;
   KSP ksp_ = nullptr;          ///< FGMRES over the reduced system
   KSP fallback_ = nullptr;     ///< GMRES on its LDLᵀ, where FGMRES fails
+  std::unique_ptr<WeightedBfbt> bfbt_; ///< Ŝ by weighted BFBᵀ (`-creep_block_schur wbfbt`), else the mass
   int iterations_ = 0;
   void release_pattern();
 };

@@ -3,12 +3,15 @@
 #include "solver/mechanics/creep_block_solve.hpp"
 
 #include "mesh/collective.hpp"
+#include "mesh/connected_components.hpp"
 #include "mesh/error.hpp"
 #include "mesh/option_default.hpp"
+#include "mesh/reductions.hpp"
 #include "mesh/vertex_dm.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -621,15 +624,21 @@ void CreepFlow::hold(Vec cells, Vec source) {
   make_picard_matrix();
   reset_viscosity();
   if (block_) { // the block solve's unknowns: each live node's rows that carry one
+    int bodies = 0;
+    const std::vector<int> body_of = enclosed_bodies(cells, bodies);
+    std::map<Node3, int> body_at; // metal_voxels_ (x fastest) to their bodies
+    for (std::size_t q = 0; q < metal_voxels_.size(); ++q) body_at[metal_voxels_[q]] = body_of[q];
     std::vector<PetscInt> rows;
     std::vector<char> is_pressure;
+    std::vector<int> body;
     for (std::size_t q = 0; q < live_nodes_.size(); ++q)
       for (int d = 0; d < kDof; ++d)
         if (carries(live_nodes_[q], d)) {
           rows.push_back(live_rows_[kDof * q + d]);
           is_pressure.push_back(d == kPressure);
+          if (d == kPressure) body.push_back(body_at.at(live_nodes_[q]));
         }
-    block_->set_rows(rows, is_pressure);
+    block_->set_rows(rows, is_pressure, body, bodies);
     return;
   }
   KSP step_lu = nullptr;
@@ -682,6 +691,60 @@ void CreepFlow::make_picard_matrix() {
   // assemble() zeroes only the live rows after the first assembly, keeping their pattern.
   NAVOX_CALL(MatSetOption(p_, MAT_KEEP_NONZERO_PATTERN, PETSC_TRUE));
   matrix_fresh_ = true;
+}
+
+std::vector<int> CreepFlow::enclosed_bodies(Vec cells, int& count) const {
+  DM sdm = grid_.scalar_dm();
+  Vec mask = nullptr;
+  NAVOX_CALL(VecDuplicate(cells, &mask));
+  PetscScalar*** on = nullptr;
+  NAVOX_CALL(DMDAVecGetArray(sdm, mask, &on));
+  for_each_voxel(grid_.owned(), [&](const Node& c) { on[c[2]][c[1]][c[0]] = st_->metal_at(c) ? 1.0 : 0.0; });
+  NAVOX_CALL(DMDAVecRestoreArray(sdm, mask, &on));
+  ComponentLabels comp{};
+  try {
+    comp = connected_components(grid_, mask, 6);
+  } catch (...) {
+    (void)VecDestroy(&mask);
+    throw;
+  }
+  (void)VecDestroy(&mask);
+  std::vector<std::int64_t> label;
+  std::map<std::int64_t, double> open; // this rank's: whether a voxel of it touches room
+  const PetscScalar* const* const* lab = nullptr;
+  NAVOX_CALL(DMDAVecGetArrayRead(sdm, comp.labels, &lab));
+  for (const Node3& c : metal_voxels_) {
+    const auto l = std::int64_t(lab[c[2]][c[1]][c[0]]);
+    bool room = false;
+    for (int d = 0; d < 3; ++d)
+      for (int side : {-1, 1}) {
+        Node o = c;
+        o[std::size_t(d)] += side;
+        room = room || st_->cell(o).type == empty;
+      }
+    label.push_back(l);
+    open[l] = std::max(open[l], room ? 1.0 : 0.0);
+  }
+  NAVOX_CALL(DMDAVecRestoreArrayRead(sdm, comp.labels, &lab));
+  NAVOX_CALL(VecDestroy(&comp.labels));
+  std::vector<double> mine;
+  for (const auto& [l, o] : open) mine.insert(mine.end(), {double(l), o});
+  const std::vector<double> all = gather_all(grid_, mine);
+  std::map<std::int64_t, double> merged;
+  for (std::size_t at = 0; at + 2 <= all.size(); at += 2) {
+    double& o = merged[std::int64_t(all[at])];
+    o = std::max(o, all[at + 1]);
+  }
+  std::map<std::int64_t, int> index;
+  count = 0;
+  for (const auto& [l, o] : merged)
+    if (o == 0) index[l] = count++;
+  std::vector<int> out;
+  for (const std::int64_t l : label) {
+    const auto it = index.find(l);
+    out.push_back(it == index.end() ? -1 : it->second);
+  }
+  return out;
 }
 
 void CreepFlow::reset_viscosity() {

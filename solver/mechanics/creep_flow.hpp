@@ -169,6 +169,11 @@ private:
   /// η(ε̇_ref) and no rest in every voxel; lists the metal voxels (the kinds held).
   void reset_viscosity();
   template <class Fn> void per_voxel(Vec out, Fn&& value) const;
+  /// Each owned Na voxel's enclosed body, 0, 1, … in label order (its Na reaches no empty
+  /// voxel or reservoir: its pressure's constant has no reference but the compressibility),
+  /// −1 for Na that reaches one; by the held kinds, keyed by the voxel as metal_voxels_
+  /// lists them. `count`: the bodies on all ranks. Collective.
+  std::vector<int> enclosed_bodies(Vec cells, int& count) const;
   void release();
 
   const Grid& grid_;
