@@ -13,16 +13,20 @@
 /// FGMRES on it, preconditioned by the upper block factorisation
 ///
 ///   P⁻¹ = [ A⁻¹  0 ] [ I  −G Ŝ⁻¹ ]
-///         [ 0    I ] [ 0    Ŝ⁻¹  ],   Ŝ = diag(−η(ε̇_ref)/η_c)
+///         [ 0    I ] [ 0    Ŝ⁻¹  ]
 ///
 /// (PCFIELDSPLIT, Schur, upper: splits `velocity` and `pressure`), A⁻¹ by GMRES on
-/// BoomerAMG to 1e-3 (at most 10 iterations), Ŝ the viscosity-weighted pressure mass in
-/// the scaled unknowns, which the Schur complement D A⁻¹ G of a Stokes flow is
-/// spectrally equivalent to (Elman,
-/// Silvester and Wathen, "Finite Elements and Fast Iterative Solvers", 2nd ed., OUP 2014,
-/// ch. 9; for variable viscosity, Grinevich and Olshanskii, SIAM J. Sci. Comput. 31, 2009).
+/// BoomerAMG to 1e-3 (at most 10 iterations), Ŝ⁻¹ by default the weighted BFBᵀ
+/// (solver/mechanics/weighted_bfbt.hpp: a mass in bulk Na, the inverse of a Darcy operator
+/// in films between walls, the compressibility on Na sealed in by walls), or with
+/// `-creep_block_schur mass` the viscosity-weighted pressure mass Ŝ = diag(−η(ε̇_ref)/η)
+/// in the scaled unknowns, which the Schur complement D A⁻¹ G of a Stokes flow is
+/// spectrally equivalent to in bulk (Elman, Silvester and Wathen, "Finite Elements and
+/// Fast Iterative Solvers", 2nd ed., OUP 2014, ch. 9; for variable viscosity, Grinevich
+/// and Olshanskii, SIAM J. Sci. Comput. 31, 2009), not in films (docs/performance.md,
+/// "Creep flow: what the block preconditioner lacks").
 /// Options prefix `creep_block_` (the FGMRES), `creep_block_fieldsplit_velocity_`,
-/// `creep_block_fieldsplit_pressure_`.
+/// `creep_block_fieldsplit_pressure_`, `creep_block_bfbt_`.
 ///
 /// Used as the preconditioner (a PCSHELL) of a KSPPREONLY over the whole grid's matrix:
 /// the identity rows are copied (their diagonal is 1), the rest solved as above to
@@ -62,8 +66,8 @@ public:
   /// (WeightedBfbt::set_bodies), `bodies` of them on all ranks.
   void set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure,
                 const std::vector<int>& body, int bodies);
-  /// Ŝ's diagonal, one value per pressure row of set_rows() in its order; with each new
-  /// Picard matrix, before the solve.
+  /// The mass Ŝ's diagonal, one value per pressure row of set_rows() in its order; with
+  /// each new Picard matrix, before the solve (the weighted BFBᵀ does not read it).
   PetscErrorCode set_schur_diagonal(const std::vector<PetscScalar>& values);
   /// Makes `ksp` (whose operators are the whole grid's matrix) a KSPPREONLY on this
   /// solve; once, it stays through new patterns and matrices.

@@ -90,10 +90,12 @@ struct CreepFlowSetup {
   ///   LDLᵀ, on one rank; `-creep_picard_redistribute_telescope_pc_type lu` and
   ///   `-creep_anderson_npc_redistribute_telescope_pc_type lu` for its LU);
   /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
-  ///   velocities (solver/mechanics/creep_block_solve.hpp). The same flow to the
-  ///   tolerance, but so far slower than the direct solve on the pellets measured (docs/performance.md,
-  ///   "Creep flow: the Picard matrix's storage, and a block preconditioner"): a start
-  ///   towards a Stokes multigrid, not the default.
+  ///   velocities, the weighted BFBᵀ for the Schur complement
+  ///   (solver/mechanics/creep_block_solve.hpp). The same flow to the tolerance, at half
+  ///   the direct solve's memory, but 2.8× its time on the pellets measured, where the
+  ///   velocity block after a collector lift needs ~9 GMRES iterations on BoomerAMG per
+  ///   application (docs/performance.md, "Creep flow: the Schur complement by weighted
+  ///   BFBᵀ"): not the default.
   /// `-creep_linear_solver lu|block` overrides it.
   enum class Linear { lu, block };
   Linear linear = Linear::lu;
