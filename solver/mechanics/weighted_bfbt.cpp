@@ -53,7 +53,6 @@ struct WeightedBfbt::Callbacks {
     PetscCall(MatGetDiagonal(s->laplacian_, diagonal));
     PetscCall(VecSum(diagonal, &sum));
     PetscCall(VecDestroy(&diagonal));
-    s->sign_ = sum < 0 ? -1.0 : 1.0;
     if (sum < 0) PetscCall(MatScale(s->laplacian_, -1.0));
     PetscCall(KSPSetOperators(s->solve_, s->laplacian_, s->laplacian_));
     PetscFunctionReturn(0);

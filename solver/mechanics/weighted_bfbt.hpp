@@ -54,7 +54,6 @@ private:
   double power_ = 0.5;
   Mat a_ = nullptr, g_ = nullptr, d_ = nullptr; ///< the blocks of the last set-up (referenced)
   Mat laplacian_ = nullptr;                      ///< L = D W⁻¹ G, its sign made positive
-  double sign_ = 1;                              ///< L's sign before that
   Vec w_inverse_ = nullptr;                      ///< W⁻¹ on the velocities
   Vec u1_ = nullptr, u2_ = nullptr, p1_ = nullptr, p2_ = nullptr;
   Vec c_diagonal_ = nullptr;                     ///< C's, for the enclosed bodies' means
