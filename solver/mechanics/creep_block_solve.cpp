@@ -201,9 +201,11 @@ void CreepBlockSolve::set_rows(const std::vector<PetscInt>& rows, const std::vec
   NAVOX_CALL(ISCreateGeneral(comm_, local, rows.data(), PETSC_COPY_VALUES, &live_));
   NAVOX_CALL(ISCreateGeneral(comm_, PetscInt(velocity.size()), velocity.data(), PETSC_COPY_VALUES, &velocity_));
   NAVOX_CALL(ISCreateGeneral(comm_, PetscInt(pressure.size()), pressure.data(), PETSC_COPY_VALUES, &pressure_));
-  const auto np = PetscInt(pressure.size());
-  NAVOX_CALL(MatCreateAIJ(comm_, np, np, PETSC_DETERMINE, PETSC_DETERMINE, 1, nullptr, 0, nullptr, &schur_));
-  NAVOX_CALL(MatSetOption(schur_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  if (!bfbt_) { // the mass Ŝ, filled by set_schur_diagonal()
+    const auto np = PetscInt(pressure.size());
+    NAVOX_CALL(MatCreateAIJ(comm_, np, np, PETSC_DETERMINE, PETSC_DETERMINE, 1, nullptr, 0, nullptr, &schur_));
+    NAVOX_CALL(MatSetOption(schur_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  }
   // A fresh preconditioner for the new splits (PCFIELDSPLIT takes its index sets once).
   give_new_pc(ksp_, kPrefix, [&](PC pc) {
     NAVOX_CALL(PCSetType(pc, PCFIELDSPLIT));
@@ -211,7 +213,10 @@ void CreepBlockSolve::set_rows(const std::vector<PetscInt>& rows, const std::vec
     NAVOX_CALL(PCFieldSplitSetIS(pc, "pressure", pressure_));
     NAVOX_CALL(PCFieldSplitSetType(pc, PC_COMPOSITE_SCHUR));
     NAVOX_CALL(PCFieldSplitSetSchurFactType(pc, PC_FIELDSPLIT_SCHUR_FACT_UPPER));
-    NAVOX_CALL(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_USER, schur_));
+    // The weighted BFBᵀ reads the Schur complement's blocks, not a preconditioning
+    // matrix: the pressure block C (assembled already) stands in as one.
+    if (bfbt_) NAVOX_CALL(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_A11, nullptr));
+    else NAVOX_CALL(PCFieldSplitSetSchurPre(pc, PC_FIELDSPLIT_SCHUR_PRE_USER, schur_));
   });
 }
 

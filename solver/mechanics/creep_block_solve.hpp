@@ -66,8 +66,10 @@ public:
   /// (WeightedBfbt::set_bodies), `bodies` of them on all ranks.
   void set_rows(const std::vector<PetscInt>& rows, const std::vector<char>& is_pressure,
                 const std::vector<int>& body, int bodies);
+  /// Whether Ŝ is the mass (`-creep_block_schur mass`), whose diagonal set_schur_diagonal() takes.
+  bool wants_schur_diagonal() const { return !bfbt_; }
   /// The mass Ŝ's diagonal, one value per pressure row of set_rows() in its order; with
-  /// each new Picard matrix, before the solve (the weighted BFBᵀ does not read it).
+  /// each new Picard matrix, before the solve. Only where wants_schur_diagonal().
   PetscErrorCode set_schur_diagonal(const std::vector<PetscScalar>& values);
   /// Makes `ksp` (whose operators are the whole grid's matrix) a KSPPREONLY on this
   /// solve; once, it stays through new patterns and matrices.

@@ -559,7 +559,7 @@ PetscErrorCode CreepFlow::assemble(const PetscScalar* const* const* x, Mat p, bo
   PetscCall(MatAssemblyBegin(p, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(p, MAT_FINAL_ASSEMBLY));
   if (p == p_) matrix_fresh_ = false;
-  if (block_) { // Ŝ of the block solve: −η(ε̇_ref)/η in each Na voxel (creep_block_solve.hpp)
+  if (block_ && block_->wants_schur_diagonal()) { // the mass Ŝ: −η(ε̇_ref)/η in each Na voxel (creep_block_solve.hpp)
     const double eta_unit = setup_.rheology.viscosity(setup_.rheology.law.reference_rate);
     std::vector<PetscScalar> schur;
     PetscCall(for_each_node(dm_, [&](const Node& m) -> PetscErrorCode {
@@ -626,18 +626,24 @@ void CreepFlow::hold(Vec cells, Vec source) {
   if (block_) { // the block solve's unknowns: each live node's rows that carry one
     int bodies = 0;
     const std::vector<int> body_of = enclosed_bodies(cells, bodies);
-    std::map<Node3, int> body_at; // metal_voxels_ (x fastest) to their bodies
-    for (std::size_t q = 0; q < metal_voxels_.size(); ++q) body_at[metal_voxels_[q]] = body_of[q];
     std::vector<PetscInt> rows;
     std::vector<char> is_pressure;
     std::vector<int> body;
-    for (std::size_t q = 0; q < live_nodes_.size(); ++q)
-      for (int d = 0; d < kDof; ++d)
-        if (carries(live_nodes_[q], d)) {
-          rows.push_back(live_rows_[kDof * q + d]);
-          is_pressure.push_back(d == kPressure);
-          if (d == kPressure) body.push_back(body_at.at(live_nodes_[q]));
-        }
+    // The live nodes with a pressure row are the metal voxels, met in the order
+    // metal_voxels_ lists them (both x fastest over the rank's block).
+    collectively(grid_.comm(), [&] {
+      std::size_t metal = 0;
+      for (std::size_t q = 0; q < live_nodes_.size(); ++q)
+        for (int d = 0; d < kDof; ++d)
+          if (carries(live_nodes_[q], d)) {
+            rows.push_back(live_rows_[kDof * q + d]);
+            is_pressure.push_back(d == kPressure);
+            if (d != kPressure) continue;
+            if (metal >= metal_voxels_.size() || metal_voxels_[metal] != live_nodes_[q])
+              throw Error("creep flow: the pressure rows are not in the metal voxels' order");
+            body.push_back(body_of[metal++]);
+          }
+    });
     block_->set_rows(rows, is_pressure, body, bodies);
     return;
   }

@@ -22,19 +22,26 @@ struct WeightedBfbt::Callbacks {
     Mat schur = nullptr, a = nullptr, ap = nullptr, g = nullptr, d = nullptr, c = nullptr;
     PetscCall(PCGetOperators(pc, &schur, nullptr));
     PetscCall(MatSchurComplementGetSubMatrices(schur, &a, &ap, &g, &d, &c));
-    // A new pattern (the Na's voxels changed): the L solve's work vectors and AMG go too.
-    PetscInt rows = 0, before = -1;
-    PetscCall(MatGetLocalSize(d, &rows, nullptr));
-    if (s->laplacian_) PetscCall(MatGetLocalSize(s->laplacian_, &before, nullptr));
-    if (before != rows) PetscCall(KSPReset(s->solve_));
-    s->release();
+    // A new pattern (the Na's voxels changed: the rows differ on some rank): new work
+    // vectors, and the L solve's go too. Decided together, as the vectors' layout is.
+    PetscInt velocities = 0, pressures = 0;
+    PetscCall(MatGetLocalSize(a, &velocities, nullptr));
+    PetscCall(MatGetLocalSize(d, &pressures, nullptr));
+    int changed = !s->u1_ || velocities != s->velocities_ || pressures != s->pressures_;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &changed, 1, MPI_INT, MPI_MAX, s->comm_));
+    s->release_matrices();
+    if (changed) {
+      PetscCall(KSPReset(s->solve_));
+      s->release_vectors();
+      PetscCall(MatCreateVecs(a, &s->w_inverse_, &s->u1_));
+      PetscCall(VecDuplicate(s->u1_, &s->u2_));
+      PetscCall(MatCreateVecs(g, &s->p1_, nullptr));
+      PetscCall(VecDuplicate(s->p1_, &s->p2_));
+      PetscCall(VecDuplicate(s->p1_, &s->c_diagonal_));
+      s->velocities_ = velocities, s->pressures_ = pressures;
+    }
     s->a_ = a, s->g_ = g, s->d_ = d;
     for (Mat m : {a, g, d}) PetscCall(PetscObjectReference(reinterpret_cast<PetscObject>(m)));
-    PetscCall(MatCreateVecs(a, &s->w_inverse_, &s->u1_));
-    PetscCall(VecDuplicate(s->u1_, &s->u2_));
-    PetscCall(MatCreateVecs(g, &s->p1_, nullptr));
-    PetscCall(VecDuplicate(s->p1_, &s->p2_));
-    PetscCall(VecDuplicate(s->p1_, &s->c_diagonal_));
     PetscCall(MatGetDiagonal(c, s->c_diagonal_));
     PetscCall(MatGetDiagonal(a, s->w_inverse_));
     PetscCall(VecAbs(s->w_inverse_));
@@ -109,13 +116,17 @@ WeightedBfbt::WeightedBfbt(MPI_Comm comm) : comm_(comm) {
 }
 
 WeightedBfbt::~WeightedBfbt() {
-  release();
+  release_matrices();
+  release_vectors();
   if (solve_) (void)KSPDestroy(&solve_);
 }
 
-void WeightedBfbt::release() {
+void WeightedBfbt::release_matrices() {
   for (Mat* m : {&a_, &g_, &d_, &laplacian_})
     if (*m) (void)MatDestroy(m);
+}
+
+void WeightedBfbt::release_vectors() {
   for (Vec* v : {&w_inverse_, &u1_, &u2_, &p1_, &p2_, &c_diagonal_})
     if (*v) (void)VecDestroy(v);
 }

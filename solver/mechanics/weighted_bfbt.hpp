@@ -55,14 +55,17 @@ private:
   Mat a_ = nullptr, g_ = nullptr, d_ = nullptr; ///< the blocks of the last set-up (referenced)
   Mat laplacian_ = nullptr;                      ///< L = D W⁻¹ G, its sign made positive
   Vec w_inverse_ = nullptr;                      ///< W⁻¹ on the velocities
+  /// Work vectors, kept while the rows on every rank stay as many as these.
   Vec u1_ = nullptr, u2_ = nullptr, p1_ = nullptr, p2_ = nullptr;
+  PetscInt velocities_ = -1, pressures_ = -1;
   Vec c_diagonal_ = nullptr;                     ///< C's, for the enclosed bodies' means
   std::vector<int> body_;                        ///< per local pressure row
   std::vector<double> size_;                     ///< each enclosed body's rows, all ranks
   /// The mean of v over each enclosed body (all ranks), then v less it.
   PetscErrorCode take_means(Vec v, std::vector<double>& mean) const;
   KSP solve_ = nullptr; ///< L⁻¹
-  void release();
+  void release_matrices();
+  void release_vectors();
 };
 
 } // namespace navox
