@@ -189,11 +189,22 @@ struct CreepFlow::Stencil {
   /// Voxel q (0..3) of the four around the a-b edge at node e: e − (q&1) e_a − (q>>1) e_b.
   static Node edge_voxel(int a, int b, const Node& e, int q) { return shifted(shifted(e, a, -(q & 1)), b, -(q >> 1)); }
 
-  /// Whether a voxel around the a-b edge at node e is empty (or a reservoir).
+  /// Whether the a-b edge at node e lies on a free surface, where it carries no shear: a
+  /// voxel around it is empty (or a reservoir) and none is a wall. An edge with a wall
+  /// around it is on a contact line (Na, wall and free space meet): the wall's no-slip
+  /// traction acts on the Na there as along the rest of the wall. Without it a run of Na
+  /// one voxel across in a pore, free at its ends, would slide along the walls held by
+  /// nothing, and the velocity block would have such near-null modes after every
+  /// collector lift (docs/performance.md, "Creep flow: the Na bodies' rigid motions
+  /// deflated from the velocity split, tried and not kept").
   bool touches_empty(int a, int b, const Node& e) const {
-    for (int q = 0; q < 4; ++q)
-      if (cell(edge_voxel(a, b, e, q)).type == empty) return true;
-    return false;
+    bool empty_around = false;
+    for (int q = 0; q < 4; ++q) {
+      const int t = cell(edge_voxel(a, b, e, q)).type;
+      if (t == wall) return false;
+      empty_around = empty_around || t == empty;
+    }
+    return empty_around;
   }
 
   /// η on an edge: from ε̇_eq there, its own shear rate with the rest of the rate
