@@ -25,8 +25,9 @@
 ///
 /// Viscosity: in a voxel from its ε̇_eq (normal stresses); on an edge from ε̇_eq there,
 /// the edge's own shear rate with the rest of the rate tensor from its metal voxels
-/// (shear stresses; exact in a shear flow), 0 when any voxel around it is empty (a free
-/// surface carries no shear). Two tiny regularisations keep the system
+/// (shear stresses; exact in a shear flow), 0 when a voxel around it is empty and none
+/// is a wall (a free surface carries no shear; where Na, a wall and free space meet, a
+/// contact line, the wall's no-slip shear acts as along the rest of the wall). Two tiny regularisations keep the system
 /// regular where the physics leaves it singular, each 1e-10 relative: a drag
 /// 1e-10 η/h² on each velocity (a Na island touching nothing but empty space has no
 /// rest position otherwise) and a compressibility 1e-10 in the scaled continuity
@@ -92,10 +93,8 @@ struct CreepFlowSetup {
   /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
   ///   velocities, the weighted BFBᵀ for the Schur complement
   ///   (solver/mechanics/creep_block_solve.hpp). The same flow to the tolerance, at half
-  ///   the direct solve's memory, but 2.8× its time on the pellets measured, where the
-  ///   velocity block after a collector lift needs ~9 GMRES iterations on BoomerAMG per
-  ///   application (docs/performance.md, "Creep flow: the Schur complement by weighted
-  ///   BFBᵀ"): not the default.
+  ///   the direct solve's memory, but still 1.3–1.5× its time on the pellet measured
+  ///   (docs/performance.md, "Creep flow: contact lines hold"): not the default.
   /// `-creep_linear_solver lu|block` overrides it.
   enum class Linear { lu, block };
   Linear linear = Linear::lu;
