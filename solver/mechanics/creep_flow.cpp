@@ -197,7 +197,7 @@ struct CreepFlow::Stencil {
   /// nothing, and the velocity block would have such near-null modes after every
   /// collector lift (docs/performance.md, "Creep flow: the Na bodies' rigid motions
   /// deflated from the velocity split, tried and not kept").
-  bool touches_empty(int a, int b, const Node& e) const {
+  bool free_surface_edge(int a, int b, const Node& e) const {
     bool empty_around = false;
     for (int q = 0; q < 4; ++q) {
       const int t = cell(edge_voxel(a, b, e, q)).type;
@@ -211,7 +211,7 @@ struct CreepFlow::Stencil {
   /// tensor the mean of its metal voxels' (a shear flow's viscosity where its stress is);
   /// 0 at a free surface or with no metal around.
   double edge_viscosity(int a, int b, const Node& e, Array x) const {
-    if (touches_empty(a, b, e)) return 0;
+    if (free_surface_edge(a, b, e)) return 0;
     double rest_sum = 0;
     int metals = 0;
     for (int q = 0; q < 4; ++q) {
@@ -304,7 +304,7 @@ struct CreepFlow::Stencil {
         Node e[4];
         for (int corner = 0; corner < 4; ++corner) {
           const Node at = shifted(shifted(c, a, corner & 1), b, corner >> 1);
-          if (!touches_empty(a, b, at)) e[edges++] = at;
+          if (!free_surface_edge(a, b, at)) e[edges++] = at;
         }
         for (int q = 0; q < edges; ++q) shear_rate(r, a, b, e[q], 0.5 / edges);
         shear[plane(a, b)] = edges ? r.value(x) : 0.0;

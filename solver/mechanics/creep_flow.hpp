@@ -27,11 +27,11 @@
 /// the edge's own shear rate with the rest of the rate tensor from its metal voxels
 /// (shear stresses; exact in a shear flow), 0 when a voxel around it is empty and none
 /// is a wall (a free surface carries no shear; where Na, a wall and free space meet, a
-/// contact line, the wall's no-slip shear acts as along the rest of the wall). Two tiny regularisations keep the system
-/// regular where the physics leaves it singular, each 1e-10 relative: a drag
-/// 1e-10 η/h² on each velocity (a Na island touching nothing but empty space has no
-/// rest position otherwise) and a compressibility 1e-10 in the scaled continuity
-/// equation (the pressure of Na enclosed by walls has no reference otherwise).
+/// contact line, the wall's no-slip shear acts as along the rest of the wall). Two tiny
+/// regularisations keep the system regular where the physics leaves it singular, each
+/// 1e-10 relative: a drag 1e-10 η/h² on each velocity (a Na island touching nothing but
+/// empty space has no rest position otherwise) and a compressibility 1e-10 in the scaled
+/// continuity equation (the pressure of Na enclosed by walls has no reference otherwise).
 ///
 /// Nonlinear solve: Picard iterations (the first at the viscosity of ε̇_ref when
 /// starting from rest), then either Anderson-accelerated Picard to a set tolerance

@@ -58,7 +58,7 @@ double SodiumModel::volume() const {
   NAVOX_CALL(VecSum(excess_, &b));
   PetscScalar vacant = 0;
   if (vacancies_) NAVOX_CALL(VecSum(vacancies_, &vacant));
-  return (a + b - vacant + exported_ + leftovers_) * grid_.cell_volume();
+  return (a + b - vacant + leftovers_) * grid_.cell_volume();
 }
 
 bool SodiumModel::press(Vec marks) {
@@ -110,7 +110,6 @@ void SodiumModel::register_state(State& state) {
   state.adopt_field("xi", xi_);
   state.adopt_field("overflow", excess_);
   state.bind_integer("lift", lift_);
-  state.bind_real("na_exported", exported_);
   state.bind_real("na_leftovers", leftovers_);
 }
 
@@ -342,7 +341,7 @@ struct SodiumModel::Snapshot {
   /// The Na booked outside the fields: what the settling's bands took off ξ in rounds
   /// that a restore undoes goes back with ξ (without it each restore lost up to
   /// ~1e-7 of a voxel from Na volume = Ω/F × charge).
-  double leftovers = 0, exported = 0;
+  double leftovers = 0;
 };
 
 std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
@@ -353,7 +352,6 @@ std::unique_ptr<SodiumModel::Snapshot> SodiumModel::snapshot() const {
   for (std::size_t n = 0; n < from.size(); ++n) s->copies[n].pack(from[n]);
   s->lift = lift_;
   s->leftovers = leftovers_;
-  s->exported = exported_;
   return s;
 }
 
@@ -363,7 +361,6 @@ void SodiumModel::restore(const Snapshot& s) {
   for (std::size_t n = 0; n < to.size(); ++n) s.copies[n].unpack(to[n]);
   lift_ = s.lift;
   leftovers_ = s.leftovers;
-  exported_ = s.exported;
 }
 
 int SodiumModel::try_lift(int direction) {
@@ -395,7 +392,12 @@ int SodiumModel::try_lift(int direction) {
     return global[static_cast<std::size_t>(j * d[0] + i)];
   };
   // Can the CC move? Up: nothing but CC, pores and Na above its lowest voxel, and no
-  // Na in the top layer (it would leave the cell). Down: an empty layer under it (a gap,
+  // Na in the top layer: the lift pushes that layer out through the top face, and a
+  // lowering brings back in a copy of the layer under it, with no Na. Na carried out
+  // so and never brought back made lift and lowering a pump out of the cell (a Ti
+  // pellet at 0.25 um voxels, filled to its top, lost 38 % of its plated Na so, a pair
+  // of moves at a time). A dense layer above the collector (the plate) keeps the cell's
+  // Na inside it. Down: an empty layer under it (a gap,
   // or the deck's own Na used up), which is either a gap an earlier lift opened, or
   // lies on Na in every column: the Na shrank from the collector's side (creep of a
   // Na electrode, "Vacancies and voids"), and the collector follows it, below its
@@ -407,7 +409,7 @@ int SodiumModel::try_lift(int direction) {
   // collector and the SE thins under load; MODEL.md §3.4). Should that Na find no
   // room it can reach, settle() undoes the squeeze.
   // (Pointwise reads: the move itself, which reads the voxel below or above, has ghosts.)
-  bool ok = true, on_na = true, squeeze = true;
+  bool ok = true, on_na = true, squeeze = true, na_on_top = false;
   {
     OwnedRead lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
     auto owned_k = [&](std::int64_t k) { return k >= b.lo[2] && k < b.hi(2); };
@@ -418,6 +420,9 @@ int SodiumModel::try_lift(int direction) {
         if (direction > 0) {
           for (auto k = std::max<std::int64_t>(kc, b.lo[2]); k < b.hi(2) && ok; ++k)
             if (phase_of(lab(i, j, k)) == Phase::SE) ok = false;
+          // (After clean(): any Na left in a voxel is Na, not a rounding leftover.)
+          if (const std::int64_t k = d[2] - 1; owned_k(k) && phase_of(lab(i, j, k)) != Phase::CC)
+            na_on_top = na_on_top || xi(i, j, k) > 0 || ex(i, j, k) > 0;
           continue;
         }
         if (kc < 2) ok = squeeze = false;
@@ -437,6 +442,11 @@ int SodiumModel::try_lift(int direction) {
       }
   }
   if (direction > 0 && global_or(grid_, !ok)) return 0;
+  if (direction > 0 && global_or(grid_, na_on_top))
+    throw CollectiveLimit("a lift of the current collector would carry Na out of the cell through its top face "
+                          "(Na in the top layer's pores, after " + std::to_string(lift_) +
+                          " voxel layers of lift): put a dense layer above the collector (microstructure.above, "
+                          "the plate) thicker than the lift");
   bool squeezing = false;
   if (direction < 0 && global_or(grid_, !ok)) {
     if (global_or(grid_, !squeeze) || !(lift_ > 0 || !global_or(grid_, !on_na)) || !room_to_squeeze(global))
@@ -447,23 +457,13 @@ int SodiumModel::try_lift(int direction) {
   const bool follows_na = !global_or(grid_, !on_na);
   if (direction > 0 ? gap_material_ < 0 : !(squeezing || follows_na || (lift_ > 0 && gap_material_ >= 0))) return 0;
   Ghosted lab(grid_, labels_), xi(grid_, xi_), ex(grid_, excess_);
-  // Up: the overflow held in a column's CC voxels fills the gap opening under it;
-  // Na in the pores of the top layer leaves the cell with the collector (counted).
+  // Up: the overflow held in a column's CC voxels fills the gap opening under it (the
+  // top layer that leaves holds no Na, above).
   std::vector<double> held(low.size(), 0.0), column_held(low.size(), 0.0);
   if (direction > 0) {
-    double leaving = 0;
     for_owned(grid_, [&](auto i, auto j, auto k) {
-      const bool cc = phase_of(lab(i, j, k)) == Phase::CC;
-      if (cc) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
-      if (!cc && k == d[2] - 1 && column(i, j) != INT_MAX) leaving += xi(i, j, k) + ex(i, j, k);
+      if (phase_of(lab(i, j, k)) == Phase::CC) held[static_cast<std::size_t>(j * d[0] + i)] += ex(i, j, k);
     });
-    if (vacancies_) { // atoms, not sites, leave: the vacant sites go with them
-      Ghosted vac(grid_, vacancies_);
-      for_owned(grid_, [&](auto i, auto j, auto k) {
-        if (k == d[2] - 1 && column(i, j) != INT_MAX && phase_of(lab(i, j, k)) != Phase::CC) leaving -= vac(i, j, k);
-      });
-    }
-    exported_ += global_sum(grid_, leaving);
     MPI_Allreduce(held.data(), column_held.data(), static_cast<int>(held.size()), MPI_DOUBLE, MPI_SUM,
                   grid_.comm());
   }
@@ -591,7 +591,7 @@ SettleResult SodiumModel::settle() {
       const int moved_by = try_lift(+1);
       if (moved_by == 0)
         throw CollectiveError("plated Na has no room: the current collector cannot be lifted (SE above it, or "
-                              "Na would leave through the top face; add empty layers above the cell)");
+                              "no PORE material in the deck for the gap it would open)");
       result.lifts += moved_by;
       continue;
     }

@@ -218,7 +218,6 @@ private:
   mutable Vec connected_ = nullptr;               ///< and its answer
   /// labels_ and ξ as label_metal() last read them.
   mutable VecVersions<2> labelled_;
-  double exported_ = 0; ///< Na carried out through the top by lifts [voxel volumes]
   double emptied_share_ = 1;
   double leftovers_ = 0; ///< rounding leftovers removed by clean() [voxel volumes]
   Vec vacancies_ = nullptr; ///< strip_through_vacancies(): the vacant sites [voxel volumes]
