@@ -15,8 +15,8 @@
 ///   P⁻¹ = [ A⁻¹  0 ] [ I  −G Ŝ⁻¹ ]
 ///         [ 0    I ] [ 0    Ŝ⁻¹  ]
 ///
-/// (PCFIELDSPLIT, Schur, upper: splits `velocity` and `pressure`), A⁻¹ by GMRES on
-/// BoomerAMG to 1e-3 (at most 10 iterations), Ŝ⁻¹ by default the weighted BFBᵀ
+/// (PCFIELDSPLIT, Schur, upper: splits `velocity` and `pressure`), A⁻¹ by two BoomerAMG
+/// V-cycles (Richardson, no norm), Ŝ⁻¹ by default the weighted BFBᵀ
 /// (solver/mechanics/weighted_bfbt.hpp: a mass in bulk Na, the inverse of a Darcy operator
 /// in films between walls, the compressibility on Na sealed in by walls), or with
 /// `-creep_block_schur mass` the viscosity-weighted pressure mass Ŝ = diag(−η(ε̇_ref)/η)
@@ -30,8 +30,9 @@
 ///
 /// Used as the preconditioner (a PCSHELL) of a KSPPREONLY over the whole grid's matrix:
 /// the identity rows are copied (their diagonal is 1), the rest solved as above to
-/// rtol 1e-8; where that fails, GMRES on the reduced system's direct factorisation
-/// (MUMPS's LDLᵀ on one rank, options `creep_block_fallback_`). Collective.
+/// rtol 1e-8; where that fails (400 iterations), GMRES on the reduced system's direct
+/// factorisation (MUMPS's LDLᵀ on one rank, options `creep_block_fallback_`). The default
+/// linear solver of the flow's Picard steps (creep_flow.hpp). Collective.
 #include "solver/mechanics/weighted_bfbt.hpp"
 
 #include <petscksp.h>

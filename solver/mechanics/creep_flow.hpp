@@ -87,17 +87,19 @@ struct CreepFlowSetup {
   double picard_tolerance = 0;
   /// How each Picard step's linear system is solved (the Newton–Krylov mode's Newton
   /// steps keep the whole grid's LU):
-  /// - lu: GMRES on the direct factorisation of the rows that carry unknowns (MUMPS's
-  ///   LDLᵀ, on one rank; `-creep_picard_redistribute_telescope_pc_type lu` and
-  ///   `-creep_anderson_npc_redistribute_telescope_pc_type lu` for its LU);
-  /// - block: FGMRES over those rows on a Schur block preconditioner, BoomerAMG on the
-  ///   velocities, the weighted BFBᵀ for the Schur complement
-  ///   (solver/mechanics/creep_block_solve.hpp). The same flow to the tolerance, at half
-  ///   the direct solve's memory, but still 1.3–1.5× its time on the pellet measured
-  ///   (docs/performance.md, "Creep flow: contact lines hold"): not the default.
+  /// - block (the default): FGMRES over the rows that carry unknowns on a Schur block
+  ///   preconditioner, two BoomerAMG V-cycles on the velocities, the weighted BFBᵀ for
+  ///   the Schur complement (solver/mechanics/creep_block_solve.hpp); the LDLᵀ below
+  ///   where it fails. Its work and memory grow about as the Na's unknowns and spread
+  ///   over the ranks: at 64^3 of the bench 15 s on 2 ranks against 54 s for the LDLᵀ,
+  ///   at a quarter of its memory (docs/performance.md, "Creep flow: the block solve by
+  ///   default");
+  /// - lu: GMRES on the direct factorisation of those rows (MUMPS's LDLᵀ, gathered on one
+  ///   rank; `-creep_picard_redistribute_telescope_pc_type lu` and
+  ///   `-creep_anderson_npc_redistribute_telescope_pc_type lu` for its LU).
   /// `-creep_linear_solver lu|block` overrides it.
   enum class Linear { lu, block };
-  Linear linear = Linear::lu;
+  Linear linear = Linear::block;
 };
 
 struct CreepFlowResult {
