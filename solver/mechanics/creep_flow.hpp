@@ -90,9 +90,10 @@ struct CreepFlowSetup {
   /// - block (the default): FGMRES over the rows that carry unknowns on a Schur block
   ///   preconditioner, two BoomerAMG V-cycles on the velocities, the weighted BFBᵀ for
   ///   the Schur complement (solver/mechanics/creep_block_solve.hpp); the LDLᵀ below
-  ///   where it fails. Its work and memory grow about as the Na's unknowns and spread
-  ///   over the ranks: at 64^3 of the bench 15 s on 2 ranks against 54 s for the LDLᵀ,
-  ///   at a quarter of its memory (docs/performance.md, "Creep flow: the block solve by
+  ///   where it fails. Its memory grows as the Na's unknowns, its work somewhat faster
+  ///   (12 to 20 FGMRES iterations a system from 32^3 to 64^3 of the bench), and both
+  ///   spread over the ranks: at 64^3 15 s on 2 ranks against 54 s for the LDLᵀ, at a
+  ///   quarter of its memory (docs/performance.md, "Creep flow: the block solve by
   ///   default");
   /// - lu: GMRES on the direct factorisation of those rows (MUMPS's LDLᵀ, gathered on one
   ///   rank; `-creep_picard_redistribute_telescope_pc_type lu` and
