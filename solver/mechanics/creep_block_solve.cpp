@@ -103,9 +103,10 @@ struct CreepBlockSolve::Callbacks {
     PetscFunctionReturn(0);
   }
   /// Where FGMRES did not converge (a power-law Picard matrix whose velocity block the
-  /// AMG does not resolve: a quarter of inputs/cycling_pellet.yaml's with one V-cycle),
-  /// GMRES on the direct factorisation of the reduced system (MUMPS's LDLᵀ on one rank:
-  /// the same result run after run), as the default solves every Picard system. The
+  /// AMG does not resolve: a quarter of inputs/cycling_pellet.yaml's with one V-cycle
+  /// before contact lines held; none in the runs measured since), GMRES on the direct
+  /// factorisation of the reduced system (MUMPS's LDLᵀ on one rank: the same result run
+  /// after run), as `-creep_linear_solver lu` solves every Picard system. The
   /// reason is the same on every rank (a KSP's is collective), so every rank falls back
   /// together.
   static PetscErrorCode fall_back(PC pc, CreepBlockSolve* s, Vec b, Vec x) {
@@ -138,7 +139,7 @@ CreepBlockSolve::CreepBlockSolve(MPI_Comm comm) : comm_(comm) {
   const std::string pressure = std::string(kPrefix) + "fieldsplit_pressure_";
   // The velocity block by two BoomerAMG V-cycles, a fixed linear operator (Richardson
   // without norms: no reductions). GMRES to 1e-3 on them (at most 10 iterations) needs
-  // the fewest outer iterations, but ~9 orthogonalisations per application after a
+  // the fewest outer iterations, but its 4-8 orthogonalisations per application after a
   // collector lift cost more than they save: on inputs/cycling_pellet.yaml to 1500 s,
   // 244 s against 146 s on 2 ranks; one V-cycle left systems at 270 outer iterations
   // (181 s) (docs/performance.md, "Creep flow: the block solve by default"). BoomerAMG's
